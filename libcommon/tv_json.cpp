@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: MIT
+// The C API over simdjson's DOM parser (see tv_json.h).
+#include <cerrno>
+#include <cstring>
+#include <new>
+#include <string>
+#include <type_traits>
+
+#include <simdjson.h>
+
+#include "tv_error.h"
+#include "tv_json.h"
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+static_assert(SIMDJSON_PADDING <= TV_JSON_PAD, "padding too small");
+static_assert(sizeof(element) <= sizeof(tv_jv), "tv_jv too small");
+static_assert(std::is_trivially_copyable<element>::value, "element not copyable");
+
+namespace {
+
+struct iter_state {
+	bool is_object;
+	union {
+		simdjson::dom::array::iterator a[2];
+		simdjson::dom::object::iterator o[2];
+	};
+	iter_state() : is_object(false), a{} {}
+};
+
+static_assert(sizeof(iter_state) <= sizeof(tv_jiter), "tv_jiter too small");
+static_assert(std::is_trivially_copyable<simdjson::dom::array::iterator>::value, "");
+static_assert(std::is_trivially_copyable<simdjson::dom::object::iterator>::value, "");
+
+inline element load(const tv_jv *v)
+{
+	element e;
+	std::memcpy(static_cast<void *>(&e), v, sizeof(e));
+	return e;
+}
+
+inline void store(tv_jv *v, const element &e)
+{
+	std::memset(v, 0, sizeof(*v));
+	std::memcpy(v, static_cast<const void *>(&e), sizeof(e));
+}
+
+} // namespace
+
+struct tv_json_parser {
+	simdjson::dom::parser p;
+	tv_json_parser() : p(SIMDJSON_MAXSIZE_BYTES) {}
+};
+
+extern "C" struct tv_json_parser *tv_json_parser_create(void)
+{
+	auto *p = new (std::nothrow) tv_json_parser();
+	if (p == nullptr)
+		return nullptr;
+	if (p->p.allocate(1 << 16, TV_JSON_MAX_DEPTH) != simdjson::SUCCESS) {
+		delete p;
+		return nullptr;
+	}
+	return p;
+}
+
+extern "C" void tv_json_parser_destroy(struct tv_json_parser *p)
+{
+	delete p;
+}
+
+extern "C" int tv_json_parse(struct tv_json_parser *p, const char *buf, size_t len,
+			     struct tv_jv *root, const char **why)
+{
+	element e;
+	simdjson::error_code ec;
+
+	if (len > SIMDJSON_MAXSIZE_BYTES) {
+		if (why)
+			*why = "document too large";
+		return -TV_ETOOBIG;
+	}
+	try {
+		ec = p->p.parse(reinterpret_cast<const uint8_t *>(buf), len, false).get(e);
+	} catch (const std::bad_alloc &) {
+		return -ENOMEM;
+	}
+	if (ec != simdjson::SUCCESS) {
+		if (why)
+			*why = simdjson::error_message(ec);
+		if (ec == simdjson::DEPTH_ERROR)
+			return -TV_EDEPTH;
+		if (ec == simdjson::MEMALLOC)
+			return -ENOMEM;
+		return -TV_EPARSE;
+	}
+	store(root, e);
+	return 0;
+}
+
+extern "C" enum tv_jtype tv_jv_type(const struct tv_jv *v)
+{
+	switch (load(v).type()) {
+	case element_type::ARRAY:
+		return TV_J_ARRAY;
+	case element_type::OBJECT:
+		return TV_J_OBJECT;
+	case element_type::INT64:
+		return TV_J_INT;
+	case element_type::UINT64:
+		return TV_J_UINT;
+	case element_type::DOUBLE:
+		return TV_J_DOUBLE;
+	case element_type::STRING:
+		return TV_J_STRING;
+	case element_type::BOOL:
+		return TV_J_BOOL;
+	case element_type::NULL_VALUE:
+	default:
+		return TV_J_NULL;
+	}
+}
+
+extern "C" bool tv_jv_str(const struct tv_jv *v, const char **s, size_t *n)
+{
+	std::string_view sv;
+
+	if (load(v).get_string().get(sv) != simdjson::SUCCESS)
+		return false;
+	*s = sv.data();
+	*n = sv.size();
+	return true;
+}
+
+extern "C" bool tv_jv_int(const struct tv_jv *v, int64_t *out)
+{
+	element e = load(v);
+
+	if (e.type() != element_type::INT64)
+		return false;
+	return e.get_int64().get(*out) == simdjson::SUCCESS;
+}
+
+extern "C" bool tv_jv_num(const struct tv_jv *v, double *out)
+{
+	element e = load(v);
+
+	switch (e.type()) {
+	case element_type::INT64:
+		*out = static_cast<double>(int64_t(e));
+		return true;
+	case element_type::UINT64:
+		*out = static_cast<double>(uint64_t(e));
+		return true;
+	case element_type::DOUBLE:
+		*out = double(e);
+		return true;
+	default:
+		return false;
+	}
+}
+
+extern "C" bool tv_jv_bool(const struct tv_jv *v, bool *out)
+{
+	return load(v).get_bool().get(*out) == simdjson::SUCCESS;
+}
+
+extern "C" bool tv_jv_get(const struct tv_jv *obj, const char *key, struct tv_jv *out)
+{
+	simdjson::dom::object o;
+	element e;
+
+	if (load(obj).get_object().get(o) != simdjson::SUCCESS)
+		return false;
+	if (o.at_key(key).get(e) != simdjson::SUCCESS)
+		return false;
+	store(out, e);
+	return true;
+}
+
+extern "C" size_t tv_jv_len(const struct tv_jv *v)
+{
+	element e = load(v);
+	simdjson::dom::array a;
+	simdjson::dom::object o;
+
+	if (e.get_array().get(a) == simdjson::SUCCESS)
+		return a.size();
+	if (e.get_object().get(o) == simdjson::SUCCESS)
+		return o.size();
+	return 0;
+}
+
+extern "C" void tv_jv_iter_init(const struct tv_jv *v, struct tv_jiter *it)
+{
+	element e = load(v);
+	simdjson::dom::array a;
+	simdjson::dom::object o;
+	iter_state st;
+
+	std::memset(it, 0, sizeof(*it));
+	if (e.get_object().get(o) == simdjson::SUCCESS) {
+		st.is_object = true;
+		st.o[0] = o.begin();
+		st.o[1] = o.end();
+	} else if (e.get_array().get(a) == simdjson::SUCCESS) {
+		st.a[0] = a.begin();
+		st.a[1] = a.end();
+	} else {
+		/* empty range: begin == end of a default iterator */
+		st.a[0] = st.a[1];
+	}
+	std::memcpy(static_cast<void *>(it), static_cast<const void *>(&st), sizeof(st));
+}
+
+extern "C" bool tv_jv_iter_next(struct tv_jiter *it, const char **key, size_t *klen,
+				struct tv_jv *val)
+{
+	iter_state st;
+	bool more;
+
+	std::memcpy(static_cast<void *>(&st), it, sizeof(st));
+	if (st.is_object) {
+		more = st.o[0] != st.o[1];
+		if (more) {
+			std::string_view k = st.o[0].key();
+			*key = k.data();
+			*klen = k.size();
+			store(val, st.o[0].value());
+			++st.o[0];
+		}
+	} else {
+		more = st.a[0] != st.a[1];
+		if (more) {
+			*key = nullptr;
+			*klen = 0;
+			store(val, *st.a[0]);
+			++st.a[0];
+		}
+	}
+	std::memcpy(static_cast<void *>(it), static_cast<const void *>(&st), sizeof(st));
+	return more;
+}
+
+extern "C" int tv_jv_minify(const struct tv_jv *v, struct tv_strbuf *out)
+{
+	try {
+		std::string s = simdjson::minify(load(v));
+		return tv_strbuf_append(out, s.data(), s.size());
+	} catch (const std::bad_alloc &) {
+		return -ENOMEM;
+	}
+}

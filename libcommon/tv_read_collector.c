@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: MIT
+// placeholder: being written
+#include "tv_reader.h"
+int tv_read_collector_log(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err)
+{
+	return tv_error_set(err, -TV_EFORMAT, tv_input_name(in), 0, "collector-log reader not built yet");
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/* tv_time: timestamps as int64 nanoseconds since the Unix epoch, UTC. */
+#ifndef TV_TIME_H
+#define TV_TIME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* "no value" for times, durations and optional integers */
+#define TV_NONE INT64_MIN
+
+#define TV_NS_PER_MS INT64_C(1000000)
+#define TV_NS_PER_SEC INT64_C(1000000000)
+
+/**
+ * tv_time_parse: parse an ISO 8601 / RFC 3339 timestamp into nanoseconds.
+ * Accepts `YYYY-MM-DD[T ]HH:MM:SS[.,fraction][ ][Z|+HH:MM|+HHMM|-..][ UTC]`,
+ * which covers RFC 3339, Python isoformat(), Go's time.String() and the
+ * collector's zap prefix.  A time without a zone is taken as UTC and
+ * @naive (may be NULL) is set to true.
+ * Returns: 0, or -TV_EPARSE.
+ */
+int tv_time_parse(const char *s, size_t n, int64_t *ns, bool *naive);
+
+/**
+ * tv_time_format: RFC 3339 UTC with 3, 6 or 9 fraction digits (the fewest
+ * that lose nothing), e.g. `2025-07-01T09:00:00.123Z`.
+ * @buf: at least TV_TIME_BUFSZ bytes.  Returns the length written.
+ */
+#define TV_TIME_BUFSZ 40
+size_t tv_time_format(int64_t ns, char *buf);
+
+/** tv_ms_format: nanoseconds as milliseconds text (`1234`, `1234.5`).  Returns length. */
+size_t tv_ms_format(int64_t ns, char *buf);
+
+/** tv_days_from_civil: days since 1970-01-01 of a proleptic Gregorian date. */
+int64_t tv_days_from_civil(int64_t y, unsigned m, unsigned d);
+
+/**
+ * tv_parse_int64: a whole decimal integer (optional sign), nothing else.
+ * Returns: 0 or -TV_EPARSE (also on overflow).
+ */
+int tv_parse_int64(const char *s, size_t n, int64_t *out);
+
+/** tv_parse_double: a whole decimal number.  Returns 0 or -TV_EPARSE. */
+int tv_parse_double(const char *s, size_t n, double *out);
+
+#endif
