@@ -13,6 +13,10 @@
 #include <stdint.h>
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum {
 	TV_EFIRST = 1024,
 	TV_EPARSE,	/* malformed input record */
@@ -46,5 +50,9 @@ void tv_error_clear(struct tv_error *err);
 
 /** tv_strerror: text for a negative code.  Returns: a static string. */
 const char *tv_strerror(int code);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -14,7 +14,7 @@
 using simdjson::dom::element;
 using simdjson::dom::element_type;
 
-static_assert(SIMDJSON_PADDING <= TV_JSON_PAD, "padding too small");
+static_assert(simdjson::SIMDJSON_PADDING <= TV_JSON_PAD, "padding too small");
 static_assert(sizeof(element) <= sizeof(tv_jv), "tv_jv too small");
 static_assert(std::is_trivially_copyable<element>::value, "element not copyable");
 
@@ -50,7 +50,7 @@ inline void store(tv_jv *v, const element &e)
 
 struct tv_json_parser {
 	simdjson::dom::parser p;
-	tv_json_parser() : p(SIMDJSON_MAXSIZE_BYTES) {}
+	tv_json_parser() : p(simdjson::SIMDJSON_MAXSIZE_BYTES) {}
 };
 
 extern "C" struct tv_json_parser *tv_json_parser_create(void)
@@ -76,7 +76,7 @@ extern "C" int tv_json_parse(struct tv_json_parser *p, const char *buf, size_t l
 	element e;
 	simdjson::error_code ec;
 
-	if (len > SIMDJSON_MAXSIZE_BYTES) {
+	if (len > simdjson::SIMDJSON_MAXSIZE_BYTES) {
 		if (why)
 			*why = "document too large";
 		return -TV_ETOOBIG;

@@ -130,7 +130,8 @@ struct tv_read_opts {
 	size_t max_open;	/* most sessions held open at once; 0 = default */
 	tv_emit_fn emit;	/* takes ownership of each session */
 	tv_report_fn report;
-	void *udata;
+	void *udata;		/* passed to emit, and to report unless report_udata is set */
+	void *report_udata;
 };
 
 struct tv_read_ctx;

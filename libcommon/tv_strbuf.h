@@ -15,6 +15,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define TV_STRBUF_PAD 64
 
 struct tv_strbuf {
@@ -44,5 +48,9 @@ char *tv_strbuf_steal(struct tv_strbuf *b);
 
 /** tv_strndup: NUL-terminated copy of @n bytes; free with free().  NULL on ENOMEM. */
 char *tv_strndup(const char *s, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -46,4 +46,10 @@ int tv_parse_int64(const char *s, size_t n, int64_t *out);
 /** tv_parse_double: a whole decimal number.  Returns 0 or -TV_EPARSE. */
 int tv_parse_double(const char *s, size_t n, double *out);
 
+/**
+ * tv_duration_parse: a duration like `250ms`, `10s`, `30m`, `1h`, `7d`,
+ * `1.5h` or a bare number of seconds.  Returns 0 and *@ns, or -TV_EPARSE.
+ */
+int tv_duration_parse(const char *s, int64_t *ns);
+
 #endif

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tool: what every televal tool shares: its name in messages, messages on
+ * stderr, the output stream with write-error checks, and --stats lines.
+ */
+#ifndef TV_TOOL_H
+#define TV_TOOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tv_reader.h"
+
+extern const char *tv_progname;
+
+/** tool_init: set tv_progname from argv[0]; ignore SIGPIPE so write errors are seen. */
+void tool_init(const char *argv0);
+/** tool_err: `prog: message` on stderr. */
+void tool_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/** tool_warn: `prog: warning: message` on stderr. */
+void tool_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/** tool_usage_err: a usage error with the --help hint; returns 2. */
+int tool_usage_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* reader messages: rejections as `prog: FILE:LINE: reason` (at most max shown) */
+struct tool_report {
+	uint64_t shown;
+	uint64_t max;		/* 0: no limit */
+	bool suppressed_note;
+	bool quiet_warnings;
+};
+void tool_report_cb(void *udata, enum tv_report_level lvl, const char *file, uint64_t line,
+		    const char *msg);
+
+/** tool_output_open: stdout for NULL or "-", else the file (truncated).  NULL on error. */
+FILE *tool_output_open(const char *path);
+/**
+ * tool_write: write @n bytes; on failure report `write error: ...` once and
+ * return -1 (the caller stops).
+ */
+int tool_write(FILE *f, const void *p, size_t n);
+/** tool_output_close: flush and close; reports and returns -1 on error. */
+int tool_output_close(FILE *f);
+
+/** tool_print_record_stats: the `records:` --stats line. */
+void tool_print_record_stats(const struct tv_stats *st);
+
+/**
+ * tool_walk: call @fn for @path, or for every regular file below it when it
+ * is a directory (names sorted, hidden entries skipped), so the order is the
+ * same on every machine.  Returns 0, a negative code from @fn (which stops
+ * the walk), or -1 after reporting a directory that cannot be read.
+ */
+int tool_walk(const char *path, int (*fn)(const char *file, void *udata), void *udata);
+
+#endif
