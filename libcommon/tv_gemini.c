@@ -140,7 +140,11 @@ static struct tv_turn *turn_for(struct evctx *e)
 				return &s->turns[i];
 		}
 	}
-	t = tv_session_add_turn(s);
+	/* a user_prompt without prompt_id (older Gemini CLI) opened the turn */
+	if (pid && s->n_turns > 0 && s->turns[s->n_turns - 1].id == NULL)
+		t = &s->turns[s->n_turns - 1];
+	else
+		t = tv_session_add_turn(s);
 	if (t && pid && tv_set_str(&t->id, pid->s, pid->n) < 0)
 		return NULL;
 	return t;

@@ -116,6 +116,7 @@ struct coll {
 	enum state state;
 	enum target target;
 	enum pend pend;
+	bool stack;		/* after a collector line: its stack trace may follow */
 	uint64_t lineno;
 
 	/* the resource of the current block */
@@ -779,9 +780,23 @@ static int zap_line(struct coll *c, struct line *l)
 		c->state = S_SKIP;
 	} else {
 		c->state = S_TOP;
+		c->stack = true;
 		tv_read_skip(c->ctx);
 	}
 	return 0;
+}
+
+/*
+ * A line of the stack trace zap appends to error entries: a function
+ * (`pkg/path.(*T).Method`, no blanks) or a tab and its `file:line`.
+ */
+static bool stack_line(const struct line *l)
+{
+	if (l->s[0] == '\t') {
+		return true;
+	}
+	return !memchr(l->s, ' ', l->n) && !memchr(l->s, '\t', l->n) &&
+	       memchr(l->s, '.', l->n) != NULL;
 }
 
 /* Lines whose meaning does not depend on the state: block boundaries. */
@@ -822,6 +837,13 @@ static int boundary_line(struct coll *c, struct line *l, enum kind kind)
 
 static int dispatch(struct coll *c, struct line *l, enum kind kind)
 {
+	bool stack = c->stack;
+
+	c->stack = false;
+	if (stack && kind == K_OTHER && stack_line(l)) {
+		c->stack = true;	/* part of the collector line already counted */
+		return 0;
+	}
 	switch (kind) {
 	case K_BLANK:
 		return 0;
@@ -844,6 +866,14 @@ static int dispatch(struct coll *c, struct line *l, enum kind kind)
 	default:
 		return block_line(c, l, kind);
 	}
+}
+
+/* A block header inside a record: the record lacked its Flags: line. */
+static int header_in_record(struct coll *c, struct line *l, enum kind kind)
+{
+	int r = end_record(c);
+
+	return r < 0 ? r : block_line(c, l, kind);
 }
 
 static int record_line(struct coll *c, struct line *l, enum kind kind)
@@ -872,11 +902,8 @@ static int record_line(struct coll *c, struct line *l, enum kind kind)
 	case K_SCOPE:
 	case K_SCOPE_SCHEMA:
 	case K_ISCOPE:
-	case K_ISCOPE_ATTRS: {
-		int r = end_record(c);
-
-		return r < 0 ? r : block_line(c, l, kind);
-	}
+	case K_ISCOPE_ATTRS:
+		return header_in_record(c, l, kind);
 	default:
 		/* SeverityText, Span ID, Attributes:, lines of later collectors */
 		return 0;

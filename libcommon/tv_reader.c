@@ -318,6 +318,21 @@ int tv_read_session(struct tv_read_ctx *ctx, struct tv_session *s)
 	return ctx->o.emit(ctx->o.udata, s);
 }
 
+int tv_read_complete(struct tv_read_ctx *ctx, struct tv_session *s, uint64_t records)
+{
+	const char *fmt = tv_format_name(ctx->fmt);
+
+	ctx->st.records_read += records;
+	ctx->st.records_used += records;
+	if ((s->source_format == NULL && tv_set_str(&s->source_format, fmt, strlen(fmt)) < 0) ||
+	    (s->source_file == NULL && ctx->path &&
+	     tv_set_str(&s->source_file, ctx->path, strlen(ctx->path)) < 0)) {
+		tv_session_destroy(s);
+		return -ENOMEM;
+	}
+	return emit_session(ctx, s);
+}
+
 /* ---- files ---- */
 
 static int dispatch(struct tv_read_ctx *ctx, struct tv_input *in, enum tv_format fmt,
@@ -332,6 +347,16 @@ static int dispatch(struct tv_read_ctx *ctx, struct tv_input *in, enum tv_format
 		return tv_read_outfile(ctx, in, err);
 	case TV_FMT_OTLP:
 		return tv_read_otlp(ctx, in, err);
+	case TV_FMT_JAEGER:
+		return tv_read_jaeger(ctx, in, err);
+	case TV_FMT_LLAMA_STACK:
+		return tv_read_llama_stack(ctx, in, err);
+	case TV_FMT_ANYCLAUDE:
+		return tv_read_anyclaude(ctx, in, err);
+	case TV_FMT_WAZA:
+		return tv_read_waza(ctx, in, err);
+	case TV_FMT_PYLOG:
+		return tv_read_pylog(ctx, in, err);
 	default:
 		return tv_error_set(err, -TV_EFORMAT, tv_input_name(in), 0,
 				    "no reader for format %s yet", tv_format_name(fmt));

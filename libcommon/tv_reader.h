@@ -189,6 +189,18 @@ int tv_read_canonical(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_er
 int tv_read_collector_log(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err);
 int tv_read_outfile(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err);
 int tv_read_otlp(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err);
+int tv_read_jaeger(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err);
+int tv_read_llama_stack(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err);
+int tv_read_anyclaude(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err);
+int tv_read_waza(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err);
+int tv_read_pylog(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err);
+
+/**
+ * tv_read_complete: hand over a session a reader built whole (waza, anyclaude):
+ * it is finalized, its source fields filled from the current input where
+ * unset, @records counted as read and used, and emitted.  Takes @s.
+ */
+int tv_read_complete(struct tv_read_ctx *ctx, struct tv_session *s, uint64_t records);
 
 /**
  * tv_val_to_json: append @v as JSON (strings quoted and escaped, TV_V_JSON
