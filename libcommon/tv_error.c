@@ -48,6 +48,8 @@ const char *tv_strerror(int code)
 		return "invalid argument";
 	case TV_EWRITE:
 		return "write error";
+	case TV_ECORRUPT:
+		return "corrupt or truncated compressed input";
 	default:
 		break;
 	}

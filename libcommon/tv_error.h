@@ -26,6 +26,7 @@ enum {
 	TV_ETYPE,	/* a value of the wrong JSON type */
 	TV_EUSAGE,	/* a bad argument from the caller */
 	TV_EWRITE,	/* output could not be written */
+	TV_ECORRUPT,	/* corrupt or truncated compressed input */
 };
 
 #define TV_ERROR_MSG_MAX 512

@@ -142,15 +142,13 @@ static int fill(struct tv_input *in)
 		const char *msg = gzerror(in->gz, &errnum);
 
 		(void)msg;
-		return errnum == Z_ERRNO ? (errno ? -errno : -EIO) : -TV_EPARSE;
+		return errnum == Z_ERRNO ? (errno ? -errno : -EIO) : -TV_ECORRUPT;
 	}
 	if (n == 0) {
 		gzerror(in->gz, &errnum);
 		in->eof = true;
-		if (errnum != Z_OK && errnum != Z_BUF_ERROR)
-			return -TV_EPARSE;
-		if (errnum == Z_BUF_ERROR)
-			return -TV_EPARSE;	/* truncated gzip stream */
+		if (errnum != Z_OK)
+			return -TV_ECORRUPT;	/* Z_BUF_ERROR: a truncated gzip stream */
 		return 0;
 	}
 	in->end += (size_t)n;

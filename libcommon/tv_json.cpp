@@ -30,6 +30,8 @@ struct iter_state {
 };
 
 static_assert(sizeof(iter_state) <= sizeof(tv_jiter), "tv_jiter too small");
+static_assert(alignof(iter_state) <= alignof(tv_jiter), "tv_jiter misaligned");
+static_assert(std::is_trivially_destructible<iter_state>::value, "");
 static_assert(std::is_trivially_copyable<simdjson::dom::array::iterator>::value, "");
 static_assert(std::is_trivially_copyable<simdjson::dom::object::iterator>::value, "");
 
@@ -197,50 +199,47 @@ extern "C" void tv_jv_iter_init(const struct tv_jv *v, struct tv_jiter *it)
 	element e = load(v);
 	simdjson::dom::array a;
 	simdjson::dom::object o;
-	iter_state st;
+	iter_state *st = new (static_cast<void *>(it)) iter_state();
 
-	std::memset(it, 0, sizeof(*it));
 	if (e.get_object().get(o) == simdjson::SUCCESS) {
-		st.is_object = true;
-		st.o[0] = o.begin();
-		st.o[1] = o.end();
+		st->is_object = true;
+		st->o[0] = o.begin();
+		st->o[1] = o.end();
 	} else if (e.get_array().get(a) == simdjson::SUCCESS) {
-		st.a[0] = a.begin();
-		st.a[1] = a.end();
-	} else {
-		/* empty range: begin == end of a default iterator */
-		st.a[0] = st.a[1];
+		st->a[0] = a.begin();
+		st->a[1] = a.end();
 	}
-	std::memcpy(static_cast<void *>(it), static_cast<const void *>(&st), sizeof(st));
+	/* a scalar: both default iterators compare equal, an empty range */
+}
+
+/* the iterator state lives in the caller's struct tv_jiter (placement new above) */
+static inline iter_state *state(struct tv_jiter *it)
+{
+	return std::launder(reinterpret_cast<iter_state *>(it));
 }
 
 extern "C" bool tv_jv_iter_next(struct tv_jiter *it, const char **key, size_t *klen,
 				struct tv_jv *val)
 {
-	iter_state st;
-	bool more;
+	iter_state *st = state(it);
 
-	std::memcpy(static_cast<void *>(&st), it, sizeof(st));
-	if (st.is_object) {
-		more = st.o[0] != st.o[1];
-		if (more) {
-			std::string_view k = st.o[0].key();
-			*key = k.data();
-			*klen = k.size();
-			store(val, st.o[0].value());
-			++st.o[0];
-		}
-	} else {
-		more = st.a[0] != st.a[1];
-		if (more) {
-			*key = nullptr;
-			*klen = 0;
-			store(val, *st.a[0]);
-			++st.a[0];
-		}
+	if (st->is_object) {
+		if (st->o[0] == st->o[1])
+			return false;
+		std::string_view k = st->o[0].key();
+		*key = k.data();
+		*klen = k.size();
+		store(val, st->o[0].value());
+		++st->o[0];
+		return true;
 	}
-	std::memcpy(static_cast<void *>(it), static_cast<const void *>(&st), sizeof(st));
-	return more;
+	if (st->a[0] == st->a[1])
+		return false;
+	*key = nullptr;
+	*klen = 0;
+	store(val, *st->a[0]);
+	++st->a[0];
+	return true;
 }
 
 extern "C" int tv_jv_minify(const struct tv_jv *v, struct tv_strbuf *out)

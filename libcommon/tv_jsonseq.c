@@ -35,6 +35,7 @@ struct seq {
 	bool pretty;		/* ... and the second line is indented */
 	bool extra;		/* text after the value closed on its line */
 	bool several;		/* that text opened another value */
+	bool open_string;	/* a string ran to the end of its line */
 	bool toobig;		/* over max: no longer copied */
 	bool lost_line;		/* an overlong line was skipped: depth unknown */
 };
@@ -54,8 +55,11 @@ static bool is_blank(const char *p, size_t n)
 	return true;
 }
 
-/* @i is just past an opening quote; returns the index past the closing one. */
-static size_t skip_string(const char *p, size_t i, size_t n)
+/*
+ * @i is just past an opening quote; returns the index past the closing one,
+ * or @n with *@open set when the string runs past the line.
+ */
+static size_t skip_string(const char *p, size_t i, size_t n, bool *open)
 {
 	size_t start = i;
 
@@ -64,7 +68,7 @@ static size_t skip_string(const char *p, size_t i, size_t n)
 		size_t j, bs = 0;
 
 		if (q == NULL) {
-			break;	/* unterminated: invalid anyway, the parser says so */
+			break;
 		}
 		j = (size_t)(q - p);
 		while (j - bs > start && p[j - bs - 1] == '\\') {
@@ -75,6 +79,7 @@ static size_t skip_string(const char *p, size_t i, size_t n)
 		}
 		i = j + 1;
 	}
+	*open = true;
 	return n;
 }
 
@@ -93,6 +98,11 @@ static void after_close(struct seq *s, const char *p, size_t i, size_t n)
 	}
 }
 
+/* The bytes scan() stops at. */
+static const bool special[256] = {
+	['"'] = true, ['{'] = true, ['}'] = true, ['['] = true, [']'] = true,
+};
+
 /* Track strings and depth over one line (or the rest of the first one). */
 static void scan(struct seq *s, const char *p, size_t n)
 {
@@ -101,8 +111,11 @@ static void scan(struct seq *s, const char *p, size_t n)
 	while (i < n) {
 		char c = p[i++];
 
+		if (!special[(unsigned char)c]) {
+			continue;
+		}
 		if (c == '"') {
-			i = skip_string(p, i, n);
+			i = skip_string(p, i, n, &s->open_string);
 		} else if (c == '{' || c == '[') {
 			s->depth++;
 		} else if (c == '}' || c == ']') {
@@ -150,15 +163,15 @@ static int take_line(struct seq *s, const char *p, size_t n)
 	return r;
 }
 
-/* tv_input_line, with its fatal codes told apart from -TV_EPARSE/-TV_ETOOBIG. */
+/* tv_input_line, with a reason for its fatal codes. */
 static int next_line(struct seq *s, const char **line, size_t *len, uint64_t *lineno,
 		     const char **why)
 {
 	int r = tv_input_line(s->in, line, len, lineno, NULL);
 
-	if (r == -TV_EPARSE) {
-		*why = "corrupt compressed input";
-		return -EIO;
+	if (r == -TV_ECORRUPT) {
+		*why = "corrupt or truncated compressed input";
+		return r;
 	}
 	if (r < 0 && r != -TV_ETOOBIG) {
 		*why = "read error";
@@ -216,6 +229,10 @@ static int finish(struct seq *s, const char **why)
 		*why = "truncated JSON value";
 		return -TV_EPARSE;
 	}
+	if (s->open_string) {
+		*why = "truncated JSON value (a string runs past its line)";
+		return -TV_EPARSE;
+	}
 	if (s->several) {
 		*why = "several JSON values on one line";
 		return -TV_EPARSE;
@@ -232,48 +249,64 @@ static bool is_column0_closer(const struct seq *s, const char *line, size_t len)
 	return s->pretty && len > 0 && line[0] == s->closer && is_blank(line + 1, len - 1);
 }
 
+/* tv_input skipped an overlong line of the value.  0 to go on, or -TV_ETOOBIG. */
+static int lost_line(struct seq *s, uint64_t lineno, const char **why)
+{
+	s->last = lineno;
+	if (lineno == s->first + 1 && s->lone_opener) {
+		s->pretty = true;	/* a member line, as pretty-printers write */
+	}
+	if (!s->pretty) {
+		*why = "line longer than the record limit";
+		return -TV_ETOOBIG;
+	}
+	/* its brackets are unknown: only the closer in column 0 can end the value now */
+	s->toobig = s->lost_line = true;
+	return 0;
+}
+
+/* One more line of the value.  1 if it ends the value, 0 if not, or -ENOMEM. */
+static int value_line(struct seq *s, const char *line, size_t len, uint64_t lineno)
+{
+	int r;
+
+	s->last = lineno;
+	if (lineno == s->first + 1 && s->lone_opener) {
+		s->pretty = len > 0 && (line[0] == ' ' || line[0] == '\t');
+	}
+	if (is_column0_closer(s, line, len)) {
+		if (s->lost_line) {
+			s->depth = 1;
+		}
+		r = take_line(s, line, len);
+		return r < 0 ? r : 1;
+	}
+	if (s->lost_line) {
+		return 0;
+	}
+	r = take_line(s, line, len);
+	return r < 0 ? r : s->depth == 0;
+}
+
 /* Read lines until the value ends. */
 static int read_rest(struct seq *s, const char **why)
 {
 	const char *line;
 	size_t len;
 	uint64_t lineno;
-	int r;
+	int r = 0;
 
-	while (s->depth > 0) {
+	while (s->depth > 0 && r == 0) {
 		r = next_line(s, &line, &len, &lineno, why);
 		if (r == 0) {
 			*why = "unterminated JSON value at end of input";
 			return -TV_EPARSE;
 		}
-		if (r == -TV_ETOOBIG && s->pretty) {
-			s->last = lineno;
-			s->toobig = s->lost_line = true;
-			continue;
-		}
 		if (r == -TV_ETOOBIG) {
-			s->last = lineno;
-			*why = "line longer than the record limit";
-			return r;
+			r = lost_line(s, lineno, why);
+		} else if (r > 0) {
+			r = value_line(s, line, len, lineno);
 		}
-		if (r < 0) {
-			return r;
-		}
-		s->last = lineno;
-		if (lineno == s->first + 1 && s->lone_opener) {
-			s->pretty = len > 0 && (line[0] == ' ' || line[0] == '\t');
-		}
-		if (is_column0_closer(s, line, len)) {
-			if (s->lost_line) {
-				s->depth = 1;	/* whatever the lost line held */
-			}
-			r = take_line(s, line, len);
-			return r < 0 ? r : finish(s, why);
-		}
-		if (s->lost_line) {
-			continue;	/* only the closer can end it now */
-		}
-		r = take_line(s, line, len);
 		if (r < 0) {
 			return r;
 		}

@@ -35,14 +35,15 @@ struct otlp {
 	char why[160];			/* a reason built for a rejection */
 };
 
-/* One signal: its three nesting levels and what to do with each item. */
 struct signal;
 
+/* Where an item is: its signal and its three indices, for messages. */
 struct loc {
 	const struct signal *sig;
 	size_t r, s, i;
 };
 
+/* One signal: its three nesting levels and what to do with each item. */
 struct signal {
 	const char *res, *scope, *items;
 	bool need_res;
@@ -52,12 +53,6 @@ struct signal {
 static bool key_is(const char *k, size_t n, const char *lit)
 {
 	return n == strlen(lit) && memcmp(k, lit, n) == 0;
-}
-
-static bool get_type(const struct tv_jv *obj, const char *key, enum tv_jtype type,
-		     struct tv_jv *out)
-{
-	return tv_jv_get(obj, key, out) && tv_jv_type(out) == type;
 }
 
 /* ---- scalars ---- */
@@ -203,7 +198,9 @@ static int write_array(struct tv_jw *w, const struct tv_jv *v, const char **why)
 		return have;
 	}
 	tv_jw_arr_begin(w);
-	tv_jv_iter_init(have == 1 ? &vals : v, &it);	/* v: an object, nothing to list */
+	if (have == 1) {
+		tv_jv_iter_init(&vals, &it);
+	}
 	while (have == 1 && tv_jv_iter_next(&it, &k, &kn, &e)) {
 		r = write_any(w, &e, why);
 		if (r < 0) {
@@ -227,7 +224,9 @@ static int write_kvlist(struct tv_jw *w, const struct tv_jv *v, const char **why
 		return have;
 	}
 	tv_jw_obj_begin(w);
-	tv_jv_iter_init(have == 1 ? &vals : v, &it);	/* v: an object, nothing to list */
+	if (have == 1) {
+		tv_jv_iter_init(&vals, &it);
+	}
 	while (have == 1 && tv_jv_iter_next(&it, &k, &kn, &kv)) {
 		if (!tv_jv_get(&kv, "key", &key) || !tv_jv_str(&key, &s, &n)) {
 			*why = "kvlistValue entry without a string key";
@@ -324,6 +323,11 @@ static int any_to_val(const struct tv_jv *v, struct tv_strbuf *json, struct tv_v
 		*why = "value is not an AnyValue object";
 		return -TV_ETYPE;
 	}
+	/* most values are strings: one lookup instead of walking the members */
+	if (tv_jv_len(v) == 1 && tv_jv_get(v, "stringValue", &m)) {
+		r = scalar("stringValue", 11, &m, out, why);
+		return r < 0 ? r : 0;
+	}
 	tv_jv_iter_init(v, &it);
 	while (tv_jv_iter_next(&it, &k, &kn, &m)) {
 		if (key_is(k, kn, "arrayValue") || key_is(k, kn, "kvlistValue")) {
@@ -353,38 +357,29 @@ static void fix_json(struct tv_attrs *a, const struct tv_strbuf *json)
 	}
 }
 
-static int kv_entry(const struct tv_jv *kv, struct tv_attrs *out,
-		    struct tv_strbuf *json, const char **why)
+static int kv_entry(const struct tv_jv *kv, struct tv_attrs *out, struct tv_strbuf *json,
+		    const char **why)
 {
-	struct tv_jiter it;
-	struct tv_jv m, val;
+	struct tv_jv k, val;
 	struct tv_val v = { .type = TV_V_NONE };
-	const char *k, *key = NULL;
-	size_t kn, klen = 0;
-	bool have_val = false;
+	const char *key;
+	size_t klen;
 	int r;
 
 	if (tv_jv_type(kv) != TV_J_OBJECT) {
 		*why = "not a {key, value} object";
 		return -TV_ETYPE;
 	}
-	tv_jv_iter_init(kv, &it);
-	while (tv_jv_iter_next(&it, &k, &kn, &m)) {
-		if (key_is(k, kn, "key")) {
-			if (!tv_jv_str(&m, &key, &klen)) {
-				*why = "key is not a string";
-				return -TV_ETYPE;
-			}
-		} else if (key_is(k, kn, "value")) {
-			val = m;
-			have_val = true;
-		}
-	}
-	if (key == NULL) {
+	/* two lookups beat walking the members: the iterator is dearer than at_key */
+	if (!tv_jv_get(kv, "key", &k)) {
 		*why = "attribute without a key";
 		return -TV_ETYPE;
 	}
-	if (have_val && tv_jv_type(&val) != TV_J_NULL) {
+	if (!tv_jv_str(&k, &key, &klen)) {
+		*why = "key is not a string";
+		return -TV_ETYPE;
+	}
+	if (tv_jv_get(kv, "value", &val) && tv_jv_type(&val) != TV_J_NULL) {
 		r = any_to_val(&val, json, &v, why);
 		if (r < 0) {
 			return r;

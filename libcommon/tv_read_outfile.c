@@ -365,10 +365,24 @@ static const char *span_fields(const struct tv_jv *root, struct tv_span *sp)
 	return NULL;
 }
 
+/* The span's attributes object, if any.  0, -ENOMEM, or -TV_ETYPE with @why set. */
+static int span_attrs(struct outfile *o, const struct tv_jv *root, const char **why)
+{
+	struct tv_jv attrs;
+
+	if (!tv_jv_get(root, "attributes", &attrs) || tv_jv_type(&attrs) == TV_J_NULL) {
+		return 0;
+	}
+	if (tv_jv_type(&attrs) != TV_J_OBJECT) {
+		*why = "span: attributes is not an object";
+		return -TV_ETYPE;
+	}
+	return object_attrs(o, &attrs, &o->attrs);
+}
+
 static int span(struct outfile *o, const struct tv_jv *root)
 {
 	struct tv_span sp;
-	struct tv_jv attrs;
 	const char *why;
 	int r = 0;
 
@@ -379,13 +393,8 @@ static int span(struct outfile *o, const struct tv_jv *root)
 	if (why == NULL) {
 		why = span_fields(root, &sp);
 	}
-	if (why == NULL && tv_jv_get(root, "attributes", &attrs) &&
-	    tv_jv_type(&attrs) != TV_J_NULL) {
-		if (tv_jv_type(&attrs) != TV_J_OBJECT) {
-			why = "span: attributes is not an object";
-		} else {
-			r = object_attrs(o, &attrs, &o->attrs);
-		}
+	if (why == NULL) {
+		r = span_attrs(o, root, &why);
 	}
 	if (why != NULL) {
 		return tv_read_reject(o->ctx, o->line, "%s", why);
@@ -450,6 +459,34 @@ static void reject_stretch(struct tv_read_ctx *ctx, uint64_t first, uint64_t las
 	}
 }
 
+static int read_objects(struct outfile *o, struct tv_input *in, struct tv_strbuf *buf,
+			struct tv_error *err)
+{
+	uint64_t first, last;
+	const char *why;
+	int r;
+
+	for (;;) {
+		r = tv_jsonseq_next(in, buf, tv_read_max_record(o->ctx), &first, &last, &why);
+		if (r == 0) {
+			return 0;
+		}
+		if (r == -TV_EPARSE || r == -TV_ETOOBIG) {
+			reject_stretch(o->ctx, first, last, why);
+			continue;
+		}
+		if (r < 0) {
+			return tv_error_set(err, r, tv_input_name(in), last, "cannot read: %s",
+					    why ? why : tv_strerror(r));
+		}
+		o->line = first;
+		r = object(o, buf->p, buf->len);
+		if (r < 0) {
+			return tv_error_set(err, r, tv_input_name(in), first, "%s", tv_strerror(r));
+		}
+	}
+}
+
 int tv_read_outfile(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err)
 {
 	struct outfile o = {
@@ -458,34 +495,12 @@ int tv_read_outfile(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_erro
 		.keep = tv_read_keep_events(ctx),
 	};
 	struct tv_strbuf buf;
-	uint64_t first, last;
-	const char *why;
 	int r;
 
 	tv_strbuf_init(&buf);
 	tv_strbuf_init(&o.json);
 	tv_strbuf_init(&o.raw);
-	for (;;) {
-		r = tv_jsonseq_next(in, &buf, tv_read_max_record(ctx), &first, &last, &why);
-		if (r == 0) {
-			break;
-		}
-		if (r == -TV_EPARSE || r == -TV_ETOOBIG) {
-			reject_stretch(ctx, first, last, why);
-			continue;
-		}
-		if (r < 0) {
-			r = tv_error_set(err, r, tv_input_name(in), last, "cannot read: %s",
-					 why ? why : tv_strerror(r));
-			break;
-		}
-		o.line = first;
-		r = object(&o, buf.p, buf.len);
-		if (r < 0) {
-			r = tv_error_set(err, r, tv_input_name(in), first, "%s", tv_strerror(r));
-			break;
-		}
-	}
+	r = read_objects(&o, in, &buf, err);
 	tv_attrs_finish(&o.attrs);
 	tv_attrs_finish(&o.res);
 	tv_strbuf_finish(&o.json);

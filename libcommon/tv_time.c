@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,14 @@ static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 	*d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
 	*m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
 	*y = yoe + era * 400 + (*m <= 2);
+}
+
+static int64_t days_in_month(int64_t y, unsigned m)
+{
+	static const unsigned char dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return m == 2 && leap ? 29 : dm[m - 1];
 }
 
 /* read exactly @w digits at *p */
@@ -126,12 +135,18 @@ int tv_time_parse(const char *s, size_t n, int64_t *ns, bool *naive)
 	}
 	if (!parse_zone(&p, end, &off, &has_zone))
 		return -TV_EPARSE;
-	while (p < end && *p == ' ')
-		p++;
 	/* Go's time.String() appends the zone abbreviation, e.g. " UTC" */
-	while (p < end && ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z')))
-		p++;
+	if (p < end && *p == ' ' && has_zone) {
+		const char *abbr = ++p;
+
+		while (p < end && *p >= 'A' && *p <= 'Z')
+			p++;
+		if (p - abbr < 1 || p - abbr > 5)
+			return -TV_EPARSE;
+	}
 	if (p != end)
+		return -TV_EPARSE;
+	if (d > days_in_month(y, (unsigned)mo))
 		return -TV_EPARSE;
 	days = tv_days_from_civil(y, (unsigned)mo, (unsigned)d);
 	*ns = ((days * 86400 + h * 3600 + mi * 60 + sec) - off) * TV_NS_PER_SEC + frac;
@@ -200,7 +215,7 @@ int tv_parse_int64(const char *s, size_t n, int64_t *out)
 		return -TV_EPARSE;
 	memcpy(buf, s, n);
 	buf[n] = '\0';
-	if (buf[0] == ' ' || buf[0] == '+')
+	if (!(buf[0] == '-' || (buf[0] >= '0' && buf[0] <= '9')))
 		return -TV_EPARSE;
 	errno = 0;
 	v = strtoll(buf, &end, 10);
@@ -219,11 +234,11 @@ int tv_parse_double(const char *s, size_t n, double *out)
 		return -TV_EPARSE;
 	memcpy(buf, s, n);
 	buf[n] = '\0';
-	if (buf[0] == ' ')
+	if (!(buf[0] == '-' || buf[0] == '.' || (buf[0] >= '0' && buf[0] <= '9')))
 		return -TV_EPARSE;
 	errno = 0;
 	v = strtod(buf, &end);
-	if (errno == ERANGE || *end != '\0')
+	if (errno == ERANGE || *end != '\0' || !isfinite(v))
 		return -TV_EPARSE;
 	*out = v;
 	return 0;
@@ -241,7 +256,7 @@ int tv_duration_parse(const char *s, int64_t *ns)
 	char *end;
 	double v;
 
-	if (s == NULL || *s == '\0' || *s == ' ' || *s == '-' || *s == '+')
+	if (s == NULL || !((*s >= '0' && *s <= '9') || *s == '.'))
 		return -TV_EPARSE;
 	errno = 0;
 	v = strtod(s, &end);
