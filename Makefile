@@ -1,0 +1,61 @@
+# televal: the two commands a newcomer needs (see README.md).
+#
+#   make demo   install what is missing, build, run televal-filter on examples/
+#   make test   install what is missing, build with ASan+UBSan and -Werror, run every test
+#
+# Packages come from Debian (apt-get) when they are missing; run as root or
+# with sudo available.  meson does the real work; this file only wraps it.
+
+BUILD     ?= build
+BUILD_DEV ?= build-dev
+MESON     ?= meson
+NINJA_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+# Debian 12 packages: build tools, the libraries (README: Dependencies), and
+# python3-jsonschema, which the tests use to validate output against the schema.
+DEB_PACKAGES = meson ninja-build pkg-config gcc g++ \
+	libcjson-dev libyaml-dev libpcre2-dev libsimdjson-dev zlib1g-dev libsqlite3-dev \
+	libcmocka-dev python3 python3-jsonschema
+
+.PHONY: all deps build demo test bench clean install
+
+all: build
+
+deps:
+	@missing=""; \
+	for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "televal: installing missing packages:$$missing"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO=sudo; \
+		else echo "televal: run as root or install:$$missing" >&2; exit 1; fi; \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	fi
+
+$(BUILD)/build.ninja: | deps
+	$(MESON) setup $(BUILD) -Dbuildtype=release -Db_ndebug=true
+
+$(BUILD_DEV)/build.ninja: | deps
+	$(MESON) setup $(BUILD_DEV) --native-file build-dev.ini
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD) -j$(NINJA_JOBS)
+
+demo: build
+	@sh examples/demo.sh $(BUILD)/tools/filter/televal-filter
+
+test: deps $(BUILD_DEV)/build.ninja
+	ninja -C $(BUILD_DEV) -j$(NINJA_JOBS)
+	@sh tests/check-source.sh
+	$(MESON) test -C $(BUILD_DEV) --print-errorlogs --num-processes $(NINJA_JOBS)
+
+bench: build
+	bash bench/run.sh
+
+install: build
+	$(MESON) install -C $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(BUILD_DEV)
