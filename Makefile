@@ -14,7 +14,7 @@ NINJA_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # Debian 12 packages: build tools, the libraries (README: Dependencies), and
 # python3-jsonschema, which the tests use to validate output against the schema.
 DEB_PACKAGES = meson ninja-build pkg-config gcc g++ \
-	libcjson-dev libyaml-dev libpcre2-dev libsimdjson-dev zlib1g-dev libsqlite3-dev \
+	libcjson-dev libyaml-dev libpcre2-dev libsimdjson-dev zlib1g-dev libsqlite3-dev libssl-dev \
 	libcmocka-dev python3 python3-jsonschema
 
 .PHONY: all deps build demo test bench clean install

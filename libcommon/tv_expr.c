@@ -281,9 +281,14 @@ static void lex_string(struct parser *p)
 	for (; p->src[i] && p->src[i] != q; i++) {
 		char c = p->src[i];
 
+		/* \\ \" \' \n \t \r are escapes; any other backslash stays (regexes: \d) */
 		if (c == '\\' && p->src[i + 1]) {
-			c = p->src[++i];
-			c = c == 'n' ? '\n' : c == 't' ? '\t' : c == 'r' ? '\r' : c;
+			char e = p->src[i + 1];
+
+			if (e == '\\' || e == '"' || e == '\'' || e == 'n' || e == 't' || e == 'r') {
+				c = e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e;
+				i++;
+			}
 		}
 		out[n++] = c;
 	}
