@@ -114,6 +114,8 @@ static enum tv_format detect_json_line(const char *l, size_t n)
 		return TV_FMT_OTLP;
 	if (has(l, n, "\"request_id\"") && has(l, n, "\"latency_ms\""))
 		return TV_FMT_ANYCLAUDE;
+	if (has(l, n, "\"total_requests\"") && has(l, n, "\"p95_latency_ms\""))
+		return TV_FMT_ANYCLAUDE;	/* a SessionSummary on one line */
 	if (has(l, n, "\"exported_at\"") && has(l, n, "\"sessions\""))
 		return TV_FMT_WAZA;
 	if (has(l, n, "\"traceID\"") && (has(l, n, "\"spans\"") || has(l, n, "\"operationName\"")))
@@ -127,14 +129,17 @@ static enum tv_format detect_json_line(const char *l, size_t n)
 
 static enum tv_format detect_pretty_json(const char *d, size_t n)
 {
+	/* OTLP first: its metrics also have "scopeMetrics", as the outfile's do */
+	if (has(d, n, "\"resourceLogs\"") || has(d, n, "\"resourceSpans\"") ||
+	    has(d, n, "\"resourceMetrics\""))
+		return TV_FMT_OTLP;
 	if (has(d, n, "\"hrTime\"") || has(d, n, "\"_rawAttributes\"") ||
 	    has(d, n, "\"scopeMetrics\"") || has(d, n, "\"_spanContext\""))
 		return TV_FMT_OUTFILE;
 	if (has(d, n, "\"exported_at\""))
 		return TV_FMT_WAZA;
-	if (has(d, n, "\"resourceLogs\"") || has(d, n, "\"resourceSpans\"") ||
-	    has(d, n, "\"resourceMetrics\""))
-		return TV_FMT_OTLP;
+	if (has(d, n, "\"total_requests\"") && has(d, n, "\"p95_latency_ms\""))
+		return TV_FMT_ANYCLAUDE;	/* session-<id>-summary.json */
 	if (has(d, n, "\"traceID\""))
 		return TV_FMT_JAEGER;
 	return TV_FMT_UNKNOWN;

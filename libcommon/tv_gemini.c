@@ -163,8 +163,9 @@ static bool parse_inner(struct evctx *e, const char *s, size_t n, struct tv_jv *
 
 static int on_user_prompt(struct evctx *e)
 {
-	struct tv_turn *t = turn_for(e);
 	const struct tv_val *p = attr_str(e, "prompt");
+	/* a user_prompt starts a turn: without a prompt_id, always a new one */
+	struct tv_turn *t = attr_str(e, "prompt_id") ? turn_for(e) : tv_session_add_turn(e->s);
 
 	if (t == NULL)
 		return -ENOMEM;
@@ -175,17 +176,20 @@ static int on_user_prompt(struct evctx *e)
 	return 0;
 }
 
+/*
+ * api_request and api_response/api_error are two halves of one llm_call.
+ * Each half becomes a call of its own here; tv_session_finalize() pairs
+ * them (same model, matching start), so records may arrive in any order.
+ */
 static int on_api_request(struct evctx *e)
 {
 	struct tv_turn *t = turn_for(e);
 	struct tv_llm_call *c;
 	int r;
 
-	if (t == NULL)
+	if (t == NULL || (c = tv_turn_add_llm(t)) == NULL)
 		return -ENOMEM;
-	c = tv_turn_add_llm(t);
-	if (c == NULL)
-		return -ENOMEM;
+	c->seen = TV_LLM_SEEN_REQUEST;
 	c->time = e->r->time;
 	r = set_attr_str(e, &c->model, "model");
 	if (r == 0)
@@ -193,42 +197,22 @@ static int on_api_request(struct evctx *e)
 	return r;
 }
 
-/* the pending request this response answers: oldest open call of the same model */
-static struct tv_llm_call *match_call(struct evctx *e, struct tv_turn *t)
-{
-	const struct tv_val *m = attr_str(e, "model");
-
-	if (m == NULL)
-		m = attr_str(e, "model_name");
-	for (size_t i = 0; i < t->n_llm; i++) {
-		struct tv_llm_call *c = &t->llm[i];
-
-		if (c->status != TV_STATUS_NONE || c->duration != TV_NONE)
-			continue;
-		if (m == NULL || c->model == NULL ||
-		    (strlen(c->model) == m->n && memcmp(c->model, m->s, m->n) == 0))
-			return c;
-	}
-	return NULL;
-}
-
+/* the response half of a call: timed from its end and duration */
 static struct tv_llm_call *call_for(struct evctx *e, struct tv_turn *t)
 {
-	struct tv_llm_call *c = match_call(e, t);
+	struct tv_llm_call *c = tv_turn_add_llm(t);
 
-	if (c == NULL) {
-		c = tv_turn_add_llm(t);
-		if (c == NULL)
-			return NULL;
-	}
-	if (c->model == NULL && set_attr_str(e, &c->model, "model") < 0)
+	if (c == NULL)
+		return NULL;
+	c->seen = TV_LLM_SEEN_RESPONSE;
+	if (set_attr_str(e, &c->model, "model") < 0)
 		return NULL;
 	if (c->model == NULL && set_attr_str(e, &c->model, "model_name") < 0)
 		return NULL;
 	c->duration = attr_int(e, "duration_ms");
 	if (c->duration != TV_NONE)
 		c->duration *= TV_NS_PER_MS;
-	if (c->time == TV_NONE && e->r->time != TV_NONE)
+	if (e->r->time != TV_NONE)
 		c->time = e->r->time - (c->duration != TV_NONE ? c->duration : 0);
 	c->status_code = attr_int(e, "status_code");
 	if (c->status_code == TV_NONE)
@@ -265,7 +249,10 @@ static int chunk_text(const struct tv_jv *chunk, struct tv_strbuf *out)
 	return 0;
 }
 
-/* the turn's output: the text of a Gemini response JSON, else the raw text */
+/*
+ * The turn's output: the text of a Gemini response JSON, else the raw text.
+ * Returns 1 if it was set, 0 if the response had no text, or -ENOMEM.
+ */
 static int response_output(struct evctx *e, const struct tv_val *v, struct tv_turn *t)
 {
 	struct tv_strbuf *out = &e->ctx->scratch2;
@@ -275,8 +262,10 @@ static int response_output(struct evctx *e, const struct tv_val *v, struct tv_tu
 	size_t kn;
 	int r = 0;
 
-	if (v->n == 0 || (v->s[0] != '{' && v->s[0] != '[') || !parse_inner(e, v->s, v->n, &root))
-		return tv_set_str(&t->output, v->s, v->n);
+	if (v->n == 0 || (v->s[0] != '{' && v->s[0] != '[') || !parse_inner(e, v->s, v->n, &root)) {
+		r = tv_set_str(&t->output, v->s, v->n);
+		return r < 0 ? r : 1;
+	}
 	tv_strbuf_reset(out);
 	if (tv_jv_type(&root) == TV_J_ARRAY) {	/* streamed chunks */
 		tv_jv_iter_init(&root, &it);
@@ -288,8 +277,9 @@ static int response_output(struct evctx *e, const struct tv_val *v, struct tv_tu
 	if (r < 0)
 		return r;
 	if (out->len == 0)
-		return tv_set_str(&t->output, v->s, v->n);
-	return tv_set_str(&t->output, out->p, out->len);
+		return 0;	/* only function calls: the text output stays what it was */
+	r = tv_set_str(&t->output, out->p, out->len);
+	return r < 0 ? r : 1;
 }
 
 static int finish_reason(struct evctx *e, struct tv_llm_call *c)
@@ -334,8 +324,15 @@ static int on_api_response(struct evctx *e)
 	resp = attr_str(e, "response_text");
 	if (r == 0 && resp) {
 		r = tv_set_str(&c->response_text, resp->s, resp->n);
-		if (r == 0 && c->status == TV_STATUS_OK)
+		/* the turn's output is the latest successful response, whatever the record order */
+		if (r == 0 && c->status == TV_STATUS_OK &&
+		    (t->output == NULL || e->r->time == TV_NONE || t->output_at == TV_NONE ||
+		     e->r->time >= t->output_at)) {
 			r = response_output(e, resp, t);
+			if (r > 0)
+				t->output_at = e->r->time;
+			r = r < 0 ? r : 0;
+		}
 	}
 	return r;
 }
@@ -571,6 +568,12 @@ int tv_gemini_apply(struct tv_read_ctx *ctx, const struct tv_record *r)
 	e.s = tv_read_open_session(ctx, key, key_len, r->time, r->line);
 	if (e.s == NULL)
 		return -ENOMEM;
+	if (r->time != TV_NONE) {	/* the session spans its records */
+		if (e.s->start_time == TV_NONE || r->time < e.s->start_time)
+			e.s->start_time = r->time;
+		if (e.s->end_time == TV_NONE || r->time > e.s->end_time)
+			e.s->end_time = r->time;
+	}
 	ctx->st.records_used++;
 	ev = classify(name, name_len, &svc, &svc_len);
 	ret = session_info(&e, svc, svc_len);

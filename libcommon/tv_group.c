@@ -248,9 +248,30 @@ static int cmp_last(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* close the sessions selected by @sel (cutoff or all), sorted; evict: the n idle longest */
-static int close_some(struct tv_group *g, bool all, int64_t cutoff, size_t evict,
-		      tv_group_emit_fn emit, void *udata)
+/* close the picked sessions, oldest first; the rest are destroyed after an error */
+static int close_picked(struct tv_group *g, struct pick *p, size_t n, tv_group_emit_fn emit,
+			void *udata)
+{
+	int r = 0;
+
+	qsort(p, n, sizeof(*p), cmp_first);
+	for (size_t k = 0; k < n; k++) {
+		bool found;
+		size_t i = find(g, tv_hash64(p[k].s->id, strlen(p[k].s->id)), p[k].s->id,
+				strlen(p[k].s->id), &found);
+		struct tv_session *s = take(g, i);
+
+		if (r == 0)
+			r = emit(udata, s);
+		else
+			tv_session_destroy(s);
+	}
+	return r;
+}
+
+/* close the sessions idle since before @cutoff (or all), unless @busy */
+static int close_some(struct tv_group *g, bool all, int64_t cutoff,
+		      bool (*busy)(void *, const char *), tv_group_emit_fn emit, void *udata)
 {
 	struct pick *p;
 	size_t n = 0;
@@ -266,44 +287,58 @@ static int close_some(struct tv_group *g, bool all, int64_t cutoff, size_t evict
 
 		if (sl->s == NULL)
 			continue;
-		if (!all && !evict && (sl->last == TV_NONE || sl->last >= cutoff))
+		if (!all && (sl->last == TV_NONE || sl->last >= cutoff))
+			continue;
+		if (busy && busy(udata, sl->s->id))
 			continue;
 		p[n++] = (struct pick){ sl->first, sl->last, sl->seq, sl->s };
 	}
-	if (evict) {
-		qsort(p, n, sizeof(*p), cmp_last);
-		if (n > evict)
-			n = evict;
-	}
-	qsort(p, n, sizeof(*p), cmp_first);
-	for (size_t k = 0; k < n; k++) {
-		bool found;
-		size_t i = find(g, tv_hash64(p[k].s->id, strlen(p[k].s->id)), p[k].s->id,
-				strlen(p[k].s->id), &found);
-		struct tv_session *s = take(g, i);
-
-		if (r == 0)
-			r = emit(udata, s);
-		else
-			tv_session_destroy(s);
-	}
+	r = close_picked(g, p, n, emit, udata);
 	free(p);
 	return r;
 }
 
 int tv_group_expire(struct tv_group *g, int64_t cutoff, tv_group_emit_fn emit, void *udata)
 {
-	return close_some(g, false, cutoff, 0, emit, udata);
+	return close_some(g, false, cutoff, NULL, emit, udata);
+}
+
+int tv_group_expire_unless(struct tv_group *g, int64_t cutoff,
+			   bool (*busy)(void *udata, const char *id), tv_group_emit_fn emit,
+			   void *udata)
+{
+	return close_some(g, false, cutoff, busy, emit, udata);
 }
 
 int tv_group_evict(struct tv_group *g, size_t n, tv_group_emit_fn emit, void *udata)
 {
-	if (n == 0)
+	return tv_group_evict_except(g, n, NULL, emit, udata);
+}
+
+int tv_group_evict_except(struct tv_group *g, size_t n, const struct tv_session *keep,
+			  tv_group_emit_fn emit, void *udata)
+{
+	struct pick *p;
+	size_t m = 0;
+	int r = 0;
+
+	if (n == 0 || g->count == 0)
 		return 0;
-	return close_some(g, false, 0, n, emit, udata);
+	p = malloc(g->count * sizeof(*p));
+	if (p == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < g->cap; i++) {
+		if (g->slots[i].s != NULL && g->slots[i].s != keep)
+			p[m++] = (struct pick){ g->slots[i].first, g->slots[i].last,
+						g->slots[i].seq, g->slots[i].s };
+	}
+	qsort(p, m, sizeof(*p), cmp_last);
+	r = close_picked(g, p, m < n ? m : n, emit, udata);
+	free(p);
+	return r;
 }
 
 int tv_group_flush(struct tv_group *g, tv_group_emit_fn emit, void *udata)
 {
-	return close_some(g, true, 0, 0, emit, udata);
+	return close_some(g, true, 0, NULL, emit, udata);
 }

@@ -51,8 +51,20 @@ int64_t tv_group_clock(const struct tv_group *g);
  */
 int tv_group_expire(struct tv_group *g, int64_t cutoff, tv_group_emit_fn emit, void *udata);
 
+/**
+ * tv_group_expire_unless: tv_group_expire(), but a session for which @busy
+ * returns true stays open (it still has pending records elsewhere).
+ */
+int tv_group_expire_unless(struct tv_group *g, int64_t cutoff,
+			   bool (*busy)(void *udata, const char *id), tv_group_emit_fn emit,
+			   void *udata);
+
 /** tv_group_evict: close the @n sessions idle longest.  Same ordering and returns. */
 int tv_group_evict(struct tv_group *g, size_t n, tv_group_emit_fn emit, void *udata);
+
+/** tv_group_evict_except: tv_group_evict(), never closing @keep. */
+int tv_group_evict_except(struct tv_group *g, size_t n, const struct tv_session *keep,
+			  tv_group_emit_fn emit, void *udata);
 
 /** tv_group_flush: close every open session, oldest first.  0 or the first error. */
 int tv_group_flush(struct tv_group *g, tv_group_emit_fn emit, void *udata);

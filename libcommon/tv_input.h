@@ -47,7 +47,7 @@ int tv_input_peek(struct tv_input *in, const char **data, size_t *len);
  * tv_input_line: the next line.  *@line is borrowed until the next call and
  * is followed by TV_STRBUF_PAD readable bytes; *@lineno is its 1-based number.
  * Returns 1 for a line, 0 at end of input, -TV_ETOOBIG for an overlong line
- * (already skipped; *@lineno set), or -errno / -TV_EPARSE (corrupt gzip).
+ * (already skipped; *@lineno set), or -errno / -TV_ECORRUPT (corrupt gzip).
  * *@unterminated is set (may be NULL) when the last line lacked its "\n".
  */
 int tv_input_line(struct tv_input *in, const char **line, size_t *len, uint64_t *lineno,

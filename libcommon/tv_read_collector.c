@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tv_jw.h"
 #include "tv_reader.h"
 #include "tv_time.h"
 
@@ -72,6 +73,7 @@ struct line {
 	size_t val;		/* fields: where the value starts */
 	size_t key, klen;	/* K_ATTR: the key */
 	enum otype type;	/* K_ATTR: the value type; the value starts at val */
+	bool unknown_type;	/* `-> key: Word(` with a type the exporter never writes */
 };
 
 /* An attribute (or the body) whose text lies in a buffer, by offsets. */
@@ -140,6 +142,8 @@ struct coll {
 	size_t ev_item;		/* 1 + index of the event.name attribute, or 0 */
 	bool complete;		/* saw Flags: */
 	bool toobig;
+	const char *bad;	/* why the record is rejected, or NULL */
+	char bad_key[64];	/* the attribute it is about */
 };
 
 /* ---- classifying lines ---- */
@@ -224,6 +228,18 @@ static bool value_type(const char *s, size_t n, enum otype *type, size_t *len)
 	return false;
 }
 
+/* `Word(` with a capitalised word that is not a debug-exporter type */
+static bool unknown_type(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	if (n == 0 || s[0] < 'A' || s[0] > 'Z')
+		return false;
+	while (i < n && ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z')))
+		i++;
+	return i < n && s[i] == '(';
+}
+
 /* `[blanks]-> key: Type(`: fills key, klen, type and val of @l */
 static bool attr_start(struct line *l)
 {
@@ -248,6 +264,7 @@ static bool attr_start(struct line *l)
 	l->klen = (size_t)(colon - s) - i;
 	i = (size_t)(colon - s) + 2;
 	if (!value_type(s + i, n - i, &l->type, &tlen)) {
+		l->unknown_type = unknown_type(s + i, n - i);
 		return false;
 	}
 	l->val = i + tlen;
@@ -450,6 +467,19 @@ static bool json_ok(struct coll *c, const char *s, size_t n)
 }
 
 /* Turn the text of @it into its typed value (strings when they do not parse). */
+/* a record value the record cannot be used with: reject it at its end */
+static void mark_bad(struct coll *c, const struct tv_strbuf *b, const struct item *it,
+		     const char *why)
+{
+	size_t n = it->klen < sizeof(c->bad_key) - 1 ? it->klen : sizeof(c->bad_key) - 1;
+
+	if (c->bad != NULL || b != &c->buf)
+		return;
+	c->bad = why;
+	memcpy(c->bad_key, it == &c->body ? "Body" : at(b, it->koff), it == &c->body ? 4 : n);
+	c->bad_key[it == &c->body ? 4 : n] = '\0';
+}
+
 static void finish_item(struct coll *c, const struct tv_strbuf *b, struct item *it)
 {
 	const char *s = at(b, it->voff);
@@ -457,15 +487,23 @@ static void finish_item(struct coll *c, const struct tv_strbuf *b, struct item *
 
 	v->n = value_len(b, it);
 	v->type = TV_V_STR;
+	if (memchr(s, '\0', v->n) != NULL)
+		mark_bad(c, b, it, "NUL byte in the value");
+	else if (!tv_utf8_valid(s, v->n))
+		mark_bad(c, b, it, "invalid UTF-8 in the value");
 	switch (it->type) {
 	case O_INT:
 		if (tv_parse_int64(s, v->n, &v->i) == 0) {
 			v->type = TV_V_INT;
+		} else {
+			mark_bad(c, b, it, "Int value is not an integer");
 		}
 		break;
 	case O_DOUBLE:
 		if (tv_parse_double(s, v->n, &v->d) == 0) {
 			v->type = TV_V_DOUBLE;
+		} else {
+			mark_bad(c, b, it, "Double value is not a number");
 		}
 		break;
 	case O_BOOL:
@@ -647,6 +685,7 @@ static void start_record(struct coll *c, uint64_t line)
 	c->ev_item = 0;
 	c->complete = false;
 	c->toobig = false;
+	c->bad = NULL;
 	c->state = S_REC;
 }
 
@@ -751,8 +790,11 @@ static int end_record(struct coll *c)
 		return tv_read_reject(c->ctx, c->line, "log record longer than %zu bytes",
 				      c->max);
 	}
-	if (!c->complete && c->items.n == 0) {
-		return tv_read_reject(c->ctx, c->line, "truncated log record");
+	if (!c->complete) {
+		return tv_read_reject(c->ctx, c->line, "truncated log record (it has no Flags: line)");
+	}
+	if (c->bad) {
+		return tv_read_reject(c->ctx, c->line, "log record: %s: %s", c->bad_key, c->bad);
 	}
 	return deliver(c);
 }
@@ -946,7 +988,18 @@ static int block_line(struct coll *c, struct line *l, enum kind kind)
 
 static int feed(struct coll *c, struct line *l)
 {
-	enum kind kind = classify(l);
+	enum kind kind;
+
+	l->unknown_type = false;
+	kind = classify(l);
+	if (l->unknown_type && c->state == S_REC && c->bad == NULL) {
+		/* an attribute of a type the debug exporter never writes */
+		size_t n = l->klen < sizeof(c->bad_key) - 1 ? l->klen : sizeof(c->bad_key) - 1;
+
+		memcpy(c->bad_key, l->s + l->key, n);
+		c->bad_key[n] = '\0';
+		c->bad = "unknown value type";
+	}
 
 	if (c->pend != P_NONE) {
 		if (!ends_value(c, kind)) {
@@ -993,7 +1046,12 @@ static int next_line(struct coll *c, struct tv_input *in, struct line *l)
 		if (r != -TV_ETOOBIG) {
 			break;
 		}
-		tv_read_reject(c->ctx, l->no, "line longer than %zu bytes", c->max);
+		/* inside a record the whole record goes, counted once */
+		if (c->state == S_REC) {
+			c->toobig = true;
+		} else {
+			tv_read_reject(c->ctx, l->no, "line longer than %zu bytes", c->max);
+		}
 		first = false;
 	}
 	if (r > 0 && first && starts(l->s, l->n, "\xef\xbb\xbf")) {

@@ -270,17 +270,28 @@ static int log_record(struct outfile *o, const struct tv_jv *root)
 {
 	struct tv_record rec;
 	struct tv_jv attrs;
+	int64_t time;
 	int r;
 
 	if (!tv_jv_get(root, "attributes", &attrs) || tv_jv_type(&attrs) != TV_J_OBJECT) {
 		return tv_read_reject(o->ctx, o->line, "log record: attributes is not an object");
 	}
+	if (!hr_time(root, "hrTime", &time)) {
+		struct tv_jv v;
+
+		/* present but malformed: a wrong type, as in the other readers */
+		if (tv_jv_get(root, "hrTime", &v) && tv_jv_type(&v) != TV_J_NULL) {
+			return tv_read_reject(o->ctx, o->line,
+					      "log record: hrTime is not [seconds, nanoseconds]");
+		}
+		if (!hr_time(root, "hrTimeObserved", &time)) {
+			time = TV_NONE;
+		}
+	}
 	memset(&rec, 0, sizeof(rec));
 	reset(o);
 	rec.line = o->line;
-	if (!hr_time(root, "hrTime", &rec.time) && !hr_time(root, "hrTimeObserved", &rec.time)) {
-		rec.time = TV_NONE;
-	}
+	rec.time = time;
 	r = object_attrs(o, &attrs, &o->attrs);
 	if (r == 0) {
 		r = record_body(o, root, &rec.body);

@@ -135,7 +135,7 @@ struct tv_read_ctx *tv_read_ctx_create(const struct tv_read_opts *opts)
 	ctx->spans = tv_spans_create();
 	ctx->jp = tv_json_parser_create();
 	ctx->jp2 = tv_json_parser_create();
-	ctx->clock = TV_NONE;
+	ctx->clock = ctx->checked = TV_NONE;
 	tv_strbuf_init(&ctx->scratch);
 	tv_strbuf_init(&ctx->scratch2);
 	if (ctx->group == NULL || ctx->spans == NULL || ctx->jp == NULL || ctx->jp2 == NULL) {
@@ -155,6 +155,7 @@ void tv_read_ctx_destroy(struct tv_read_ctx *ctx)
 	tv_json_parser_destroy(ctx->jp2);
 	tv_strbuf_finish(&ctx->scratch);
 	tv_strbuf_finish(&ctx->scratch2);
+	tv_anyclaude_seen_free(ctx->anyclaude);
 	free(ctx);
 }
 
@@ -231,6 +232,13 @@ static int emit_session(void *udata, struct tv_session *s)
 	return ctx->o.emit(ctx->o.udata, s);
 }
 
+static bool session_busy(void *udata, const char *id)
+{
+	struct tv_read_ctx *ctx = udata;
+
+	return tv_spans_count(ctx->spans) > 0 && tv_spans_busy(ctx->spans, id);
+}
+
 static int trace_cb(void *udata, const struct tv_trace *t)
 {
 	return tv_trace_apply(udata, t);
@@ -247,7 +255,7 @@ struct tv_session *tv_read_open_session(struct tv_read_ctx *ctx, const char *key
 		return s;
 	if (tv_set_str(&s->source_format, tv_format_name(ctx->fmt),
 		       strlen(tv_format_name(ctx->fmt))) < 0 ||
-	    tv_set_str(&s->source_file, ctx->path, strlen(ctx->path)) < 0)
+	    (ctx->path && tv_set_str(&s->source_file, ctx->path, strlen(ctx->path)) < 0))
 		return NULL;
 	if (reopened) {
 		ctx->st.late_records++;
@@ -261,11 +269,17 @@ struct tv_session *tv_read_open_session(struct tv_read_ctx *ctx, const char *key
 			tv_read_warn(ctx, line, "more than %zu sessions open at once: closing "
 				     "the longest idle ones early", ctx->o.max_open);
 		}
-		return tv_group_evict(ctx->group, 1, emit_session, ctx) < 0 ? NULL : s;
+		return tv_group_evict_except(ctx->group, 1, s, emit_session, ctx) < 0 ? NULL : s;
 	}
 	return s;
 }
 
+/*
+ * Advance the input's clock to @t and close what has been idle longer than
+ * the gap.  The check runs every EXPIRE_EVERY records, and also whenever the
+ * clock has moved on by more than the gap since the last check, so a
+ * session idle too long is closed before its next record arrives.
+ */
 int tv_read_note_time(struct tv_read_ctx *ctx, int64_t t)
 {
 	int64_t cutoff;
@@ -273,37 +287,40 @@ int tv_read_note_time(struct tv_read_ctx *ctx, int64_t t)
 
 	if (t != TV_NONE && (ctx->clock == TV_NONE || t > ctx->clock))
 		ctx->clock = t;
-	if (++ctx->tick % EXPIRE_EVERY != 0 || ctx->o.gap <= 0 || ctx->clock == TV_NONE)
+	if (ctx->o.gap <= 0 || ctx->clock == TV_NONE)
 		return 0;
+	if (++ctx->tick % EXPIRE_EVERY != 0 && ctx->checked != TV_NONE &&
+	    ctx->clock - ctx->checked <= ctx->o.gap)
+		return 0;
+	ctx->checked = ctx->clock;
 	cutoff = ctx->clock - ctx->o.gap;
 	r = tv_spans_expire(ctx->spans, cutoff, trace_cb, ctx);
 	if (r < 0)
 		return r;
-	return tv_group_expire(ctx->group, cutoff, emit_session, ctx);
+	/* a session whose other traces are still buffered stays open */
+	return tv_group_expire_unless(ctx->group, cutoff, session_busy, emit_session, ctx);
 }
 
 int tv_read_record(struct tv_read_ctx *ctx, const struct tv_record *r)
 {
-	int ret;
+	int ret = tv_read_note_time(ctx, r->time);
 
-	ctx->st.records_read++;
-	ret = tv_gemini_apply(ctx, r);
 	if (ret < 0)
 		return ret;
-	return tv_read_note_time(ctx, r->time);
+	ctx->st.records_read++;
+	return tv_gemini_apply(ctx, r);
 }
 
 int tv_read_span(struct tv_read_ctx *ctx, const struct tv_span *sp)
 {
-	int r;
+	int r = tv_read_note_time(ctx, sp->end != TV_NONE ? sp->end : sp->start);
 
-	ctx->st.records_read++;
-	ctx->st.records_used++;
-	r = tv_spans_add(ctx->spans, sp, ctx->path, tv_format_name(ctx->fmt),
-			 ctx->o.keep_events);
 	if (r < 0)
 		return r;
-	return tv_read_note_time(ctx, sp->end != TV_NONE ? sp->end : sp->start);
+	ctx->st.records_read++;
+	ctx->st.records_used++;
+	return tv_spans_add(ctx->spans, sp, ctx->path ? ctx->path : "", tv_format_name(ctx->fmt),
+			    ctx->o.keep_events);
 }
 
 int tv_read_session(struct tv_read_ctx *ctx, struct tv_session *s)
@@ -334,6 +351,15 @@ int tv_read_complete(struct tv_read_ctx *ctx, struct tv_session *s, uint64_t rec
 }
 
 /* ---- files ---- */
+
+static bool blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+			return false;
+	}
+	return true;
+}
 
 static int dispatch(struct tv_read_ctx *ctx, struct tv_input *in, enum tv_format fmt,
 		    struct tv_error *err)
@@ -376,7 +402,7 @@ int tv_read_file(struct tv_read_ctx *ctx, const char *path, enum tv_format fmt,
 		return tv_error_set(err, r, path, 0, "cannot open: %s", tv_strerror(r));
 	ctx->name = tv_input_name(in);
 	ctx->path = tv_input_path(in);
-	ctx->clock = TV_NONE;
+	ctx->clock = ctx->checked = TV_NONE;
 	ctx->st.files++;
 	if (fmt == TV_FMT_UNKNOWN) {
 		r = tv_input_peek(in, &data, &len);
@@ -384,7 +410,7 @@ int tv_read_file(struct tv_read_ctx *ctx, const char *path, enum tv_format fmt,
 			r = tv_error_set(err, r, ctx->name, 0, "cannot read: %s", tv_strerror(r));
 			goto out;
 		}
-		if (len == 0)
+		if (blank(data, len))
 			goto out;	/* an empty input holds no records */
 		fmt = tv_format_detect(data, len);
 		if (fmt == TV_FMT_UNKNOWN) {

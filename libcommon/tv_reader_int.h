@@ -7,6 +7,8 @@
 #include "tv_reader.h"
 #include "tv_spans.h"
 
+struct tv_anyclaude_seen;
+
 struct tv_read_ctx {
 	struct tv_read_opts o;
 	struct tv_stats st;
@@ -19,10 +21,12 @@ struct tv_read_ctx {
 	const char *path;	/* current input as given, for source.file */
 	enum tv_format fmt;	/* current input's format */
 	int64_t clock;		/* latest record time in the current input */
+	int64_t checked;	/* the clock at the last idle check */
 	uint64_t tick;
 	bool warned_evict;
 	struct tv_strbuf scratch;
 	struct tv_strbuf scratch2;
+	struct tv_anyclaude_seen *anyclaude;	/* anyclaude sessions read, for cross-checks */
 };
 
 /**
@@ -37,6 +41,9 @@ int tv_read_note_time(struct tv_read_ctx *ctx, int64_t t);
 
 /** tv_gemini_apply: map one Gemini/Qwen (or generic) log event into its session. */
 int tv_gemini_apply(struct tv_read_ctx *ctx, const struct tv_record *r);
+
+/** tv_anyclaude_seen_free: the anyclaude reader's session map (tv_read_anyclaude.c); NULL ok. */
+void tv_anyclaude_seen_free(struct tv_anyclaude_seen *m);
 
 /** tv_trace_apply: map one complete trace into turns of its session; takes nothing. */
 int tv_trace_apply(struct tv_read_ctx *ctx, const struct tv_trace *t);

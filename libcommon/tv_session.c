@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "tv_jw.h"
 #include "tv_session.h"
@@ -118,7 +119,7 @@ static void tool_finish(struct tv_tool_call *t)
 static void turn_init(struct tv_turn *t)
 {
 	memset(t, 0, sizeof(*t));
-	t->start_time = t->end_time = t->duration = TV_NONE;
+	t->start_time = t->end_time = t->duration = t->output_at = TV_NONE;
 	t->success = -1;
 }
 
@@ -244,10 +245,161 @@ static void minmax(int64_t *lo, int64_t *hi, int64_t start, int64_t dur)
 		*hi = start;
 }
 
+/* stable insertion sorts by time: lists are short, records mostly in order */
+#define TIME_OF(x) ((x) == TV_NONE ? INT64_MAX : (x))
+
+static void sort_llm(struct tv_llm_call *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		struct tv_llm_call x = v[i];
+		size_t j = i;
+
+		while (j > 0 && TIME_OF(v[j - 1].time) > TIME_OF(x.time)) {
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = x;
+	}
+}
+
+static void sort_tools(struct tv_tool_call *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		struct tv_tool_call x = v[i];
+		size_t j = i;
+
+		while (j > 0 && TIME_OF(v[j - 1].time) > TIME_OF(x.time)) {
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = x;
+	}
+}
+
+static void sort_turns(struct tv_turn *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		struct tv_turn x = v[i];
+		size_t j = i;
+
+		while (j > 0 && TIME_OF(v[j - 1].start_time) > TIME_OF(x.start_time)) {
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = x;
+	}
+}
+
+#undef TIME_OF
+
+/* ---- request and response halves of llm calls ---- */
+
+#define PAIR_TOLERANCE (1000 * TV_NS_PER_MS)
+
+static bool same_model(const struct tv_llm_call *a, const struct tv_llm_call *b)
+{
+	return a->model == NULL || b->model == NULL || strcmp(a->model, b->model) == 0;
+}
+
+static void move_str(char **dst, char **src)
+{
+	if (*src == NULL)
+		return;
+	free(*dst);
+	*dst = *src;
+	*src = NULL;
+}
+
+/* complete the request half @req with the response half @resp (left empty) */
+static void merge_response(struct tv_llm_call *req, struct tv_llm_call *resp)
+{
+	req->duration = resp->duration;
+	req->status = resp->status;
+	req->status_code = resp->status_code;
+	req->input_tokens = resp->input_tokens;
+	req->output_tokens = resp->output_tokens;
+	req->cached_tokens = resp->cached_tokens;
+	req->thinking_tokens = resp->thinking_tokens;
+	req->total_tokens = resp->total_tokens;
+	if (resp->cache_hit >= 0)
+		req->cache_hit = resp->cache_hit;
+	if (req->model == NULL)
+		move_str(&req->model, &resp->model);
+	move_str(&req->finish_reason, &resp->finish_reason);
+	move_str(&req->error, &resp->error);
+	move_str(&req->response_text, &resp->response_text);
+	if (req->time == TV_NONE)
+		req->time = resp->time;
+	req->seen |= TV_LLM_SEEN_RESPONSE;
+}
+
+/* the unpaired response half for @req: same model, start closest to the request */
+static ssize_t response_for(const struct tv_turn *t, const struct tv_llm_call *req,
+			    const bool *used)
+{
+	uint64_t best_d = UINT64_MAX, d;
+	ssize_t best = -1;
+
+	for (size_t j = 0; j < t->n_llm; j++) {
+		const struct tv_llm_call *c = &t->llm[j];
+
+		if (used[j] || c->seen != TV_LLM_SEEN_RESPONSE || !same_model(req, c))
+			continue;
+		if (req->time == TV_NONE || c->time == TV_NONE)
+			return (ssize_t)j;	/* no times: in arrival order */
+		d = c->time > req->time ? (uint64_t)(c->time - req->time) :
+					  (uint64_t)(req->time - c->time);
+		if (d <= PAIR_TOLERANCE && d < best_d) {
+			best = (ssize_t)j;
+			best_d = d;
+		}
+	}
+	return best;
+}
+
+/*
+ * Readers that see a call as a request and a response (Gemini/Qwen events)
+ * record each half as a call; pair them here, once every record is in, so
+ * the result does not depend on the order the records arrived in.
+ */
+static void pair_halves(struct tv_turn *t)
+{
+	bool *used;
+	size_t k = 0;
+
+	used = calloc(t->n_llm ? t->n_llm : 1, sizeof(*used));
+	if (used == NULL)
+		return;
+	sort_llm(t->llm, t->n_llm);	/* requests in time order */
+	for (size_t i = 0; i < t->n_llm; i++) {
+		ssize_t j;
+
+		if (t->llm[i].seen != TV_LLM_SEEN_REQUEST)
+			continue;
+		j = response_for(t, &t->llm[i], used);
+		if (j < 0)
+			continue;
+		merge_response(&t->llm[i], &t->llm[j]);
+		used[j] = true;
+	}
+	for (size_t i = 0; i < t->n_llm; i++) {
+		if (used[i]) {
+			llm_finish(&t->llm[i]);
+			continue;
+		}
+		t->llm[k++] = t->llm[i];
+	}
+	t->n_llm = k;
+	free(used);
+}
+
 static void turn_finalize(struct tv_turn *t)
 {
 	int64_t lo = TV_NONE, hi = TV_NONE;
 
+	pair_halves(t);
+	sort_llm(t->llm, t->n_llm);
+	sort_tools(t->tools, t->n_tools);
 	minmax(&lo, &hi, t->start_time, TV_NONE);
 	minmax(&lo, &hi, t->end_time, TV_NONE);
 	for (size_t i = 0; i < t->n_llm; i++)
@@ -354,9 +506,10 @@ void tv_session_finalize(struct tv_session *s)
 				tv_session_add_model(s, t->llm[j].model, strlen(t->llm[j].model));
 		}
 	}
-	if (s->start_time == TV_NONE)
+	sort_turns(s->turns, s->n_turns);
+	if (lo != TV_NONE && (s->start_time == TV_NONE || lo < s->start_time))
 		s->start_time = lo;
-	if (s->end_time == TV_NONE)
+	if (hi != TV_NONE && (s->end_time == TV_NONE || hi > s->end_time))
 		s->end_time = hi;
 	if (s->duration == TV_NONE && s->start_time != TV_NONE && s->end_time != TV_NONE)
 		s->duration = s->end_time - s->start_time;

@@ -58,7 +58,11 @@ struct tv_llm_call {
 	char *request_text;	/* written only when non-NULL */
 	char *response_text;	/* written only when non-NULL */
 	struct tv_kvlist extra;	/* unknown members, kept for round trips */
+	unsigned seen;		/* reader bookkeeping (TV_LLM_SEEN_*), never written */
 };
+
+#define TV_LLM_SEEN_REQUEST 1u
+#define TV_LLM_SEEN_RESPONSE 2u
 
 struct tv_tool_call {
 	int64_t time;		/* start */
@@ -83,6 +87,7 @@ struct tv_turn {
 	struct tv_tool_call *tools;
 	size_t n_tools, cap_tools;
 	struct tv_kvlist extra;
+	int64_t output_at;	/* reader bookkeeping: time of the output's source, never written */
 };
 
 struct tv_usage {
@@ -138,7 +143,9 @@ int tv_set_str(char **dst, const char *s, size_t n);
 /**
  * tv_session_finalize: derive the summary fields from the turns: start/end
  * times and durations where unset, turn success, session success and error,
- * usage totals, sorted models[].  Readers call it once before emitting.
+ * usage totals, sorted models[]; turns, llm_calls and tool_calls are put in
+ * time order (stable), so the result does not depend on the order records
+ * arrived in.  Readers call it once before emitting.
  */
 void tv_session_finalize(struct tv_session *s);
 

@@ -70,10 +70,15 @@ static int get_time(struct rd *rd, const struct tv_jv *v, int64_t *dst, const ch
 
 static int get_ms(struct rd *rd, const struct tv_jv *v, int64_t *dst, const char *why)
 {
+	int64_t i;
 	double d;
 
 	if (tv_jv_type(v) == TV_J_NULL) {
 		*dst = TV_NONE;
+		return 0;
+	}
+	if (tv_jv_int(v, &i) && i > -9000000000000 && i < 9000000000000) {
+		*dst = i * TV_NS_PER_MS;	/* exact for whole milliseconds */
 		return 0;
 	}
 	if (!tv_jv_num(v, &d) || !isfinite(d) || fabs(d) > 9e12)

@@ -12,6 +12,8 @@ struct otrace {
 	uint64_t hash;
 	uint64_t seq;
 	int64_t last;		/* latest span end (or start) */
+	char *conv_key;		/* first gen_ai.conversation.id seen */
+	char *sess_key;		/* first session.id seen */
 	struct tv_ospan *spans;
 	size_t n, cap;
 };
@@ -54,6 +56,8 @@ static void trace_free(struct otrace *t)
 		ospan_finish(&t->spans[i]);
 	free(t->spans);
 	free(t->id);
+	free(t->conv_key);
+	free(t->sess_key);
 	free(t);
 }
 
@@ -195,6 +199,41 @@ static char *dup_opt(const char *s, size_t n, bool *oom)
 	return p;
 }
 
+/* remember the session key candidates a span carries */
+static int note_keys(struct otrace *t, const struct tv_span *sp)
+{
+	static const char *const keys[] = { "gen_ai.conversation.id", "session.id" };
+	char **dst[] = { &t->conv_key, &t->sess_key };
+
+	for (size_t k = 0; k < 2; k++) {
+		const struct tv_attr *a;
+
+		if (*dst[k])
+			continue;
+		a = tv_attrs_find(sp->attrs, sp->n_attrs, keys[k]);
+		if (a == NULL)
+			a = tv_attrs_find(sp->res, sp->n_res, keys[k]);
+		if (a && a->v.type == TV_V_STR && a->v.n > 0) {
+			*dst[k] = tv_strndup(a->v.s, a->v.n);
+			if (*dst[k] == NULL)
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+bool tv_spans_busy(const struct tv_spans *b, const char *key)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		const struct otrace *t = b->v[i];
+		const char *k = t->conv_key ? t->conv_key : t->sess_key ? t->sess_key : t->id;
+
+		if (strcmp(k, key) == 0)
+			return true;
+	}
+	return false;
+}
+
 int tv_spans_add(struct tv_spans *b, const struct tv_span *sp, const char *file,
 		 const char *format, bool keep_raw)
 {
@@ -239,6 +278,8 @@ int tv_spans_add(struct tv_spans *b, const struct tv_span *sp, const char *file,
 		return -ENOMEM;
 	}
 	t->n++;
+	if (note_keys(t, sp) < 0)
+		return -ENOMEM;
 	if (sp->end != TV_NONE && (t->last == TV_NONE || sp->end > t->last))
 		t->last = sp->end;
 	else if (sp->start != TV_NONE && (t->last == TV_NONE || sp->start > t->last))

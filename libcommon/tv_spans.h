@@ -54,6 +54,11 @@ int tv_spans_add(struct tv_spans *b, const struct tv_span *sp, const char *file,
 		 const char *format, bool keep_raw);
 /** tv_spans_count: traces buffered. */
 size_t tv_spans_count(const struct tv_spans *b);
+/**
+ * tv_spans_busy: true if a buffered trace belongs to session @key (by its
+ * gen_ai.conversation.id, session.id or trace id, as far as seen so far).
+ */
+bool tv_spans_busy(const struct tv_spans *b, const char *key);
 /** tv_spans_expire: hand over traces whose latest span ended before @cutoff. */
 int tv_spans_expire(struct tv_spans *b, int64_t cutoff, tv_trace_fn fn, void *udata);
 /** tv_spans_flush: hand over every trace, in order of first arrival. */

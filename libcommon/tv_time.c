@@ -193,6 +193,12 @@ size_t tv_ms_format(int64_t ns, char *buf)
 	uint64_t whole = a / 1000000, frac = a % 1000000;
 	int n, width = 6;
 
+	/* beyond 2^53 ns a double cannot carry the fraction back: whole ms */
+	if (a >= (UINT64_C(1) << 53)) {
+		whole = (a + 500000) / 1000000;
+		frac = 0;
+	}
+
 	if (frac == 0)
 		n = snprintf(buf, 32, "%s%llu", ns < 0 ? "-" : "", (unsigned long long)whole);
 	else {
@@ -234,7 +240,8 @@ int tv_parse_double(const char *s, size_t n, double *out)
 		return -TV_EPARSE;
 	memcpy(buf, s, n);
 	buf[n] = '\0';
-	if (!(buf[0] == '-' || buf[0] == '.' || (buf[0] >= '0' && buf[0] <= '9')))
+	if (!(buf[0] == '-' || buf[0] == '.' || (buf[0] >= '0' && buf[0] <= '9')) ||
+	    strpbrk(buf, "xX") != NULL)	/* no C99 hex floats */
 		return -TV_EPARSE;
 	errno = 0;
 	v = strtod(buf, &end);
@@ -256,7 +263,7 @@ int tv_duration_parse(const char *s, int64_t *ns)
 	char *end;
 	double v;
 
-	if (s == NULL || !((*s >= '0' && *s <= '9') || *s == '.'))
+	if (s == NULL || !((*s >= '0' && *s <= '9') || *s == '.') || strpbrk(s, "xX") != NULL)
 		return -TV_EPARSE;
 	errno = 0;
 	v = strtod(s, &end);

@@ -30,6 +30,9 @@ struct tctx {
 	enum role *roles;
 	ssize_t *parent;	/* index of the parent span, -1 for none */
 	ssize_t *turn_of;	/* index of the turn span, -1 unknown */
+	size_t *by_id;		/* span indexes sorted by span id */
+	int *status;		/* span status, merged over copies of one span */
+	bool *dup;		/* a later copy of a span already seen */
 };
 
 static bool eq(const char *s, size_t n, const char *lit)
@@ -131,14 +134,14 @@ static int append_text(struct tv_strbuf *out, const char *s, size_t n)
 /* text of one message's content: a string, or parts [{type:text, content|text}] */
 static int content_text(const struct tv_jv *m, struct tv_strbuf *out)
 {
-	static const char *const fields[] = { "parts", "content" };
+	static const char *const fields[] = { "parts", "content", "text" };
 	struct tv_jv c, part, txt;
 	struct tv_jiter it;
 	const char *k, *s;
 	size_t kn, n;
 	int r = 0;
 
-	for (size_t f = 0; f < 2; f++) {
+	for (size_t f = 0; f < 3; f++) {
 		if (!tv_jv_get(m, fields[f], &c))
 			continue;
 		if (tv_jv_str(&c, &s, &n))
@@ -214,19 +217,39 @@ static bool indexed_text(struct tv_read_ctx *ctx, const struct tv_ospan *sp, con
 	const struct tv_val *r, *c, *best = NULL;
 
 	tv_strbuf_reset(out);
+	int best_i = -1;
+
 	for (int i = 0; i < 1000; i++) {
 		snprintf(key, sizeof(key), "%s.%d.%srole", prefix, i, mid);
 		r = sattr_str(sp, key);
 		snprintf(key, sizeof(key), "%s.%d.%scontent", prefix, i, mid);
 		c = sattr_str(sp, key);
+		if (c == NULL) {	/* OpenInference: contents.J.message_content.text */
+			snprintf(key, sizeof(key), "%s.%d.%scontents.0.message_content.text", prefix,
+				 i, mid);
+			c = sattr_str(sp, key);
+		}
 		if (r == NULL && c == NULL)
 			break;
-		if (c && (r == NULL || eq(r->s, r->n, role)))
+		if (c && (r == NULL || eq(r->s, r->n, role))) {
 			best = c;
+			best_i = i;
+		}
 	}
 	if (best == NULL)
 		return false;
-	return tv_strbuf_append(out, best->s, best->n) == 0;
+	if (tv_strbuf_append(out, best->s, best->n) < 0)
+		return false;
+	for (int j = 1; j < 100; j++) {	/* further text parts of the same message */
+		snprintf(key, sizeof(key), "%s.%d.%scontents.%d.message_content.text", prefix,
+			 best_i, mid, j);
+		c = sattr_str(sp, key);
+		if (c == NULL)
+			break;
+		if (append_text(out, c->s, c->n) < 0)
+			return false;
+	}
+	return true;
 }
 
 /* the user prompt (@user) or the assistant output of a span, in ctx->scratch2 */
@@ -249,6 +272,75 @@ static bool span_text(struct tv_read_ctx *ctx, const struct tv_ospan *sp, bool u
 			    "message.", role);
 }
 
+/* span indexes sorted by span id (then position), for lookups by id */
+static const struct tv_trace *sort_trace;
+
+static int cmp_span_idx(const void *a, const void *b)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	const char *x = sort_trace->spans[i].span_id, *y = sort_trace->spans[j].span_id;
+	int c = strcmp(x ? x : "", y ? y : "");
+
+	return c ? c : (i > j) - (i < j);
+}
+
+/* the first span with @id, by binary search over x->by_id */
+static ssize_t find_span(const struct tctx *x, const char *id)
+{
+	size_t lo = 0, hi = x->t->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *m = x->t->spans[x->by_id[mid]].span_id;
+
+		if (strcmp(m ? m : "", id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < x->t->n && x->t->spans[x->by_id[lo]].span_id &&
+	    strcmp(x->t->spans[x->by_id[lo]].span_id, id) == 0)
+		return (ssize_t)x->by_id[lo];
+	return -1;
+}
+
+/*
+ * Index the spans by id.  A span reported twice (Jaeger does this) is one
+ * span: the first copy stands for it, with the worst status of all copies.
+ */
+static void index_spans(struct tctx *x)
+{
+	const struct tv_trace *t = x->t;
+	size_t k = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		x->by_id[i] = i;
+		x->status[i] = t->spans[i].status;
+	}
+	sort_trace = t;
+	qsort(x->by_id, t->n, sizeof(*x->by_id), cmp_span_idx);
+	sort_trace = NULL;
+	while (k < t->n) {
+		size_t head = x->by_id[k], e = k + 1;	/* ties sort by position: head is first */
+		const char *id = t->spans[head].span_id;
+
+		while (e < t->n && id && t->spans[x->by_id[e]].span_id &&
+		       strcmp(t->spans[x->by_id[e]].span_id, id) == 0) {
+			size_t d = x->by_id[e++];
+
+			if (x->status[d] == 2 || (x->status[head] == 0 && x->status[d] == 1))
+				x->status[head] = x->status[d];
+			x->dup[d] = true;
+		}
+		k = e;
+	}
+}
+
+static int span_status(const struct tctx *x, const struct tv_ospan *sp)
+{
+	return x->status[sp - x->t->spans];
+}
+
 /* ---- building ---- */
 
 static int set_val(char **dst, const struct tv_val *v)
@@ -268,6 +360,20 @@ static int first_json_str(struct tv_read_ctx *ctx, const struct tv_val *v, char 
 		return 0;
 	tv_jv_iter_init(&root, &it);
 	if (tv_jv_iter_next(&it, &k, &kn, &first) && tv_jv_str(&first, &s, &n))
+		return tv_set_str(dst, s, n);
+	return 0;
+}
+
+/* "finish_reason" of an output JSON object ({"text": ..., "finish_reason": ...}) */
+static int output_finish_reason(struct tv_read_ctx *ctx, const struct tv_val *v, char **dst)
+{
+	struct tv_jv root, fr;
+	const char *s;
+	size_t n;
+
+	if (v == NULL || v->n == 0 || v->s[0] != '{' || !parse_inner(ctx, v->s, v->n, &root))
+		return 0;
+	if (tv_jv_get(&root, "finish_reason", &fr) && tv_jv_str(&fr, &s, &n))
 		return tv_set_str(dst, s, n);
 	return 0;
 }
@@ -304,7 +410,7 @@ static int llm_from_span(struct tctx *x, const struct tv_ospan *sp, struct tv_tu
 	c->time = sp->start;
 	if (sp->start != TV_NONE && sp->end != TV_NONE)
 		c->duration = sp->end - sp->start;
-	c->status = sp->status == 2 || err ? TV_STATUS_ERROR : TV_STATUS_OK;
+	c->status = span_status(x, sp) == 2 || err ? TV_STATUS_ERROR : TV_STATUS_OK;
 	if (err && (str_ci(err, "timeout") || str_ci(err, "deadline_exceeded")))
 		c->status = TV_STATUS_TIMEOUT;
 	c->status_code = sattr_int(sp, code);
@@ -316,10 +422,13 @@ static int llm_from_span(struct tctx *x, const struct tv_ospan *sp, struct tv_tu
 	c->thinking_tokens = sattr_int(sp, think);
 	c->total_tokens = sattr_int(sp, total);
 	r = set_val(&c->model, first_str(sp, model));
-	if (r == 0 && fr && fr->type == TV_V_STR)
+	if (r == 0 && fr && (fr->type == TV_V_JSON || (fr->type == TV_V_STR && fr->n > 0 &&
+						       fr->s[0] == '[')))
+		r = first_json_str(x->ctx, fr, &c->finish_reason);	/* ["stop"], maybe as text */
+	else if (r == 0 && fr && fr->type == TV_V_STR)
 		r = set_val(&c->finish_reason, fr);
-	else if (r == 0 && fr && fr->type == TV_V_JSON)
-		r = first_json_str(x->ctx, fr, &c->finish_reason);
+	if (r == 0 && c->finish_reason == NULL)
+		r = output_finish_reason(x->ctx, first_str(sp, respk), &c->finish_reason);
 	if (r == 0 && c->status != TV_STATUS_OK) {
 		if (sp->status_message && sp->status_message[0])
 			r = tv_set_str(&c->error, sp->status_message, strlen(sp->status_message));
@@ -350,7 +459,7 @@ static int tool_from_span(struct tctx *x, const struct tv_ospan *sp, struct tv_t
 	c->time = sp->start;
 	if (sp->start != TV_NONE && sp->end != TV_NONE)
 		c->duration = sp->end - sp->start;
-	c->success = sp->status != 2 && sattr(sp, "error.type") == NULL;
+	c->success = span_status(x, sp) != 2 && sattr(sp, "error.type") == NULL;
 	nm = first_str(sp, name);
 	if (nm)
 		r = set_val(&c->name, nm);
@@ -371,15 +480,6 @@ static int tool_from_span(struct tctx *x, const struct tv_ospan *sp, struct tv_t
 	if (r == 0 && !c->success && sp->status_message && sp->status_message[0])
 		r = tv_set_str(&c->error, sp->status_message, strlen(sp->status_message));
 	return r;
-}
-
-static ssize_t find_span(const struct tv_trace *t, const char *id)
-{
-	for (size_t i = 0; i < t->n; i++) {
-		if (t->spans[i].span_id && strcmp(t->spans[i].span_id, id) == 0)
-			return (ssize_t)i;
-	}
-	return -1;
 }
 
 /* the turn span of span i: the top-most agent above it, else its root */
@@ -444,7 +544,7 @@ static int fill_turn(struct tctx *x, const struct tv_ospan *sp, struct tv_turn *
 
 	t->start_time = sp->start;
 	t->end_time = sp->end;
-	if (sp->status == 2)
+	if (span_status(x, sp) == 2)
 		t->success = 0;
 	if (sp->span_id)
 		r = tv_set_str(&t->id, sp->span_id, strlen(sp->span_id));
@@ -458,6 +558,7 @@ static int fill_turn(struct tctx *x, const struct tv_ospan *sp, struct tv_turn *
 /* a turn without its own prompt/output takes them from its first/last llm span */
 static int borrow_text(struct tctx *x, ssize_t ti, struct tv_turn *t)
 {
+	bool need_output = t->output == NULL;
 	int r = 0;
 
 	for (size_t i = 0; i < x->t->n && r == 0; i++) {
@@ -467,7 +568,7 @@ static int borrow_text(struct tctx *x, ssize_t ti, struct tv_turn *t)
 			continue;
 		if (t->prompt == NULL && span_text(x->ctx, sp, true))
 			r = tv_set_str(&t->prompt, x->ctx->scratch2.p, x->ctx->scratch2.len);
-		if (r == 0 && span_text(x->ctx, sp, false))
+		if (r == 0 && need_output && span_text(x->ctx, sp, false))	/* the last one wins */
 			r = tv_set_str(&t->output, x->ctx->scratch2.p, x->ctx->scratch2.len);
 	}
 	return r;
@@ -506,9 +607,10 @@ static bool build(struct tctx *x)
 	const struct tv_trace *t = x->t;
 	bool genai = false;
 
+	index_spans(x);
 	for (size_t i = 0; i < t->n; i++) {
 		x->roles[i] = span_role(&t->spans[i]);
-		x->parent[i] = t->spans[i].parent_id ? find_span(t, t->spans[i].parent_id) : -1;
+		x->parent[i] = t->spans[i].parent_id ? find_span(x, t->spans[i].parent_id) : -1;
 		genai |= x->roles[i] != ROLE_OTHER;
 	}
 	for (size_t i = 0; i < t->n; i++)
@@ -540,7 +642,7 @@ static int map_trace(struct tctx *x)
 		const struct tv_ospan *ts = &t->spans[ti];
 		struct tv_turn *turn;
 
-		if (x->roles[i] == ROLE_OTHER && (genai || x->parent[i] >= 0))
+		if (x->dup[i] || (x->roles[i] == ROLE_OTHER && (genai || x->parent[i] >= 0)))
 			continue;
 		turn = ts->span_id ? turn_by_id(x->s, ts->span_id) : NULL;
 		if (turn == NULL) {
@@ -556,7 +658,7 @@ static int map_trace(struct tctx *x)
 	}
 	for (size_t i = 0; i < x->s->n_turns && r == 0; i++) {
 		struct tv_turn *turn = &x->s->turns[i];
-		ssize_t ti = turn->id ? find_span(t, turn->id) : -1;
+		ssize_t ti = turn->id ? find_span(x, turn->id) : -1;
 
 		if (ti >= 0 && (turn->prompt == NULL || turn->output == NULL))
 			r = borrow_text(x, ti, turn);
@@ -567,9 +669,9 @@ static int map_trace(struct tctx *x)
 int tv_trace_apply(struct tv_read_ctx *ctx, const struct tv_trace *t)
 {
 	struct tctx x = { .ctx = ctx, .t = t };
-	const char *saved_path = ctx->path, *key;
+	const char *saved_path = ctx->path, *saved_name = ctx->name, *key;
 	enum tv_format saved_fmt = ctx->fmt;
-	int64_t first = TV_NONE;
+	int64_t first = TV_NONE, last = TV_NONE;
 	size_t kn;
 	int r = -ENOMEM;
 
@@ -578,19 +680,27 @@ int tv_trace_apply(struct tv_read_ctx *ctx, const struct tv_trace *t)
 	for (size_t i = 0; i < t->n; i++) {
 		if (t->spans[i].start != TV_NONE && (first == TV_NONE || t->spans[i].start < first))
 			first = t->spans[i].start;
+		if (t->spans[i].end != TV_NONE && (last == TV_NONE || t->spans[i].end > last))
+			last = t->spans[i].end;
 	}
 	key = session_key(t, &kn);
-	ctx->path = t->spans[0].file;
+	ctx->path = ctx->name = t->spans[0].file;
 	ctx->fmt = tv_format_from_name(t->spans[0].format);
 	x.s = tv_read_open_session(ctx, key, kn, first, t->spans[0].line);
+	if (x.s && last != TV_NONE)	/* activity runs to the trace's last span */
+		x.s = tv_read_open_session(ctx, key, kn, last, t->spans[0].line);
 	ctx->path = saved_path;
+	ctx->name = saved_name;
 	ctx->fmt = saved_fmt;
 	if (x.s == NULL)
 		return -ENOMEM;
 	x.roles = calloc(t->n, sizeof(*x.roles));
 	x.parent = calloc(t->n, sizeof(*x.parent));
 	x.turn_of = calloc(t->n, sizeof(*x.turn_of));
-	if (x.roles && x.parent && x.turn_of) {
+	x.by_id = calloc(t->n, sizeof(*x.by_id));
+	x.status = calloc(t->n, sizeof(*x.status));
+	x.dup = calloc(t->n, sizeof(*x.dup));
+	if (x.roles && x.parent && x.turn_of && x.by_id && x.status && x.dup) {
 		r = session_info(&x);
 		for (size_t i = 0; i < t->n && r == 0; i++) {
 			if (t->spans[i].raw)
@@ -599,6 +709,9 @@ int tv_trace_apply(struct tv_read_ctx *ctx, const struct tv_trace *t)
 		if (r == 0)
 			r = map_trace(&x);
 	}
+	free(x.by_id);
+	free(x.status);
+	free(x.dup);
 	free(x.roles);
 	free(x.parent);
 	free(x.turn_of);

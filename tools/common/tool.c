@@ -13,12 +13,14 @@
 const char *tv_progname = "televal";
 static bool write_failed;
 
-void tool_init(const char *argv0)
+void tool_init(char **argv)
 {
-	const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
+	const char *slash = argv[0] ? strrchr(argv[0], '/') : NULL;
 
-	if (argv0 && *argv0)
-		tv_progname = slash ? slash + 1 : argv0;
+	if (argv[0] && *argv[0]) {
+		tv_progname = slash ? slash + 1 : argv[0];
+		argv[0] = (char *)tv_progname;
+	}
 	signal(SIGPIPE, SIG_IGN);
 }
 

@@ -15,8 +15,11 @@
 
 extern const char *tv_progname;
 
-/** tool_init: set tv_progname from argv[0]; ignore SIGPIPE so write errors are seen. */
-void tool_init(const char *argv0);
+/**
+ * tool_init: set tv_progname from argv[0] (and argv[0] itself, so getopt's
+ * messages name the tool, not its path); ignore SIGPIPE so write errors are seen.
+ */
+void tool_init(char **argv);
 /** tool_err: `prog: message` on stderr. */
 void tool_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /** tool_warn: `prog: warning: message` on stderr. */

@@ -648,7 +648,7 @@ int main(int argc, char **argv)
 	struct run run = { 0 };
 	int r;
 
-	tool_init(argv[0]);
+	tool_init(argv);
 	tv_strbuf_init(&run.buf);
 	tv_strbuf_init(&run.line);
 	r = parse_opts(argc, argv, &run.o);

@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tv_format: detecting each input format from the first bytes of a stream,
+ * and the --from names.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tv_format.h"
+
+static void check(const char *data, size_t n, enum tv_format want)
+{
+	enum tv_format got = tv_format_detect(data, n);
+
+	if (got != want) {
+		fail_msg("detect(%.*s) = %s, want %s", (int)(n > 80 ? 80 : n), data,
+			 tv_format_name(got), tv_format_name(want));
+	}
+}
+
+static void check_s(const char *data, enum tv_format want)
+{
+	check(data, strlen(data), want);
+}
+
+static void test_canonical(void **state)
+{
+	(void)state;
+	check_s("{\"televal\":1,\"id\":\"s1\",\"source\":{\"format\":\"otlp\"},\"turns\":[]}\n",
+		TV_FMT_CANONICAL);
+	check_s("{\"televal\": 1, \"id\": \"s1\"}\n{\"televal\": 1, \"id\": \"s2\"}\n",
+		TV_FMT_CANONICAL);
+	/* BOM, blank lines and CRLF in front */
+	check_s("\xef\xbb\xbf\r\n  \n{\"televal\":1,\"id\":\"x\"}\r\n", TV_FMT_CANONICAL);
+	/* no newline at all */
+	check_s("{\"televal\":1,\"id\":\"x\"}", TV_FMT_CANONICAL);
+}
+
+static void test_otlp_jsonl(void **state)
+{
+	(void)state;
+	check_s("{\"resourceLogs\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\","
+		"\"value\":{\"stringValue\":\"gemini-cli\"}}]},\"scopeLogs\":[]}]}\n",
+		TV_FMT_OTLP);
+	check_s("{\"resourceSpans\":[{\"resource\":{},\"scopeSpans\":[{\"spans\":[]}]}]}\n",
+		TV_FMT_OTLP);
+	check_s("{\"resourceMetrics\":[]}\n{\"resourceLogs\":[]}\n", TV_FMT_OTLP);
+}
+
+static void test_otlp_pretty(void **state)
+{
+	(void)state;
+	check_s("{\n"
+		"  \"resourceSpans\": [\n"
+		"    {\n"
+		"      \"resource\": {\n"
+		"        \"attributes\": [\n"
+		"          {\n"
+		"            \"key\": \"service.name\",\n"
+		"            \"value\": { \"stringValue\": \"my.service\" }\n"
+		"          }\n"
+		"        ]\n"
+		"      },\n",
+		TV_FMT_OTLP);
+	check_s("{\r\n  \"resourceLogs\": []\r\n}\r\n", TV_FMT_OTLP);
+}
+
+static void test_outfile(void **state)
+{
+	(void)state;
+	/* a log record of the JS SDK, pretty-printed */
+	check_s("{\n"
+		"  \"resource\": {\n"
+		"    \"_rawAttributes\": [\n"
+		"      [\n"
+		"        \"service.name\",\n"
+		"        \"gemini-cli\"\n"
+		"      ]\n"
+		"    ],\n"
+		"    \"_asyncAttributesPending\": false\n"
+		"  },\n"
+		"  \"instrumentationScope\": {\n"
+		"    \"name\": \"gemini-cli\"\n"
+		"  },\n"
+		"  \"hrTime\": [\n"
+		"    1751360400,\n"
+		"    123000000\n"
+		"  ],\n"
+		"  \"attributes\": {\n"
+		"    \"event.name\": \"gemini_cli.user_prompt\"\n"
+		"  }\n"
+		"}\n",
+		TV_FMT_OUTFILE);
+	/* a metrics object first */
+	check_s("{\n  \"resource\": {},\n  \"scopeMetrics\": [\n    {\n", TV_FMT_OUTFILE);
+	/* hrTime alone is enough, even before any other key */
+	check_s("{\n  \"hrTime\": [1751360400, 0]\n}\n", TV_FMT_OUTFILE);
+}
+
+static void test_collector_log(void **state)
+{
+	(void)state;
+	check_s("2025-04-17T10:40:44.560+0200\tinfo\tLogs\t{\"otelcol.component.id\": \"debug\", "
+		"\"otelcol.component.kind\": \"Exporter\", \"resource logs\": 1, "
+		"\"log records\": 3}\n"
+		"2025-04-17T10:40:44.560+0200\tinfo\tResourceLog #0\n",
+		TV_FMT_COLLECTOR_LOG);
+	check_s("2025-07-27T08:52:47.001-0700\tdebug\tsome component message\n",
+		TV_FMT_COLLECTOR_LOG);
+	/* the debug exporter's body alone */
+	check_s("LogRecord #0\nObservedTimestamp: 2025-07-27 08:52:48.314 +0000 UTC\n",
+		TV_FMT_COLLECTOR_LOG);
+	check_s("ResourceLog #0\nResource SchemaURL: \n", TV_FMT_COLLECTOR_LOG);
+	check_s("LogRecord #12", TV_FMT_COLLECTOR_LOG);
+	/* a banner line before the zap lines */
+	check_s("Starting otelcol-contrib...\n"
+		"2025-04-17T10:40:44.560+0200\tinfo\tservice@v0.0/service.go:1\tStarting\n",
+		TV_FMT_COLLECTOR_LOG);
+}
+
+static void test_waza(void **state)
+{
+	(void)state;
+	check_s("{\n"
+		"  \"exported_at\": \"2025-07-01T09:00:00.123456\",\n"
+		"  \"sessions\": [\n"
+		"    {\n"
+		"      \"session_id\": \"0b1c\",\n",
+		TV_FMT_WAZA);
+	check_s("{\"exported_at\": \"2025-07-01T09:00:00\", \"sessions\": []}\n", TV_FMT_WAZA);
+}
+
+static void test_jaeger(void **state)
+{
+	(void)state;
+	check_s("{\"data\":[{\"traceID\":\"5b8efff798038103d269b633813fc60c\",\"spans\":[{"
+		"\"traceID\":\"5b8efff798038103d269b633813fc60c\",\"spanID\":\"eee19b7ec3c1b174\","
+		"\"operationName\":\"chat\"}],\"processes\":{}}],\"total\":0,\"limit\":0,"
+		"\"offset\":0,\"errors\":null}\n",
+		TV_FMT_JAEGER);
+	check_s("{\n"
+		"  \"data\": [\n"
+		"    {\n"
+		"      \"traceID\": \"5b8efff798038103d269b633813fc60c\",\n"
+		"      \"spans\": [\n",
+		TV_FMT_JAEGER);
+	/* a bare trace */
+	check_s("{\"traceID\":\"ab\",\"spans\":[],\"processes\":{}}", TV_FMT_JAEGER);
+}
+
+static void test_anyclaude(void **state)
+{
+	(void)state;
+	check_s("{\"timestamp\":\"2025-10-28T10:00:00.000Z\",\"request_id\":\"req-1\","
+		"\"provider\":\"lmstudio\",\"model\":\"qwen3\",\"message_count\":3,"
+		"\"status\":\"success\",\"request_start_ms\":1,\"request_end_ms\":13,"
+		"\"latency_ms\":12,\"cache_hit\":false}\n",
+		TV_FMT_ANYCLAUDE);
+}
+
+static void test_pylog(void **state)
+{
+	(void)state;
+	check_s("2025-01-01 12:00:00,123 - agent - INFO - {\"query_id\": \"q1\", "
+		"\"event\": \"start\"}\n",
+		TV_FMT_PYLOG);
+	check_s("2026-11-22 12:40:01,099 - demo - WARNING - plain text\n", TV_FMT_PYLOG);
+	/* JSON lines of such a logger without the prefix */
+	check_s("{\"query_id\": \"q1\", \"event\": \"llm_call\"}\n", TV_FMT_PYLOG);
+}
+
+static void test_sqlite(void **state)
+{
+	static const char hdr[] = "SQLite format 3\0\x10\x00\x01\x01\x00\x40\x20\x20";
+
+	(void)state;
+	check(hdr, sizeof(hdr) - 1, TV_FMT_LLAMA_STACK);
+	/* the text without its NUL is not the header */
+	check("SQLite format 3", 15, TV_FMT_UNKNOWN);
+}
+
+static void test_unknown(void **state)
+{
+	(void)state;
+	check("", 0, TV_FMT_UNKNOWN);
+	check_s(" \r\n\t\n", TV_FMT_UNKNOWN);
+	check_s("\xef\xbb\xbf", TV_FMT_UNKNOWN);
+	check_s("hello world\n", TV_FMT_UNKNOWN);
+	check_s("{\"foo\":1}\n", TV_FMT_UNKNOWN);
+	check_s("[1,2,3]\n", TV_FMT_UNKNOWN);
+	check_s("{\n  \"foo\": 1\n}\n", TV_FMT_UNKNOWN);
+	check("\x00\x01\x02\x03", 4, TV_FMT_UNKNOWN);
+	check_s("id: task-1\ninputs:\n  prompt: hi\n", TV_FMT_UNKNOWN);
+	/* almost a zap line: no tab after the zone */
+	check_s("2025-04-17T10:40:44.560+0200 info Logs\n", TV_FMT_UNKNOWN);
+	/* almost a Python logging line: a dot before the milliseconds */
+	check_s("2025-01-01 12:00:00.123 - agent - INFO - x\n", TV_FMT_UNKNOWN);
+	/* "LogRecord #" without a number */
+	check_s("LogRecord #\n", TV_FMT_UNKNOWN);
+	/* the canonical key with another version */
+	check_s("{\"televal\":2,\"id\":\"x\"}\n", TV_FMT_UNKNOWN);
+}
+
+/* detection looks at a bounded prefix and never reads past @len */
+static void test_prefix_only(void **state)
+{
+	const char *s = "{\"televal\":1,\"id\":\"x\"}\n";
+
+	(void)state;
+	/* cut before the key's value */
+	check(s, 11, TV_FMT_UNKNOWN);
+	check(s, 12, TV_FMT_CANONICAL);
+	check("LogRecord #0", 11, TV_FMT_UNKNOWN);
+}
+
+static void test_names(void **state)
+{
+	const char *list = tv_format_list();
+
+	(void)state;
+	assert_string_equal(tv_format_name(TV_FMT_CANONICAL), "canonical");
+	assert_string_equal(tv_format_name(TV_FMT_COLLECTOR_LOG), "collector-log");
+	assert_string_equal(tv_format_name(TV_FMT_OUTFILE), "outfile");
+	assert_string_equal(tv_format_name(TV_FMT_OTLP), "otlp");
+	assert_string_equal(tv_format_name(TV_FMT_JAEGER), "jaeger");
+	assert_string_equal(tv_format_name(TV_FMT_LLAMA_STACK), "llama-stack");
+	assert_string_equal(tv_format_name(TV_FMT_ANYCLAUDE), "anyclaude");
+	assert_string_equal(tv_format_name(TV_FMT_WAZA), "waza");
+	assert_string_equal(tv_format_name(TV_FMT_PYLOG), "pylog");
+	assert_string_equal(tv_format_name(TV_FMT_UNKNOWN), "unknown");
+	assert_string_equal(tv_format_name(TV_FMT_COUNT), "unknown");
+	assert_string_equal(tv_format_name((enum tv_format)-1), "unknown");
+	for (int f = TV_FMT_CANONICAL; f < TV_FMT_COUNT; f++) {
+		const char *name = tv_format_name((enum tv_format)f);
+
+		assert_int_equal(tv_format_from_name(name), f);
+		if (strstr(list, name) == NULL) {
+			fail_msg("%s missing from the list \"%s\"", name, list);
+		}
+	}
+	assert_int_equal(tv_format_from_name("unknown"), TV_FMT_UNKNOWN);
+	assert_int_equal(tv_format_from_name("nope"), TV_FMT_UNKNOWN);
+	assert_int_equal(tv_format_from_name(""), TV_FMT_UNKNOWN);
+	assert_int_equal(tv_format_from_name("OTLP"), TV_FMT_UNKNOWN);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_canonical),
+		cmocka_unit_test(test_otlp_jsonl),
+		cmocka_unit_test(test_otlp_pretty),
+		cmocka_unit_test(test_outfile),
+		cmocka_unit_test(test_collector_log),
+		cmocka_unit_test(test_waza),
+		cmocka_unit_test(test_jaeger),
+		cmocka_unit_test(test_anyclaude),
+		cmocka_unit_test(test_pylog),
+		cmocka_unit_test(test_sqlite),
+		cmocka_unit_test(test_unknown),
+		cmocka_unit_test(test_prefix_only),
+		cmocka_unit_test(test_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,864 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The trace mapping (tv_spans.c, tv_trace.c), driven through the reader
+ * API: hand-built struct tv_span values go to tv_read_span(), traces are
+ * mapped to turns at tv_read_finish() and the sessions come out of the
+ * emit callback.  OTel GenAI, OpenInference and OpenLLMetry attributes.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "tv_reader.h"
+#include "tv_session.h"
+#include "tv_time.h"
+
+/* 2025-07-01T09:00:00Z */
+#define T0 INT64_C(1751360400000000000)
+#define MS TV_NS_PER_MS
+#define SEC TV_NS_PER_SEC
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define STR(k, x) { k, sizeof(k) - 1, { .type = TV_V_STR, .s = x, .n = sizeof(x) - 1 } }
+#define INT(k, x) { k, sizeof(k) - 1, { .type = TV_V_INT, .i = x } }
+#define JSONV(k, x) { k, sizeof(k) - 1, { .type = TV_V_JSON, .s = x, .n = sizeof(x) - 1 } }
+
+#define TRACE_A "0af7651916cd43dd8448eb211c80319c"
+#define TRACE_B "4bf92f3577b34da6a3ce929d0e0e4736"
+#define TRACE_C "5b8efff798038103d269b633813fc60c"
+
+#define MAX_MSGS 64
+
+struct fix {
+	struct tv_read_ctx *ctx;
+	struct tv_session **s;
+	size_t n, cap;
+	size_t n_msgs;
+	uint64_t line;
+	struct tv_stats st;
+};
+
+static int emit_cb(void *udata, struct tv_session *s)
+{
+	struct fix *f = udata;
+
+	if (f->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 8;
+		f->s = realloc(f->s, f->cap * sizeof(*f->s));
+		assert_non_null(f->s);
+	}
+	f->s[f->n++] = s;
+	return 0;
+}
+
+static void report_cb(void *udata, enum tv_report_level level, const char *file, uint64_t line,
+		      const char *msg)
+{
+	struct fix *f = udata;
+
+	(void)level;
+	(void)file;
+	(void)line;
+	(void)msg;
+	f->n_msgs++;
+}
+
+static struct tv_read_ctx *make_ctx(struct fix *f, int64_t gap, bool keep_events)
+{
+	struct tv_read_opts o = {
+		.keep_events = keep_events,
+		.gap = gap,
+		.emit = emit_cb,
+		.report = report_cb,
+		.udata = f,
+	};
+	struct tv_read_ctx *ctx = tv_read_ctx_create(&o);
+
+	assert_non_null(ctx);
+	return ctx;
+}
+
+/*
+ * A context for spans fed by hand.  tv_read_span() copies the current
+ * input path with strlen(), and that path is NULL outside tv_read_file()
+ * (see test_spans_outside_read_file); finishing the empty context first
+ * leaves it set to "", so the mapping can be tested until that is fixed.
+ */
+static void start(struct fix *f, int64_t gap, bool keep_events)
+{
+	f->ctx = make_ctx(f, gap, keep_events);
+	assert_int_equal(tv_read_finish(f->ctx, NULL), 0);
+	assert_int_equal(f->n, 0);
+}
+
+static int setup(void **state)
+{
+	struct fix *f = calloc(1, sizeof(*f));
+
+	if (f == NULL) {
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fix *f = *state;
+
+	tv_read_ctx_destroy(f->ctx);
+	for (size_t i = 0; i < f->n; i++) {
+		tv_session_destroy(f->s[i]);
+	}
+	free(f->s);
+	free(f);
+	return 0;
+}
+
+struct sp {
+	const char *trace, *id, *parent, *name;
+	int64_t start, end;
+	int status;
+	const char *msg;
+	const struct tv_attr *a;
+	size_t n;
+	const struct tv_attr *res;
+	size_t nres;
+	const char *raw;
+};
+
+static void span(struct fix *f, const struct sp *p)
+{
+	struct tv_span s = {
+		.line = ++f->line,
+		.trace_id = p->trace,
+		.trace_id_len = p->trace ? strlen(p->trace) : 0,
+		.span_id = p->id,
+		.span_id_len = p->id ? strlen(p->id) : 0,
+		.parent_id = p->parent,
+		.parent_id_len = p->parent ? strlen(p->parent) : 0,
+		.name = p->name,
+		.name_len = p->name ? strlen(p->name) : 0,
+		.start = p->start,
+		.end = p->end,
+		.status = p->status,
+		.status_message = p->msg,
+		.status_message_len = p->msg ? strlen(p->msg) : 0,
+		.attrs = p->a,
+		.n_attrs = p->n,
+		.res = p->res,
+		.n_res = p->nres,
+		.raw = p->raw,
+		.raw_len = p->raw ? strlen(p->raw) : 0,
+	};
+
+	assert_int_equal(tv_read_span(f->ctx, &s), 0);
+}
+
+static void finish(struct fix *f)
+{
+	struct tv_error err = { 0 };
+
+	assert_int_equal(tv_read_finish(f->ctx, &err), 0);
+	f->st = *tv_read_stats(f->ctx);
+	assert_int_equal(f->st.records_read,
+			 f->st.records_used + f->st.records_skipped + f->st.records_rejected);
+	assert_int_equal(f->st.sessions, f->n);
+}
+
+static struct tv_session *session(struct fix *f, const char *id)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		if (f->s[i]->id && strcmp(f->s[i]->id, id) == 0) {
+			return f->s[i];
+		}
+	}
+	fail_msg("no session %s among %zu", id, f->n);
+	return NULL;
+}
+
+/* ---- an OTel GenAI agent trace ---- */
+
+static const struct tv_attr agent_res[] = {
+	STR("service.name", "gemini-cli"),
+};
+
+static const struct tv_attr agent_root[] = {
+	STR("gen_ai.operation.name", "invoke_agent"),
+	STR("gen_ai.agent.name", "gemini-cli"),
+	STR("gen_ai.conversation.id", "conv-1"),
+	STR("gen_ai.input.messages",
+	    "[{\"role\":\"system\",\"parts\":[{\"type\":\"text\",\"content\":\"be brief\"}]},"
+	    "{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"What is 2+2?\"}]}]"),
+	STR("gen_ai.output.messages",
+	    "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"4\"}],"
+	    "\"finish_reason\":\"stop\"}]"),
+};
+
+static const struct tv_attr chat_fail[] = {
+	STR("gen_ai.operation.name", "chat"),
+	STR("gen_ai.request.model", "gemini-2.5-pro"),
+	STR("error.type", "429"),
+};
+
+static const struct tv_attr chat_ok[] = {
+	STR("gen_ai.operation.name", "chat"),
+	STR("gen_ai.request.model", "gemini-2.5-pro"),
+	STR("gen_ai.response.model", "gemini-2.5-pro-002"),
+	INT("gen_ai.usage.input_tokens", 100),
+	INT("gen_ai.usage.output_tokens", 20),
+	INT("gen_ai.usage.cache_read.input_tokens", 30),
+	JSONV("gen_ai.response.finish_reasons", "[\"stop\"]"),
+	STR("gen_ai.input.messages",
+	    "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"What is 2+2?\"}]}]"),
+	STR("gen_ai.output.messages",
+	    "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"4\"}]}]"),
+};
+
+static const struct tv_attr tool_attrs[] = {
+	STR("gen_ai.operation.name", "execute_tool"),
+	STR("gen_ai.tool.name", "read_file"),
+	STR("gen_ai.tool.call.id", "call_1"),
+	STR("gen_ai.tool.type", "function"),
+	STR("gen_ai.tool.call.arguments", "{\n  \"path\": \"/tmp/a\",\n  \"n\": 2\n}"),
+};
+
+static const struct tv_attr http_attrs[] = {
+	STR("http.request.method", "POST"),
+	INT("http.response.status_code", 200),
+};
+
+static void agent_trace(struct fix *f, const char *trace)
+{
+	span(f, &(struct sp){ trace, "r1", NULL, "invoke_agent gemini-cli", T0, T0 + 10 * SEC, 0,
+			      NULL, agent_root, N(agent_root), agent_res, N(agent_res), NULL });
+	span(f, &(struct sp){ trace, "c1", "r1", "chat gemini-2.5-pro", T0 + 1 * SEC,
+			      T0 + 2 * SEC, 2, "Resource exhausted", chat_fail, N(chat_fail),
+			      agent_res, N(agent_res), NULL });
+	span(f, &(struct sp){ trace, "h1", "c1", "POST", T0 + 1 * SEC, T0 + 2 * SEC, 0, NULL,
+			      http_attrs, N(http_attrs), agent_res, N(agent_res), NULL });
+	span(f, &(struct sp){ trace, "c2", "r1", "chat gemini-2.5-pro", T0 + 3 * SEC,
+			      T0 + 5 * SEC, 1, NULL, chat_ok, N(chat_ok), agent_res, N(agent_res),
+			      NULL });
+	span(f, &(struct sp){ trace, "t1", "r1", "execute_tool read_file", T0 + 6 * SEC,
+			      T0 + 6500 * MS, 0, NULL, tool_attrs, N(tool_attrs), agent_res,
+			      N(agent_res), NULL });
+}
+
+static void test_genai_agent(void **state)
+{
+	struct fix *f = *state;
+	struct tv_session *s;
+	struct tv_turn *t;
+	struct tv_llm_call *c;
+	struct tv_tool_call *k;
+
+	start(f, 0, false);
+	agent_trace(f, TRACE_A);
+	finish(f);
+	assert_int_equal(f->n, 1);
+	s = session(f, "conv-1");
+	assert_string_equal(s->source_service, "gemini-cli");
+	assert_non_null(tv_kvlist_find(&s->metadata, "resource"));
+	assert_string_equal(tv_kvlist_find(&s->metadata, "resource"),
+			    "{\"service.name\":\"gemini-cli\"}");
+	assert_int_equal(s->n_turns, 1);
+	t = &s->turns[0];
+	assert_string_equal(t->id, "r1");
+	assert_string_equal(t->prompt, "What is 2+2?");
+	assert_string_equal(t->output, "4");
+	assert_int_equal(t->start_time, T0);
+	assert_int_equal(t->end_time, T0 + 10 * SEC);
+	assert_int_equal(t->duration, 10 * SEC);
+	/* the HTTP span under a chat span is not a call */
+	assert_int_equal(t->n_llm, 2);
+	c = &t->llm[0];
+	assert_int_equal(c->status, TV_STATUS_ERROR);
+	assert_int_equal(c->status_code, 429);
+	assert_string_equal(c->error, "Resource exhausted");
+	assert_string_equal(c->model, "gemini-2.5-pro");
+	assert_int_equal(c->time, T0 + 1 * SEC);
+	assert_int_equal(c->duration, 1 * SEC);
+	c = &t->llm[1];
+	assert_int_equal(c->status, TV_STATUS_OK);
+	assert_null(c->error);
+	assert_string_equal(c->model, "gemini-2.5-pro-002");	/* the response model wins */
+	assert_int_equal(c->input_tokens, 100);
+	assert_int_equal(c->output_tokens, 20);
+	assert_int_equal(c->cached_tokens, 30);
+	assert_string_equal(c->finish_reason, "stop");
+	assert_int_equal(c->duration, 2 * SEC);
+	assert_non_null(c->request_text);
+	assert_non_null(strstr(c->request_text, "What is 2+2?"));
+	assert_non_null(c->response_text);
+	assert_int_equal(t->n_tools, 1);
+	k = &t->tools[0];
+	assert_string_equal(k->name, "read_file");
+	assert_string_equal(k->args_json, "{\"path\":\"/tmp/a\",\"n\":2}");
+	assert_int_equal(k->time, T0 + 6 * SEC);
+	assert_int_equal(k->duration, 500 * MS);
+	assert_int_equal(k->success, 1);
+	assert_string_equal(k->type, "function");
+	/* the retry succeeded: the turn and the session succeed */
+	assert_int_equal(t->success, 1);
+	assert_int_equal(s->success, 1);
+	assert_false(s->has_error);
+	assert_int_equal(s->usage.input_tokens, 100);
+	assert_int_equal(s->usage.total_tokens, 120);
+	assert_int_equal(s->n_models, 2);
+	assert_int_equal(f->st.records_read, 5);
+	assert_int_equal(f->st.records_used, 5);
+}
+
+/* the last chat fails: the turn fails and the session error names it */
+static void test_genai_failure(void **state)
+{
+	static const struct tv_attr root[] = {
+		STR("gen_ai.operation.name", "invoke_agent"), STR("session.id", "sess-f"),
+	};
+	static const struct tv_attr timeout[] = {
+		STR("gen_ai.operation.name", "chat"), STR("gen_ai.request.model", "m"),
+		STR("error.type", "timeout"),
+	};
+	static const struct tv_attr tool_err[] = {
+		STR("gen_ai.operation.name", "execute_tool"), STR("gen_ai.tool.name", "shell"),
+		STR("error.type", "ToolError"),
+	};
+	struct fix *f = *state;
+	struct tv_session *s;
+
+	start(f, 0, false);
+	span(f, &(struct sp){ TRACE_B, "r", NULL, "invoke_agent", T0, T0 + 3 * SEC, 2, "failed",
+			      root, N(root), NULL, 0, NULL });
+	span(f, &(struct sp){ TRACE_B, "k", "r", "execute_tool shell", T0 + 100 * MS,
+			      T0 + 200 * MS, 2, "exit 1", tool_err, N(tool_err), NULL, 0, NULL });
+	span(f, &(struct sp){ TRACE_B, "c", "r", "chat m", T0 + SEC, T0 + 2 * SEC, 2, NULL,
+			      timeout, N(timeout), NULL, 0, NULL });
+	finish(f);
+	s = session(f, "sess-f");
+	assert_int_equal(s->n_turns, 1);
+	assert_int_equal(s->turns[0].success, 0);
+	assert_int_equal(s->turns[0].llm[0].status, TV_STATUS_TIMEOUT);
+	assert_int_equal(s->turns[0].tools[0].success, 0);
+	assert_string_equal(s->turns[0].tools[0].error, "exit 1");
+	assert_int_equal(s->success, 0);
+	assert_true(s->has_error);
+	assert_string_equal(s->error_type, "timeout");
+}
+
+static void test_session_key(void **state)
+{
+	static const struct tv_attr conv_and_sess[] = {
+		STR("gen_ai.operation.name", "chat"), STR("session.id", "sess-1"),
+	};
+	static const struct tv_attr conv_child[] = {
+		STR("gen_ai.operation.name", "chat"), STR("gen_ai.conversation.id", "conv-9"),
+	};
+	static const struct tv_attr sess_only[] = {
+		STR("gen_ai.operation.name", "chat"), STR("session.id", "sess-2"),
+	};
+	static const struct tv_attr sess_res[] = {
+		STR("service.name", "svc"), STR("session.id", "sess-res"),
+	};
+	static const struct tv_attr none[] = {
+		STR("gen_ai.operation.name", "chat"), STR("gen_ai.request.model", "m"),
+	};
+	struct fix *f = *state;
+
+	start(f, 0, false);
+	/* conversation id (on any span) before session id */
+	span(f, &(struct sp){ TRACE_A, "a1", NULL, "chat", T0, T0 + 1, 0, NULL, conv_and_sess,
+			      N(conv_and_sess), NULL, 0, NULL });
+	span(f, &(struct sp){ TRACE_A, "a2", "a1", "chat", T0, T0 + 1, 0, NULL, conv_child,
+			      N(conv_child), NULL, 0, NULL });
+	/* session id */
+	span(f, &(struct sp){ TRACE_B, "b1", NULL, "chat", T0 + 1, T0 + 2, 0, NULL, sess_only,
+			      N(sess_only), NULL, 0, NULL });
+	/* session id in the resource */
+	span(f, &(struct sp){ TRACE_C, "c1", NULL, "chat", T0 + 2, T0 + 3, 0, NULL, none,
+			      N(none), sess_res, N(sess_res), NULL });
+	/* nothing: the trace id */
+	span(f, &(struct sp){ "1111111111111111aaaaaaaaaaaaaaaa", "d1", NULL, "chat", T0 + 3,
+			      T0 + 4, 0, NULL, none, N(none), NULL, 0, NULL });
+	finish(f);
+	assert_int_equal(f->n, 4);
+	assert_int_equal(session(f, "conv-9")->n_turns, 1);
+	assert_int_equal(session(f, "sess-2")->n_turns, 1);
+	assert_int_equal(session(f, "sess-res")->n_turns, 1);
+	assert_int_equal(session(f, "1111111111111111aaaaaaaaaaaaaaaa")->n_turns, 1);
+}
+
+/* several traces of one conversation: one session, a turn per trace, in time order */
+static void test_traces_to_turns(void **state)
+{
+	struct fix *f = *state;
+	static const struct tv_attr root2[] = {
+		STR("gen_ai.operation.name", "invoke_agent"), STR("gen_ai.conversation.id", "conv-1"),
+		STR("gen_ai.input.messages", "second question"),
+	};
+	struct tv_session *s;
+
+	start(f, 0, false);
+	/* the later trace arrives first */
+	span(f, &(struct sp){ TRACE_B, "r2", NULL, "invoke_agent", T0 + 60 * SEC, T0 + 61 * SEC, 0,
+			      NULL, root2, N(root2), NULL, 0, NULL });
+	agent_trace(f, TRACE_A);
+	finish(f);
+	assert_int_equal(f->n, 1);
+	s = session(f, "conv-1");
+	assert_int_equal(s->n_turns, 2);
+	assert_string_equal(s->turns[0].id, "r1");
+	assert_string_equal(s->turns[1].id, "r2");
+	/* a plain-text message attribute is the text itself */
+	assert_string_equal(s->turns[1].prompt, "second question");
+	assert_int_equal(s->turns[0].n_llm, 2);
+	assert_int_equal(s->turns[1].n_llm, 0);
+	assert_int_equal(s->start_time, T0);
+	assert_int_equal(s->end_time, T0 + 61 * SEC);
+}
+
+/* a sub-agent under the agent belongs to the same turn */
+static void test_nested_agents(void **state)
+{
+	static const struct tv_attr root[] = {
+		STR("gen_ai.operation.name", "invoke_agent"), STR("session.id", "nest"),
+		STR("gen_ai.input.messages", "[{\"role\":\"user\",\"content\":\"top prompt\"}]"),
+	};
+	static const struct tv_attr sub[] = {
+		STR("gen_ai.operation.name", "invoke_agent"),
+		STR("gen_ai.input.messages", "[{\"role\":\"user\",\"content\":\"sub prompt\"}]"),
+	};
+	static const struct tv_attr chat[] = {
+		STR("gen_ai.operation.name", "chat"), STR("gen_ai.request.model", "m"),
+	};
+	struct fix *f = *state;
+	struct tv_session *s;
+
+	start(f, 0, false);
+	span(f, &(struct sp){ TRACE_A, "r", NULL, "invoke_agent", T0, T0 + 5 * SEC, 0, NULL, root,
+			      N(root), NULL, 0, NULL });
+	span(f, &(struct sp){ TRACE_A, "s", "r", "invoke_agent sub", T0 + SEC, T0 + 4 * SEC, 0,
+			      NULL, sub, N(sub), NULL, 0, NULL });
+	span(f, &(struct sp){ TRACE_A, "c", "s", "chat", T0 + 2 * SEC, T0 + 3 * SEC, 0, NULL, chat,
+			      N(chat), NULL, 0, NULL });
+	finish(f);
+	s = session(f, "nest");
+	assert_int_equal(s->n_turns, 1);
+	assert_string_equal(s->turns[0].id, "r");
+	assert_string_equal(s->turns[0].prompt, "top prompt");
+	assert_int_equal(s->turns[0].n_llm, 1);
+}
+
+static void test_openinference(void **state)
+{
+	static const struct tv_attr a[] = {
+		STR("openinference.span.kind", "LLM"),
+		STR("session.id", "oi-sess"),
+		STR("llm.model_name", "gpt-4o"),
+		STR("llm.input_messages.0.message.role", "system"),
+		STR("llm.input_messages.0.message.content", "be nice"),
+		STR("llm.input_messages.1.message.role", "user"),
+		STR("llm.input_messages.1.message.content", "hello oi"),
+		STR("llm.output_messages.0.message.role", "assistant"),
+		STR("llm.output_messages.0.message.content", "hi from oi"),
+		INT("llm.token_count.prompt", 11),
+		INT("llm.token_count.completion", 3),
+		INT("llm.token_count.total", 14),
+	};
+	struct fix *f = *state;
+	struct tv_session *s;
+	struct tv_llm_call *c;
+
+	start(f, 0, false);
+	span(f, &(struct sp){ TRACE_A, "o1", NULL, "ChatCompletion", T0, T0 + 800 * MS, 0, NULL, a,
+			      N(a), NULL, 0, NULL });
+	finish(f);
+	s = session(f, "oi-sess");
+	assert_int_equal(s->n_turns, 1);
+	assert_string_equal(s->turns[0].prompt, "hello oi");
+	assert_string_equal(s->turns[0].output, "hi from oi");
+	assert_int_equal(s->turns[0].n_llm, 1);
+	c = &s->turns[0].llm[0];
+	assert_string_equal(c->model, "gpt-4o");
+	assert_int_equal(c->input_tokens, 11);
+	assert_int_equal(c->output_tokens, 3);
+	assert_int_equal(c->total_tokens, 14);
+	assert_int_equal(c->status, TV_STATUS_OK);
+	assert_int_equal(c->duration, 800 * MS);
+	assert_int_equal(s->usage.total_tokens, 14);
+	assert_int_equal(s->success, 1);
+}
+
+/* OpenInference AGENT and TOOL spans */
+static void test_openinference_agent_tool(void **state)
+{
+	static const struct tv_attr agent[] = {
+		STR("openinference.span.kind", "AGENT"), STR("session.id", "oi-agent"),
+		STR("input.value", "plan my trip"), STR("output.value", "done"),
+	};
+	static const struct tv_attr tool[] = {
+		STR("openinference.span.kind", "TOOL"), STR("tool.name", "search"),
+		STR("tool.parameters", "{\"q\": \"flights\"}"),
+	};
+	struct fix *f = *state;
+	struct tv_session *s;
+
+	start(f, 0, false);
+	span(f, &(struct sp){ TRACE_A, "ag", NULL, "agent", T0, T0 + SEC, 0, NULL, agent, N(agent),
+			      NULL, 0, NULL });
+	span(f, &(struct sp){ TRACE_A, "tl", "ag", "tool", T0 + 10 * MS, T0 + 20 * MS, 0, NULL,
+			      tool, N(tool), NULL, 0, NULL });
+	finish(f);
+	s = session(f, "oi-agent");
+	assert_int_equal(s->n_turns, 1);
+	assert_string_equal(s->turns[0].prompt, "plan my trip");
+	assert_string_equal(s->turns[0].output, "done");
+	assert_int_equal(s->turns[0].n_tools, 1);
+	assert_string_equal(s->turns[0].tools[0].name, "search");
+	assert_string_equal(s->turns[0].tools[0].args_json, "{\"q\":\"flights\"}");
+}
+
+static void test_openllmetry(void **state)
+{
+	static const struct tv_attr a[] = {
+		STR("llm.request.type", "chat"),
+		STR("gen_ai.system", "openai"),
+		STR("gen_ai.request.model", "gpt-4o-mini"),
+		STR("gen_ai.prompt.0.role", "system"),
+		STR("gen_ai.prompt.0.content", "you are terse"),
+		STR("gen_ai.prompt.1.role", "user"),
+		STR("gen_ai.prompt.1.content", "hello llmetry"),
+		STR("gen_ai.completion.0.role", "assistant"),
+		STR("gen_ai.completion.0.content", "hi from llmetry"),
+		STR("gen_ai.completion.0.finish_reason", "stop"),
+		INT("gen_ai.usage.prompt_tokens", 7),
+		INT("gen_ai.usage.completion_tokens", 2),
+		INT("llm.usage.total_tokens", 9),
+	};
+	struct fix *f = *state;
+	struct tv_session *s;
+	struct tv_llm_call *c;
+
+	start(f, 0, false);
+	span(f, &(struct sp){ TRACE_C, "l1", NULL, "openai.chat", T0, T0 + 300 * MS, 0, NULL, a,
+			      N(a), NULL, 0, NULL });
+	finish(f);
+	s = session(f, TRACE_C);	/* no conversation or session id: the trace */
+	assert_int_equal(s->n_turns, 1);
+	assert_string_equal(s->turns[0].prompt, "hello llmetry");
+	assert_string_equal(s->turns[0].output, "hi from llmetry");
+	c = &s->turns[0].llm[0];
+	assert_string_equal(c->model, "gpt-4o-mini");
+	assert_int_equal(c->input_tokens, 7);
+	assert_int_equal(c->output_tokens, 2);
+	assert_int_equal(c->total_tokens, 9);
+}
+
+/* OpenLLMetry workflow with a traceloop agent, task and tool */
+static void test_openllmetry_workflow(void **state)
+{
+	static const struct tv_attr wf[] = {
+		STR("traceloop.span.kind", "agent"), STR("traceloop.entity.name", "joke_agent"),
+		STR("traceloop.entity.input", "{\"topic\": \"cats\"}"),
+	};
+	static const struct tv_attr llm[] = {
+		STR("llm.request.type", "chat"), STR("gen_ai.request.model", "gpt-4o"),
+		STR("gen_ai.prompt.0.role", "user"), STR("gen_ai.prompt.0.content", "tell a cat joke"),
+		STR("gen_ai.completion.0.content", "meow"),
+	};
+	static const struct tv_attr tool[] = {
+		STR("traceloop.span.kind", "tool"), STR("traceloop.entity.name", "lookup"),
+		STR("traceloop.entity.input", "{\"k\": 1}"),
+	};
+	struct fix *f = *state;
+	struct tv_session *s;
+
+	start(f, 0, false);
+	span(f, &(struct sp){ TRACE_B, "w", NULL, "joke_agent.agent", T0, T0 + SEC, 0, NULL, wf,
+			      N(wf), NULL, 0, NULL });
+	span(f, &(struct sp){ TRACE_B, "l", "w", "openai.chat", T0 + 1, T0 + 2, 0, NULL, llm,
+			      N(llm), NULL, 0, NULL });
+	span(f, &(struct sp){ TRACE_B, "t", "w", "lookup.tool", T0 + 3, T0 + 4, 0, NULL, tool,
+			      N(tool), NULL, 0, NULL });
+	finish(f);
+	s = session(f, TRACE_B);
+	assert_int_equal(s->n_turns, 1);
+	assert_int_equal(s->turns[0].n_llm, 1);
+	assert_int_equal(s->turns[0].n_tools, 1);
+	assert_string_equal(s->turns[0].tools[0].name, "lookup");
+	assert_string_equal(s->turns[0].tools[0].args_json, "{\"k\":1}");
+	/* the agent span has no messages: the llm span's text is borrowed */
+	assert_string_equal(s->turns[0].output, "meow");
+}
+
+/* no GenAI span at all: a turn per root span, no calls */
+static void test_plain_trace(void **state)
+{
+	static const struct tv_attr http[] = {
+		STR("http.request.method", "GET"), STR("url.path", "/api"),
+	};
+	static const struct tv_attr db[] = {
+		STR("db.system", "postgresql"),
+	};
+	struct fix *f = *state;
+	struct tv_session *s;
+
+	start(f, 0, false);
+	span(f, &(struct sp){ TRACE_A, "job", "ffffffffffffffff", "nightly job", T0 + 2 * SEC,
+			      T0 + 3 * SEC, 0, NULL, db, N(db), NULL, 0, NULL });
+	span(f, &(struct sp){ TRACE_A, "root", NULL, "GET /api", T0, T0 + SEC, 2, "boom", http,
+			      N(http), NULL, 0, NULL });
+	span(f, &(struct sp){ TRACE_A, "q", "root", "SELECT", T0 + 100 * MS, T0 + 200 * MS, 0,
+			      NULL, db, N(db), NULL, 0, NULL });
+	finish(f);
+	s = session(f, TRACE_A);
+	assert_int_equal(s->n_turns, 2);
+	/* in time order */
+	assert_string_equal(s->turns[0].id, "root");
+	assert_int_equal(s->turns[0].start_time, T0);
+	assert_int_equal(s->turns[0].end_time, T0 + SEC);
+	assert_int_equal(s->turns[0].success, 0);	/* the root span failed */
+	assert_string_equal(s->turns[1].id, "job");
+	assert_int_equal(s->turns[1].start_time, T0 + 2 * SEC);
+	for (size_t i = 0; i < 2; i++) {
+		assert_int_equal(s->turns[i].n_llm, 0);
+		assert_int_equal(s->turns[i].n_tools, 0);
+	}
+	assert_int_equal(s->success, 0);
+}
+
+/* spans of one trace in two batches, with another trace in between */
+static void test_two_batches(void **state)
+{
+	static const struct tv_attr other[] = {
+		STR("gen_ai.operation.name", "chat"), STR("session.id", "other"),
+	};
+	struct fix *f = *state;
+	struct tv_session *s;
+
+	start(f, 0, false);
+	span(f, &(struct sp){ TRACE_A, "c1", "r1", "chat gemini-2.5-pro", T0 + 1 * SEC,
+			      T0 + 2 * SEC, 2, "Resource exhausted", chat_fail, N(chat_fail),
+			      agent_res, N(agent_res), NULL });
+	span(f, &(struct sp){ TRACE_A, "c2", "r1", "chat gemini-2.5-pro", T0 + 3 * SEC,
+			      T0 + 5 * SEC, 1, NULL, chat_ok, N(chat_ok), agent_res, N(agent_res),
+			      NULL });
+	for (int i = 0; i < 50; i++) {
+		span(f, &(struct sp){ TRACE_C, "x", NULL, "chat", T0 + i * MS, T0 + i * MS + 1, 0,
+				      NULL, other, N(other), NULL, 0, NULL });
+	}
+	/* the root and the tool arrive later (children often end first) */
+	span(f, &(struct sp){ TRACE_A, "t1", "r1", "execute_tool read_file", T0 + 6 * SEC,
+			      T0 + 6500 * MS, 0, NULL, tool_attrs, N(tool_attrs), agent_res,
+			      N(agent_res), NULL });
+	span(f, &(struct sp){ TRACE_A, "r1", NULL, "invoke_agent gemini-cli", T0, T0 + 10 * SEC, 0,
+			      NULL, agent_root, N(agent_root), agent_res, N(agent_res), NULL });
+	finish(f);
+	assert_int_equal(f->n, 2);
+	s = session(f, "conv-1");
+	assert_int_equal(s->n_turns, 1);
+	assert_string_equal(s->turns[0].id, "r1");
+	assert_string_equal(s->turns[0].prompt, "What is 2+2?");
+	assert_int_equal(s->turns[0].n_llm, 2);
+	assert_int_equal(s->turns[0].n_tools, 1);
+	assert_int_equal(f->st.records_read, 54);
+}
+
+/* a gap between the batches, but less than the configured gap: still one trace */
+static void test_two_batches_within_gap(void **state)
+{
+	static const struct tv_attr other[] = {
+		STR("gen_ai.operation.name", "chat"), STR("session.id", "other"),
+	};
+	struct fix *f = *state;
+	struct tv_session *s;
+
+	start(f, 60 * SEC, false);
+	span(f, &(struct sp){ TRACE_A, "c2", "r1", "chat gemini-2.5-pro", T0 + 3 * SEC,
+			      T0 + 5 * SEC, 1, NULL, chat_ok, N(chat_ok), agent_res, N(agent_res),
+			      NULL });
+	for (int i = 0; i < 1100; i++) {
+		span(f, &(struct sp){ TRACE_C, "x", NULL, "chat", T0 + 5 * SEC + i * 10 * MS,
+				      T0 + 5 * SEC + i * 10 * MS + 1, 0, NULL, other, N(other),
+				      NULL, 0, NULL });
+	}
+	span(f, &(struct sp){ TRACE_A, "r1", NULL, "invoke_agent gemini-cli", T0, T0 + 20 * SEC, 0,
+			      NULL, agent_root, N(agent_root), agent_res, N(agent_res), NULL });
+	finish(f);
+	s = session(f, "conv-1");
+	assert_int_equal(s->n_turns, 1);
+	assert_string_equal(s->turns[0].id, "r1");
+	assert_int_equal(s->turns[0].n_llm, 1);
+}
+
+static void test_keep_events(void **state)
+{
+	static const struct tv_attr a[] = {
+		STR("gen_ai.operation.name", "chat"), STR("session.id", "ev"),
+	};
+	struct fix *f = *state;
+	struct tv_session *s;
+
+	start(f, 0, true);
+	span(f, &(struct sp){ TRACE_A, "p", NULL, "invoke", T0, T0 + 2, 0, NULL, a, N(a), NULL, 0,
+			      "{\"spanId\":\"p\"}" });
+	span(f, &(struct sp){ TRACE_A, "q", "p", "chat", T0, T0 + 1, 0, NULL, a, N(a), NULL, 0,
+			      "{\"spanId\":\"q\"}" });
+	finish(f);
+	s = session(f, "ev");
+	assert_int_equal(s->n_events, 2);
+	assert_string_equal(s->events[0], "{\"spanId\":\"p\"}");
+	assert_string_equal(s->events[1], "{\"spanId\":\"q\"}");
+}
+
+/*
+ * An agent span with its own output but no prompt: the prompt is borrowed
+ * from its llm span, the agent's own output is kept.
+ */
+static void test_agent_output_kept(void **state)
+{
+	static const struct tv_attr root[] = {
+		STR("gen_ai.operation.name", "invoke_agent"), STR("session.id", "own"),
+		STR("gen_ai.output.messages",
+		    "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"AGENT OUT\"}]}]"),
+	};
+	static const struct tv_attr chat[] = {
+		STR("gen_ai.operation.name", "chat"), STR("gen_ai.request.model", "m"),
+		STR("gen_ai.input.messages",
+		    "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"question\"}]}]"),
+		STR("gen_ai.output.messages",
+		    "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"CHAT OUT\"}]}]"),
+	};
+	struct fix *f = *state;
+	struct tv_session *s;
+
+	start(f, 0, false);
+	span(f, &(struct sp){ TRACE_A, "r", NULL, "invoke_agent", T0, T0 + 5 * SEC, 0, NULL, root,
+			      N(root), NULL, 0, NULL });
+	span(f, &(struct sp){ TRACE_A, "c", "r", "chat m", T0 + SEC, T0 + 2 * SEC, 0, NULL, chat,
+			      N(chat), NULL, 0, NULL });
+	finish(f);
+	s = session(f, "own");
+	assert_string_equal(s->turns[0].prompt, "question");
+	assert_string_equal(s->turns[0].output, "AGENT OUT");
+}
+
+/*
+ * Two traces (turns) of one conversation with a short pause between them,
+ * while the gap is active: the conversation is never idle longer than the
+ * gap, so it stays one session, even when the first trace is complete
+ * long before the second.
+ */
+static void test_conversation_across_traces_with_gap(void **state)
+{
+	static const struct tv_attr root[] = {
+		STR("gen_ai.operation.name", "invoke_agent"), STR("gen_ai.conversation.id", "long"),
+	};
+	static const struct tv_attr chat[] = {
+		STR("gen_ai.operation.name", "chat"), STR("gen_ai.conversation.id", "long"),
+		STR("gen_ai.request.model", "m"),
+	};
+	struct fix *f = *state;
+	struct tv_session *s;
+
+	start(f, 60 * SEC, false);
+	/* turn 1: T0 .. T0+10s */
+	span(f, &(struct sp){ TRACE_A, "c1", "r1", "chat m", T0 + SEC, T0 + 9 * SEC, 0, NULL, chat,
+			      N(chat), NULL, 0, NULL });
+	span(f, &(struct sp){ TRACE_A, "r1", NULL, "invoke_agent", T0, T0 + 10 * SEC, 0, NULL, root,
+			      N(root), NULL, 0, NULL });
+	/* turn 2 from T0+20s: many chat spans over three minutes, its root last */
+	for (int i = 0; i < 1500; i++) {
+		char id[16];
+
+		snprintf(id, sizeof(id), "x%d", i);
+		span(f, &(struct sp){ TRACE_B, id, "r2", "chat m", T0 + 20 * SEC + i * 120 * MS,
+				      T0 + 20 * SEC + i * 120 * MS + 100 * MS, 0, NULL, chat, N(chat),
+				      NULL, 0, NULL });
+	}
+	span(f, &(struct sp){ TRACE_B, "r2", NULL, "invoke_agent", T0 + 20 * SEC, T0 + 200 * SEC, 0,
+			      NULL, root, N(root), NULL, 0, NULL });
+	finish(f);
+	if (f->n != 1) {
+		fail_msg("conversation split into %zu sessions (%zu warnings)", f->n, f->n_msgs);
+	}
+	s = session(f, "long");
+	assert_int_equal(s->n_turns, 2);
+	assert_string_equal(s->turns[0].id, "r1");
+	assert_string_equal(s->turns[1].id, "r2");
+	assert_int_equal(s->turns[1].n_llm, 1500);
+	assert_int_equal(f->st.late_records, 0);
+}
+
+/* tv_read_span() on a fresh context must not crash (run in a child) */
+static void test_spans_outside_read_file(void **state)
+{
+	struct fix *f = *state;
+	pid_t pid;
+	int status = 0;
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		static const struct tv_attr a[] = {
+			STR("gen_ai.operation.name", "chat"), STR("session.id", "x"),
+		};
+		struct tv_span sp = {
+			.line = 1, .trace_id = TRACE_A, .trace_id_len = 32, .span_id = "s",
+			.span_id_len = 1, .name = "chat", .name_len = 4, .start = T0, .end = T0 + 1,
+			.attrs = a, .n_attrs = N(a),
+		};
+		struct tv_read_ctx *ctx;
+		int ok;
+
+		signal(SIGSEGV, SIG_DFL);
+		signal(SIGBUS, SIG_DFL);
+		signal(SIGABRT, SIG_DFL);
+		ctx = make_ctx(f, 0, false);
+		ok = tv_read_span(ctx, &sp) == 0 && tv_read_finish(ctx, NULL) == 0 && f->n == 1;
+		_exit(ok ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		fail_msg("tv_read_span on a fresh context: %s %d",
+			 WIFSIGNALED(status) ? "killed by signal" : "exit status",
+			 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+	}
+}
+
+#define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		TEST(test_genai_agent),
+		TEST(test_genai_failure),
+		TEST(test_session_key),
+		TEST(test_traces_to_turns),
+		TEST(test_nested_agents),
+		TEST(test_openinference),
+		TEST(test_openinference_agent_tool),
+		TEST(test_openllmetry),
+		TEST(test_openllmetry_workflow),
+		TEST(test_plain_trace),
+		TEST(test_two_batches),
+		TEST(test_two_batches_within_gap),
+		TEST(test_keep_events),
+		TEST(test_agent_output_kept),
+		TEST(test_conversation_across_traces_with_gap),
+		TEST(test_spans_outside_read_file),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
