@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <zlib.h>
@@ -15,7 +16,8 @@
 #define PEEK_MAX (64u << 10)
 
 struct tv_input {
-	gzFile gz;
+	gzFile gz;		/* gzip, or a stream we cannot peek at; else NULL */
+	int fd;			/* a plain file read directly, or -1 */
 	char *path;
 	char *buf;		/* cap + TV_STRBUF_PAD bytes */
 	size_t cap;
@@ -27,6 +29,19 @@ struct tv_input {
 	bool skipping;		/* inside an overlong line */
 	bool bom_checked;
 };
+
+/* false only for a regular file that does not start with the gzip magic */
+static bool maybe_gzip(int fd)
+{
+	unsigned char m[2];
+	struct stat st;
+
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return true;
+	if (pread(fd, m, 2, 0) != 2)
+		return false;	/* empty or one byte: not gzip */
+	return m[0] == 0x1f && m[1] == 0x8b;
+}
 
 int tv_input_open(const char *path, size_t max_record, struct tv_input **out)
 {
@@ -50,6 +65,12 @@ int tv_input_open(const char *path, size_t max_record, struct tv_input **out)
 		err = -errno;
 		goto fail;
 	}
+	in->fd = -1;
+	if (!maybe_gzip(fd)) {	/* a plain regular file: read(2), no zlib copy */
+		in->fd = fd;
+		*out = in;
+		return 0;
+	}
 	in->gz = gzdopen(fd, "rb");
 	if (in->gz == NULL) {
 		err = errno ? -errno : -ENOMEM;
@@ -72,6 +93,8 @@ void tv_input_close(struct tv_input *in)
 		return;
 	if (in->gz)
 		gzclose(in->gz);
+	else if (in->fd >= 0)
+		close(in->fd);
 	free(in->path);
 	free(in->buf);
 	free(in);
@@ -137,6 +160,22 @@ static int fill(struct tv_input *in)
 			return r;
 	}
 	want = (unsigned)(in->cap - in->end > INT_MAX ? INT_MAX : in->cap - in->end);
+	if (in->gz == NULL) {
+		ssize_t k;
+
+		do {
+			k = read(in->fd, in->buf + in->end, want);
+		} while (k < 0 && errno == EINTR);
+		if (k < 0)
+			return -errno;
+		if (k == 0) {
+			in->eof = true;
+			return 0;
+		}
+		in->end += (size_t)k;
+		memset(in->buf + in->end, 0, TV_STRBUF_PAD);
+		return (int)k;
+	}
 	n = gzread(in->gz, in->buf + in->end, want);
 	if (n < 0) {
 		const char *msg = gzerror(in->gz, &errnum);

@@ -136,11 +136,18 @@ void tv_jw_init(struct tv_jw *w, struct tv_strbuf *out)
 
 static void put(struct tv_jw *w, const char *s, size_t n)
 {
+	struct tv_strbuf *b = w->out;
 	int r;
 
 	if (w->err)
 		return;
-	r = tv_strbuf_append(w->out, s, n);
+	if (b->p != NULL && b->len + n < b->cap) {	/* the common case: room left */
+		memcpy(b->p + b->len, s, n);
+		b->len += n;
+		b->p[b->len] = '\0';
+		return;
+	}
+	r = tv_strbuf_append(b, s, n);
 	if (r < 0)
 		w->err = r;
 }
@@ -193,9 +200,32 @@ void tv_jw_key_n(struct tv_jw *w, const char *k, size_t n)
 	w->need_comma = false;
 }
 
+void tv_jw_lkey(struct tv_jw *w, const char *quoted, size_t n)
+{
+	sep(w);
+	put(w, quoted, n);
+	w->need_comma = false;
+}
+
 void tv_jw_key(struct tv_jw *w, const char *k)
 {
-	tv_jw_key_n(w, k, strlen(k));
+	size_t n = 0;
+	char buf[64];
+
+	while (k[n] && !special((unsigned char)k[n]))
+		n++;
+	if (k[n] != '\0' || n + 3 > sizeof(buf)) {
+		tv_jw_key_n(w, k, n + strlen(k + n));
+		return;
+	}
+	/* plain ASCII, nothing to escape (the keys of the schema) */
+	buf[0] = '"';
+	memcpy(buf + 1, k, n);
+	buf[n + 1] = '"';
+	buf[n + 2] = ':';
+	sep(w);
+	put(w, buf, n + 3);
+	w->need_comma = false;
 }
 
 void tv_jw_str(struct tv_jw *w, const char *s, size_t n)
@@ -220,13 +250,27 @@ void tv_jw_cstr(struct tv_jw *w, const char *s)
 		tv_jw_str(w, s, strlen(s));
 }
 
+/* decimal digits of @v at the end of @buf (24 bytes); returns where they start */
+static char *int_text(int64_t v, char *buf)
+{
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	char *p = buf + 24;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	return p;
+}
+
 void tv_jw_int(struct tv_jw *w, int64_t v)
 {
-	char buf[24];
-	int n = snprintf(buf, sizeof(buf), "%lld", (long long)v);
+	char buf[24], *p = int_text(v, buf);
 
 	sep(w);
-	put(w, buf, (size_t)n);
+	put(w, p, (size_t)(buf + 24 - p));
 }
 
 void tv_jw_double(struct tv_jw *w, double v)

@@ -28,8 +28,15 @@ void tv_jw_obj_begin(struct tv_jw *w);
 void tv_jw_obj_end(struct tv_jw *w);
 void tv_jw_arr_begin(struct tv_jw *w);
 void tv_jw_arr_end(struct tv_jw *w);
-/** tv_jw_key: an object key given as a NUL-terminated string. */
+/** tv_jw_key: an object key given as a NUL-terminated string (fast for plain ASCII). */
 void tv_jw_key(struct tv_jw *w, const char *k);
+/**
+ * tv_jw_lkey: a key already written as JSON with its colon, e.g. "\"id\":"
+ * (use TV_JW_KEY for a literal).
+ */
+void tv_jw_lkey(struct tv_jw *w, const char *quoted, size_t n);
+#define TV_JW_KEY(w, lit) tv_jw_lkey((w), "\"" lit "\":", sizeof("\"" lit "\":") - 1)
+/** tv_jw_key_n: any object key, escaped. */
 void tv_jw_key_n(struct tv_jw *w, const char *k, size_t n);
 void tv_jw_str(struct tv_jw *w, const char *s, size_t n);
 /** tv_jw_cstr: a NUL-terminated string, or null when @s is NULL. */

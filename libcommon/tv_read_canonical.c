@@ -17,6 +17,15 @@ static int one_line(struct tv_read_ctx *ctx, const char *line, size_t len, uint6
 		return r;
 	if (r < 0)
 		return tv_read_reject(ctx, lineno, "invalid JSON: %s", why ? why : tv_strerror(r));
+	if (ctx->o.emit_line) {	/* passed through as is, once checked */
+		r = tv_session_check_json(&root, &why);
+		if (r < 0)
+			return tv_read_reject(ctx, lineno, "not a canonical session: %s", why);
+		ctx->st.records_read++;
+		ctx->st.records_used++;
+		ctx->st.sessions++;
+		return ctx->o.emit_line(ctx->o.udata, line, len, &root);
+	}
 	r = tv_session_from_json(&root, &s, &why);
 	if (r == -ENOMEM)
 		return r;

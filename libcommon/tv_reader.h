@@ -129,6 +129,12 @@ struct tv_read_opts {
 	size_t max_record;	/* largest record in bytes; 0 = default */
 	size_t max_open;	/* most sessions held open at once; 0 = default */
 	tv_emit_fn emit;	/* takes ownership of each session */
+	/*
+	 * Optional: canonical input is checked (tv_session_check_json) and each
+	 * line handed here as it is, with its parsed DOM (borrowed, valid during
+	 * the call), instead of being built into a session for emit.
+	 */
+	int (*emit_line)(void *udata, const char *line, size_t len, const struct tv_jv *root);
 	tv_report_fn report;
 	void *udata;		/* passed to emit, and to report unless report_udata is set */
 	void *report_udata;

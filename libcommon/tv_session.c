@@ -536,38 +536,38 @@ static void write_llm(struct tv_jw *w, const struct tv_llm_call *c)
 	static const char *const status[] = { NULL, "ok", "error", "timeout" };
 
 	tv_jw_obj_begin(w);
-	tv_jw_key(w, "time");
+	TV_JW_KEY(w, "time");
 	tv_jw_time(w, c->time);
-	tv_jw_key(w, "model");
+	TV_JW_KEY(w, "model");
 	tv_jw_cstr(w, c->model);
-	tv_jw_key(w, "duration_ms");
+	TV_JW_KEY(w, "duration_ms");
 	tv_jw_ms(w, c->duration);
-	tv_jw_key(w, "status");
+	TV_JW_KEY(w, "status");
 	tv_jw_cstr(w, status[c->status]);
-	tv_jw_key(w, "status_code");
+	TV_JW_KEY(w, "status_code");
 	tv_jw_opt_int(w, c->status_code);
-	tv_jw_key(w, "input_tokens");
+	TV_JW_KEY(w, "input_tokens");
 	tv_jw_opt_int(w, c->input_tokens);
-	tv_jw_key(w, "output_tokens");
+	TV_JW_KEY(w, "output_tokens");
 	tv_jw_opt_int(w, c->output_tokens);
-	tv_jw_key(w, "cached_tokens");
+	TV_JW_KEY(w, "cached_tokens");
 	tv_jw_opt_int(w, c->cached_tokens);
-	tv_jw_key(w, "thinking_tokens");
+	TV_JW_KEY(w, "thinking_tokens");
 	tv_jw_opt_int(w, c->thinking_tokens);
-	tv_jw_key(w, "total_tokens");
+	TV_JW_KEY(w, "total_tokens");
 	tv_jw_opt_int(w, c->total_tokens);
-	tv_jw_key(w, "cache_hit");
+	TV_JW_KEY(w, "cache_hit");
 	tv_jw_tristate(w, c->cache_hit);
-	tv_jw_key(w, "finish_reason");
+	TV_JW_KEY(w, "finish_reason");
 	tv_jw_cstr(w, c->finish_reason);
-	tv_jw_key(w, "error");
+	TV_JW_KEY(w, "error");
 	tv_jw_cstr(w, c->error);
 	if (c->request_text) {
-		tv_jw_key(w, "request_text");
+		TV_JW_KEY(w, "request_text");
 		tv_jw_cstr(w, c->request_text);
 	}
 	if (c->response_text) {
-		tv_jw_key(w, "response_text");
+		TV_JW_KEY(w, "response_text");
 		tv_jw_cstr(w, c->response_text);
 	}
 	write_kvlist_members(w, &c->extra);
@@ -577,24 +577,24 @@ static void write_llm(struct tv_jw *w, const struct tv_llm_call *c)
 static void write_tool(struct tv_jw *w, const struct tv_tool_call *t)
 {
 	tv_jw_obj_begin(w);
-	tv_jw_key(w, "time");
+	TV_JW_KEY(w, "time");
 	tv_jw_time(w, t->time);
-	tv_jw_key(w, "name");
+	TV_JW_KEY(w, "name");
 	tv_jw_cstr(w, t->name);
-	tv_jw_key(w, "args");
+	TV_JW_KEY(w, "args");
 	if (t->args_json)
 		tv_jw_raw(w, t->args_json, strlen(t->args_json));
 	else
 		tv_jw_null(w);
-	tv_jw_key(w, "duration_ms");
+	TV_JW_KEY(w, "duration_ms");
 	tv_jw_ms(w, t->duration);
-	tv_jw_key(w, "success");
+	TV_JW_KEY(w, "success");
 	tv_jw_tristate(w, t->success);
-	tv_jw_key(w, "decision");
+	TV_JW_KEY(w, "decision");
 	tv_jw_cstr(w, t->decision);
-	tv_jw_key(w, "error");
+	TV_JW_KEY(w, "error");
 	tv_jw_cstr(w, t->error);
-	tv_jw_key(w, "type");
+	TV_JW_KEY(w, "type");
 	tv_jw_cstr(w, t->type);
 	write_kvlist_members(w, &t->extra);
 	tv_jw_obj_end(w);
@@ -603,26 +603,26 @@ static void write_tool(struct tv_jw *w, const struct tv_tool_call *t)
 static void write_turn(struct tv_jw *w, const struct tv_turn *t)
 {
 	tv_jw_obj_begin(w);
-	tv_jw_key(w, "id");
+	TV_JW_KEY(w, "id");
 	tv_jw_cstr(w, t->id);
-	tv_jw_key(w, "prompt");
+	TV_JW_KEY(w, "prompt");
 	tv_jw_cstr(w, t->prompt);
-	tv_jw_key(w, "output");
+	TV_JW_KEY(w, "output");
 	tv_jw_cstr(w, t->output);
-	tv_jw_key(w, "start_time");
+	TV_JW_KEY(w, "start_time");
 	tv_jw_time(w, t->start_time);
-	tv_jw_key(w, "end_time");
+	TV_JW_KEY(w, "end_time");
 	tv_jw_time(w, t->end_time);
-	tv_jw_key(w, "duration_ms");
+	TV_JW_KEY(w, "duration_ms");
 	tv_jw_ms(w, t->duration);
-	tv_jw_key(w, "success");
+	TV_JW_KEY(w, "success");
 	tv_jw_tristate(w, t->success);
-	tv_jw_key(w, "llm_calls");
+	TV_JW_KEY(w, "llm_calls");
 	tv_jw_arr_begin(w);
 	for (size_t i = 0; i < t->n_llm; i++)
 		write_llm(w, &t->llm[i]);
 	tv_jw_arr_end(w);
-	tv_jw_key(w, "tool_calls");
+	TV_JW_KEY(w, "tool_calls");
 	tv_jw_arr_begin(w);
 	for (size_t i = 0; i < t->n_tools; i++)
 		write_tool(w, &t->tools[i]);
@@ -634,59 +634,59 @@ static void write_turn(struct tv_jw *w, const struct tv_turn *t)
 static void write_usage(struct tv_jw *w, const struct tv_usage *u)
 {
 	tv_jw_obj_begin(w);
-	tv_jw_key(w, "input_tokens");
+	TV_JW_KEY(w, "input_tokens");
 	tv_jw_opt_int(w, u->input_tokens);
-	tv_jw_key(w, "output_tokens");
+	TV_JW_KEY(w, "output_tokens");
 	tv_jw_opt_int(w, u->output_tokens);
-	tv_jw_key(w, "cached_tokens");
+	TV_JW_KEY(w, "cached_tokens");
 	tv_jw_opt_int(w, u->cached_tokens);
-	tv_jw_key(w, "thinking_tokens");
+	TV_JW_KEY(w, "thinking_tokens");
 	tv_jw_opt_int(w, u->thinking_tokens);
-	tv_jw_key(w, "total_tokens");
+	TV_JW_KEY(w, "total_tokens");
 	tv_jw_opt_int(w, u->total_tokens);
-	tv_jw_key(w, "cost_usd");
+	TV_JW_KEY(w, "cost_usd");
 	tv_jw_double(w, u->cost_usd);
 	tv_jw_obj_end(w);
 }
 
 static void write_head(struct tv_jw *w, const struct tv_session *s)
 {
-	tv_jw_key(w, "televal");
+	TV_JW_KEY(w, "televal");
 	tv_jw_int(w, TV_SCHEMA_VERSION);
-	tv_jw_key(w, "id");
+	TV_JW_KEY(w, "id");
 	tv_jw_cstr(w, s->id);
-	tv_jw_key(w, "source");
+	TV_JW_KEY(w, "source");
 	tv_jw_obj_begin(w);
-	tv_jw_key(w, "format");
+	TV_JW_KEY(w, "format");
 	tv_jw_cstr(w, s->source_format);
-	tv_jw_key(w, "service");
+	TV_JW_KEY(w, "service");
 	tv_jw_cstr(w, s->source_service);
-	tv_jw_key(w, "file");
+	TV_JW_KEY(w, "file");
 	tv_jw_cstr(w, s->source_file);
 	tv_jw_obj_end(w);
-	tv_jw_key(w, "start_time");
+	TV_JW_KEY(w, "start_time");
 	tv_jw_time(w, s->start_time);
-	tv_jw_key(w, "end_time");
+	TV_JW_KEY(w, "end_time");
 	tv_jw_time(w, s->end_time);
-	tv_jw_key(w, "duration_ms");
+	TV_JW_KEY(w, "duration_ms");
 	tv_jw_ms(w, s->duration);
-	tv_jw_key(w, "skill");
+	TV_JW_KEY(w, "skill");
 	tv_jw_cstr(w, s->skill);
-	tv_jw_key(w, "user");
+	TV_JW_KEY(w, "user");
 	tv_jw_cstr(w, s->user);
-	tv_jw_key(w, "models");
+	TV_JW_KEY(w, "models");
 	tv_jw_arr_begin(w);
 	for (size_t i = 0; i < s->n_models; i++)
 		tv_jw_cstr(w, s->models[i]);
 	tv_jw_arr_end(w);
-	tv_jw_key(w, "success");
+	TV_JW_KEY(w, "success");
 	tv_jw_tristate(w, s->success);
-	tv_jw_key(w, "error");
+	TV_JW_KEY(w, "error");
 	if (s->has_error) {
 		tv_jw_obj_begin(w);
-		tv_jw_key(w, "type");
+		TV_JW_KEY(w, "type");
 		tv_jw_cstr(w, s->error_type);
-		tv_jw_key(w, "message");
+		TV_JW_KEY(w, "message");
 		tv_jw_cstr(w, s->error_message);
 		tv_jw_obj_end(w);
 	} else {
@@ -701,18 +701,18 @@ int tv_session_write(const struct tv_session *s, struct tv_strbuf *out)
 	tv_jw_init(&w, out);
 	tv_jw_obj_begin(&w);
 	write_head(&w, s);
-	tv_jw_key(&w, "usage");
+	TV_JW_KEY(&w, "usage");
 	write_usage(&w, &s->usage);
-	tv_jw_key(&w, "metadata");
+	TV_JW_KEY(&w, "metadata");
 	tv_jw_obj_begin(&w);
 	write_kvlist_members(&w, &s->metadata);
 	tv_jw_obj_end(&w);
-	tv_jw_key(&w, "turns");
+	TV_JW_KEY(&w, "turns");
 	tv_jw_arr_begin(&w);
 	for (size_t i = 0; i < s->n_turns; i++)
 		write_turn(&w, &s->turns[i]);
 	tv_jw_arr_end(&w);
-	tv_jw_key(&w, "events");
+	TV_JW_KEY(&w, "events");
 	tv_jw_arr_begin(&w);
 	for (size_t i = 0; i < s->n_events; i++)
 		tv_jw_raw(&w, s->events[i], strlen(s->events[i]));

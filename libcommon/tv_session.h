@@ -162,4 +162,11 @@ int tv_session_write(const struct tv_session *s, struct tv_strbuf *out);
  */
 int tv_session_from_json(const struct tv_jv *root, struct tv_session **out, const char **why);
 
+/**
+ * tv_session_check_json: the checks of tv_session_from_json() without
+ * building anything: 0 if @root is a canonical session, else -TV_ETYPE with
+ * @why set.  Cheap enough to validate lines that are passed through as is.
+ */
+int tv_session_check_json(const struct tv_jv *root, const char **why);
+
 #endif

@@ -10,6 +10,7 @@
 struct rd {
 	const char *why;
 	struct tv_strbuf tmp;
+	bool dry;		/* check types only: nothing is stored or allocated */
 };
 
 static bool key_is(const char *k, size_t n, const char *lit)
@@ -35,7 +36,7 @@ static int get_str(struct rd *rd, const struct tv_jv *v, char **dst, const char 
 	}
 	if (!tv_jv_str(v, &s, &n))
 		return fail(rd, why);
-	return tv_set_str(dst, s, n);
+	return rd->dry ? 0 : tv_set_str(dst, s, n);
 }
 
 static int get_int(struct rd *rd, const struct tv_jv *v, int64_t *dst, const char *why)
@@ -106,6 +107,8 @@ static int put_extra(struct rd *rd, struct tv_kvlist *l, const char *k, size_t k
 {
 	int r;
 
+	if (rd->dry)
+		return 0;
 	tv_strbuf_reset(&rd->tmp);
 	r = tv_jv_minify(v, &rd->tmp);
 	if (r < 0)
@@ -226,7 +229,7 @@ static int read_tool(struct rd *rd, const struct tv_jv *o, struct tv_tool_call *
 			free(t->args_json);
 			t->args_json = NULL;
 			r = 0;
-			if (tv_jv_type(&v) != TV_J_NULL) {
+			if (tv_jv_type(&v) != TV_J_NULL && !rd->dry) {
 				tv_strbuf_reset(&rd->tmp);
 				r = tv_jv_minify(&v, &rd->tmp);
 				if (r == 0)
@@ -266,11 +269,13 @@ static int read_calls(struct rd *rd, const struct tv_jv *a, struct tv_turn *t, b
 	tv_jv_iter_init(a, &it);
 	while (tv_jv_iter_next(&it, &k, &n, &v)) {
 		if (llm) {
-			struct tv_llm_call *c = tv_turn_add_llm(t);
+			struct tv_llm_call dummy = { 0 };
+			struct tv_llm_call *c = rd->dry ? &dummy : tv_turn_add_llm(t);
 
 			r = c ? read_llm(rd, &v, c) : -ENOMEM;
 		} else {
-			struct tv_tool_call *c = tv_turn_add_tool(t);
+			struct tv_tool_call dummy = { 0 };
+			struct tv_tool_call *c = rd->dry ? &dummy : tv_turn_add_tool(t);
 
 			r = c ? read_tool(rd, &v, c) : -ENOMEM;
 		}
@@ -397,7 +402,7 @@ static int read_models(struct rd *rd, const struct tv_jv *a, struct tv_session *
 	while (tv_jv_iter_next(&it, &k, &n, &v)) {
 		if (!tv_jv_str(&v, &m, &mn))
 			return fail(rd, "models[] element is not a string");
-		r = tv_session_add_model(s, m, mn);
+		r = rd->dry ? 0 : tv_session_add_model(s, m, mn);
 		if (r < 0)
 			return r;
 	}
@@ -419,9 +424,12 @@ static int read_list(struct rd *rd, const struct tv_jv *a, struct tv_session *s,
 	tv_jv_iter_init(a, &it);
 	while (tv_jv_iter_next(&it, &k, &n, &v)) {
 		if (turns) {
-			struct tv_turn *t = tv_session_add_turn(s);
+			struct tv_turn dummy = { 0 };
+			struct tv_turn *t = rd->dry ? &dummy : tv_session_add_turn(s);
 
 			r = t ? read_turn(rd, &v, t) : -ENOMEM;
+		} else if (rd->dry) {
+			r = 0;	/* any JSON value is an event */
 		} else {
 			tv_strbuf_reset(&rd->tmp);
 			r = tv_jv_minify(&v, &rd->tmp);
@@ -509,4 +517,36 @@ int tv_session_from_json(const struct tv_jv *root, struct tv_session **out, cons
 	}
 	*out = s;
 	return 0;
+}
+
+int tv_session_check_json(const struct tv_jv *root, const char **why)
+{
+	struct rd rd = { .why = NULL, .dry = true };
+	struct tv_session dummy = { 0 };
+	struct tv_jiter it;
+	struct tv_jv v;
+	const char *k, *id;
+	size_t n, idn;
+	int64_t version;
+	int r = 0;
+
+	if (tv_jv_type(root) != TV_J_OBJECT) {
+		*why = "not a JSON object";
+		return -TV_ETYPE;
+	}
+	if (!tv_jv_get(root, "televal", &v) || !tv_jv_int(&v, &version) ||
+	    version != TV_SCHEMA_VERSION) {
+		*why = "not a televal version 1 session (\"televal\": 1 missing)";
+		return -TV_ETYPE;
+	}
+	if (!tv_jv_get(root, "id", &v) || !tv_jv_str(&v, &id, &idn)) {
+		*why = "session has no id";
+		return -TV_ETYPE;
+	}
+	tv_jv_iter_init(root, &it);
+	while (r == 0 && tv_jv_iter_next(&it, &k, &n, &v))
+		r = read_member(&rd, k, n, &v, &dummy);
+	if (r < 0)
+		*why = rd.why ? rd.why : "out of memory";
+	return r;
 }

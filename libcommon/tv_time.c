@@ -155,11 +155,21 @@ int tv_time_parse(const char *s, size_t n, int64_t *ns, bool *naive)
 	return 0;
 }
 
+/* @w digits of @v at @p */
+static char *put_digits(char *p, uint64_t v, int w)
+{
+	for (int i = w - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + w;
+}
+
 size_t tv_time_format(int64_t ns, char *buf)
 {
 	int64_t secs = ns / TV_NS_PER_SEC, frac = ns % TV_NS_PER_SEC, days, rem, y;
 	unsigned m, d;
-	int n;
+	char *p = buf;
 
 	if (frac < 0) {
 		frac += TV_NS_PER_SEC;
@@ -172,19 +182,31 @@ size_t tv_time_format(int64_t ns, char *buf)
 		days--;
 	}
 	civil_from_days(days, &y, &m, &d);
+	if (y < 0 || y > 9999)	/* outside RFC 3339: printf does the odd cases */
+		return (size_t)snprintf(buf, TV_TIME_BUFSZ, "%04lld-%02u-%02uT%02d:%02d:%02d.%09dZ",
+					(long long)y, m, d, (int)(rem / 3600),
+					(int)(rem / 60 % 60), (int)(rem % 60), (int)frac);
+	p = put_digits(p, (uint64_t)y, 4);
+	*p++ = '-';
+	p = put_digits(p, m, 2);
+	*p++ = '-';
+	p = put_digits(p, d, 2);
+	*p++ = 'T';
+	p = put_digits(p, (uint64_t)(rem / 3600), 2);
+	*p++ = ':';
+	p = put_digits(p, (uint64_t)(rem / 60 % 60), 2);
+	*p++ = ':';
+	p = put_digits(p, (uint64_t)(rem % 60), 2);
+	*p++ = '.';
 	if (frac % 1000000 == 0)
-		n = snprintf(buf, TV_TIME_BUFSZ, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ",
-			     (long long)y, m, d, (int)(rem / 3600), (int)(rem / 60 % 60),
-			     (int)(rem % 60), (int)(frac / 1000000));
+		p = put_digits(p, (uint64_t)(frac / 1000000), 3);
 	else if (frac % 1000 == 0)
-		n = snprintf(buf, TV_TIME_BUFSZ, "%04lld-%02u-%02uT%02d:%02d:%02d.%06dZ",
-			     (long long)y, m, d, (int)(rem / 3600), (int)(rem / 60 % 60),
-			     (int)(rem % 60), (int)(frac / 1000));
+		p = put_digits(p, (uint64_t)(frac / 1000), 6);
 	else
-		n = snprintf(buf, TV_TIME_BUFSZ, "%04lld-%02u-%02uT%02d:%02d:%02d.%09dZ",
-			     (long long)y, m, d, (int)(rem / 3600), (int)(rem / 60 % 60),
-			     (int)(rem % 60), (int)frac);
-	return n > 0 ? (size_t)n : 0;
+		p = put_digits(p, (uint64_t)frac, 9);
+	*p++ = 'Z';
+	*p = '\0';
+	return (size_t)(p - buf);
 }
 
 size_t tv_ms_format(int64_t ns, char *buf)

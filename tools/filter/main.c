@@ -527,6 +527,23 @@ static int emit(void *udata, struct tv_session *s)
 	return r;
 }
 
+/* canonical input: the checked line itself, already parsed */
+static int emit_line(void *udata, const char *line, size_t len, const struct tv_jv *root)
+{
+	struct run *run = udata;
+	int r;
+
+	tv_strbuf_reset(&run->line);
+	if (tv_strbuf_reserve(&run->line, len + 1) < 0)
+		return -ENOMEM;
+	tv_strbuf_append(&run->line, line, len);
+	tv_strbuf_putc(&run->line, '\n');
+	r = selector_feed_parsed(run->sel, run->line.p, run->line.len, root, write_cb, run);
+	if (run->progress && (tv_read_stats(run->ctx)->sessions & 255) == 0)
+		progress(run, false);
+	return r;
+}
+
 static int read_one(const char *path, void *udata)
 {
 	struct run *run = udata;
@@ -608,7 +625,8 @@ static int run_all(struct run *run, int argc, char **argv)
 	struct tool_report rep = { .max = run->o.max_errors };
 	struct tv_read_opts ro = { .keep_events = run->o.events, .gap = run->o.gap,
 				   .max_record = run->o.max_record, .max_open = run->o.max_open,
-				   .emit = emit, .report = tool_report_cb, .udata = run,
+				   .emit = emit, .emit_line = emit_line,
+				   .report = tool_report_cb, .udata = run,
 				   .report_udata = &rep };
 	struct tv_error err;
 	int r, status = 0;

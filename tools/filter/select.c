@@ -460,20 +460,33 @@ static struct heap *stratum(struct selector *s, const struct tv_jv *root)
 int selector_feed(struct selector *s, const char *line, size_t len, select_write_fn w,
 		  void *udata)
 {
-	struct tv_jv root, idv;
-	const char *id = "";
-	size_t idn = 0;
-	uint64_t h = 0;
+	struct tv_jv root;
 	int r;
 
-	s->n_in++;
 	if (selector_passthrough(s)) {
+		s->n_in++;
 		s->n_out++;
 		return w(udata, line, len);
 	}
 	r = tv_json_parse(s->jp, line, len, &root, NULL);
 	if (r < 0)
 		return r;
+	return selector_feed_parsed(s, line, len, &root, w, udata);
+}
+
+int selector_feed_parsed(struct selector *s, const char *line, size_t len,
+			 const struct tv_jv *rootp, select_write_fn w, void *udata)
+{
+	struct tv_jv root = *rootp, idv;
+	const char *id = "";
+	size_t idn = 0;
+	uint64_t h = 0;
+
+	s->n_in++;
+	if (selector_passthrough(s)) {
+		s->n_out++;
+		return w(udata, line, len);
+	}
 	if (tv_jv_get(&root, "id", &idv))
 		tv_jv_str(&idv, &id, &idn);
 	if (!predicates(s, &root))

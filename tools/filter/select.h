@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tv_json.h"
+
 struct select_opts {
 	const char **where;	/* expressions, ANDed */
 	size_t n_where;
@@ -49,6 +51,12 @@ void selector_destroy(struct selector *s);
  */
 int selector_feed(struct selector *s, const char *line, size_t len, select_write_fn w,
 		  void *udata);
+/**
+ * selector_feed_parsed: selector_feed() for a line already parsed into
+ * @root (borrowed), which saves parsing it again.
+ */
+int selector_feed_parsed(struct selector *s, const char *line, size_t len,
+			 const struct tv_jv *root, select_write_fn w, void *udata);
 /** selector_finish: write what reservoirs kept, or the --count. */
 int selector_finish(struct selector *s, select_write_fn w, void *udata);
 
