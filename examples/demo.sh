@@ -7,7 +7,8 @@ cd "$(dirname "$0")"
 out=${TMPDIR:-/tmp}/televal-demo.$$.jsonl
 trap 'rm -f "$out"' EXIT
 for f in gemini/collector.log gemini/telemetry.log qwen/collector.log qwen/telemetry.log \
-	 otlp/logs.jsonl otlp/traces.jsonl; do
+	 otlp/logs.jsonl otlp/traces.jsonl jaeger/traces.json llama-stack/trace_store.db \
+	 anyclaude waza/export.json pylog/app.log; do
 	echo "== televal-filter --stats examples/$f"
 	"$filter" --stats "$f" >"$out"
 	python3 - "$out" <<'PY'
@@ -24,5 +25,5 @@ for line in open(sys.argv[1], encoding="utf-8"):
 PY
 done
 echo "== the pipeline: all examples at once, one canonical session per line"
-"$filter" --stats gemini qwen otlp >"$out"
+"$filter" --stats gemini qwen otlp jaeger llama-stack anyclaude waza pylog >"$out"
 head -c 600 "$out"; echo " ..."
