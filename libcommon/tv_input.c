@@ -25,6 +25,8 @@ struct tv_input {
 	size_t max_record;
 	uint64_t lineno;
 	uint64_t consumed;
+	size_t last_off, last_len;	/* the line returned last, for tv_input_unget */
+	bool can_unget;
 	bool eof;
 	bool skipping;		/* inside an overlong line */
 	bool bom_checked;
@@ -233,6 +235,7 @@ int tv_input_line(struct tv_input *in, const char **line, size_t *len, uint64_t 
 
 	if (unterminated)
 		*unterminated = false;
+	in->can_unget = false;
 	for (;;) {
 		if (!in->bom_checked && (in->end - in->start >= 3 || in->eof))
 			skip_bom(in);
@@ -285,5 +288,22 @@ int tv_input_line(struct tv_input *in, const char **line, size_t *len, uint64_t 
 	in->start = (size_t)(nl - in->buf) + (nl < in->buf + in->end);
 	if (*len > 0 && (*line)[*len - 1] == '\r')
 		(*len)--;
+	in->last_off = (size_t)(*line - in->buf);
+	in->last_len = *len;
+	in->can_unget = true;
 	return 1;
+}
+
+int tv_input_unget(struct tv_input *in, size_t n)
+{
+	size_t from;
+
+	if (!in->can_unget || n > in->last_len)
+		return -TV_EUSAGE;
+	from = in->last_off + in->last_len - n;
+	in->consumed -= in->start - from;
+	in->start = from;
+	in->lineno--;
+	in->can_unget = false;
+	return 0;
 }

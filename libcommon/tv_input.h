@@ -53,6 +53,14 @@ int tv_input_peek(struct tv_input *in, const char **data, size_t *len);
 int tv_input_line(struct tv_input *in, const char **line, size_t *len, uint64_t *lineno,
 		  bool *unterminated);
 
+/**
+ * tv_input_unget: give back the last @n bytes of the line tv_input_line()
+ * just returned (before its line end): the next call returns them again,
+ * as the same line number.  For a reader that found two records on one
+ * line.  Returns 0, or -TV_EUSAGE when there is no such line to give back to.
+ */
+int tv_input_unget(struct tv_input *in, size_t n);
+
 /** tv_input_bytes: decompressed bytes consumed so far. */
 uint64_t tv_input_bytes(const struct tv_input *in);
 

@@ -38,6 +38,8 @@ struct seq {
 	bool open_string;	/* a string ran to the end of its line */
 	bool toobig;		/* over max: no longer copied */
 	bool lost_line;		/* an overlong line was skipped: depth unknown */
+	const char *cut;	/* where the value closed, when another one follows */
+	const char *next;	/* ... and where that one starts on the same line */
 };
 
 static bool is_blank_char(char c)
@@ -86,6 +88,8 @@ static size_t skip_string(const char *p, size_t i, size_t n, bool *open)
 /* After the value closed at @i: anything but blanks is extra text. */
 static void after_close(struct seq *s, const char *p, size_t i, size_t n)
 {
+	size_t i0 = i;
+
 	while (i < n && is_blank_char(p[i])) {
 		i++;
 	}
@@ -95,6 +99,8 @@ static void after_close(struct seq *s, const char *p, size_t i, size_t n)
 	s->extra = true;
 	if (p[i] == '{' || p[i] == '[') {
 		s->several = true;
+		s->cut = p + i0;
+		s->next = p + i;
 	}
 }
 
@@ -124,7 +130,8 @@ static void scan(struct seq *s, const char *p, size_t n)
 				continue;
 			}
 			if (--s->depth == 0) {
-				after_close(s, p, i, n);
+				after_close(s, p, i, n);	/* the rest is not this value's */
+				return;
 			}
 		}
 	}
@@ -153,12 +160,41 @@ static int append_line(struct seq *s, const char *p, size_t n)
 	return 0;
 }
 
+/*
+ * Two values on one line (`}{`, as `cat` of files without a final newline
+ * makes): the value ends where it closed, and the rest of the line is given
+ * back to the input for the next call.  @p/@n is the text appended last.
+ */
+static int split_line(struct seq *s, const char *p, size_t n)
+{
+	size_t tail;
+	int r;
+
+	if (s->next == NULL) {
+		return 0;
+	}
+	tail = (size_t)(p + n - s->cut);
+	if (!s->toobig) {	/* drop the tail and keep the line end */
+		s->out->len -= tail + 1;
+		s->out->p[s->out->len++] = '\n';
+		s->out->p[s->out->len] = '\0';
+	}
+	r = tv_input_unget(s->in, (size_t)(p + n - s->next));
+	if (r < 0) {
+		return r;
+	}
+	s->several = s->extra = false;
+	s->next = s->cut = NULL;
+	return 0;
+}
+
 static int take_line(struct seq *s, const char *p, size_t n)
 {
 	int r = append_line(s, p, n);
 
 	if (r == 0) {
 		scan(s, p, n);
+		r = split_line(s, p, n);
 	}
 	return r;
 }
@@ -215,7 +251,8 @@ static int find_start(struct seq *s, const char **why)
 	}
 	s->depth = 1;
 	scan(s, line + off + 1, len - off - 1);
-	return 1;
+	r = split_line(s, line + off, len - off);
+	return r < 0 ? r : 1;
 }
 
 /* The value has ended: tell a good one from a bad stretch. */

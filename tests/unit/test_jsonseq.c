@@ -333,12 +333,19 @@ static void test_several_on_a_line(void **state)
 	struct seq s;
 
 	(void)state;
+	/* `}{` (cat of files without a final newline): each value on its own */
 	run_str(&s, "{\n  \"a\": 1\n}{\n  \"b\": 2\n}\n" PRETTY_B "{\"c\":1} {\"d\":2}\n{\"e\":3}\n");
-	assert_int_equal(s.n, 4);
-	assert_bad(&s, 0, -TV_EPARSE, 1, 5, "several");
-	assert_value(&s, 1, 6, 8);
-	assert_bad(&s, 2, -TV_EPARSE, 9, 9, "several");
-	assert_value(&s, 3, 10, 10);
+	assert_int_equal(s.n, 6);
+	assert_value(&s, 0, 1, 3);
+	assert_value(&s, 1, 3, 5);
+	assert_value(&s, 2, 6, 8);
+	assert_value(&s, 3, 9, 9);
+	assert_value(&s, 4, 9, 9);
+	assert_value(&s, 5, 10, 10);
+	assert_string_equal(s.v[0].text, "{\n  \"a\": 1\n}\n");
+	assert_string_equal(s.v[1].text, "{\n  \"b\": 2\n}\n");
+	assert_string_equal(s.v[3].text, "{\"c\":1}\n");
+	assert_string_equal(s.v[4].text, "{\"d\":2}\n");
 	seq_free(&s);
 }
 

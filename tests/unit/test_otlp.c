@@ -766,7 +766,7 @@ static void test_reference_concatenated(void **state)
 	assert_int_equal(r.st.records_skipped, 4);
 	assert_int_equal(r.n, 1);	/* the log record and the span share the trace id */
 	run_free(&r);
-	/* glued: trace and logs make one bad stretch; the metrics, on a new line, still read */
+	/* glued: the trace and the logs on one line, the metrics on a new one */
 	total = 0;
 	for (int i = 0; i < 3; i++) {
 		memcpy(all + total, data[i], n[i]);
@@ -777,9 +777,11 @@ static void test_reference_concatenated(void **state)
 	}
 	run_data(&r, all, total, 0, false);
 	assert_int_equal(r.ret, 0);
-	assert_int_equal(r.st.records_rejected, 1);
+	/* glued documents (`}{`, as cat makes of files without a final newline) read too */
+	assert_int_equal(r.st.records_rejected, 0);
+	assert_int_equal(r.st.records_read, 6);
+	assert_int_equal(r.st.records_used, 2);
 	assert_int_equal(r.st.records_skipped, 4);
-	assert_msg(&r, 1, "several JSON values on one line");
 	run_free(&r);
 	for (int i = 0; i < 3; i++) {
 		free(paths[i]);
