@@ -122,6 +122,7 @@ struct vals {
 
 struct node {
 	enum ntype type;
+	size_t pos;		/* where it starts in the source, for messages */
 	enum tok op;
 	struct node *a, *b;
 	/* literal */
@@ -137,6 +138,7 @@ struct node {
 	size_t nseg;
 	enum comp comp;
 	bool time_field;
+	bool array_field;	/* the path ends on a schema array: none is a count of 0 */
 	/* aggregate */
 	enum agg fn;
 	/* list */
@@ -194,8 +196,10 @@ static struct node *node_new(struct parser *p, enum ntype t)
 		p->errpos = p->tok.pos;
 		snprintf(p->why, p->whylen, "out of memory");
 	}
-	if (n)
+	if (n) {
 		n->type = t;
+		n->pos = p->tok.pos;
+	}
 	return n;
 }
 
@@ -439,6 +443,18 @@ static bool path_start(struct parser *p, struct node *n, const char *name, size_
 	return true;
 }
 
+/* schema members that are arrays (models is one of strings) */
+static bool is_array_field(const char *name)
+{
+	static const char *const arrays[] = { "turns", "models", "llm_calls", "tool_calls" };
+
+	for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++) {
+		if (strcmp(name, arrays[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
 static struct node *parse_path(struct parser *p)
 {
 	struct node *n = node_new(p, N_PATH);
@@ -473,8 +489,11 @@ static struct node *parse_path(struct parser *p)
 			goto fail;
 		next(p);
 	}
-	if (!p->failed)
+	if (!p->failed) {
+		n->array_field = n->comp == C_NONE && !any && n->nseg > 0 &&
+				 is_array_field(n->seg[n->nseg - 1]);
 		return n;
+	}
 fail:
 	node_free(n);
 	return NULL;
@@ -583,7 +602,8 @@ static struct node *parse_operand(struct parser *p)
 	case T_NULL:
 		return parse_literal(p);
 	case T_LB:
-		return parse_list(p);
+		fail(p, p->tok.pos, "a list can only follow 'in'");
+		return NULL;
 	case T_LP:
 		next(p);
 		n = parse_or(p);
@@ -646,7 +666,7 @@ static void bind_time(struct parser *p, struct node *path, struct node *lit)
 			return;
 		}
 	}
-	fail(p, p->tok.pos, "'%s' is not a timestamp (RFC 3339 or YYYY-MM-DD)", lit->s);
+	fail(p, lit->pos, "'%s' is not a timestamp (RFC 3339 or YYYY-MM-DD)", lit->s);
 }
 
 static struct node *compile_regex(struct parser *p, struct node *n, size_t pos)
@@ -654,6 +674,7 @@ static struct node *compile_regex(struct parser *p, struct node *n, size_t pos)
 	PCRE2_SIZE eoff;
 	int ecode;
 
+	pos = n->b->pos;
 	if (n->b->type != N_LIT || n->b->lit != L_STR) {
 		fail(p, pos, "the right side of =~ must be a string (a PCRE2 pattern)");
 		node_free(n);
@@ -689,10 +710,20 @@ static struct node *parse_cmp(struct parser *p)
 
 	if (l == NULL)
 		return NULL;
-	if (op == T_NOT && strncmp(p->src + p->pos, " in", 3) == 0) {
-		negate = true;
+	if (op == T_NOT) {	/* "not in"? look one token ahead */
+		size_t saved = p->pos;
+		struct token tok = p->tok;
+
+		p->tok.str = NULL;	/* "not" owns no text */
 		next(p);
-		op = p->tok.t;
+		if (p->tok.t == T_IN) {
+			negate = true;
+			op = T_IN;
+		} else {
+			free(p->tok.str);
+			p->tok = tok;
+			p->pos = saved;
+		}
 	}
 	if (!is_cmp(op) && op != T_MATCH && op != T_NMATCH && op != T_IN)
 		return l;
@@ -709,7 +740,7 @@ static struct node *parse_cmp(struct parser *p)
 		node_free(n);
 		return NULL;
 	}
-	n->b = parse_operand(p);
+	n->b = op == T_IN ? parse_list(p) : parse_operand(p);
 	if (n->b == NULL) {
 		node_free(n);
 		return NULL;
@@ -973,22 +1004,22 @@ static void computed(const struct node *n, const struct tv_jv *s, struct vals *v
 		push(v, (struct atom){ .k = A_NUM, .num = (double)count });
 		return;
 	}
-	if (!have)
+	if (!have) {	/* no turns: no prompt, no output */
+		push(v, (struct atom){ .k = A_NULL });
 		return;
+	}
 	if (tv_jv_get(&t, n->comp == C_PROMPT ? "prompt" : "output", &x))
 		push(v, to_atom(&x));
 }
 
+static struct vals *values(struct node *n, const struct tv_jv *s);
+
 static void aggregate(struct node *n, const struct tv_jv *s, struct vals *v)
 {
-	struct vals *in = &n->a->buf;
+	struct vals *in = values(n->a, s);	/* computed fields too */
 	double acc = 0;
 	size_t cnt = 0;
 
-	in->n = 0;
-	in->counted = false;
-	in->count = 0;
-	resolve(n->a, s, 0, in);
 	for (size_t i = 0; i < in->n; i++) {
 		double x = in->v[i].num;
 
@@ -1039,6 +1070,8 @@ static struct vals *values(struct node *n, const struct tv_jv *s)
 			computed(n, s, v);
 		else
 			resolve(n, s, 0, v);
+		if (n->array_field && v->n == 0)
+			v->counted = true;	/* no turns: zero calls, not "unknown" */
 		v->time = n->time_field;
 		break;
 	case N_AGG:

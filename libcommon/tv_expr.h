@@ -60,9 +60,10 @@ int tv_expr_path_compile(const char *src, struct tv_expr **out, size_t *col, cha
 			 size_t whylen);
 
 /**
- * tv_expr_path_values: call @fn with the JSON text (minified) of each value
- * the path yields in @session (array elements one by one; a missing
- * member yields "null").  Returns 0 or the first non-zero @fn result.
+ * tv_expr_path_values: call @fn with the text of each value the path yields
+ * in @session (array elements one by one): strings as they are (unquoted),
+ * numbers in %.17g, true/false, null for a missing member, "{...}" for an
+ * object.  Returns 0 or the first non-zero @fn result.
  */
 int tv_expr_path_values(struct tv_expr *e, const struct tv_jv *session,
 			int (*fn)(void *udata, const char *json, size_t n), void *udata);

@@ -605,8 +605,13 @@ static int make_selector(struct run *run)
 		return 1;
 	}
 	if (r < 0) {
+		size_t chars = 0;
+
+		/* the caret goes under the character: count UTF-8 lead bytes, not bytes */
+		for (size_t i = 0; bad && i < col && bad[i]; i++)
+			chars += ((unsigned char)bad[i] & 0xc0) != 0x80;
 		tool_err("invalid expression: %s", why);
-		fprintf(stderr, "  %s\n  %*s^\n", bad ? bad : "", (int)col, "");
+		fprintf(stderr, "  %s\n  %*s^\n", bad ? bad : "", (int)chars, "");
 		return 2;
 	}
 	return 0;

@@ -336,9 +336,46 @@ static bool predicates(struct selector *s, const struct tv_jv *root)
 	return s->o.invert ? !ok : ok;
 }
 
+static bool same_seed(const struct tv_jv *sampling, uint64_t seed)
+{
+	struct tv_jv v;
+	double d;
+
+	return tv_jv_get(sampling, "seed", &v) && tv_jv_num(&v, &d) && d >= 0 &&
+	       (uint64_t)d == seed;
+}
+
+/*
+ * A bottom-k result read back (a merge of shards): its "threshold", the
+ * smallest hash its run left out, bounds the merged run's too, so the
+ * weights come out as in one run over everything.
+ */
+static void inherit_threshold(struct selector *s, const struct tv_jv *root, struct heap *hp)
+{
+	struct tv_jv smp, m, t;
+	const char *method, *hex;
+	size_t mn, hn;
+	char buf[24], *end;
+	uint64_t thr;
+
+	if (!tv_jv_get(root, "sampling", &smp) || !same_seed(&smp, s->o.seed) ||
+	    !tv_jv_get(&smp, "method", &m) || !tv_jv_str(&m, &method, &mn) ||
+	    !tv_jv_get(&smp, "threshold", &t) || !tv_jv_str(&t, &hex, &hn) || hn == 0 || hn > 16)
+		return;
+	if (mn != strlen(hp->key ? "stratified" : "reservoir") ||
+	    memcmp(method, hp->key ? "stratified" : "reservoir", mn) != 0)
+		return;
+	memcpy(buf, hex, hn);
+	buf[hn] = '\0';
+	errno = 0;
+	thr = strtoull(buf, &end, 16);
+	if (errno == 0 && *end == '\0')
+		note_out(hp, thr);
+}
+
 /*
  * Write @line with a "sampling" member: appended before the closing brace, or,
- * when the session was sampled before, replacing it (weights multiply).
+ * when the session was sampled before, replacing it.
  */
 static int with_sampling(struct selector *s, const char *line, size_t len, const char *json,
 			 double weight, select_write_fn w, void *udata)
@@ -354,7 +391,14 @@ static int with_sampling(struct selector *s, const char *line, size_t len, const
 	tv_strbuf_reset(&s->line);
 	r = tv_json_parse(s->jp, line, len, &root, NULL);
 	if (r == 0 && tv_jv_get(&root, "sampling", &old)) {
-		if (tv_jv_get(&old, "weight", &ow) && tv_jv_num(&ow, &prev) && prev > 0)
+		/*
+		 * Sampled before with another seed: independent samples, the weights
+		 * multiply.  With the same seed the samples nest (a lower rate's is a
+		 * subset; a bottom-k of bottom-k is the whole run's): the new weight
+		 * stands alone.
+		 */
+		if (!same_seed(&old, s->o.seed) && tv_jv_get(&old, "weight", &ow) &&
+		    tv_jv_num(&ow, &prev) && prev > 0)
 			weight *= prev;
 		r = tv_session_from_json(&root, &sess, &why);
 		if (r < 0)
@@ -497,12 +541,17 @@ int selector_feed_parsed(struct selector *s, const char *line, size_t len,
 		h = tv_sample_hash(s->o.seed, id, idn);
 	if (s->o.sample && !tv_sample_keep(h, s->o.rate))
 		return 0;
-	if (s->o.reservoir)
+	if (s->o.reservoir) {
+		inherit_threshold(s, &root, &s->all);
 		return heap_offer(&s->all, h, line, len);
+	}
 	if (s->per) {
 		struct heap *hp = stratum(s, &root);
 
-		return hp ? heap_offer(hp, h, line, len) : -ENOMEM;
+		if (hp == NULL)
+			return -ENOMEM;
+		inherit_threshold(s, &root, hp);
+		return heap_offer(hp, h, line, len);
 	}
 	if (!s->o.sample)
 		return write_out(s, line, len, id, idn, NULL, 1, w, udata);
@@ -514,10 +563,10 @@ static int cmp_kept(const void *a, const void *b)
 	return kcmp(a, b);
 }
 
-/* the weight of a bottom-k member: 2^64 / the smallest hash not kept */
+/* the weight of a bottom-k member: 2^64 / the smallest hash not kept (1: none left out) */
 static double bottomk_weight(const struct heap *hp)
 {
-	if (hp->min_out == UINT64_MAX || hp->seen <= hp->cap)
+	if (hp->min_out == UINT64_MAX)
 		return 1;
 	return ldexp(1, 64) / ((double)hp->min_out + 1);
 }
@@ -552,6 +601,15 @@ static int flush_heap(struct selector *s, struct heap *hp, select_write_fn w, vo
 		tv_jw_int(&jw, (int64_t)hp->seen);
 		tv_jw_key(&jw, "seed");
 		tv_jw_int(&jw, (int64_t)s->o.seed);
+		tv_jw_key(&jw, "threshold");	/* the smallest hash left out, for merges */
+		if (hp->min_out == UINT64_MAX) {
+			tv_jw_null(&jw);
+		} else {
+			char hex[20];
+
+			snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)hp->min_out);
+			tv_jw_str(&jw, hex, 16);
+		}
 		if (tv_jw_error(&jw))
 			return tv_jw_error(&jw);
 		if (s->o.ids && tv_json_parse(s->jp, hp->v[i].line, hp->v[i].len, &root, NULL) == 0 &&
