@@ -242,6 +242,89 @@ extern "C" bool tv_jv_iter_next(struct tv_jiter *it, const char **key, size_t *k
 	return true;
 }
 
+/* the one member of an AnyValue holding a scalar */
+static bool any_scalar(simdjson::dom::object v, struct tv_jkv *out)
+{
+	auto it = v.begin();
+
+	if (it == v.end())
+		return false;
+	std::string_view k = it.key();
+	element x = it.value();
+	if (++it != v.end())
+		return false;
+	if (k == "stringValue") {
+		std::string_view sv;
+
+		if (x.get_string().get(sv) != simdjson::SUCCESS)
+			return false;
+		out->type = TV_J_STRING;
+		out->s = sv.data();
+		out->n = sv.size();
+		return true;
+	}
+	if (k == "intValue") {
+		std::string_view sv;
+
+		if (x.type() == element_type::INT64) {
+			out->type = TV_J_INT;
+			out->i = int64_t(x);
+			return true;
+		}
+		if (x.get_string().get(sv) != simdjson::SUCCESS)
+			return false;
+		out->type = TV_J_STRING;
+		out->int_text = true;
+		out->s = sv.data();
+		out->n = sv.size();
+		return true;
+	}
+	if (k == "doubleValue") {
+		if (x.type() != element_type::DOUBLE && x.type() != element_type::INT64)
+			return false;
+		out->type = TV_J_DOUBLE;
+		out->d = x.type() == element_type::DOUBLE ? double(x) : double(int64_t(x));
+		return true;
+	}
+	if (k == "boolValue") {
+		if (x.type() != element_type::BOOL)
+			return false;
+		out->type = TV_J_BOOL;
+		out->b = bool(x);
+		return true;
+	}
+	return false;
+}
+
+extern "C" bool tv_jv_otlp_kv(const struct tv_jv *kv, struct tv_jkv *out)
+{
+	simdjson::dom::object o, v;
+	std::string_view key;
+	bool have_key = false, have_value = false;
+
+	if (load(kv).get_object().get(o) != simdjson::SUCCESS)
+		return false;
+	out->int_text = false;
+	for (auto m : o) {
+		if (m.key == "key" && !have_key) {
+			if (m.value.get_string().get(key) != simdjson::SUCCESS)
+				return false;
+			have_key = true;
+		} else if (m.key == "value" && !have_value) {
+			if (m.value.get_object().get(v) != simdjson::SUCCESS || !any_scalar(v, out))
+				return false;
+			have_value = true;
+		} else {
+			return false;
+		}
+	}
+	if (!have_key || !have_value)
+		return false;
+	out->key = key.data();
+	out->klen = key.size();
+	return true;
+}
+
 extern "C" int tv_jv_minify(const struct tv_jv *v, struct tv_strbuf *out)
 {
 	try {

@@ -87,6 +87,27 @@ void tv_jv_iter_init(const struct tv_jv *v, struct tv_jiter *it);
 bool tv_jv_iter_next(struct tv_jiter *it, const char **key, size_t *klen,
 		     struct tv_jv *val);
 
+/* a scalar OTLP attribute read in one call (see tv_jv_otlp_kv) */
+struct tv_jkv {
+	const char *key;
+	size_t klen;
+	enum tv_jtype type;	/* TV_J_STRING (also intValue as a string), TV_J_INT, TV_J_DOUBLE, TV_J_BOOL */
+	const char *s;		/* TV_J_STRING */
+	size_t n;
+	int64_t i;
+	double d;
+	bool b;
+	bool int_text;		/* an intValue written as a string: parse s/n */
+};
+
+/**
+ * tv_jv_otlp_kv: the hot path of OTLP attributes: @kv is
+ * {"key": K, "value": {"stringValue"|"intValue"|"doubleValue"|"boolValue": V}}
+ * with exactly those members and a V of the right type.  Returns true and
+ * fills @out; false for anything else (the caller takes its general path).
+ */
+bool tv_jv_otlp_kv(const struct tv_jv *kv, struct tv_jkv *out);
+
 /** tv_jv_minify: append @v as minified JSON to @out.  Returns 0 or -ENOMEM. */
 int tv_jv_minify(const struct tv_jv *v, struct tv_strbuf *out);
 

@@ -366,6 +366,35 @@ static int kv_entry(const struct tv_jv *kv, struct tv_attrs *out, struct tv_strb
 	size_t klen;
 	int r;
 
+	struct tv_jkv fast;
+
+	/* the common shape, a scalar attribute, in one call into the parser */
+	if (tv_jv_otlp_kv(kv, &fast)) {
+		switch (fast.type) {
+		case TV_J_STRING:
+			if (!fast.int_text) {
+				v.type = TV_V_STR;
+				v.s = fast.s;
+				v.n = fast.n;
+				return tv_attrs_push(out, fast.key, fast.klen, &v);
+			}
+			break;	/* an intValue string: checked below */
+		case TV_J_INT:
+			v.type = TV_V_INT;
+			v.i = fast.i;
+			return tv_attrs_push(out, fast.key, fast.klen, &v);
+		case TV_J_DOUBLE:
+			v.type = TV_V_DOUBLE;
+			v.d = fast.d;
+			return tv_attrs_push(out, fast.key, fast.klen, &v);
+		case TV_J_BOOL:
+			v.type = TV_V_BOOL;
+			v.b = fast.b;
+			return tv_attrs_push(out, fast.key, fast.klen, &v);
+		default:
+			break;
+		}
+	}
 	if (tv_jv_type(kv) != TV_J_OBJECT) {
 		*why = "not a {key, value} object";
 		return -TV_ETYPE;
