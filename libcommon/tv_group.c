@@ -157,10 +157,14 @@ static size_t find(const struct tv_group *g, uint64_t h, const char *key, size_t
 struct tv_session *tv_group_get(struct tv_group *g, const char *key, size_t n, int64_t t,
 				bool *created, bool *reopened)
 {
-	uint64_t h = tv_hash64(key, n);
 	struct slot *sl;
 	bool found;
 	size_t i;
+	uint64_t h;
+
+	/* the id is kept as a C string: a key is what comes before a NUL byte */
+	n = strnlen(key, n);
+	h = tv_hash64(key, n);
 
 	if (t != TV_NONE && (g->clock == TV_NONE || t > g->clock))
 		g->clock = t;

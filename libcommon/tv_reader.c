@@ -180,6 +180,9 @@ size_t tv_read_max_record(const struct tv_read_ctx *ctx)
 }
 
 static void report(struct tv_read_ctx *ctx, enum tv_report_level lvl, uint64_t line,
+		   const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+
+static void report(struct tv_read_ctx *ctx, enum tv_report_level lvl, uint64_t line,
 		   const char *fmt, va_list ap)
 {
 	char msg[1024];

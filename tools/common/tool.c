@@ -25,6 +25,9 @@ void tool_init(char **argv)
 }
 
 static void vmsg(const char *prefix, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static void vmsg(const char *prefix, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "%s: %s", tv_progname, prefix);
 	vfprintf(stderr, fmt, ap);
