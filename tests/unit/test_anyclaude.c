@@ -6,7 +6,6 @@
  * metrics of the same run, and every kind of bad input rejected and
  * counted.  Fixtures are written with ' for ".
  */
-#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -23,75 +22,15 @@
 #include "tv_reader.h"
 #include "tv_time.h"
 
-#define MAX_MSGS 64
+#include "reader_fixture.h"
+
 #define ID "1761645600000-k3j9x2m1q"
 #define METRICS "session-" ID "-metrics.jsonl"
 #define SUMMARY "session-" ID "-summary.json"
 #define LONG ID ID ID ID ID ID ID ID ID ID	/* 230 bytes */
 
-struct msg {
-	enum tv_report_level level;
-	uint64_t line;
-	char file[256];
-	char text[512];
-};
-
-struct run {
-	struct tv_session **s;
-	size_t n, cap;
-	struct msg msgs[MAX_MSGS];
-	size_t n_msgs;
-	struct tv_stats st;
-	struct tv_error err;
-	int ret;
-};
-
 /* a temporary directory for the files of one test */
 static char dir[] = "/tmp/test_anyclaude_XXXXXX";
-
-static int emit_cb(void *udata, struct tv_session *s)
-{
-	struct run *r = udata;
-	struct tv_session **v;
-
-	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 8;
-		v = realloc(r->s, r->cap * sizeof(*v));
-		if (v == NULL) {
-			tv_session_destroy(s);
-			return -ENOMEM;
-		}
-		r->s = v;
-	}
-	r->s[r->n++] = s;
-	return 0;
-}
-
-static void report_cb(void *udata, enum tv_report_level level, const char *file,
-		      uint64_t line, const char *msg)
-{
-	struct run *r = udata;
-	struct msg *m;
-	const char *base = strrchr(file, '/');
-
-	if (r->n_msgs == MAX_MSGS) {
-		return;
-	}
-	m = &r->msgs[r->n_msgs++];
-	m->level = level;
-	m->line = line;
-	snprintf(m->file, sizeof(m->file), "%s", base ? base + 1 : file);
-	snprintf(m->text, sizeof(m->text), "%s", msg);
-}
-
-static void run_free(struct run *r)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		tv_session_destroy(r->s[i]);
-	}
-	free(r->s);
-	memset(r, 0, sizeof(*r));
-}
 
 static char *path_of(const char *name)
 {
@@ -104,59 +43,33 @@ static char *path_of(const char *name)
 }
 
 /* Read the files @names (in @dir) in one context, in order, as @fmt. */
-static void run_files(struct run *r, const char *const *names, size_t n, enum tv_format fmt,
+static void run_files(struct rf_run *r, const char *const *names, size_t n, enum tv_format fmt,
 		      size_t max_record, bool keep_events)
 {
-	struct tv_read_opts o = {
-		.keep_events = keep_events,
-		.max_record = max_record,
-		.emit = emit_cb,
-		.report = report_cb,
-		.udata = r,
-	};
-	struct tv_read_ctx *ctx;
+	const struct rf_opts o = { .max_record = max_record, .keep_events = keep_events };
+	char **paths = calloc(n, sizeof(*paths));
 
-	memset(r, 0, sizeof(*r));
-	ctx = tv_read_ctx_create(&o);
-	assert_non_null(ctx);
-	for (size_t i = 0; i < n && r->ret == 0; i++) {
-		char *p = path_of(names[i]);
-
-		r->ret = tv_read_file(ctx, p, fmt, &r->err);
-		free(p);
+	assert_non_null(paths);
+	for (size_t i = 0; i < n; i++) {
+		paths[i] = path_of(names[i]);
 	}
-	if (r->ret == 0) {
-		r->ret = tv_read_finish(ctx, &r->err);
+	rf_run_paths(r, (const char *const *)paths, n, fmt, &o);
+	for (size_t i = 0; i < n; i++) {
+		free(paths[i]);
 	}
-	r->st = *tv_read_stats(ctx);
-	tv_read_ctx_destroy(ctx);
-	assert_int_equal(r->st.records_read,
-			 r->st.records_used + r->st.records_skipped + r->st.records_rejected);
-	assert_int_equal(r->st.sessions, r->n);
+	free(paths);
+	rf_check_sessions(r);
 }
 
-static void run_file(struct run *r, const char *name)
+static void run_file(struct rf_run *r, const char *name)
 {
 	run_files(r, &name, 1, TV_FMT_ANYCLAUDE, 0, false);
-}
-
-static char *unq(const char *q)
-{
-	char *s = strdup(q);
-
-	assert_non_null(s);
-	for (char *p = s; *p; p++) {
-		if (*p == '\'') {
-			*p = '"';
-		}
-	}
-	return s;
 }
 
 /* Write @q (in ' notation) as the file @name in @dir. */
 static void put(const char *name, const char *q)
 {
-	char *p = path_of(name), *s = unq(q);
+	char *p = path_of(name), *s = rf_unq(q);
 	FILE *f = fopen(p, "wb");
 
 	assert_non_null(f);
@@ -168,7 +81,7 @@ static void put(const char *name, const char *q)
 
 static void put_gz(const char *name, const char *q)
 {
-	char *p = path_of(name), *s = unq(q);
+	char *p = path_of(name), *s = rf_unq(q);
 	gzFile f = gzopen(p, "wb");
 
 	assert_non_null(f);
@@ -206,39 +119,6 @@ static int teardown(void **state)
 	return rmdir(dir);
 }
 
-static struct tv_session *find_session(const struct run *r, const char *id)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		if (r->s[i]->id != NULL && strcmp(r->s[i]->id, id) == 0) {
-			return r->s[i];
-		}
-	}
-	fail_msg("no session %s among %zu", id, r->n);
-	return NULL;
-}
-
-static void assert_msg(const struct run *r, uint64_t line, const char *text)
-{
-	for (size_t i = 0; i < r->n_msgs; i++) {
-		if (r->msgs[i].line == line && strstr(r->msgs[i].text, text) != NULL) {
-			return;
-		}
-	}
-	for (size_t i = 0; i < r->n_msgs; i++) {
-		print_message("  report %s:%llu: %s\n", r->msgs[i].file,
-			      (unsigned long long)r->msgs[i].line, r->msgs[i].text);
-	}
-	fail_msg("no report at line %llu with \"%s\"", (unsigned long long)line, text);
-}
-
-static int64_t ts(const char *s)
-{
-	int64_t ns = 0;
-
-	assert_int_equal(tv_time_parse(s, strlen(s), &ns, NULL), 0);
-	return ns;
-}
-
 /* ---- fixtures: RequestMetric lines as JSON.stringify writes them ---- */
 
 #define METRIC(t, model, status, cache, extra) "{'timestamp':'2025-10-28T10:00:" t "Z'," \
@@ -261,21 +141,21 @@ static int64_t ts(const char *s)
 	"  'models_used': [\n    'qwen3-coder',\n    'gpt-oss'\n  ],\n" \
 	"  'providers_used': [\n    'lmstudio'\n  ]\n}"
 
-static void check_session(const struct run *r)
+static void check_session(const struct rf_run *r)
 {
 	struct tv_session *s;
 	struct tv_turn *t;
 
 	assert_int_equal(r->ret, 0);
 	assert_int_equal(r->n, 1);
-	s = find_session(r, ID);
+	s = rf_session(r, ID);
 	assert_string_equal(s->source_format, "anyclaude");
 	assert_string_equal(tv_kvlist_find(&s->metadata, "provider"), "\"lmstudio\"");
 	assert_int_equal(s->n_turns, 1);
 	t = &s->turns[0];
 	assert_null(t->prompt);
 	assert_int_equal(t->n_llm, 3);
-	assert_int_equal(t->llm[0].time, ts("2025-10-28T10:00:00Z"));
+	assert_int_equal(t->llm[0].time, rf_ts("2025-10-28T10:00:00Z"));
 	assert_string_equal(t->llm[0].model, "qwen3-coder");
 	assert_int_equal(t->llm[0].duration, 1250 * TV_NS_PER_MS);
 	assert_int_equal(t->llm[0].status, TV_STATUS_OK);
@@ -292,14 +172,14 @@ static void check_session(const struct run *r)
 	assert_int_equal(s->n_models, 2);
 	assert_int_equal(s->success, 0);
 	assert_string_equal(s->error_type, "timeout");
-	assert_int_equal(s->start_time, ts("2025-10-28T10:00:00Z"));
-	assert_int_equal(s->end_time, ts("2025-10-28T10:00:05.25Z"));
+	assert_int_equal(s->start_time, rf_ts("2025-10-28T10:00:00Z"));
+	assert_int_equal(s->end_time, rf_ts("2025-10-28T10:00:05.25Z"));
 	assert_int_equal(s->usage.input_tokens, 3600);
 }
 
 static void test_metrics(void **state)
 {
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	put(METRICS, LINES);
@@ -308,47 +188,47 @@ static void test_metrics(void **state)
 	assert_int_equal(r.st.records_read, 3);
 	assert_int_equal(r.st.records_used, 3);
 	assert_int_equal(r.n_msgs, 0);
-	run_free(&r);
+	rf_free(&r);
 }
 
 /* gzip, CRLF, a BOM and blank lines change nothing */
 static void test_gz_crlf_bom(void **state)
 {
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	put_gz(METRICS ".gz", LINES);
 	run_file(&r, METRICS ".gz");
 	check_session(&r);
 	assert_int_equal(r.n_msgs, 0);
-	run_free(&r);
+	rf_free(&r);
 	put(METRICS, "\xef\xbb\xbf{'timestamp':'2025-10-28T10:00:00.000Z','status':'success',"
 	    "'provider':'lmstudio','latency_ms':1250}\r\n\r\n   \n" ERR);
 	run_file(&r, METRICS);
 	assert_int_equal(r.st.records_used, 2);
-	assert_int_equal(find_session(&r, ID)->turns[0].n_llm, 2);
-	run_free(&r);
+	assert_int_equal(rf_session(&r, ID)->turns[0].n_llm, 2);
+	rf_free(&r);
 }
 
 /* a file not named session-<id>-metrics.jsonl: its base name, and one warning */
 static void test_odd_name(void **state)
 {
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	put("odd.jsonl", LINES);
 	run_file(&r, "odd.jsonl");
 	assert_int_equal(r.n, 1);
-	find_session(&r, "odd");
+	rf_session(&r, "odd");
 	assert_int_equal(r.n_msgs, 1);
-	assert_msg(&r, 1, "taking \"odd\" as the session id");
-	run_free(&r);
+	rf_assert_msg(&r, 1, "taking \"odd\" as the session id");
+	rf_free(&r);
 }
 
 /* bad lines are rejected with their line; the rest still make the session */
 static void test_bad_lines(void **state)
 {
-	struct run r;
+	struct rf_run r;
 	struct tv_turn *t;
 
 	(void)state;
@@ -373,31 +253,31 @@ static void test_bad_lines(void **state)
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_used, 3);
 	assert_int_equal(r.st.records_rejected, 14);
-	assert_msg(&r, 2, "status is not success, error or timeout");
-	assert_msg(&r, 3, "not a RequestMetric object");
-	assert_msg(&r, 4, "latency_ms is not a number of milliseconds");
-	assert_msg(&r, 5, "timestamp is not an ISO 8601 time");
-	assert_msg(&r, 6, "message_tokens is not a count");
-	assert_msg(&r, 7, "response_tokens is not a count");
-	assert_msg(&r, 8, "cache_hit is not true or false");
-	assert_msg(&r, 9, "model is not a string");
-	assert_msg(&r, 10, "provider is not a string");
-	assert_msg(&r, 11, "error_message is not a string");
-	assert_msg(&r, 12, "finish_reason is not a string");
-	assert_msg(&r, 13, "not a RequestMetric (no request_id, status or latency_ms)");
-	assert_msg(&r, 14, "invalid JSON");
-	assert_msg(&r, 15, "invalid JSON");
-	t = &find_session(&r, ID)->turns[0];
+	rf_assert_msg(&r, 2, "status is not success, error or timeout");
+	rf_assert_msg(&r, 3, "not a RequestMetric object");
+	rf_assert_msg(&r, 4, "latency_ms is not a number of milliseconds");
+	rf_assert_msg(&r, 5, "timestamp is not an ISO 8601 time");
+	rf_assert_msg(&r, 6, "message_tokens is not a count");
+	rf_assert_msg(&r, 7, "response_tokens is not a count");
+	rf_assert_msg(&r, 8, "cache_hit is not true or false");
+	rf_assert_msg(&r, 9, "model is not a string");
+	rf_assert_msg(&r, 10, "provider is not a string");
+	rf_assert_msg(&r, 11, "error_message is not a string");
+	rf_assert_msg(&r, 12, "finish_reason is not a string");
+	rf_assert_msg(&r, 13, "not a RequestMetric (no request_id, status or latency_ms)");
+	rf_assert_msg(&r, 14, "invalid JSON");
+	rf_assert_msg(&r, 15, "invalid JSON");
+	t = &rf_session(&r, ID)->turns[0];
 	assert_int_equal(t->n_llm, 3);
 	/* no timestamp: request_start_ms; no latency: no duration (calls sort by time) */
-	assert_int_equal(t->llm[2].time, ts("2025-10-28T10:00:10Z"));
+	assert_int_equal(t->llm[2].time, rf_ts("2025-10-28T10:00:10Z"));
 	assert_int_equal(t->llm[2].duration, TV_NONE);
-	run_free(&r);
+	rf_free(&r);
 }
 
 static void test_hostile(void **state)
 {
-	struct run r;
+	struct rf_run r;
 	char *deep;
 	size_t n = 10000;
 
@@ -408,7 +288,7 @@ static void test_hostile(void **state)
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_read, 0);
 	assert_int_equal(r.n, 0);
-	run_free(&r);
+	rf_free(&r);
 	deep = malloc(2 * n + 2);
 	assert_non_null(deep);
 	memset(deep, '[', n);
@@ -419,8 +299,8 @@ static void test_hostile(void **state)
 	run_file(&r, METRICS);
 	assert_int_equal(r.n, 0);
 	assert_int_equal(r.st.records_rejected, 1);
-	assert_msg(&r, 1, "invalid JSON");
-	run_free(&r);
+	rf_assert_msg(&r, 1, "invalid JSON");
+	rf_free(&r);
 	/* a line over the record limit, and a last line without its newline */
 	put(METRICS, OK1 "{'request_id':'" LONG LONG LONG LONG "'}\n"
 	    "{'request_id':'x','status':'error'}");
@@ -431,25 +311,25 @@ static void test_hostile(void **state)
 	}
 	assert_int_equal(r.st.records_used, 2);
 	assert_int_equal(r.st.records_rejected, 1);
-	assert_msg(&r, 2, "line longer than the record limit");
-	run_free(&r);
+	rf_assert_msg(&r, 2, "line longer than the record limit");
+	rf_free(&r);
 }
 
 static void test_keep_events(void **state)
 {
 	const char *name = METRICS;
-	char *want = unq(ERR);
+	char *want = rf_unq(ERR);
 	struct tv_session *s;
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	put(METRICS, LINES);
 	run_files(&r, &name, 1, TV_FMT_ANYCLAUDE, 0, true);
-	s = find_session(&r, ID);
+	s = rf_session(&r, ID);
 	assert_int_equal(s->n_events, 3);
 	want[strlen(want) - 1] = '\0';	/* without the newline */
 	assert_string_equal(s->events[1], want);
-	run_free(&r);
+	rf_free(&r);
 	free(want);
 }
 
@@ -459,7 +339,7 @@ static void test_keep_events(void **state)
 static void test_summary_agrees(void **state)
 {
 	static const char *const names[] = { METRICS, SUMMARY };
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	put(METRICS, LINES);
@@ -470,12 +350,12 @@ static void test_summary_agrees(void **state)
 	assert_int_equal(r.st.records_used, 3);
 	assert_int_equal(r.st.records_skipped, 1);
 	assert_int_equal(r.n_msgs, 0);
-	run_free(&r);
+	rf_free(&r);
 	/* alone, it is read, skipped, and makes no session */
 	run_files(&r, names + 1, 1, TV_FMT_UNKNOWN, 0, false);
 	assert_int_equal(r.st.records_skipped, 1);
 	assert_int_equal(r.n, 0);
-	run_free(&r);
+	rf_free(&r);
 }
 
 /* a disagreement is warned about, whichever file comes first */
@@ -483,23 +363,23 @@ static void test_summary_disagrees(void **state)
 {
 	static const char *const after[] = { METRICS, SUMMARY };
 	static const char *const before[] = { SUMMARY, METRICS };
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	put(METRICS, LINES);
 	put(SUMMARY, SUMMARY_DOC("4", "3601"));
 	run_files(&r, after, 2, TV_FMT_ANYCLAUDE, 0, false);
 	assert_int_equal(r.n_msgs, 1);
-	assert_string_equal(r.msgs[0].file, SUMMARY);
-	assert_msg(&r, 1, "session " ID ": summary and metrics disagree: total_requests 4 "
+	assert_string_equal(rf_basename(r.msgs[0].file), SUMMARY);
+	rf_assert_msg(&r, 1, "session " ID ": summary and metrics disagree: total_requests 4 "
 		   "in the summary, 3 in the metrics; total_input_tokens 3601 in the summary, "
 		   "3600 in the metrics");
-	run_free(&r);
+	rf_free(&r);
 	run_files(&r, before, 2, TV_FMT_ANYCLAUDE, 0, false);
 	assert_int_equal(r.n_msgs, 1);
-	assert_string_equal(r.msgs[0].file, METRICS);
-	assert_msg(&r, 0, "total_requests 4 in the summary, 3 in the metrics");
-	run_free(&r);
+	assert_string_equal(rf_basename(r.msgs[0].file), METRICS);
+	rf_assert_msg(&r, 0, "total_requests 4 in the summary, 3 in the metrics");
+	rf_free(&r);
 }
 
 /* without a session_id, the file name says whose summary it is */
@@ -507,16 +387,16 @@ static void test_summary_named(void **state)
 {
 	static const char *const names[] = { "session-x-metrics.jsonl",
 					     "session-x-summary.json" };
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	put("session-x-metrics.jsonl", OK1);
 	put("session-x-summary.json", "{'total_requests': 2, 'p95_latency_ms': 1}");
 	run_files(&r, names, 2, TV_FMT_UNKNOWN, 0, false);
-	find_session(&r, "x");
+	rf_session(&r, "x");
 	assert_int_equal(r.st.records_skipped, 1);
-	assert_msg(&r, 1, "session x: summary and metrics disagree: total_requests 2");
-	run_free(&r);
+	rf_assert_msg(&r, 1, "session x: summary and metrics disagree: total_requests 2");
+	rf_free(&r);
 	/* a one-line summary inside a metrics file is a summary too */
 	put("session-x-metrics.jsonl", OK1 "{'session_id':'x','total_requests':1,"
 	    "'total_input_tokens':1200,'total_output_tokens':80,'successful_requests':1,"
@@ -525,13 +405,13 @@ static void test_summary_named(void **state)
 	assert_int_equal(r.st.records_used, 1);
 	assert_int_equal(r.st.records_skipped, 1);
 	assert_int_equal(r.n_msgs, 0);
-	run_free(&r);
+	rf_free(&r);
 }
 
 static void test_bad_summaries(void **state)
 {
 	const char *name = SUMMARY;
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	put(SUMMARY, "{\n  'session_id': 'a',\n  'total_requests': 'many'\n}\n"
@@ -543,25 +423,25 @@ static void test_bad_summaries(void **state)
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_rejected, 5);
 	assert_int_equal(r.st.records_skipped, 0);
-	assert_msg(&r, 1, "total_requests is not a count");
-	assert_msg(&r, 5, "not an anyclaude session summary (no total_requests)");
-	assert_msg(&r, 8, "session_id is not a string");
-	assert_msg(&r, 12, "not an anyclaude session summary (not an object)");
-	assert_msg(&r, 15, "unterminated JSON value");
-	run_free(&r);
+	rf_assert_msg(&r, 1, "total_requests is not a count");
+	rf_assert_msg(&r, 5, "not an anyclaude session summary (no total_requests)");
+	rf_assert_msg(&r, 8, "session_id is not a string");
+	rf_assert_msg(&r, 12, "not an anyclaude session summary (not an object)");
+	rf_assert_msg(&r, 15, "unterminated JSON value");
+	rf_free(&r);
 }
 
 static void test_detect(void **state)
 {
-	char *s = unq(SUMMARY_DOC("3", "3600"));
+	char *s = rf_unq(SUMMARY_DOC("3", "3600"));
 
 	(void)state;
 	assert_int_equal(tv_format_detect(s, strlen(s)), TV_FMT_ANYCLAUDE);
 	free(s);
-	s = unq("{'session_id':'x','total_requests':1,'p95_latency_ms':0}\n");
+	s = rf_unq("{'session_id':'x','total_requests':1,'p95_latency_ms':0}\n");
 	assert_int_equal(tv_format_detect(s, strlen(s)), TV_FMT_ANYCLAUDE);
 	free(s);
-	s = unq(OK1);
+	s = rf_unq(OK1);
 	assert_int_equal(tv_format_detect(s, strlen(s)), TV_FMT_ANYCLAUDE);
 	free(s);
 }

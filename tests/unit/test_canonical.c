@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -21,117 +20,10 @@
 #include "tv_session.h"
 #include "tv_time.h"
 
+#include "reader_fixture.h"
+
 #define T0 INT64_C(1751360400000000000)
 #define MS TV_NS_PER_MS
-
-#define MAX_MSGS 64
-
-struct msg {
-	enum tv_report_level level;
-	uint64_t line;
-	char file[128];
-	char text[512];
-};
-
-struct fix {
-	char path[64];
-	bool created;
-	struct tv_session **s;
-	size_t n, cap;
-	struct msg msgs[MAX_MSGS];
-	size_t n_msgs;
-	struct tv_stats st;
-	struct tv_error err;
-	int ret;
-};
-
-static int emit_cb(void *udata, struct tv_session *s)
-{
-	struct fix *f = udata;
-
-	if (f->n == f->cap) {
-		f->cap = f->cap ? f->cap * 2 : 8;
-		f->s = realloc(f->s, f->cap * sizeof(*f->s));
-		assert_non_null(f->s);
-	}
-	f->s[f->n++] = s;
-	return 0;
-}
-
-static void report_cb(void *udata, enum tv_report_level level, const char *file, uint64_t line,
-		      const char *msg)
-{
-	struct fix *f = udata;
-	struct msg *m;
-
-	if (f->n_msgs == MAX_MSGS) {
-		return;
-	}
-	m = &f->msgs[f->n_msgs++];
-	m->level = level;
-	m->line = line;
-	snprintf(m->file, sizeof(m->file), "%s", file ? file : "");
-	snprintf(m->text, sizeof(m->text), "%s", msg);
-}
-
-static int setup(void **state)
-{
-	struct fix *f = calloc(1, sizeof(*f));
-
-	if (f == NULL) {
-		return -1;
-	}
-	snprintf(f->path, sizeof(f->path), "/tmp/test_canonical_XXXXXX");
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fix *f = *state;
-
-	for (size_t i = 0; i < f->n; i++) {
-		tv_session_destroy(f->s[i]);
-	}
-	free(f->s);
-	if (f->created) {
-		unlink(f->path);
-	}
-	free(f);
-	return 0;
-}
-
-static void write_file(struct fix *f, const char *data, size_t n)
-{
-	int fd = mkstemp(f->path);
-
-	assert_true(fd >= 0);
-	f->created = true;
-	assert_int_equal(write(fd, data, n), (ssize_t)n);
-	assert_int_equal(close(fd), 0);
-}
-
-/* read the file in @fmt; the counts must add up */
-static void run(struct fix *f, enum tv_format fmt, size_t max_record)
-{
-	struct tv_read_opts o = {
-		.max_record = max_record,
-		.emit = emit_cb,
-		.report = report_cb,
-		.udata = f,
-	};
-	struct tv_read_ctx *ctx = tv_read_ctx_create(&o);
-
-	assert_non_null(ctx);
-	f->ret = tv_read_file(ctx, f->path, fmt, &f->err);
-	if (f->ret == 0) {
-		f->ret = tv_read_finish(ctx, &f->err);
-	}
-	f->st = *tv_read_stats(ctx);
-	tv_read_ctx_destroy(ctx);
-	assert_int_equal(f->st.records_read,
-			 f->st.records_used + f->st.records_skipped + f->st.records_rejected);
-}
 
 /* three canonical sessions of different shapes, each as its JSON line */
 static char *line_of(struct tv_session *s)
@@ -202,20 +94,9 @@ static void expect_written(struct tv_session *s, const char *want)
 	tv_strbuf_finish(&b);
 }
 
-static const struct msg *msg_at(struct fix *f, uint64_t line)
-{
-	for (size_t i = 0; i < f->n_msgs; i++) {
-		if (f->msgs[i].line == line) {
-			return &f->msgs[i];
-		}
-	}
-	fail_msg("no report for line %llu", (unsigned long long)line);
-	return NULL;
-}
-
 static void test_good_lines_unchanged(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	char *l[3];
 	struct tv_strbuf data;
 
@@ -224,8 +105,7 @@ static void test_good_lines_unchanged(void **state)
 		l[i] = make_line(i);
 		assert_int_equal(tv_strbuf_puts(&data, l[i]), 0);
 	}
-	write_file(f, data.p, data.len);
-	run(f, TV_FMT_CANONICAL, 0);
+	rf_run_data(f, data.p, data.len, TV_FMT_CANONICAL, 0, false);
 	assert_int_equal(f->ret, 0);
 	assert_int_equal(f->n, 3);
 	for (int i = 0; i < 3; i++) {
@@ -249,11 +129,10 @@ static void test_good_lines_unchanged(void **state)
 
 static void test_detected(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	char *l = make_line(1);
 
-	write_file(f, l, strlen(l));
-	run(f, TV_FMT_UNKNOWN, 0);
+	rf_run_data(f, l, strlen(l), TV_FMT_UNKNOWN, 0, false);
 	assert_int_equal(f->ret, 0);
 	assert_int_equal(f->n, 1);
 	expect_written(f->s[0], l);
@@ -262,10 +141,10 @@ static void test_detected(void **state)
 
 static void test_bad_lines(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	char *l[3];
 	struct tv_strbuf data;
-	const struct msg *m;
+	const struct rf_msg *m;
 
 	tv_strbuf_init(&data);
 	for (int i = 0; i < 3; i++) {
@@ -282,8 +161,7 @@ static void test_bad_lines(void **state)
 	/* 9 */ assert_int_equal(tv_strbuf_puts(&data, "{\"televal\":1,\"id\":\"\xff\"}\n"), 0);
 	/* 10 */ assert_int_equal(tv_strbuf_puts(&data, "\r\n"), 0);
 	/* 11 */ assert_int_equal(tv_strbuf_append(&data, l[2], strlen(l[2]) - 1), 0);
-	write_file(f, data.p, data.len);
-	run(f, TV_FMT_CANONICAL, 0);
+	rf_run_data(f, data.p, data.len, TV_FMT_CANONICAL, 0, false);
 	assert_int_equal(f->ret, 0);
 
 	/* the good lines, in order and unchanged; the last one lacked its "\n" */
@@ -298,15 +176,15 @@ static void test_bad_lines(void **state)
 		assert_int_equal(f->msgs[i].level, TV_REPORT_REJECT);
 		assert_string_equal(f->msgs[i].file, f->path);
 	}
-	m = msg_at(f, 3);
+	m = rf_msg_at(f, 3);
 	assert_non_null(strstr(m->text, "invalid JSON"));
-	m = msg_at(f, 6);
+	m = rf_msg_at(f, 6);
 	assert_non_null(strstr(m->text, "not a canonical session"));
-	m = msg_at(f, 7);
+	m = rf_msg_at(f, 7);
 	assert_non_null(strstr(m->text, "not a canonical session"));
-	m = msg_at(f, 8);
+	m = rf_msg_at(f, 8);
 	assert_non_null(strstr(m->text, "id is not a string"));
-	m = msg_at(f, 9);
+	m = rf_msg_at(f, 9);
 	assert_non_null(strstr(m->text, "invalid JSON"));
 	assert_int_equal(f->msgs[0].line, 3);
 	assert_int_equal(f->msgs[4].line, 9);
@@ -326,7 +204,7 @@ static void test_bad_lines(void **state)
 
 static void test_crlf_and_bom(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	char *l = make_line(2);
 	struct tv_strbuf data;
 
@@ -336,8 +214,7 @@ static void test_crlf_and_bom(void **state)
 	assert_int_equal(tv_strbuf_puts(&data, "\r\n"), 0);
 	assert_int_equal(tv_strbuf_append(&data, l, strlen(l) - 1), 0);
 	assert_int_equal(tv_strbuf_puts(&data, "\r\n"), 0);
-	write_file(f, data.p, data.len);
-	run(f, TV_FMT_CANONICAL, 0);
+	rf_run_data(f, data.p, data.len, TV_FMT_CANONICAL, 0, false);
 	assert_int_equal(f->ret, 0);
 	assert_int_equal(f->n, 2);
 	expect_written(f->s[0], l);
@@ -349,7 +226,7 @@ static void test_crlf_and_bom(void **state)
 
 static void test_too_long(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	char *small = make_line(0), *big = make_line(1);
 	struct tv_strbuf data;
 
@@ -359,8 +236,7 @@ static void test_too_long(void **state)
 	assert_int_equal(tv_strbuf_puts(&data, small), 0);
 	assert_int_equal(tv_strbuf_puts(&data, big), 0);
 	assert_int_equal(tv_strbuf_puts(&data, small), 0);
-	write_file(f, data.p, data.len);
-	run(f, TV_FMT_CANONICAL, 400);
+	rf_run_data(f, data.p, data.len, TV_FMT_CANONICAL, 400, false);
 	assert_int_equal(f->ret, 0);
 	assert_int_equal(f->n, 2);
 	assert_int_equal(f->n_msgs, 1);
@@ -376,10 +252,9 @@ static void test_too_long(void **state)
 
 static void test_empty_and_blank(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 
-	write_file(f, "\n\n  \n", 5);
-	run(f, TV_FMT_CANONICAL, 0);
+	rf_run_data(f, "\n\n  \n", 5, TV_FMT_CANONICAL, 0, false);
 	assert_int_equal(f->ret, 0);
 	assert_int_equal(f->n, 0);
 	assert_int_equal(f->n_msgs, 0);
@@ -389,10 +264,9 @@ static void test_empty_and_blank(void **state)
 
 static void test_missing_file(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 
-	snprintf(f->path, sizeof(f->path), "/nonexistent/televal/x.jsonl");
-	run(f, TV_FMT_CANONICAL, 0);
+	rf_run_file(f, "/nonexistent/televal/x.jsonl", TV_FMT_CANONICAL, 0, false);
 	assert_int_equal(f->ret, -ENOENT);
 	assert_int_equal(f->err.code, -ENOENT);
 	assert_string_equal(f->err.file, "/nonexistent/televal/x.jsonl");
@@ -403,7 +277,7 @@ static void test_missing_file(void **state)
 /* one canonical file read, written, read again: the same bytes */
 static void test_reread_stable(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	struct tv_strbuf first, second;
 	char *l[3];
 
@@ -414,8 +288,7 @@ static void test_reread_stable(void **state)
 		assert_int_equal(tv_strbuf_puts(&first, l[i]), 0);
 		free(l[i]);
 	}
-	write_file(f, first.p, first.len);
-	run(f, TV_FMT_CANONICAL, 0);
+	rf_run_data(f, first.p, first.len, TV_FMT_CANONICAL, 0, false);
 	for (size_t i = 0; i < f->n; i++) {
 		assert_int_equal(tv_session_write(f->s[i], &second), 0);
 	}
@@ -425,7 +298,7 @@ static void test_reread_stable(void **state)
 	tv_strbuf_finish(&second);
 }
 
-#define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define TEST(f) cmocka_unit_test_setup_teardown(f, rf_setup, rf_teardown)
 
 int main(void)
 {

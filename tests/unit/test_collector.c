@@ -3,7 +3,6 @@
  * tv_read_collector: the collector's debug exporter text, read through
  * tv_read_file() and the Gemini/Qwen mapper into sessions.
  */
-#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,156 +17,19 @@
 #include "tv_reader.h"
 #include "tv_time.h"
 
-#define MAX_MSGS 64
+#include "reader_fixture.h"
 
-struct msg {
-	enum tv_report_level level;
-	uint64_t line;
-	char text[256];
-};
-
-/* What one read produced: the sessions, the reports and the counts. */
-struct run {
-	struct tv_session **s;
-	size_t n, cap;
-	struct msg msgs[MAX_MSGS];
-	size_t n_msgs;
-	struct tv_stats st;
-	struct tv_error err;
-	int ret;
-};
-
-static int emit_cb(void *udata, struct tv_session *s)
-{
-	struct run *r = udata;
-	struct tv_session **v;
-
-	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 8;
-		v = realloc(r->s, r->cap * sizeof(*v));
-		if (v == NULL) {
-			tv_session_destroy(s);
-			return -ENOMEM;
-		}
-		r->s = v;
-	}
-	r->s[r->n++] = s;
-	return 0;
-}
-
-static void report_cb(void *udata, enum tv_report_level level, const char *file,
-		      uint64_t line, const char *msg)
-{
-	struct run *r = udata;
-	struct msg *m;
-
-	(void)file;
-	if (r->n_msgs == MAX_MSGS) {
-		return;
-	}
-	m = &r->msgs[r->n_msgs++];
-	m->level = level;
-	m->line = line;
-	snprintf(m->text, sizeof(m->text), "%s", msg);
-}
-
-static void run_free(struct run *r)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		tv_session_destroy(r->s[i]);
-	}
-	free(r->s);
-	memset(r, 0, sizeof(*r));
-}
-
-/* Read @path as collector-log into @r (freeing what it held). */
-static void run_path(struct run *r, const char *path, size_t max_record, bool keep_events)
-{
-	struct tv_read_opts o = {
-		.keep_events = keep_events,
-		.max_record = max_record,
-		.emit = emit_cb,
-		.report = report_cb,
-		.udata = r,
-	};
-	struct tv_read_ctx *ctx;
-
-	run_free(r);
-	ctx = tv_read_ctx_create(&o);
-	assert_non_null(ctx);
-	r->ret = tv_read_file(ctx, path, TV_FMT_COLLECTOR_LOG, &r->err);
-	if (r->ret == 0) {
-		r->ret = tv_read_finish(ctx, &r->err);
-	}
-	r->st = *tv_read_stats(ctx);
-	tv_read_ctx_destroy(ctx);
-}
-
-/* Every record read is used, skipped or rejected. */
-static void check_counts(const struct run *r)
-{
-	assert_int_equal(r->st.records_read,
-			 r->st.records_used + r->st.records_skipped + r->st.records_rejected);
-}
-
-static void run_data(struct run *r, const char *data, size_t n, size_t max_record,
+/* Read @data as collector-log into @r (freeing what it held). */
+static void run_data(struct rf_run *r, const char *data, size_t n, size_t max_record,
 		     bool keep_events)
 {
-	char path[] = "/tmp/test_collector_XXXXXX";
-	int fd = mkstemp(path);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, data, n), (ssize_t)n);
-	assert_int_equal(close(fd), 0);
-	run_path(r, path, max_record, keep_events);
-	unlink(path);
-	check_counts(r);
+	rf_free(r);
+	rf_run_data(r, data, n, TV_FMT_COLLECTOR_LOG, max_record, keep_events);
 }
 
-static void run_str(struct run *r, const char *data)
+static void run_str(struct rf_run *r, const char *data)
 {
 	run_data(r, data, strlen(data), 0, false);
-}
-
-static struct tv_session *find_session(const struct run *r, const char *id)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		if (r->s[i]->id != NULL && strcmp(r->s[i]->id, id) == 0) {
-			return r->s[i];
-		}
-	}
-	fail_msg("no session %s among %zu", id, r->n);
-	return NULL;
-}
-
-static size_t count_msgs(const struct run *r, const char *text)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < r->n_msgs; i++) {
-		if (strstr(r->msgs[i].text, text) != NULL) {
-			n++;
-		}
-	}
-	return n;
-}
-
-static bool has_msg(const struct run *r, uint64_t line, const char *text)
-{
-	for (size_t i = 0; i < r->n_msgs; i++) {
-		if (r->msgs[i].line == line && strstr(r->msgs[i].text, text) != NULL) {
-			return true;
-		}
-	}
-	return false;
-}
-
-static int64_t ts(const char *s)
-{
-	int64_t ns = 0;
-
-	assert_int_equal(tv_time_parse(s, strlen(s), &ns, NULL), 0);
-	return ns;
 }
 
 /* ---- fixtures ---- */
@@ -257,7 +119,7 @@ static void check_turn(const struct tv_session *s, const char *sid)
 	t = &s->turns[0];
 	assert_string_equal(t->id, pid);
 	assert_string_equal(t->prompt, "list the files");
-	assert_int_equal(t->start_time, ts("2025-07-27T08:52:48.314Z"));
+	assert_int_equal(t->start_time, rf_ts("2025-07-27T08:52:48.314Z"));
 	assert_int_equal(t->n_llm, 1);
 	c = &t->llm[0];
 	assert_string_equal(c->model, "gemini-2.5-pro");
@@ -273,20 +135,20 @@ static void check_turn(const struct tv_session *s, const char *sid)
 	assert_string_equal(tc->args_json, "{\"pattern\":\"**/*.c (not .h)\",\"path\":\"src/\"}");
 	assert_int_equal(tc->duration, 55 * TV_NS_PER_MS);
 	assert_int_equal(tc->success, 1);
-	assert_int_equal(tc->time, ts("2025-07-27T08:52:52Z") - 55 * TV_NS_PER_MS);
+	assert_int_equal(tc->time, rf_ts("2025-07-27T08:52:52Z") - 55 * TV_NS_PER_MS);
 }
 
 /* ---- tests ---- */
 
 static void test_one_batch(void **state)
 {
-	struct run *r = *state;
+	struct rf_run *r = *state;
 	struct tv_session *s;
 
 	run_str(r, gemini_batch);
 	assert_int_equal(r->ret, 0);
 	assert_int_equal(r->n, 1);
-	s = find_session(r, SID);
+	s = rf_session(r, SID);
 	check_turn(s, SID);
 	assert_string_equal(s->source_format, "collector-log");
 	assert_string_equal(s->source_service, "gemini-cli");
@@ -315,7 +177,7 @@ static const struct tv_turn *busy_turn(const struct tv_session *s)
  */
 static void test_msioen(void **state)
 {
-	struct run *r = *state;
+	struct rf_run *r = *state;
 	const char *shared = getenv("TV_SHARED");
 	const struct tv_turn *t;
 	struct tv_session *s;
@@ -327,15 +189,14 @@ static void test_msioen(void **state)
 		print_message("skipped: %s is not there\n", path);
 		skip();
 	}
-	run_path(r, path, 0, false);
-	check_counts(r);
+	rf_run_file(r, path, TV_FMT_COLLECTOR_LOG, 0, false);
 	assert_int_equal(r->ret, 0);
 	assert_int_equal(r->st.records_read, 5);
 	assert_int_equal(r->st.records_used, 5);
 	assert_int_equal(r->n, 1);
-	s = find_session(r, SID);
+	s = rf_session(r, SID);
 	assert_string_equal(s->turns[0].prompt, "...");
-	assert_int_equal(s->turns[0].start_time, ts("2025-07-27T08:52:48.314Z"));
+	assert_int_equal(s->turns[0].start_time, rf_ts("2025-07-27T08:52:48.314Z"));
 	t = busy_turn(s);
 	assert_string_equal(t->id, PID);
 	assert_int_equal(t->n_llm, 2);
@@ -357,7 +218,7 @@ static void test_msioen(void **state)
 	assert_string_equal(t->tools[0].args_json, "{\"pattern\":\"**\",\"path\":\"smartscreen/\"}");
 	assert_int_equal(t->tools[0].duration, 55 * TV_NS_PER_MS);
 	assert_int_equal(t->tools[0].success, 1);
-	assert_int_equal(t->tools[0].time, ts("2025-07-27T08:53:43.025Z"));
+	assert_int_equal(t->tools[0].time, rf_ts("2025-07-27T08:53:43.025Z"));
 	assert_true(s->has_error);
 }
 
@@ -367,7 +228,7 @@ static void test_msioen(void **state)
  */
 static void test_resource_blocks(void **state)
 {
-	struct run *r = *state;
+	struct rf_run *r = *state;
 	static const char data[] =
 		"2025-07-27T08:52:40.000+0000\tinfo\tservice@v0.129.0/service.go:199\t"
 		"Starting otelcol-contrib...\t{\"NumCPU\": 8}\n"
@@ -430,8 +291,8 @@ static void test_resource_blocks(void **state)
 	run_str(r, data);
 	assert_int_equal(r->ret, 0);
 	assert_int_equal(r->n, 2);
-	a = find_session(r, "sess-a");
-	b = find_session(r, "sess-b");
+	a = rf_session(r, "sess-a");
+	b = rf_session(r, "sess-b");
 	assert_int_equal(a->n_turns, 2);
 	assert_string_equal(a->turns[0].prompt, "first");
 	assert_string_equal(a->turns[1].prompt, "fourth");
@@ -448,7 +309,7 @@ static void test_resource_blocks(void **state)
 /* A multi-line Str value runs until the next attribute, whatever its lines say. */
 static void test_multiline_values(void **state)
 {
-	struct run *r = *state;
+	struct rf_run *r = *state;
 	static const char data[] =
 		RECORD_HEAD("0", "2025-07-27 08:52:48 +0000 UTC")
 		"Body: Str(User prompt.\n"
@@ -470,7 +331,7 @@ static void test_multiline_values(void **state)
 
 	run_str(r, data);
 	assert_int_equal(r->ret, 0);
-	s = find_session(r, "s1");
+	s = rf_session(r, "s1");
 	assert_int_equal(s->n_turns, 1);
 	assert_string_equal(s->turns[0].prompt,
 			    "fix this (please)\n\nAttributes:\nTimestamp: not a field\n"
@@ -482,7 +343,7 @@ static void test_multiline_values(void **state)
 /* The value types, as the mapper writes them into events. */
 static void test_value_types(void **state)
 {
-	struct run *r = *state;
+	struct rf_run *r = *state;
 	static const char data[] =
 		RECORD_HEAD("0", "2025-07-27 08:52:48 +0000 UTC")
 		"EventName: gemini_cli.user_prompt\n"
@@ -508,7 +369,7 @@ static void test_value_types(void **state)
 
 	run_data(r, data, sizeof(data) - 1, 0, true);
 	assert_int_equal(r->ret, 0);
-	s = find_session(r, "s1");
+	s = rf_session(r, "s1");
 	assert_int_equal(s->n_events, 1);
 	ev = s->events[0];
 	assert_non_null(strstr(ev, "\"name\":\"gemini_cli.user_prompt\""));
@@ -532,7 +393,7 @@ static void test_value_types(void **state)
 /* A zero Timestamp means unset: the observed time is used. */
 static void test_zero_timestamp(void **state)
 {
-	struct run *r = *state;
+	struct rf_run *r = *state;
 	static const char data[] =
 		"LogRecord #0\n"
 		"ObservedTimestamp: 2025-07-27 08:52:48.08 +0000 UTC\n"
@@ -546,14 +407,14 @@ static void test_zero_timestamp(void **state)
 
 	run_str(r, data);
 	assert_int_equal(r->ret, 0);
-	assert_int_equal(find_session(r, "s1")->turns[0].start_time,
-			 ts("2025-07-27T08:52:48.080Z"));
+	assert_int_equal(rf_session(r, "s1")->turns[0].start_time,
+			 rf_ts("2025-07-27T08:52:48.080Z"));
 }
 
 /* Cut off at EOF: delivered when it has attributes, else rejected. */
 static void test_truncated(void **state)
 {
-	struct run *r = *state;
+	struct rf_run *r = *state;
 	static const char with_attrs[] =
 		TURN_RECORDS("s1", "gemini_cli")
 		RECORD_HEAD("4", "2025-07-27 08:53:00 +0000 UTC")
@@ -576,24 +437,24 @@ static void test_truncated(void **state)
 	/* cut off inside a value: the record is rejected, the others kept */
 	run_str(r, with_attrs);
 	assert_int_equal(r->ret, 0);
-	t = &find_session(r, "s1")->turns[0];
+	t = &rf_session(r, "s1")->turns[0];
 	assert_int_equal(t->n_llm, 1);
 	assert_int_equal(r->st.records_used, 4);
 	assert_int_equal(r->st.records_rejected, 1);
-	assert_true(has_msg(r, 69, "truncated log record"));
+	assert_true(rf_has_msg(r, 69, "truncated log record"));
 
 	run_str(r, without);
 	assert_int_equal(r->ret, 0);
-	check_turn(find_session(r, "s1"), "s1");
+	check_turn(rf_session(r, "s1"), "s1");
 	assert_int_equal(r->st.records_used, 4);
 	assert_int_equal(r->st.records_rejected, 1);
-	assert_true(has_msg(r, 70, "truncated log record"));	/* after 68 lines and a blank */
+	assert_true(rf_has_msg(r, 70, "truncated log record"));	/* after 68 lines and a blank */
 }
 
 /* A record cut short by the next one, and garbage between records. */
 static void test_garbage(void **state)
 {
-	struct run *r = *state;
+	struct rf_run *r = *state;
 	static const char data[] =
 		"this is not a collector log\n"			/* 1 */
 		"\n"
@@ -614,21 +475,21 @@ static void test_garbage(void **state)
 
 	run_str(r, data);
 	assert_int_equal(r->ret, 0);
-	assert_int_equal(find_session(r, "s1")->n_turns, 1);
+	assert_int_equal(rf_session(r, "s1")->n_turns, 1);
 	assert_int_equal(r->st.records_used, 1);
 	assert_int_equal(r->st.records_rejected, 6);
-	assert_true(has_msg(r, 1, "unrecognized line"));
-	assert_true(has_msg(r, 4, "truncated log record"));
-	assert_true(has_msg(r, 23, "unrecognized line"));
-	assert_true(has_msg(r, 24, "unrecognized line"));
-	assert_true(has_msg(r, 25, "unrecognized line"));
-	assert_true(has_msg(r, 26, "unrecognized line"));
+	assert_true(rf_has_msg(r, 1, "unrecognized line"));
+	assert_true(rf_has_msg(r, 4, "truncated log record"));
+	assert_true(rf_has_msg(r, 23, "unrecognized line"));
+	assert_true(rf_has_msg(r, 24, "unrecognized line"));
+	assert_true(rf_has_msg(r, 25, "unrecognized line"));
+	assert_true(rf_has_msg(r, 26, "unrecognized line"));
 }
 
 /* CRLF line ends and a BOM give the same sessions. */
 static void test_crlf_bom(void **state)
 {
-	struct run *r = *state;
+	struct rf_run *r = *state;
 	struct tv_strbuf b;
 
 	tv_strbuf_init(&b);
@@ -643,7 +504,7 @@ static void test_crlf_bom(void **state)
 	tv_strbuf_finish(&b);
 	assert_int_equal(r->ret, 0);
 	assert_int_equal(r->n, 1);
-	check_turn(find_session(r, SID), SID);
+	check_turn(rf_session(r, SID), SID);
 	assert_int_equal(r->st.records_used, 4);
 	assert_int_equal(r->st.records_skipped, 2);
 	assert_int_equal(r->st.records_rejected, 0);
@@ -652,7 +513,7 @@ static void test_crlf_bom(void **state)
 /* Metrics and spans are not session data: one skipped record per Metric and Span. */
 static void test_metrics_and_spans(void **state)
 {
-	struct run *r = *state;
+	struct rf_run *r = *state;
 	static const char data[] =
 		ZAP "Metrics\t{\"otelcol.component.id\": \"debug\", \"metrics\": 2}\n"
 		ZAP "ResourceMetrics #0\n"
@@ -714,7 +575,7 @@ static void test_metrics_and_spans(void **state)
 	run_str(r, data);
 	assert_int_equal(r->ret, 0);
 	assert_int_equal(r->n, 1);
-	assert_string_equal(find_session(r, "s1")->turns[0].prompt, "p");
+	assert_string_equal(rf_session(r, "s1")->turns[0].prompt, "p");
 	/* Metrics, 2 metrics, trailer, Traces, 2 spans, trailer, 1 metric */
 	assert_int_equal(r->st.records_skipped, 9);
 	assert_int_equal(r->st.records_used, 1);
@@ -724,7 +585,7 @@ static void test_metrics_and_spans(void **state)
 /* Qwen Code: `qwen-code.` event names, service from the resource. */
 static void test_qwen(void **state)
 {
-	struct run *r = *state;
+	struct rf_run *r = *state;
 	static const char data[] =
 		LOGS_HDR
 		ZAP "ResourceLog #0\n"
@@ -738,7 +599,7 @@ static void test_qwen(void **state)
 
 	run_str(r, data);
 	assert_int_equal(r->ret, 0);
-	s = find_session(r, "q1");
+	s = rf_session(r, "q1");
 	check_turn(s, "q1");
 	assert_string_equal(s->source_service, "qwen-code");
 	assert_int_equal(s->usage.input_tokens, 100);
@@ -747,7 +608,7 @@ static void test_qwen(void **state)
 /* An overlong line is rejected on its own; reading goes on. */
 static void test_overlong_line(void **state)
 {
-	struct run *r = *state;
+	struct rf_run *r = *state;
 	struct tv_strbuf b;
 
 	tv_strbuf_init(&b);
@@ -770,14 +631,14 @@ static void test_overlong_line(void **state)
 	assert_int_equal(r->n, 0);
 	assert_int_equal(r->st.records_used, 0);
 	assert_int_equal(r->st.records_rejected, 1);
-	assert_int_equal(count_msgs(r, "log record longer than 1024 bytes"), 1);
-	assert_true(has_msg(r, 1, "log record longer than"));
+	assert_int_equal(rf_count_msgs(r, RF_ANY_LEVEL, "log record longer than 1024 bytes"), 1);
+	assert_true(rf_has_msg(r, 1, "log record longer than"));
 }
 
 /* A record larger than the limit over many lines is rejected whole. */
 static void test_record_too_big(void **state)
 {
-	struct run *r = *state;
+	struct rf_run *r = *state;
 	struct tv_strbuf b;
 
 	tv_strbuf_init(&b);
@@ -799,15 +660,15 @@ static void test_record_too_big(void **state)
 	tv_strbuf_finish(&b);
 	assert_int_equal(r->ret, 0);
 	assert_int_equal(r->n, 1);
-	find_session(r, "s2");
+	rf_session(r, "s2");
 	assert_int_equal(r->st.records_rejected, 1);
-	assert_true(has_msg(r, 1, "log record longer than 1024 bytes"));
+	assert_true(rf_has_msg(r, 1, "log record longer than 1024 bytes"));
 }
 
 /* NUL bytes and invalid UTF-8 are kept (and made valid by the JSON writer). */
 static void test_binary_values(void **state)
 {
-	struct run *r = *state;
+	struct rf_run *r = *state;
 	static const char data[] =
 		RECORD_HEAD("0", "2025-07-27 08:52:48 +0000 UTC")
 		"Body: Str(\xff\xfe)\n"
@@ -822,13 +683,13 @@ static void test_binary_values(void **state)
 	assert_int_equal(r->ret, 0);
 	assert_int_equal(r->n, 0);
 	assert_int_equal(r->st.records_rejected, 1);
-	assert_true(has_msg(r, 1, "invalid UTF-8"));
+	assert_true(rf_has_msg(r, 1, "invalid UTF-8"));
 }
 
 /* A value that does not fit its type rejects the record, naming the attribute. */
 static void test_bad_int(void **state)
 {
-	struct run *r = *state;
+	struct rf_run *r = *state;
 	static const char data[] =
 		RECORD_HEAD("0", "2025-07-27 08:52:48 +0000 UTC")
 		"Body: Str(x)\n"
@@ -842,13 +703,13 @@ static void test_bad_int(void **state)
 	assert_int_equal(r->ret, 0);
 	assert_int_equal(r->n, 0);
 	assert_int_equal(r->st.records_rejected, 1);
-	assert_true(has_msg(r, 1, "prompt_length: Int value is not an integer"));
+	assert_true(rf_has_msg(r, 1, "prompt_length: Int value is not an integer"));
 }
 
 /* The stack trace of a collector error line belongs to that line. */
 static void test_collector_stack_trace(void **state)
 {
-	struct run *r = *state;
+	struct rf_run *r = *state;
 	static const char data[] =
 		"2025-07-27T08:53:44.100+0000\terror\tinternal/queue_sender.go:128\t"
 		"Exporting failed. Dropping data.\t{\"otelcol.component.id\": \"otlp\", "
@@ -873,13 +734,13 @@ static void test_collector_stack_trace(void **state)
 	assert_int_equal(r->st.records_skipped, 1);
 	assert_int_equal(r->st.records_used, 1);
 	assert_int_equal(r->st.records_rejected, 2);
-	assert_true(has_msg(r, 6, "unrecognized line"));
-	assert_true(has_msg(r, 7, "unrecognized line"));
+	assert_true(rf_has_msg(r, 6, "unrecognized line"));
+	assert_true(rf_has_msg(r, 7, "unrecognized line"));
 }
 
 static void test_empty(void **state)
 {
-	struct run *r = *state;
+	struct rf_run *r = *state;
 
 	run_str(r, "");
 	assert_int_equal(r->ret, 0);
@@ -890,20 +751,7 @@ static void test_empty(void **state)
 	assert_int_equal(r->st.records_rejected, 1);
 }
 
-static int setup(void **state)
-{
-	*state = calloc(1, sizeof(struct run));
-	return *state == NULL ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-	run_free(*state);
-	free(*state);
-	return 0;
-}
-
-#define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define TEST(f) cmocka_unit_test_setup_teardown(f, rf_setup, rf_teardown)
 
 int main(void)
 {

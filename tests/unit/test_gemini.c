@@ -4,17 +4,14 @@
  * the reader API: hand-built struct tv_record values go to tv_read_record()
  * and the sessions come out of tv_read_finish() through the emit callback.
  */
-#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -23,6 +20,8 @@
 #include "tv_reader.h"
 #include "tv_session.h"
 #include "tv_time.h"
+
+#include "reader_fixture.h"
 
 /* 2025-07-01T09:00:00Z */
 #define T0 INT64_C(1751360400000000000)
@@ -35,108 +34,8 @@
 #define BOOL(k, x) { k, sizeof(k) - 1, { .type = TV_V_BOOL, .b = x } }
 #define JSONV(k, x) { k, sizeof(k) - 1, { .type = TV_V_JSON, .s = x, .n = sizeof(x) - 1 } }
 
-#define MAX_MSGS 64
-
-struct msg {
-	enum tv_report_level level;
-	uint64_t line;
-	char text[512];
-};
-
-struct fix {
-	struct tv_read_ctx *ctx;
-	struct tv_session **s;	/* emitted, in order */
-	size_t n, cap;
-	struct msg msgs[MAX_MSGS];
-	size_t n_msgs;
-	uint64_t line;
-	struct tv_stats st;
-};
-
-static int emit_cb(void *udata, struct tv_session *s)
-{
-	struct fix *f = udata;
-
-	if (f->n == f->cap) {
-		f->cap = f->cap ? f->cap * 2 : 8;
-		f->s = realloc(f->s, f->cap * sizeof(*f->s));
-		assert_non_null(f->s);
-	}
-	f->s[f->n++] = s;
-	return 0;
-}
-
-static void report_cb(void *udata, enum tv_report_level level, const char *file, uint64_t line,
-		      const char *msg)
-{
-	struct fix *f = udata;
-	struct msg *m;
-
-	(void)file;
-	if (f->n_msgs == MAX_MSGS) {
-		return;
-	}
-	m = &f->msgs[f->n_msgs++];
-	m->level = level;
-	m->line = line;
-	snprintf(m->text, sizeof(m->text), "%s", msg);
-}
-
-static struct tv_read_ctx *make_ctx(struct fix *f, int64_t gap, bool keep_events)
-{
-	struct tv_read_opts o = {
-		.keep_events = keep_events,
-		.gap = gap,
-		.emit = emit_cb,
-		.report = report_cb,
-		.udata = f,
-	};
-	struct tv_read_ctx *ctx = tv_read_ctx_create(&o);
-
-	assert_non_null(ctx);
-	return ctx;
-}
-
-/*
- * A context for records fed by hand.  tv_read_open_session() and
- * tv_read_span() take strlen() of the current input path, which is NULL
- * outside tv_read_file() (see test_records_outside_read_file); finishing
- * the empty context first leaves the path set to "", so the mapping can
- * be tested until that is fixed.
- */
-static void start(struct fix *f, int64_t gap, bool keep_events)
-{
-	f->ctx = make_ctx(f, gap, keep_events);
-	assert_int_equal(tv_read_finish(f->ctx, NULL), 0);
-	assert_int_equal(f->n, 0);
-}
-
-static int setup(void **state)
-{
-	struct fix *f = calloc(1, sizeof(*f));
-
-	if (f == NULL) {
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fix *f = *state;
-
-	tv_read_ctx_destroy(f->ctx);
-	for (size_t i = 0; i < f->n; i++) {
-		tv_session_destroy(f->s[i]);
-	}
-	free(f->s);
-	free(f);
-	return 0;
-}
-
-static void rec_full(struct fix *f, int64_t t, const char *name, const struct tv_attr *a, size_t n,
-		     const struct tv_attr *res, size_t nres, const char *trace_id)
+static void rec_full(struct rf_run *f, int64_t t, const char *name, const struct tv_attr *a,
+		     size_t n, const struct tv_attr *res, size_t nres, const char *trace_id)
 {
 	struct tv_record r = {
 		.line = ++f->line,
@@ -154,42 +53,9 @@ static void rec_full(struct fix *f, int64_t t, const char *name, const struct tv
 	assert_int_equal(tv_read_record(f->ctx, &r), 0);
 }
 
-static void rec(struct fix *f, int64_t t, const char *name, const struct tv_attr *a, size_t n)
+static void rec(struct rf_run *f, int64_t t, const char *name, const struct tv_attr *a, size_t n)
 {
 	rec_full(f, t, name, a, n, NULL, 0, NULL);
-}
-
-/* end of input: every open session is emitted; the counts add up */
-static void finish(struct fix *f)
-{
-	struct tv_error err = { 0 };
-
-	assert_int_equal(tv_read_finish(f->ctx, &err), 0);
-	f->st = *tv_read_stats(f->ctx);
-	assert_int_equal(f->st.records_read,
-			 f->st.records_used + f->st.records_skipped + f->st.records_rejected);
-	assert_int_equal(f->st.sessions, f->n);
-}
-
-static struct tv_session *session(struct fix *f, const char *id)
-{
-	for (size_t i = 0; i < f->n; i++) {
-		if (f->s[i]->id && strcmp(f->s[i]->id, id) == 0) {
-			return f->s[i];
-		}
-	}
-	fail_msg("no session %s among %zu", id, f->n);
-	return NULL;
-}
-
-static const struct msg *find_msg(struct fix *f, enum tv_report_level level, const char *needle)
-{
-	for (size_t i = 0; i < f->n_msgs; i++) {
-		if (f->msgs[i].level == level && strstr(f->msgs[i].text, needle)) {
-			return &f->msgs[i];
-		}
-	}
-	return NULL;
 }
 
 static void assert_json_eq(const char *got, const char *want)
@@ -203,7 +69,7 @@ static void assert_json_eq(const char *got, const char *want)
 
 static void test_user_prompt(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	const struct tv_attr a[] = {
 		STR("session.id", "s1"), STR("prompt_id", "s1########0"), INT("prompt_length", 5),
 		STR("prompt", "hello"), STR("auth_type", "oauth-personal"),
@@ -213,11 +79,11 @@ static void test_user_prompt(void **state)
 	struct tv_session *s;
 	struct tv_turn *t;
 
-	start(f, 0, false);
+	rf_start(f, 0, false);
 	rec(f, T0, "gemini_cli.user_prompt", a, N(a));
-	finish(f);
+	rf_finish(f);
 	assert_int_equal(f->n, 1);
-	s = session(f, "s1");
+	s = rf_session(f, "s1");
 	assert_string_equal(s->source_service, "gemini-cli");
 	assert_string_equal(s->user, "dev@example.com");
 	assert_int_equal(s->n_turns, 1);
@@ -239,7 +105,7 @@ static void test_user_prompt(void **state)
 /* the first prompt of a turn is kept; a second user_prompt with the same id does not replace it */
 static void test_user_prompt_twice(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	const struct tv_attr a[] = {
 		STR("session.id", "s1"), STR("prompt_id", "p1"), STR("prompt", "first"),
 	};
@@ -251,12 +117,12 @@ static void test_user_prompt_twice(void **state)
 	};
 	struct tv_session *s;
 
-	start(f, 0, false);
+	rf_start(f, 0, false);
 	rec(f, T0, "gemini_cli.user_prompt", a, N(a));
 	rec(f, T0 + SEC, "gemini_cli.user_prompt", b, N(b));
 	rec(f, T0 + 2 * SEC, "gemini_cli.user_prompt", c, N(c));
-	finish(f);
-	s = session(f, "s1");
+	rf_finish(f);
+	s = rf_session(f, "s1");
 	assert_int_equal(s->n_turns, 2);
 	assert_string_equal(s->turns[0].prompt, "first");
 	assert_string_equal(s->turns[1].id, "p2");
@@ -265,7 +131,7 @@ static void test_user_prompt_twice(void **state)
 
 static void test_request_response(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	const struct tv_attr up[] = {
 		STR("session.id", "s1"), STR("prompt_id", "p1"), STR("prompt", "say hi"),
 	};
@@ -285,12 +151,12 @@ static void test_request_response(void **state)
 	struct tv_llm_call *c;
 	struct tv_turn *t;
 
-	start(f, 0, false);
+	rf_start(f, 0, false);
 	rec(f, T0, "gemini_cli.user_prompt", up, N(up));
 	rec(f, T0 + 1 * SEC, "gemini_cli.api_request", req, N(req));
 	rec(f, T0 + 3 * SEC, "gemini_cli.api_response", resp, N(resp));
-	finish(f);
-	s = session(f, "s1");
+	rf_finish(f);
+	s = rf_session(f, "s1");
 	assert_int_equal(s->n_turns, 1);
 	t = &s->turns[0];
 	assert_int_equal(t->n_llm, 1);	/* request and response paired */
@@ -331,7 +197,7 @@ static void test_request_response(void **state)
 /* streamed chunks are joined; thought parts are left out */
 static void test_response_chunks(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	const struct tv_attr resp[] = {
 		STR("session.id", "s1"), STR("prompt_id", "p1"), STR("model", "m"),
 		INT("duration_ms", 10),
@@ -346,24 +212,24 @@ static void test_response_chunks(void **state)
 	};
 	struct tv_session *s;
 
-	start(f, 0, false);
+	rf_start(f, 0, false);
 	rec(f, T0, "gemini_cli.api_response", resp, N(resp));
 	rec(f, T0, "gemini_cli.api_response", resp2, N(resp2));
-	finish(f);
-	s = session(f, "s1");
+	rf_finish(f);
+	s = rf_session(f, "s1");
 	assert_string_equal(s->turns[0].output, "Hello");
 	/* a response without a matching request: timed back from its end */
 	assert_int_equal(s->turns[0].n_llm, 1);
 	assert_int_equal(s->turns[0].llm[0].time, T0 - 10 * MS);
 	/* text that is not JSON is the output as is */
-	s = session(f, "s2");
+	s = rf_session(f, "s2");
 	assert_string_equal(s->turns[0].output, "plain text answer");
 }
 
 /* two requests in flight: responses pair by model, oldest first */
 static void test_pairing_by_model(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	const struct tv_attr req_a[] = {
 		STR("session.id", "s1"), STR("prompt_id", "p1"), STR("model", "model-a"),
 	};
@@ -380,13 +246,13 @@ static void test_pairing_by_model(void **state)
 	};
 	struct tv_turn *t;
 
-	start(f, 0, false);
+	rf_start(f, 0, false);
 	rec(f, T0, "gemini_cli.api_request", req_a, N(req_a));
 	rec(f, T0 + 100 * MS, "gemini_cli.api_request", req_b, N(req_b));
 	rec(f, T0 + 600 * MS, "gemini_cli.api_response", resp_b, N(resp_b));
 	rec(f, T0 + 900 * MS, "gemini_cli.api_response", resp_a, N(resp_a));
-	finish(f);
-	t = &session(f, "s1")->turns[0];
+	rf_finish(f);
+	t = &rf_session(f, "s1")->turns[0];
 	assert_int_equal(t->n_llm, 2);
 	assert_string_equal(t->llm[0].model, "model-a");
 	assert_int_equal(t->llm[0].time, T0);
@@ -396,13 +262,13 @@ static void test_pairing_by_model(void **state)
 	assert_int_equal(t->llm[1].time, T0 + 100 * MS);
 	assert_int_equal(t->llm[1].duration, 500 * MS);
 	assert_int_equal(t->llm[1].input_tokens, 2);
-	assert_int_equal(session(f, "s1")->n_models, 2);
-	assert_string_equal(session(f, "s1")->models[0], "model-a");
+	assert_int_equal(rf_session(f, "s1")->n_models, 2);
+	assert_string_equal(rf_session(f, "s1")->models[0], "model-a");
 }
 
 static void test_api_error(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	const struct tv_attr req[] = {
 		STR("session.id", "s1"), STR("prompt_id", "p1"), STR("model", "gemini-2.5-pro"),
 	};
@@ -414,11 +280,11 @@ static void test_api_error(void **state)
 	struct tv_session *s;
 	struct tv_llm_call *c;
 
-	start(f, 0, false);
+	rf_start(f, 0, false);
 	rec(f, T0, "gemini_cli.api_request", req, N(req));
 	rec(f, T0 + 300 * MS, "gemini_cli.api_error", err, N(err));
-	finish(f);
-	s = session(f, "s1");
+	rf_finish(f);
+	s = rf_session(f, "s1");
 	assert_int_equal(s->turns[0].n_llm, 1);
 	c = &s->turns[0].llm[0];
 	assert_int_equal(c->status, TV_STATUS_ERROR);
@@ -435,7 +301,7 @@ static void test_api_error(void **state)
 /* an error, then a retry that succeeds: the turn succeeds */
 static void test_api_error_then_retry(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	const struct tv_attr err[] = {
 		STR("session.id", "s1"), STR("prompt_id", "p1"), STR("model", "m"),
 		STR("error_message", "503 unavailable"), STR("error_type", "ServerError"),
@@ -450,12 +316,12 @@ static void test_api_error_then_retry(void **state)
 	};
 	struct tv_session *s;
 
-	start(f, 0, false);
+	rf_start(f, 0, false);
 	rec(f, T0, "gemini_cli.api_error", err, N(err));
 	rec(f, T0 + SEC, "gemini_cli.api_request", req, N(req));
 	rec(f, T0 + 2 * SEC, "gemini_cli.api_response", resp, N(resp));
-	finish(f);
-	s = session(f, "s1");
+	rf_finish(f);
+	s = rf_session(f, "s1");
 	assert_int_equal(s->turns[0].n_llm, 2);
 	assert_int_equal(s->turns[0].llm[0].status, TV_STATUS_ERROR);
 	assert_string_equal(s->turns[0].llm[0].error, "503 unavailable");
@@ -467,7 +333,7 @@ static void test_api_error_then_retry(void **state)
 
 static void test_timeouts(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	const struct tv_attr by_type[] = {
 		STR("session.id", "t1"), STR("prompt_id", "p"), STR("model", "m"),
 		STR("error.type", "DEADLINE_EXCEEDED"), STR("error.message", "deadline"),
@@ -486,30 +352,30 @@ static void test_timeouts(void **state)
 	};
 	struct tv_session *s;
 
-	start(f, 0, false);
+	rf_start(f, 0, false);
 	rec(f, T0, "gemini_cli.api_error", by_type, N(by_type));
 	rec(f, T0, "gemini_cli.api_error", by_code, N(by_code));
 	rec(f, T0, "gemini_cli.api_error", by_msg, N(by_msg));
 	rec(f, T0, "gemini_cli.api_error", not_timeout, N(not_timeout));
-	finish(f);
+	rf_finish(f);
 	assert_int_equal(f->n, 4);
-	s = session(f, "t1");
+	s = rf_session(f, "t1");
 	assert_int_equal(s->turns[0].llm[0].status, TV_STATUS_TIMEOUT);
 	assert_string_equal(s->error_type, "timeout");
 	assert_string_equal(s->error_message, "deadline");
-	s = session(f, "t2");
+	s = rf_session(f, "t2");
 	assert_int_equal(s->turns[0].llm[0].status, TV_STATUS_TIMEOUT);
 	assert_string_equal(s->turns[0].llm[0].error, "Gateway Timeout");
-	s = session(f, "t3");
+	s = rf_session(f, "t3");
 	assert_int_equal(s->turns[0].llm[0].status, TV_STATUS_TIMEOUT);
-	s = session(f, "t4");
+	s = rf_session(f, "t4");
 	assert_int_equal(s->turns[0].llm[0].status, TV_STATUS_ERROR);
 	assert_string_equal(s->error_type, "llm_error");
 }
 
 static void test_tool_call(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	const struct tv_attr ok[] = {
 		STR("session.id", "s1"), STR("prompt_id", "p1"), STR("function_name", "read_file"),
 		STR("function_args", "{\n  \"absolute_path\": \"/tmp/a.txt\",\n  \"limit\": 10\n}"),
@@ -530,12 +396,12 @@ static void test_tool_call(void **state)
 	struct tv_tool_call *c;
 	struct tv_turn *t;
 
-	start(f, 0, false);
+	rf_start(f, 0, false);
 	rec(f, T0 + SEC, "gemini_cli.tool_call", ok, N(ok));
 	rec(f, T0 + 2 * SEC, "gemini_cli.tool_call", bad, N(bad));
 	rec(f, T0 + 3 * SEC, "gemini_cli.tool_call", odd, N(odd));
-	finish(f);
-	t = &session(f, "s1")->turns[0];
+	rf_finish(f);
+	t = &rf_session(f, "s1")->turns[0];
 	assert_string_equal(t->id, "p1");
 	assert_int_equal(t->n_tools, 3);
 	c = &t->tools[0];
@@ -565,7 +431,7 @@ static void test_tool_call(void **state)
 /* written out, the arguments are a JSON object, not a string */
 static void test_tool_call_written(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	const struct tv_attr ok[] = {
 		STR("session.id", "w1"), STR("prompt_id", "p1"), STR("function_name", "glob"),
 		STR("function_args", "{\n  \"pattern\": \"**/*.c\"\n}"), INT("duration_ms", 1),
@@ -575,11 +441,11 @@ static void test_tool_call_written(void **state)
 	struct tv_strbuf b;
 	struct tv_jv root;
 
-	start(f, 0, false);
+	rf_start(f, 0, false);
 	rec(f, T0, "gemini_cli.tool_call", ok, N(ok));
-	finish(f);
+	rf_finish(f);
 	tv_strbuf_init(&b);
-	assert_int_equal(tv_session_write(session(f, "w1"), &b), 0);
+	assert_int_equal(tv_session_write(rf_session(f, "w1"), &b), 0);
 	p = tv_json_parser_create();
 	assert_non_null(p);
 	assert_int_equal(tv_json_parse(p, b.p, b.len, &root, NULL), 0);
@@ -590,7 +456,7 @@ static void test_tool_call_written(void **state)
 
 static void test_qwen_code(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	const struct tv_attr up[] = {
 		STR("session.id", "q1"), STR("prompt_id", "q1########1"), STR("prompt", "hola"),
 		STR("model", "qwen3-coder-plus"),
@@ -608,12 +474,12 @@ static void test_qwen_code(void **state)
 	};
 	struct tv_session *s;
 
-	start(f, 0, false);
+	rf_start(f, 0, false);
 	rec(f, T0, "qwen-code.user_prompt", up, N(up));
 	rec(f, T0 + 2 * SEC, "qwen-code.api_response", resp, N(resp));
 	rec(f, T0 + 3 * SEC, "qwen-code.tool_call", tool, N(tool));
-	finish(f);
-	s = session(f, "q1");
+	rf_finish(f);
+	s = rf_session(f, "q1");
 	assert_string_equal(s->source_service, "qwen-code");
 	assert_int_equal(s->n_turns, 1);
 	assert_string_equal(s->turns[0].prompt, "hola");
@@ -630,23 +496,23 @@ static void test_qwen_code(void **state)
 /* a record named by its event.name attribute (no EventName field) */
 static void test_event_name_attribute(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	const struct tv_attr a[] = {
 		STR("event.name", "gemini_cli.user_prompt"), STR("session.id", "e1"),
 		STR("prompt_id", "p"), STR("prompt", "from attr"),
 	};
 
-	start(f, 0, false);
+	rf_start(f, 0, false);
 	rec(f, T0, NULL, a, N(a));
-	finish(f);
-	assert_int_equal(session(f, "e1")->n_turns, 1);
-	assert_string_equal(session(f, "e1")->turns[0].prompt, "from attr");
+	rf_finish(f);
+	assert_int_equal(rf_session(f, "e1")->n_turns, 1);
+	assert_string_equal(rf_session(f, "e1")->turns[0].prompt, "from attr");
 }
 
 /* events of other names are session data (they open it) but make no turn */
 static void test_other_events(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	const struct tv_attr cfg[] = {
 		STR("session.id", "o1"), STR("model", "gemini-2.5-pro"), BOOL("sandbox_enabled", false),
 	};
@@ -654,19 +520,19 @@ static void test_other_events(void **state)
 		STR("session.id", "o1"), INT("turnCount", 3),
 	};
 
-	start(f, 0, false);
+	rf_start(f, 0, false);
 	rec(f, T0, "gemini_cli.config", cfg, N(cfg));
 	rec(f, T0 + SEC, "gemini_cli.conversation_finished", done, N(done));
 	rec(f, T0 + 2 * SEC, "session.end", done, N(done));
-	finish(f);
+	rf_finish(f);
 	assert_int_equal(f->n, 1);
-	assert_int_equal(session(f, "o1")->n_turns, 0);
+	assert_int_equal(rf_session(f, "o1")->n_turns, 0);
 	assert_int_equal(f->st.records_used, 3);
 }
 
 static void test_no_session_key(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	const struct tv_attr nokey[] = {
 		STR("prompt_id", "p"), STR("prompt", "orphan"),
 	};
@@ -680,20 +546,20 @@ static void test_no_session_key(void **state)
 		STR("session.id", "g1"), STR("prompt_id", "p"),
 	};
 
-	start(f, 0, false);
+	rf_start(f, 0, false);
 	rec(f, T0, "gemini_cli.user_prompt", nokey, N(nokey));
 	rec(f, T0, "gemini_cli.user_prompt", empty_key, N(empty_key));
 	rec(f, T0, "gemini_cli.user_prompt", int_key, N(int_key));
 	rec(f, T0, "gemini_cli.user_prompt", good, N(good));
 	rec(f, T0, "gemini_cli.user_prompt", nokey, N(nokey));
-	finish(f);
+	rf_finish(f);
 	assert_int_equal(f->n, 1);
 	assert_int_equal(f->st.records_read, 5);
 	assert_int_equal(f->st.records_skipped, 4);
 	assert_int_equal(f->st.records_used, 1);
 	assert_int_equal(f->st.records_rejected, 0);
 	/* one warning, not one per record */
-	assert_non_null(find_msg(f, TV_REPORT_WARN, "session.id"));
+	assert_non_null(rf_find_msg(f, TV_REPORT_WARN, "session.id"));
 	assert_int_equal(f->n_msgs, 1);
 	assert_int_equal(f->msgs[0].line, 1);
 }
@@ -701,7 +567,7 @@ static void test_no_session_key(void **state)
 /* without session.id: gen_ai.conversation.id, then the trace id */
 static void test_key_fallbacks(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	const struct tv_attr conv[] = {
 		STR("gen_ai.conversation.id", "conv-1"), STR("gen_ai.operation.name", "chat"),
 	};
@@ -712,20 +578,20 @@ static void test_key_fallbacks(void **state)
 		STR("event.domain", "x"),
 	};
 
-	start(f, 0, false);
+	rf_start(f, 0, false);
 	rec(f, T0, "gen_ai.client.inference.operation.details", conv, N(conv));
 	rec(f, T0, "some.event", both, N(both));
 	rec_full(f, T0, "other.event", none, N(none), NULL, 0, "5b8efff798038103d269b633813fc60c");
-	finish(f);
+	rf_finish(f);
 	assert_int_equal(f->n, 3);
-	session(f, "conv-1");
-	session(f, "sess-2");	/* session.id wins */
-	session(f, "5b8efff798038103d269b633813fc60c");
+	rf_session(f, "conv-1");
+	rf_session(f, "sess-2");	/* session.id wins */
+	rf_session(f, "5b8efff798038103d269b633813fc60c");
 }
 
 static void test_session_id_in_resource(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	const struct tv_attr res[] = {
 		STR("service.name", "gemini-cli"), STR("session.id", "r1"),
 		STR("host.name", "build-7"), INT("process.pid", 4242),
@@ -735,12 +601,12 @@ static void test_session_id_in_resource(void **state)
 	};
 	struct tv_session *s;
 
-	start(f, 0, false);
+	rf_start(f, 0, false);
 	rec_full(f, T0, "gemini_cli.user_prompt", a, N(a), res, N(res), NULL);
 	rec_full(f, T0 + SEC, "gemini_cli.user_prompt", a, N(a), res, N(res), NULL);
-	finish(f);
+	rf_finish(f);
 	assert_int_equal(f->n, 1);
-	s = session(f, "r1");
+	s = rf_session(f, "r1");
 	assert_string_equal(s->source_service, "gemini-cli");
 	assert_int_equal(s->n_turns, 1);
 	assert_string_equal(s->turns[0].prompt, "from resource");
@@ -753,7 +619,7 @@ static void test_session_id_in_resource(void **state)
 /* a custom service.name in the resource wins over the event prefix */
 static void test_service_from_resource(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	const struct tv_attr res[] = {
 		STR("service.name", "my-gemini"),
 	};
@@ -761,15 +627,15 @@ static void test_service_from_resource(void **state)
 		STR("session.id", "s"), STR("prompt_id", "p"),
 	};
 
-	start(f, 0, false);
+	rf_start(f, 0, false);
 	rec_full(f, T0, "gemini_cli.user_prompt", a, N(a), res, N(res), NULL);
-	finish(f);
-	assert_string_equal(session(f, "s")->source_service, "my-gemini");
+	rf_finish(f);
+	assert_string_equal(rf_session(f, "s")->source_service, "my-gemini");
 }
 
 static void test_interleaved(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	const struct tv_attr a1[] = { STR("session.id", "A"), STR("prompt_id", "a1"),
 				      STR("prompt", "A one") };
 	const struct tv_attr b1[] = { STR("session.id", "B"), STR("prompt_id", "b1"),
@@ -784,25 +650,25 @@ static void test_interleaved(void **state)
 					 STR("function_name", "t"), BOOL("success", true) };
 	struct tv_session *s;
 
-	start(f, 0, false);
+	rf_start(f, 0, false);
 	rec(f, T0, "gemini_cli.user_prompt", a1, N(a1));
 	rec(f, T0 + 1 * MS, "gemini_cli.user_prompt", b1, N(b1));
 	rec(f, T0 + 2 * MS, "gemini_cli.api_response", ar, N(ar));
 	rec(f, T0 + 3 * MS, "gemini_cli.api_response", br, N(br));
 	rec(f, T0 + 4 * MS, "gemini_cli.user_prompt", a2, N(a2));
 	rec(f, T0 + 5 * MS, "gemini_cli.tool_call", b_old, N(b_old));
-	finish(f);
+	rf_finish(f);
 	assert_int_equal(f->n, 2);
 	/* emitted oldest first */
 	assert_string_equal(f->s[0]->id, "A");
 	assert_string_equal(f->s[1]->id, "B");
-	s = session(f, "A");
+	s = rf_session(f, "A");
 	assert_int_equal(s->n_turns, 2);
 	assert_string_equal(s->turns[0].prompt, "A one");
 	assert_int_equal(s->turns[0].n_llm, 1);
 	assert_string_equal(s->turns[0].llm[0].model, "ma");
 	assert_string_equal(s->turns[1].prompt, "A two");
-	s = session(f, "B");
+	s = rf_session(f, "B");
 	assert_int_equal(s->n_turns, 1);
 	assert_string_equal(s->turns[0].llm[0].model, "mb");
 	assert_int_equal(s->turns[0].n_tools, 1);
@@ -812,7 +678,7 @@ static void test_interleaved(void **state)
 /* events kept on request: the reader's JSON when given, else built from the record */
 static void test_keep_events(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	const struct tv_attr a[] = {
 		STR("session.id", "k1"), STR("prompt_id", "p"), INT("n", 3), BOOL("b", false),
 	};
@@ -829,14 +695,14 @@ static void test_keep_events(void **state)
 	};
 	struct tv_session *s;
 
-	start(f, 0, true);
+	rf_start(f, 0, true);
 	assert_int_equal(tv_read_record(f->ctx, &r), 0);
 	r.raw = NULL;
 	r.raw_len = 0;
 	r.time = T0 + SEC;
 	assert_int_equal(tv_read_record(f->ctx, &r), 0);
-	finish(f);
-	s = session(f, "k1");
+	rf_finish(f);
+	s = rf_session(f, "k1");
 	assert_int_equal(s->n_events, 2);
 	assert_string_equal(s->events[0], "{\"raw\":true}");
 	assert_string_equal(s->events[1],
@@ -848,7 +714,7 @@ static void test_keep_events(void **state)
 /* a single (not streamed) response object */
 static void test_response_object(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	const struct tv_attr resp[] = {
 		STR("session.id", "s1"), STR("prompt_id", "p1"), STR("model", "m"),
 		INT("duration_ms", 10),
@@ -857,10 +723,10 @@ static void test_response_object(void **state)
 		    "\"finishReason\":\"STOP\"}],\"usageMetadata\":{\"promptTokenCount\":3}}"),
 	};
 
-	start(f, 0, false);
+	rf_start(f, 0, false);
 	rec(f, T0, "gemini_cli.api_response", resp, N(resp));
-	finish(f);
-	assert_string_equal(session(f, "s1")->turns[0].output, "one piece");
+	rf_finish(f);
+	assert_string_equal(rf_session(f, "s1")->turns[0].output, "one piece");
 }
 
 /*
@@ -870,7 +736,7 @@ static void test_response_object(void **state)
  */
 static void test_response_without_text(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	const struct tv_attr text[] = {
 		STR("session.id", "s1"), STR("prompt_id", "p1"), STR("model", "m"),
 		INT("duration_ms", 10),
@@ -892,18 +758,18 @@ static void test_response_without_text(void **state)
 	};
 	struct tv_session *s;
 
-	start(f, 0, false);
+	rf_start(f, 0, false);
 	rec(f, T0, "gemini_cli.api_response", text, N(text));
 	rec(f, T0 + SEC, "gemini_cli.api_response", call, N(call));
 	rec(f, T0, "gemini_cli.api_response", only_call, N(only_call));
-	finish(f);
-	s = session(f, "s1");
+	rf_finish(f);
+	s = rf_session(f, "s1");
 	assert_int_equal(s->turns[0].n_llm, 2);
 	/* the raw text is still kept on the call */
 	assert_non_null(strstr(s->turns[0].llm[1].response_text, "functionCall"));
 	assert_non_null(s->turns[0].output);
 	assert_string_equal(s->turns[0].output, "Reading the file.");
-	s = session(f, "s2");
+	s = rf_session(f, "s2");
 	if (s->turns[0].output != NULL) {
 		fail_msg("output of a text-less response: %s, want null", s->turns[0].output);
 	}
@@ -912,7 +778,7 @@ static void test_response_without_text(void **state)
 /* older Gemini CLI: user_prompt without prompt_id, later events with one */
 static void test_user_prompt_without_prompt_id(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	const struct tv_attr up[] = {
 		STR("session.id", "s1"), STR("prompt", "old style"),
 	};
@@ -924,12 +790,12 @@ static void test_user_prompt_without_prompt_id(void **state)
 	};
 	struct tv_session *s;
 
-	start(f, 0, false);
+	rf_start(f, 0, false);
 	rec(f, T0, "gemini_cli.user_prompt", up, N(up));
 	rec(f, T0 + SEC, "gemini_cli.api_request", req, N(req));
 	rec(f, T0 + 5 * SEC, "gemini_cli.user_prompt", up2, N(up2));
-	finish(f);
-	s = session(f, "s1");
+	rf_finish(f);
+	s = rf_session(f, "s1");
 	assert_int_equal(s->n_turns, 2);
 	assert_string_equal(s->turns[0].prompt, "old style");
 	assert_string_equal(s->turns[0].id, "p1");
@@ -974,11 +840,8 @@ static int prompt_record(struct tv_read_ctx *ctx, const struct tv_attr *a, size_
  */
 static void check_max_open(int64_t third_time)
 {
-	pid_t pid;
-	int status = 0;
+	pid_t pid = rf_fork();
 
-	pid = fork();
-	assert_true(pid >= 0);
 	if (pid == 0) {
 		const struct tv_attr a[] = { STR("session.id", "s1"), STR("prompt_id", "p"),
 					     STR("prompt", "one") };
@@ -990,9 +853,6 @@ static void check_max_open(int64_t third_time)
 		struct tv_read_ctx *ctx;
 		int ok = 1;
 
-		signal(SIGSEGV, SIG_DFL);
-		signal(SIGBUS, SIG_DFL);
-		signal(SIGABRT, SIG_DFL);
 		tv_strbuf_init(&written);
 		ctx = tv_read_ctx_create(&o);
 		ok &= ctx != NULL && tv_read_finish(ctx, NULL) == 0;
@@ -1008,12 +868,7 @@ static void check_max_open(int64_t third_time)
 		      strstr(written.p, "\"prompt\":\"three\"") != NULL;
 		_exit(ok ? 0 : 1);
 	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		fail_msg("max_open 2, third session at %lld: %s %d", (long long)third_time,
-			 WIFSIGNALED(status) ? "killed by signal" : "exit status",
-			 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-	}
+	rf_wait(pid, "max_open 2, third session at %lld", (long long)third_time);
 }
 
 static void test_max_open(void **state)
@@ -1041,17 +896,17 @@ static void test_max_open_untimed_record(void **state)
  */
 static void test_gap_split(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	const struct tv_attr p1[] = { STR("session.id", "g"), STR("prompt_id", "p1"),
 				      STR("prompt", "first") };
 	const struct tv_attr p2[] = { STR("session.id", "g"), STR("prompt_id", "p2"),
 				      STR("prompt", "second") };
-	const struct msg *m;
+	const struct rf_msg *m;
 
-	start(f, 1 * SEC, false);
+	rf_start(f, 1 * SEC, false);
 	rec(f, T0, "gemini_cli.user_prompt", p1, N(p1));
 	rec(f, T0 + 10 * SEC, "gemini_cli.user_prompt", p2, N(p2));
-	finish(f);
+	rf_finish(f);
 	if (f->n != 2) {
 		fail_msg("records 10 s apart with a 1 s gap: %zu session(s), want 2", f->n);
 	}
@@ -1059,7 +914,7 @@ static void test_gap_split(void **state)
 	assert_string_equal(f->s[1]->id, "g");
 	assert_string_equal(f->s[0]->turns[0].prompt, "first");
 	assert_string_equal(f->s[1]->turns[0].prompt, "second");
-	m = find_msg(f, TV_REPORT_WARN, "gap");
+	m = rf_find_msg(f, TV_REPORT_WARN, "gap");
 	assert_non_null(m);
 	assert_int_equal(m->line, 2);
 	assert_int_equal(f->st.late_records, 1);
@@ -1068,7 +923,7 @@ static void test_gap_split(void **state)
 /* the gap with many records in between (the group is checked in batches) */
 static void test_gap_split_busy(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	const struct tv_attr p1[] = { STR("session.id", "g"), STR("prompt_id", "p1"),
 				      STR("prompt", "first") };
 	const struct tv_attr p2[] = { STR("session.id", "g"), STR("prompt_id", "p2"),
@@ -1076,20 +931,20 @@ static void test_gap_split_busy(void **state)
 	const struct tv_attr other[] = { STR("session.id", "busy"), STR("prompt_id", "x") };
 	size_t parts = 0;
 
-	start(f, 1 * SEC, false);
+	rf_start(f, 1 * SEC, false);
 	rec(f, T0, "gemini_cli.user_prompt", p1, N(p1));
 	for (int i = 0; i < 2000; i++) {
 		rec(f, T0 + 10 * SEC + i * MS, "gemini_cli.user_prompt", other, N(other));
 	}
 	rec(f, T0 + 20 * SEC, "gemini_cli.user_prompt", p2, N(p2));
-	finish(f);
+	rf_finish(f);
 	for (size_t i = 0; i < f->n; i++) {
 		parts += strcmp(f->s[i]->id, "g") == 0;
 	}
 	assert_int_equal(parts, 2);
 	assert_string_equal(f->s[0]->id, "g");
 	assert_string_equal(f->s[0]->turns[0].prompt, "first");
-	assert_non_null(find_msg(f, TV_REPORT_WARN, "gap"));
+	assert_non_null(rf_find_msg(f, TV_REPORT_WARN, "gap"));
 	assert_int_equal(f->st.late_records, 1);
 	assert_int_equal(f->st.records_used, 2002);
 }
@@ -1097,14 +952,14 @@ static void test_gap_split_busy(void **state)
 /* with no gap, sessions are held to the end however far apart their records are */
 static void test_no_gap(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	const struct tv_attr p1[] = { STR("session.id", "g"), STR("prompt_id", "p1") };
 	const struct tv_attr p2[] = { STR("session.id", "g"), STR("prompt_id", "p2") };
 
-	start(f, 0, false);
+	rf_start(f, 0, false);
 	rec(f, T0, "gemini_cli.user_prompt", p1, N(p1));
 	rec(f, T0 + 86400 * SEC, "gemini_cli.user_prompt", p2, N(p2));
-	finish(f);
+	rf_finish(f);
 	assert_int_equal(f->n, 1);
 	assert_int_equal(f->s[0]->n_turns, 2);
 	assert_int_equal(f->n_msgs, 0);
@@ -1116,12 +971,9 @@ static void test_no_gap(void **state)
  */
 static void test_records_outside_read_file(void **state)
 {
-	struct fix *f = *state;
-	pid_t pid;
-	int status = 0;
+	struct rf_run *f = *state;
+	pid_t pid = rf_fork();
 
-	pid = fork();
-	assert_true(pid >= 0);
 	if (pid == 0) {
 		const struct tv_attr a[] = { STR("session.id", "x"), STR("prompt_id", "p") };
 		struct tv_record r = {
@@ -1131,23 +983,14 @@ static void test_records_outside_read_file(void **state)
 		struct tv_read_ctx *ctx;
 		int ok;
 
-		/* die of a crash here instead of returning into cmocka's runner */
-		signal(SIGSEGV, SIG_DFL);
-		signal(SIGBUS, SIG_DFL);
-		signal(SIGABRT, SIG_DFL);
-		ctx = make_ctx(f, 0, false);
+		ctx = rf_ctx(f, NULL);
 		ok = tv_read_record(ctx, &r) == 0 && tv_read_finish(ctx, NULL) == 0 && f->n == 1;
 		_exit(ok ? 0 : 1);
 	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		fail_msg("tv_read_record on a fresh context: %s %d",
-			 WIFSIGNALED(status) ? "killed by signal" : "exit status",
-			 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-	}
+	rf_wait(pid, "tv_read_record on a fresh context");
 }
 
-#define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define TEST(f) cmocka_unit_test_setup_teardown(f, rf_setup, rf_teardown)
 
 int main(void)
 {

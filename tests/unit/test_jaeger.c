@@ -6,7 +6,6 @@
  * parents, status, and every kind of bad input rejected and counted.
  * Fixtures are written with ' for " to stay readable.
  */
-#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -15,184 +14,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "tv_reader.h"
 #include "tv_time.h"
 
-#define MAX_MSGS 64
+#include "reader_fixture.h"
 
-struct msg {
-	enum tv_report_level level;
-	uint64_t line;
-	char text[512];
-};
-
-/* What one read produced: the sessions, the reports and the counts. */
-struct run {
-	struct tv_session **s;
-	size_t n, cap;
-	struct msg msgs[MAX_MSGS];
-	size_t n_msgs;
-	struct tv_stats st;
-	struct tv_error err;
-	int ret;
-};
-
-static int emit_cb(void *udata, struct tv_session *s)
+/* Read @q (' for ") as Jaeger JSON into @r. */
+static void run_opts(struct rf_run *r, const char *q, size_t max_record, bool keep)
 {
-	struct run *r = udata;
-	struct tv_session **v;
-
-	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 8;
-		v = realloc(r->s, r->cap * sizeof(*v));
-		if (v == NULL) {
-			tv_session_destroy(s);
-			return -ENOMEM;
-		}
-		r->s = v;
-	}
-	r->s[r->n++] = s;
-	return 0;
+	rf_run_q(r, q, TV_FMT_JAEGER, max_record, keep);
 }
 
-static void report_cb(void *udata, enum tv_report_level level, const char *file,
-		      uint64_t line, const char *msg)
+static void run_q(struct rf_run *r, const char *q)
 {
-	struct run *r = udata;
-	struct msg *m;
-
-	(void)file;
-	if (r->n_msgs == MAX_MSGS) {
-		return;
-	}
-	m = &r->msgs[r->n_msgs++];
-	m->level = level;
-	m->line = line;
-	snprintf(m->text, sizeof(m->text), "%s", msg);
-}
-
-static void run_free(struct run *r)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		tv_session_destroy(r->s[i]);
-	}
-	free(r->s);
-	memset(r, 0, sizeof(*r));
-}
-
-/* Read @path as Jaeger JSON into @r; the counts must add up. */
-static void run_path(struct run *r, const char *path, size_t max_record, bool keep_events)
-{
-	struct tv_read_opts o = {
-		.keep_events = keep_events,
-		.max_record = max_record,
-		.emit = emit_cb,
-		.report = report_cb,
-		.udata = r,
-	};
-	struct tv_read_ctx *ctx;
-
-	memset(r, 0, sizeof(*r));
-	ctx = tv_read_ctx_create(&o);
-	assert_non_null(ctx);
-	r->ret = tv_read_file(ctx, path, TV_FMT_JAEGER, &r->err);
-	if (r->ret == 0) {
-		r->ret = tv_read_finish(ctx, &r->err);
-	}
-	r->st = *tv_read_stats(ctx);
-	tv_read_ctx_destroy(ctx);
-	assert_int_equal(r->st.records_read,
-			 r->st.records_used + r->st.records_skipped + r->st.records_rejected);
-}
-
-static void run_data(struct run *r, const char *data, size_t n, size_t max_record,
-		     bool keep_events)
-{
-	char path[] = "/tmp/test_jaeger_XXXXXX";
-	int fd = mkstemp(path);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, data, n), (ssize_t)n);
-	assert_int_equal(close(fd), 0);
-	run_path(r, path, max_record, keep_events);
-	unlink(path);
-}
-
-/* @q with every ' turned into " (the fixtures' notation). */
-static char *unq(const char *q)
-{
-	char *s = strdup(q);
-
-	assert_non_null(s);
-	for (char *p = s; *p; p++) {
-		if (*p == '\'') {
-			*p = '"';
-		}
-	}
-	return s;
-}
-
-static void run_opts(struct run *r, const char *q, size_t max_record, bool keep)
-{
-	char *s = unq(q);
-
-	run_data(r, s, strlen(s), max_record, keep);
-	free(s);
-}
-
-static void run_q(struct run *r, const char *q)
-{
-	run_opts(r, q, 0, false);
-}
-
-static struct tv_session *find_session(const struct run *r, const char *id)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		if (r->s[i]->id != NULL && strcmp(r->s[i]->id, id) == 0) {
-			return r->s[i];
-		}
-	}
-	fail_msg("no session %s among %zu", id, r->n);
-	return NULL;
-}
-
-static void assert_msg(const struct run *r, uint64_t line, const char *text)
-{
-	for (size_t i = 0; i < r->n_msgs; i++) {
-		if (r->msgs[i].line == line && strstr(r->msgs[i].text, text) != NULL) {
-			return;
-		}
-	}
-	for (size_t i = 0; i < r->n_msgs; i++) {
-		print_message("  report %llu: %s\n", (unsigned long long)r->msgs[i].line,
-			      r->msgs[i].text);
-	}
-	fail_msg("no report at line %llu with \"%s\"", (unsigned long long)line, text);
-}
-
-static int64_t ts(const char *s)
-{
-	int64_t ns = 0;
-
-	assert_int_equal(tv_time_parse(s, strlen(s), &ns, NULL), 0);
-	return ns;
-}
-
-/* The session as canonical JSON, without the input path (which differs per run). */
-static char *session_text(struct tv_session *s)
-{
-	struct tv_strbuf b;
-	char *file = s->source_file;
-
-	tv_strbuf_init(&b);
-	s->source_file = NULL;
-	assert_int_equal(tv_session_write(s, &b), 0);
-	s->source_file = file;
-	return tv_strbuf_steal(&b);
+	rf_run_q(r, q, TV_FMT_JAEGER, 0, false);
 }
 
 /* ---- fixtures: one GenAI turn, as Jaeger's OTLP translator writes it ---- */
@@ -239,7 +77,7 @@ static char *session_text(struct tv_session *s)
 	PROCS ",'warnings':null}"
 #define ENVELOPE "{'data':[" TRACE "],'total':0,'limit':0,'offset':0,'errors':null}\n"
 
-static void check_session(const struct run *r)
+static void check_session(const struct rf_run *r)
 {
 	struct tv_session *s;
 	struct tv_turn *t;
@@ -248,7 +86,7 @@ static void check_session(const struct run *r)
 	assert_int_equal(r->st.records_read, 3);
 	assert_int_equal(r->st.records_used, 3);
 	assert_int_equal(r->n, 1);
-	s = find_session(r, "s-1");
+	s = rf_session(r, "s-1");
 	assert_string_equal(s->source_format, "jaeger");
 	assert_string_equal(s->source_service, "gemini-cli");
 	assert_string_equal(tv_kvlist_find(&s->metadata, "resource"),
@@ -256,11 +94,11 @@ static void check_session(const struct run *r)
 	assert_int_equal(s->n_turns, 1);
 	t = &s->turns[0];
 	assert_string_equal(t->id, "b7ad6b7169203331");
-	assert_int_equal(t->start_time, ts("2025-07-01T09:00:00Z"));
-	assert_int_equal(t->end_time, ts("2025-07-01T09:00:01.5Z"));
+	assert_int_equal(t->start_time, rf_ts("2025-07-01T09:00:00Z"));
+	assert_int_equal(t->end_time, rf_ts("2025-07-01T09:00:01.5Z"));
 	assert_int_equal(t->n_llm, 1);
 	assert_string_equal(t->llm[0].model, "gemini-2.5-pro");
-	assert_int_equal(t->llm[0].time, ts("2025-07-01T09:00:00.1Z"));
+	assert_int_equal(t->llm[0].time, rf_ts("2025-07-01T09:00:00.1Z"));
 	assert_int_equal(t->llm[0].duration, 1000 * TV_NS_PER_MS);
 	assert_int_equal(t->llm[0].status, TV_STATUS_OK);
 	assert_int_equal(t->llm[0].input_tokens, 120);
@@ -275,13 +113,13 @@ static void check_session(const struct run *r)
 
 static void test_envelope(void **state)
 {
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	run_q(&r, ENVELOPE);
 	check_session(&r);
 	assert_int_equal(r.n_msgs, 0);
-	run_free(&r);
+	rf_free(&r);
 }
 
 /* the envelope, a bare trace, an array of spans and lone spans: the same session */
@@ -293,22 +131,22 @@ static void test_shapes(void **state)
 		"[" TRACE "]\n",
 		ROOT(EMBEDDED) "\n" CHAT(EMBEDDED) "\n" TOOL(EMBEDDED) "\n",
 	};
-	struct run ref, r;
+	struct rf_run ref, r;
 	char *want, *got;
 
 	(void)state;
 	run_q(&ref, ENVELOPE);
-	want = session_text(ref.s[0]);
+	want = rf_session_text(ref.s[0]);
 	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
 		run_q(&r, docs[i]);
 		check_session(&r);
-		got = session_text(r.s[0]);
+		got = rf_session_text(r.s[0]);
 		assert_string_equal(got, want);
 		free(got);
-		run_free(&r);
+		rf_free(&r);
 	}
 	free(want);
-	run_free(&ref);
+	rf_free(&ref);
 }
 
 /* pretty-printed documents one after another, with a BOM and CRLF line ends */
@@ -319,12 +157,12 @@ static void test_pretty_crlf_bom(void **state)
 			  CHAT(PID) "\r\n      ],\r\n      " PROCS "\r\n    }\r\n  ]\r\n}\r\n"
 			  "{\r\n  'data': [\r\n    {\r\n      'spans': [\r\n        " TOOL(PID)
 			  "\r\n      ],\r\n      " PROCS "\r\n    }\r\n  ]\r\n}\r\n";
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	run_q(&r, doc);
 	check_session(&r);
-	run_free(&r);
+	rf_free(&r);
 }
 
 /* every tag type, seen through the process tags in metadata.resource */
@@ -345,17 +183,17 @@ static void test_tag_types(void **state)
 		TAG("nullvalue", "int64", "null") ","
 		TAG("odd", "complex", "3")
 		"]}}}";
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	run_q(&r, doc);
 	assert_int_equal(r.st.records_used, 1);
-	assert_string_equal(tv_kvlist_find(&find_session(&r, TID)->metadata, "resource"),
+	assert_string_equal(tv_kvlist_find(&rf_session(&r, TID)->metadata, "resource"),
 			    "{\"service.name\":\"svc\",\"s\":\"x\\\"y\",\"b\":true,\"b2\":false,"
 			    "\"i\":-42,\"big\":9223372036854775222,\"f\":72.5,\"f2\":null,"
 			    "\"bin\":\"AAAwOQ==\",\"untyped\":[1,{\"a\":null}],"
 			    "\"novalue\":null,\"nullvalue\":null,\"odd\":3}");
-	run_free(&r);
+	rf_free(&r);
 }
 
 /*
@@ -376,17 +214,17 @@ static void test_parents(void **state)
 		SPAN("0e", "{'refType':'CHILD_OF','traceID':'ff','spanID':'0a'}", "e", T1, "5", "",
 		     PID) "]," PROCS "}";
 	struct tv_session *s;
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	run_q(&r, doc);
 	assert_int_equal(r.st.records_used, 6);
-	s = find_session(&r, TID);
+	s = rf_session(&r, TID);
 	assert_int_equal(s->n_turns, 3);
 	assert_string_equal(s->turns[0].id, "0a");
 	assert_string_equal(s->turns[1].id, "0f");
 	assert_string_equal(s->turns[2].id, "0e");
-	run_free(&r);
+	rf_free(&r);
 }
 
 /* the `error` tag and otel.status_code ERROR fail an llm call */
@@ -403,31 +241,31 @@ static void test_status(void **state)
 		     "," TAG("error", "bool", "false"), PID)
 		"]," PROCS "}";
 	struct tv_session *s;
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	run_q(&r, doc);
-	s = find_session(&r, "s-3");
+	s = rf_session(&r, "s-3");
 	assert_int_equal(s->n_turns, 3);
 	assert_int_equal(s->turns[0].llm[0].status, TV_STATUS_ERROR);
 	assert_int_equal(s->turns[1].llm[0].status, TV_STATUS_ERROR);
 	assert_string_equal(s->turns[1].llm[0].error, "quota");
 	assert_int_equal(s->turns[2].llm[0].status, TV_STATUS_OK);
-	run_free(&r);
+	rf_free(&r);
 }
 
 static void test_keep_events(void **state)
 {
-	char *want = unq(CHAT(PID));
+	char *want = rf_unq(CHAT(PID));
 	struct tv_session *s;
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	run_opts(&r, ENVELOPE, 0, true);
-	s = find_session(&r, "s-1");
+	s = rf_session(&r, "s-1");
 	assert_int_equal(s->n_events, 3);
 	assert_string_equal(s->events[1], want);	/* the span, minified */
-	run_free(&r);
+	rf_free(&r);
 	free(want);
 }
 
@@ -435,19 +273,19 @@ static void test_keep_events(void **state)
 
 static void test_empty(void **state)
 {
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	run_q(&r, "");
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_read, 0);
-	run_free(&r);
+	rf_free(&r);
 	run_q(&r, "\n  \n{'data':[]}\n{'data':null}\n{'traceID':'x','spans':[]}\n[]\n"
 		  "{'data':[{'traceID':'x'}]}\n");
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_read, 0);
 	assert_int_equal(r.n, 0);
-	run_free(&r);
+	rf_free(&r);
 }
 
 /* each bad span is rejected with its place and reason; the good ones stay */
@@ -481,39 +319,39 @@ static void test_bad_spans(void **state)
 		"{'data':{}}\n"
 		"{'hello':'world'}\n"
 		"'text'\n";
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	run_q(&r, doc);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_used, 1);
 	assert_int_equal(r.st.records_rejected, 17 + 4 + 3);
-	assert_msg(&r, 1, "data[0].spans[1]: not a span object");
-	assert_msg(&r, 1, "data[0].spans[2]: spanID is missing or not a string");
-	assert_msg(&r, 1, "data[0].spans[3]: traceID is not a string");
-	assert_msg(&r, 1, "data[0].spans[4]: tags is not an array");
-	assert_msg(&r, 1, "data[0].spans[5]: tags[0]: the value of an int64 tag is not a "
+	rf_assert_msg(&r, 1, "data[0].spans[1]: not a span object");
+	rf_assert_msg(&r, 1, "data[0].spans[2]: spanID is missing or not a string");
+	rf_assert_msg(&r, 1, "data[0].spans[3]: traceID is not a string");
+	rf_assert_msg(&r, 1, "data[0].spans[4]: tags is not an array");
+	rf_assert_msg(&r, 1, "data[0].spans[5]: tags[0]: the value of an int64 tag is not a "
 		   "64-bit integer");
-	assert_msg(&r, 1, "data[0].spans[6]: tags[0]: the value of a bool tag");
-	assert_msg(&r, 1, "data[0].spans[7]: tags[0]: key is missing or not a string");
-	assert_msg(&r, 1, "data[0].spans[8]: startTime is not a number of microseconds");
-	assert_msg(&r, 1, "data[0].spans[9]: duration is not a number of microseconds");
-	assert_msg(&r, 1, "data[0].spans[10]: references is not an array");
-	assert_msg(&r, 1, "data[0].spans[11]: references: an entry is not");
-	assert_msg(&r, 1, "data[0].spans[12]: processID is not a string");
-	assert_msg(&r, 1, "data[0].spans[13]: process serviceName is not a string");
-	assert_msg(&r, 1, "data[0].spans[14]: operationName is not a string");
-	assert_msg(&r, 1, "data[0].spans[15]: tags[0]: the value of a float64 tag");
-	assert_msg(&r, 1, "data[0].spans[16]: tags[0]: the value of a string or binary tag");
-	assert_msg(&r, 1, "data[0].spans[17]: startTime is not a number of microseconds");
-	assert_msg(&r, 1, "data[1]: spans is not an array");
-	assert_msg(&r, 1, "data[2]: traceID is not a string");
-	assert_msg(&r, 1, "data[3]: processes is not an object");
-	assert_msg(&r, 1, "data[4]: not a trace object");
-	assert_msg(&r, 2, "data is not an array of traces");
-	assert_msg(&r, 3, "not Jaeger JSON");
-	assert_msg(&r, 4, "text outside any JSON value");
-	run_free(&r);
+	rf_assert_msg(&r, 1, "data[0].spans[6]: tags[0]: the value of a bool tag");
+	rf_assert_msg(&r, 1, "data[0].spans[7]: tags[0]: key is missing or not a string");
+	rf_assert_msg(&r, 1, "data[0].spans[8]: startTime is not a number of microseconds");
+	rf_assert_msg(&r, 1, "data[0].spans[9]: duration is not a number of microseconds");
+	rf_assert_msg(&r, 1, "data[0].spans[10]: references is not an array");
+	rf_assert_msg(&r, 1, "data[0].spans[11]: references: an entry is not");
+	rf_assert_msg(&r, 1, "data[0].spans[12]: processID is not a string");
+	rf_assert_msg(&r, 1, "data[0].spans[13]: process serviceName is not a string");
+	rf_assert_msg(&r, 1, "data[0].spans[14]: operationName is not a string");
+	rf_assert_msg(&r, 1, "data[0].spans[15]: tags[0]: the value of a float64 tag");
+	rf_assert_msg(&r, 1, "data[0].spans[16]: tags[0]: the value of a string or binary tag");
+	rf_assert_msg(&r, 1, "data[0].spans[17]: startTime is not a number of microseconds");
+	rf_assert_msg(&r, 1, "data[1]: spans is not an array");
+	rf_assert_msg(&r, 1, "data[2]: traceID is not a string");
+	rf_assert_msg(&r, 1, "data[3]: processes is not an object");
+	rf_assert_msg(&r, 1, "data[4]: not a trace object");
+	rf_assert_msg(&r, 2, "data is not an array of traces");
+	rf_assert_msg(&r, 3, "not Jaeger JSON");
+	rf_assert_msg(&r, 4, "text outside any JSON value");
+	rf_free(&r);
 }
 
 /* a processID missing from processes: the span stays, without a service; warned once */
@@ -522,21 +360,21 @@ static void test_unknown_process(void **state)
 	const char *doc = "{'traceID':'" TID "','spans':[" SPAN("01", "", "op", T0, "5", "",
 		"'processID':'p9'") "," SPAN("02", "", "op", T0, "5", "", "'processID':'p9'")
 		"]}\n{'data':[],'errors':[{'code':500,'msg':'storage down'}]}\n";
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	run_q(&r, doc);
 	assert_int_equal(r.st.records_used, 2);
 	assert_int_equal(r.n_msgs, 2);
-	assert_msg(&r, 1, "spans[0]: process p9 is not in the trace's processes");
-	assert_msg(&r, 2, "the query reported 1 error(s): storage down");
-	assert_null(find_session(&r, TID)->source_service);
-	run_free(&r);
+	rf_assert_msg(&r, 1, "spans[0]: process p9 is not in the trace's processes");
+	rf_assert_msg(&r, 2, "the query reported 1 error(s): storage down");
+	assert_null(rf_session(&r, TID)->source_service);
+	rf_free(&r);
 }
 
 static void test_broken_documents(void **state)
 {
-	struct run r;
+	struct rf_run r;
 	char *deep;
 	size_t n = 10000;
 
@@ -546,18 +384,18 @@ static void test_broken_documents(void **state)
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_used, 3);
 	assert_int_equal(r.st.records_rejected, 1);
-	run_free(&r);
+	rf_free(&r);
 	/* truncated at the end */
 	run_q(&r, "{'data':[{'traceID':'" TID "','spans':[");
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_rejected, 1);
-	assert_msg(&r, 1, "unterminated JSON value");
-	run_free(&r);
+	rf_assert_msg(&r, 1, "unterminated JSON value");
+	rf_free(&r);
 	/* invalid UTF-8 in a string */
 	run_q(&r, "{'traceID':'" TID "','spans':[{'spanID':'\xff\xfe'}]}\n");
 	assert_int_equal(r.st.records_rejected, 1);
-	assert_msg(&r, 1, "invalid JSON");
-	run_free(&r);
+	rf_assert_msg(&r, 1, "invalid JSON");
+	rf_free(&r);
 	/* 10,000 levels deep */
 	deep = malloc(2 * n + 2);
 	assert_non_null(deep);
@@ -568,14 +406,14 @@ static void test_broken_documents(void **state)
 	run_q(&r, deep);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_rejected, 1);
-	assert_msg(&r, 1, "invalid JSON");
-	run_free(&r);
+	rf_assert_msg(&r, 1, "invalid JSON");
+	rf_free(&r);
 	free(deep);
 }
 
 static void test_too_big(void **state)
 {
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	/* the first document is over 256 bytes: rejected; the next one is read */
@@ -584,51 +422,29 @@ static void test_too_big(void **state)
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_rejected, 1);
 	assert_int_equal(r.st.records_used, 1);
-	assert_msg(&r, 1, "record limit");
-	run_free(&r);
+	rf_assert_msg(&r, 1, "record limit");
+	rf_free(&r);
 }
 
 /* ---- the specification's example files ---- */
 
-static char *reference(const char *name)
-{
-	const char *shared = getenv("TV_SHARED");
-	char *path;
-	size_t n;
-
-	if (shared == NULL) {
-		print_message("TV_SHARED is not set: skipping the reference files\n");
-		return NULL;
-	}
-	n = strlen(shared) + strlen(name) + 32;
-	path = malloc(n);
-	assert_non_null(path);
-	snprintf(path, n, "%s/reference/jaeger-json/%s", shared, name);
-	if (access(path, R_OK) != 0) {
-		print_message("%s is absent: skipping\n", path);
-		free(path);
-		return NULL;
-	}
-	return path;
-}
-
 /* the query API's envelope, converted from OTLP: the same span twice */
 static void test_reference_envelope(void **state)
 {
-	char *path = reference("otlp2jaeger-out.json");
+	char *path = rf_reference("jaeger-json/otlp2jaeger-out.json");
 	struct tv_session *s;
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	if (path == NULL) {
 		skip();
 	}
-	run_path(&r, path, 0, true);
+	rf_run_file(&r, path, TV_FMT_JAEGER, 0, true);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_read, 2);
 	assert_int_equal(r.st.records_used, 2);
 	assert_int_equal(r.n_msgs, 0);
-	s = find_session(&r, "83a9efd15c1c98a977e0711cc93ee28b");
+	s = rf_session(&r, "83a9efd15c1c98a977e0711cc93ee28b");
 	assert_string_equal(s->source_service, "telemetrygen");
 	assert_int_equal(s->n_turns, 1);
 	assert_string_equal(s->turns[0].id, "e127af99e3b3e074");
@@ -636,7 +452,7 @@ static void test_reference_envelope(void **state)
 	assert_int_equal(s->turns[0].end_time, INT64_C(1706678909209835000));
 	assert_int_equal(s->n_events, 2);
 	assert_non_null(strstr(s->events[0], "\"key\":\"peer.service\""));
-	run_free(&r);
+	rf_free(&r);
 	free(path);
 }
 
@@ -647,45 +463,45 @@ static void test_reference_envelope(void **state)
  */
 static void test_reference_ui(void **state)
 {
-	char *path = reference("ui_01.json");
+	char *path = rf_reference("jaeger-json/ui_01.json");
 	struct tv_session *s;
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	if (path == NULL) {
 		skip();
 	}
-	run_path(&r, path, 0, false);
+	rf_run_file(&r, path, TV_FMT_JAEGER, 0, false);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_read, 5);
 	assert_int_equal(r.st.records_used, 5);
 	assert_int_equal(r.st.records_rejected, 0);
 	assert_int_equal(r.n, 1);
-	s = find_session(&r, "0000000000000001");
+	s = rf_session(&r, "0000000000000001");
 	assert_string_equal(s->source_format, "jaeger");
 	assert_string_equal(s->source_service, "service-x");
 	assert_int_equal(s->n_turns, 1);
 	assert_string_equal(s->turns[0].id, "0000000000000002");
 	assert_int_equal(s->turns[0].start_time, INT64_C(1485467191639875000));
 	assert_int_equal(s->turns[0].duration, 5000);
-	run_free(&r);
+	rf_free(&r);
 	free(path);
 }
 
 static void test_reference_otlp_input_is_not_jaeger(void **state)
 {
-	char *path = reference("otlp2jaeger-in.json");
-	struct run r;
+	char *path = rf_reference("jaeger-json/otlp2jaeger-in.json");
+	struct rf_run r;
 
 	(void)state;
 	if (path == NULL) {
 		skip();
 	}
-	run_path(&r, path, 0, false);
+	rf_run_file(&r, path, TV_FMT_JAEGER, 0, false);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_rejected, 1);
-	assert_msg(&r, 1, "not Jaeger JSON");
-	run_free(&r);
+	rf_assert_msg(&r, 1, "not Jaeger JSON");
+	rf_free(&r);
 	free(path);
 }
 

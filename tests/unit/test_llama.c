@@ -20,135 +20,31 @@
 #include "tv_reader.h"
 #include "tv_time.h"
 
-#define MAX_MSGS 64
+#include "reader_fixture.h"
 
-struct msg {
-	enum tv_report_level level;
-	uint64_t line;
-	char text[256];
-};
-
-struct run {
-	struct tv_session **s;
-	size_t n, cap;
-	struct msg msgs[MAX_MSGS];
-	size_t n_msgs;
-	struct tv_stats st;
-	struct tv_error err;
-	int ret;
+/* A test's store, and what reading it produced. */
+struct fix {
+	struct rf_run run;
 	int64_t gap;		/* --gap for the next read */
 	char path[64];		/* the database of the test */
 	sqlite3 *db;		/* open on it while the test builds it */
 };
 
-static int emit_cb(void *udata, struct tv_session *s)
+/* Read @path in @fmt into f->run (freeing what it held). */
+static void run_path(struct fix *f, const char *path, enum tv_format fmt, bool keep_events)
 {
-	struct run *r = udata;
-	struct tv_session **v;
+	const struct rf_opts o = { .gap = f->gap, .keep_events = keep_events };
 
-	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 8;
-		v = realloc(r->s, r->cap * sizeof(*v));
-		if (v == NULL) {
-			tv_session_destroy(s);
-			return -ENOMEM;
-		}
-		r->s = v;
-	}
-	r->s[r->n++] = s;
-	return 0;
-}
-
-static void report_cb(void *udata, enum tv_report_level level, const char *file,
-		      uint64_t line, const char *msg)
-{
-	struct run *r = udata;
-	struct msg *m;
-
-	(void)file;
-	if (r->n_msgs == MAX_MSGS) {
-		return;
-	}
-	m = &r->msgs[r->n_msgs++];
-	m->level = level;
-	m->line = line;
-	snprintf(m->text, sizeof(m->text), "%s", msg);
-}
-
-static void run_reset(struct run *r)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		tv_session_destroy(r->s[i]);
-	}
-	free(r->s);
-	r->s = NULL;
-	r->n = r->cap = 0;
-	r->n_msgs = 0;
-	memset(&r->st, 0, sizeof(r->st));
-	memset(&r->err, 0, sizeof(r->err));
-	r->ret = 0;
-}
-
-/* Read @path in @fmt into @r; every record read is used, skipped or rejected. */
-static void run_path(struct run *r, const char *path, enum tv_format fmt, bool keep_events)
-{
-	struct tv_read_opts o = {
-		.keep_events = keep_events,
-		.gap = r->gap,
-		.emit = emit_cb,
-		.report = report_cb,
-		.udata = r,
-	};
-	struct tv_read_ctx *ctx;
-
-	run_reset(r);
-	ctx = tv_read_ctx_create(&o);
-	assert_non_null(ctx);
-	r->ret = tv_read_file(ctx, path, fmt, &r->err);
-	if (r->ret == 0) {
-		r->ret = tv_read_finish(ctx, &r->err);
-	}
-	r->st = *tv_read_stats(ctx);
-	tv_read_ctx_destroy(ctx);
-	assert_int_equal(r->st.records_read,
-			 r->st.records_used + r->st.records_skipped + r->st.records_rejected);
+	rf_free(&f->run);
+	rf_run_paths(&f->run, &path, 1, fmt, &o);
 }
 
 /* close the test's connection and read its database */
-static void run_db(struct run *r, bool keep_events)
+static void run_db(struct fix *f, bool keep_events)
 {
-	assert_int_equal(sqlite3_close(r->db), SQLITE_OK);
-	r->db = NULL;
-	run_path(r, r->path, TV_FMT_LLAMA_STACK, keep_events);
-}
-
-static struct tv_session *find_session(const struct run *r, const char *id)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		if (r->s[i]->id != NULL && strcmp(r->s[i]->id, id) == 0) {
-			return r->s[i];
-		}
-	}
-	fail_msg("no session %s among %zu", id, r->n);
-	return NULL;
-}
-
-static bool has_msg(const struct run *r, enum tv_report_level level, const char *text)
-{
-	for (size_t i = 0; i < r->n_msgs; i++) {
-		if (r->msgs[i].level == level && strstr(r->msgs[i].text, text) != NULL) {
-			return true;
-		}
-	}
-	return false;
-}
-
-static int64_t ts(const char *s)
-{
-	int64_t ns = 0;
-
-	assert_int_equal(tv_time_parse(s, strlen(s), &ns, NULL), 0);
-	return ns;
+	assert_int_equal(sqlite3_close(f->db), SQLITE_OK);
+	f->db = NULL;
+	run_path(f, f->path, TV_FMT_LLAMA_STACK, keep_events);
 }
 
 /* ---- building stores ---- */
@@ -165,17 +61,17 @@ static const char schema[] =
 	" REFERENCES spans(span_id), name TEXT, timestamp TIMESTAMP, attributes TEXT);"
 	"CREATE INDEX idx_traces_created_at ON traces(created_at);";
 
-static void exec(struct run *r, const char *sql)
+static void exec(struct fix *f, const char *sql)
 {
 	char *msg = NULL;
 
-	if (sqlite3_exec(r->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+	if (sqlite3_exec(f->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		fail_msg("%s: %s", sql, msg);
 	}
 }
 
 /* exec a sqlite3_mprintf() statement (%Q quotes and NULL-safe) */
-static void execf(struct run *r, const char *fmt, ...)
+static void execf(struct fix *f, const char *fmt, ...)
 {
 	va_list ap;
 	char *sql;
@@ -184,44 +80,44 @@ static void execf(struct run *r, const char *fmt, ...)
 	sql = sqlite3_vmprintf(fmt, ap);
 	va_end(ap);
 	assert_non_null(sql);
-	exec(r, sql);
+	exec(f, sql);
 	sqlite3_free(sql);
 }
 
 /* a new empty file for the test; @sql (may be NULL) run on it */
-static void db_new(struct run *r, const char *sql)
+static void db_new(struct fix *f, const char *sql)
 {
 	int fd;
 
-	snprintf(r->path, sizeof(r->path), "/tmp/test_llama_XXXXXX");
-	fd = mkstemp(r->path);
+	snprintf(f->path, sizeof(f->path), "/tmp/test_llama_XXXXXX");
+	fd = mkstemp(f->path);
 	assert_true(fd >= 0);
 	close(fd);
-	assert_int_equal(sqlite3_open(r->path, &r->db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(f->path, &f->db), SQLITE_OK);
 	if (sql != NULL) {
-		exec(r, sql);
+		exec(f, sql);
 	}
 }
 
-static void add_trace(struct run *r, const char *id, const char *root, const char *start,
+static void add_trace(struct fix *f, const char *id, const char *root, const char *start,
 		      const char *end)
 {
-	execf(r, "INSERT INTO traces VALUES (%Q, 'llama-stack', %Q, %Q, %Q, CURRENT_TIMESTAMP)",
+	execf(f, "INSERT INTO traces VALUES (%Q, 'llama-stack', %Q, %Q, %Q, CURRENT_TIMESTAMP)",
 	      id, root, start, end);
 }
 
-static void add_span(struct run *r, const char *id, const char *trace, const char *parent,
+static void add_span(struct fix *f, const char *id, const char *trace, const char *parent,
 		     const char *name, const char *start, const char *end, const char *attrs,
 		     const char *status)
 {
-	execf(r, "INSERT INTO spans VALUES (%Q, %Q, %Q, %Q, %Q, %Q, %Q, %Q, 'INTERNAL')", id,
+	execf(f, "INSERT INTO spans VALUES (%Q, %Q, %Q, %Q, %Q, %Q, %Q, %Q, 'INTERNAL')", id,
 	      trace, parent, name, start, end, attrs, status);
 }
 
-static void add_event(struct run *r, const char *span, const char *name, const char *t,
+static void add_event(struct fix *f, const char *span, const char *name, const char *t,
 		      const char *attrs)
 {
-	execf(r, "INSERT INTO span_events (span_id, name, timestamp, attributes) VALUES "
+	execf(f, "INSERT INTO span_events (span_id, name, timestamp, attributes) VALUES "
 	      "(%Q, %Q, %Q, %Q)", span, name, t, attrs);
 }
 
@@ -231,7 +127,7 @@ static void add_event(struct run *r, const char *span, const char *name, const c
 #define T0(s) "2025-03-01T12:00:" s "+00:00"
 
 /* one agent turn: root, turn span, inference, tool_execution, final inference */
-static void add_turn(struct run *r, const char *trace, const char *sid, const char *sec,
+static void add_turn(struct fix *f, const char *trace, const char *sid, const char *sec,
 		     const char *prompt, const char *answer)
 {
 	char id[5][24], attrs[1024], when[4][40];
@@ -242,25 +138,25 @@ static void add_turn(struct run *r, const char *trace, const char *sid, const ch
 	for (int i = 0; i < 4; i++) {
 		snprintf(when[i], sizeof(when[i]), "2025-03-01T12:%s:0%d.250000+00:00", sec, i);
 	}
-	add_trace(r, trace, id[0], when[0], when[3]);
-	add_span(r, id[0], trace, NULL, "/v1/agents/{agent_id}/session/{session_id}/turn",
+	add_trace(f, trace, id[0], when[0], when[3]);
+	add_span(f, id[0], trace, NULL, "/v1/agents/{agent_id}/session/{session_id}/turn",
 		 when[0], when[3], "{\"__root__\": true, \"__location__\": \"server\"}", "OK");
 	snprintf(attrs, sizeof(attrs), "{\"session_id\": \"%s\", \"agent_id\": \"agent-1\", "
 		 "\"turn_id\": \"turn-%s\", \"request\": \"{\\\"messages\\\": [{\\\"role\\\": "
 		 "\\\"user\\\", \\\"content\\\": \\\"%s\\\"}]}\"}", sid, sec, prompt);
-	add_span(r, id[1], trace, id[0], "create_and_execute_turn", when[0], when[3], attrs, "OK");
-	add_span(r, id[2], trace, id[1], "inference", when[0], when[1],
+	add_span(f, id[1], trace, id[0], "create_and_execute_turn", when[0], when[3], attrs, "OK");
+	add_span(f, id[2], trace, id[1], "inference", when[0], when[1],
 		 "{\"model_id\": \"llama3.2:3b\", \"stop_reason\": \"end_of_turn\", "
 		 "\"input\": \"[]\", \"output\": \"{\\\"content\\\": \\\"\\\", \\\"tool_calls\\\": "
 		 "[{\\\"call_id\\\": \\\"c1\\\", \\\"tool_name\\\": \\\"ls\\\", \\\"arguments\\\": "
 		 "{\\\"dir\\\": \\\"/\\\"}}]}\"}", "OK");
-	add_span(r, id[3], trace, id[1], "tool_execution", when[1], when[2],
+	add_span(f, id[3], trace, id[1], "tool_execution", when[1], when[2],
 		 "{\"tool_name\": \"ls\", \"input\": \"{\\\"dir\\\": \\\"/\\\"}\", \"output\": "
 		 "\"{\\\"role\\\": \\\"tool\\\", \\\"call_id\\\": \\\"c1\\\", \\\"content\\\": "
 		 "\\\"bin etc\\\"}\"}", "OK");
 	snprintf(attrs, sizeof(attrs), "{\"model_id\": \"llama3.2:3b\", \"output\": "
 		 "\"{\\\"content\\\": \\\"%s\\\", \\\"tool_calls\\\": []}\"}", answer);
-	add_span(r, id[4], trace, id[1], "inference", when[2], when[3], attrs, "OK");
+	add_span(f, id[4], trace, id[1], "inference", when[2], when[3], attrs, "OK");
 }
 
 /* ---- the notebook's real span attributes ---- */
@@ -392,7 +288,8 @@ static void notebook_free(struct notebook *nb)
  */
 static void test_notebook(void **state)
 {
-	struct run *r = *state;
+	struct fix *f = *state;
+	struct rf_run *r = &f->run;
 	struct notebook nb = { 0 };
 	const struct tv_turn *t;
 	struct tv_session *s;
@@ -400,21 +297,21 @@ static void test_notebook(void **state)
 	if (!notebook_load(&nb)) {
 		skip();
 	}
-	db_new(r, schema);
-	add_trace(r, T1, "r1", T0("00.000000"), T0("09.000000"));
-	add_span(r, "r1", T1, NULL, "/v1/agents/{agent_id}/session/{session_id}/turn",
+	db_new(f, schema);
+	add_trace(f, T1, "r1", T0("00.000000"), T0("09.000000"));
+	add_span(f, "r1", T1, NULL, "/v1/agents/{agent_id}/session/{session_id}/turn",
 		 T0("00.000000"), T0("09.000000"), "{\"__root__\": true}", "OK");
-	add_span(r, "t1", T1, "r1", "create_and_execute_turn", T0("00.100000"), T0("08.900000"),
+	add_span(f, "t1", T1, "r1", "create_and_execute_turn", T0("00.100000"), T0("08.900000"),
 		 "{\"session_id\": \"" SID "\", \"turn_id\": \"turn-1\"}", "OK");
-	add_span(r, "i1", T1, "t1", "inference", T0("00.200000"), T0("02.200000"), nb.inference,
+	add_span(f, "i1", T1, "t1", "inference", T0("00.200000"), T0("02.200000"), nb.inference,
 		 "OK");
-	add_span(r, "x1", T1, "t1", "tool_execution", T0("02.300000"), T0("03.300000"), nb.tool,
+	add_span(f, "x1", T1, "t1", "tool_execution", T0("02.300000"), T0("03.300000"), nb.tool,
 		 "OK");
-	run_db(r, false);
+	run_db(f, false);
 	assert_int_equal(r->ret, 0);
 	assert_int_equal(r->n, 1);
 	assert_int_equal(r->st.records_used, 4);
-	s = find_session(r, SID);
+	s = rf_session(r, SID);
 	assert_string_equal(s->source_format, "llama-stack");
 	assert_string_equal(s->source_service, "llama-stack");
 	assert_int_equal(s->n_turns, 1);
@@ -424,8 +321,8 @@ static void test_notebook(void **state)
 	assert_string_equal(t->prompt, "Which teams played in the NBA western conference finals "
 			    "of 2024. Search the web for the answer.");
 	assert_null(t->output);	/* the only inference answered with a tool call */
-	assert_int_equal(t->start_time, ts("2025-03-01T12:00:00.100Z"));
-	assert_int_equal(t->end_time, ts("2025-03-01T12:00:08.900Z"));
+	assert_int_equal(t->start_time, rf_ts("2025-03-01T12:00:00.100Z"));
+	assert_int_equal(t->end_time, rf_ts("2025-03-01T12:00:08.900Z"));
 	assert_int_equal(t->n_llm, 1);
 	assert_string_equal(t->llm[0].request_text, nb.in1);
 	assert_string_equal(t->llm[0].response_text, nb.out1);
@@ -438,7 +335,7 @@ static void test_notebook(void **state)
 			    "{\"query\":\"NBA Western Conference Finals 2024 teams\"}");
 	assert_int_equal(t->tools[0].success, 1);
 	assert_null(t->tools[0].error);
-	assert_int_equal(t->tools[0].time, ts("2025-03-01T12:00:02.300Z"));
+	assert_int_equal(t->tools[0].time, rf_ts("2025-03-01T12:00:02.300Z"));
 	assert_int_equal(t->tools[0].duration, 1000 * TV_NS_PER_MS);
 	notebook_free(&nb);
 }
@@ -446,34 +343,35 @@ static void test_notebook(void **state)
 /* two traces of one session (inserted out of order) are its two turns, in time order */
 static void test_turns_merge(void **state)
 {
-	struct run *r = *state;
+	struct fix *f = *state;
+	struct rf_run *r = &f->run;
 	const struct tv_turn *t;
 	struct tv_session *s;
 
-	db_new(r, schema);
-	add_turn(r, T2, SID, "05", "second question", "second answer");
-	add_turn(r, T1, SID, "01", "first question", "first answer");
-	run_db(r, false);
+	db_new(f, schema);
+	add_turn(f, T2, SID, "05", "second question", "second answer");
+	add_turn(f, T1, SID, "01", "first question", "first answer");
+	run_db(f, false);
 	assert_int_equal(r->ret, 0);
 	assert_int_equal(r->n, 1);
 	assert_int_equal(r->st.records_read, 10);
 	assert_int_equal(r->st.records_used, 10);
-	s = find_session(r, SID);
+	s = rf_session(r, SID);
 	assert_int_equal(s->n_turns, 2);
 	assert_string_equal(s->turns[0].prompt, "first question");
 	assert_string_equal(s->turns[0].output, "first answer");
 	assert_string_equal(s->turns[1].prompt, "second question");
 	assert_string_equal(s->turns[1].output, "second answer");
 	assert_string_equal(s->turns[1].id, "turn-05");
-	assert_int_equal(s->start_time, ts("2025-03-01T12:01:00.250Z"));
-	assert_int_equal(s->end_time, ts("2025-03-01T12:05:03.250Z"));
+	assert_int_equal(s->start_time, rf_ts("2025-03-01T12:01:00.250Z"));
+	assert_int_equal(s->end_time, rf_ts("2025-03-01T12:05:03.250Z"));
 	assert_string_equal(tv_kvlist_find(&s->metadata, "agent_id"), "\"agent-1\"");
 	assert_int_equal(s->n_models, 1);
 	assert_string_equal(s->models[0], "llama3.2:3b");
 	t = &s->turns[0];
 	assert_int_equal(t->n_llm, 2);
 	assert_string_equal(t->llm[0].finish_reason, "end_of_turn");
-	assert_int_equal(t->llm[1].time, ts("2025-03-01T12:01:02.250Z"));
+	assert_int_equal(t->llm[1].time, rf_ts("2025-03-01T12:01:02.250Z"));
 	assert_int_equal(t->n_tools, 1);
 	assert_string_equal(t->tools[0].name, "ls");
 	assert_string_equal(t->tools[0].args_json, "{\"dir\":\"/\"}");
@@ -486,7 +384,8 @@ static void test_turns_merge(void **state)
  */
 static void test_gap(void **state)
 {
-	struct run *r = *state;
+	struct fix *f = *state;
+	struct rf_run *r = &f->run;
 	static const char *const ids[] = { "00000000000000000000000000000001",
 					   "00000000000000000000000000000002",
 					   "00000000000000000000000000000003" };
@@ -498,12 +397,12 @@ static void test_gap(void **state)
 	static const char *const sess[] = { "A", "B", "A" };
 	char attrs[128];
 
-	db_new(r, schema);
-	exec(r, "BEGIN");
+	db_new(f, schema);
+	exec(f, "BEGIN");
 	for (int i = 0; i < 3; i++) {
 		snprintf(attrs, sizeof(attrs), "{\"session_id\": \"%s\"}", sess[i]);
-		add_trace(r, ids[i], ids[i], when[i][0], when[i][1]);
-		add_span(r, ids[i], ids[i], NULL, "create_and_execute_turn", when[i][0],
+		add_trace(f, ids[i], ids[i], when[i][0], when[i][1]);
+		add_span(f, ids[i], ids[i], NULL, "create_and_execute_turn", when[i][0],
 			 when[i][1], attrs, "OK");
 		/* enough traces to pass the group's expiry check interval, before A's second */
 		for (int k = 0; k < 600; k++) {
@@ -511,83 +410,85 @@ static void test_gap(void **state)
 			char id[40];
 
 			snprintf(id, sizeof(id), "%s-%d", ids[i], k);
-			add_trace(r, id, id, t, t);
-			add_span(r, id, id, NULL, "/v1/models", t, t, "{}", "OK");
+			add_trace(f, id, id, t, t);
+			add_span(f, id, id, NULL, "/v1/models", t, t, "{}", "OK");
 		}
 	}
-	exec(r, "COMMIT");
-	r->gap = 3600 * TV_NS_PER_SEC;
-	run_db(r, false);
+	exec(f, "COMMIT");
+	f->gap = 3600 * TV_NS_PER_SEC;
+	run_db(f, false);
 	assert_int_equal(r->ret, 0);
 	assert_int_equal(r->n, 2);
-	assert_int_equal(find_session(r, "A")->n_turns, 2);
+	assert_int_equal(rf_session(r, "A")->n_turns, 2);
 	assert_int_equal(r->st.late_records, 0);
 }
 
 /* no session_id: the trace id is the session; traces without agent spans are skipped */
 static void test_trace_key_and_skip(void **state)
 {
-	struct run *r = *state;
+	struct fix *f = *state;
+	struct rf_run *r = &f->run;
 	struct tv_session *s;
 
-	db_new(r, schema);
-	add_trace(r, T1, "a", T0("00"), T0("01"));
-	add_span(r, "a", T1, NULL, "/v1/inference/chat-completion", T0("00"), T0("01"),
+	db_new(f, schema);
+	add_trace(f, T1, "a", T0("00"), T0("01"));
+	add_span(f, "a", T1, NULL, "/v1/inference/chat-completion", T0("00"), T0("01"),
 		 "{\"__root__\": true}", "OK");
-	add_span(r, "b", T1, "a", "inference", T0("00.5"), T0("01"),
+	add_span(f, "b", T1, "a", "inference", T0("00.5"), T0("01"),
 		 "{\"input\": \"[{\\\"role\\\": \\\"user\\\", \\\"content\\\": [{\\\"type\\\": "
 		 "\\\"text\\\", \\\"text\\\": \\\"hi \\\"}, {\\\"type\\\": \\\"image\\\"}, "
 		 "{\\\"type\\\": \\\"text\\\", \\\"text\\\": \\\"there\\\"}]}]\", "
 		 "\"output\": \"not json\"}", "UNSET");
-	add_trace(r, T2, "c", T0("02"), T0("03"));
-	add_span(r, "c", T2, NULL, "/v1/models", T0("02"), T0("03"), "{}", "OK");
-	add_event(r, "c", "log", T0("02.5"), "{\"message\": \"listed\"}");
-	run_db(r, false);
+	add_trace(f, T2, "c", T0("02"), T0("03"));
+	add_span(f, "c", T2, NULL, "/v1/models", T0("02"), T0("03"), "{}", "OK");
+	add_event(f, "c", "log", T0("02.5"), "{\"message\": \"listed\"}");
+	run_db(f, false);
 	assert_int_equal(r->ret, 0);
 	assert_int_equal(r->n, 1);
 	assert_int_equal(r->st.records_read, 4);
 	assert_int_equal(r->st.records_used, 2);
 	assert_int_equal(r->st.records_skipped, 2);
-	s = find_session(r, T1);
+	s = rf_session(r, T1);
 	assert_string_equal(s->turns[0].id, T1);
 	assert_string_equal(s->turns[0].prompt, "hi there");
 	assert_string_equal(s->turns[0].output, "not json");
 	assert_int_equal(s->turns[0].llm[0].status, TV_STATUS_OK);	/* UNSET */
-	assert_int_equal(s->turns[0].start_time, ts("2025-03-01T12:00:00Z"));
+	assert_int_equal(s->turns[0].start_time, rf_ts("2025-03-01T12:00:00Z"));
 }
 
 /* ERROR spans: an exception event gives the llm error, a tool's output its error */
 static void test_errors(void **state)
 {
-	struct run *r = *state;
+	struct fix *f = *state;
+	struct rf_run *r = &f->run;
 	const struct tv_turn *t;
 	struct tv_session *s;
 
-	db_new(r, schema);
-	add_trace(r, T1, "a", T0("00"), T0("09"));
-	add_span(r, "a", T1, NULL, "create_and_execute_turn", T0("00"), T0("09"),
+	db_new(f, schema);
+	add_trace(f, T1, "a", T0("00"), T0("09"));
+	add_span(f, "a", T1, NULL, "create_and_execute_turn", T0("00"), T0("09"),
 		 "{\"session_id\": \"s1\", \"request\": \"{\\\"messages\\\": [{\\\"role\\\": "
 		 "\\\"user\\\", \\\"content\\\": \\\"one\\\"}, {\\\"role\\\": \\\"assistant\\\", "
 		 "\\\"content\\\": \\\"x\\\"}, {\\\"role\\\": \\\"user\\\", \\\"content\\\": "
 		 "\\\"two\\\"}]}\"}", "ERROR");
-	add_span(r, "b", T1, "a", "tool_execution", T0("01"), T0("02"),
+	add_span(f, "b", T1, "a", "tool_execution", T0("01"), T0("02"),
 		 "{\"tool_name\": \"web\", \"input\": \"ls -l\", \"output\": \"{\\\"role\\\": "
 		 "\\\"tool\\\", \\\"content\\\": [{\\\"type\\\": \\\"text\\\", \\\"text\\\": "
 		 "\\\"HTTP 500\\\"}]}\"}", "ERROR");
-	add_span(r, "c", T1, "a", "inference", T0("03"), T0("04"), "{\"model_id\": \"m\"}",
+	add_span(f, "c", T1, "a", "inference", T0("03"), T0("04"), "{\"model_id\": \"m\"}",
 		 "StatusCode.ERROR");
-	add_event(r, "c", "exception", T0("04"),
+	add_event(f, "c", "exception", T0("04"),
 		  "{\"exception.type\": \"TimeoutError\", \"exception.message\": \"read timed "
 		  "out\", \"exception.stacktrace\": \"...\"}");
-	add_event(r, "zz", "exception", T0("04"), "{}");
-	run_db(r, true);
+	add_event(f, "zz", "exception", T0("04"), "{}");
+	run_db(f, true);
 	assert_int_equal(r->ret, 0);
 	assert_int_equal(r->n, 1);
 	assert_int_equal(r->st.records_read, 5);
 	assert_int_equal(r->st.records_used, 4);
 	assert_int_equal(r->st.records_skipped, 1);
-	assert_true(has_msg(r, TV_REPORT_WARN, "not in table spans"));
-	s = find_session(r, "s1");
+	assert_true(rf_find_msg(r, TV_REPORT_WARN, "not in table spans") != NULL);
+	s = rf_session(r, "s1");
 	t = &s->turns[0];
 	assert_string_equal(t->prompt, "two");
 	assert_int_equal(t->n_tools, 1);
@@ -608,47 +509,53 @@ static void test_errors(void **state)
 /* rows that cannot be read are rejected one by one; the rest still counts */
 static void test_bad_rows(void **state)
 {
-	struct run *r = *state;
+	struct fix *f = *state;
+	struct rf_run *r = &f->run;
 	struct tv_session *s;
 
-	db_new(r, schema);
-	add_turn(r, T1, SID, "01", "q", "a");
-	add_span(r, "bad1", T1, NULL, "inference", T0("01"), T0("02"), "{not json", "OK");
-	add_span(r, "bad2", T1, NULL, "inference", T0("01"), T0("02"), "[1, 2]", "OK");
-	add_span(r, "bad3", T1, NULL, "inference", T0("01"), T0("02"), "\"text\"", "OK");
-	exec(r, "INSERT INTO spans VALUES ('bad4', '" T1 "', NULL, 'inference', 1, 2, 42, 'OK', "
+	db_new(f, schema);
+	add_turn(f, T1, SID, "01", "q", "a");
+	add_span(f, "bad1", T1, NULL, "inference", T0("01"), T0("02"), "{not json", "OK");
+	add_span(f, "bad2", T1, NULL, "inference", T0("01"), T0("02"), "[1, 2]", "OK");
+	add_span(f, "bad3", T1, NULL, "inference", T0("01"), T0("02"), "\"text\"", "OK");
+	exec(f, "INSERT INTO spans VALUES ('bad4', '" T1 "', NULL, 'inference', 1, 2, 42, 'OK', "
 	     "'INTERNAL')");
-	exec(r, "INSERT INTO spans VALUES ('bad5', '" T1 "', NULL, 'inference', NULL, NULL, "
+	exec(f, "INSERT INTO spans VALUES ('bad5', '" T1 "', NULL, 'inference', NULL, NULL, "
 	     "x'7b7d', 'OK', NULL)");
-	exec(r, "INSERT INTO spans VALUES (NULL, '" T1 "', NULL, 'inference', NULL, NULL, '{}', "
+	exec(f, "INSERT INTO spans VALUES (NULL, '" T1 "', NULL, 'inference', NULL, NULL, '{}', "
 	     "'OK', NULL)");
-	exec(r, "INSERT INTO spans VALUES ('bad6', NULL, NULL, 'inference', NULL, NULL, '{}', "
+	exec(f, "INSERT INTO spans VALUES ('bad6', NULL, NULL, 'inference', NULL, NULL, '{}', "
 	     "'OK', NULL)");
 	/* numbers where times belong: the span stays, its times are left empty */
-	exec(r, "INSERT INTO spans VALUES ('odd', '" T1 "', NULL, 'tool_execution', 1740830400, "
+	exec(f, "INSERT INTO spans VALUES ('odd', '" T1 "', NULL, 'tool_execution', 1740830400, "
 	     "2.5, '{\"tool_name\": \"x\"}', 7, NULL)");
-	add_event(r, "odd", "log", T0("01"), "not json");
-	run_db(r, false);
+	add_event(f, "odd", "log", T0("01"), "not json");
+	run_db(f, false);
 	assert_int_equal(r->ret, 0);
 	assert_int_equal(r->n, 1);
 	assert_int_equal(r->st.records_read, 14);
 	assert_int_equal(r->st.records_rejected, 8);
 	assert_int_equal(r->st.records_used, 6);
-	assert_true(has_msg(r, TV_REPORT_REJECT, "(span bad1): attributes is not JSON"));
-	assert_true(has_msg(r, TV_REPORT_REJECT, "(span bad2): attributes is not a JSON object"));
-	assert_true(has_msg(r, TV_REPORT_REJECT, "(span bad3): attributes is not a JSON object"));
+	assert_true(rf_find_msg(r, TV_REPORT_REJECT,
+				"(span bad1): attributes is not JSON") != NULL);
+	assert_true(rf_find_msg(r, TV_REPORT_REJECT,
+				"(span bad2): attributes is not a JSON object") != NULL);
+	assert_true(rf_find_msg(r, TV_REPORT_REJECT,
+				"(span bad3): attributes is not a JSON object") != NULL);
 	/* TEXT affinity stored 42 as '42' */
-	assert_true(has_msg(r, TV_REPORT_REJECT, "(span bad4): attributes is not a JSON object"));
-	assert_true(has_msg(r, TV_REPORT_REJECT, "(span bad5): attributes is a blob"));
-	assert_true(has_msg(r, TV_REPORT_REJECT, ": no span_id"));
-	assert_true(has_msg(r, TV_REPORT_REJECT, "(span bad6): no trace_id"));
-	assert_true(has_msg(r, TV_REPORT_REJECT, "span_events row 1: attributes is not JSON"));
-	assert_true(has_msg(r, TV_REPORT_WARN, "start_time is not an ISO 8601 time"));
+	assert_true(rf_find_msg(r, TV_REPORT_REJECT,
+				"(span bad4): attributes is not a JSON object") != NULL);
+	assert_true(rf_find_msg(r, TV_REPORT_REJECT, "(span bad5): attributes is a blob") != NULL);
+	assert_true(rf_find_msg(r, TV_REPORT_REJECT, ": no span_id") != NULL);
+	assert_true(rf_find_msg(r, TV_REPORT_REJECT, "(span bad6): no trace_id") != NULL);
+	assert_true(rf_find_msg(r, TV_REPORT_REJECT,
+				"span_events row 1: attributes is not JSON") != NULL);
+	assert_true(rf_find_msg(r, TV_REPORT_WARN, "start_time is not an ISO 8601 time") != NULL);
 	for (size_t i = 0; i < r->n_msgs; i++) {
 		assert_int_equal(r->msgs[i].line, 0);
 	}
 	/* finalize puts calls in time order, those without a time last */
-	s = find_session(r, SID);
+	s = rf_session(r, SID);
 	assert_int_equal(s->turns[0].n_tools, 2);
 	assert_string_equal(s->turns[0].tools[1].name, "x");
 	assert_int_equal(s->turns[0].tools[1].time, TV_NONE);
@@ -658,31 +565,32 @@ static void test_bad_rows(void **state)
 /* columns declared without types keep what was stored: numbers, blobs, text ids */
 static void test_column_types(void **state)
 {
-	struct run *r = *state;
+	struct fix *f = *state;
+	struct rf_run *r = &f->run;
 	struct tv_session *s;
 
-	db_new(r, "CREATE TABLE traces (trace_id, service_name, root_span_id, start_time, "
+	db_new(f, "CREATE TABLE traces (trace_id, service_name, root_span_id, start_time, "
 	       "end_time, created_at);"
 	       "CREATE TABLE spans (span_id, trace_id, parent_span_id, name, start_time, "
 	       "end_time, attributes, status, kind);"
 	       "CREATE TABLE span_events (id INTEGER PRIMARY KEY, span_id, name, timestamp, "
 	       "attributes);");
-	exec(r, "INSERT INTO traces VALUES (7, 3, 1, 1.5, NULL, NULL)");
-	exec(r, "INSERT INTO spans VALUES (1, 7, NULL, 'inference', 1.5, 2, 42, 'OK', 1)");
-	exec(r, "INSERT INTO spans VALUES (2, 7, NULL, 'inference', 'x', NULL, 4.5, 'OK', 1)");
-	exec(r, "INSERT INTO spans VALUES (3, 7, NULL, 'inference', '" T0("01") "', NULL, "
+	exec(f, "INSERT INTO traces VALUES (7, 3, 1, 1.5, NULL, NULL)");
+	exec(f, "INSERT INTO spans VALUES (1, 7, NULL, 'inference', 1.5, 2, 42, 'OK', 1)");
+	exec(f, "INSERT INTO spans VALUES (2, 7, NULL, 'inference', 'x', NULL, 4.5, 'OK', 1)");
+	exec(f, "INSERT INTO spans VALUES (3, 7, NULL, 'inference', '" T0("01") "', NULL, "
 	     "'{\"session_id\": 99, \"model_id\": [\"a\"]}', 'OK', 1)");
-	exec(r, "INSERT INTO span_events VALUES (NULL, 3, 'log', 5, '{}')");
-	run_db(r, true);
+	exec(f, "INSERT INTO span_events VALUES (NULL, 3, 'log', 5, '{}')");
+	run_db(f, true);
 	assert_int_equal(r->ret, 0);
 	assert_int_equal(r->st.records_read, 4);
 	assert_int_equal(r->st.records_rejected, 2);
 	assert_int_equal(r->st.records_used, 2);
-	assert_true(has_msg(r, TV_REPORT_REJECT, "(span 1): attributes is a number"));
-	assert_true(has_msg(r, TV_REPORT_REJECT, "(span 2): attributes is a number"));
-	assert_true(has_msg(r, TV_REPORT_WARN, "is not an ISO 8601 time"));
+	assert_true(rf_find_msg(r, TV_REPORT_REJECT, "(span 1): attributes is a number") != NULL);
+	assert_true(rf_find_msg(r, TV_REPORT_REJECT, "(span 2): attributes is a number") != NULL);
+	assert_true(rf_find_msg(r, TV_REPORT_WARN, "is not an ISO 8601 time") != NULL);
 	assert_int_equal(r->n, 1);
-	s = find_session(r, "99");	/* a number as session_id: its JSON text */
+	s = rf_session(r, "99");	/* a number as session_id: its JSON text */
 	assert_string_equal(s->source_service, "3");
 	assert_string_equal(s->turns[0].llm[0].model, "[\"a\"]");
 	assert_int_equal(s->n_events, 2);
@@ -692,22 +600,23 @@ static void test_column_types(void **state)
 /* a writer holding the database: a clear error, not a crash or a wait forever */
 static void test_locked(void **state)
 {
-	struct run *r = *state;
+	struct fix *f = *state;
+	struct rf_run *r = &f->run;
 	sqlite3 *writer;
 
-	db_new(r, schema);
-	add_turn(r, T1, SID, "01", "q", "a");
-	assert_int_equal(sqlite3_close(r->db), SQLITE_OK);
-	r->db = NULL;
-	assert_int_equal(sqlite3_open(r->path, &writer), SQLITE_OK);
+	db_new(f, schema);
+	add_turn(f, T1, SID, "01", "q", "a");
+	assert_int_equal(sqlite3_close(f->db), SQLITE_OK);
+	f->db = NULL;
+	assert_int_equal(sqlite3_open(f->path, &writer), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(writer, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
-	run_path(r, r->path, TV_FMT_LLAMA_STACK, false);
+	run_path(f, f->path, TV_FMT_LLAMA_STACK, false);
 	assert_int_equal(r->ret, -EBUSY);
 	assert_non_null(strstr(r->err.msg, "database is locked"));
 	assert_int_equal(r->n, 0);
 	assert_int_equal(sqlite3_exec(writer, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(writer);
-	run_path(r, r->path, TV_FMT_LLAMA_STACK, false);
+	run_path(f, f->path, TV_FMT_LLAMA_STACK, false);
 	assert_int_equal(r->ret, 0);
 	assert_int_equal(r->n, 1);
 }
@@ -724,23 +633,24 @@ static void write_bytes(const char *path, const void *data, size_t n)
 /* the SQLite header and then garbage, detected or forced: an error for that input */
 static void test_corrupt(void **state)
 {
-	struct run *r = *state;
+	struct fix *f = *state;
+	struct rf_run *r = &f->run;
 	char data[4096];
 
-	db_new(r, NULL);
-	sqlite3_close(r->db);
-	r->db = NULL;
+	db_new(f, NULL);
+	sqlite3_close(f->db);
+	f->db = NULL;
 	memset(data, 0xa5, sizeof(data));
 	memcpy(data, "SQLite format 3", 16);
-	write_bytes(r->path, data, sizeof(data));
-	run_path(r, r->path, TV_FMT_UNKNOWN, false);
+	write_bytes(f->path, data, sizeof(data));
+	run_path(f, f->path, TV_FMT_UNKNOWN, false);
 	assert_true(r->ret < 0);
 	assert_true(strstr(r->err.msg, "file is not a database") != NULL ||
 		    strstr(r->err.msg, "malformed") != NULL);
 	assert_int_equal(r->n, 0);
 	/* a text file forced as a store */
-	write_bytes(r->path, "hello\n", 6);
-	run_path(r, r->path, TV_FMT_LLAMA_STACK, false);
+	write_bytes(f->path, "hello\n", 6);
+	run_path(f, f->path, TV_FMT_LLAMA_STACK, false);
 	assert_true(r->ret < 0);
 	assert_non_null(strstr(r->err.msg, "file is not a database"));
 }
@@ -748,33 +658,35 @@ static void test_corrupt(void **state)
 /* a SQLite database of something else: missing tables, missing columns */
 static void test_wrong_schema(void **state)
 {
-	struct run *r = *state;
+	struct fix *f = *state;
+	struct rf_run *r = &f->run;
 
-	db_new(r, "CREATE TABLE traces (trace_id TEXT); CREATE TABLE spans (span_id TEXT);");
-	run_db(r, false);
+	db_new(f, "CREATE TABLE traces (trace_id TEXT); CREATE TABLE spans (span_id TEXT);");
+	run_db(f, false);
 	assert_int_equal(r->ret, -TV_EFORMAT);
 	assert_non_null(strstr(r->err.msg, "no table span_events"));
-	unlink(r->path);
-	db_new(r, "CREATE TABLE traces (trace_id TEXT); CREATE TABLE spans (span_id TEXT);"
+	unlink(f->path);
+	db_new(f, "CREATE TABLE traces (trace_id TEXT); CREATE TABLE spans (span_id TEXT);"
 	       "CREATE TABLE span_events (id INTEGER PRIMARY KEY, span_id TEXT);");
-	run_db(r, false);
+	run_db(f, false);
 	assert_true(r->ret < 0);
 	assert_non_null(strstr(r->err.msg, "not a Llama Stack telemetry store: no such column"));
-	unlink(r->path);
+	unlink(f->path);
 	/* a view is not the sink's table */
-	db_new(r, schema);
-	exec(r, "DROP TABLE span_events; CREATE VIEW span_events AS SELECT 1 AS id;");
-	run_db(r, false);
+	db_new(f, schema);
+	exec(f, "DROP TABLE span_events; CREATE VIEW span_events AS SELECT 1 AS id;");
+	run_db(f, false);
 	assert_int_equal(r->ret, -TV_EFORMAT);
 }
 
 /* tables but no rows: nothing, and no error */
 static void test_empty(void **state)
 {
-	struct run *r = *state;
+	struct fix *f = *state;
+	struct rf_run *r = &f->run;
 
-	db_new(r, schema);
-	run_db(r, false);
+	db_new(f, schema);
+	run_db(f, false);
 	assert_int_equal(r->ret, 0);
 	assert_int_equal(r->n, 0);
 	assert_int_equal(r->st.records_read, 0);
@@ -784,30 +696,31 @@ static void test_empty(void **state)
 /* what cannot be a database file: standard input, a gzip stream */
 static void test_not_a_file(void **state)
 {
-	struct run *r = *state;
+	struct fix *f = *state;
+	struct rf_run *r = &f->run;
 	char gz[] = "/tmp/test_llama_gz_XXXXXX";
 	char *db;
 	gzFile g;
 	int fd;
 
-	run_path(r, "-", TV_FMT_LLAMA_STACK, false);
+	run_path(f, "-", TV_FMT_LLAMA_STACK, false);
 	assert_true(r->ret < 0);
 	assert_non_null(strstr(r->err.msg, "standard input"));
-	db_new(r, schema);
-	add_turn(r, T1, SID, "01", "q", "a");
-	sqlite3_close(r->db);
-	r->db = NULL;
+	db_new(f, schema);
+	add_turn(f, T1, SID, "01", "q", "a");
+	sqlite3_close(f->db);
+	f->db = NULL;
 	fd = mkstemp(gz);
 	assert_true(fd >= 0);
 	g = gzdopen(fd, "wb");
 	assert_non_null(g);
-	db = read_file(r->path);
+	db = read_file(f->path);
 	assert_non_null(db);
 	/* the header is all the reader looks at before it refuses */
 	assert_int_equal(gzwrite(g, db, 100), 100);
 	free(db);
 	assert_int_equal(gzclose(g), Z_OK);
-	run_path(r, gz, TV_FMT_UNKNOWN, false);
+	run_path(f, gz, TV_FMT_UNKNOWN, false);
 	assert_true(r->ret < 0);
 	assert_non_null(strstr(r->err.msg, "gzip"));
 	unlink(gz);
@@ -831,19 +744,20 @@ static void copy_file(const char *from, const char *to)
 /* a path with bytes that mean something in a URI: ' ', '?', '#', '%' */
 static void test_uri_path(void **state)
 {
-	struct run *r = *state;
+	struct fix *f = *state;
+	struct rf_run *r = &f->run;
 	char odd[] = "/tmp/test llama?mode=rw#y%41_XXXXXX";
 	int fd;
 
-	db_new(r, schema);
-	add_turn(r, T1, SID, "01", "q", "a");
-	sqlite3_close(r->db);
-	r->db = NULL;
+	db_new(f, schema);
+	add_turn(f, T1, SID, "01", "q", "a");
+	sqlite3_close(f->db);
+	f->db = NULL;
 	fd = mkstemp(odd);
 	assert_true(fd >= 0);
 	close(fd);
-	copy_file(r->path, odd);
-	run_path(r, odd, TV_FMT_UNKNOWN, false);
+	copy_file(f->path, odd);
+	run_path(f, odd, TV_FMT_UNKNOWN, false);
 	assert_int_equal(r->ret, 0);
 	assert_int_equal(r->n, 1);
 	assert_string_equal(r->s[0]->source_file, odd);
@@ -852,22 +766,22 @@ static void test_uri_path(void **state)
 
 static int setup(void **state)
 {
-	*state = calloc(1, sizeof(struct run));
+	*state = calloc(1, sizeof(struct fix));
 	return *state == NULL ? -1 : 0;
 }
 
 static int teardown(void **state)
 {
-	struct run *r = *state;
+	struct fix *f = *state;
 
-	run_reset(r);
-	if (r->db != NULL) {
-		sqlite3_close(r->db);
+	rf_free(&f->run);
+	if (f->db != NULL) {
+		sqlite3_close(f->db);
 	}
-	if (r->path[0] != '\0') {
-		unlink(r->path);
+	if (f->path[0] != '\0') {
+		unlink(f->path);
 	}
-	free(r);
+	free(f);
 	return 0;
 }
 

@@ -5,7 +5,6 @@
  * mapper, spans through trace assembly), and every kind of bad input
  * rejected and counted.
  */
-#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -14,218 +13,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "tv_reader.h"
 #include "tv_time.h"
 
-#define MAX_MSGS 64
+#include "reader_fixture.h"
 
-struct msg {
-	enum tv_report_level level;
-	uint64_t line;
-	char text[256];
-};
-
-/* What one read produced: the sessions, the reports and the counts. */
-struct run {
-	struct tv_session **s;
-	size_t n, cap;
-	struct msg msgs[MAX_MSGS];
-	size_t n_msgs;
-	struct tv_stats st;
-	struct tv_error err;
-	int ret;
-};
-
-static int emit_cb(void *udata, struct tv_session *s)
+/* Read @data as OTLP into @r. */
+static void run_str(struct rf_run *r, const char *data)
 {
-	struct run *r = udata;
-	struct tv_session **v;
-
-	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 8;
-		v = realloc(r->s, r->cap * sizeof(*v));
-		if (v == NULL) {
-			tv_session_destroy(s);
-			return -ENOMEM;
-		}
-		r->s = v;
-	}
-	r->s[r->n++] = s;
-	return 0;
-}
-
-static void report_cb(void *udata, enum tv_report_level level, const char *file,
-		      uint64_t line, const char *msg)
-{
-	struct run *r = udata;
-	struct msg *m;
-
-	(void)file;
-	if (r->n_msgs == MAX_MSGS) {
-		return;
-	}
-	m = &r->msgs[r->n_msgs++];
-	m->level = level;
-	m->line = line;
-	snprintf(m->text, sizeof(m->text), "%s", msg);
-}
-
-static void run_free(struct run *r)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		tv_session_destroy(r->s[i]);
-	}
-	free(r->s);
-	memset(r, 0, sizeof(*r));
-}
-
-/* Read @path as OTLP into @r; the counts must add up. */
-static void run_path(struct run *r, const char *path, size_t max_record, bool keep_events)
-{
-	struct tv_read_opts o = {
-		.keep_events = keep_events,
-		.max_record = max_record,
-		.emit = emit_cb,
-		.report = report_cb,
-		.udata = r,
-	};
-	struct tv_read_ctx *ctx;
-
-	memset(r, 0, sizeof(*r));
-	ctx = tv_read_ctx_create(&o);
-	assert_non_null(ctx);
-	r->ret = tv_read_file(ctx, path, TV_FMT_OTLP, &r->err);
-	if (r->ret == 0) {
-		r->ret = tv_read_finish(ctx, &r->err);
-	}
-	r->st = *tv_read_stats(ctx);
-	tv_read_ctx_destroy(ctx);
-	assert_int_equal(r->st.records_read,
-			 r->st.records_used + r->st.records_skipped + r->st.records_rejected);
-}
-
-static void run_data(struct run *r, const char *data, size_t n, size_t max_record,
-		     bool keep_events)
-{
-	char path[] = "/tmp/test_otlp_XXXXXX";
-	int fd = mkstemp(path);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, data, n), (ssize_t)n);
-	assert_int_equal(close(fd), 0);
-	run_path(r, path, max_record, keep_events);
-	unlink(path);
-}
-
-static void run_str(struct run *r, const char *data)
-{
-	run_data(r, data, strlen(data), 0, false);
-}
-
-static struct tv_session *find_session(const struct run *r, const char *id)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		if (r->s[i]->id != NULL && strcmp(r->s[i]->id, id) == 0) {
-			return r->s[i];
-		}
-	}
-	fail_msg("no session %s among %zu", id, r->n);
-	return NULL;
-}
-
-static bool has_msg(const struct run *r, uint64_t line, const char *text)
-{
-	for (size_t i = 0; i < r->n_msgs; i++) {
-		if (r->msgs[i].line == line && strstr(r->msgs[i].text, text) != NULL) {
-			return true;
-		}
-	}
-	return false;
-}
-
-static void assert_msg(const struct run *r, uint64_t line, const char *text)
-{
-	if (has_msg(r, line, text)) {
-		return;
-	}
-	for (size_t i = 0; i < r->n_msgs; i++) {
-		print_message("  report %llu: %s\n", (unsigned long long)r->msgs[i].line,
-			      r->msgs[i].text);
-	}
-	fail_msg("no report at line %llu with \"%s\"", (unsigned long long)line, text);
-}
-
-static int64_t ts(const char *s)
-{
-	int64_t ns = 0;
-
-	assert_int_equal(tv_time_parse(s, strlen(s), &ns, NULL), 0);
-	return ns;
-}
-
-/* The session as canonical JSON, without the input path (which differs per run). */
-static char *session_text(struct tv_session *s)
-{
-	struct tv_strbuf b;
-	char *file = s->source_file;
-
-	tv_strbuf_init(&b);
-	s->source_file = NULL;
-	assert_int_equal(tv_session_write(s, &b), 0);
-	s->source_file = file;
-	return tv_strbuf_steal(&b);
-}
-
-/* ---- pretty-printing JSON Lines, as JSON.stringify(v, null, 2) does ---- */
-
-static void newline(struct tv_strbuf *b, int indent)
-{
-	assert_int_equal(tv_strbuf_putc(b, '\n'), 0);
-	for (int i = 0; i < indent; i++) {
-		assert_int_equal(tv_strbuf_puts(b, "  "), 0);
-	}
-}
-
-static char *pretty(const char *s)
-{
-	struct tv_strbuf b;
-	bool str = false, esc = false;
-	int indent = 0;
-
-	tv_strbuf_init(&b);
-	for (; *s; s++) {
-		char c = *s;
-
-		if (str) {
-			assert_int_equal(tv_strbuf_putc(&b, c), 0);
-			str = esc || c != '"';
-			esc = !esc && c == '\\';
-			continue;
-		}
-		if ((c == '{' || c == '[') && (s[1] == '}' || s[1] == ']')) {
-			assert_int_equal(tv_strbuf_putc(&b, c), 0);
-			assert_int_equal(tv_strbuf_putc(&b, *++s), 0);
-		} else if (c == '{' || c == '[') {
-			assert_int_equal(tv_strbuf_putc(&b, c), 0);
-			newline(&b, ++indent);
-		} else if (c == '}' || c == ']') {
-			newline(&b, --indent);
-			assert_int_equal(tv_strbuf_putc(&b, c), 0);
-		} else if (c == ',') {
-			assert_int_equal(tv_strbuf_putc(&b, c), 0);
-			newline(&b, indent);
-		} else if (c == ':') {
-			assert_int_equal(tv_strbuf_puts(&b, ": "), 0);
-		} else {
-			str = c == '"';
-			assert_int_equal(tv_strbuf_putc(&b, c), 0);
-		}
-	}
-	return tv_strbuf_steal(&b);
+	rf_run_data(r, data, strlen(data), TV_FMT_OTLP, 0, false);
 }
 
 /* ---- fixtures ---- */
@@ -270,7 +69,7 @@ static char *pretty(const char *s)
 /* one turn in two requests, as the collector's file exporter writes them */
 #define GEMINI_JSONL LOGS(PROMPT "," REQUEST) LOGS(RESPONSE "," TOOL)
 
-static void check_gemini_session(const struct run *r)
+static void check_gemini_session(const struct rf_run *r)
 {
 	struct tv_session *s;
 	struct tv_turn *t;
@@ -281,18 +80,18 @@ static void check_gemini_session(const struct run *r)
 	assert_int_equal(r->n, 1);
 	assert_int_equal(r->st.records_read, 4);
 	assert_int_equal(r->st.records_used, 4);
-	s = find_session(r, "s-1");
+	s = rf_session(r, "s-1");
 	assert_string_equal(s->source_service, "gemini-cli");
 	assert_string_equal(s->source_format, "otlp");
 	assert_int_equal(s->n_turns, 1);
 	t = &s->turns[0];
 	assert_string_equal(t->id, "p1");
 	assert_string_equal(t->prompt, "list the files");
-	assert_int_equal(t->start_time, ts("2025-07-01T09:00:00Z"));
+	assert_int_equal(t->start_time, rf_ts("2025-07-01T09:00:00Z"));
 	assert_int_equal(t->n_llm, 1);
 	c = &t->llm[0];
 	assert_string_equal(c->model, "gemini-2.5-pro");
-	assert_int_equal(c->time, ts("2025-07-01T09:00:00.100Z"));
+	assert_int_equal(c->time, rf_ts("2025-07-01T09:00:00.100Z"));
 	assert_int_equal(c->duration, 1000 * TV_NS_PER_MS);
 	assert_int_equal(c->status, TV_STATUS_OK);
 	assert_int_equal(c->status_code, 200);
@@ -309,7 +108,7 @@ static void check_gemini_session(const struct run *r)
 	assert_string_equal(x->args_json, "{\"path\":\".\"}");
 	assert_int_equal(x->success, 1);
 	assert_int_equal(x->duration, 20 * TV_NS_PER_MS);
-	assert_int_equal(x->time, ts("2025-07-01T09:00:01.480Z"));
+	assert_int_equal(x->time, rf_ts("2025-07-01T09:00:01.480Z"));
 	assert_string_equal(x->decision, "auto_accept");
 	assert_string_equal(x->type, "native");
 	assert_int_equal(s->usage.input_tokens, 120);
@@ -318,41 +117,41 @@ static void check_gemini_session(const struct run *r)
 
 static void test_gemini_jsonl(void **state)
 {
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	run_str(&r, GEMINI_JSONL);
 	check_gemini_session(&r);
 	assert_int_equal(r.n_msgs, 0);
-	run_free(&r);
+	rf_free(&r);
 }
 
 /* the same requests pretty-printed give the same session */
 static void test_gemini_pretty(void **state)
 {
-	char *doc = pretty(GEMINI_JSONL);
+	char *doc = rf_pretty(GEMINI_JSONL);
 	char *a, *b;
-	struct run r1, r2;
+	struct rf_run r1, r2;
 
 	(void)state;
 	assert_non_null(strstr(doc, "{\n  \"resourceLogs\": [\n    {\n"));
 	run_str(&r1, doc);
 	check_gemini_session(&r1);
 	run_str(&r2, GEMINI_JSONL);
-	a = session_text(r1.s[0]);
-	b = session_text(r2.s[0]);
+	a = rf_session_text(r1.s[0]);
+	b = rf_session_text(r2.s[0]);
 	assert_string_equal(a, b);
 	free(a);
 	free(b);
 	free(doc);
-	run_free(&r1);
-	run_free(&r2);
+	rf_free(&r1);
+	rf_free(&r2);
 }
 
 /* a JSONL file that opens with a request split over lines is read as documents */
 static void test_mode_detection(void **state)
 {
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	/* a first line that opens but does not close a value: documents */
@@ -361,28 +160,28 @@ static void test_mode_detection(void **state)
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_used, 2);
 	assert_int_equal(r.st.records_rejected, 0);
-	assert_int_equal(find_session(&r, "s-1")->turns[0].n_llm, 1);
-	run_free(&r);
+	assert_int_equal(rf_session(&r, "s-1")->turns[0].n_llm, 1);
+	rf_free(&r);
 	/* blank lines between JSON lines */
 	run_str(&r, "\n" LOGS(PROMPT) "\n   \n" LOGS(REQUEST) "\n");
 	assert_int_equal(r.st.records_used, 2);
 	assert_int_equal(r.st.records_rejected, 0);
-	run_free(&r);
+	rf_free(&r);
 }
 
 static void test_crlf_bom(void **state)
 {
 	const char *data = "\xef\xbb\xbf" "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":["
 			   PROMPT "]}]}]}\r\n";
-	struct run r;
-	char *doc = pretty(GEMINI_JSONL), *crlf;
+	struct rf_run r;
+	char *doc = rf_pretty(GEMINI_JSONL), *crlf;
 	size_t n = 0;
 
 	(void)state;
 	run_str(&r, data);
 	assert_int_equal(r.st.records_used, 1);
-	assert_string_equal(find_session(&r, "s-1")->turns[0].prompt, "list the files");
-	run_free(&r);
+	assert_string_equal(rf_session(&r, "s-1")->turns[0].prompt, "list the files");
+	rf_free(&r);
 	/* pretty documents with CRLF and a BOM */
 	crlf = malloc(strlen(doc) * 2 + 4);
 	assert_non_null(crlf);
@@ -394,33 +193,33 @@ static void test_crlf_bom(void **state)
 		}
 		crlf[n++] = *p;
 	}
-	run_data(&r, crlf, n, 0, false);
+	rf_run_data(&r, crlf, n, TV_FMT_OTLP, 0, false);
 	check_gemini_session(&r);
-	run_free(&r);
+	rf_free(&r);
 	free(crlf);
 	free(doc);
 }
 
 static void test_empty(void **state)
 {
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	run_str(&r, "");
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_read, 0);
 	assert_int_equal(r.n, 0);
-	run_free(&r);
+	rf_free(&r);
 	run_str(&r, "\n\n  \n");
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_read, 0);
-	run_free(&r);
+	rf_free(&r);
 	/* requests holding nothing */
 	run_str(&r, "{\"resourceLogs\":[]}\n{\"resourceSpans\":[{\"scopeSpans\":[{}]}]}\n"
 		    "{\"resourceLogs\":[{\"resource\":{}}]}\n");
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_read, 0);
-	run_free(&r);
+	rf_free(&r);
 }
 
 /* every AnyValue kind, seen through the session's resource metadata */
@@ -444,20 +243,20 @@ static void test_any_values(void **state)
 		"{\"key\":\"novalue\"},"
 		KV("nullvalue", "null")
 		"]},\"scopeLogs\":[{\"logRecords\":[" PROMPT "]}]}]}\n";
-	struct run r;
+	struct rf_run r;
 	const char *meta;
 
 	(void)state;
 	run_str(&r, data);
 	assert_int_equal(r.st.records_used, 1);
-	meta = tv_kvlist_find(&find_session(&r, "s-1")->metadata, "resource");
+	meta = tv_kvlist_find(&rf_session(&r, "s-1")->metadata, "resource");
 	assert_non_null(meta);
 	assert_string_equal(meta, "{\"s\":\"x\\\"y\",\"i\":-42,\"i2\":7,\"d\":1.5,\"d2\":null,"
 			    "\"d3\":2.25,\"b\":false,\"bytes\":\"AAE=\","
 			    "\"arr\":[\"a\",1,[true,null],[]],"
 			    "\"map\":{\"k\":\"v\",\"n\":{\"m\":null}},"
 			    "\"empty\":null,\"novalue\":null,\"nullvalue\":null}");
-	run_free(&r);
+	rf_free(&r);
 }
 
 /* times: string or number; 0 or absent falls back to the observed time */
@@ -471,15 +270,15 @@ static void test_times(void **state)
 		KS("event.name", "gemini_cli.user_prompt") "]},"
 		"{\"attributes\":[" KS("session.id", "c") ","
 		KS("event.name", "gemini_cli.user_prompt") "]}");
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	run_str(&r, data);
 	assert_int_equal(r.st.records_used, 3);
-	assert_int_equal(find_session(&r, "a")->turns[0].start_time, ts("2025-07-01T09:00:00Z"));
-	assert_int_equal(find_session(&r, "b")->turns[0].start_time, ts("2025-07-01T09:01:00Z"));
-	assert_int_equal(find_session(&r, "c")->turns[0].start_time, TV_NONE);
-	run_free(&r);
+	assert_int_equal(rf_session(&r, "a")->turns[0].start_time, rf_ts("2025-07-01T09:00:00Z"));
+	assert_int_equal(rf_session(&r, "b")->turns[0].start_time, rf_ts("2025-07-01T09:01:00Z"));
+	assert_int_equal(rf_session(&r, "c")->turns[0].start_time, TV_NONE);
+	rf_free(&r);
 }
 
 /* the name: eventName, else the event.name attribute; the trace id as the session */
@@ -491,31 +290,31 @@ static void test_names_and_trace_id(void **state)
 		"{\"timeUnixNano\":\"" T0 "\",\"traceId\":\"5b8efff798038103d269b633813fc60c\","
 		"\"eventName\":\"gemini_cli.user_prompt\",\"attributes\":[" KS("prompt", "yo") "]},"
 		"{\"timeUnixNano\":\"" T0 "\",\"traceId\":\"\",\"attributes\":[]}");
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	run_str(&r, data);
 	assert_int_equal(r.st.records_used, 2);
 	assert_int_equal(r.st.records_skipped, 1);	/* no session key at all */
-	assert_string_equal(find_session(&r, "a")->turns[0].prompt, "hi");
-	assert_string_equal(find_session(&r, "5b8efff798038103d269b633813fc60c")->turns[0].prompt,
+	assert_string_equal(rf_session(&r, "a")->turns[0].prompt, "hi");
+	assert_string_equal(rf_session(&r, "5b8efff798038103d269b633813fc60c")->turns[0].prompt,
 			    "yo");
-	run_free(&r);
+	rf_free(&r);
 }
 
 static void test_keep_events(void **state)
 {
-	struct run r;
+	struct rf_run r;
 	struct tv_session *s;
 
 	(void)state;
-	run_data(&r, GEMINI_JSONL, strlen(GEMINI_JSONL), 0, true);
-	s = find_session(&r, "s-1");
+	rf_run_data(&r, GEMINI_JSONL, strlen(GEMINI_JSONL), TV_FMT_OTLP, 0, true);
+	s = rf_session(&r, "s-1");
 	assert_int_equal(s->n_events, 4);
 	/* the log record itself, minified */
 	assert_string_equal(s->events[0], PROMPT);
 	assert_string_equal(s->events[3], TOOL);
-	run_free(&r);
+	rf_free(&r);
 }
 
 /* ---- traces ---- */
@@ -540,7 +339,7 @@ static void test_keep_events(void **state)
 	KS("gen_ai.operation.name", "execute_tool") "," KS("gen_ai.tool.name", "read_file") "," \
 	KS("gen_ai.tool.call.arguments", "{\\\"path\\\":\\\"x\\\"}"))
 
-static void check_trace_session(const struct run *r)
+static void check_trace_session(const struct rf_run *r)
 {
 	struct tv_session *s;
 	struct tv_turn *t;
@@ -548,11 +347,11 @@ static void check_trace_session(const struct run *r)
 	assert_int_equal(r->ret, 0);
 	assert_int_equal(r->st.records_read, 3);
 	assert_int_equal(r->st.records_used, 3);
-	s = find_session(r, "s-2");
+	s = rf_session(r, "s-2");
 	assert_int_equal(s->n_turns, 1);
 	t = &s->turns[0];
-	assert_int_equal(t->start_time, ts("2025-07-01T09:00:00Z"));
-	assert_int_equal(t->end_time, ts("2025-07-01T09:00:01.5Z"));
+	assert_int_equal(t->start_time, rf_ts("2025-07-01T09:00:00Z"));
+	assert_int_equal(t->end_time, rf_ts("2025-07-01T09:00:01.5Z"));
 	assert_int_equal(t->n_llm, 1);
 	assert_string_equal(t->llm[0].model, "gemini-2.5-flash");
 	assert_int_equal(t->llm[0].input_tokens, 100);
@@ -568,24 +367,24 @@ static void check_trace_session(const struct run *r)
 
 static void test_spans(void **state)
 {
-	struct run r;
+	struct rf_run r;
 	char *doc;
 
 	(void)state;
 	/* the spans of one trace spread over two requests */
 	run_str(&r, SPANS(ROOT "," CHAT) SPANS(EXEC));
 	check_trace_session(&r);
-	run_free(&r);
-	doc = pretty(SPANS(ROOT "," CHAT) SPANS(EXEC));
+	rf_free(&r);
+	doc = rf_pretty(SPANS(ROOT "," CHAT) SPANS(EXEC));
 	run_str(&r, doc);
 	check_trace_session(&r);
-	run_free(&r);
+	rf_free(&r);
 	free(doc);
 }
 
 static void test_mixed_signals(void **state)
 {
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	run_str(&r, LOGS(PROMPT) SPANS(ROOT "," CHAT "," EXEC)
@@ -596,115 +395,93 @@ static void test_mixed_signals(void **state)
 	assert_int_equal(r.st.records_used, 4);
 	assert_int_equal(r.st.records_skipped, 2);
 	assert_int_equal(r.n, 2);
-	run_free(&r);
+	rf_free(&r);
 }
 
 /* ---- the specification's example files ---- */
 
-static char *reference(const char *name)
-{
-	const char *shared = getenv("TV_SHARED");
-	char *path;
-	size_t n;
-
-	if (shared == NULL) {
-		print_message("TV_SHARED is not set: skipping the reference files\n");
-		return NULL;
-	}
-	n = strlen(shared) + strlen(name) + 32;
-	path = malloc(n);
-	assert_non_null(path);
-	snprintf(path, n, "%s/reference/otlp-json/%s", shared, name);
-	if (access(path, R_OK) != 0) {
-		print_message("%s is absent: skipping\n", path);
-		free(path);
-		return NULL;
-	}
-	return path;
-}
-
 static void test_reference_logs(void **state)
 {
-	char *path = reference("logs.json");
-	struct run r;
+	char *path = rf_reference("otlp-json/logs.json");
+	struct rf_run r;
 	struct tv_session *s;
 
 	(void)state;
 	if (path == NULL) {
 		skip();
 	}
-	run_path(&r, path, 0, true);
+	rf_run_file(&r, path, TV_FMT_OTLP, 0, true);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_read, 1);
 	assert_int_equal(r.st.records_used, 1);
 	/* no session.id: the trace id names the session */
-	s = find_session(&r, "5B8EFFF798038103D269B633813FC60C");
+	s = rf_session(&r, "5B8EFFF798038103D269B633813FC60C");
 	assert_string_equal(s->source_service, "my.service");
 	assert_string_equal(tv_kvlist_find(&s->metadata, "resource"),
 			    "{\"service.name\":\"my.service\"}");
 	assert_int_equal(s->n_events, 1);
 	assert_non_null(strstr(s->events[0], "\"body\":{\"stringValue\":\"Example log record\"}"));
 	assert_non_null(strstr(s->events[0], "\"key\":\"map.attribute\""));
-	run_free(&r);
+	rf_free(&r);
 	free(path);
 }
 
 static void test_reference_events(void **state)
 {
-	char *path = reference("events.json");
-	struct run r;
+	char *path = rf_reference("otlp-json/events.json");
+	struct rf_run r;
 
 	(void)state;
 	if (path == NULL) {
 		skip();
 	}
-	run_path(&r, path, 0, false);
+	rf_run_file(&r, path, TV_FMT_OTLP, 0, false);
 	assert_int_equal(r.ret, 0);
 	/* browser.page_view names no session: read and skipped, not rejected */
 	assert_int_equal(r.st.records_read, 1);
 	assert_int_equal(r.st.records_skipped, 1);
 	assert_int_equal(r.st.records_rejected, 0);
-	run_free(&r);
+	rf_free(&r);
 	free(path);
 }
 
 static void test_reference_trace(void **state)
 {
-	char *path = reference("trace.json");
-	struct run r;
+	char *path = rf_reference("otlp-json/trace.json");
+	struct rf_run r;
 	struct tv_session *s;
 
 	(void)state;
 	if (path == NULL) {
 		skip();
 	}
-	run_path(&r, path, 0, false);
+	rf_run_file(&r, path, TV_FMT_OTLP, 0, false);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_read, 1);
 	assert_int_equal(r.st.records_used, 1);
-	s = find_session(&r, "5B8EFFF798038103D269B633813FC60C");
+	s = rf_session(&r, "5B8EFFF798038103D269B633813FC60C");
 	assert_int_equal(s->n_turns, 1);
 	assert_int_equal(s->turns[0].start_time, INT64_C(1544712660000000000));
 	assert_int_equal(s->turns[0].end_time, INT64_C(1544712661000000000));
-	run_free(&r);
+	rf_free(&r);
 	free(path);
 }
 
 static void test_reference_metrics(void **state)
 {
-	char *path = reference("metrics.json");
-	struct run r;
+	char *path = rf_reference("otlp-json/metrics.json");
+	struct rf_run r;
 
 	(void)state;
 	if (path == NULL) {
 		skip();
 	}
-	run_path(&r, path, 0, false);
+	rf_run_file(&r, path, TV_FMT_OTLP, 0, false);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_read, 4);
 	assert_int_equal(r.st.records_skipped, 4);
 	assert_int_equal(r.n, 0);
-	run_free(&r);
+	rf_free(&r);
 	free(path);
 }
 
@@ -733,14 +510,15 @@ static char *slurp(const char *path, size_t *n)
  */
 static void test_reference_concatenated(void **state)
 {
-	const char *names[] = { "trace.json", "logs.json", "metrics.json" };
+	const char *names[] = { "otlp-json/trace.json", "otlp-json/logs.json",
+				"otlp-json/metrics.json" };
 	char *paths[3], *data[3], *all;
 	size_t n[3], total = 0;
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	for (int i = 0; i < 3; i++) {
-		paths[i] = reference(names[i]);
+		paths[i] = rf_reference(names[i]);
 		if (paths[i] == NULL) {
 			for (int j = 0; j < i; j++) {
 				free(paths[j]);
@@ -759,13 +537,13 @@ static void test_reference_concatenated(void **state)
 		total += n[i];
 		all[total++] = '\n';
 	}
-	run_data(&r, all, total, 0, false);
+	rf_run_data(&r, all, total, TV_FMT_OTLP, 0, false);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_read, 6);
 	assert_int_equal(r.st.records_used, 2);
 	assert_int_equal(r.st.records_skipped, 4);
 	assert_int_equal(r.n, 1);	/* the log record and the span share the trace id */
-	run_free(&r);
+	rf_free(&r);
 	/* glued: the trace and the logs on one line, the metrics on a new one */
 	total = 0;
 	for (int i = 0; i < 3; i++) {
@@ -775,14 +553,14 @@ static void test_reference_concatenated(void **state)
 			all[total++] = '\n';
 		}
 	}
-	run_data(&r, all, total, 0, false);
+	rf_run_data(&r, all, total, TV_FMT_OTLP, 0, false);
 	assert_int_equal(r.ret, 0);
 	/* glued documents (`}{`, as cat makes of files without a final newline) read too */
 	assert_int_equal(r.st.records_rejected, 0);
 	assert_int_equal(r.st.records_read, 6);
 	assert_int_equal(r.st.records_used, 2);
 	assert_int_equal(r.st.records_skipped, 4);
-	run_free(&r);
+	rf_free(&r);
 	for (int i = 0; i < 3; i++) {
 		free(paths[i]);
 		free(data[i]);
@@ -864,11 +642,11 @@ static const struct {
 static void test_bad_lines(void **state)
 {
 	struct tv_strbuf b;
-	struct run r;
+	struct rf_run r;
 	size_t n = sizeof(bad) / sizeof(bad[0]);
 
 	(void)state;
-	assert_true(n <= MAX_MSGS);
+	assert_true(n <= RF_MAX_MSGS);
 	tv_strbuf_init(&b);
 	assert_int_equal(tv_strbuf_puts(&b, LOGS(PROMPT)), 0);
 	for (size_t i = 0; i < n; i++) {
@@ -878,53 +656,53 @@ static void test_bad_lines(void **state)
 		}
 	}
 	assert_int_equal(tv_strbuf_puts(&b, LOGS(REQUEST)), 0);
-	run_data(&r, b.p, b.len, 0, false);
+	rf_run_data(&r, b.p, b.len, TV_FMT_OTLP, 0, false);
 	assert_int_equal(r.ret, 0);
 	for (size_t i = 0; i < n; i++) {
-		assert_msg(&r, i + 2, bad[i].why);
+		rf_assert_msg(&r, i + 2, bad[i].why);
 	}
 	assert_int_equal(r.st.records_rejected, n);
 	assert_int_equal(r.st.records_used, 2);
-	assert_int_equal(find_session(&r, "s-1")->turns[0].n_llm, 1);
-	run_free(&r);
+	assert_int_equal(rf_session(&r, "s-1")->turns[0].n_llm, 1);
+	rf_free(&r);
 	tv_strbuf_finish(&b);
 }
 
 /* a bad record does not take its good neighbours in the same request with it */
 static void test_bad_record_among_good(void **state)
 {
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	run_str(&r, LOGS(PROMPT ",{\"attributes\":5}," REQUEST));
 	assert_int_equal(r.st.records_used, 2);
 	assert_int_equal(r.st.records_rejected, 1);
-	assert_msg(&r, 1, "logRecords[1]: attributes is not an array");
-	run_free(&r);
+	rf_assert_msg(&r, 1, "logRecords[1]: attributes is not an array");
+	rf_free(&r);
 }
 
 static void test_truncated(void **state)
 {
 	const char *jsonl = LOGS(PROMPT) LOGS(REQUEST);
-	char *doc = pretty(GEMINI_JSONL);
-	struct run r;
+	char *doc = rf_pretty(GEMINI_JSONL);
+	struct rf_run r;
 
 	(void)state;
 	/* the last JSON line cut short */
-	run_data(&r, jsonl, strlen(jsonl) - 20, 0, false);
+	rf_run_data(&r, jsonl, strlen(jsonl) - 20, TV_FMT_OTLP, 0, false);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_used, 1);
 	assert_int_equal(r.st.records_rejected, 1);
-	assert_msg(&r, 2, "invalid JSON");
-	run_free(&r);
+	rf_assert_msg(&r, 2, "invalid JSON");
+	rf_free(&r);
 	/* the last pretty document cut short */
-	run_data(&r, doc, strlen(doc) - 40, 0, false);
+	rf_run_data(&r, doc, strlen(doc) - 40, TV_FMT_OTLP, 0, false);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_used, 2);
 	assert_int_equal(r.st.records_rejected, 1);
 	assert_int_equal(r.msgs[0].level, TV_REPORT_REJECT);
 	assert_non_null(strstr(r.msgs[0].text, "unterminated JSON value"));
-	run_free(&r);
+	rf_free(&r);
 	free(doc);
 }
 
@@ -933,14 +711,14 @@ static void test_nul_and_deep(void **state)
 	const char nul[] = "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"attributes\":["
 			   "{\"key\":\"a\\u0000\",\"value\":{\"stringValue\":\"x\0y\"}}]}]}]}]}\n";
 	struct tv_strbuf b;
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
-	run_data(&r, nul, sizeof(nul) - 1, 0, false);
+	rf_run_data(&r, nul, sizeof(nul) - 1, TV_FMT_OTLP, 0, false);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_rejected, 1);
-	assert_msg(&r, 1, "invalid JSON");
-	run_free(&r);
+	rf_assert_msg(&r, 1, "invalid JSON");
+	rf_free(&r);
 	/* 10,000 levels of nesting */
 	tv_strbuf_init(&b);
 	assert_int_equal(tv_strbuf_puts(&b, "{\"resourceLogs\":"), 0);
@@ -951,12 +729,12 @@ static void test_nul_and_deep(void **state)
 		assert_int_equal(tv_strbuf_putc(&b, ']'), 0);
 	}
 	assert_int_equal(tv_strbuf_puts(&b, "}\n" LOGS(PROMPT)), 0);
-	run_data(&r, b.p, b.len, 0, false);
+	rf_run_data(&r, b.p, b.len, TV_FMT_OTLP, 0, false);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_rejected, 1);
 	assert_int_equal(r.st.records_used, 1);
-	assert_msg(&r, 1, "invalid JSON");
-	run_free(&r);
+	rf_assert_msg(&r, 1, "invalid JSON");
+	rf_free(&r);
 	/* the same as a pretty document */
 	b.len = 0;
 	assert_int_equal(tv_strbuf_puts(&b, "{\n  \"resourceLogs\":\n"), 0);
@@ -967,11 +745,11 @@ static void test_nul_and_deep(void **state)
 		assert_int_equal(tv_strbuf_puts(&b, "  ]\n"), 0);
 	}
 	assert_int_equal(tv_strbuf_puts(&b, "}\n"), 0);
-	run_data(&r, b.p, b.len, 0, false);
+	rf_run_data(&r, b.p, b.len, TV_FMT_OTLP, 0, false);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_rejected, 1);
-	assert_msg(&r, 1, "invalid JSON");
-	run_free(&r);
+	rf_assert_msg(&r, 1, "invalid JSON");
+	rf_free(&r);
 	tv_strbuf_finish(&b);
 }
 
@@ -979,23 +757,23 @@ static void test_nul_and_deep(void **state)
 static void test_record_limit(void **state)
 {
 	const char *data = LOGS(PROMPT) LOGS(PROMPT "," REQUEST) LOGS(REQUEST);
-	char *doc = pretty(data), *one = pretty(LOGS(PROMPT));
-	struct run r;
+	char *doc = rf_pretty(data), *one = rf_pretty(LOGS(PROMPT));
+	struct rf_run r;
 
 	(void)state;
-	run_data(&r, data, strlen(data), strlen(LOGS(PROMPT)) + 10, false);
+	rf_run_data(&r, data, strlen(data), TV_FMT_OTLP, strlen(LOGS(PROMPT)) + 10, false);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_used, 2);
 	assert_int_equal(r.st.records_rejected, 1);
-	assert_msg(&r, 2, "longer than the record limit");
-	run_free(&r);
+	rf_assert_msg(&r, 2, "longer than the record limit");
+	rf_free(&r);
 	/* pretty: the middle document is over the limit */
-	run_data(&r, doc, strlen(doc), strlen(one) + 10, false);
+	rf_run_data(&r, doc, strlen(doc), TV_FMT_OTLP, strlen(one) + 10, false);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_used, 2);
 	assert_int_equal(r.st.records_rejected, 1);
 	assert_non_null(strstr(r.msgs[0].text, "larger than the record limit"));
-	run_free(&r);
+	rf_free(&r);
 	free(doc);
 	free(one);
 }
@@ -1009,18 +787,18 @@ static void test_big_line(void **state)
 	const char *tail = "\"}}]}]}]}]}\n";
 	size_t big = 50u << 20, hn = strlen(head), tn = strlen(tail);
 	char *data = malloc(hn + big + tn);
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	assert_non_null(data);
 	memcpy(data, head, hn);
 	memset(data + hn, 'x', big);
 	memcpy(data + hn + big, tail, tn);
-	run_data(&r, data, hn + big + tn, 0, false);
+	rf_run_data(&r, data, hn + big + tn, TV_FMT_OTLP, 0, false);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_used, 1);
-	assert_int_equal(strlen(find_session(&r, "big")->turns[0].prompt), big);
-	run_free(&r);
+	assert_int_equal(strlen(rf_session(&r, "big")->turns[0].prompt), big);
+	rf_free(&r);
 	free(data);
 }
 

@@ -4,7 +4,6 @@
  * log records, metrics and spans dumped as pretty JSON one after another,
  * read through tv_read_file() into sessions.
  */
-#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -13,205 +12,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "tv_reader.h"
 #include "tv_time.h"
 
-#define MAX_MSGS 64
+#include "reader_fixture.h"
 
-struct msg {
-	enum tv_report_level level;
-	uint64_t line;
-	char text[256];
-};
-
-/* What one read produced: the sessions, the reports and the counts. */
-struct run {
-	struct tv_session **s;
-	size_t n, cap;
-	struct msg msgs[MAX_MSGS];
-	size_t n_msgs;
-	struct tv_stats st;
-	struct tv_error err;
-	int ret;
-};
-
-static int emit_cb(void *udata, struct tv_session *s)
+/* Read @data as an outfile into @r. */
+static void run_str(struct rf_run *r, const char *data)
 {
-	struct run *r = udata;
-	struct tv_session **v;
-
-	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 8;
-		v = realloc(r->s, r->cap * sizeof(*v));
-		if (v == NULL) {
-			tv_session_destroy(s);
-			return -ENOMEM;
-		}
-		r->s = v;
-	}
-	r->s[r->n++] = s;
-	return 0;
+	rf_run_data(r, data, strlen(data), TV_FMT_OUTFILE, 0, false);
 }
 
-static void report_cb(void *udata, enum tv_report_level level, const char *file,
-		      uint64_t line, const char *msg)
+/* Read @objects (JSON Lines) as the outfile holds them: JSON.stringify(obj, null, 2) + "\n". */
+static void run_pretty(struct rf_run *r, const char *objects, bool keep_events)
 {
-	struct run *r = udata;
-	struct msg *m;
+	char *doc = rf_pretty(objects);
 
-	(void)file;
-	if (r->n_msgs == MAX_MSGS) {
-		return;
-	}
-	m = &r->msgs[r->n_msgs++];
-	m->level = level;
-	m->line = line;
-	snprintf(m->text, sizeof(m->text), "%s", msg);
-}
-
-static void run_free(struct run *r)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		tv_session_destroy(r->s[i]);
-	}
-	free(r->s);
-	memset(r, 0, sizeof(*r));
-}
-
-/* Read @path as an outfile into @r; the counts must add up. */
-static void run_path(struct run *r, const char *path, size_t max_record, bool keep_events)
-{
-	struct tv_read_opts o = {
-		.keep_events = keep_events,
-		.max_record = max_record,
-		.emit = emit_cb,
-		.report = report_cb,
-		.udata = r,
-	};
-	struct tv_read_ctx *ctx;
-
-	memset(r, 0, sizeof(*r));
-	ctx = tv_read_ctx_create(&o);
-	assert_non_null(ctx);
-	r->ret = tv_read_file(ctx, path, TV_FMT_OUTFILE, &r->err);
-	if (r->ret == 0) {
-		r->ret = tv_read_finish(ctx, &r->err);
-	}
-	r->st = *tv_read_stats(ctx);
-	tv_read_ctx_destroy(ctx);
-	assert_int_equal(r->st.records_read,
-			 r->st.records_used + r->st.records_skipped + r->st.records_rejected);
-}
-
-static void run_data(struct run *r, const char *data, size_t n, size_t max_record,
-		     bool keep_events)
-{
-	char path[] = "/tmp/test_outfile_XXXXXX";
-	int fd = mkstemp(path);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, data, n), (ssize_t)n);
-	assert_int_equal(close(fd), 0);
-	run_path(r, path, max_record, keep_events);
-	unlink(path);
-}
-
-static void run_str(struct run *r, const char *data)
-{
-	run_data(r, data, strlen(data), 0, false);
-}
-
-static struct tv_session *find_session(const struct run *r, const char *id)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		if (r->s[i]->id != NULL && strcmp(r->s[i]->id, id) == 0) {
-			return r->s[i];
-		}
-	}
-	fail_msg("no session %s among %zu", id, r->n);
-	return NULL;
-}
-
-static void assert_msg(const struct run *r, uint64_t line, const char *text)
-{
-	for (size_t i = 0; i < r->n_msgs; i++) {
-		if (r->msgs[i].line == line && strstr(r->msgs[i].text, text) != NULL) {
-			return;
-		}
-	}
-	for (size_t i = 0; i < r->n_msgs; i++) {
-		print_message("  report %llu: %s\n", (unsigned long long)r->msgs[i].line,
-			      r->msgs[i].text);
-	}
-	fail_msg("no report at line %llu with \"%s\"", (unsigned long long)line, text);
-}
-
-static int64_t ts(const char *s)
-{
-	int64_t ns = 0;
-
-	assert_int_equal(tv_time_parse(s, strlen(s), &ns, NULL), 0);
-	return ns;
-}
-
-/* ---- the writer: JSON.stringify(obj, null, 2) + "\n" for each object ---- */
-
-static void newline(struct tv_strbuf *b, int indent)
-{
-	assert_int_equal(tv_strbuf_putc(b, '\n'), 0);
-	for (int i = 0; i < indent; i++) {
-		assert_int_equal(tv_strbuf_puts(b, "  "), 0);
-	}
-}
-
-/* @s: minified objects, one per line */
-static char *pretty(const char *s)
-{
-	struct tv_strbuf b;
-	bool str = false, esc = false;
-	int indent = 0;
-
-	tv_strbuf_init(&b);
-	for (; *s; s++) {
-		char c = *s;
-
-		if (str) {
-			assert_int_equal(tv_strbuf_putc(&b, c), 0);
-			str = esc || c != '"';
-			esc = !esc && c == '\\';
-			continue;
-		}
-		if ((c == '{' || c == '[') && (s[1] == '}' || s[1] == ']')) {
-			assert_int_equal(tv_strbuf_putc(&b, c), 0);
-			assert_int_equal(tv_strbuf_putc(&b, *++s), 0);
-		} else if (c == '{' || c == '[') {
-			assert_int_equal(tv_strbuf_putc(&b, c), 0);
-			newline(&b, ++indent);
-		} else if (c == '}' || c == ']') {
-			newline(&b, --indent);
-			assert_int_equal(tv_strbuf_putc(&b, c), 0);
-		} else if (c == ',') {
-			assert_int_equal(tv_strbuf_putc(&b, c), 0);
-			newline(&b, indent);
-		} else if (c == ':') {
-			assert_int_equal(tv_strbuf_puts(&b, ": "), 0);
-		} else {
-			str = c == '"';
-			assert_int_equal(tv_strbuf_putc(&b, c), 0);
-		}
-	}
-	return tv_strbuf_steal(&b);
-}
-
-static void run_pretty(struct run *r, const char *objects, bool keep_events)
-{
-	char *doc = pretty(objects);
-
-	run_data(r, doc, strlen(doc), 0, keep_events);
+	rf_run_data(r, doc, strlen(doc), TV_FMT_OUTFILE, 0, keep_events);
 	free(doc);
 }
 
@@ -253,7 +73,7 @@ static void run_pretty(struct run *r, const char *objects, bool keep_events)
 
 #define TURN PROMPT REQUEST METRICS RESPONSE TOOL
 
-static void check_turn(const struct run *r)
+static void check_turn(const struct rf_run *r)
 {
 	struct tv_session *s;
 	struct tv_turn *t;
@@ -265,18 +85,18 @@ static void check_turn(const struct run *r)
 	assert_int_equal(r->st.records_read, 5);
 	assert_int_equal(r->st.records_used, 4);
 	assert_int_equal(r->st.records_skipped, 1);
-	s = find_session(r, "s-1");
+	s = rf_session(r, "s-1");
 	assert_string_equal(s->source_format, "outfile");
 	assert_string_equal(s->source_service, "gemini-cli");
 	assert_int_equal(s->n_turns, 1);
 	t = &s->turns[0];
 	assert_string_equal(t->id, "p1");
 	assert_string_equal(t->prompt, "list the files");
-	assert_int_equal(t->start_time, ts("2025-07-01T09:00:00Z"));
+	assert_int_equal(t->start_time, rf_ts("2025-07-01T09:00:00Z"));
 	assert_int_equal(t->n_llm, 1);
 	c = &t->llm[0];
 	assert_string_equal(c->model, "gemini-2.5-pro");
-	assert_int_equal(c->time, ts("2025-07-01T09:00:00.100Z"));
+	assert_int_equal(c->time, rf_ts("2025-07-01T09:00:00.100Z"));
 	assert_int_equal(c->duration, 1000 * TV_NS_PER_MS);
 	assert_int_equal(c->status, TV_STATUS_OK);
 	assert_int_equal(c->input_tokens, 120);
@@ -292,34 +112,34 @@ static void check_turn(const struct run *r)
 	assert_string_equal(x->args_json, "{\"path\":\".\"}");
 	assert_int_equal(x->success, 1);
 	assert_int_equal(x->duration, 20 * TV_NS_PER_MS);
-	assert_int_equal(x->time, ts("2025-07-01T09:00:01.480Z"));
+	assert_int_equal(x->time, rf_ts("2025-07-01T09:00:01.480Z"));
 	assert_string_equal(x->decision, "auto_accept");
 	assert_int_equal(s->usage.input_tokens, 120);
 }
 
 static void test_turn(void **state)
 {
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	run_pretty(&r, TURN, false);
 	check_turn(&r);
 	assert_int_equal(r.n_msgs, 0);
-	run_free(&r);
+	rf_free(&r);
 }
 
 /* the resource's _rawAttributes pairs, with native JSON types */
 static void test_resource(void **state)
 {
-	struct run r;
+	struct rf_run r;
 	const char *meta;
 
 	(void)state;
 	run_pretty(&r, PROMPT, false);
-	meta = tv_kvlist_find(&find_session(&r, "s-1")->metadata, "resource");
+	meta = tv_kvlist_find(&rf_session(&r, "s-1")->metadata, "resource");
 	assert_string_equal(meta, "{\"host.name\":\"devbox\",\"process.pid\":45123,"
 			    "\"service.name\":\"gemini-cli\"}");
-	run_free(&r);
+	rf_free(&r);
 	/* odd pairs are passed over; nested values kept as JSON; an attributes object works too */
 	run_pretty(&r, "{\"hrTime\":[1751360400,0],\"resource\":{\"_rawAttributes\":["
 		   "[\"a\",1.5],[\"b\",{\"c\":[1,null]}],[\"lone\"],[7,\"x\"],\"y\",[\"d\",null],"
@@ -328,18 +148,18 @@ static void test_resource(void **state)
 		   "\"qwen-code\",\"f\":[\"g\"]}},\"attributes\":{\"session.id\":\"s-3\"}}\n",
 		   false);
 	assert_int_equal(r.st.records_used, 2);
-	meta = tv_kvlist_find(&find_session(&r, "s-2")->metadata, "resource");
+	meta = tv_kvlist_find(&rf_session(&r, "s-2")->metadata, "resource");
 	assert_string_equal(meta, "{\"a\":1.5,\"b\":{\"c\":[1,null]},\"d\":null,\"e\":true}");
-	meta = tv_kvlist_find(&find_session(&r, "s-3")->metadata, "resource");
+	meta = tv_kvlist_find(&rf_session(&r, "s-3")->metadata, "resource");
 	assert_string_equal(meta, "{\"service.name\":\"qwen-code\",\"f\":[\"g\"]}");
-	assert_string_equal(find_session(&r, "s-3")->source_service, "qwen-code");
-	run_free(&r);
+	assert_string_equal(rf_session(&r, "s-3")->source_service, "qwen-code");
+	rf_free(&r);
 }
 
 /* hrTime, else hrTimeObserved, else no time */
 static void test_times(void **state)
 {
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	run_pretty(&r, "{\"hrTime\":[1751360400,500000000],\"attributes\":{\"session.id\":\"a\","
@@ -351,15 +171,15 @@ static void test_times(void **state)
 	/* a malformed hrTime rejects the record, even with an hrTimeObserved */
 	assert_int_equal(r.st.records_used, 1);
 	assert_int_equal(r.st.records_rejected, 2);
-	assert_int_equal(find_session(&r, "a")->turns[0].start_time,
-			 ts("2025-07-01T09:00:00.5Z"));
+	assert_int_equal(rf_session(&r, "a")->turns[0].start_time,
+			 rf_ts("2025-07-01T09:00:00.5Z"));
 	assert_int_equal(r.n, 1);
-	run_free(&r);
+	rf_free(&r);
 }
 
 static void test_qwen(void **state)
 {
-	struct run r;
+	struct rf_run r;
 	struct tv_session *s;
 
 	(void)state;
@@ -370,36 +190,36 @@ static void test_qwen(void **state)
 		   "\"event.name\":\"qwen-code.api_response\",\"prompt_id\":\"q1\","
 		   "\"model\":\"qwen3-coder\",\"input_token_count\":7,\"output_token_count\":3,"
 		   "\"duration_ms\":250}}\n", false);
-	s = find_session(&r, "q");
+	s = rf_session(&r, "q");
 	assert_string_equal(s->source_service, "qwen-code");
 	assert_int_equal(s->n_turns, 1);
 	assert_string_equal(s->turns[0].llm[0].model, "qwen3-coder");
 	assert_int_equal(s->turns[0].llm[0].input_tokens, 7);
-	run_free(&r);
+	rf_free(&r);
 }
 
 static void test_keep_events(void **state)
 {
-	struct run r;
+	struct rf_run r;
 	struct tv_session *s;
 	char *expect;
 
 	(void)state;
 	run_pretty(&r, TURN, true);
 	check_turn(&r);
-	s = find_session(&r, "s-1");
+	s = rf_session(&r, "s-1");
 	assert_int_equal(s->n_events, 4);
 	/* the object as written, minified */
 	expect = tv_strndup(PROMPT, strlen(PROMPT) - 1);
 	assert_string_equal(s->events[0], expect);
 	free(expect);
-	run_free(&r);
+	rf_free(&r);
 }
 
 /* metric objects in every shape seen: counted as skipped, no session */
 static void test_metrics(void **state)
 {
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	run_pretty(&r, METRICS METRICS
@@ -409,7 +229,7 @@ static void test_metrics(void **state)
 	assert_int_equal(r.st.records_read, 4);
 	assert_int_equal(r.st.records_skipped, 4);
 	assert_int_equal(r.n, 0);
-	run_free(&r);
+	rf_free(&r);
 }
 
 /* ---- spans (ReadableSpan) ---- */
@@ -435,7 +255,7 @@ static void test_metrics(void **state)
 
 static void test_spans(void **state)
 {
-	struct run r;
+	struct rf_run r;
 	struct tv_turn *t;
 
 	(void)state;
@@ -444,9 +264,9 @@ static void test_spans(void **state)
 	assert_int_equal(r.st.records_read, 4);
 	assert_int_equal(r.st.records_used, 3);
 	assert_int_equal(r.st.records_skipped, 1);
-	t = &find_session(&r, "s-9")->turns[0];
-	assert_int_equal(t->start_time, ts("2025-07-01T09:00:00Z"));
-	assert_int_equal(t->end_time, ts("2025-07-01T09:00:02Z"));
+	t = &rf_session(&r, "s-9")->turns[0];
+	assert_int_equal(t->start_time, rf_ts("2025-07-01T09:00:00Z"));
+	assert_int_equal(t->end_time, rf_ts("2025-07-01T09:00:02Z"));
 	assert_int_equal(t->n_llm, 1);
 	assert_string_equal(t->llm[0].model, "gemini-2.5-pro");
 	assert_int_equal(t->llm[0].input_tokens, 100);
@@ -458,31 +278,31 @@ static void test_spans(void **state)
 	assert_int_equal(t->tools[0].success, 0);
 	assert_string_equal(t->tools[0].error, "denied");
 	assert_int_equal(t->tools[0].duration, 100 * TV_NS_PER_MS);
-	run_free(&r);
+	rf_free(&r);
 }
 
 /* ---- bad input ---- */
 
 static void test_empty(void **state)
 {
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	run_str(&r, "");
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_read, 0);
-	run_free(&r);
+	rf_free(&r);
 	run_str(&r, "\n \n\n");
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_read, 0);
-	run_free(&r);
+	rf_free(&r);
 }
 
 static void test_crlf_bom(void **state)
 {
-	char *doc = pretty(TURN), *crlf = malloc(strlen(doc) * 2 + 4);
+	char *doc = rf_pretty(TURN), *crlf = malloc(strlen(doc) * 2 + 4);
 	size_t n = 3;
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	assert_non_null(crlf);
@@ -493,9 +313,9 @@ static void test_crlf_bom(void **state)
 		}
 		crlf[n++] = *p;
 	}
-	run_data(&r, crlf, n, 0, false);
+	rf_run_data(&r, crlf, n, TV_FMT_OUTFILE, 0, false);
 	check_turn(&r);
-	run_free(&r);
+	rf_free(&r);
 	free(crlf);
 	free(doc);
 }
@@ -532,9 +352,9 @@ static void test_bad_objects(void **state)
 	};
 	size_t n = sizeof(bad) / sizeof(bad[0]);
 	uint64_t lines[sizeof(bad) / sizeof(bad[0])];
-	char *good = pretty(PROMPT), *good2 = pretty(REQUEST);
+	char *good = rf_pretty(PROMPT), *good2 = rf_pretty(REQUEST);
 	struct tv_strbuf b;
-	struct run r;
+	struct rf_run r;
 	uint64_t line;
 
 	(void)state;
@@ -549,16 +369,16 @@ static void test_bad_objects(void **state)
 		assert_int_equal(tv_strbuf_puts(&b, bad[i].text), 0);
 	}
 	assert_int_equal(tv_strbuf_puts(&b, good2), 0);
-	run_data(&r, b.p, b.len, 0, false);
+	rf_run_data(&r, b.p, b.len, TV_FMT_OUTFILE, 0, false);
 	assert_int_equal(r.ret, 0);
 	for (size_t i = 0; i < n; i++) {
-		assert_msg(&r, lines[i], bad[i].why);
+		rf_assert_msg(&r, lines[i], bad[i].why);
 	}
 	/* `}{`: two objects on one line, each read (and rejected) on its own */
 	assert_int_equal(r.st.records_rejected, n + 1);
 	assert_int_equal(r.st.records_used, 2);
-	assert_int_equal(find_session(&r, "s-1")->turns[0].n_llm, 1);
-	run_free(&r);
+	assert_int_equal(rf_session(&r, "s-1")->turns[0].n_llm, 1);
+	rf_free(&r);
 	tv_strbuf_finish(&b);
 	free(good);
 	free(good2);
@@ -567,16 +387,16 @@ static void test_bad_objects(void **state)
 /* the writer died mid-object: the last one is cut short */
 static void test_truncated_final(void **state)
 {
-	char *doc = pretty(PROMPT REQUEST);
-	struct run r;
+	char *doc = rf_pretty(PROMPT REQUEST);
+	struct rf_run r;
 
 	(void)state;
-	run_data(&r, doc, strlen(doc) - 50, 0, false);
+	rf_run_data(&r, doc, strlen(doc) - 50, TV_FMT_OUTFILE, 0, false);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_used, 1);
 	assert_int_equal(r.st.records_rejected, 1);
 	assert_non_null(strstr(r.msgs[0].text, "unterminated JSON value"));
-	run_free(&r);
+	rf_free(&r);
 	free(doc);
 }
 
@@ -584,19 +404,19 @@ static void test_nul_deep_big(void **state)
 {
 	const char nul[] = "{\n  \"hrTime\": [\n    1,\n    2\n  ],\n  \"attributes\": {\n"
 			   "    \"a\": \"x\0y\"\n  }\n}\n";
-	char *good = pretty(PROMPT);
+	char *good = rf_pretty(PROMPT);
 	struct tv_strbuf b;
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	tv_strbuf_init(&b);
 	assert_int_equal(tv_strbuf_append(&b, nul, sizeof(nul) - 1), 0);
 	assert_int_equal(tv_strbuf_puts(&b, good), 0);
-	run_data(&r, b.p, b.len, 0, false);
+	rf_run_data(&r, b.p, b.len, TV_FMT_OUTFILE, 0, false);
 	assert_int_equal(r.st.records_rejected, 1);
 	assert_int_equal(r.st.records_used, 1);
-	assert_msg(&r, 1, "invalid JSON");
-	run_free(&r);
+	rf_assert_msg(&r, 1, "invalid JSON");
+	rf_free(&r);
 	/* 10,000 levels of nesting */
 	tv_strbuf_reset(&b);
 	assert_int_equal(tv_strbuf_puts(&b, "{\n  \"attributes\":\n"), 0);
@@ -608,11 +428,11 @@ static void test_nul_deep_big(void **state)
 	}
 	assert_int_equal(tv_strbuf_puts(&b, "}\n"), 0);
 	assert_int_equal(tv_strbuf_puts(&b, good), 0);
-	run_data(&r, b.p, b.len, 0, false);
+	rf_run_data(&r, b.p, b.len, TV_FMT_OUTFILE, 0, false);
 	assert_int_equal(r.st.records_rejected, 1);
 	assert_int_equal(r.st.records_used, 1);
-	assert_msg(&r, 1, "invalid JSON");
-	run_free(&r);
+	rf_assert_msg(&r, 1, "invalid JSON");
+	rf_free(&r);
 	/* over the record limit: skipped whole */
 	tv_strbuf_reset(&b);
 	assert_int_equal(tv_strbuf_puts(&b, good), 0);
@@ -622,11 +442,11 @@ static void test_nul_deep_big(void **state)
 	}
 	assert_int_equal(tv_strbuf_puts(&b, "  \"attributes\": {}\n}\n"), 0);
 	assert_int_equal(tv_strbuf_puts(&b, good), 0);
-	run_data(&r, b.p, b.len, strlen(good) + 100, false);
+	rf_run_data(&r, b.p, b.len, TV_FMT_OUTFILE, strlen(good) + 100, false);
 	assert_int_equal(r.st.records_rejected, 1);
 	assert_int_equal(r.st.records_used, 2);
 	assert_non_null(strstr(r.msgs[0].text, "larger than the record limit"));
-	run_free(&r);
+	rf_free(&r);
 	tv_strbuf_finish(&b);
 	free(good);
 }

@@ -3,7 +3,6 @@
  * tv_read_pylog: Python logging lines and plain JSON lines of query
  * events, read through tv_read_file() into one session per query.
  */
-#include <errno.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,141 +18,19 @@
 #include "tv_reader.h"
 #include "tv_time.h"
 
-#define MAX_MSGS 64
+#include "reader_fixture.h"
 
-struct msg {
-	enum tv_report_level level;
-	uint64_t line;
-	char text[256];
-};
-
-struct run {
-	struct tv_session **s;
-	size_t n, cap;
-	struct msg msgs[MAX_MSGS];
-	size_t n_msgs;
-	struct tv_stats st;
-	struct tv_error err;
-	int ret;
-};
-
-static int emit_cb(void *udata, struct tv_session *s)
-{
-	struct run *r = udata;
-	struct tv_session **v;
-
-	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 8;
-		v = realloc(r->s, r->cap * sizeof(*v));
-		if (v == NULL) {
-			tv_session_destroy(s);
-			return -ENOMEM;
-		}
-		r->s = v;
-	}
-	r->s[r->n++] = s;
-	return 0;
-}
-
-static void report_cb(void *udata, enum tv_report_level level, const char *file,
-		      uint64_t line, const char *msg)
-{
-	struct run *r = udata;
-	struct msg *m;
-
-	(void)file;
-	if (r->n_msgs == MAX_MSGS) {
-		return;
-	}
-	m = &r->msgs[r->n_msgs++];
-	m->level = level;
-	m->line = line;
-	snprintf(m->text, sizeof(m->text), "%s", msg);
-}
-
-static void run_free(struct run *r)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		tv_session_destroy(r->s[i]);
-	}
-	free(r->s);
-	memset(r, 0, sizeof(*r));
-}
-
-static void run_data(struct run *r, const char *data, size_t n, enum tv_format fmt,
+/* Read @data in @fmt into @r (freeing what it held). */
+static void run_data(struct rf_run *r, const char *data, size_t n, enum tv_format fmt,
 		     bool keep_events)
 {
-	char path[] = "/tmp/test_pylog_XXXXXX";
-	struct tv_read_opts o = {
-		.keep_events = keep_events,
-		.emit = emit_cb,
-		.report = report_cb,
-		.udata = r,
-	};
-	struct tv_read_ctx *ctx;
-	int fd = mkstemp(path);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, data, n), (ssize_t)n);
-	assert_int_equal(close(fd), 0);
-	run_free(r);
-	ctx = tv_read_ctx_create(&o);
-	assert_non_null(ctx);
-	r->ret = tv_read_file(ctx, path, fmt, &r->err);
-	if (r->ret == 0) {
-		r->ret = tv_read_finish(ctx, &r->err);
-	}
-	r->st = *tv_read_stats(ctx);
-	tv_read_ctx_destroy(ctx);
-	unlink(path);
-	assert_int_equal(r->st.records_read,
-			 r->st.records_used + r->st.records_skipped + r->st.records_rejected);
+	rf_free(r);
+	rf_run_data(r, data, n, fmt, 0, keep_events);
 }
 
-static void run_str(struct run *r, const char *data)
+static void run_str(struct rf_run *r, const char *data)
 {
 	run_data(r, data, strlen(data), TV_FMT_PYLOG, false);
-}
-
-static struct tv_session *find_session(const struct run *r, const char *id)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		if (r->s[i]->id != NULL && strcmp(r->s[i]->id, id) == 0) {
-			return r->s[i];
-		}
-	}
-	fail_msg("no session %s among %zu", id, r->n);
-	return NULL;
-}
-
-static size_t count_msgs(const struct run *r, enum tv_report_level level, const char *text)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < r->n_msgs; i++) {
-		if (r->msgs[i].level == level && strstr(r->msgs[i].text, text) != NULL) {
-			n++;
-		}
-	}
-	return n;
-}
-
-static bool has_msg(const struct run *r, uint64_t line, const char *text)
-{
-	for (size_t i = 0; i < r->n_msgs; i++) {
-		if (r->msgs[i].line == line && strstr(r->msgs[i].text, text) != NULL) {
-			return true;
-		}
-	}
-	return false;
-}
-
-static int64_t ts(const char *s)
-{
-	int64_t ns = 0;
-
-	assert_int_equal(tv_time_parse(s, strlen(s), &ns, NULL), 0);
-	return ns;
 }
 
 static const struct tv_llm_call *call_of(const struct tv_session *s)
@@ -186,29 +63,29 @@ static const char two_queries[] =
 	TB
 	OK("q-1", "07,501", "3500.0", "0.0125", "gemini-2.5-pro");
 
-static void check_two(const struct run *r)
+static void check_two(const struct rf_run *r)
 {
 	const struct tv_llm_call *c;
 	struct tv_session *s;
 
 	assert_int_equal(r->ret, 0);
 	assert_int_equal(r->n, 2);
-	s = find_session(r, "q-1");
+	s = rf_session(r, "q-1");
 	assert_string_equal(s->source_format, "pylog");
 	assert_string_equal(s->source_service, "app.telemetry");
 	assert_string_equal(s->turns[0].prompt, "list the files");
 	assert_string_equal(s->turns[0].id, "q-1");
 	c = call_of(s);
 	assert_int_equal(c->status, TV_STATUS_OK);
-	assert_int_equal(c->time, ts("2025-07-01T09:00:04.001Z"));
+	assert_int_equal(c->time, rf_ts("2025-07-01T09:00:04.001Z"));
 	assert_int_equal(c->duration, 3500 * TV_NS_PER_MS);
 	assert_string_equal(c->model, "gemini-2.5-pro");
 	assert_true(s->usage.cost_usd == 0.0125);
 	assert_int_equal(s->success, 1);
 	assert_false(s->has_error);
-	assert_int_equal(s->start_time, ts("2025-07-01T09:00:04.001Z"));
-	assert_int_equal(s->end_time, ts("2025-07-01T09:00:07.501Z"));
-	s = find_session(r, "q-2");
+	assert_int_equal(s->start_time, rf_ts("2025-07-01T09:00:04.001Z"));
+	assert_int_equal(s->end_time, rf_ts("2025-07-01T09:00:07.501Z"));
+	s = rf_session(r, "q-2");
 	c = call_of(s);
 	assert_int_equal(c->status, TV_STATUS_ERROR);
 	assert_int_equal(c->duration, 1500 * TV_NS_PER_MS);	/* start to error */
@@ -226,20 +103,20 @@ static void check_two(const struct run *r)
 
 static void test_queries(void **state)
 {
-	struct run *r = *state;
+	struct rf_run *r = *state;
 
 	run_str(r, two_queries);
 	check_two(r);
 	assert_int_equal(r->st.records_read, 8);
 	assert_int_equal(r->st.records_used, 8);	/* the traceback's 4 lines too */
-	assert_int_equal(count_msgs(r, TV_REPORT_WARN, "no time zone"), 1);
+	assert_int_equal(rf_count_msgs(r, TV_REPORT_WARN, "no time zone"), 1);
 	assert_int_equal(r->n_msgs, 1);
 }
 
 /* detected without --from; CRLF line ends and a BOM change nothing */
 static void test_detect_crlf_bom(void **state)
 {
-	struct run *r = *state;
+	struct rf_run *r = *state;
 	char buf[8192];
 	size_t n = 0;
 
@@ -259,7 +136,7 @@ static void test_detect_crlf_bom(void **state)
 /* the same events as plain JSON lines */
 static void test_json_lines(void **state)
 {
-	struct run *r = *state;
+	struct rf_run *r = *state;
 	const struct tv_llm_call *c;
 	struct tv_session *s;
 	static const char data[] =
@@ -277,17 +154,17 @@ static void test_json_lines(void **state)
 	assert_int_equal(r->st.records_used, 3);
 	assert_int_equal(r->st.records_skipped, 2);
 	assert_int_equal(r->n_msgs, 0);	/* times with zones, or numbers: no warning */
-	s = find_session(r, "17");
+	s = rf_session(r, "17");
 	assert_null(s->source_service);
 	c = call_of(s);
-	assert_int_equal(c->time, ts("2025-07-01T09:00:00Z"));
+	assert_int_equal(c->time, rf_ts("2025-07-01T09:00:00Z"));
 	assert_int_equal(c->duration, 250 * TV_NS_PER_MS);
 	assert_int_equal(c->input_tokens, 10);
 	assert_int_equal(s->usage.input_tokens, 10);
 	assert_int_equal(s->n_events, 2);
 	assert_string_equal(s->events[0], "{\"event\":\"query_start\",\"query_id\":17,"
 			    "\"query_preview\":\"hi\",\"timestamp\":\"2025-07-01T09:00:00Z\"}");
-	s = find_session(r, "t");
+	s = rf_session(r, "t");
 	c = call_of(s);
 	assert_int_equal(c->status, TV_STATUS_TIMEOUT);
 	assert_string_equal(c->error, "ReadTimeout");
@@ -298,7 +175,7 @@ static void test_json_lines(void **state)
 /* other log lines, stray text and tracebacks after other records are skipped */
 static void test_garbage(void **state)
 {
-	struct run *r = *state;
+	struct rf_run *r = *state;
 	static const char data[] =
 		"starting up\n"
 		L("00,000", "INFO") "Application started\n"
@@ -320,12 +197,12 @@ static void test_garbage(void **state)
 	assert_int_equal(r->st.records_skipped, 8);
 	assert_int_equal(r->st.records_rejected, 0);
 	/* the logger runs to the first " - LEVEL - " */
-	assert_string_equal(find_session(r, "q")->source_service, "x - y");
+	assert_string_equal(rf_session(r, "q")->source_service, "x - y");
 }
 
 static void test_bad_json(void **state)
 {
-	struct run *r = *state;
+	struct rf_run *r = *state;
 	static const char data[] =
 		L("00,000", "INFO") "{\"event\": \"query_start\", \"query_id\": }\n"
 		TB
@@ -339,16 +216,16 @@ static void test_bad_json(void **state)
 	assert_int_equal(r->st.records_rejected, 3);
 	assert_int_equal(r->st.records_skipped, 4);	/* the traceback after a bad record */
 	assert_int_equal(r->st.records_used, 1);
-	assert_true(has_msg(r, 1, "invalid JSON"));
-	assert_true(has_msg(r, 6, "invalid JSON"));
-	assert_true(has_msg(r, 8, "invalid JSON (the last line is cut short)"));
-	assert_int_equal(call_of(find_session(r, "ok"))->status, TV_STATUS_NONE);
+	assert_true(rf_has_msg(r, 1, "invalid JSON"));
+	assert_true(rf_has_msg(r, 6, "invalid JSON"));
+	assert_true(rf_has_msg(r, 8, "invalid JSON (the last line is cut short)"));
+	assert_int_equal(call_of(rf_session(r, "ok"))->status, TV_STATUS_NONE);
 }
 
 /* invalid UTF-8 outside JSON (a traceback) is kept; the writer replaces it */
 static void test_invalid_utf8_traceback(void **state)
 {
-	struct run *r = *state;
+	struct rf_run *r = *state;
 	struct tv_strbuf out;
 	static const char data[] =
 		FAIL("q", "01,000", "boom")
@@ -367,9 +244,8 @@ static void test_invalid_utf8_traceback(void **state)
 /* a traceback longer than the record limit is cut, with one warning */
 static void test_long_traceback(void **state)
 {
-	struct run *r = *state;
-	struct tv_read_opts o = { .emit = emit_cb, .report = report_cb, .udata = r,
-				  .max_record = 300 };
+	struct rf_run *r = *state;
+	const struct rf_opts o = { .max_record = 300 };
 	char path[] = "/tmp/test_pylog_XXXXXX";
 	struct tv_read_ctx *ctx;
 	FILE *f;
@@ -383,9 +259,8 @@ static void test_long_traceback(void **state)
 		fprintf(f, "  File \"x.py\", line %d, in f\n", i);
 	}
 	assert_int_equal(fclose(f), 0);
-	run_free(r);
-	ctx = tv_read_ctx_create(&o);
-	assert_non_null(ctx);
+	rf_free(r);
+	ctx = rf_ctx(r, &o);
 	assert_int_equal(tv_read_file(ctx, path, TV_FMT_PYLOG, &r->err), 0);
 	assert_int_equal(tv_read_finish(ctx, &r->err), 0);
 	r->st = *tv_read_stats(ctx);
@@ -395,12 +270,12 @@ static void test_long_traceback(void **state)
 	assert_true(r->st.records_skipped > 0);
 	assert_int_equal(r->st.records_used + r->st.records_skipped, 21);
 	assert_true(strlen(call_of(r->s[0])->error) <= 300);
-	assert_int_equal(count_msgs(r, TV_REPORT_WARN, "traceback longer than"), 1);
+	assert_int_equal(rf_count_msgs(r, TV_REPORT_WARN, "traceback longer than"), 1);
 }
 
 static void test_empty(void **state)
 {
-	struct run *r = *state;
+	struct rf_run *r = *state;
 
 	run_str(r, "");
 	assert_int_equal(r->ret, 0);
@@ -410,20 +285,7 @@ static void test_empty(void **state)
 	assert_int_equal(r->st.records_read, 0);
 }
 
-static int setup(void **state)
-{
-	*state = calloc(1, sizeof(struct run));
-	return *state == NULL ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-	run_free(*state);
-	free(*state);
-	return 0;
-}
-
-#define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define TEST(f) cmocka_unit_test_setup_teardown(f, rf_setup, rf_teardown)
 
 int main(void)
 {

@@ -5,9 +5,7 @@
  * mapped to turns at tv_read_finish() and the sessions come out of the
  * emit callback.  OTel GenAI, OpenInference and OpenLLMetry attributes.
  */
-#include <errno.h>
 #include <setjmp.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -15,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -23,6 +20,8 @@
 #include "tv_reader.h"
 #include "tv_session.h"
 #include "tv_time.h"
+
+#include "reader_fixture.h"
 
 /* 2025-07-01T09:00:00Z */
 #define T0 INT64_C(1751360400000000000)
@@ -38,94 +37,6 @@
 #define TRACE_B "4bf92f3577b34da6a3ce929d0e0e4736"
 #define TRACE_C "5b8efff798038103d269b633813fc60c"
 
-#define MAX_MSGS 64
-
-struct fix {
-	struct tv_read_ctx *ctx;
-	struct tv_session **s;
-	size_t n, cap;
-	size_t n_msgs;
-	uint64_t line;
-	struct tv_stats st;
-};
-
-static int emit_cb(void *udata, struct tv_session *s)
-{
-	struct fix *f = udata;
-
-	if (f->n == f->cap) {
-		f->cap = f->cap ? f->cap * 2 : 8;
-		f->s = realloc(f->s, f->cap * sizeof(*f->s));
-		assert_non_null(f->s);
-	}
-	f->s[f->n++] = s;
-	return 0;
-}
-
-static void report_cb(void *udata, enum tv_report_level level, const char *file, uint64_t line,
-		      const char *msg)
-{
-	struct fix *f = udata;
-
-	(void)level;
-	(void)file;
-	(void)line;
-	(void)msg;
-	f->n_msgs++;
-}
-
-static struct tv_read_ctx *make_ctx(struct fix *f, int64_t gap, bool keep_events)
-{
-	struct tv_read_opts o = {
-		.keep_events = keep_events,
-		.gap = gap,
-		.emit = emit_cb,
-		.report = report_cb,
-		.udata = f,
-	};
-	struct tv_read_ctx *ctx = tv_read_ctx_create(&o);
-
-	assert_non_null(ctx);
-	return ctx;
-}
-
-/*
- * A context for spans fed by hand.  tv_read_span() copies the current
- * input path with strlen(), and that path is NULL outside tv_read_file()
- * (see test_spans_outside_read_file); finishing the empty context first
- * leaves it set to "", so the mapping can be tested until that is fixed.
- */
-static void start(struct fix *f, int64_t gap, bool keep_events)
-{
-	f->ctx = make_ctx(f, gap, keep_events);
-	assert_int_equal(tv_read_finish(f->ctx, NULL), 0);
-	assert_int_equal(f->n, 0);
-}
-
-static int setup(void **state)
-{
-	struct fix *f = calloc(1, sizeof(*f));
-
-	if (f == NULL) {
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fix *f = *state;
-
-	tv_read_ctx_destroy(f->ctx);
-	for (size_t i = 0; i < f->n; i++) {
-		tv_session_destroy(f->s[i]);
-	}
-	free(f->s);
-	free(f);
-	return 0;
-}
-
 struct sp {
 	const char *trace, *id, *parent, *name;
 	int64_t start, end;
@@ -138,7 +49,7 @@ struct sp {
 	const char *raw;
 };
 
-static void span(struct fix *f, const struct sp *p)
+static void span(struct rf_run *f, const struct sp *p)
 {
 	struct tv_span s = {
 		.line = ++f->line,
@@ -164,28 +75,6 @@ static void span(struct fix *f, const struct sp *p)
 	};
 
 	assert_int_equal(tv_read_span(f->ctx, &s), 0);
-}
-
-static void finish(struct fix *f)
-{
-	struct tv_error err = { 0 };
-
-	assert_int_equal(tv_read_finish(f->ctx, &err), 0);
-	f->st = *tv_read_stats(f->ctx);
-	assert_int_equal(f->st.records_read,
-			 f->st.records_used + f->st.records_skipped + f->st.records_rejected);
-	assert_int_equal(f->st.sessions, f->n);
-}
-
-static struct tv_session *session(struct fix *f, const char *id)
-{
-	for (size_t i = 0; i < f->n; i++) {
-		if (f->s[i]->id && strcmp(f->s[i]->id, id) == 0) {
-			return f->s[i];
-		}
-	}
-	fail_msg("no session %s among %zu", id, f->n);
-	return NULL;
 }
 
 /* ---- an OTel GenAI agent trace ---- */
@@ -239,7 +128,7 @@ static const struct tv_attr http_attrs[] = {
 	INT("http.response.status_code", 200),
 };
 
-static void agent_trace(struct fix *f, const char *trace)
+static void agent_trace(struct rf_run *f, const char *trace)
 {
 	span(f, &(struct sp){ trace, "r1", NULL, "invoke_agent gemini-cli", T0, T0 + 10 * SEC, 0,
 			      NULL, agent_root, N(agent_root), agent_res, N(agent_res), NULL });
@@ -258,17 +147,17 @@ static void agent_trace(struct fix *f, const char *trace)
 
 static void test_genai_agent(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	struct tv_session *s;
 	struct tv_turn *t;
 	struct tv_llm_call *c;
 	struct tv_tool_call *k;
 
-	start(f, 0, false);
+	rf_start(f, 0, false);
 	agent_trace(f, TRACE_A);
-	finish(f);
+	rf_finish(f);
 	assert_int_equal(f->n, 1);
-	s = session(f, "conv-1");
+	s = rf_session(f, "conv-1");
 	assert_string_equal(s->source_service, "gemini-cli");
 	assert_non_null(tv_kvlist_find(&s->metadata, "resource"));
 	assert_string_equal(tv_kvlist_find(&s->metadata, "resource"),
@@ -335,18 +224,18 @@ static void test_genai_failure(void **state)
 		STR("gen_ai.operation.name", "execute_tool"), STR("gen_ai.tool.name", "shell"),
 		STR("error.type", "ToolError"),
 	};
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	struct tv_session *s;
 
-	start(f, 0, false);
+	rf_start(f, 0, false);
 	span(f, &(struct sp){ TRACE_B, "r", NULL, "invoke_agent", T0, T0 + 3 * SEC, 2, "failed",
 			      root, N(root), NULL, 0, NULL });
 	span(f, &(struct sp){ TRACE_B, "k", "r", "execute_tool shell", T0 + 100 * MS,
 			      T0 + 200 * MS, 2, "exit 1", tool_err, N(tool_err), NULL, 0, NULL });
 	span(f, &(struct sp){ TRACE_B, "c", "r", "chat m", T0 + SEC, T0 + 2 * SEC, 2, NULL,
 			      timeout, N(timeout), NULL, 0, NULL });
-	finish(f);
-	s = session(f, "sess-f");
+	rf_finish(f);
+	s = rf_session(f, "sess-f");
 	assert_int_equal(s->n_turns, 1);
 	assert_int_equal(s->turns[0].success, 0);
 	assert_int_equal(s->turns[0].llm[0].status, TV_STATUS_TIMEOUT);
@@ -374,9 +263,9 @@ static void test_session_key(void **state)
 	static const struct tv_attr none[] = {
 		STR("gen_ai.operation.name", "chat"), STR("gen_ai.request.model", "m"),
 	};
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 
-	start(f, 0, false);
+	rf_start(f, 0, false);
 	/* conversation id (on any span) before session id */
 	span(f, &(struct sp){ TRACE_A, "a1", NULL, "chat", T0, T0 + 1, 0, NULL, conv_and_sess,
 			      N(conv_and_sess), NULL, 0, NULL });
@@ -391,32 +280,32 @@ static void test_session_key(void **state)
 	/* nothing: the trace id */
 	span(f, &(struct sp){ "1111111111111111aaaaaaaaaaaaaaaa", "d1", NULL, "chat", T0 + 3,
 			      T0 + 4, 0, NULL, none, N(none), NULL, 0, NULL });
-	finish(f);
+	rf_finish(f);
 	assert_int_equal(f->n, 4);
-	assert_int_equal(session(f, "conv-9")->n_turns, 1);
-	assert_int_equal(session(f, "sess-2")->n_turns, 1);
-	assert_int_equal(session(f, "sess-res")->n_turns, 1);
-	assert_int_equal(session(f, "1111111111111111aaaaaaaaaaaaaaaa")->n_turns, 1);
+	assert_int_equal(rf_session(f, "conv-9")->n_turns, 1);
+	assert_int_equal(rf_session(f, "sess-2")->n_turns, 1);
+	assert_int_equal(rf_session(f, "sess-res")->n_turns, 1);
+	assert_int_equal(rf_session(f, "1111111111111111aaaaaaaaaaaaaaaa")->n_turns, 1);
 }
 
 /* several traces of one conversation: one session, a turn per trace, in time order */
 static void test_traces_to_turns(void **state)
 {
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	static const struct tv_attr root2[] = {
 		STR("gen_ai.operation.name", "invoke_agent"), STR("gen_ai.conversation.id", "conv-1"),
 		STR("gen_ai.input.messages", "second question"),
 	};
 	struct tv_session *s;
 
-	start(f, 0, false);
+	rf_start(f, 0, false);
 	/* the later trace arrives first */
 	span(f, &(struct sp){ TRACE_B, "r2", NULL, "invoke_agent", T0 + 60 * SEC, T0 + 61 * SEC, 0,
 			      NULL, root2, N(root2), NULL, 0, NULL });
 	agent_trace(f, TRACE_A);
-	finish(f);
+	rf_finish(f);
 	assert_int_equal(f->n, 1);
-	s = session(f, "conv-1");
+	s = rf_session(f, "conv-1");
 	assert_int_equal(s->n_turns, 2);
 	assert_string_equal(s->turns[0].id, "r1");
 	assert_string_equal(s->turns[1].id, "r2");
@@ -442,18 +331,18 @@ static void test_nested_agents(void **state)
 	static const struct tv_attr chat[] = {
 		STR("gen_ai.operation.name", "chat"), STR("gen_ai.request.model", "m"),
 	};
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	struct tv_session *s;
 
-	start(f, 0, false);
+	rf_start(f, 0, false);
 	span(f, &(struct sp){ TRACE_A, "r", NULL, "invoke_agent", T0, T0 + 5 * SEC, 0, NULL, root,
 			      N(root), NULL, 0, NULL });
 	span(f, &(struct sp){ TRACE_A, "s", "r", "invoke_agent sub", T0 + SEC, T0 + 4 * SEC, 0,
 			      NULL, sub, N(sub), NULL, 0, NULL });
 	span(f, &(struct sp){ TRACE_A, "c", "s", "chat", T0 + 2 * SEC, T0 + 3 * SEC, 0, NULL, chat,
 			      N(chat), NULL, 0, NULL });
-	finish(f);
-	s = session(f, "nest");
+	rf_finish(f);
+	s = rf_session(f, "nest");
 	assert_int_equal(s->n_turns, 1);
 	assert_string_equal(s->turns[0].id, "r");
 	assert_string_equal(s->turns[0].prompt, "top prompt");
@@ -476,15 +365,15 @@ static void test_openinference(void **state)
 		INT("llm.token_count.completion", 3),
 		INT("llm.token_count.total", 14),
 	};
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	struct tv_session *s;
 	struct tv_llm_call *c;
 
-	start(f, 0, false);
+	rf_start(f, 0, false);
 	span(f, &(struct sp){ TRACE_A, "o1", NULL, "ChatCompletion", T0, T0 + 800 * MS, 0, NULL, a,
 			      N(a), NULL, 0, NULL });
-	finish(f);
-	s = session(f, "oi-sess");
+	rf_finish(f);
+	s = rf_session(f, "oi-sess");
 	assert_int_equal(s->n_turns, 1);
 	assert_string_equal(s->turns[0].prompt, "hello oi");
 	assert_string_equal(s->turns[0].output, "hi from oi");
@@ -511,16 +400,16 @@ static void test_openinference_agent_tool(void **state)
 		STR("openinference.span.kind", "TOOL"), STR("tool.name", "search"),
 		STR("tool.parameters", "{\"q\": \"flights\"}"),
 	};
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	struct tv_session *s;
 
-	start(f, 0, false);
+	rf_start(f, 0, false);
 	span(f, &(struct sp){ TRACE_A, "ag", NULL, "agent", T0, T0 + SEC, 0, NULL, agent, N(agent),
 			      NULL, 0, NULL });
 	span(f, &(struct sp){ TRACE_A, "tl", "ag", "tool", T0 + 10 * MS, T0 + 20 * MS, 0, NULL,
 			      tool, N(tool), NULL, 0, NULL });
-	finish(f);
-	s = session(f, "oi-agent");
+	rf_finish(f);
+	s = rf_session(f, "oi-agent");
 	assert_int_equal(s->n_turns, 1);
 	assert_string_equal(s->turns[0].prompt, "plan my trip");
 	assert_string_equal(s->turns[0].output, "done");
@@ -546,15 +435,15 @@ static void test_openllmetry(void **state)
 		INT("gen_ai.usage.completion_tokens", 2),
 		INT("llm.usage.total_tokens", 9),
 	};
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	struct tv_session *s;
 	struct tv_llm_call *c;
 
-	start(f, 0, false);
+	rf_start(f, 0, false);
 	span(f, &(struct sp){ TRACE_C, "l1", NULL, "openai.chat", T0, T0 + 300 * MS, 0, NULL, a,
 			      N(a), NULL, 0, NULL });
-	finish(f);
-	s = session(f, TRACE_C);	/* no conversation or session id: the trace */
+	rf_finish(f);
+	s = rf_session(f, TRACE_C);	/* no conversation or session id: the trace */
 	assert_int_equal(s->n_turns, 1);
 	assert_string_equal(s->turns[0].prompt, "hello llmetry");
 	assert_string_equal(s->turns[0].output, "hi from llmetry");
@@ -581,18 +470,18 @@ static void test_openllmetry_workflow(void **state)
 		STR("traceloop.span.kind", "tool"), STR("traceloop.entity.name", "lookup"),
 		STR("traceloop.entity.input", "{\"k\": 1}"),
 	};
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	struct tv_session *s;
 
-	start(f, 0, false);
+	rf_start(f, 0, false);
 	span(f, &(struct sp){ TRACE_B, "w", NULL, "joke_agent.agent", T0, T0 + SEC, 0, NULL, wf,
 			      N(wf), NULL, 0, NULL });
 	span(f, &(struct sp){ TRACE_B, "l", "w", "openai.chat", T0 + 1, T0 + 2, 0, NULL, llm,
 			      N(llm), NULL, 0, NULL });
 	span(f, &(struct sp){ TRACE_B, "t", "w", "lookup.tool", T0 + 3, T0 + 4, 0, NULL, tool,
 			      N(tool), NULL, 0, NULL });
-	finish(f);
-	s = session(f, TRACE_B);
+	rf_finish(f);
+	s = rf_session(f, TRACE_B);
 	assert_int_equal(s->n_turns, 1);
 	assert_int_equal(s->turns[0].n_llm, 1);
 	assert_int_equal(s->turns[0].n_tools, 1);
@@ -611,18 +500,18 @@ static void test_plain_trace(void **state)
 	static const struct tv_attr db[] = {
 		STR("db.system", "postgresql"),
 	};
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	struct tv_session *s;
 
-	start(f, 0, false);
+	rf_start(f, 0, false);
 	span(f, &(struct sp){ TRACE_A, "job", "ffffffffffffffff", "nightly job", T0 + 2 * SEC,
 			      T0 + 3 * SEC, 0, NULL, db, N(db), NULL, 0, NULL });
 	span(f, &(struct sp){ TRACE_A, "root", NULL, "GET /api", T0, T0 + SEC, 2, "boom", http,
 			      N(http), NULL, 0, NULL });
 	span(f, &(struct sp){ TRACE_A, "q", "root", "SELECT", T0 + 100 * MS, T0 + 200 * MS, 0,
 			      NULL, db, N(db), NULL, 0, NULL });
-	finish(f);
-	s = session(f, TRACE_A);
+	rf_finish(f);
+	s = rf_session(f, TRACE_A);
 	assert_int_equal(s->n_turns, 2);
 	/* in time order */
 	assert_string_equal(s->turns[0].id, "root");
@@ -644,10 +533,10 @@ static void test_two_batches(void **state)
 	static const struct tv_attr other[] = {
 		STR("gen_ai.operation.name", "chat"), STR("session.id", "other"),
 	};
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	struct tv_session *s;
 
-	start(f, 0, false);
+	rf_start(f, 0, false);
 	span(f, &(struct sp){ TRACE_A, "c1", "r1", "chat gemini-2.5-pro", T0 + 1 * SEC,
 			      T0 + 2 * SEC, 2, "Resource exhausted", chat_fail, N(chat_fail),
 			      agent_res, N(agent_res), NULL });
@@ -664,9 +553,9 @@ static void test_two_batches(void **state)
 			      N(agent_res), NULL });
 	span(f, &(struct sp){ TRACE_A, "r1", NULL, "invoke_agent gemini-cli", T0, T0 + 10 * SEC, 0,
 			      NULL, agent_root, N(agent_root), agent_res, N(agent_res), NULL });
-	finish(f);
+	rf_finish(f);
 	assert_int_equal(f->n, 2);
-	s = session(f, "conv-1");
+	s = rf_session(f, "conv-1");
 	assert_int_equal(s->n_turns, 1);
 	assert_string_equal(s->turns[0].id, "r1");
 	assert_string_equal(s->turns[0].prompt, "What is 2+2?");
@@ -681,10 +570,10 @@ static void test_two_batches_within_gap(void **state)
 	static const struct tv_attr other[] = {
 		STR("gen_ai.operation.name", "chat"), STR("session.id", "other"),
 	};
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	struct tv_session *s;
 
-	start(f, 60 * SEC, false);
+	rf_start(f, 60 * SEC, false);
 	span(f, &(struct sp){ TRACE_A, "c2", "r1", "chat gemini-2.5-pro", T0 + 3 * SEC,
 			      T0 + 5 * SEC, 1, NULL, chat_ok, N(chat_ok), agent_res, N(agent_res),
 			      NULL });
@@ -695,8 +584,8 @@ static void test_two_batches_within_gap(void **state)
 	}
 	span(f, &(struct sp){ TRACE_A, "r1", NULL, "invoke_agent gemini-cli", T0, T0 + 20 * SEC, 0,
 			      NULL, agent_root, N(agent_root), agent_res, N(agent_res), NULL });
-	finish(f);
-	s = session(f, "conv-1");
+	rf_finish(f);
+	s = rf_session(f, "conv-1");
 	assert_int_equal(s->n_turns, 1);
 	assert_string_equal(s->turns[0].id, "r1");
 	assert_int_equal(s->turns[0].n_llm, 1);
@@ -707,16 +596,16 @@ static void test_keep_events(void **state)
 	static const struct tv_attr a[] = {
 		STR("gen_ai.operation.name", "chat"), STR("session.id", "ev"),
 	};
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	struct tv_session *s;
 
-	start(f, 0, true);
+	rf_start(f, 0, true);
 	span(f, &(struct sp){ TRACE_A, "p", NULL, "invoke", T0, T0 + 2, 0, NULL, a, N(a), NULL, 0,
 			      "{\"spanId\":\"p\"}" });
 	span(f, &(struct sp){ TRACE_A, "q", "p", "chat", T0, T0 + 1, 0, NULL, a, N(a), NULL, 0,
 			      "{\"spanId\":\"q\"}" });
-	finish(f);
-	s = session(f, "ev");
+	rf_finish(f);
+	s = rf_session(f, "ev");
 	assert_int_equal(s->n_events, 2);
 	assert_string_equal(s->events[0], "{\"spanId\":\"p\"}");
 	assert_string_equal(s->events[1], "{\"spanId\":\"q\"}");
@@ -740,16 +629,16 @@ static void test_agent_output_kept(void **state)
 		STR("gen_ai.output.messages",
 		    "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"CHAT OUT\"}]}]"),
 	};
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	struct tv_session *s;
 
-	start(f, 0, false);
+	rf_start(f, 0, false);
 	span(f, &(struct sp){ TRACE_A, "r", NULL, "invoke_agent", T0, T0 + 5 * SEC, 0, NULL, root,
 			      N(root), NULL, 0, NULL });
 	span(f, &(struct sp){ TRACE_A, "c", "r", "chat m", T0 + SEC, T0 + 2 * SEC, 0, NULL, chat,
 			      N(chat), NULL, 0, NULL });
-	finish(f);
-	s = session(f, "own");
+	rf_finish(f);
+	s = rf_session(f, "own");
 	assert_string_equal(s->turns[0].prompt, "question");
 	assert_string_equal(s->turns[0].output, "AGENT OUT");
 }
@@ -769,10 +658,10 @@ static void test_conversation_across_traces_with_gap(void **state)
 		STR("gen_ai.operation.name", "chat"), STR("gen_ai.conversation.id", "long"),
 		STR("gen_ai.request.model", "m"),
 	};
-	struct fix *f = *state;
+	struct rf_run *f = *state;
 	struct tv_session *s;
 
-	start(f, 60 * SEC, false);
+	rf_start(f, 60 * SEC, false);
 	/* turn 1: T0 .. T0+10s */
 	span(f, &(struct sp){ TRACE_A, "c1", "r1", "chat m", T0 + SEC, T0 + 9 * SEC, 0, NULL, chat,
 			      N(chat), NULL, 0, NULL });
@@ -789,11 +678,11 @@ static void test_conversation_across_traces_with_gap(void **state)
 	}
 	span(f, &(struct sp){ TRACE_B, "r2", NULL, "invoke_agent", T0 + 20 * SEC, T0 + 200 * SEC, 0,
 			      NULL, root, N(root), NULL, 0, NULL });
-	finish(f);
+	rf_finish(f);
 	if (f->n != 1) {
-		fail_msg("conversation split into %zu sessions (%zu warnings)", f->n, f->n_msgs);
+		fail_msg("conversation split into %zu sessions (%zu warnings)", f->n, f->n_reports);
 	}
-	s = session(f, "long");
+	s = rf_session(f, "long");
 	assert_int_equal(s->n_turns, 2);
 	assert_string_equal(s->turns[0].id, "r1");
 	assert_string_equal(s->turns[1].id, "r2");
@@ -804,12 +693,9 @@ static void test_conversation_across_traces_with_gap(void **state)
 /* tv_read_span() on a fresh context must not crash (run in a child) */
 static void test_spans_outside_read_file(void **state)
 {
-	struct fix *f = *state;
-	pid_t pid;
-	int status = 0;
+	struct rf_run *f = *state;
+	pid_t pid = rf_fork();
 
-	pid = fork();
-	assert_true(pid >= 0);
 	if (pid == 0) {
 		static const struct tv_attr a[] = {
 			STR("gen_ai.operation.name", "chat"), STR("session.id", "x"),
@@ -822,22 +708,14 @@ static void test_spans_outside_read_file(void **state)
 		struct tv_read_ctx *ctx;
 		int ok;
 
-		signal(SIGSEGV, SIG_DFL);
-		signal(SIGBUS, SIG_DFL);
-		signal(SIGABRT, SIG_DFL);
-		ctx = make_ctx(f, 0, false);
+		ctx = rf_ctx(f, NULL);
 		ok = tv_read_span(ctx, &sp) == 0 && tv_read_finish(ctx, NULL) == 0 && f->n == 1;
 		_exit(ok ? 0 : 1);
 	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		fail_msg("tv_read_span on a fresh context: %s %d",
-			 WIFSIGNALED(status) ? "killed by signal" : "exit status",
-			 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-	}
+	rf_wait(pid, "tv_read_span on a fresh context");
 }
 
-#define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define TEST(f) cmocka_unit_test_setup_teardown(f, rf_setup, rf_teardown)
 
 int main(void)
 {

@@ -5,7 +5,6 @@
  * errors, the tool_calls fallback, naive times, and every kind of bad
  * input rejected and counted.  Fixtures are written with ' for ".
  */
-#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -14,221 +13,36 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "tv_reader.h"
 #include "tv_time.h"
 
-#define MAX_MSGS 64
+#include "reader_fixture.h"
 
-struct msg {
-	enum tv_report_level level;
-	uint64_t line;
-	char text[512];
-};
-
-struct run {
-	struct tv_session **s;
-	size_t n, cap;
-	struct msg msgs[MAX_MSGS];
-	size_t n_msgs;
-	struct tv_stats st;
-	struct tv_error err;
-	int ret;
-};
-
-static int emit_cb(void *udata, struct tv_session *s)
+/* Read @q (' for ") as waza JSON into @r; every session counted is there. */
+static void run_opts(struct rf_run *r, const char *q, size_t max_record, bool keep)
 {
-	struct run *r = udata;
-	struct tv_session **v;
-
-	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 8;
-		v = realloc(r->s, r->cap * sizeof(*v));
-		if (v == NULL) {
-			tv_session_destroy(s);
-			return -ENOMEM;
-		}
-		r->s = v;
-	}
-	r->s[r->n++] = s;
-	return 0;
+	rf_run_q(r, q, TV_FMT_WAZA, max_record, keep);
+	rf_check_sessions(r);
 }
 
-static void report_cb(void *udata, enum tv_report_level level, const char *file,
-		      uint64_t line, const char *msg)
-{
-	struct run *r = udata;
-	struct msg *m;
-
-	(void)file;
-	if (r->n_msgs == MAX_MSGS) {
-		return;
-	}
-	m = &r->msgs[r->n_msgs++];
-	m->level = level;
-	m->line = line;
-	snprintf(m->text, sizeof(m->text), "%s", msg);
-}
-
-static void run_free(struct run *r)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		tv_session_destroy(r->s[i]);
-	}
-	free(r->s);
-	memset(r, 0, sizeof(*r));
-}
-
-static void run_path(struct run *r, const char *path, size_t max_record, bool keep_events)
-{
-	struct tv_read_opts o = {
-		.keep_events = keep_events,
-		.max_record = max_record,
-		.emit = emit_cb,
-		.report = report_cb,
-		.udata = r,
-	};
-	struct tv_read_ctx *ctx;
-
-	memset(r, 0, sizeof(*r));
-	ctx = tv_read_ctx_create(&o);
-	assert_non_null(ctx);
-	r->ret = tv_read_file(ctx, path, TV_FMT_WAZA, &r->err);
-	if (r->ret == 0) {
-		r->ret = tv_read_finish(ctx, &r->err);
-	}
-	r->st = *tv_read_stats(ctx);
-	tv_read_ctx_destroy(ctx);
-	assert_int_equal(r->st.records_read,
-			 r->st.records_used + r->st.records_skipped + r->st.records_rejected);
-	assert_int_equal(r->st.sessions, r->n);
-}
-
-static void run_data(struct run *r, const char *data, size_t n, size_t max_record,
-		     bool keep_events)
-{
-	char path[] = "/tmp/test_waza_XXXXXX";
-	int fd = mkstemp(path);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, data, n), (ssize_t)n);
-	assert_int_equal(close(fd), 0);
-	run_path(r, path, max_record, keep_events);
-	unlink(path);
-}
-
-static char *unq(const char *q)
-{
-	char *s = strdup(q);
-
-	assert_non_null(s);
-	for (char *p = s; *p; p++) {
-		if (*p == '\'') {
-			*p = '"';
-		}
-	}
-	return s;
-}
-
-static void run_opts(struct run *r, const char *q, size_t max_record, bool keep)
-{
-	char *s = unq(q);
-
-	run_data(r, s, strlen(s), max_record, keep);
-	free(s);
-}
-
-static void run_q(struct run *r, const char *q)
+static void run_q(struct rf_run *r, const char *q)
 {
 	run_opts(r, q, 0, false);
 }
 
-static struct tv_session *find_session(const struct run *r, const char *id)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		if (r->s[i]->id != NULL && strcmp(r->s[i]->id, id) == 0) {
-			return r->s[i];
-		}
-	}
-	fail_msg("no session %s among %zu", id, r->n);
-	return NULL;
-}
-
-static void assert_msg(const struct run *r, uint64_t line, const char *text)
-{
-	for (size_t i = 0; i < r->n_msgs; i++) {
-		if (r->msgs[i].line == line && strstr(r->msgs[i].text, text) != NULL) {
-			return;
-		}
-	}
-	for (size_t i = 0; i < r->n_msgs; i++) {
-		print_message("  report %llu: %s\n", (unsigned long long)r->msgs[i].line,
-			      r->msgs[i].text);
-	}
-	fail_msg("no report at line %llu with \"%s\"", (unsigned long long)line, text);
-}
-
-static int64_t ts(const char *s)
-{
-	int64_t ns = 0;
-
-	assert_int_equal(tv_time_parse(s, strlen(s), &ns, NULL), 0);
-	return ns;
-}
-
-/* ---- pretty-printing, as json.dumps(v, indent=2) does ---- */
-
-static void newline(struct tv_strbuf *b, int indent)
-{
-	assert_int_equal(tv_strbuf_putc(b, '\n'), 0);
-	for (int i = 0; i < indent; i++) {
-		assert_int_equal(tv_strbuf_puts(b, "  "), 0);
-	}
-}
-
-static char *unq(const char *q);
-
-/* @q (in ' notation) pretty-printed as JSON. */
+/* @q (in ' notation) pretty-printed as json.dumps(v, indent=2) does, and a newline. */
 static char *pretty(const char *q)
 {
 	struct tv_strbuf b;
-	bool str = false, esc = false;
-	int indent = 0;
-	char *u = unq(q);
+	char *u = rf_unq(q), *p = rf_pretty(u);
 
 	tv_strbuf_init(&b);
-	for (const char *s = u; *s; s++) {
-		char c = *s;
-
-		if (str) {
-			assert_int_equal(tv_strbuf_putc(&b, c), 0);
-			str = esc || c != '"';
-			esc = !esc && c == '\\';
-			continue;
-		}
-		if ((c == '{' || c == '[') && (s[1] == '}' || s[1] == ']')) {
-			assert_int_equal(tv_strbuf_putc(&b, c), 0);
-			assert_int_equal(tv_strbuf_putc(&b, *++s), 0);
-		} else if (c == '{' || c == '[') {
-			assert_int_equal(tv_strbuf_putc(&b, c), 0);
-			newline(&b, ++indent);
-		} else if (c == '}' || c == ']') {
-			newline(&b, --indent);
-			assert_int_equal(tv_strbuf_putc(&b, c), 0);
-		} else if (c == ',') {
-			assert_int_equal(tv_strbuf_putc(&b, c), 0);
-			newline(&b, indent);
-		} else if (c == ':') {
-			assert_int_equal(tv_strbuf_puts(&b, ": "), 0);
-		} else {
-			str = c == '"';
-			assert_int_equal(tv_strbuf_putc(&b, c), 0);
-		}
-	}
+	assert_int_equal(tv_strbuf_puts(&b, p), 0);
 	assert_int_equal(tv_strbuf_putc(&b, '\n'), 0);
+	free(p);
 	free(u);
 	return tv_strbuf_steal(&b);
 }
@@ -251,9 +65,9 @@ static char *pretty(const char *q)
 #define EXPORT(sessions) "{'exported_at':'2025-07-31T12:00:00.000000','sessions':[" \
 	sessions "]}"
 
-static void check_session(const struct run *r, const char *id)
+static void check_session(const struct rf_run *r, const char *id)
 {
-	struct tv_session *s = find_session(r, id);
+	struct tv_session *s = rf_session(r, id);
 	struct tv_turn *t;
 
 	assert_string_equal(s->source_format, "waza");
@@ -261,8 +75,8 @@ static void check_session(const struct run *r, const char *id)
 	assert_string_equal(s->user, "user123");
 	assert_int_equal(s->success, 1);
 	assert_false(s->has_error);
-	assert_int_equal(s->start_time, ts("2025-07-01T09:00:00Z"));
-	assert_int_equal(s->end_time, ts("2025-07-01T09:00:02.5Z"));
+	assert_int_equal(s->start_time, rf_ts("2025-07-01T09:00:00Z"));
+	assert_int_equal(s->end_time, rf_ts("2025-07-01T09:00:02.5Z"));
 	assert_int_equal(s->duration, 2500 * TV_NS_PER_MS);
 	assert_int_equal(s->metadata.n, 3);
 	assert_string_equal(tv_kvlist_find(&s->metadata, "user_id"), "\"user123\"");
@@ -275,14 +89,14 @@ static void check_session(const struct run *r, const char *id)
 	assert_string_equal(t->output, "Deployed");
 	assert_int_equal(t->success, 1);
 	assert_int_equal(t->n_llm, 1);
-	assert_int_equal(t->llm[0].time, ts("2025-07-01T09:00:00.1Z"));
+	assert_int_equal(t->llm[0].time, rf_ts("2025-07-01T09:00:00.1Z"));
 	assert_int_equal(t->llm[0].duration, 1000 * TV_NS_PER_MS);
 	assert_int_equal(t->llm[0].input_tokens, 1200);
 	assert_int_equal(t->llm[0].status, TV_STATUS_OK);
 	assert_int_equal(t->n_tools, 1);
 	assert_string_equal(t->tools[0].name, "az");
 	assert_string_equal(t->tools[0].args_json, "[\"webapp\",\"create\"]");
-	assert_int_equal(t->tools[0].time, ts("2025-07-01T09:00:01.2Z"));
+	assert_int_equal(t->tools[0].time, rf_ts("2025-07-01T09:00:01.2Z"));
 	assert_int_equal(t->tools[0].duration, 250 * TV_NS_PER_MS);
 	assert_int_equal(t->tools[0].success, 1);
 	assert_null(t->tools[0].error);
@@ -294,7 +108,7 @@ static void test_export(void **state)
 {
 	char *doc = pretty(EXPORT(SESSION("s-1", EVENTS, "{'tool':'az','args':['webapp','create']}",
 					  "")));
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	run_q(&r, doc);
@@ -305,8 +119,8 @@ static void test_export(void **state)
 	check_session(&r, "s-1");
 	assert_int_equal(r.n_msgs, 1);
 	assert_int_equal(r.msgs[0].level, TV_REPORT_WARN);
-	assert_msg(&r, 1, "without a time zone");
-	run_free(&r);
+	rf_assert_msg(&r, 1, "without a time zone");
+	rf_free(&r);
 	free(doc);
 }
 
@@ -317,7 +131,7 @@ static void test_shapes(void **state)
 			  EXPORT(SESSION("s-2", EVENTS, "", "") "," SESSION("s-3", EVENTS, "", ""))
 			  "\n" SESSION("s-4", EVENTS, "", "") "\n"
 			  "[" SESSION("s-5", EVENTS, "", "") "]\n";
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	run_q(&r, doc);
@@ -328,18 +142,18 @@ static void test_shapes(void **state)
 	check_session(&r, "s-4");
 	check_session(&r, "s-5");
 	assert_int_equal(r.n_msgs, 1);
-	run_free(&r);
+	rf_free(&r);
 }
 
 /* without tool events the tool_calls array gives the calls */
 static void test_tool_calls_fallback(void **state)
 {
 	struct tv_session *s;
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	run_q(&r, EXPORT(SESSION("s-1", "", "{'tool':'az','args':{'x':1}},{'tool':'ls'},7", "")));
-	s = find_session(&r, "s-1");
+	s = rf_session(&r, "s-1");
 	assert_int_equal(r.st.records_used, 1);
 	assert_int_equal(s->turns[0].n_tools, 2);
 	assert_string_equal(s->turns[0].tools[0].name, "az");
@@ -347,8 +161,8 @@ static void test_tool_calls_fallback(void **state)
 	assert_int_equal(s->turns[0].tools[0].success, -1);
 	assert_string_equal(s->turns[0].tools[1].name, "ls");
 	assert_null(s->turns[0].tools[1].args_json);
-	assert_msg(&r, 1, "sessions[0].tool_calls[2]: not an object");
-	run_free(&r);
+	rf_assert_msg(&r, 1, "sessions[0].tool_calls[2]: not an object");
+	rf_free(&r);
 }
 
 #define PAIR_EVENTS \
@@ -373,12 +187,12 @@ static void test_tool_calls_fallback(void **state)
 static void test_pairing(void **state)
 {
 	struct tv_turn *t;
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	run_q(&r, EXPORT(SESSION("s-1", PAIR_EVENTS, "{'tool':'x'}", "")));
 	assert_int_equal(r.st.records_used, 13);
-	t = &find_session(&r, "s-1")->turns[0];
+	t = &rf_session(&r, "s-1")->turns[0];
 	assert_int_equal(t->n_llm, 3);
 	assert_string_equal(t->llm[0].model, "a");	/* answered by c's response (none waits for c) */
 	assert_int_equal(t->llm[0].duration, 300500000);
@@ -387,7 +201,7 @@ static void test_pairing(void **state)
 	assert_int_equal(t->llm[1].duration, 400 * TV_NS_PER_MS);
 	assert_int_equal(t->llm[1].input_tokens, 2);
 	assert_null(t->llm[2].model);		/* a response with no request left */
-	assert_int_equal(t->llm[2].time, ts("2025-07-01T09:00:01.05Z"));
+	assert_int_equal(t->llm[2].time, rf_ts("2025-07-01T09:00:01.05Z"));
 	assert_int_equal(t->llm[2].status, TV_STATUS_OK);
 	assert_int_equal(t->n_tools, 4);
 	assert_string_equal(t->tools[0].args_json, "1");
@@ -398,8 +212,8 @@ static void test_pairing(void **state)
 	assert_int_equal(t->tools[2].success, -1);	/* the second x never completed */
 	assert_string_equal(t->tools[3].name, "z");
 	assert_int_equal(t->tools[3].success, 1);
-	assert_int_equal(t->tools[3].time, ts("2025-07-01T09:00:00.9Z"));
-	run_free(&r);
+	assert_int_equal(t->tools[3].time, rf_ts("2025-07-01T09:00:00.9Z"));
+	rf_free(&r);
 }
 
 #define ERR_EVENTS \
@@ -411,7 +225,7 @@ static void test_pairing(void **state)
 static void test_errors(void **state)
 {
 	struct tv_session *s;
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	run_q(&r, EXPORT(
@@ -419,7 +233,7 @@ static void test_errors(void **state)
 		"{'session_id':'e-2','success':false,'error':'it broke','events':[" ERR_EVENTS "]},"
 		"{'session_id':'e-3','success':null,'error':'bad','end_time':null,'duration_ms':0}"));
 	assert_int_equal(r.n, 3);
-	s = find_session(&r, "e-1");
+	s = rf_session(&r, "e-1");
 	assert_int_equal(s->success, 0);
 	assert_true(s->has_error);
 	assert_string_equal(s->error_type, "RateLimit");
@@ -427,32 +241,32 @@ static void test_errors(void **state)
 	assert_int_equal(s->turns[0].llm[0].status, TV_STATUS_ERROR);
 	assert_string_equal(s->turns[0].llm[0].error, "429 from api");
 	assert_int_equal(s->turns[0].llm[0].duration, 250 * TV_NS_PER_MS);
-	s = find_session(&r, "e-2");
+	s = rf_session(&r, "e-2");
 	assert_string_equal(s->error_type, "RateLimit");
 	assert_string_equal(s->error_message, "it broke");
-	s = find_session(&r, "e-3");
+	s = rf_session(&r, "e-3");
 	assert_int_equal(s->success, 0);
 	assert_string_equal(s->error_type, "error");
 	assert_string_equal(s->error_message, "bad");
 	assert_int_equal(s->duration, TV_NONE);
 	assert_null(s->turns[0].prompt);
-	run_free(&r);
+	rf_free(&r);
 }
 
 static void test_keep_events(void **state)
 {
-	char *want = unq(EV("01.100000", "llm.response", "{'model':'gpt-4.1','latency_ms':1000}"));
+	char *want = rf_unq(EV("01.100000", "llm.response", "{'model':'gpt-4.1','latency_ms':1000}"));
 	char *doc = pretty(EXPORT(SESSION("s-1", EVENTS, "", "")));
 	struct tv_session *s;
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	run_opts(&r, doc, 0, true);
 	free(doc);
-	s = find_session(&r, "s-1");
+	s = rf_session(&r, "s-1");
 	assert_int_equal(s->n_events, 5);
 	assert_string_equal(s->events[2], want);
-	run_free(&r);
+	rf_free(&r);
 	free(want);
 }
 
@@ -460,18 +274,18 @@ static void test_keep_events(void **state)
 
 static void test_empty(void **state)
 {
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	run_q(&r, "");
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_read, 0);
-	run_free(&r);
+	rf_free(&r);
 	run_q(&r, "\n \n{'exported_at':'x','sessions':[]}\n{'sessions':null}\n[]\n");
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_read, 0);
 	assert_int_equal(r.n, 0);
-	run_free(&r);
+	rf_free(&r);
 }
 
 static void test_bad_sessions(void **state)
@@ -493,7 +307,7 @@ static void test_bad_sessions(void **state)
 		"{'exported_at':'x','sessions':{}}\n"
 		"{'hello':1}\n"
 		"'text'\n";
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	run_q(&r, doc);
@@ -501,22 +315,22 @@ static void test_bad_sessions(void **state)
 	assert_int_equal(r.n, 1);
 	assert_int_equal(r.st.records_used, 6);
 	assert_int_equal(r.st.records_rejected, 12 + 3);
-	assert_msg(&r, 1, "sessions[1]: not a session object");
-	assert_msg(&r, 1, "sessions[2]: session_id is missing");
-	assert_msg(&r, 1, "sessions[3]: session_id is missing");
-	assert_msg(&r, 1, "sessions[4]: start_time is not an ISO 8601 time");
-	assert_msg(&r, 1, "sessions[5]: end_time is not an ISO 8601 time");
-	assert_msg(&r, 1, "sessions[6]: metadata is not an object");
-	assert_msg(&r, 1, "sessions[7]: events is not an array");
-	assert_msg(&r, 1, "sessions[8]: tool_calls is not an array");
-	assert_msg(&r, 1, "sessions[9]: success is not true or false");
-	assert_msg(&r, 1, "sessions[10]: duration_ms is not a number of milliseconds");
-	assert_msg(&r, 1, "sessions[11]: prompt is not a string");
-	assert_msg(&r, 1, "sessions[12]: error is not a string");
-	assert_msg(&r, 2, "sessions is not an array");
-	assert_msg(&r, 3, "not a waza export");
-	assert_msg(&r, 4, "text outside any JSON value");
-	run_free(&r);
+	rf_assert_msg(&r, 1, "sessions[1]: not a session object");
+	rf_assert_msg(&r, 1, "sessions[2]: session_id is missing");
+	rf_assert_msg(&r, 1, "sessions[3]: session_id is missing");
+	rf_assert_msg(&r, 1, "sessions[4]: start_time is not an ISO 8601 time");
+	rf_assert_msg(&r, 1, "sessions[5]: end_time is not an ISO 8601 time");
+	rf_assert_msg(&r, 1, "sessions[6]: metadata is not an object");
+	rf_assert_msg(&r, 1, "sessions[7]: events is not an array");
+	rf_assert_msg(&r, 1, "sessions[8]: tool_calls is not an array");
+	rf_assert_msg(&r, 1, "sessions[9]: success is not true or false");
+	rf_assert_msg(&r, 1, "sessions[10]: duration_ms is not a number of milliseconds");
+	rf_assert_msg(&r, 1, "sessions[11]: prompt is not a string");
+	rf_assert_msg(&r, 1, "sessions[12]: error is not a string");
+	rf_assert_msg(&r, 2, "sessions is not an array");
+	rf_assert_msg(&r, 3, "not a waza export");
+	rf_assert_msg(&r, 4, "text outside any JSON value");
+	rf_free(&r);
 }
 
 #define BAD_EVENTS \
@@ -537,28 +351,28 @@ static void test_bad_sessions(void **state)
 static void test_bad_events(void **state)
 {
 	struct tv_session *s;
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	run_q(&r, EXPORT(SESSION("s-1", BAD_EVENTS, "", "")));
 	assert_int_equal(r.n, 1);
 	assert_int_equal(r.st.records_used, 6);
 	assert_int_equal(r.st.records_rejected, 11);
-	assert_msg(&r, 1, "sessions[0].events[5]: not an object");
-	assert_msg(&r, 1, "sessions[0].events[6]: event_type is missing or not a string");
-	assert_msg(&r, 1, "sessions[0].events[7]: timestamp is not an ISO 8601 time");
-	assert_msg(&r, 1, "sessions[0].events[8]: data is not an object");
-	assert_msg(&r, 1, "sessions[0].events[9]: tokens is not an integer");
-	assert_msg(&r, 1, "sessions[0].events[10]: data.model is not a string");
-	assert_msg(&r, 1, "sessions[0].events[11]: latency_ms is not a number of milliseconds");
-	assert_msg(&r, 1, "sessions[0].events[12]: data.tool is not a string");
-	assert_msg(&r, 1, "sessions[0].events[13]: success is not true or false");
-	assert_msg(&r, 1, "sessions[0].events[14]: message is not a string");
-	assert_msg(&r, 1, "sessions[0].events[15]: skill_name is not a string");
+	rf_assert_msg(&r, 1, "sessions[0].events[5]: not an object");
+	rf_assert_msg(&r, 1, "sessions[0].events[6]: event_type is missing or not a string");
+	rf_assert_msg(&r, 1, "sessions[0].events[7]: timestamp is not an ISO 8601 time");
+	rf_assert_msg(&r, 1, "sessions[0].events[8]: data is not an object");
+	rf_assert_msg(&r, 1, "sessions[0].events[9]: tokens is not an integer");
+	rf_assert_msg(&r, 1, "sessions[0].events[10]: data.model is not a string");
+	rf_assert_msg(&r, 1, "sessions[0].events[11]: latency_ms is not a number of milliseconds");
+	rf_assert_msg(&r, 1, "sessions[0].events[12]: data.tool is not a string");
+	rf_assert_msg(&r, 1, "sessions[0].events[13]: success is not true or false");
+	rf_assert_msg(&r, 1, "sessions[0].events[14]: message is not a string");
+	rf_assert_msg(&r, 1, "sessions[0].events[15]: skill_name is not a string");
 	check_session(&r, "s-1");
-	s = find_session(&r, "s-1");
+	s = rf_session(&r, "s-1");
 	assert_false(s->has_error);
-	run_free(&r);
+	rf_free(&r);
 }
 
 static void test_broken_documents(void **state)
@@ -566,7 +380,7 @@ static void test_broken_documents(void **state)
 	char *doc = pretty(EXPORT(SESSION("s-1", EVENTS, "", "")));
 	char *half, *deep, *crlf;
 	size_t n = 10000, k = 0;
-	struct run r;
+	struct rf_run r;
 
 	(void)state;
 	/* truncated at the end of the file */
@@ -576,14 +390,14 @@ static void test_broken_documents(void **state)
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.n, 0);
 	assert_int_equal(r.st.records_rejected, 1);
-	assert_msg(&r, 1, "unterminated JSON value");
-	run_free(&r);
+	rf_assert_msg(&r, 1, "unterminated JSON value");
+	rf_free(&r);
 	free(half);
 	/* invalid UTF-8 */
 	run_q(&r, EXPORT(SESSION("s-\xc3\x28", EVENTS, "", "")));
 	assert_int_equal(r.st.records_rejected, 1);
-	assert_msg(&r, 1, "invalid JSON");
-	run_free(&r);
+	rf_assert_msg(&r, 1, "invalid JSON");
+	rf_free(&r);
 	/* 10,000 levels deep */
 	deep = malloc(2 * n + 2);
 	assert_non_null(deep);
@@ -593,8 +407,8 @@ static void test_broken_documents(void **state)
 	run_q(&r, deep);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_rejected, 1);
-	assert_msg(&r, 1, "invalid JSON");
-	run_free(&r);
+	rf_assert_msg(&r, 1, "invalid JSON");
+	rf_free(&r);
 	free(deep);
 	/* a BOM and CRLF line ends */
 	crlf = malloc(strlen(doc) * 2 + 4);
@@ -610,15 +424,15 @@ static void test_broken_documents(void **state)
 	crlf[k] = '\0';
 	run_q(&r, crlf);
 	check_session(&r, "s-1");
-	run_free(&r);
+	rf_free(&r);
 	free(crlf);
 	/* over the record limit */
 	run_opts(&r, doc, 512, false);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.n, 0);
 	assert_int_equal(r.st.records_rejected, 1);
-	assert_msg(&r, 1, "larger than the record limit");
-	run_free(&r);
+	rf_assert_msg(&r, 1, "larger than the record limit");
+	rf_free(&r);
 	free(doc);
 }
 
