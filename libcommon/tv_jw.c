@@ -14,6 +14,17 @@ static inline bool special(unsigned char c)
 	return c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
 }
 
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+/* true if any byte of @x is below 0x20, '"', '\\' or has its high bit set */
+static inline bool has_special8(uint64_t x)
+{
+	uint64_t q = x ^ (ONES * '"'), b = x ^ (ONES * '\\');
+
+	return (((x - ONES * 0x20) & ~x) | ((q - ONES) & ~q) | ((b - ONES) & ~b) | x) & HIGHS;
+}
+
 /* length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid */
 static size_t utf8_seq(const unsigned char *s, size_t n)
 {
@@ -99,6 +110,15 @@ int tv_json_escape(struct tv_strbuf *out, const char *s, size_t n)
 		return r;
 	while (i < n) {
 		run = i;
+		/* eight plain bytes at a time: no control, quote, backslash or high bit */
+		while (i + 8 <= n) {
+			uint64_t x;
+
+			memcpy(&x, p + i, 8);
+			if (has_special8(x))
+				break;
+			i += 8;
+		}
 		while (i < n && !special(p[i]))
 			i++;
 		if (i > run) {

@@ -236,20 +236,25 @@ size_t tv_ms_format(int64_t ns, char *buf)
 
 int tv_parse_int64(const char *s, size_t n, int64_t *out)
 {
-	char buf[32], *end;
-	long long v;
+	uint64_t v = 0, limit;
+	bool neg;
+	size_t i;
 
-	if (n == 0 || n >= sizeof(buf))
+	if (n == 0)
 		return -TV_EPARSE;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	if (!(buf[0] == '-' || (buf[0] >= '0' && buf[0] <= '9')))
+	neg = s[0] == '-';
+	i = neg;
+	if (i == n)
 		return -TV_EPARSE;
-	errno = 0;
-	v = strtoll(buf, &end, 10);
-	if (errno != 0 || *end != '\0')
-		return -TV_EPARSE;
-	*out = v;
+	limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	for (; i < n; i++) {
+		unsigned d = (unsigned char)s[i] - '0';
+
+		if (d > 9 || v > (limit - d) / 10)
+			return -TV_EPARSE;	/* not a digit, or overflow */
+		v = v * 10 + d;
+	}
+	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
 	return 0;
 }
 
