@@ -23,11 +23,15 @@ filter=$build/tools/filter/televal-filter
 PIN=()
 taskset -c 1 true 2>/dev/null && PIN=(taskset -c 1)
 
-# gen FORMAT EXT MB: a corpus of at least MB megabytes (sessions estimated, then topped up)
+# gen FORMAT EXT MB: a corpus of at least MB megabytes (sessions estimated from a
+# 200-session probe, then topped up)
 gen() {
-	local fmt=$1 ext=$2 mb=$3 n dst=$out/$1-$3MB.$2
+	local fmt=$1 ext=$2 mb=$3 n per dst=$out/$1-$3MB.$2
 	if [[ ! -s $dst ]]; then
-		n=$((mb * 1000000 / 9000 + 1))
+		python3 "$here/gen_corpus.py" --format "$fmt" --sessions 200 -o "$dst.probe" >&2
+		per=$(($(stat -c %s "$dst.probe") / 200))
+		rm -f "$dst.probe"
+		n=$((mb * 1000000 / per + 1))
 		while :; do
 			rm -f "$dst"
 			python3 "$here/gen_corpus.py" --format "$fmt" --sessions "$n" -o "$dst" >&2
@@ -42,7 +46,9 @@ tf=$(mktemp)
 trap 'rm -f "$tf"' EXIT
 row() {	# FILE
 	local w m u s bytes sess
-	/usr/bin/time -f '%e %M %U %S' -o "$tf" "${PIN[@]}" "$filter" --stats "$1" >/dev/null 2>"$tf.err"
+	# a Jaeger export is one document: allow it whole (the default limit is 256M)
+	/usr/bin/time -f '%e %M %U %S' -o "$tf" "${PIN[@]}" "$filter" --stats --max-record 2G "$1" \
+		>/dev/null 2>"$tf.err" || echo "  televal-filter exited $? on $1: $(tail -n 3 "$tf.err")"
 	read -r w m u s <"$tf"
 	bytes=$(stat -c %s "$1")
 	sess=$(sed -n 's/.*sessions: read \([0-9]*\).*/\1/p' "$tf.err")
