@@ -45,6 +45,8 @@ build: deps $(BUILD)/build.ninja
 
 demo: build
 	@sh examples/demo.sh $(BUILD)/tools/filter/televal-filter
+	@echo "== the pipeline: examples/Makefile (collector.log -> sample -> anonymize -> waza tasks)"
+	$(MAKE) -C examples demo BUILD=$(abspath $(BUILD))
 
 test: deps $(BUILD_DEV)/build.ninja
 	ninja -C $(BUILD_DEV) -j$(NINJA_JOBS)

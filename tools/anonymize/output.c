@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The output side of televal-anonymize: the buffered output, the scrub
+ * helpers every format handler uses, --check messages, and output files
+ * written atomically (a temporary file renamed into place once complete).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "anonymize.h"
+
+/* ---- the buffered output ---- */
+
+int anon_flush(struct anon *a)
+{
+	if (a->buf.len == 0) {
+		return 0;
+	}
+	if (a->out != NULL && tool_write(a->out, a->buf.p, a->buf.len) < 0) {
+		a->write_error = true;
+		tv_strbuf_reset(&a->buf);
+		return -TV_EWRITE;
+	}
+	tv_strbuf_reset(&a->buf);
+	return 0;
+}
+
+int anon_flush_maybe(struct anon *a)
+{
+	return a->buf.len >= ANON_FLUSH_AT ? anon_flush(a) : 0;
+}
+
+int anon_put(struct anon *a, const char *p, size_t n)
+{
+	if (tv_strbuf_append(&a->buf, p, n) < 0) {
+		return -ENOMEM;
+	}
+	return anon_flush_maybe(a);
+}
+
+int anon_scrub(struct anon *a, const char *key, size_t klen, const char *s, size_t n)
+{
+	int r = tv_pii_scrub(a->pii, key, klen, s, n, &a->buf);
+
+	if (r < 0 || r == TV_PII_DROPPED) {
+		return r;
+	}
+	return anon_flush_maybe(a) < 0 ? -TV_EWRITE : r;
+}
+
+int anon_scrub_json(struct anon *a, const char *s, size_t n)
+{
+	int r = tv_pii_scrub_json(a->pii, s, n, &a->buf);
+
+	if (r < 0) {
+		return r;
+	}
+	return anon_flush_maybe(a) < 0 ? -TV_EWRITE : r;
+}
+
+void anon_reject(struct anon *a, uint64_t line, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	a->rejected++;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	tool_report_cb(&a->rep, TV_REPORT_REJECT, a->file, line, msg);
+}
+
+/* ---- --check ---- */
+
+static bool shown_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+void anon_mask(const char *s, size_t n, char *out, size_t size)
+{
+	/* short values show nothing: two characters of five say too much */
+	if (n < 6 || !shown_char(s[0]) || !shown_char(s[n - 1])) {
+		snprintf(out, size, "***");
+		return;
+	}
+	snprintf(out, size, "%c***%c", s[0], s[n - 1]);
+}
+
+/* The line a finding is on: counted inside the record when @value lies in it. */
+static uint64_t finding_line(const struct anon *a, const char *value, size_t start)
+{
+	uintptr_t v = (uintptr_t)value, t = (uintptr_t)a->text;
+	uint64_t line = a->line;
+	size_t end;
+
+	if (a->text == NULL || line == 0 || v < t || v - t > a->text_len ||
+	    start > a->text_len - (v - t)) {
+		return line;
+	}
+	end = (size_t)(v - t) + start;
+	for (size_t i = 0; i < end; i++) {
+		line += a->text[i] == '\n';
+	}
+	return line;
+}
+
+/*
+ * `<TYPE>` or `<TYPE:hex>`: what tv_pii writes in place of a finding.  Key
+ * policies act on whatever value sits under their key, so in output that was
+ * anonymized before they find these again; they are no PII.
+ */
+static bool is_token(const char *s, size_t n)
+{
+	size_t i = 1, h;
+
+	if (n < 3 || s[0] != '<' || s[n - 1] != '>' || !(s[1] >= 'A' && s[1] <= 'Z')) {
+		return false;
+	}
+	while (i < n - 1 && ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+			     s[i] == '_')) {
+		i++;
+	}
+	if (i == n - 1) {
+		return true;
+	}
+	if (s[i] != ':') {
+		return false;
+	}
+	for (h = ++i; i < n - 1 && ((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'));
+	     i++) {
+	}
+	return i == n - 1 && i - h >= 4;
+}
+
+void anon_finding_cb(void *udata, const struct tv_pii_finding *f, const char *value, size_t n)
+{
+	struct anon *a = udata;
+	char mask[16];
+	uint64_t line;
+
+	if (f->op == TV_PII_KEEP) {
+		return;		/* allowed by the policy */
+	}
+	if (f->start <= n && f->len <= n - f->start && is_token(value + f->start, f->len)) {
+		return;		/* anonymized already */
+	}
+	a->findings++;
+	if (f->start > n || f->len > n - f->start) {
+		snprintf(mask, sizeof(mask), "***");
+	} else {
+		anon_mask(value + f->start, f->len, mask, sizeof(mask));
+	}
+	line = finding_line(a, value, f->start <= n ? f->start : 0);
+	if (a->where != NULL) {
+		fprintf(stderr, "%s: %s: %s: %s: %s\n", tv_progname, a->file, a->where, f->rule,
+			mask);
+	} else if (line > 0) {
+		fprintf(stderr, "%s: %s:%llu: %s: %s\n", tv_progname, a->file,
+			(unsigned long long)line, f->rule, mask);
+	} else {
+		fprintf(stderr, "%s: %s: %s: %s\n", tv_progname, a->file, f->rule, mask);
+	}
+}
+
+/* ---- atomic output files ---- */
+
+/* the temporary file to remove if a signal ends the run */
+static char sig_tmp[4096];
+static volatile sig_atomic_t sig_have_tmp;
+
+static void on_signal(int sig)
+{
+	if (sig_have_tmp) {
+		unlink(sig_tmp);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void aout_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		sigaction(sigs[i], &sa, NULL);
+	}
+}
+
+static void set_sig_tmp(const char *path)
+{
+	sig_have_tmp = 0;
+	if (path != NULL && strlen(path) < sizeof(sig_tmp)) {
+		memcpy(sig_tmp, path, strlen(path) + 1);
+		sig_have_tmp = 1;
+	}
+}
+
+/* FILE.tmp.XXXXXX, created; the descriptor, or -1 (reported) */
+static int make_tmp(struct aout *o, const char *path)
+{
+	size_t n = strlen(path) + sizeof(".tmp.XXXXXX");
+	int fd;
+
+	o->tmp = malloc(n);
+	o->path = strdup(path);
+	if (o->tmp == NULL || o->path == NULL) {
+		tool_err("out of memory");
+		goto fail;
+	}
+	snprintf(o->tmp, n, "%s.tmp.XXXXXX", path);
+	fd = mkstemp(o->tmp);
+	if (fd < 0) {
+		tool_err("%s: cannot create a temporary file: %s", path, strerror(errno));
+		goto fail;
+	}
+	set_sig_tmp(o->tmp);
+	return fd;
+fail:
+	free(o->tmp);
+	free(o->path);
+	o->tmp = o->path = NULL;
+	return -1;
+}
+
+int aout_open(struct aout *o, const char *path)
+{
+	int fd;
+
+	memset(o, 0, sizeof(*o));
+	if (path == NULL || strcmp(path, "-") == 0) {
+		o->f = stdout;
+		return 0;
+	}
+	fd = make_tmp(o, path);
+	if (fd < 0) {
+		return -1;
+	}
+	o->f = fdopen(fd, "w");
+	if (o->f == NULL) {
+		tool_err("%s: %s", o->tmp, strerror(errno));
+		close(fd);
+		aout_abort(o);
+		return -1;
+	}
+	return 0;
+}
+
+int aout_open_tmp(struct aout *o, const char *path)
+{
+	int fd;
+
+	memset(o, 0, sizeof(*o));
+	fd = make_tmp(o, path);
+	if (fd < 0) {
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+void aout_abort(struct aout *o)
+{
+	if (o->f != NULL && o->f != stdout) {
+		fclose(o->f);
+	}
+	o->f = NULL;
+	if (o->tmp != NULL) {
+		unlink(o->tmp);
+	}
+	sig_have_tmp = 0;
+	free(o->tmp);
+	free(o->path);
+	o->tmp = o->path = NULL;
+}
+
+/* the mode a new file would get: 0666 less the umask */
+static mode_t new_file_mode(void)
+{
+	mode_t m = umask(0);
+
+	umask(m);
+	return 0666 & ~m;
+}
+
+/* make the rename durable: fsync the directory holding @path */
+static void sync_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? tv_strndup(path, slash == path ? 1 : (size_t)(slash - path)) : NULL;
+	int fd = open(dir ? dir : ".", O_RDONLY);
+
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}
+
+/* the temporary file is complete and closed: sync it and move it into place */
+static int finish_tmp(struct aout *o)
+{
+	int fd = open(o->tmp, O_RDONLY);
+
+	if (fd < 0 || fsync(fd) < 0) {
+		tool_err("%s: %s", o->path, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+		}
+		return -1;
+	}
+	close(fd);
+	if (chmod(o->tmp, new_file_mode()) < 0 || rename(o->tmp, o->path) < 0) {
+		tool_err("%s: %s", o->path, strerror(errno));
+		return -1;
+	}
+	sync_dir(o->path);
+	return 0;
+}
+
+int aout_commit(struct aout *o)
+{
+	int r;
+
+	if (o->tmp == NULL) {
+		/* stdout: flushed here, closed (and checked) once at the end of main */
+		o->f = NULL;
+		return fflush(stdout) != 0 ? -1 : 0;	/* reported by tool_output_close */
+	}
+	if (o->f != NULL) {
+		r = tool_output_close(o->f);
+		o->f = NULL;
+		if (r < 0) {
+			aout_abort(o);
+			return -1;
+		}
+	}
+	if (finish_tmp(o) < 0) {
+		aout_abort(o);
+		return -1;
+	}
+	sig_have_tmp = 0;
+	free(o->tmp);
+	free(o->path);
+	o->tmp = o->path = NULL;
+	return 0;
+}
+
+bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (a == NULL || b == NULL || strcmp(a, "-") == 0 || strcmp(b, "-") == 0) {
+		return false;
+	}
+	if (stat(a, &sa) < 0 || stat(b, &sb) < 0) {
+		return false;
+	}
+	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
