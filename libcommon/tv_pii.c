@@ -121,12 +121,11 @@ enum {
 	F_HEXCOLON = 1u << 5,	/* two hex:hex or '::' */
 	F_MAC = 1u << 6,	/* five hex-hex or hex:hex, or two hex.hex */
 	F_IBAN = 1u << 7,	/* two letters and two digits starting a word */
-	F_HIGH = 1u << 8,	/* a byte >= 0x80 */
-	F_LONGTOK = 1u << 9,	/* 16 [A-Za-z0-9_-] in a row: the body of a key */
-	F_PATH = 1u << 10,	/* '/' or '\\' */
-	F_DASH5 = 1u << 11,	/* "-----" */
-	F_AUTH = 1u << 12,	/* F_ASSIGN or F_LONGTOK */
-	F_COUNT = 13
+	F_LONGTOK = 1u << 8,	/* 16 [A-Za-z0-9_-] in a row: the body of a key */
+	F_PATH = 1u << 9,	/* '/' or '\\' */
+	F_DASH5 = 1u << 10,	/* "-----" */
+	F_AUTH = 1u << 11,	/* F_ASSIGN or F_LONGTOK */
+	F_COUNT = 12
 };
 
 #define LONGTOK 16
@@ -136,7 +135,6 @@ enum {
 
 struct feat {
 	uint32_t bits;
-	uint64_t kw;
 	unsigned digits;	/* most digits in one run of digits and " -.()" */
 };
 
@@ -241,14 +239,16 @@ static const struct builtin builtins[] = {
 	  pii_valid_phone, F_PLUSDIG, 0, 7 },
 	{ "phone_local", "PHONE", TV_PII_REDACT,
 	  "(?<![\\w+.-])(?:\\(\\d{2,4}\\)[ .-]?\\d{3,4}[ .-]?\\d{3,4}"
-	  "|0\\d{1,4}([ .-])\\d{2,8}(?:\\1\\d{2,4}){0,3}|\\d{2}-\\d{2}-\\d{2}-\\d{2})" NOT_NUM_AFTER,
+	  "|0\\d{1,4}([ .-])\\d{2,8}(?:\\1\\d{2,4}){0,3}|\\d{2}-\\d{2}-\\d{2}-\\d{2})"
+	  NOT_NUM_AFTER,
 	  pii_valid_local_phone, 0, 0, 8 },
 	{ "phone_context", "PHONE", TV_PII_REDACT,
 	  "(?i)(?:\\b(?:phones?|telephone|tel|mobile|mob|cell(?:phone)?|fax|whatsapp|sms)\\b"
 	  "(?:\\s*(?:number|no\\.?|nr\\.?|#))?(?:\\s*(?:is|:))?"
 	  "|\\b(?:desk|office|home|work|direct)\\s*:|\\bcall\\s+(?:me\\s+)?(?:at|on))"
 	  "\\s*:?\\s*(?<pii>" PHONE_PII ")" NOT_NUM_AFTER
-	  "|(?<![\\w+.-])(?<pii>" PHONE_PII ")[ \\t]*-?[ \\t]*(?:office|fax|mobile|cell|home|work)\\b",
+	  "|(?<![\\w+.-])(?<pii>" PHONE_PII ")[ \\t]*-?[ \\t]*"
+	  "(?:office|fax|mobile|cell|home|work)\\b",
 	  pii_valid_ctx_phone, 0, KW_PHONE_CTX, 7 },
 	{ "home_path", "USERNAME", TV_PII_PSEUDONYM,
 	  "(?:(?<![\\w.~-])/(?:home|Users|var/home|export/home)/|/mnt/[a-z]/Users/"
@@ -355,6 +355,12 @@ struct cand {
 	bool allowed;
 };
 
+/* findings in order of their start, not overlapping */
+struct cands {
+	struct cand *v;
+	size_t n, cap;
+};
+
 struct key_slot {
 	char key[48];
 	size_t len;
@@ -377,6 +383,7 @@ struct tv_pii {
 	size_t nrules;
 	struct keypol *keys;
 	size_t nkeys;
+	bool drop_keys;		/* a key policy drops: containers are checked too */
 	uint64_t *counts;	/* rules, then key policies, then extra_names */
 	char **allow;
 	size_t *allow_len;
@@ -392,8 +399,9 @@ struct tv_pii {
 	pcre2_jit_stack *jstack;
 	tv_pii_finding_fn cb;
 	void *udata;
-	struct cand *c;
-	size_t nc, capc;
+	struct cands acc;	/* accepted, from the rules run so far */
+	struct cands pend;	/* the current rule's, merged in after its scan */
+	struct cands tmp;
 	uint64_t kw2[1024];	/* keyword bits by the hash of their first two bytes */
 	/* rule selection, for the first 64 rules (later ones always run) */
 	uint64_t feat_ok[1u << F_COUNT];	/* rules whose features are all in i */
@@ -463,7 +471,7 @@ static void init_ctab(unsigned char *ctab)
 		if ((k & (C_DIGIT | C_ALPHA)) || c == '_' || c == '-') {
 			k |= C_TOK;
 		}
-		if (c != 0 && (strchr(special, c) != NULL || c >= 0x80)) {
+		if (c != 0 && c < 0x80 && strchr(special, c) != NULL) {
 			k |= C_SPECIAL;
 		}
 		ctab[c] = k;
@@ -530,7 +538,6 @@ static void special(const unsigned char *s, size_t n, size_t i, struct fstate *s
 		f->bits |= F_PATH;
 		break;
 	default:
-		f->bits |= F_HIGH;
 		break;
 	}
 }
@@ -855,14 +862,14 @@ static int put_op(struct tv_pii *p, enum tv_pii_op op, const char *type, unsigne
 int pii_fail_closed(struct tv_pii *p, const char *why, const char *s, size_t n,
 		    struct tv_strbuf *out)
 {
-	size_t counter = p->nrules + p->nkeys + (strcmp(why, "rule_error") == 0 ? CNT_ERROR : CNT_UTF8);
+	size_t extra = strcmp(why, "rule_error") == 0 ? CNT_ERROR : CNT_UTF8;
+	size_t counter = p->nrules + p->nkeys + extra;
 	int r = tv_strbuf_puts(out, "<REDACTED>");
 
 	if (r < 0) {
 		return r;
 	}
-	report(p, counter, extra_names[counter - p->nrules - p->nkeys], 0, n, TV_PII_REDACT, s,
-	       n);
+	report(p, counter, extra_names[extra], 0, n, TV_PII_REDACT, s, n);
 	return 1;
 }
 
@@ -889,44 +896,86 @@ static bool allowed(const struct tv_pii *p, const char *s, size_t n)
 	return false;
 }
 
-/* index of the first accepted candidate that ends after @start */
-static size_t cand_find(const struct tv_pii *p, size_t start)
+static int cands_reserve(struct cands *c, size_t n)
 {
-	size_t lo = 0, hi = p->nc;
+	size_t cap = c->cap ? c->cap : 16;
+	void *v;
+
+	if (n <= c->cap) {
+		return 0;
+	}
+	while (cap < n) {
+		cap *= 2;
+	}
+	v = realloc(c->v, cap * sizeof(*c->v));
+	if (v == NULL) {
+		return -ENOMEM;
+	}
+	c->v = v;
+	c->cap = cap;
+	return 0;
+}
+
+/* does [start, end) overlap an accepted finding? */
+static bool cand_overlaps(const struct cands *acc, size_t start, size_t end)
+{
+	size_t lo = 0, hi = acc->n;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 
-		if (p->c[mid].end <= start) {
+		if (acc->v[mid].end <= start) {
 			lo = mid + 1;
 		} else {
 			hi = mid;
 		}
 	}
-	return lo;
+	return lo < acc->n && acc->v[lo].start < end;
 }
 
-/* accept [start, end) for @rule unless it overlaps an earlier finding */
+/*
+ * Take [start, end) for @rule unless it overlaps a finding of an earlier
+ * rule.  One rule's findings come in order and do not overlap each other
+ * (its scan goes on after each one), so they wait in `pend` and are merged
+ * in after the scan: linear, whatever the number of findings.
+ */
 static int cand_add(struct tv_pii *p, uint32_t rule, size_t start, size_t end, bool allow)
 {
-	size_t at = cand_find(p, start);
+	int r;
 
-	if (at < p->nc && p->c[at].start < end) {
+	if (cand_overlaps(&p->acc, start, end)) {
 		return 0;
 	}
-	if (p->nc == p->capc) {
-		size_t cap = p->capc ? p->capc * 2 : 16;
-		void *v = realloc(p->c, cap * sizeof(*p->c));
-
-		if (v == NULL) {
-			return -ENOMEM;
-		}
-		p->c = v;
-		p->capc = cap;
+	r = cands_reserve(&p->pend, p->pend.n + 1);
+	if (r == 0) {
+		p->pend.v[p->pend.n++] = (struct cand){ start, end, rule, allow };
 	}
-	memmove(p->c + at + 1, p->c + at, (p->nc - at) * sizeof(*p->c));
-	p->c[at] = (struct cand){ start, end, rule, allow };
-	p->nc++;
+	return r;
+}
+
+static int cand_merge(struct tv_pii *p)
+{
+	struct cands *a = &p->acc, *b = &p->pend, *t = &p->tmp, swap;
+	size_t i = 0, j = 0;
+	int r;
+
+	if (b->n == 0) {
+		return 0;
+	}
+	r = cands_reserve(t, a->n + b->n);
+	if (r < 0) {
+		return r;
+	}
+	t->n = 0;
+	while (i < a->n || j < b->n) {
+		bool from_a = j == b->n || (i < a->n && a->v[i].start < b->v[j].start);
+
+		t->v[t->n++] = from_a ? a->v[i++] : b->v[j++];
+	}
+	swap = *a;
+	*a = *t;
+	*t = swap;
+	b->n = 0;
 	return 0;
 }
 
@@ -1007,14 +1056,17 @@ static int find_all(struct tv_pii *p, const char *s, size_t n)
 	uint32_t i;
 	int r = 0;
 
-	p->nc = 0;
+	p->acc.n = 0;
+	p->pend.n = 0;
 	/* in rule order: an earlier rule's finding wins an overlap */
 	for (; r == 0 && sel; sel &= sel - 1) {
 		r = rule_scan(p, (uint32_t)__builtin_ctzll(sel), s, n);
+		r = r ? r : cand_merge(p);
 	}
 	for (i = MASK_RULES; r == 0 && i < p->nrules; i++) {
 		if (!p->rules[i].disabled) {
 			r = rule_scan(p, i, s, n);
+			r = r ? r : cand_merge(p);
 		}
 	}
 	return r;
@@ -1027,8 +1079,8 @@ static int emit(struct tv_pii *p, const char *s, size_t n, struct tv_strbuf *out
 	bool drop = false;
 	int found = 0, r = 0;
 
-	for (i = 0; r == 0 && i < p->nc; i++) {
-		const struct cand *c = &p->c[i];
+	for (i = 0; r == 0 && i < p->acc.n; i++) {
+		const struct cand *c = &p->acc.v[i];
 		const struct rule *ru = &p->rules[c->rule];
 
 		r = tv_strbuf_append(out, s + pos, c->start - pos);
@@ -1036,7 +1088,8 @@ static int emit(struct tv_pii *p, const char *s, size_t n, struct tv_strbuf *out
 		if (r < 0 || c->allowed) {
 			continue;
 		}
-		r = put_op(p, ru->op, ru->type, ru->mask_keep, s + c->start, c->end - c->start, out);
+		r = put_op(p, ru->op, ru->type, ru->mask_keep, s + c->start, c->end - c->start,
+			   out);
 		report(p, c->rule, ru->name, c->start, c->end - c->start, ru->op, s, n);
 		drop = drop || ru->op == TV_PII_DROP;
 		found++;
@@ -1097,7 +1150,7 @@ static int scan_text(struct tv_pii *p, int lvl, const char *s, size_t n,
 	if (r < 0) {
 		return pii_fail_closed(p, "rule_error", s, n, out);
 	}
-	if (p->nc == 0 || allowed(p, s, n)) {
+	if (p->acc.n == 0 || allowed(p, s, n)) {
 		return 0;
 	}
 	return emit(p, s, n, out);
@@ -1192,7 +1245,7 @@ int pii_scrub_value(struct tv_pii *p, int lvl, enum pii_keymode mode, const char
 
 int pii_key_drop(struct tv_pii *p, const char *key, size_t klen)
 {
-	int ki = find_key(p, key, klen);
+	int ki = p->drop_keys ? find_key(p, key, klen) : -1;
 
 	if (ki < 0 || p->keys[ki].op != TV_PII_DROP) {
 		return 0;
@@ -1320,6 +1373,7 @@ static int add_key(struct tv_pii *p, const char *glob, const char *type, enum tv
 	k->type = type ? strdup(type) : type_from_glob(glob);
 	k->op = op;
 	k->mask_keep = keep;
+	p->drop_keys = p->drop_keys || op == TV_PII_DROP;
 	p->nkeys++;
 	if (k->glob == NULL || k->name == NULL || k->type == NULL) {
 		return -ENOMEM;
@@ -1343,8 +1397,9 @@ static int add_keys(struct tv_pii *p, const struct pii_policy *pol, bool keep_id
 			    PII_MASK_KEEP_DEFAULT);
 	}
 	for (i = 0; e == 0 && i < N_ELEMS(builtin_keys); i++) {
-		e = add_key(p, builtin_keys[i].glob, builtin_keys[i].type ? builtin_keys[i].type : "X",
-			    builtin_keys[i].op, PII_MASK_KEEP_DEFAULT);
+		const struct builtin_key *b = &builtin_keys[i];
+
+		e = add_key(p, b->glob, b->type ? b->type : "X", b->op, PII_MASK_KEEP_DEFAULT);
 	}
 	return e;
 }
@@ -1635,7 +1690,9 @@ void tv_pii_destroy(struct tv_pii *p)
 	free(p->allow_len);
 	free(p->allow_re);
 	free(p->counts);
-	free(p->c);
+	free(p->acc.v);
+	free(p->pend.v);
+	free(p->tmp.v);
 	free(p);
 }
 

@@ -42,7 +42,7 @@ struct tv_pii_opts {
 	const char *policy_file;	/* YAML policy, or NULL for the built-in defaults */
 	const unsigned char *key;	/* pseudonym key; NULL: a random per-run key */
 	size_t key_len;
-	bool keep_ids;			/* session/trace/span/prompt ids stay (default true) */
+	bool keep_ids;			/* true: session/trace/span/prompt ids stay as they are */
 };
 
 /* one finding, for --check and --report */

@@ -90,7 +90,10 @@ static struct pii_frame *top(struct scan *sc)
 
 static const char *name_ptr(const struct scan *sc, const struct pii_name *nm)
 {
-	return nm->s ? nm->s : sc->L->names.p + nm->off;
+	if (nm->s != NULL) {
+		return nm->s;
+	}
+	return sc->L->names.p ? sc->L->names.p + nm->off : "";
 }
 
 static bool name_is(const struct scan *sc, const struct pii_name *nm, const char *lit)

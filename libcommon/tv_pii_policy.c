@@ -86,9 +86,8 @@ static int get_op(struct ctx *c, const yaml_node_t *n, enum tv_pii_op *op)
 		return fail(c, n, "op must be a string", NULL);
 	}
 	if (!pii_op_parse(s, op)) {
-		return tv_error_set(c->err, -TV_EPARSE, c->file, line_of(n),
-				    "unknown op '%s' (expected redact, pseudonym, mask, drop or keep)",
-				    s);
+		return tv_error_set(c->err, -TV_EPARSE, c->file, line_of(n), "unknown op '%s' "
+				    "(expected redact, pseudonym, mask, drop or keep)", s);
 	}
 	return 0;
 }
@@ -167,7 +166,7 @@ static int one_rule(struct ctx *c, yaml_node_t *kn, yaml_node_t *vn)
 	int e;
 
 	if (scalar(kn) == NULL || vn->type != YAML_MAPPING_NODE) {
-		return fail(c, kn, "a rule entry is 'name: {op: ..., mask_keep: ..., disabled: ...}'",
+		return fail(c, kn, "a rule entry is 'name: {op: OP, mask_keep: N, disabled: BOOL}'",
 			    NULL);
 	}
 	e = grow((void **)&pol->rules, pol->nrules, sizeof(*pol->rules));
@@ -283,7 +282,8 @@ static int one_add(struct ctx *c, yaml_node_t *n)
 	int e;
 
 	if (n->type != YAML_MAPPING_NODE) {
-		return fail(c, n, "an added rule is '{name: N, pattern: RE, type: T, op: OP}'", NULL);
+		return fail(c, n, "an added rule is '{name: N, pattern: RE, type: T, op: OP}'",
+			    NULL);
 	}
 	e = grow((void **)&pol->adds, pol->nadds, sizeof(*pol->adds));
 	if (e < 0) {
@@ -330,7 +330,8 @@ static int allow_value(struct ctx *c, yaml_node_t *n)
 	if (e < 0) {
 		return e;
 	}
-	e = get_str(c, n, "an allowed value must be a string", &pol->allow_values[pol->nallow_values]);
+	e = get_str(c, n, "an allowed value must be a string",
+		    &pol->allow_values[pol->nallow_values]);
 	if (e == 0) {
 		pol->nallow_values++;
 	}
@@ -361,7 +362,8 @@ static int sec_allow(struct ctx *c, yaml_node_t *n)
 	int e = 0;
 
 	if (n->type != YAML_MAPPING_NODE) {
-		return fail(c, n, "'allow' must be a mapping with values, patterns, defaults", NULL);
+		return fail(c, n, "'allow' must be a mapping with values, patterns, defaults",
+			    NULL);
 	}
 	for (pr = n->data.mapping.pairs.start; e == 0 && pr < n->data.mapping.pairs.top; pr++) {
 		yaml_node_t *k = node(c, pr->key), *v = node(c, pr->value);

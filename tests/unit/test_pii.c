@@ -1043,6 +1043,36 @@ static void test_pseudonyms_join(void **state)
 	assert_memory_equal(o + 16, scrub_k(x, "user", "alice", &r) + 6, 8);
 }
 
+/* a large value with findings of several rules interleaved */
+static void test_many_findings(void **state)
+{
+	struct fix *x = *state;
+	struct tv_strbuf in;
+	const char *o, *q;
+	size_t i, emails = 0, ips = 0;
+	int r;
+
+	tv_strbuf_init(&in);
+	for (i = 0; i < 4000; i++) {
+		assert_int_equal(tv_strbuf_printf(&in, "u%zu@example.com 10.1.%zu.%zu ", i,
+						  i / 250, i % 250 + 1), 0);
+	}
+	tv_strbuf_reset(&x->out);
+	r = tv_pii_scrub(x->p, NULL, 0, in.p, in.len, &x->out);
+	assert_int_equal(r, 8000);
+	o = text_of(x);
+	for (q = o; (q = strstr(q, "<EMAIL:")) != NULL; q++) {
+		emails++;
+	}
+	for (q = o; (q = strstr(q, "<IP_ADDRESS:")) != NULL; q++) {
+		ips++;
+	}
+	assert_int_equal(emails, 4000);
+	assert_int_equal(ips, 4000);
+	assert_null(strchr(o, '@'));
+	tv_strbuf_finish(&in);
+}
+
 static void test_counts(void **state)
 {
 	struct fix *x = *state;
@@ -1091,6 +1121,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_json_appends, setup, teardown),
 		cmocka_unit_test(test_pseudonyms),
 		cmocka_unit_test_setup_teardown(test_pseudonyms_join, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_findings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_counts, setup, teardown),
 	};
 
