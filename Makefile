@@ -12,10 +12,11 @@ MESON     ?= meson
 NINJA_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Debian 12 packages: build tools, the libraries (README: Dependencies), and
-# python3-jsonschema, which the tests use to validate output against the schema.
+# python3-jsonschema and python3-yaml, which the tests use to validate output (the
+# session schema, waza's task schema) and to read the YAML televal-to-eval writes.
 DEB_PACKAGES = meson ninja-build pkg-config gcc g++ \
 	libcjson-dev libyaml-dev libpcre2-dev libsimdjson-dev zlib1g-dev libsqlite3-dev libssl-dev \
-	libcmocka-dev python3 python3-jsonschema
+	libcmocka-dev python3 python3-jsonschema python3-yaml
 
 .PHONY: all deps build demo test bench clean install
 
