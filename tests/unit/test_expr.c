@@ -943,10 +943,12 @@ static void check_values(struct fix *f, const char *src, const char *want, int l
 	r = tv_expr_path_values(e, &f->root, collect, &c);
 	if (r != 0)
 		bad(f, line, "path `%s`: returns %d", src, r);
-	for (size_t i = 0; i < c.n; i++) {
-		if (i)
-			strcat(got, "|");
-		strcat(got, c.v[i]);
+	for (size_t i = 0, len = 0; i < c.n; i++) {
+		int k = snprintf(got + len, sizeof(got) - len, "%s%s", i ? "|" : "", c.v[i]);
+
+		if (k < 0 || (size_t)k >= sizeof(got) - len)
+			break;
+		len += (size_t)k;
 	}
 	if (strcmp(got, want) != 0)
 		bad(f, line, "path `%s`: values \"%s\", expected \"%s\"", src, got, want);
