@@ -152,6 +152,14 @@ struct builtin {
 
 #define PHONE_PII "\\(?\\+?\\d[\\d ().-]{5,22}\\d"
 #define NOT_NUM_AFTER "(?![\\w]|[.-]\\d)"
+/*
+ * Not the tail of a longer run of digit groups ("9458 0123 4567 8901" is one
+ * number that fails Luhn, not a phone or card in its last groups); a group
+ * that ends a word ("mc2 ...") does not count.
+ */
+#define NOT_GROUP_TAIL                                                                  \
+	"(?<!^\\d[ .-]|\\W\\d[ .-]|^\\d\\d[ .-]|\\W\\d\\d[ .-]|^\\d{3}[ .-]|\\W\\d{3}[ .-]"          \
+	"|^\\d{4}[ .-]|\\W\\d{4}[ .-])"
 
 static const struct builtin builtins[] = {
 	{ "pem_private_key", "SECRET", TV_PII_REDACT,
@@ -210,7 +218,8 @@ static const struct builtin builtins[] = {
 	  "(?i)(?<![a-z0-9])[a-z]{2}\\d{2}(?: ?[a-z0-9]){11,30}(?![a-z0-9])", pii_valid_iban,
 	  F_IBAN, 0, 0 },
 	{ "credit_card", "CREDIT_CARD", TV_PII_REDACT,
-	  "(?<![\\w.+-])\\d(?:[ -]?\\d){11,18}(?![\\w]|[.,-]\\d)", pii_valid_card, 0, 0, 12 },
+	  "(?<![\\w.+-])" NOT_GROUP_TAIL "\\d(?:[ -]?\\d){11,18}(?![\\w]|[.,-]\\d)",
+	  pii_valid_card, 0, 0, 12 },
 	{ "us_ssn", "US_SSN", TV_PII_REDACT,
 	  "(?<![\\w.-])\\d{3}([- .])\\d{2}\\1\\d{4}" NOT_NUM_AFTER, pii_valid_ssn, 0, 0, 9 },
 	{ "us_ssn_context", "US_SSN", TV_PII_REDACT,
@@ -238,7 +247,7 @@ static const struct builtin builtins[] = {
 	  "(?:\\s?(?:x|ext\\.?)\\s?\\d{1,6})?" NOT_NUM_AFTER,
 	  pii_valid_phone, F_PLUSDIG, 0, 7 },
 	{ "phone_local", "PHONE", TV_PII_REDACT,
-	  "(?<![\\w+.-])(?:\\(\\d{2,4}\\)[ .-]?\\d{3,4}[ .-]?\\d{3,4}"
+	  "(?<![\\w+.-])" NOT_GROUP_TAIL "(?:\\(\\d{2,4}\\)[ .-]?\\d{3,4}[ .-]?\\d{3,4}"
 	  "|0\\d{1,4}([ .-])\\d{2,8}(?:\\1\\d{2,4}){0,3}|\\d{2}-\\d{2}-\\d{2}-\\d{2})"
 	  NOT_NUM_AFTER,
 	  pii_valid_local_phone, 0, 0, 8 },

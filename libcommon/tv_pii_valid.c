@@ -198,6 +198,19 @@ static bool card_span(const char *s, const struct groups *g, size_t a, size_t b)
 	return k >= 12 && pii_card_prefix(d, k) && pii_luhn(d, k);
 }
 
+static bool four_by_four(const struct groups *g)
+{
+	if (g->n != 4) {
+		return false;
+	}
+	for (size_t i = 0; i < 4; i++) {
+		if (g->end[i] - g->start[i] != 4) {
+			return false;
+		}
+	}
+	return true;
+}
+
 bool pii_valid_card(const char *s, size_t n, size_t *off, size_t *len)
 {
 	struct groups g;
@@ -205,6 +218,15 @@ bool pii_valid_card(const char *s, size_t n, size_t *off, size_t *len)
 
 	if (!split_groups(s, n, &g)) {
 		return false;
+	}
+	/* the usual layout of a card, four groups of four: the whole or nothing */
+	if (four_by_four(&g)) {
+		if (!card_span(s, &g, 0, g.n)) {
+			return false;
+		}
+		*off = g.start[0];
+		*len = g.end[g.n - 1] - g.start[0];
+		return true;
 	}
 	for (width = g.n; width > 0; width--) {
 		for (a = 0; a + width <= g.n; a++) {

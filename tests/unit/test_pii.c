@@ -242,6 +242,10 @@ static const struct tp tps[] = {
 };
 
 static const struct fp fps[] = {
+	/* 16 digits failing Luhn, in four groups: no card or phone in their tail groups */
+	{ "credit_card", "ref 9458 0123 4567 8901 ok" },
+	{ "credit_card", "ref 2839 5018 1234 5670 ok" },
+	{ "phone_local", "order 4711 0312 4455 6677 shipped" },
 	{ "email", "ssh user@localhost" },
 	{ "email", "use @decorator here" },
 	{ "email", "load icon@2x.png" },
