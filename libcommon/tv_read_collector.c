@@ -20,67 +20,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tv_dbgtext.h"
 #include "tv_jw.h"
 #include "tv_reader.h"
 #include "tv_time.h"
-
-/* What one line of the file is, judged by its start alone. */
-enum kind {
-	K_BLANK,
-	K_OTHER,
-	K_ZAP,			/* a zap line: `<ts>\t<level>\t...` */
-	K_TRAILER,		/* `\t{json}`: the fields that close a zap entry */
-	K_ATTR,			/* `-> key: Type(value` */
-	K_RESOURCE_LOG,		/* `ResourceLog #N` */
-	K_RESOURCE_OTHER,	/* `ResourceMetrics #N`, `ResourceSpans #N` */
-	K_RES_SCHEMA,		/* `Resource SchemaURL: ...` */
-	K_RES_ATTRS,		/* `Resource attributes:` */
-	K_SCOPE,		/* `ScopeLogs #N` */
-	K_SCOPE_SCHEMA,		/* `ScopeLogs SchemaURL: ...` */
-	K_ISCOPE,		/* `InstrumentationScope <name> <version>` */
-	K_ISCOPE_ATTRS,		/* `InstrumentationScope attributes:` */
-	K_LOG_RECORD,		/* `LogRecord #N` */
-	K_OBSERVED,
-	K_TIMESTAMP,
-	K_SEVERITY,
-	K_EVENT_NAME,
-	K_BODY,
-	K_ATTRS,		/* `Attributes:` */
-	K_TRACE_ID,
-	K_SPAN_ID,
-	K_FLAGS,
-	K_METRIC,		/* `Metric #N` */
-	K_SPAN,			/* `Span #N` */
-};
-
-/* The pdata value types, as the exporter names them. */
-enum otype {
-	O_RAW,		/* no `Type(` prefix: the text as is */
-	O_STR,
-	O_INT,
-	O_DOUBLE,
-	O_BOOL,
-	O_BYTES,
-	O_SLICE,
-	O_MAP,
-	O_EMPTY,
-};
-
-struct line {
-	const char *s;
-	size_t n;
-	uint64_t no;
-	size_t val;		/* fields: where the value starts */
-	size_t key, klen;	/* K_ATTR: the key */
-	enum otype type;	/* K_ATTR: the value type; the value starts at val */
-	bool unknown_type;	/* `-> key: Word(` with a type the exporter never writes */
-};
 
 /* An attribute (or the body) whose text lies in a buffer, by offsets. */
 struct item {
 	size_t koff, klen;
 	size_t voff;
-	enum otype type;
+	enum tv_dbg_type type;
 	struct tv_val v;	/* v.s is NULL until the record is delivered */
 };
 
@@ -145,236 +94,6 @@ struct coll {
 	const char *bad;	/* why the record is rejected, or NULL */
 	char bad_key[64];	/* the attribute it is about */
 };
-
-/* ---- classifying lines ---- */
-
-static bool starts(const char *s, size_t n, const char *lit)
-{
-	size_t k = strlen(lit);
-
-	return n >= k && memcmp(s, lit, k) == 0;
-}
-
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/* `<lit><digits>` and nothing else */
-static bool numbered(const char *s, size_t n, const char *lit)
-{
-	size_t k = strlen(lit);
-
-	if (n <= k || memcmp(s, lit, k) != 0) {
-		return false;
-	}
-	for (size_t i = k; i < n; i++) {
-		if (!is_digit(s[i])) {
-			return false;
-		}
-	}
-	return true;
-}
-
-/* `YYYY-MM-DDTHH:MM:SS<fraction and zone>\t`: the zap console encoder */
-static bool is_zap(const char *s, size_t n)
-{
-	static const char pat[] = "dddd-dd-ddTdd:dd:dd";
-	size_t i;
-
-	if (n < sizeof(pat)) {
-		return false;
-	}
-	for (i = 0; i < sizeof(pat) - 1; i++) {
-		if (pat[i] == 'd' ? !is_digit(s[i]) : s[i] != pat[i]) {
-			return false;
-		}
-	}
-	for (; i < n && i < 48; i++) {
-		if (s[i] == '\t') {
-			return true;
-		}
-		if (!is_digit(s[i]) && !memchr(".,:+-Z", s[i], 6)) {
-			return false;
-		}
-	}
-	return false;
-}
-
-/* `Type(` at @s: sets *@len to the bytes matched */
-static bool value_type(const char *s, size_t n, enum otype *type, size_t *len)
-{
-	static const struct {
-		const char *name;
-		enum otype type;
-	} types[] = {
-		{ "Str(", O_STR }, { "Int(", O_INT }, { "Bool(", O_BOOL },
-		{ "Double(", O_DOUBLE }, { "Map(", O_MAP }, { "Slice(", O_SLICE },
-		{ "Bytes(", O_BYTES }, { "Empty(", O_EMPTY },
-	};
-
-	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-		if (starts(s, n, types[i].name)) {
-			*type = types[i].type;
-			*len = strlen(types[i].name);
-			return true;
-		}
-	}
-	return false;
-}
-
-/* `Word(` with a capitalised word that is not a debug-exporter type */
-static bool unknown_type(const char *s, size_t n)
-{
-	size_t i = 0;
-
-	if (n == 0 || s[0] < 'A' || s[0] > 'Z')
-		return false;
-	while (i < n && ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z')))
-		i++;
-	return i < n && s[i] == '(';
-}
-
-/* `[blanks]-> key: Type(`: fills key, klen, type and val of @l */
-static bool attr_start(struct line *l)
-{
-	const char *s = l->s, *colon;
-	size_t n = l->n, i = 0, tlen;
-
-	while (i < n && is_space(s[i])) {
-		i++;
-	}
-	if (n - i < 3 || memcmp(s + i, "-> ", 3) != 0) {
-		return false;
-	}
-	i += 3;
-	colon = memchr(s + i, ':', n - i);
-	while (colon != NULL && (size_t)(colon - s) + 1 < n && colon[1] != ' ') {
-		colon = memchr(colon + 1, ':', n - (size_t)(colon + 1 - s));
-	}
-	if (colon == NULL || (size_t)(colon - s) + 1 >= n) {
-		return false;
-	}
-	l->key = i;
-	l->klen = (size_t)(colon - s) - i;
-	i = (size_t)(colon - s) + 2;
-	if (!value_type(s + i, n - i, &l->type, &tlen)) {
-		l->unknown_type = unknown_type(s + i, n - i);
-		return false;
-	}
-	l->val = i + tlen;
-	return true;
-}
-
-/* `<name>:` with the value after one optional space */
-static bool field(struct line *l, const char *name)
-{
-	size_t k = strlen(name);
-
-	if (!starts(l->s, l->n, name)) {
-		return false;
-	}
-	l->val = k < l->n && l->s[k] == ' ' ? k + 1 : k;
-	return true;
-}
-
-static enum kind classify_indented(struct line *l)
-{
-	size_t i = 0;
-
-	if (attr_start(l)) {
-		return K_ATTR;
-	}
-	if (l->n > 1 && l->s[0] == '\t' && l->s[1] == '{') {
-		return K_TRAILER;
-	}
-	while (i < l->n && is_space(l->s[i])) {
-		i++;
-	}
-	return i == l->n ? K_BLANK : K_OTHER;
-}
-
-static enum kind classify_r(struct line *l)
-{
-	const char *s = l->s;
-	size_t n = l->n;
-
-	if (numbered(s, n, "ResourceLog #")) {
-		return K_RESOURCE_LOG;
-	}
-	if (numbered(s, n, "ResourceMetrics #") || numbered(s, n, "ResourceSpans #")) {
-		return K_RESOURCE_OTHER;
-	}
-	if (field(l, "Resource SchemaURL:")) {
-		return K_RES_SCHEMA;
-	}
-	return field(l, "Resource attributes:") ? K_RES_ATTRS : K_OTHER;
-}
-
-static enum kind classify_s(struct line *l)
-{
-	if (field(l, "SeverityText:") || field(l, "SeverityNumber:")) {
-		return K_SEVERITY;
-	}
-	if (field(l, "Span ID:")) {
-		return K_SPAN_ID;
-	}
-	if (numbered(l->s, l->n, "ScopeLogs #")) {
-		return K_SCOPE;
-	}
-	if (field(l, "ScopeLogs SchemaURL:")) {
-		return K_SCOPE_SCHEMA;
-	}
-	return numbered(l->s, l->n, "Span #") ? K_SPAN : K_OTHER;
-}
-
-static enum kind classify(struct line *l)
-{
-	if (l->n == 0) {
-		return K_BLANK;
-	}
-	switch (l->s[0]) {
-	case ' ':
-	case '\t':
-	case '-':
-		return classify_indented(l);
-	case 'A':
-		return field(l, "Attributes:") ? K_ATTRS : K_OTHER;
-	case 'B':
-		return field(l, "Body:") ? K_BODY : K_OTHER;
-	case 'E':
-		return field(l, "EventName:") ? K_EVENT_NAME : K_OTHER;
-	case 'F':
-		return field(l, "Flags:") ? K_FLAGS : K_OTHER;
-	case 'I':
-		if (field(l, "InstrumentationScope attributes:")) {
-			return K_ISCOPE_ATTRS;
-		}
-		return starts(l->s, l->n, "InstrumentationScope") ? K_ISCOPE : K_OTHER;
-	case 'L':
-		return numbered(l->s, l->n, "LogRecord #") ? K_LOG_RECORD : K_OTHER;
-	case 'M':
-		return numbered(l->s, l->n, "Metric #") ? K_METRIC : K_OTHER;
-	case 'O':
-		return field(l, "ObservedTimestamp:") ? K_OBSERVED : K_OTHER;
-	case 'R':
-		return classify_r(l);
-	case 'S':
-		return classify_s(l);
-	case 'T':
-		if (field(l, "Timestamp:")) {
-			return K_TIMESTAMP;
-		}
-		return field(l, "Trace ID:") ? K_TRACE_ID : K_OTHER;
-	default:
-		return is_digit(l->s[0]) && is_zap(l->s, l->n) ? K_ZAP : K_OTHER;
-	}
-}
 
 /* ---- buffers and items ---- */
 
@@ -444,7 +163,7 @@ static size_t value_len(const struct tv_strbuf *b, const struct item *it)
 	const char *s = at(b, it->voff);
 	size_t n = b->len - it->voff, k = n;
 
-	if (it->type == O_RAW) {
+	if (it->type == TV_DBG_T_RAW) {
 		return n;
 	}
 	if (n > 0 && s[n - 1] == ')') {
@@ -492,21 +211,21 @@ static void finish_item(struct coll *c, const struct tv_strbuf *b, struct item *
 	else if (!tv_utf8_valid(s, v->n))
 		mark_bad(c, b, it, "invalid UTF-8 in the value");
 	switch (it->type) {
-	case O_INT:
+	case TV_DBG_T_INT:
 		if (tv_parse_int64(s, v->n, &v->i) == 0) {
 			v->type = TV_V_INT;
 		} else {
 			mark_bad(c, b, it, "Int value is not an integer");
 		}
 		break;
-	case O_DOUBLE:
+	case TV_DBG_T_DOUBLE:
 		if (tv_parse_double(s, v->n, &v->d) == 0) {
 			v->type = TV_V_DOUBLE;
 		} else {
 			mark_bad(c, b, it, "Double value is not a number");
 		}
 		break;
-	case O_BOOL:
+	case TV_DBG_T_BOOL:
 		if (v->n == 4 && memcmp(s, "true", 4) == 0) {
 			v->type = TV_V_BOOL;
 			v->b = true;
@@ -514,13 +233,13 @@ static void finish_item(struct coll *c, const struct tv_strbuf *b, struct item *
 			v->type = TV_V_BOOL;
 		}
 		break;
-	case O_SLICE:
-	case O_MAP:
+	case TV_DBG_T_SLICE:
+	case TV_DBG_T_MAP:
 		if (json_ok(c, s, v->n)) {
 			v->type = TV_V_JSON;
 		}
 		break;
-	case O_EMPTY:
+	case TV_DBG_T_EMPTY:
 		v->type = TV_V_NONE;
 		break;
 	default:
@@ -547,7 +266,7 @@ static void finish_pending(struct coll *c)
 }
 
 /* A continuation line of the pending value: "\n" and the line. */
-static int continue_value(struct coll *c, const struct line *l)
+static int continue_value(struct coll *c, const struct tv_dbg_line *l)
 {
 	struct tv_strbuf *b;
 	int r;
@@ -562,30 +281,9 @@ static int continue_value(struct coll *c, const struct line *l)
 	return r;
 }
 
-/* Does a line of kind @k end the pending value? */
-static bool ends_value(const struct coll *c, enum kind k)
-{
-	switch (k) {
-	case K_ATTR:
-	case K_TRACE_ID:
-	case K_SPAN_ID:
-	case K_FLAGS:
-	case K_LOG_RECORD:
-	case K_RESOURCE_LOG:
-	case K_RESOURCE_OTHER:
-	case K_SCOPE:
-	case K_ZAP:
-		return true;
-	case K_ATTRS:
-		return c->pend == P_BODY;
-	default:
-		return false;
-	}
-}
-
 /* Start a value (attribute or body) of @type whose text begins at l->s + l->val. */
 static int start_value(struct coll *c, struct tv_strbuf *b, struct item *it,
-		       const struct line *l, enum otype type)
+		       const struct tv_dbg_line *l, enum tv_dbg_type type)
 {
 	int r;
 
@@ -600,7 +298,7 @@ static int start_value(struct coll *c, struct tv_strbuf *b, struct item *it,
 	return put(c, b, l->s + l->val, l->n - l->val);
 }
 
-static int start_attr(struct coll *c, const struct line *l, bool resource)
+static int start_attr(struct coll *c, const struct tv_dbg_line *l, bool resource)
 {
 	struct items *a = resource ? &c->ritems : &c->items;
 	struct tv_strbuf *b = resource ? &c->rbuf : &c->buf;
@@ -619,17 +317,11 @@ static int start_attr(struct coll *c, const struct line *l, bool resource)
 	return start_value(c, b, it, l, l->type);
 }
 
-static int start_body(struct coll *c, struct line *l)
+static int start_body(struct coll *c, struct tv_dbg_line *l)
 {
-	enum otype type = O_RAW;
-	size_t tlen = 0;
-
-	value_type(l->s + l->val, l->n - l->val, &type, &tlen);
-	l->val += tlen;
-	l->key = 0;
-	l->klen = 0;
+	tv_dbg_body(l);
 	c->pend = P_BODY;
-	return start_value(c, &c->buf, &c->body, l, type);
+	return start_value(c, &c->buf, &c->body, l, l->type);
 }
 
 /* ---- resources ---- */
@@ -690,7 +382,7 @@ static void start_record(struct coll *c, uint64_t line)
 }
 
 /* A Go time.String() field; the zero time (1970-01-01) means unset. */
-static int64_t field_time(struct coll *c, const struct line *l)
+static int64_t field_time(struct coll *c, const struct tv_dbg_line *l)
 {
 	int64_t ns;
 
@@ -704,8 +396,14 @@ static int64_t field_time(struct coll *c, const struct line *l)
 	return ns == 0 ? TV_NONE : ns;
 }
 
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
 /* Copy a one-line field value into the record buffer. */
-static int save_field(struct coll *c, const struct line *l, size_t *off, size_t *len)
+static int save_field(struct coll *c, const struct tv_dbg_line *l, size_t *off,
+		      size_t *len)
 {
 	size_t n = l->n - l->val;
 
@@ -801,24 +499,18 @@ static int end_record(struct coll *c)
 
 /* ---- the state machine ---- */
 
-static int record_line(struct coll *c, struct line *l, enum kind kind);
-static int block_line(struct coll *c, struct line *l, enum kind kind);
+static int record_line(struct coll *c, struct tv_dbg_line *l, enum tv_dbg_kind kind);
+static int block_line(struct coll *c, struct tv_dbg_line *l, enum tv_dbg_kind kind);
 
 /* The message of a zap line is its last field: the body's first line. */
-static int zap_line(struct coll *c, struct line *l)
+static int zap_line(struct coll *c, const struct tv_dbg_line *l)
 {
-	size_t i = l->n;
+	enum tv_dbg_kind block = tv_dbg_zap_block(l->s, l->n, NULL);
 
-	while (i > 0 && l->s[i - 1] != '\t') {
-		i--;
-	}
-	l->s += i;
-	l->n -= i;
 	clear_resource(c);
-	if (numbered(l->s, l->n, "ResourceLog #")) {
+	if (block == TV_DBG_K_RESOURCE_LOG) {
 		c->state = S_BLOCK;
-	} else if (numbered(l->s, l->n, "ResourceMetrics #") ||
-		   numbered(l->s, l->n, "ResourceSpans #")) {
+	} else if (block == TV_DBG_K_RESOURCE_OTHER) {
 		c->state = S_SKIP;
 	} else {
 		c->state = S_TOP;
@@ -832,7 +524,7 @@ static int zap_line(struct coll *c, struct line *l)
  * A line of the stack trace zap appends to error entries: a function
  * (`pkg/path.(*T).Method`, no blanks) or a tab and its `file:line`.
  */
-static bool stack_line(const struct line *l)
+static bool stack_line(const struct tv_dbg_line *l)
 {
 	if (l->s[0] == '\t') {
 		return true;
@@ -842,7 +534,7 @@ static bool stack_line(const struct line *l)
 }
 
 /* Lines whose meaning does not depend on the state: block boundaries. */
-static int boundary_line(struct coll *c, struct line *l, enum kind kind)
+static int boundary_line(struct coll *c, struct tv_dbg_line *l, enum tv_dbg_kind kind)
 {
 	int r = end_record(c);
 
@@ -851,22 +543,22 @@ static int boundary_line(struct coll *c, struct line *l, enum kind kind)
 	}
 	c->target = T_NONE;
 	switch (kind) {
-	case K_ZAP:
+	case TV_DBG_K_ZAP:
 		return zap_line(c, l);
-	case K_TRAILER:
+	case TV_DBG_K_TRAILER:
 		c->state = S_TOP;
 		tv_read_skip(c->ctx);
 		break;
-	case K_RESOURCE_LOG:
+	case TV_DBG_K_RESOURCE_LOG:
 		clear_resource(c);
 		c->state = S_BLOCK;
 		break;
-	case K_RESOURCE_OTHER:
+	case TV_DBG_K_RESOURCE_OTHER:
 		clear_resource(c);
 		c->state = S_SKIP;
 		break;
-	case K_METRIC:
-	case K_SPAN:
+	case TV_DBG_K_METRIC:
+	case TV_DBG_K_SPAN:
 		c->state = S_SKIP;
 		tv_read_skip(c->ctx);
 		break;
@@ -877,28 +569,20 @@ static int boundary_line(struct coll *c, struct line *l, enum kind kind)
 	return 0;
 }
 
-static int dispatch(struct coll *c, struct line *l, enum kind kind)
+static int dispatch(struct coll *c, struct tv_dbg_line *l, enum tv_dbg_kind kind)
 {
 	bool stack = c->stack;
 
 	c->stack = false;
-	if (stack && kind == K_OTHER && stack_line(l)) {
+	if (stack && kind == TV_DBG_K_OTHER && stack_line(l)) {
 		c->stack = true;	/* part of the collector line already counted */
 		return 0;
 	}
-	switch (kind) {
-	case K_BLANK:
+	if (kind == TV_DBG_K_BLANK) {
 		return 0;
-	case K_ZAP:
-	case K_TRAILER:
-	case K_RESOURCE_LOG:
-	case K_RESOURCE_OTHER:
-	case K_METRIC:
-	case K_SPAN:
-	case K_LOG_RECORD:
+	}
+	if (tv_dbg_is_boundary(kind)) {
 		return boundary_line(c, l, kind);
-	default:
-		break;
 	}
 	switch (c->state) {
 	case S_SKIP:
@@ -911,40 +595,40 @@ static int dispatch(struct coll *c, struct line *l, enum kind kind)
 }
 
 /* A block header inside a record: the record lacked its Flags: line. */
-static int header_in_record(struct coll *c, struct line *l, enum kind kind)
+static int header_in_record(struct coll *c, struct tv_dbg_line *l, enum tv_dbg_kind kind)
 {
 	int r = end_record(c);
 
 	return r < 0 ? r : block_line(c, l, kind);
 }
 
-static int record_line(struct coll *c, struct line *l, enum kind kind)
+static int record_line(struct coll *c, struct tv_dbg_line *l, enum tv_dbg_kind kind)
 {
 	switch (kind) {
-	case K_OBSERVED:
+	case TV_DBG_K_OBSERVED:
 		c->observed = field_time(c, l);
 		return 0;
-	case K_TIMESTAMP:
+	case TV_DBG_K_TIMESTAMP:
 		c->ts = field_time(c, l);
 		return 0;
-	case K_EVENT_NAME:
+	case TV_DBG_K_EVENT_NAME:
 		c->has_name = true;
 		return save_field(c, l, &c->name_off, &c->name_len);
-	case K_BODY:
+	case TV_DBG_K_BODY:
 		return start_body(c, l);
-	case K_ATTR:
+	case TV_DBG_K_ATTR:
 		return start_attr(c, l, false);
-	case K_TRACE_ID:
+	case TV_DBG_K_TRACE_ID:
 		return save_field(c, l, &c->tid_off, &c->tid_len);
-	case K_FLAGS:
+	case TV_DBG_K_FLAGS:
 		c->complete = true;
 		return end_record(c);
-	case K_RES_SCHEMA:
-	case K_RES_ATTRS:
-	case K_SCOPE:
-	case K_SCOPE_SCHEMA:
-	case K_ISCOPE:
-	case K_ISCOPE_ATTRS:
+	case TV_DBG_K_RES_SCHEMA:
+	case TV_DBG_K_RES_ATTRS:
+	case TV_DBG_K_SCOPE:
+	case TV_DBG_K_SCOPE_SCHEMA:
+	case TV_DBG_K_ISCOPE:
+	case TV_DBG_K_ISCOPE_ATTRS:
 		return header_in_record(c, l, kind);
 	default:
 		/* SeverityText, Span ID, Attributes:, lines of later collectors */
@@ -953,24 +637,24 @@ static int record_line(struct coll *c, struct line *l, enum kind kind)
 }
 
 /* Outside records: the block header, or lines that fit nothing. */
-static int block_line(struct coll *c, struct line *l, enum kind kind)
+static int block_line(struct coll *c, struct tv_dbg_line *l, enum tv_dbg_kind kind)
 {
 	switch (kind) {
-	case K_RES_SCHEMA:
+	case TV_DBG_K_RES_SCHEMA:
 		break;
-	case K_RES_ATTRS:
+	case TV_DBG_K_RES_ATTRS:
 		clear_resource(c);
 		c->target = T_RES;
 		break;
-	case K_SCOPE:
-	case K_SCOPE_SCHEMA:
-	case K_ISCOPE:
+	case TV_DBG_K_SCOPE:
+	case TV_DBG_K_SCOPE_SCHEMA:
+	case TV_DBG_K_ISCOPE:
 		c->target = T_NONE;
 		break;
-	case K_ISCOPE_ATTRS:
+	case TV_DBG_K_ISCOPE_ATTRS:
 		c->target = T_SCOPE;
 		break;
-	case K_ATTR:
+	case TV_DBG_K_ATTR:
 		if (c->target == T_RES) {
 			return start_attr(c, l, true);
 		}
@@ -986,12 +670,11 @@ static int block_line(struct coll *c, struct line *l, enum kind kind)
 	return 0;
 }
 
-static int feed(struct coll *c, struct line *l)
+static int feed(struct coll *c, struct tv_dbg_line *l)
 {
-	enum kind kind;
+	enum tv_dbg_kind kind;
 
-	l->unknown_type = false;
-	kind = classify(l);
+	kind = tv_dbg_classify(l);
 	if (l->unknown_type && c->state == S_REC && c->bad == NULL) {
 		/* an attribute of a type the debug exporter never writes */
 		size_t n = l->klen < sizeof(c->bad_key) - 1 ? l->klen : sizeof(c->bad_key) - 1;
@@ -1002,7 +685,7 @@ static int feed(struct coll *c, struct line *l)
 	}
 
 	if (c->pend != P_NONE) {
-		if (!ends_value(c, kind)) {
+		if (!tv_dbg_ends_value(kind, c->pend == P_BODY)) {
 			return continue_value(c, l);
 		}
 		finish_pending(c);
@@ -1035,7 +718,7 @@ static void coll_finish(struct coll *c)
 }
 
 /* Read one line into @l; returns 1, 0 at EOF, or a negative code. */
-static int next_line(struct coll *c, struct tv_input *in, struct line *l)
+static int next_line(struct coll *c, struct tv_input *in, struct tv_dbg_line *l)
 {
 	bool first = c->lineno == 0;
 	int r;
@@ -1054,7 +737,7 @@ static int next_line(struct coll *c, struct tv_input *in, struct line *l)
 		}
 		first = false;
 	}
-	if (r > 0 && first && starts(l->s, l->n, "\xef\xbb\xbf")) {
+	if (r > 0 && first && l->n >= 3 && memcmp(l->s, "\xef\xbb\xbf", 3) == 0) {
 		l->s += 3;
 		l->n -= 3;
 	}
@@ -1064,7 +747,7 @@ static int next_line(struct coll *c, struct tv_input *in, struct line *l)
 int tv_read_collector_log(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err)
 {
 	struct coll c;
-	struct line l;
+	struct tv_dbg_line l;
 	int r;
 
 	coll_init(&c, ctx);

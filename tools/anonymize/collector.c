@@ -5,8 +5,7 @@
  * Values are printed unescaped (`-> key: Str(<raw text>)`) and may spill
  * over several lines, so a value is gathered until the line that ends it
  * and scrubbed whole, under its key.  Which lines start and end a value is
- * decided exactly as libcommon/tv_read_collector.c decides it (the
- * classification below follows that file and must stay in step with it),
+ * decided by libcommon/tv_dbgtext.c, as in libcommon/tv_read_collector.c,
  * so the output reads back into the same records.
  *
  *   attribute values (records, resource, scope)  tv_pii_scrub under the key
@@ -23,46 +22,7 @@
 #include <string.h>
 
 #include "anonymize.h"
-
-enum kind {
-	K_BLANK,
-	K_OTHER,
-	K_ZAP,
-	K_TRAILER,
-	K_ATTR,
-	K_RESOURCE_LOG,
-	K_RESOURCE_OTHER,
-	K_RES_SCHEMA,
-	K_RES_ATTRS,
-	K_SCOPE,
-	K_SCOPE_SCHEMA,
-	K_ISCOPE,
-	K_ISCOPE_ATTRS,
-	K_LOG_RECORD,
-	K_OBSERVED,
-	K_TIMESTAMP,
-	K_SEVERITY,
-	K_EVENT_NAME,
-	K_BODY,
-	K_ATTRS,
-	K_TRACE_ID,
-	K_SPAN_ID,
-	K_FLAGS,
-	K_METRIC,
-	K_SPAN,
-};
-
-enum otype {
-	O_RAW,
-	O_STR,
-	O_INT,
-	O_DOUBLE,
-	O_BOOL,
-	O_BYTES,
-	O_SLICE,
-	O_MAP,
-	O_EMPTY,
-};
+#include "tv_dbgtext.h"
 
 enum state {
 	S_TOP,
@@ -77,15 +37,6 @@ enum target {
 	T_SCOPE,
 };
 
-struct line {
-	const char *s;
-	size_t n;
-	uint64_t no;
-	size_t val;
-	size_t key, klen;
-	enum otype type;
-};
-
 struct cl {
 	struct anon *a;
 	enum state state;
@@ -96,240 +47,10 @@ struct cl {
 	struct tv_strbuf pre;	/* the first line of the value up to its text */
 	struct tv_strbuf val;	/* the value text, lines joined by '\n' */
 	size_t koff, klen;	/* the key, in pre */
-	enum otype type;
+	enum tv_dbg_type type;
 	uint64_t first;		/* the line the value starts on */
 	size_t max;
 };
-
-/* ---- classifying lines (as tv_read_collector.c does) ---- */
-
-static bool starts(const char *s, size_t n, const char *lit)
-{
-	size_t k = strlen(lit);
-
-	return n >= k && memcmp(s, lit, k) == 0;
-}
-
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static bool numbered(const char *s, size_t n, const char *lit)
-{
-	size_t k = strlen(lit);
-
-	if (n <= k || memcmp(s, lit, k) != 0) {
-		return false;
-	}
-	for (size_t i = k; i < n; i++) {
-		if (!is_digit(s[i])) {
-			return false;
-		}
-	}
-	return true;
-}
-
-static bool is_zap(const char *s, size_t n)
-{
-	static const char pat[] = "dddd-dd-ddTdd:dd:dd";
-	size_t i;
-
-	if (n < sizeof(pat)) {
-		return false;
-	}
-	for (i = 0; i < sizeof(pat) - 1; i++) {
-		if (pat[i] == 'd' ? !is_digit(s[i]) : s[i] != pat[i]) {
-			return false;
-		}
-	}
-	for (; i < n && i < 48; i++) {
-		if (s[i] == '\t') {
-			return true;
-		}
-		if (!is_digit(s[i]) && !memchr(".,:+-Z", s[i], 6)) {
-			return false;
-		}
-	}
-	return false;
-}
-
-static bool value_type(const char *s, size_t n, enum otype *type, size_t *len)
-{
-	static const struct {
-		const char *name;
-		enum otype type;
-	} types[] = {
-		{ "Str(", O_STR }, { "Int(", O_INT }, { "Bool(", O_BOOL },
-		{ "Double(", O_DOUBLE }, { "Map(", O_MAP }, { "Slice(", O_SLICE },
-		{ "Bytes(", O_BYTES }, { "Empty(", O_EMPTY },
-	};
-
-	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-		if (starts(s, n, types[i].name)) {
-			*type = types[i].type;
-			*len = strlen(types[i].name);
-			return true;
-		}
-	}
-	return false;
-}
-
-static bool attr_start(struct line *l)
-{
-	const char *s = l->s, *colon;
-	size_t n = l->n, i = 0, tlen;
-
-	while (i < n && is_space(s[i])) {
-		i++;
-	}
-	if (n - i < 3 || memcmp(s + i, "-> ", 3) != 0) {
-		return false;
-	}
-	i += 3;
-	colon = memchr(s + i, ':', n - i);
-	while (colon != NULL && (size_t)(colon - s) + 1 < n && colon[1] != ' ') {
-		colon = memchr(colon + 1, ':', n - (size_t)(colon + 1 - s));
-	}
-	if (colon == NULL || (size_t)(colon - s) + 1 >= n) {
-		return false;
-	}
-	l->key = i;
-	l->klen = (size_t)(colon - s) - i;
-	i = (size_t)(colon - s) + 2;
-	if (!value_type(s + i, n - i, &l->type, &tlen)) {
-		return false;
-	}
-	l->val = i + tlen;
-	return true;
-}
-
-static bool field(struct line *l, const char *name)
-{
-	size_t k = strlen(name);
-
-	if (!starts(l->s, l->n, name)) {
-		return false;
-	}
-	l->val = k < l->n && l->s[k] == ' ' ? k + 1 : k;
-	return true;
-}
-
-static enum kind classify_indented(struct line *l)
-{
-	size_t i = 0;
-
-	if (attr_start(l)) {
-		return K_ATTR;
-	}
-	if (l->n > 1 && l->s[0] == '\t' && l->s[1] == '{') {
-		return K_TRAILER;
-	}
-	while (i < l->n && is_space(l->s[i])) {
-		i++;
-	}
-	return i == l->n ? K_BLANK : K_OTHER;
-}
-
-static enum kind classify_r(struct line *l)
-{
-	if (numbered(l->s, l->n, "ResourceLog #")) {
-		return K_RESOURCE_LOG;
-	}
-	if (numbered(l->s, l->n, "ResourceMetrics #") || numbered(l->s, l->n, "ResourceSpans #")) {
-		return K_RESOURCE_OTHER;
-	}
-	if (field(l, "Resource SchemaURL:")) {
-		return K_RES_SCHEMA;
-	}
-	return field(l, "Resource attributes:") ? K_RES_ATTRS : K_OTHER;
-}
-
-static enum kind classify_s(struct line *l)
-{
-	if (field(l, "SeverityText:") || field(l, "SeverityNumber:")) {
-		return K_SEVERITY;
-	}
-	if (field(l, "Span ID:")) {
-		return K_SPAN_ID;
-	}
-	if (numbered(l->s, l->n, "ScopeLogs #")) {
-		return K_SCOPE;
-	}
-	if (field(l, "ScopeLogs SchemaURL:")) {
-		return K_SCOPE_SCHEMA;
-	}
-	return numbered(l->s, l->n, "Span #") ? K_SPAN : K_OTHER;
-}
-
-static enum kind classify(struct line *l)
-{
-	if (l->n == 0) {
-		return K_BLANK;
-	}
-	switch (l->s[0]) {
-	case ' ':
-	case '\t':
-	case '-':
-		return classify_indented(l);
-	case 'A':
-		return field(l, "Attributes:") ? K_ATTRS : K_OTHER;
-	case 'B':
-		return field(l, "Body:") ? K_BODY : K_OTHER;
-	case 'E':
-		return field(l, "EventName:") ? K_EVENT_NAME : K_OTHER;
-	case 'F':
-		return field(l, "Flags:") ? K_FLAGS : K_OTHER;
-	case 'I':
-		if (field(l, "InstrumentationScope attributes:")) {
-			return K_ISCOPE_ATTRS;
-		}
-		return starts(l->s, l->n, "InstrumentationScope") ? K_ISCOPE : K_OTHER;
-	case 'L':
-		return numbered(l->s, l->n, "LogRecord #") ? K_LOG_RECORD : K_OTHER;
-	case 'M':
-		return numbered(l->s, l->n, "Metric #") ? K_METRIC : K_OTHER;
-	case 'O':
-		return field(l, "ObservedTimestamp:") ? K_OBSERVED : K_OTHER;
-	case 'R':
-		return classify_r(l);
-	case 'S':
-		return classify_s(l);
-	case 'T':
-		if (field(l, "Timestamp:")) {
-			return K_TIMESTAMP;
-		}
-		return field(l, "Trace ID:") ? K_TRACE_ID : K_OTHER;
-	default:
-		return is_digit(l->s[0]) && is_zap(l->s, l->n) ? K_ZAP : K_OTHER;
-	}
-}
-
-/* Does a line of kind @k end the pending value?  (ends_value() of the reader) */
-static bool ends_value(const struct cl *c, enum kind k)
-{
-	switch (k) {
-	case K_ATTR:
-	case K_TRACE_ID:
-	case K_SPAN_ID:
-	case K_FLAGS:
-	case K_LOG_RECORD:
-	case K_RESOURCE_LOG:
-	case K_RESOURCE_OTHER:
-	case K_SCOPE:
-	case K_ZAP:
-		return true;
-	case K_ATTRS:
-		return c->pend_body;
-	default:
-		return false;
-	}
-}
 
 /* ---- output ---- */
 
@@ -346,7 +67,7 @@ static void set_where(struct cl *c, const char *text, size_t n, uint64_t line)
 }
 
 /* a whole line scrubbed without a key */
-static int text_line(struct cl *c, const struct line *l)
+static int text_line(struct cl *c, const struct tv_dbg_line *l)
 {
 	int r;
 
@@ -358,7 +79,7 @@ static int text_line(struct cl *c, const struct line *l)
 	return put(c, "\n", 1);
 }
 
-static int copy_line(struct cl *c, const struct line *l)
+static int copy_line(struct cl *c, const struct tv_dbg_line *l)
 {
 	int r = put(c, l->s, l->n);
 
@@ -374,7 +95,7 @@ static size_t value_len(const struct cl *c)
 	const char *s = c->val.p;
 	size_t n = c->val.len, k = n;
 
-	if (c->type == O_RAW || n == 0) {
+	if (c->type == TV_DBG_T_RAW || n == 0) {
 		return n;
 	}
 	if (s[n - 1] == ')') {
@@ -386,9 +107,10 @@ static size_t value_len(const struct cl *c)
 	return k > 0 && s[k - 1] == ')' ? k - 1 : n;
 }
 
-static bool scanned_type(enum otype t)
+static bool scanned_type(enum tv_dbg_type t)
 {
-	return t == O_RAW || t == O_STR || t == O_BYTES || t == O_MAP || t == O_SLICE;
+	return t == TV_DBG_T_RAW || t == TV_DBG_T_STR || t == TV_DBG_T_BYTES ||
+	       t == TV_DBG_T_MAP || t == TV_DBG_T_SLICE;
 }
 
 /* The pending value is complete: write it, scrubbed. */
@@ -407,7 +129,7 @@ static int end_value(struct cl *c)
 		if (r == 0) {
 			r = put(c, "<REDACTED>", 10);
 		}
-		if (r == 0 && c->type != O_RAW) {
+		if (r == 0 && c->type != TV_DBG_T_RAW) {
 			r = put(c, ")", 1);
 		}
 		return r < 0 ? r : put(c, "\n", 1);
@@ -437,7 +159,7 @@ static int end_value(struct cl *c)
 }
 
 /* Start a value whose text begins at l->s + l->val; @body: no key. */
-static int start_value(struct cl *c, const struct line *l, bool body)
+static int start_value(struct cl *c, const struct tv_dbg_line *l, bool body)
 {
 	c->pending = true;
 	c->pend_body = body;
@@ -455,7 +177,7 @@ static int start_value(struct cl *c, const struct line *l, bool body)
 	return 0;
 }
 
-static int continue_value(struct cl *c, const struct line *l)
+static int continue_value(struct cl *c, const struct tv_dbg_line *l)
 {
 	if (c->toobig) {
 		return 0;
@@ -471,21 +193,14 @@ static int continue_value(struct cl *c, const struct line *l)
 	return 0;
 }
 
-static int start_body(struct cl *c, struct line *l)
+static int start_body(struct cl *c, struct tv_dbg_line *l)
 {
-	enum otype type = O_RAW;
-	size_t tlen = 0;
-
-	value_type(l->s + l->val, l->n - l->val, &type, &tlen);
-	l->val += tlen;
-	l->type = type;
-	l->key = 0;
-	l->klen = 0;
+	tv_dbg_body(l);
 	return start_value(c, l, true);
 }
 
 /* An attribute line out of any record: scrubbed on its own, under its key. */
-static int lone_attr(struct cl *c, const struct line *l)
+static int lone_attr(struct cl *c, const struct tv_dbg_line *l)
 {
 	int r = start_value(c, l, false);
 
@@ -493,6 +208,11 @@ static int lone_attr(struct cl *c, const struct line *l)
 }
 
 /* ---- the collector's own lines ---- */
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
 
 /* `pkg/path@v1.2.3/file.go:123`: zap's caller field */
 static bool is_caller(const char *s, size_t n)
@@ -528,7 +248,7 @@ static int zap_field(struct cl *c, const char *s, size_t n, bool last)
 }
 
 /* `<ts>\t<level>\t[<caller>\t]<message>[\t{json}]`: time and level are kept */
-static int zap_line(struct cl *c, const struct line *l)
+static int zap_line(struct cl *c, const struct tv_dbg_line *l)
 {
 	const char *s = l->s, *end = l->s + l->n, *tab;
 	int r = 0;
@@ -552,17 +272,13 @@ static int zap_line(struct cl *c, const struct line *l)
 }
 
 /* the state after a zap line: from its message, the last field */
-static void zap_state(struct cl *c, const struct line *l)
+static void zap_state(struct cl *c, const struct tv_dbg_line *l)
 {
-	size_t i = l->n;
+	enum tv_dbg_kind block = tv_dbg_zap_block(l->s, l->n, NULL);
 
-	while (i > 0 && l->s[i - 1] != '\t') {
-		i--;
-	}
-	if (numbered(l->s + i, l->n - i, "ResourceLog #")) {
+	if (block == TV_DBG_K_RESOURCE_LOG) {
 		c->state = S_BLOCK;
-	} else if (numbered(l->s + i, l->n - i, "ResourceMetrics #") ||
-		   numbered(l->s + i, l->n - i, "ResourceSpans #")) {
+	} else if (block == TV_DBG_K_RESOURCE_OTHER) {
 		c->state = S_SKIP;
 	} else {
 		c->state = S_TOP;
@@ -570,7 +286,7 @@ static void zap_state(struct cl *c, const struct line *l)
 }
 
 /* `\t{json}`: the fields closing a zap entry */
-static int trailer_line(struct cl *c, const struct line *l)
+static int trailer_line(struct cl *c, const struct tv_dbg_line *l)
 {
 	int r = put(c, "\t", 1);
 
@@ -583,22 +299,22 @@ static int trailer_line(struct cl *c, const struct line *l)
 
 /* ---- the state machine ---- */
 
-static int boundary(struct cl *c, const struct line *l, enum kind kind)
+static int boundary(struct cl *c, const struct tv_dbg_line *l, enum tv_dbg_kind kind)
 {
 	c->target = T_NONE;
 	switch (kind) {
-	case K_ZAP:
+	case TV_DBG_K_ZAP:
 		zap_state(c, l);
 		return zap_line(c, l);
-	case K_TRAILER:
+	case TV_DBG_K_TRAILER:
 		c->state = S_TOP;
 		return trailer_line(c, l);
-	case K_RESOURCE_LOG:
+	case TV_DBG_K_RESOURCE_LOG:
 		c->state = S_BLOCK;
 		break;
-	case K_RESOURCE_OTHER:
-	case K_METRIC:
-	case K_SPAN:
+	case TV_DBG_K_RESOURCE_OTHER:
+	case TV_DBG_K_METRIC:
+	case TV_DBG_K_SPAN:
 		c->state = S_SKIP;
 		break;
 	default:
@@ -609,85 +325,83 @@ static int boundary(struct cl *c, const struct line *l, enum kind kind)
 }
 
 /* outside records: block headers, resource and scope attributes */
-static int block_line(struct cl *c, struct line *l, enum kind kind)
+static int block_line(struct cl *c, struct tv_dbg_line *l, enum tv_dbg_kind kind)
 {
 	switch (kind) {
-	case K_RES_SCHEMA:
+	case TV_DBG_K_RES_SCHEMA:
 		break;
-	case K_RES_ATTRS:
+	case TV_DBG_K_RES_ATTRS:
 		c->target = T_RES;
 		break;
-	case K_SCOPE:
-	case K_SCOPE_SCHEMA:
-	case K_ISCOPE:
+	case TV_DBG_K_SCOPE:
+	case TV_DBG_K_SCOPE_SCHEMA:
+	case TV_DBG_K_ISCOPE:
 		c->target = T_NONE;
 		break;
-	case K_ISCOPE_ATTRS:
+	case TV_DBG_K_ISCOPE_ATTRS:
 		c->target = T_SCOPE;
 		break;
-	case K_ATTR:
+	case TV_DBG_K_ATTR:
 		if (c->target != T_NONE) {
 			return start_value(c, l, false);
 		}
 		return lone_attr(c, l);
-	case K_BLANK:
+	case TV_DBG_K_BLANK:
 		return copy_line(c, l);
 	default:
-		return kind == K_OTHER || kind == K_BODY ? text_line(c, l) : copy_line(c, l);
+		if (kind == TV_DBG_K_OTHER || kind == TV_DBG_K_BODY) {
+			return text_line(c, l);
+		}
+		return copy_line(c, l);
 	}
 	c->state = S_BLOCK;
 	return copy_line(c, l);
 }
 
-static int record_line(struct cl *c, struct line *l, enum kind kind)
+static int record_line(struct cl *c, struct tv_dbg_line *l, enum tv_dbg_kind kind)
 {
 	switch (kind) {
-	case K_BODY:
+	case TV_DBG_K_BODY:
 		return start_body(c, l);
-	case K_ATTR:
+	case TV_DBG_K_ATTR:
 		return start_value(c, l, false);
-	case K_FLAGS:
+	case TV_DBG_K_FLAGS:
 		c->state = S_BLOCK;
 		c->target = T_NONE;
 		return copy_line(c, l);
-	case K_RES_SCHEMA:
-	case K_RES_ATTRS:
-	case K_SCOPE:
-	case K_SCOPE_SCHEMA:
-	case K_ISCOPE:
-	case K_ISCOPE_ATTRS:
+	case TV_DBG_K_RES_SCHEMA:
+	case TV_DBG_K_RES_ATTRS:
+	case TV_DBG_K_SCOPE:
+	case TV_DBG_K_SCOPE_SCHEMA:
+	case TV_DBG_K_ISCOPE:
+	case TV_DBG_K_ISCOPE_ATTRS:
 		c->state = S_BLOCK;
 		c->target = T_NONE;
 		return block_line(c, l, kind);
-	case K_OTHER:
+	case TV_DBG_K_OTHER:
 		return text_line(c, l);
 	default:
 		return copy_line(c, l);
 	}
 }
 
-static int dispatch(struct cl *c, struct line *l, enum kind kind)
+static int dispatch(struct cl *c, struct tv_dbg_line *l, enum tv_dbg_kind kind)
 {
-	switch (kind) {
-	case K_BLANK:
+	if (kind == TV_DBG_K_BLANK) {
 		return copy_line(c, l);
-	case K_ZAP:
-	case K_TRAILER:
-	case K_RESOURCE_LOG:
-	case K_RESOURCE_OTHER:
-	case K_METRIC:
-	case K_SPAN:
-	case K_LOG_RECORD:
+	}
+	if (tv_dbg_is_boundary(kind)) {
 		return boundary(c, l, kind);
-	default:
-		break;
 	}
 	switch (c->state) {
 	case S_SKIP:
-		if (kind == K_ATTR) {
+		if (kind == TV_DBG_K_ATTR) {
 			return lone_attr(c, l);
 		}
-		return kind == K_OTHER || kind == K_BODY ? text_line(c, l) : copy_line(c, l);
+		if (kind == TV_DBG_K_OTHER || kind == TV_DBG_K_BODY) {
+			return text_line(c, l);
+		}
+		return copy_line(c, l);
 	case S_REC:
 		return record_line(c, l, kind);
 	default:
@@ -695,13 +409,13 @@ static int dispatch(struct cl *c, struct line *l, enum kind kind)
 	}
 }
 
-static int feed(struct cl *c, struct line *l)
+static int feed(struct cl *c, struct tv_dbg_line *l)
 {
-	enum kind kind = classify(l);
+	enum tv_dbg_kind kind = tv_dbg_classify(l);
 	int r;
 
 	if (c->pending) {
-		if (!ends_value(c, kind)) {
+		if (!tv_dbg_ends_value(kind, c->pend_body)) {
 			return continue_value(c, l);
 		}
 		r = end_value(c);
@@ -716,7 +430,7 @@ static int feed(struct cl *c, struct line *l)
 int anon_collector(struct anon *a, struct tv_input *in)
 {
 	struct cl c = { .a = a, .state = S_TOP };
-	struct line l;
+	struct tv_dbg_line l;
 	bool first = true;
 	int r;
 
@@ -735,7 +449,7 @@ int anon_collector(struct anon *a, struct tv_input *in)
 			break;
 		}
 		a->records++;
-		if (first && starts(l.s, l.n, "\xef\xbb\xbf")) {
+		if (first && l.n >= 3 && memcmp(l.s, "\xef\xbb\xbf", 3) == 0) {
 			r = put(&c, l.s, 3);	/* the BOM stays */
 			l.s += 3;
 			l.n -= 3;
