@@ -247,8 +247,8 @@ static const struct builtin builtins[] = {
 	  "(?:\\s?(?:x|ext\\.?)\\s?\\d{1,6})?" NOT_NUM_AFTER,
 	  pii_valid_phone, F_PLUSDIG, 0, 7 },
 	{ "phone_local", "PHONE", TV_PII_REDACT,
-	  "(?<![\\w+.-])" NOT_GROUP_TAIL "(?:\\(\\d{2,4}\\)[ .-]?\\d{3,4}[ .-]?\\d{3,4}"
-	  "|0\\d{1,4}([ .-])\\d{2,8}(?:\\1\\d{2,4}){0,3}|\\d{2}-\\d{2}-\\d{2}-\\d{2})"
+	  "(?<![\\w+.-])(?:\\(\\d{2,4}\\)[ .-]?\\d{3,4}[ .-]?\\d{3,4}"
+	  "|" NOT_GROUP_TAIL "(?:0\\d{1,4}([ .-])\\d{2,8}(?:\\1\\d{2,4}){0,3}|\\d{2}-\\d{2}-\\d{2}-\\d{2}))"
 	  NOT_NUM_AFTER,
 	  pii_valid_local_phone, 0, 0, 8 },
 	{ "phone_context", "PHONE", TV_PII_REDACT,

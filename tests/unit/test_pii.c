@@ -150,6 +150,8 @@ struct fp {
 	      "defghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 static const struct tp tps[] = {
+	/* a phone right after a number word: not the tail of a digit run */
+	{ "phone_local", "fails 429 (548) 639-3490 loading", "(548) 639-3490" },
 	{ "email", "mail alice.smith@example.com now", "alice.smith@example.com" },
 	{ "email", "cc: bob+tag@mail.corp.co.uk.", "bob+tag@mail.corp.co.uk" },
 	{ "email", "E-mail:\nUtaKortig@jourrapide.com\n", "UtaKortig@jourrapide.com" },
