@@ -245,52 +245,70 @@ static void minmax(int64_t *lo, int64_t *hi, int64_t start, int64_t dur)
 		*hi = start;
 }
 
-/* stable insertion sorts by time: lists are short, records mostly in order */
-#define TIME_OF(x) ((x) == TV_NONE ? INT64_MAX : (x))
+/*
+ * A stable insertion sort by time, untimed items last: the lists are short
+ * and records mostly arrive in order.  @tmp holds one item.
+ */
+static void sort_by_time(void *base, size_t n, size_t size, int64_t (*time_of)(const void *),
+			 void *tmp)
+{
+	char *v = base;
+
+	for (size_t i = 1; i < n; i++) {
+		int64_t t = time_of(v + i * size);
+		size_t j = i;
+
+		while (j > 0 && time_of(v + (j - 1) * size) > t)
+			j--;
+		if (j == i)
+			continue;
+		memcpy(tmp, v + i * size, size);
+		memmove(v + (j + 1) * size, v + j * size, (i - j) * size);
+		memcpy(v + j * size, tmp, size);
+	}
+}
+
+static int64_t llm_time(const void *p)
+{
+	int64_t t = ((const struct tv_llm_call *)p)->time;
+
+	return t == TV_NONE ? INT64_MAX : t;
+}
+
+static int64_t tool_time(const void *p)
+{
+	int64_t t = ((const struct tv_tool_call *)p)->time;
+
+	return t == TV_NONE ? INT64_MAX : t;
+}
+
+static int64_t turn_time(const void *p)
+{
+	int64_t t = ((const struct tv_turn *)p)->start_time;
+
+	return t == TV_NONE ? INT64_MAX : t;
+}
 
 static void sort_llm(struct tv_llm_call *v, size_t n)
 {
-	for (size_t i = 1; i < n; i++) {
-		struct tv_llm_call x = v[i];
-		size_t j = i;
+	struct tv_llm_call tmp;
 
-		while (j > 0 && TIME_OF(v[j - 1].time) > TIME_OF(x.time)) {
-			v[j] = v[j - 1];
-			j--;
-		}
-		v[j] = x;
-	}
+	sort_by_time(v, n, sizeof(*v), llm_time, &tmp);
 }
 
 static void sort_tools(struct tv_tool_call *v, size_t n)
 {
-	for (size_t i = 1; i < n; i++) {
-		struct tv_tool_call x = v[i];
-		size_t j = i;
+	struct tv_tool_call tmp;
 
-		while (j > 0 && TIME_OF(v[j - 1].time) > TIME_OF(x.time)) {
-			v[j] = v[j - 1];
-			j--;
-		}
-		v[j] = x;
-	}
+	sort_by_time(v, n, sizeof(*v), tool_time, &tmp);
 }
 
 static void sort_turns(struct tv_turn *v, size_t n)
 {
-	for (size_t i = 1; i < n; i++) {
-		struct tv_turn x = v[i];
-		size_t j = i;
+	struct tv_turn tmp;
 
-		while (j > 0 && TIME_OF(v[j - 1].start_time) > TIME_OF(x.start_time)) {
-			v[j] = v[j - 1];
-			j--;
-		}
-		v[j] = x;
-	}
+	sort_by_time(v, n, sizeof(*v), turn_time, &tmp);
 }
-
-#undef TIME_OF
 
 /* ---- request and response halves of llm calls ---- */
 

@@ -39,13 +39,13 @@ pf() {
 		# promptfoo's first run in a fresh config dir sets up its database;
 		# under load that has failed once: say so and run it again
 		note "promptfoo eval in $dir: exit status $rc, expected $want; running it again"
-		sed -n '1,20p' "$dir.pf.log"
+		grep -v '[│├┌└]' "$dir.pf.log" | tail -n 30
 		rc=0
 		(cd "$dir" && timeout 300 "$PF" eval -c "$config" --no-cache -o out.json) \
 			>"$dir.pf.log" 2>&1 || rc=$?
 	fi
 	if [ "$rc" -ne "$want" ]; then
-		sed -n '1,60p' "$dir.pf.log" >&2
+		grep -v '[│├┌└]' "$dir.pf.log" | tail -n 40 >&2
 		fail "promptfoo eval in $dir: exit status $rc, expected $want"
 	fi
 }

@@ -89,36 +89,6 @@ static void help(void)
 	       tv_progname, tv_format_list());
 }
 
-static int parse_size(const char *s, size_t *out)
-{
-	unsigned long long v;
-	char *end;
-
-	errno = 0;
-	if (*s < '0' || *s > '9') {
-		return -1;
-	}
-	v = strtoull(s, &end, 10);
-	if (errno || end == s) {
-		return -1;
-	}
-	if (*end == 'k' || *end == 'K') {
-		v <<= 10;
-		end++;
-	} else if (*end == 'M') {
-		v <<= 20;
-		end++;
-	} else if (*end == 'G') {
-		v <<= 30;
-		end++;
-	}
-	if (*end != '\0' || v > SIZE_MAX / 2) {
-		return -1;
-	}
-	*out = (size_t)v;
-	return 0;
-}
-
 static int parse_value_opt(struct anon_opts *o, int c, const char *arg)
 {
 	size_t n;
@@ -139,12 +109,12 @@ static int parse_value_opt(struct anon_opts *o, int c, const char *arg)
 		o->to_canonical = true;
 		return 0;
 	case OPT_MAX_RECORD:
-		if (parse_size(arg, &o->max_record) < 0 || o->max_record == 0) {
+		if (tool_parse_size(arg, &o->max_record) < 0 || o->max_record == 0) {
 			return tool_usage_err("invalid size '%s' for --max-record", arg);
 		}
 		return 0;
 	case OPT_MAX_ERRORS:
-		if (parse_size(arg, &n) < 0) {
+		if (tool_parse_size(arg, &n) < 0) {
 			return tool_usage_err("invalid number '%s' for --max-errors", arg);
 		}
 		o->max_errors = n;

@@ -221,3 +221,29 @@ int tool_walk(const char *path, int (*fn)(const char *file, void *udata), void *
 		return walk_dir(path, fn, udata, 0);
 	return fn(path, udata);
 }
+
+int tool_parse_size(const char *s, size_t *out)
+{
+	unsigned long long v;
+	unsigned shift = 0;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -1;
+	if (*end == 'k' || *end == 'K')
+		shift = 10;
+	else if (*end == 'M')
+		shift = 20;
+	else if (*end == 'G')
+		shift = 30;
+	if (shift)
+		end++;
+	if (*end != '\0' || v > (SIZE_MAX / 2) >> shift)
+		return -1;
+	*out = (size_t)(v << shift);
+	return 0;
+}

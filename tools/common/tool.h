@@ -47,6 +47,13 @@ int tool_write(FILE *f, const void *p, size_t n);
 /** tool_output_close: flush and close; reports and returns -1 on error. */
 int tool_output_close(FILE *f);
 
+/**
+ * tool_parse_size: a byte count or number with an optional k/K, M or G
+ * suffix (powers of 1024).  Returns 0 and *@out, or -1 for anything else
+ * (signs, blanks, overflow past SIZE_MAX / 2).  0 is accepted.
+ */
+int tool_parse_size(const char *s, size_t *out);
+
 /** tool_print_record_stats: the `records:` --stats line. */
 void tool_print_record_stats(const struct tv_stats *st);
 

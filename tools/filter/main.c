@@ -175,39 +175,6 @@ static void help(void)
 	       tv_progname, tv_format_list());
 }
 
-static int parse_size(const char *s, size_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	if (*s == '-' || *s == '\0')
-		return -1;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s)
-		return -1;
-	switch (*end) {
-	case 'k': case 'K':
-		v <<= 10;
-		end++;
-		break;
-	case 'M':
-		v <<= 20;
-		end++;
-		break;
-	case 'G':
-		v <<= 30;
-		end++;
-		break;
-	default:
-		break;
-	}
-	if (*end != '\0' || v == 0 || v > SIZE_MAX / 2)
-		return -1;
-	*out = (size_t)v;
-	return 0;
-}
-
 /* an expression string literal holding @s */
 static char *quoted(const char *s)
 {
@@ -389,17 +356,17 @@ static int parse_input_opt(struct opts *o, int c, const char *arg)
 			return tool_usage_err("invalid duration '%s' for --gap", arg);
 		return 0;
 	case OPT_MAX_OPEN:
-		if (parse_size(arg, &o->max_open) < 0)
+		if (tool_parse_size(arg, &o->max_open) < 0 || o->max_open == 0)
 			return tool_usage_err("invalid number '%s' for --max-open", arg);
 		return 0;
 	case OPT_MAX_RECORD:
-		if (parse_size(arg, &o->max_record) < 0)
+		if (tool_parse_size(arg, &o->max_record) < 0 || o->max_record == 0)
 			return tool_usage_err("invalid size '%s' for --max-record", arg);
 		return 0;
 	case OPT_MAX_ERRORS:
 		if (strcmp(arg, "0") == 0)
 			n = 0;
-		else if (parse_size(arg, &n) < 0)
+		else if (tool_parse_size(arg, &n) < 0)
 			return tool_usage_err("invalid number '%s' for --max-errors", arg);
 		o->max_errors = n;
 		return 0;

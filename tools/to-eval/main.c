@@ -200,36 +200,6 @@ static int parse_count(const char *s, uint64_t *out)
 	return 0;
 }
 
-static int parse_size(const char *s, size_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!(*s >= '0' && *s <= '9')) {
-		return -1;
-	}
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s) {
-		return -1;
-	}
-	if (*end == 'k' || *end == 'K') {
-		v <<= 10;
-		end++;
-	} else if (*end == 'M') {
-		v <<= 20;
-		end++;
-	} else if (*end == 'G') {
-		v <<= 30;
-		end++;
-	}
-	if (*end != '\0' || v == 0 || v > SIZE_MAX / 2) {
-		return -1;
-	}
-	*out = (size_t)v;
-	return 0;
-}
-
 static int add_var(struct opts *o, const char *kv)
 {
 	const char *eq = strchr(kv, '=');
@@ -320,14 +290,14 @@ static int parse_input_opt(struct opts *o, int c, const char *arg)
 		}
 		return 0;
 	case OPT_MAX_RECORD:
-		if (parse_size(arg, &o->max_record) < 0) {
+		if (tool_parse_size(arg, &o->max_record) < 0 || o->max_record == 0) {
 			return tool_usage_err("invalid size '%s' for --max-record", arg);
 		}
 		return 0;
 	case OPT_MAX_ERRORS:
 		if (strcmp(arg, "0") == 0) {
 			o->max_errors = 0;
-		} else if (parse_size(arg, &n) < 0) {
+		} else if (tool_parse_size(arg, &n) < 0) {
 			return tool_usage_err("invalid number '%s' for --max-errors", arg);
 		} else {
 			o->max_errors = n;
