@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tv_jsonseq.h"
 #include "tv_reader.h"
 #include "tv_time.h"
 
@@ -143,42 +142,7 @@ static bool bool_of(const struct tv_jv *v, bool *out)
 /* A value of no (or an unknown) declared type, by its JSON type. */
 static int untyped(struct jaeger *o, const struct tv_jv *v, struct tv_val *out)
 {
-	size_t off = o->json.len;
-	int r;
-
-	switch (tv_jv_type(v)) {
-	case TV_J_STRING:
-		out->type = TV_V_STR;
-		tv_jv_str(v, &out->s, &out->n);
-		return 0;
-	case TV_J_INT:
-		out->type = TV_V_INT;
-		tv_jv_int(v, &out->i);
-		return 0;
-	case TV_J_UINT:
-	case TV_J_DOUBLE:
-		out->type = TV_V_DOUBLE;
-		tv_jv_num(v, &out->d);
-		return 0;
-	case TV_J_BOOL:
-		out->type = TV_V_BOOL;
-		tv_jv_bool(v, &out->b);
-		return 0;
-	case TV_J_ARRAY:
-	case TV_J_OBJECT:
-		r = tv_jv_minify(v, &o->json);
-		if (r < 0) {
-			return r;
-		}
-		out->type = TV_V_JSON;
-		out->s = NULL;
-		out->i = (int64_t)off;
-		out->n = o->json.len - off;
-		return 0;
-	default:
-		out->type = TV_V_NONE;
-		return 0;
-	}
+	return tv_val_from_jv(v, &o->json, out);
 }
 
 /* @v of declared @type (string|bool|int64|float64|binary) into @out. */
@@ -274,16 +238,6 @@ static int tag_list(struct jaeger *o, const struct tv_jv *obj, const char *field
 		idx++;
 	}
 	return 0;
-}
-
-static void fix_json(struct tv_attrs *a, const struct tv_strbuf *json)
-{
-	for (size_t i = 0; i < a->n; i++) {
-		if (a->v[i].v.type == TV_V_JSON && a->v[i].v.s == NULL) {
-			a->v[i].v.s = json->p + a->v[i].v.i;
-			a->v[i].v.i = 0;
-		}
-	}
 }
 
 /* ---- the span's process ---- */
@@ -574,8 +528,8 @@ static int build_span(struct jaeger *o, const struct tv_jv *span, const struct t
 	if (r < 0) {
 		return r;
 	}
-	fix_json(&o->attrs, &o->json);
-	fix_json(&o->res, &o->json);
+	tv_attrs_fix(&o->attrs, &o->json);
+	tv_attrs_fix(&o->res, &o->json);
 	sp->attrs = o->attrs.v;
 	sp->n_attrs = o->attrs.n;
 	sp->res = o->res.v;
@@ -771,45 +725,22 @@ static int document(struct jaeger *o, const char *p, size_t n)
 	return tv_read_reject(o->ctx, o->line, "not Jaeger JSON (no data, spans or spanID)");
 }
 
-static void reject_stretch(struct jaeger *o, uint64_t first, uint64_t last, const char *why)
+/* one framed document: what tv_read_json_values() calls */
+static int value_cb(void *udata, const char *json, size_t n, uint64_t line)
 {
-	if (last > first) {
-		tv_read_reject(o->ctx, first, "%s (lines %" PRIu64 "-%" PRIu64 ")", why, first,
-			       last);
-	} else {
-		tv_read_reject(o->ctx, first, "%s", why);
-	}
+	struct jaeger *o = udata;
+
+	o->line = line;
+	return document(o, json, n);
 }
 
 static int read_documents(struct jaeger *o, struct tv_input *in, struct tv_error *err)
 {
 	struct tv_strbuf buf;
-	uint64_t first, last;
-	const char *why;
 	int r;
 
 	tv_strbuf_init(&buf);
-	for (;;) {
-		r = tv_jsonseq_next(in, &buf, tv_read_max_record(o->ctx), &first, &last, &why);
-		if (r == 0) {
-			break;
-		}
-		if (r == -TV_EPARSE || r == -TV_ETOOBIG) {
-			reject_stretch(o, first, last, why);
-			continue;
-		}
-		if (r < 0) {
-			r = tv_error_set(err, r, tv_input_name(in), last, "cannot read: %s",
-					 why ? why : tv_strerror(r));
-			break;
-		}
-		o->line = first;
-		r = document(o, buf.p, buf.len);
-		if (r < 0) {
-			r = tv_error_set(err, r, tv_input_name(in), first, "%s", tv_strerror(r));
-			break;
-		}
-	}
+	r = tv_read_json_values(o->ctx, in, &buf, value_cb, o, err);
 	tv_strbuf_finish(&buf);
 	return r;
 }

@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tv_jsonseq.h"
 #include "tv_jw.h"
 #include "tv_reader.h"
 #include "tv_time.h"
@@ -340,23 +339,6 @@ static int any_to_val(const struct tv_jv *v, struct tv_strbuf *json, struct tv_v
 	}
 	return 0;	/* {} or only unknown members: no value */
 }
-
-/* Point a JSON value at its text, once @json is complete. */
-static void fix_val(struct tv_val *v, const struct tv_strbuf *json)
-{
-	if (v->type == TV_V_JSON && v->s == NULL) {
-		v->s = json->p + v->i;
-		v->i = 0;
-	}
-}
-
-static void fix_json(struct tv_attrs *a, const struct tv_strbuf *json)
-{
-	for (size_t i = 0; i < a->n; i++) {
-		fix_val(&a->v[i].v, json);
-	}
-}
-
 static int kv_entry(const struct tv_jv *kv, struct tv_attrs *out, struct tv_strbuf *json,
 		    const char **why)
 {
@@ -584,8 +566,8 @@ static int build_record(struct otlp *o, const struct tv_jv *v, struct tv_record 
 	if (r < 0) {
 		return r;
 	}
-	fix_json(&o->attrs, &o->json);
-	fix_val(&rec->body, &o->json);
+	tv_attrs_fix(&o->attrs, &o->json);
+	tv_val_fix(&rec->body, &o->json);
 	rec->attrs = o->attrs.v;
 	rec->n_attrs = o->attrs.n;
 	rec->res = o->res.v;
@@ -705,7 +687,7 @@ static int build_span(struct otlp *o, const struct tv_jv *v, struct tv_span *sp,
 	if (r < 0) {
 		return r;
 	}
-	fix_json(&o->attrs, &o->json);
+	tv_attrs_fix(&o->attrs, &o->json);
 	sp->attrs = o->attrs.v;
 	sp->n_attrs = o->attrs.n;
 	sp->res = o->res.v;
@@ -796,7 +778,7 @@ static int walk_resource_attrs(struct otlp *o, const struct tv_jv *rv, const str
 		r = -TV_ETYPE;
 	} else {
 		r = kv_list(o, &res, "attributes", &o->res, &o->res_json, &why);
-		fix_json(&o->res, &o->res_json);
+		tv_attrs_fix(&o->res, &o->res_json);
 	}
 	if (r == -TV_ETYPE) {
 		tv_read_reject(o->ctx, o->line, "%s[%zu].resource: %s", l->sig->res, l->r, why);
@@ -976,45 +958,22 @@ static int read_lines(struct otlp *o, struct tv_input *in, struct tv_error *err)
 	}
 }
 
-static void reject_stretch(struct tv_read_ctx *ctx, uint64_t first, uint64_t last,
-			   const char *why)
+/* one framed document: what tv_read_json_values() calls */
+static int value_cb(void *udata, const char *json, size_t n, uint64_t line)
 {
-	if (last > first) {
-		tv_read_reject(ctx, first, "%s (lines %" PRIu64 "-%" PRIu64 ")", why, first, last);
-	} else {
-		tv_read_reject(ctx, first, "%s", why);
-	}
+	struct otlp *o = udata;
+
+	o->line = line;
+	return request(o, json, n);
 }
 
 static int read_documents(struct otlp *o, struct tv_input *in, struct tv_error *err)
 {
 	struct tv_strbuf buf;
-	uint64_t first, last;
-	const char *why;
 	int r;
 
 	tv_strbuf_init(&buf);
-	for (;;) {
-		r = tv_jsonseq_next(in, &buf, tv_read_max_record(o->ctx), &first, &last, &why);
-		if (r == 0) {
-			break;
-		}
-		if (r == -TV_EPARSE || r == -TV_ETOOBIG) {
-			reject_stretch(o->ctx, first, last, why);
-			continue;
-		}
-		if (r < 0) {
-			r = tv_error_set(err, r, tv_input_name(in), last, "cannot read: %s",
-					 why ? why : tv_strerror(r));
-			break;
-		}
-		o->line = first;
-		r = request(o, buf.p, buf.len);
-		if (r < 0) {
-			r = tv_error_set(err, r, tv_input_name(in), first, "%s", tv_strerror(r));
-			break;
-		}
-	}
+	r = tv_read_json_values(o->ctx, in, &buf, value_cb, o, err);
 	tv_strbuf_finish(&buf);
 	return r;
 }

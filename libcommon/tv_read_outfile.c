@@ -16,7 +16,6 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "tv_jsonseq.h"
 #include "tv_reader.h"
 #include "tv_time.h"
 
@@ -36,66 +35,6 @@ static bool has(const struct tv_jv *obj, const char *key)
 
 	return tv_jv_get(obj, key, &v);
 }
-
-/* ---- values ---- */
-
-/* A JSON value as a struct tv_val; nested values wait for fix_json(). */
-static int to_val(struct outfile *o, const struct tv_jv *v, struct tv_val *out)
-{
-	size_t off = o->json.len;
-	int r;
-
-	memset(out, 0, sizeof(*out));
-	switch (tv_jv_type(v)) {
-	case TV_J_STRING:
-		out->type = TV_V_STR;
-		tv_jv_str(v, &out->s, &out->n);
-		return 0;
-	case TV_J_INT:
-		out->type = TV_V_INT;
-		tv_jv_int(v, &out->i);
-		return 0;
-	case TV_J_UINT:
-	case TV_J_DOUBLE:
-		out->type = TV_V_DOUBLE;
-		tv_jv_num(v, &out->d);
-		return 0;
-	case TV_J_BOOL:
-		out->type = TV_V_BOOL;
-		tv_jv_bool(v, &out->b);
-		return 0;
-	case TV_J_ARRAY:
-	case TV_J_OBJECT:
-		r = tv_jv_minify(v, &o->json);
-		if (r < 0) {
-			return r;
-		}
-		out->type = TV_V_JSON;
-		out->i = (int64_t)off;
-		out->n = o->json.len - off;
-		return 0;
-	case TV_J_NULL:
-	default:
-		out->type = TV_V_NONE;
-		return 0;
-	}
-}
-
-static void fix_val(struct tv_val *v, const struct tv_strbuf *json)
-{
-	if (v->type == TV_V_JSON && v->s == NULL) {
-		v->s = json->p + v->i;
-		v->i = 0;
-	}
-}
-
-static void fix_json(struct tv_attrs *a, const struct tv_strbuf *json)
-{
-	for (size_t i = 0; i < a->n; i++) {
-		fix_val(&a->v[i].v, json);
-	}
-}
-
 /* The members of object @obj appended to @out. */
 static int object_attrs(struct outfile *o, const struct tv_jv *obj, struct tv_attrs *out)
 {
@@ -108,7 +47,7 @@ static int object_attrs(struct outfile *o, const struct tv_jv *obj, struct tv_at
 
 	tv_jv_iter_init(obj, &it);
 	while (tv_jv_iter_next(&it, &k, &kn, &v)) {
-		r = to_val(o, &v, &val);
+		r = tv_val_from_jv(&v, &o->json, &val);
 		if (r == 0) {
 			r = tv_attrs_push(out, k, kn, &val);
 		}
@@ -153,7 +92,7 @@ static int resource_attrs(struct outfile *o, const struct tv_jv *root)
 		if (!tv_jv_str(&key, &ks, &kl)) {
 			continue;
 		}
-		r = to_val(o, &v, &val);
+		r = tv_val_from_jv(&v, &o->json, &val);
 		if (r == 0) {
 			r = tv_attrs_push(&o->res, ks, kl, &val);
 		}
@@ -246,7 +185,7 @@ static int record_body(struct outfile *o, const struct tv_jv *root, struct tv_va
 	if (!tv_jv_get(root, "_body", &v) && !tv_jv_get(root, "body", &v)) {
 		return 0;
 	}
-	return to_val(o, &v, body);
+	return tv_val_from_jv(&v, &o->json, body);
 }
 
 static void record_ids(const struct tv_jv *root, struct tv_record *rec)
@@ -305,9 +244,9 @@ static int log_record(struct outfile *o, const struct tv_jv *root)
 	if (r < 0) {
 		return r;
 	}
-	fix_json(&o->attrs, &o->json);
-	fix_json(&o->res, &o->json);
-	fix_val(&rec.body, &o->json);
+	tv_attrs_fix(&o->attrs, &o->json);
+	tv_attrs_fix(&o->res, &o->json);
+	tv_val_fix(&rec.body, &o->json);
 	rec.attrs = o->attrs.v;
 	rec.n_attrs = o->attrs.n;
 	rec.res = o->res.v;
@@ -419,8 +358,8 @@ static int span(struct outfile *o, const struct tv_jv *root)
 	if (r < 0) {
 		return r;
 	}
-	fix_json(&o->attrs, &o->json);
-	fix_json(&o->res, &o->json);
+	tv_attrs_fix(&o->attrs, &o->json);
+	tv_attrs_fix(&o->res, &o->json);
 	sp.attrs = o->attrs.v;
 	sp.n_attrs = o->attrs.n;
 	sp.res = o->res.v;
@@ -460,42 +399,19 @@ static int object(struct outfile *o, const char *p, size_t n)
 	return tv_read_reject(o->ctx, o->line, "not a telemetry object");
 }
 
-static void reject_stretch(struct tv_read_ctx *ctx, uint64_t first, uint64_t last,
-			   const char *why)
+/* one framed object: what tv_read_json_values() calls */
+static int value_cb(void *udata, const char *json, size_t n, uint64_t line)
 {
-	if (last > first) {
-		tv_read_reject(ctx, first, "%s (lines %" PRIu64 "-%" PRIu64 ")", why, first, last);
-	} else {
-		tv_read_reject(ctx, first, "%s", why);
-	}
+	struct outfile *o = udata;
+
+	o->line = line;
+	return object(o, json, n);
 }
 
 static int read_objects(struct outfile *o, struct tv_input *in, struct tv_strbuf *buf,
 			struct tv_error *err)
 {
-	uint64_t first, last;
-	const char *why;
-	int r;
-
-	for (;;) {
-		r = tv_jsonseq_next(in, buf, tv_read_max_record(o->ctx), &first, &last, &why);
-		if (r == 0) {
-			return 0;
-		}
-		if (r == -TV_EPARSE || r == -TV_ETOOBIG) {
-			reject_stretch(o->ctx, first, last, why);
-			continue;
-		}
-		if (r < 0) {
-			return tv_error_set(err, r, tv_input_name(in), last, "cannot read: %s",
-					    why ? why : tv_strerror(r));
-		}
-		o->line = first;
-		r = object(o, buf->p, buf->len);
-		if (r < 0) {
-			return tv_error_set(err, r, tv_input_name(in), first, "%s", tv_strerror(r));
-		}
-	}
+	return tv_read_json_values(o->ctx, in, buf, value_cb, o, err);
 }
 
 int tv_read_outfile(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err)

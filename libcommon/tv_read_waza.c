@@ -25,7 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tv_jsonseq.h"
 #include "tv_reader.h"
 #include "tv_time.h"
 
@@ -816,46 +815,23 @@ static int document(struct waza *w, const char *p, size_t n)
 	return tv_read_reject(w->ctx, w->line, "not a waza export (no sessions array)");
 }
 
-static void reject_stretch(struct waza *w, uint64_t first, uint64_t last, const char *why)
+/* one framed document: what tv_read_json_values() calls */
+static int value_cb(void *udata, const char *json, size_t n, uint64_t line)
 {
-	if (last > first) {
-		tv_read_reject(w->ctx, first, "%s (lines %" PRIu64 "-%" PRIu64 ")", why, first,
-			       last);
-	} else {
-		tv_read_reject(w->ctx, first, "%s", why);
-	}
+	struct waza *w = udata;
+
+	w->line = line;
+	return document(w, json, n);
 }
 
 static int read_documents(struct waza *w, struct tv_input *in, struct tv_error *err)
 {
-	struct tv_strbuf doc;
-	uint64_t first, last;
-	const char *why;
+	struct tv_strbuf buf;
 	int r;
 
-	tv_strbuf_init(&doc);
-	for (;;) {
-		r = tv_jsonseq_next(in, &doc, tv_read_max_record(w->ctx), &first, &last, &why);
-		if (r == 0) {
-			break;
-		}
-		if (r == -TV_EPARSE || r == -TV_ETOOBIG) {
-			reject_stretch(w, first, last, why);
-			continue;
-		}
-		if (r < 0) {
-			r = tv_error_set(err, r, tv_input_name(in), last, "cannot read: %s",
-					 why ? why : tv_strerror(r));
-			break;
-		}
-		w->line = first;
-		r = document(w, doc.p, doc.len);
-		if (r < 0) {
-			r = tv_error_set(err, r, tv_input_name(in), first, "%s", tv_strerror(r));
-			break;
-		}
-	}
-	tv_strbuf_finish(&doc);
+	tv_strbuf_init(&buf);
+	r = tv_read_json_values(w->ctx, in, &buf, value_cb, w, err);
+	tv_strbuf_finish(&buf);
 	return r;
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tv_jsonseq.h"
 #include "tv_jw.h"
 #include "tv_reader_int.h"
 
@@ -81,6 +82,88 @@ int tv_val_to_json(const struct tv_val *v, struct tv_strbuf *out)
 		break;
 	}
 	return tv_jw_error(&w);
+}
+
+int tv_read_json_values(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_strbuf *buf,
+			int (*fn)(void *udata, const char *json, size_t n, uint64_t line),
+			void *udata, struct tv_error *err)
+{
+	uint64_t first, last;
+	const char *why;
+	int r;
+
+	for (;;) {
+		r = tv_jsonseq_next(in, buf, ctx->o.max_record, &first, &last, &why);
+		if (r == 0)
+			return 0;
+		if (r == -TV_EPARSE || r == -TV_ETOOBIG) {
+			if (last > first)
+				tv_read_reject(ctx, first, "%s (lines %llu-%llu)", why,
+					       (unsigned long long)first, (unsigned long long)last);
+			else
+				tv_read_reject(ctx, first, "%s", why);
+			continue;
+		}
+		if (r < 0)
+			return tv_error_set(err, r, tv_input_name(in), last, "cannot read: %s",
+					    why ? why : tv_strerror(r));
+		r = fn(udata, buf->p, buf->len, first);
+		if (r < 0)
+			return tv_error_set(err, r, tv_input_name(in), first, "%s", tv_strerror(r));
+	}
+}
+
+int tv_val_from_jv(const struct tv_jv *v, struct tv_strbuf *json, struct tv_val *out)
+{
+	size_t off = json->len;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	switch (tv_jv_type(v)) {
+	case TV_J_STRING:
+		out->type = TV_V_STR;
+		tv_jv_str(v, &out->s, &out->n);
+		return 0;
+	case TV_J_INT:
+		out->type = TV_V_INT;
+		tv_jv_int(v, &out->i);
+		return 0;
+	case TV_J_UINT:
+	case TV_J_DOUBLE:
+		out->type = TV_V_DOUBLE;
+		tv_jv_num(v, &out->d);
+		return 0;
+	case TV_J_BOOL:
+		out->type = TV_V_BOOL;
+		tv_jv_bool(v, &out->b);
+		return 0;
+	case TV_J_ARRAY:
+	case TV_J_OBJECT:
+		r = tv_jv_minify(v, json);
+		if (r < 0)
+			return r;
+		out->type = TV_V_JSON;
+		out->i = (int64_t)off;
+		out->n = json->len - off;
+		return 0;
+	default:
+		out->type = TV_V_NONE;
+		return 0;
+	}
+}
+
+void tv_val_fix(struct tv_val *v, const struct tv_strbuf *json)
+{
+	if (v->type == TV_V_JSON && v->s == NULL) {
+		v->s = json->p + v->i;
+		v->i = 0;
+	}
+}
+
+void tv_attrs_fix(struct tv_attrs *a, const struct tv_strbuf *json)
+{
+	for (size_t i = 0; i < a->n; i++)
+		tv_val_fix(&a->v[i].v, json);
 }
 
 bool tv_val_int(const struct tv_val *v, int64_t *out)

@@ -213,6 +213,31 @@ int tv_read_complete(struct tv_read_ctx *ctx, struct tv_session *s, uint64_t rec
  * copied as is, TV_V_NONE as null).  0 or -ENOMEM.
  */
 int tv_val_to_json(const struct tv_val *v, struct tv_strbuf *out);
+/**
+ * tv_read_json_values: read every top-level JSON value of @in (framed with
+ * tv_jsonseq: pretty-printed documents back to back, one per line, or
+ * glued) into @buf and hand each to @fn with the line it starts on.  A bad
+ * stretch (invalid framing, over the record limit) is rejected with its
+ * lines and skipped.  Returns 0, or a negative code with @err set for a
+ * read error or a negative return of @fn.
+ */
+int tv_read_json_values(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_strbuf *buf,
+			int (*fn)(void *udata, const char *json, size_t n, uint64_t line),
+			void *udata, struct tv_error *err);
+
+/**
+ * tv_val_from_jv: a parsed JSON value as a struct tv_val: strings borrowed
+ * from the parser, numbers and bools by value, null as TV_V_NONE; an array
+ * or object is minified onto @json and, since @json may move as it grows,
+ * recorded as its offset (v.i) with v.s NULL until tv_val_fix().
+ * Returns 0 or -ENOMEM.
+ */
+int tv_val_from_jv(const struct tv_jv *v, struct tv_strbuf *json, struct tv_val *out);
+/** tv_val_fix: point a TV_V_JSON value made by tv_val_from_jv() into @json (now final). */
+void tv_val_fix(struct tv_val *v, const struct tv_strbuf *json);
+/** tv_attrs_fix: tv_val_fix() on every attribute of @a. */
+void tv_attrs_fix(struct tv_attrs *a, const struct tv_strbuf *json);
+
 /** tv_val_int: @v as an integer (ints, integral doubles, decimal strings). */
 bool tv_val_int(const struct tv_val *v, int64_t *out);
 /** tv_val_bool: @v as a bool (bools, "true"/"false" strings). */
