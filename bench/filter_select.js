@@ -1,7 +1,7 @@
 // node peer of `televal-filter --where 'prompt =~ RE' --sample RATE --seed S`:
 // parse each canonical line, test the first prompt against RE, keep the
 // session iff the HMAC-SHA256 sampling hash of its id is under RATE (the
-// same hash televal documents in libcommon/tv_sample.h), write kept lines.
+// same hash televal documents in libcommon/sample/tv_sample.h), write kept lines.
 // usage: node filter_select.js REGEX RATE SEED FILE
 'use strict';
 const fs = require('fs');

@@ -141,7 +141,7 @@ lines() {
 check_schema() {
 	"$PY" "$CHECK_SCHEMA" "$@" >"$T/schema.log" 2>&1 || {
 		sed -n '1,30p' "$T/schema.log" >&2
-		fail "output does not validate against libcommon/session.schema.json: $*"
+		fail "output does not validate against libcommon/model/session.schema.json: $*"
 	}
 }
 

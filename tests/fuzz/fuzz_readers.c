@@ -12,8 +12,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "tv_reader.h"
-#include "tv_session.h"
+#include "libcommon/read/tv_reader.h"
+#include "libcommon/model/tv_session.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 

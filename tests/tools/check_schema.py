@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Validate canonical session streams against libcommon/session.schema.json.
+"""Validate canonical session streams against libcommon/model/session.schema.json.
 
   check_schema.py [--schema FILE] [--no-order] FILE...
 
@@ -25,7 +25,7 @@ except ImportError:
              "(Debian: apt-get install python3-jsonschema)")
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_SCHEMA = os.path.join(HERE, "..", "..", "libcommon", "session.schema.json")
+DEFAULT_SCHEMA = os.path.join(HERE, "..", "..", "libcommon", "model", "session.schema.json")
 MAX_ERRORS_PER_FILE = 50
 
 

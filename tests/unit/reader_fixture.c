@@ -17,8 +17,8 @@
 
 #include <cmocka.h>
 
-#include "tv_strbuf.h"
-#include "tv_time.h"
+#include "libcommon/core/tv_strbuf.h"
+#include "libcommon/core/tv_time.h"
 
 #include "reader_fixture.h"
 

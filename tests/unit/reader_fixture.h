@@ -23,10 +23,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "tv_error.h"
-#include "tv_format.h"
-#include "tv_reader.h"
-#include "tv_session.h"
+#include "libcommon/core/tv_error.h"
+#include "libcommon/read/tv_format.h"
+#include "libcommon/read/tv_reader.h"
+#include "libcommon/model/tv_session.h"
 
 #define RF_MAX_MSGS 64		/* reports kept per run; later ones are only counted */
 #define RF_ANY_LEVEL (-1)	/* for rf_find_msg() and rf_count_msgs(): any level */

@@ -16,9 +16,9 @@
 
 #include <cmocka.h>
 
-#include "tv_reader.h"
-#include "tv_session.h"
-#include "tv_time.h"
+#include "libcommon/read/tv_reader.h"
+#include "libcommon/model/tv_session.h"
+#include "libcommon/core/tv_time.h"
 
 #include "reader_fixture.h"
 

@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "tv_reader.h"
-#include "tv_time.h"
+#include "libcommon/read/tv_reader.h"
+#include "libcommon/core/tv_time.h"
 
 #include "reader_fixture.h"
 

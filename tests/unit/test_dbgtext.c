@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "tv_dbgtext.h"
+#include "libcommon/read/formats/tv_dbgtext.h"
 
 #define ZAP_TS "2025-07-27T08:53:44.100+0000\t"
 

@@ -25,10 +25,10 @@
 
 #include <cmocka.h>
 
-#include "tv_error.h"
-#include "tv_expr.h"
-#include "tv_json.h"
-#include "tv_strbuf.h"
+#include "libcommon/core/tv_error.h"
+#include "libcommon/expr/tv_expr.h"
+#include "libcommon/json/tv_json.h"
+#include "libcommon/core/tv_strbuf.h"
 
 /*
  * The fixtures are written with ' for " (no apostrophes in them), and

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "tv_format.h"
+#include "libcommon/read/tv_format.h"
 
 static void check(const char *data, size_t n, enum tv_format want)
 {

@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "tv_group.h"
+#include "libcommon/read/tv_group.h"
 
 /* the ids emitted, in order */
 struct sink {

@@ -18,9 +18,9 @@
 #include <cmocka.h>
 #include <zlib.h>
 
-#include "tv_error.h"
-#include "tv_input.h"
-#include "tv_strbuf.h"
+#include "libcommon/core/tv_error.h"
+#include "libcommon/core/tv_input.h"
+#include "libcommon/core/tv_strbuf.h"
 
 struct fix {
 	char path[64];

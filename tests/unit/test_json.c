@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
-#include "tv_error.h"
-#include "tv_json.h"
+#include "libcommon/core/tv_error.h"
+#include "libcommon/json/tv_json.h"
 
 struct fix {
 	struct tv_json_parser *p;

@@ -16,9 +16,9 @@
 #include <cmocka.h>
 #include <zlib.h>
 
-#include "tv_error.h"
-#include "tv_json.h"
-#include "tv_jsonseq.h"
+#include "libcommon/core/tv_error.h"
+#include "libcommon/json/tv_json.h"
+#include "libcommon/json/tv_jsonseq.h"
 
 #define MAX_ITEMS 512
 

@@ -15,9 +15,9 @@
 
 #include <cmocka.h>
 
-#include "tv_json.h"
-#include "tv_jw.h"
-#include "tv_time.h"
+#include "libcommon/json/tv_json.h"
+#include "libcommon/json/tv_jw.h"
+#include "libcommon/core/tv_time.h"
 
 #define FFFD "\xef\xbf\xbd"
 

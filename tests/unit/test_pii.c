@@ -19,9 +19,9 @@
 
 #include <cmocka.h>
 
-#include "tv_error.h"
-#include "tv_pii.h"
-#include "tv_strbuf.h"
+#include "libcommon/core/tv_error.h"
+#include "libcommon/pii/tv_pii.h"
+#include "libcommon/core/tv_strbuf.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define MAXF 16

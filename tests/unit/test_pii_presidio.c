@@ -47,9 +47,9 @@
 
 #include <cmocka.h>
 
-#include "tv_json.h"
-#include "tv_pii.h"
-#include "tv_strbuf.h"
+#include "libcommon/json/tv_json.h"
+#include "libcommon/pii/tv_pii.h"
+#include "libcommon/core/tv_strbuf.h"
 
 enum etype { E_CARD, E_EMAIL, E_IBAN, E_SSN, E_IP, E_PHONE, E_N };
 

@@ -20,8 +20,8 @@
 
 #include <cmocka.h>
 
-#include "tv_error.h"
-#include "tv_sample.h"
+#include "libcommon/core/tv_error.h"
+#include "libcommon/sample/tv_sample.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -17,10 +17,10 @@
 
 #include <cmocka.h>
 
-#include "tv_error.h"
-#include "tv_json.h"
-#include "tv_session.h"
-#include "tv_time.h"
+#include "libcommon/core/tv_error.h"
+#include "libcommon/json/tv_json.h"
+#include "libcommon/model/tv_session.h"
+#include "libcommon/core/tv_time.h"
 
 /* 2025-07-01T09:00:00Z */
 #define T0 INT64_C(1751360400000000000)

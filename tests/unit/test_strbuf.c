@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "tv_strbuf.h"
+#include "libcommon/core/tv_strbuf.h"
 
 /* p[len] and the TV_STRBUF_PAD bytes after it are zero. */
 static void assert_padded(const struct tv_strbuf *b)

@@ -20,9 +20,9 @@
 #include <cmocka.h>
 #include <yaml.h>
 
-#include "tv_json.h"
-#include "tv_jw.h"
-#include "tv_yaml.h"
+#include "libcommon/json/tv_json.h"
+#include "libcommon/json/tv_jw.h"
+#include "libcommon/tmpl/tv_yaml.h"
 
 /* ---- reading the output back: YAML -> JSON text, plain scalars typed ---- */
 

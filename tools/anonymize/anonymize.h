@@ -16,12 +16,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "tool.h"
-#include "tv_format.h"
-#include "tv_input.h"
-#include "tv_json.h"
-#include "tv_pii.h"
-#include "tv_strbuf.h"
+#include "tools/common/tool.h"
+#include "libcommon/read/tv_format.h"
+#include "libcommon/core/tv_input.h"
+#include "libcommon/json/tv_json.h"
+#include "libcommon/pii/tv_pii.h"
+#include "libcommon/core/tv_strbuf.h"
 
 struct anon_opts {
 	enum tv_format from;	/* TV_FMT_UNKNOWN: detect */

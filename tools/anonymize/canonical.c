@@ -15,9 +15,9 @@
 #include <cjson/cJSON.h>
 
 #include "anonymize.h"
-#include "tv_jw.h"
-#include "tv_reader.h"
-#include "tv_session.h"
+#include "libcommon/json/tv_jw.h"
+#include "libcommon/read/tv_reader.h"
+#include "libcommon/model/tv_session.h"
 
 /* ---- redaction counts ---- */
 

@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "anonymize.h"
-#include "tv_dbgtext.h"
+#include "libcommon/read/formats/tv_dbgtext.h"
 
 enum state {
 	S_TOP,

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "anonymize.h"
-#include "tv_reader.h"
+#include "libcommon/read/tv_reader.h"
 
 #define KEY_MAX (1u << 20)
 

@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "anonymize.h"
-#include "tv_jsonseq.h"
+#include "libcommon/json/tv_jsonseq.h"
 
 #define STAMP_LEN 23	/* `YYYY-MM-DD HH:MM:SS,mmm` */
 

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tool.h"
+#include "tools/common/tool.h"
 
 const char *tv_progname = "televal";
 static bool write_failed;

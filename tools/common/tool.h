@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "tv_reader.h"
+#include "libcommon/read/tv_reader.h"
 
 extern const char *tv_progname;
 

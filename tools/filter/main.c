@@ -13,11 +13,11 @@
 #include <unistd.h>
 
 #include "select.h"
-#include "tool.h"
-#include "tv_reader.h"
-#include "tv_sample.h"
-#include "tv_strbuf.h"
-#include "tv_time.h"
+#include "tools/common/tool.h"
+#include "libcommon/read/tv_reader.h"
+#include "libcommon/sample/tv_sample.h"
+#include "libcommon/core/tv_strbuf.h"
+#include "libcommon/core/tv_time.h"
 
 #define DEFAULT_GAP_NS (3600 * TV_NS_PER_SEC)
 #define FLUSH_AT (1u << 20)

@@ -6,14 +6,14 @@
 #include <string.h>
 
 #include "select.h"
-#include "tv_error.h"
-#include "tv_expr.h"
-#include "tv_group.h"
-#include "tv_json.h"
-#include "tv_jw.h"
-#include "tv_sample.h"
-#include "tv_session.h"
-#include "tv_strbuf.h"
+#include "libcommon/core/tv_error.h"
+#include "libcommon/expr/tv_expr.h"
+#include "libcommon/read/tv_group.h"
+#include "libcommon/json/tv_json.h"
+#include "libcommon/json/tv_jw.h"
+#include "libcommon/sample/tv_sample.h"
+#include "libcommon/model/tv_session.h"
+#include "libcommon/core/tv_strbuf.h"
 
 /* ---- a set of 64-bit hashes (0 marks an empty slot, so 0 is stored as 1) ---- */
 

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tv_json.h"
+#include "libcommon/json/tv_json.h"
 
 struct select_opts {
 	const char **where;	/* expressions, ANDed */

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "tv_yaml.h"
+#include "libcommon/tmpl/tv_yaml.h"
 
 struct builtin_template {
 	const char *name;	/* file name in templates/ */

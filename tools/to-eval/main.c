@@ -15,10 +15,10 @@
 #include "literals.h"
 #include "outdir.h"
 #include "task.h"
-#include "tool.h"
-#include "tv_jw.h"
-#include "tv_reader.h"
-#include "tv_yaml.h"
+#include "tools/common/tool.h"
+#include "libcommon/json/tv_jw.h"
+#include "libcommon/read/tv_reader.h"
+#include "libcommon/tmpl/tv_yaml.h"
 
 #define FLUSH_AT (1u << 20)
 #define MAX_TALLY 4096		/* distinct skills/models remembered for the suite */

@@ -20,9 +20,9 @@
 #include <unistd.h>
 
 #include "outdir.h"
-#include "tool.h"
-#include "tv_group.h"
-#include "tv_strbuf.h"
+#include "tools/common/tool.h"
+#include "libcommon/read/tv_group.h"
+#include "libcommon/core/tv_strbuf.h"
 
 #define STEM_MAX 100		/* bytes of the id kept in a name */
 #define BATCH 8192		/* renames waiting for one syncfs() */

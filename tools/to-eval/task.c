@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "task.h"
-#include "tv_jw.h"
+#include "libcommon/json/tv_jw.h"
 
 #define TITLE_MAX 72		/* characters of the prompt's first line in a title */
 

@@ -27,8 +27,8 @@
 #include <stddef.h>
 
 #include "literals.h"
-#include "tv_json.h"
-#include "tv_strbuf.h"
+#include "libcommon/json/tv_json.h"
+#include "libcommon/core/tv_strbuf.h"
 
 #define EXPECT_REQUIRED_TOOLS 0x01u
 #define EXPECT_FORBIDDEN_TOOLS 0x02u

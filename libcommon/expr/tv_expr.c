@@ -1,0 +1,1309 @@
+// SPDX-License-Identifier: MIT
+// The --where expression language (see tv_expr.h for the grammar).
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pcre2.h>
+
+#include "libcommon/core/tv_error.h"
+#include "libcommon/expr/tv_expr.h"
+#include "libcommon/core/tv_time.h"
+
+/* ---- the schema paths are checked against ---- */
+
+struct field {
+	const char *name;
+	const struct field *sub;	/* members, NULL-terminated; NULL: a leaf */
+	bool any;			/* any sub-path is allowed (free-form objects) */
+	bool time;			/* holds RFC 3339 timestamps */
+};
+
+static const struct field llm_fields[] = {
+	{ "time", NULL, false, true }, { "model", NULL, false, false },
+	{ "duration_ms", NULL, false, false }, { "status", NULL, false, false },
+	{ "status_code", NULL, false, false }, { "input_tokens", NULL, false, false },
+	{ "output_tokens", NULL, false, false }, { "cached_tokens", NULL, false, false },
+	{ "thinking_tokens", NULL, false, false }, { "total_tokens", NULL, false, false },
+	{ "cache_hit", NULL, false, false }, { "finish_reason", NULL, false, false },
+	{ "error", NULL, false, false }, { "request_text", NULL, false, false },
+	{ "response_text", NULL, false, false }, { NULL, NULL, false, false },
+};
+
+static const struct field tool_fields[] = {
+	{ "time", NULL, false, true }, { "name", NULL, false, false },
+	{ "args", NULL, true, false }, { "duration_ms", NULL, false, false },
+	{ "success", NULL, false, false }, { "decision", NULL, false, false },
+	{ "error", NULL, false, false }, { "type", NULL, false, false },
+	{ NULL, NULL, false, false },
+};
+
+static const struct field turn_fields[] = {
+	{ "id", NULL, false, false }, { "prompt", NULL, false, false },
+	{ "output", NULL, false, false }, { "start_time", NULL, false, true },
+	{ "end_time", NULL, false, true }, { "duration_ms", NULL, false, false },
+	{ "success", NULL, false, false }, { "llm_calls", llm_fields, false, false },
+	{ "tool_calls", tool_fields, false, false }, { NULL, NULL, false, false },
+};
+
+static const struct field source_fields[] = {
+	{ "format", NULL, false, false }, { "service", NULL, false, false },
+	{ "file", NULL, false, false }, { NULL, NULL, false, false },
+};
+
+static const struct field error_fields[] = {
+	{ "type", NULL, false, false }, { "message", NULL, false, false },
+	{ NULL, NULL, false, false },
+};
+
+static const struct field usage_fields[] = {
+	{ "input_tokens", NULL, false, false }, { "output_tokens", NULL, false, false },
+	{ "cached_tokens", NULL, false, false }, { "thinking_tokens", NULL, false, false },
+	{ "total_tokens", NULL, false, false }, { "cost_usd", NULL, false, false },
+	{ NULL, NULL, false, false },
+};
+
+static const struct field session_fields[] = {
+	{ "televal", NULL, false, false }, { "id", NULL, false, false },
+	{ "source", source_fields, false, false }, { "start_time", NULL, false, true },
+	{ "end_time", NULL, false, true }, { "duration_ms", NULL, false, false },
+	{ "skill", NULL, false, false }, { "user", NULL, false, false },
+	{ "models", NULL, false, false }, { "success", NULL, false, false },
+	{ "error", error_fields, false, false }, { "usage", usage_fields, false, false },
+	{ "metadata", NULL, true, false }, { "turns", turn_fields, false, false },
+	{ "events", NULL, true, false }, { "sampling", NULL, true, false },
+	{ "redaction", NULL, true, false }, { NULL, NULL, false, false },
+};
+
+/* ---- tokens ---- */
+
+enum tok {
+	T_EOF, T_LP, T_RP, T_LB, T_RB, T_COMMA, T_DOT, T_NOT, T_AND, T_OR,
+	T_EQ, T_NE, T_LT, T_LE, T_GT, T_GE, T_MATCH, T_NMATCH, T_IN,
+	T_NUM, T_STR, T_NAME, T_TRUE, T_FALSE, T_NULL,
+};
+
+struct token {
+	enum tok t;
+	size_t pos;
+	double num;
+	char *str;	/* T_STR, T_NAME: owned */
+	size_t len;
+};
+
+/* ---- the tree ---- */
+
+enum ntype { N_OR, N_AND, N_NOT, N_CMP, N_IN, N_MATCH, N_LIT, N_PATH, N_AGG, N_LIST };
+enum lit { L_NULL, L_BOOL, L_NUM, L_STR };
+enum comp { C_NONE, C_PROMPT, C_OUTPUT, C_ERRORS };
+enum agg { F_MAX, F_MIN, F_SUM, F_AVG, F_COUNT };
+
+enum akind { A_NULL, A_BOOL, A_NUM, A_STR, A_OBJ };
+
+struct atom {
+	enum akind k;
+	bool b;
+	double num;
+	const char *s;
+	size_t n;
+};
+
+struct vals {
+	struct atom *v;
+	size_t n, cap;
+	bool counted;		/* the path ended on arrays: count = their total length */
+	int64_t count;
+	bool time;		/* values are timestamps */
+};
+
+struct node {
+	enum ntype type;
+	size_t pos;		/* where it starts in the source, for messages */
+	enum tok op;
+	struct node *a, *b;
+	/* literal */
+	enum lit lit;
+	double num;
+	bool bval;
+	char *s;
+	size_t slen;
+	bool has_time;
+	int64_t time_ns;
+	/* path */
+	char **seg;
+	size_t nseg;
+	enum comp comp;
+	bool time_field;
+	bool array_field;	/* the path ends on a schema array: none is a count of 0 */
+	/* aggregate */
+	enum agg fn;
+	/* list */
+	struct node **items;
+	size_t nitems;
+	/* regex */
+	pcre2_code *re;
+	pcre2_match_data *md;
+	/* evaluation scratch */
+	struct vals buf;
+};
+
+struct tv_expr {
+	struct node *root;
+	struct tv_strbuf tmp;
+};
+
+struct parser {
+	const char *src;
+	size_t pos;
+	struct token tok;
+	char *why;
+	size_t whylen;
+	size_t errpos;
+	bool failed;
+};
+
+static void node_free(struct node *n)
+{
+	if (n == NULL)
+		return;
+	node_free(n->a);
+	node_free(n->b);
+	free(n->s);
+	for (size_t i = 0; i < n->nseg; i++)
+		free(n->seg[i]);
+	free(n->seg);
+	for (size_t i = 0; i < n->nitems; i++)
+		node_free(n->items[i]);
+	free(n->items);
+	if (n->md)
+		pcre2_match_data_free(n->md);
+	if (n->re)
+		pcre2_code_free(n->re);
+	free(n->buf.v);
+	free(n);
+}
+
+static struct node *node_new(struct parser *p, enum ntype t)
+{
+	struct node *n = calloc(1, sizeof(*n));
+
+	if (n == NULL && !p->failed) {
+		p->failed = true;
+		p->errpos = p->tok.pos;
+		snprintf(p->why, p->whylen, "out of memory");
+	}
+	if (n) {
+		n->type = t;
+		n->pos = p->tok.pos;
+	}
+	return n;
+}
+
+static void fail(struct parser *p, size_t pos, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void fail(struct parser *p, size_t pos, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->failed)
+		return;
+	p->failed = true;
+	p->errpos = pos;
+	va_start(ap, fmt);
+	vsnprintf(p->why, p->whylen, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- lexer ---- */
+
+static bool name_char(char c, bool first)
+{
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_')
+		return true;
+	return !first && ((c >= '0' && c <= '9') || c == '-');
+}
+
+static double unit_ms(const char *u, size_t n)
+{
+	static const struct {
+		const char *u;
+		double ms;
+	} units[] = { { "ms", 1 }, { "s", 1e3 }, { "m", 60e3 }, { "h", 3600e3 },
+		      { "d", 86400e3 }, { "w", 604800e3 } };
+
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strlen(units[i].u) == n && memcmp(units[i].u, u, n) == 0)
+			return units[i].ms;
+	}
+	return 0;
+}
+
+static void lex_number(struct parser *p)
+{
+	const char *s = p->src + p->pos, *u;
+	char *end;
+	double v, mult;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || errno == ERANGE) {
+		fail(p, p->pos, "invalid number");
+		return;
+	}
+	u = end;
+	while (name_char(*end, true))
+		end++;
+	if (end > u) {
+		mult = unit_ms(u, (size_t)(end - u));
+		if (mult == 0) {
+			fail(p, (size_t)(u - p->src), "unknown unit '%.*s' (ms, s, m, h, d, w)",
+			     (int)(end - u), u);
+			return;
+		}
+		v *= mult;
+	}
+	p->tok.t = T_NUM;
+	p->tok.num = v;
+	p->pos = (size_t)(end - p->src);
+}
+
+static void lex_string(struct parser *p)
+{
+	char q = p->src[p->pos], *out;
+	size_t i = p->pos + 1, n = 0;
+
+	out = malloc(strlen(p->src + p->pos) + 1);
+	if (out == NULL) {
+		fail(p, p->pos, "out of memory");
+		return;
+	}
+	for (; p->src[i] && p->src[i] != q; i++) {
+		char c = p->src[i];
+
+		/* \\ \" \' \n \t \r are escapes; any other backslash stays (regexes: \d) */
+		if (c == '\\' && p->src[i + 1]) {
+			char e = p->src[i + 1];
+
+			if (e == '\\' || e == '"' || e == '\'' || e == 'n' || e == 't' || e == 'r') {
+				c = e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e;
+				i++;
+			}
+		}
+		out[n++] = c;
+	}
+	if (p->src[i] != q) {
+		free(out);
+		fail(p, p->pos, "unterminated string");
+		return;
+	}
+	out[n] = '\0';
+	p->tok.t = T_STR;
+	p->tok.str = out;
+	p->tok.len = n;
+	p->pos = i + 1;
+}
+
+static void lex_name(struct parser *p)
+{
+	static const struct {
+		const char *w;
+		enum tok t;
+	} words[] = { { "and", T_AND }, { "or", T_OR }, { "not", T_NOT }, { "in", T_IN },
+		      { "true", T_TRUE }, { "false", T_FALSE }, { "null", T_NULL } };
+	size_t start = p->pos, n;
+
+	while (name_char(p->src[p->pos], p->pos == start))
+		p->pos++;
+	n = p->pos - start;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		if (strlen(words[i].w) == n && memcmp(words[i].w, p->src + start, n) == 0) {
+			p->tok.t = words[i].t;
+			return;
+		}
+	}
+	p->tok.t = T_NAME;
+	p->tok.str = tv_strndup(p->src + start, n);
+	p->tok.len = n;
+	if (p->tok.str == NULL)
+		fail(p, start, "out of memory");
+}
+
+static bool two(struct parser *p, const char *op, enum tok t)
+{
+	if (strncmp(p->src + p->pos, op, 2) != 0)
+		return false;
+	p->tok.t = t;
+	p->pos += 2;
+	return true;
+}
+
+static void next(struct parser *p)
+{
+	static const char singles[] = "()[],.!<>";
+	static const enum tok stoks[] = { T_LP, T_RP, T_LB, T_RB, T_COMMA, T_DOT, T_NOT,
+					  T_LT, T_GT };
+	const char *c;
+
+	free(p->tok.str);
+	p->tok = (struct token){ .t = T_EOF };
+	while (p->src[p->pos] == ' ' || p->src[p->pos] == '\t' || p->src[p->pos] == '\n')
+		p->pos++;
+	p->tok.pos = p->pos;
+	if (p->failed || p->src[p->pos] == '\0')
+		return;
+	if (two(p, "&&", T_AND) || two(p, "||", T_OR) || two(p, "==", T_EQ) ||
+	    two(p, "!=", T_NE) || two(p, "<=", T_LE) || two(p, ">=", T_GE) ||
+	    two(p, "=~", T_MATCH) || two(p, "!~", T_NMATCH))
+		return;
+	c = strchr(singles, p->src[p->pos]);
+	if (c != NULL) {
+		p->tok.t = stoks[c - singles];
+		p->pos++;
+		return;
+	}
+	if ((p->src[p->pos] >= '0' && p->src[p->pos] <= '9') ||
+	    (p->src[p->pos] == '-' && p->src[p->pos + 1] >= '0' && p->src[p->pos + 1] <= '9'))
+		lex_number(p);
+	else if (p->src[p->pos] == '"' || p->src[p->pos] == '\'')
+		lex_string(p);
+	else if (name_char(p->src[p->pos], true))
+		lex_name(p);
+	else if (p->src[p->pos] == '=')
+		fail(p, p->pos, "'=' is not an operator: use '==' to compare");
+	else
+		fail(p, p->pos, "unexpected character '%c'", p->src[p->pos]);
+}
+
+/* ---- parser ---- */
+
+static struct node *parse_or(struct parser *p);
+
+static const struct field *find_field(const struct field *set, const char *name)
+{
+	for (; set && set->name; set++) {
+		if (strcmp(set->name, name) == 0)
+			return set;
+	}
+	return NULL;
+}
+
+static int push_seg(struct node *n, const char *s)
+{
+	char **v = realloc(n->seg, (n->nseg + 1) * sizeof(*v));
+
+	if (v == NULL)
+		return -ENOMEM;
+	n->seg = v;
+	n->seg[n->nseg] = tv_strndup(s, strlen(s));
+	if (n->seg[n->nseg] == NULL)
+		return -ENOMEM;
+	n->nseg++;
+	return 0;
+}
+
+/* map the first name to a path start; sets the field set for the next segment */
+static bool path_start(struct parser *p, struct node *n, const char *name, size_t pos,
+		       const struct field **cur, bool *any)
+{
+	static const struct {
+		const char *name;
+		enum comp comp;
+	} comps[] = { { "prompt", C_PROMPT }, { "output", C_OUTPUT }, { "errors", C_ERRORS } };
+	const struct field *f;
+
+	*any = false;
+	for (size_t i = 0; i < sizeof(comps) / sizeof(comps[0]); i++) {
+		if (strcmp(name, comps[i].name) == 0) {
+			n->comp = comps[i].comp;
+			*cur = NULL;
+			return true;
+		}
+	}
+	if (strcmp(name, "llm_calls") == 0 || strcmp(name, "tool_calls") == 0) {
+		if (push_seg(n, "turns") < 0 || push_seg(n, name) < 0)
+			return false;
+		*cur = name[0] == 'l' ? llm_fields : tool_fields;
+		return true;
+	}
+	f = find_field(session_fields, name);
+	if (f == NULL) {
+		fail(p, pos, "unknown field '%s'", name);
+		return false;
+	}
+	if (push_seg(n, name) < 0)
+		return false;
+	*cur = f->sub;
+	*any = f->any;
+	n->time_field = f->time;
+	return true;
+}
+
+/* schema members that are arrays (models is one of strings) */
+static bool is_array_field(const char *name)
+{
+	static const char *const arrays[] = { "turns", "models", "llm_calls", "tool_calls" };
+
+	for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++) {
+		if (strcmp(name, arrays[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+static struct node *parse_path(struct parser *p)
+{
+	struct node *n = node_new(p, N_PATH);
+	const struct field *cur = NULL, *f;
+	bool any = false;
+	size_t pos = p->tok.pos;
+
+	if (n == NULL || !path_start(p, n, p->tok.str, pos, &cur, &any))
+		goto fail;
+	next(p);
+	while (p->tok.t == T_DOT && !p->failed) {
+		next(p);
+		if (p->tok.t != T_NAME && p->tok.t != T_STR) {
+			fail(p, p->tok.pos, "expected a field name after '.'");
+			goto fail;
+		}
+		if (n->comp != C_NONE) {
+			fail(p, p->tok.pos, "computed field has no members");
+			goto fail;
+		}
+		if (!any) {
+			f = find_field(cur, p->tok.str);
+			if (f == NULL) {
+				fail(p, p->tok.pos, "unknown field '%s'", p->tok.str);
+				goto fail;
+			}
+			cur = f->sub;
+			any = f->any;
+			n->time_field = f->time;
+		}
+		if (push_seg(n, p->tok.str) < 0)
+			goto fail;
+		next(p);
+	}
+	if (!p->failed) {
+		n->array_field = n->comp == C_NONE && !any && n->nseg > 0 &&
+				 is_array_field(n->seg[n->nseg - 1]);
+		return n;
+	}
+fail:
+	node_free(n);
+	return NULL;
+}
+
+static bool expect(struct parser *p, enum tok t, const char *what)
+{
+	if (p->tok.t == t) {
+		next(p);
+		return true;
+	}
+	fail(p, p->tok.pos, "expected %s", what);
+	return false;
+}
+
+static struct node *parse_literal(struct parser *p)
+{
+	struct node *n = node_new(p, N_LIT);
+
+	if (n == NULL)
+		return NULL;
+	switch (p->tok.t) {
+	case T_NUM:
+		n->lit = L_NUM;
+		n->num = p->tok.num;
+		break;
+	case T_STR:
+		n->lit = L_STR;
+		n->s = p->tok.str;
+		n->slen = p->tok.len;
+		p->tok.str = NULL;
+		break;
+	case T_TRUE:
+	case T_FALSE:
+		n->lit = L_BOOL;
+		n->bval = p->tok.t == T_TRUE;
+		break;
+	default:
+		n->lit = L_NULL;
+		break;
+	}
+	next(p);
+	return n;
+}
+
+static struct node *parse_list(struct parser *p)
+{
+	struct node *n = node_new(p, N_LIST), **v;
+
+	if (n == NULL)
+		return NULL;
+	next(p);
+	while (p->tok.t != T_RB && !p->failed) {
+		if (p->tok.t != T_NUM && p->tok.t != T_STR && p->tok.t != T_TRUE &&
+		    p->tok.t != T_FALSE && p->tok.t != T_NULL) {
+			fail(p, p->tok.pos, "expected a number, string, true, false or null in the list");
+			break;
+		}
+		v = realloc(n->items, (n->nitems + 1) * sizeof(*v));
+		if (v == NULL) {
+			fail(p, p->tok.pos, "out of memory");
+			break;
+		}
+		n->items = v;
+		n->items[n->nitems] = parse_literal(p);
+		if (n->items[n->nitems] == NULL)
+			break;
+		n->nitems++;
+		if (p->tok.t == T_COMMA)
+			next(p);
+		else if (p->tok.t != T_RB)
+			fail(p, p->tok.pos, "expected ',' or ']'");
+	}
+	if (!p->failed)
+		next(p);
+	if (p->failed) {
+		node_free(n);
+		return NULL;
+	}
+	return n;
+}
+
+static bool agg_name(const char *s, enum agg *fn)
+{
+	static const char *const names[] = { "max", "min", "sum", "avg", "count" };
+
+	for (int i = 0; i < 5; i++) {
+		if (strcmp(s, names[i]) == 0) {
+			*fn = (enum agg)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+static struct node *parse_operand(struct parser *p)
+{
+	struct node *n;
+	enum agg fn;
+
+	switch (p->tok.t) {
+	case T_NUM:
+	case T_STR:
+	case T_TRUE:
+	case T_FALSE:
+	case T_NULL:
+		return parse_literal(p);
+	case T_LB:
+		fail(p, p->tok.pos, "a list can only follow 'in'");
+		return NULL;
+	case T_LP:
+		next(p);
+		n = parse_or(p);
+		if (n && !expect(p, T_RP, "')'")) {
+			node_free(n);
+			return NULL;
+		}
+		return n;
+	case T_NAME:
+		if (agg_name(p->tok.str, &fn) && p->src[p->pos] == '(') {
+			next(p);
+			next(p);
+			if (p->tok.t != T_NAME) {
+				fail(p, p->tok.pos, "expected a field path inside %s()", "the function");
+				return NULL;
+			}
+			n = node_new(p, N_AGG);
+			if (n == NULL)
+				return NULL;
+			n->fn = fn;
+			n->a = parse_path(p);
+			if (n->a == NULL || !expect(p, T_RP, "')'")) {
+				node_free(n);
+				return NULL;
+			}
+			return n;
+		}
+		return parse_path(p);
+	case T_EOF:
+		fail(p, p->tok.pos, "expected a value, found the end of the expression");
+		return NULL;
+	default:
+		fail(p, p->tok.pos, "expected a value");
+		return NULL;
+	}
+}
+
+static bool is_cmp(enum tok t)
+{
+	return t == T_EQ || t == T_NE || t == T_LT || t == T_LE || t == T_GT || t == T_GE;
+}
+
+/* a string compared with a timestamp field is read as a time */
+static void bind_time(struct parser *p, struct node *path, struct node *lit)
+{
+	bool naive;
+
+	if (path->type != N_PATH || !path->time_field || lit->type != N_LIT || lit->lit != L_STR)
+		return;
+	if (tv_time_parse(lit->s, lit->slen, &lit->time_ns, &naive) == 0) {
+		lit->has_time = true;
+		return;
+	}
+	if (lit->slen == 10) {	/* a date: midnight UTC */
+		char buf[32];
+
+		snprintf(buf, sizeof(buf), "%.10sT00:00:00Z", lit->s);
+		if (tv_time_parse(buf, strlen(buf), &lit->time_ns, &naive) == 0) {
+			lit->has_time = true;
+			return;
+		}
+	}
+	fail(p, lit->pos, "'%s' is not a timestamp (RFC 3339 or YYYY-MM-DD)", lit->s);
+}
+
+static struct node *compile_regex(struct parser *p, struct node *n, size_t pos)
+{
+	PCRE2_SIZE eoff;
+	int ecode;
+
+	pos = n->b->pos;
+	if (n->b->type != N_LIT || n->b->lit != L_STR) {
+		fail(p, pos, "the right side of =~ must be a string (a PCRE2 pattern)");
+		node_free(n);
+		return NULL;
+	}
+	n->re = pcre2_compile((PCRE2_SPTR)n->b->s, n->b->slen, PCRE2_UTF | PCRE2_UCP, &ecode,
+			      &eoff, NULL);
+	if (n->re == NULL) {
+		PCRE2_UCHAR msg[256];
+
+		pcre2_get_error_message(ecode, msg, sizeof(msg));
+		fail(p, pos, "invalid regular expression: %s at offset %zu", (char *)msg,
+		     (size_t)eoff);
+		node_free(n);
+		return NULL;
+	}
+	pcre2_jit_compile(n->re, PCRE2_JIT_COMPLETE);	/* falls back to the interpreter */
+	n->md = pcre2_match_data_create_from_pattern(n->re, NULL);
+	if (n->md == NULL) {
+		fail(p, pos, "out of memory");
+		node_free(n);
+		return NULL;
+	}
+	return n;
+}
+
+static struct node *parse_cmp(struct parser *p)
+{
+	struct node *l = parse_operand(p), *n;
+	enum tok op = p->tok.t;
+	size_t pos = p->tok.pos;
+	bool negate = false;
+
+	if (l == NULL)
+		return NULL;
+	if (op == T_NOT) {	/* "not in"? look one token ahead */
+		size_t saved = p->pos;
+		struct token tok = p->tok;
+
+		p->tok.str = NULL;	/* "not" owns no text */
+		next(p);
+		if (p->tok.t == T_IN) {
+			negate = true;
+			op = T_IN;
+		} else {
+			free(p->tok.str);
+			p->tok = tok;
+			p->pos = saved;
+		}
+	}
+	if (!is_cmp(op) && op != T_MATCH && op != T_NMATCH && op != T_IN)
+		return l;
+	next(p);
+	n = node_new(p, op == T_IN ? N_IN : (op == T_MATCH || op == T_NMATCH) ? N_MATCH : N_CMP);
+	if (n == NULL) {
+		node_free(l);
+		return NULL;
+	}
+	n->op = op;
+	n->a = l;
+	if (op == T_IN && p->tok.t != T_LB) {
+		fail(p, p->tok.pos, "expected '[' after in");
+		node_free(n);
+		return NULL;
+	}
+	n->b = op == T_IN ? parse_list(p) : parse_operand(p);
+	if (n->b == NULL) {
+		node_free(n);
+		return NULL;
+	}
+	if (op == T_MATCH || op == T_NMATCH)
+		return compile_regex(p, n, pos);
+	bind_time(p, n->a, n->b);
+	bind_time(p, n->b, n->a);
+	if (negate) {
+		struct node *x = node_new(p, N_NOT);
+
+		if (x == NULL) {
+			node_free(n);
+			return NULL;
+		}
+		x->a = n;
+		return x;
+	}
+	return n;
+}
+
+static struct node *parse_unary(struct parser *p)
+{
+	struct node *n;
+
+	if (p->tok.t != T_NOT)
+		return parse_cmp(p);
+	next(p);
+	n = node_new(p, N_NOT);
+	if (n == NULL)
+		return NULL;
+	n->a = parse_unary(p);
+	if (n->a == NULL) {
+		node_free(n);
+		return NULL;
+	}
+	return n;
+}
+
+static struct node *parse_bin(struct parser *p, enum tok op, enum ntype t,
+			      struct node *(*sub)(struct parser *))
+{
+	struct node *l = sub(p), *n;
+
+	while (l && p->tok.t == op) {
+		next(p);
+		n = node_new(p, t);
+		if (n == NULL) {
+			node_free(l);
+			return NULL;
+		}
+		n->a = l;
+		n->b = sub(p);
+		if (n->b == NULL) {
+			node_free(n);
+			return NULL;
+		}
+		l = n;
+	}
+	return l;
+}
+
+static struct node *parse_and(struct parser *p)
+{
+	return parse_bin(p, T_AND, N_AND, parse_unary);
+}
+
+static struct node *parse_or(struct parser *p)
+{
+	return parse_bin(p, T_OR, N_OR, parse_and);
+}
+
+static int finish_compile(struct parser *p, struct node *root, struct tv_expr **out,
+			  size_t *col)
+{
+	struct tv_expr *e;
+
+	if (root && !p->failed && p->tok.t != T_EOF)
+		fail(p, p->tok.pos, p->tok.t == T_RP ? "unbalanced ')'" :
+			"expected an operator (&&, ||, ==, ...) or the end of the expression");
+	free(p->tok.str);
+	p->tok.str = NULL;
+	if (p->failed || root == NULL) {
+		node_free(root);
+		*col = p->errpos;
+		return -TV_EPARSE;
+	}
+	e = calloc(1, sizeof(*e));
+	if (e == NULL) {
+		node_free(root);
+		*col = 0;
+		snprintf(p->why, p->whylen, "out of memory");
+		return -ENOMEM;
+	}
+	e->root = root;
+	tv_strbuf_init(&e->tmp);
+	*out = e;
+	return 0;
+}
+
+int tv_expr_compile(const char *src, struct tv_expr **out, size_t *col, char *why,
+		    size_t whylen)
+{
+	struct parser p = { .src = src, .why = why, .whylen = whylen };
+	struct node *root;
+
+	next(&p);
+	if (p.tok.t == T_EOF && !p.failed)
+		fail(&p, 0, "empty expression");
+	root = p.failed ? NULL : parse_or(&p);
+	return finish_compile(&p, root, out, col);
+}
+
+int tv_expr_path_compile(const char *src, struct tv_expr **out, size_t *col, char *why,
+			 size_t whylen)
+{
+	struct parser p = { .src = src, .why = why, .whylen = whylen };
+	struct node *root = NULL;
+
+	next(&p);
+	if (p.tok.t != T_NAME)
+		fail(&p, p.tok.pos, "expected a field name");
+	else
+		root = parse_path(&p);
+	return finish_compile(&p, root, out, col);
+}
+
+void tv_expr_destroy(struct tv_expr *e)
+{
+	if (e == NULL)
+		return;
+	node_free(e->root);
+	tv_strbuf_finish(&e->tmp);
+	free(e);
+}
+
+/* ---- evaluation ---- */
+
+static bool eval(struct node *n, const struct tv_jv *s);
+
+static bool push(struct vals *v, struct atom a)
+{
+	if (v->n == v->cap) {
+		size_t c = v->cap ? v->cap * 2 : 16;
+		struct atom *x = realloc(v->v, c * sizeof(*x));
+
+		if (x == NULL)
+			return false;
+		v->v = x;
+		v->cap = c;
+	}
+	v->v[v->n++] = a;
+	return true;
+}
+
+static struct atom to_atom(const struct tv_jv *jv)
+{
+	struct atom a = { .k = A_NULL };
+
+	switch (tv_jv_type(jv)) {
+	case TV_J_BOOL:
+		a.k = A_BOOL;
+		tv_jv_bool(jv, &a.b);
+		break;
+	case TV_J_INT:
+	case TV_J_UINT:
+	case TV_J_DOUBLE:
+		a.k = A_NUM;
+		tv_jv_num(jv, &a.num);
+		break;
+	case TV_J_STRING:
+		a.k = A_STR;
+		tv_jv_str(jv, &a.s, &a.n);
+		break;
+	case TV_J_ARRAY:
+	case TV_J_OBJECT:
+		a.k = A_OBJ;
+		break;
+	default:
+		break;
+	}
+	return a;
+}
+
+static void add_value(struct vals *v, const struct tv_jv *jv)
+{
+	struct tv_jiter it;
+	struct tv_jv el;
+	const char *k;
+	size_t kn;
+
+	if (tv_jv_type(jv) != TV_J_ARRAY) {
+		push(v, to_atom(jv));
+		return;
+	}
+	v->counted = true;
+	tv_jv_iter_init(jv, &it);
+	while (tv_jv_iter_next(&it, &k, &kn, &el)) {
+		v->count++;
+		push(v, to_atom(&el));
+	}
+}
+
+static void resolve(const struct node *n, const struct tv_jv *jv, size_t i, struct vals *v)
+{
+	struct tv_jiter it;
+	struct tv_jv el;
+	const char *k;
+	size_t kn;
+
+	if (i == n->nseg) {
+		add_value(v, jv);
+		return;
+	}
+	switch (tv_jv_type(jv)) {
+	case TV_J_ARRAY:
+		tv_jv_iter_init(jv, &it);
+		while (tv_jv_iter_next(&it, &k, &kn, &el))
+			resolve(n, &el, i, v);
+		break;
+	case TV_J_OBJECT:
+		if (tv_jv_get(jv, n->seg[i], &el))
+			resolve(n, &el, i + 1, v);
+		else if (i + 1 == n->nseg)
+			push(v, (struct atom){ .k = A_NULL });
+		break;
+	default:
+		break;
+	}
+}
+
+/* prompt of the first turn, output of the last, errors over all llm calls */
+static void computed(const struct node *n, const struct tv_jv *s, struct vals *v)
+{
+	struct tv_jv turns, t, x, calls, c, st;
+	struct tv_jiter it, ic;
+	const char *k, *str;
+	size_t kn, len, count = 0;
+	bool have = false;
+
+	if (!tv_jv_get(s, "turns", &turns))
+		return;
+	tv_jv_iter_init(&turns, &it);
+	while (tv_jv_iter_next(&it, &k, &kn, &x)) {
+		if (n->comp == C_PROMPT && !have) {
+			t = x;
+			have = true;
+		} else if (n->comp == C_OUTPUT) {
+			t = x;
+			have = true;
+		} else if (n->comp == C_ERRORS && tv_jv_get(&x, "llm_calls", &calls)) {
+			tv_jv_iter_init(&calls, &ic);
+			while (tv_jv_iter_next(&ic, &k, &kn, &c)) {
+				if (tv_jv_get(&c, "status", &st) && tv_jv_str(&st, &str, &len) &&
+				    (len == 5 || len == 7) && strncmp(str, "ok", 2) != 0)
+					count++;
+			}
+		}
+	}
+	if (n->comp == C_ERRORS) {
+		push(v, (struct atom){ .k = A_NUM, .num = (double)count });
+		return;
+	}
+	if (!have) {	/* no turns: no prompt, no output */
+		push(v, (struct atom){ .k = A_NULL });
+		return;
+	}
+	if (tv_jv_get(&t, n->comp == C_PROMPT ? "prompt" : "output", &x))
+		push(v, to_atom(&x));
+}
+
+static struct vals *values(struct node *n, const struct tv_jv *s);
+
+static void aggregate(struct node *n, const struct tv_jv *s, struct vals *v)
+{
+	struct vals *in = values(n->a, s);	/* computed fields too */
+	double acc = 0;
+	size_t cnt = 0;
+
+	for (size_t i = 0; i < in->n; i++) {
+		double x = in->v[i].num;
+
+		if (in->v[i].k != A_NUM) {
+			if (n->fn == F_COUNT && in->v[i].k != A_NULL)
+				cnt++;
+			continue;
+		}
+		if (cnt == 0 || (n->fn == F_MAX && x > acc) || (n->fn == F_MIN && x < acc))
+			acc = (n->fn == F_SUM || n->fn == F_AVG) ? acc + x : x;
+		else if (n->fn == F_SUM || n->fn == F_AVG)
+			acc += x;
+		cnt++;
+	}
+	if (n->fn == F_COUNT) {
+		push(v, (struct atom){ .k = A_NUM, .num = (double)cnt });
+		return;
+	}
+	if (cnt == 0) {
+		push(v, (struct atom){ .k = A_NULL });
+		return;
+	}
+	push(v, (struct atom){ .k = A_NUM, .num = n->fn == F_AVG ? acc / (double)cnt : acc });
+}
+
+/* the values of an operand node, in its own scratch buffer */
+static struct vals *values(struct node *n, const struct tv_jv *s)
+{
+	struct vals *v = &n->buf;
+
+	v->n = 0;
+	v->counted = false;
+	v->count = 0;
+	v->time = false;
+	switch (n->type) {
+	case N_LIT:
+		if (n->lit == L_NUM)
+			push(v, (struct atom){ .k = A_NUM, .num = n->num });
+		else if (n->lit == L_STR)
+			push(v, (struct atom){ .k = A_STR, .s = n->s, .n = n->slen });
+		else if (n->lit == L_BOOL)
+			push(v, (struct atom){ .k = A_BOOL, .b = n->bval });
+		else
+			push(v, (struct atom){ .k = A_NULL });
+		break;
+	case N_PATH:
+		if (n->comp != C_NONE)
+			computed(n, s, v);
+		else
+			resolve(n, s, 0, v);
+		if (n->array_field && v->n == 0)
+			v->counted = true;	/* no turns: zero calls, not "unknown" */
+		v->time = n->time_field;
+		break;
+	case N_AGG:
+		aggregate(n, s, v);
+		break;
+	default:
+		push(v, (struct atom){ .k = A_BOOL, .b = eval(n, s) });
+		break;
+	}
+	return v;
+}
+
+static int ord(double d)
+{
+	return d < 0 ? -1 : d > 0;
+}
+
+static bool apply(enum tok op, int c)
+{
+	switch (op) {
+	case T_EQ:
+		return c == 0;
+	case T_NE:
+		return c != 0;
+	case T_LT:
+		return c < 0;
+	case T_LE:
+		return c <= 0;
+	case T_GT:
+		return c > 0;
+	case T_GE:
+		return c >= 0;
+	default:
+		return false;
+	}
+}
+
+/* compare two atoms; @time_lit: the right side's literal time when set */
+static bool cmp_atom(enum tok op, const struct atom *l, const struct atom *r, bool time,
+		     const struct node *rlit)
+{
+	int64_t t;
+	int c;
+
+	if (l->k == A_NULL || r->k == A_NULL) {
+		if (op == T_EQ)
+			return l->k == r->k;
+		if (op == T_NE)
+			return l->k != r->k;
+		return false;
+	}
+	if (time && l->k == A_STR && rlit && rlit->has_time) {
+		if (tv_time_parse(l->s, l->n, &t, NULL) < 0)
+			return op == T_NE;
+		return apply(op, t < rlit->time_ns ? -1 : t > rlit->time_ns);
+	}
+	if (l->k != r->k)
+		return op == T_NE;
+	switch (l->k) {
+	case A_NUM:
+		return apply(op, ord(l->num - r->num));
+	case A_STR:
+		c = memcmp(l->s, r->s, l->n < r->n ? l->n : r->n);
+		if (c == 0)
+			c = l->n < r->n ? -1 : l->n > r->n;
+		return apply(op, c);
+	case A_BOOL:
+		if (op != T_EQ && op != T_NE)
+			return false;
+		return apply(op, l->b != r->b);
+	default:
+		return op == T_NE;
+	}
+}
+
+static enum tok mirror(enum tok op)
+{
+	switch (op) {
+	case T_LT:
+		return T_GT;
+	case T_LE:
+		return T_GE;
+	case T_GT:
+		return T_LT;
+	case T_GE:
+		return T_LE;
+	default:
+		return op;
+	}
+}
+
+static bool single_num(const struct vals *v)
+{
+	return v->n == 1 && v->v[0].k == A_NUM && !v->counted;
+}
+
+static bool eval_cmp(struct node *n, const struct tv_jv *s)
+{
+	struct vals *l = values(n->a, s), *r = values(n->b, s);
+	const struct node *rl = n->b->type == N_LIT ? n->b : NULL;
+	const struct node *ll = n->a->type == N_LIT ? n->a : NULL;
+
+	/* an array compared with a number compares its length */
+	if (l->counted && single_num(r)) {
+		struct atom a = { .k = A_NUM, .num = (double)l->count };
+
+		return cmp_atom(n->op, &a, &r->v[0], false, NULL);
+	}
+	if (r->counted && single_num(l)) {
+		struct atom a = { .k = A_NUM, .num = (double)r->count };
+
+		return cmp_atom(mirror(n->op), &a, &l->v[0], false, NULL);
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		for (size_t j = 0; j < r->n; j++) {
+			if (rl && cmp_atom(n->op, &l->v[i], &r->v[j], l->time, rl))
+				return true;
+			if (!rl && ll && cmp_atom(mirror(n->op), &r->v[j], &l->v[i], r->time, ll))
+				return true;
+			if (!rl && !ll && cmp_atom(n->op, &l->v[i], &r->v[j], false, NULL))
+				return true;
+		}
+	}
+	return false;
+}
+
+static bool eval_in(struct node *n, const struct tv_jv *s)
+{
+	struct vals *l = values(n->a, s);
+
+	for (size_t i = 0; i < l->n; i++) {
+		for (size_t j = 0; j < n->b->nitems; j++) {
+			struct vals *r = values(n->b->items[j], s);
+
+			if (cmp_atom(T_EQ, &l->v[i], &r->v[0], false, NULL))
+				return true;
+		}
+	}
+	return false;
+}
+
+static bool eval_match(struct node *n, const struct tv_jv *s)
+{
+	struct vals *l = values(n->a, s);
+	bool hit = false;
+
+	for (size_t i = 0; i < l->n && !hit; i++) {
+		if (l->v[i].k != A_STR)
+			continue;
+		/* canonical strings are valid UTF-8: the JSON parser checked them */
+		hit = pcre2_match(n->re, (PCRE2_SPTR)l->v[i].s, l->v[i].n, 0, PCRE2_NO_UTF_CHECK,
+				  n->md, NULL) >= 0;
+	}
+	return n->op == T_MATCH ? hit : !hit;
+}
+
+static bool truthy(struct node *n, const struct tv_jv *s)
+{
+	struct vals *v = values(n, s);
+
+	if (v->counted)
+		return v->count > 0;
+	for (size_t i = 0; i < v->n; i++) {
+		const struct atom *a = &v->v[i];
+
+		if ((a->k == A_BOOL && a->b) || (a->k == A_NUM && a->num != 0) ||
+		    (a->k == A_STR && a->n > 0) || a->k == A_OBJ)
+			return true;
+	}
+	return false;
+}
+
+static bool eval(struct node *n, const struct tv_jv *s)
+{
+	switch (n->type) {
+	case N_OR:
+		return eval(n->a, s) || eval(n->b, s);
+	case N_AND:
+		return eval(n->a, s) && eval(n->b, s);
+	case N_NOT:
+		return !eval(n->a, s);
+	case N_CMP:
+		return eval_cmp(n, s);
+	case N_IN:
+		return eval_in(n, s);
+	case N_MATCH:
+		return eval_match(n, s);
+	default:
+		return truthy(n, s);
+	}
+}
+
+bool tv_expr_eval(struct tv_expr *e, const struct tv_jv *session)
+{
+	return eval(e->root, session);
+}
+
+int tv_expr_path_values(struct tv_expr *e, const struct tv_jv *session,
+			int (*fn)(void *udata, const char *json, size_t n), void *udata)
+{
+	struct node *n = e->root;
+	struct vals *v = values(n, session);
+	int r;
+
+	for (size_t i = 0; i < v->n; i++) {
+		const struct atom *a = &v->v[i];
+
+		tv_strbuf_reset(&e->tmp);
+		switch (a->k) {
+		case A_STR:
+			r = tv_strbuf_append(&e->tmp, a->s, a->n);
+			break;
+		case A_NUM:
+			r = tv_strbuf_printf(&e->tmp, "%.17g", a->num);
+			break;
+		case A_BOOL:
+			r = tv_strbuf_puts(&e->tmp, a->b ? "true" : "false");
+			break;
+		case A_OBJ:
+			r = tv_strbuf_puts(&e->tmp, "{...}");
+			break;
+		default:
+			r = tv_strbuf_puts(&e->tmp, "null");
+			break;
+		}
+		if (r < 0)
+			return r;
+		r = fn(udata, e->tmp.p, e->tmp.len);
+		if (r)
+			return r;
+	}
+	if (v->n == 0)
+		return fn(udata, "null", 4);
+	return 0;
+}

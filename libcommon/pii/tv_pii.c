@@ -1,0 +1,1770 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tv_pii: find PII and secrets in telemetry text and replace them.
+ *
+ * How a value is processed (pii_scrub_value):
+ *   1. invalid UTF-8: the whole value becomes <REDACTED> (fail closed);
+ *   2. a value on an allow-list is kept as is;
+ *   3. a key policy for the key the value sits under acts on the whole
+ *      value (op keep: the value is not even scanned);
+ *   4. a value that is itself JSON is scanned as JSON (tv_pii_json.c);
+ *   5. otherwise every enabled rule whose prefilter hits runs its pattern,
+ *      its validator checks each candidate, overlaps are resolved (the rule
+ *      listed first wins, then the earliest match) and each finding is
+ *      replaced by its operator.
+ * The prefilter is one pass over the value computing cheap features (the
+ * longest run of digits with separators, '@', hex-colon pairs, ...) and a
+ * second, bigram-gated pass for keywords ("sk-", "AKIA", "/home/", ...);
+ * a rule's PCRE2 pattern (JIT) runs only when its features and keywords
+ * are present, as gitleaks does with its keywords.
+ *
+ * Operators: redact `<TYPE>`, pseudonym `<TYPE:8 hex of HMAC-SHA256(key,
+ * value)>` (equal values give equal tokens under one key, whatever the
+ * rule or key found them), mask `****` + the last N characters, drop
+ * (remove the field), keep.
+ *
+ * POLICY FILE (YAML; also docs/policy.md, example in examples/policy.yaml)
+ *
+ *   rules:                     # change built-in or added rules by name
+ *     email: {op: redact}      # a name, or a glob over names: "phone_*"
+ *     phone_*: {op: mask, mask_keep: 4}
+ *     ipv6: {disabled: true}
+ *   keys:                      # key policies, tried before the built-in ones
+ *     - {match: "customer_id", op: pseudonym, type: CUSTOMER}
+ *     - {match: "*session*", op: keep}   # keep: not even scanned
+ *     - {match: "debug_dump", op: drop}
+ *   add_rules:                 # new rules, after the built-in ones
+ *     - name: employee_id
+ *       pattern: '\bEMP-\d{6}\b'  # PCRE2; a group named "pii" narrows
+ *       type: EMPLOYEE_ID         #   the replaced part: 'id=(?<pii>\d+)'
+ *       op: pseudonym             # default redact
+ *       mask_keep: 4
+ *   allow:                     # never touched (whole value or one finding)
+ *     values: ["noreply@example.com"]
+ *     patterns: ['.*@example\.com']   # must match the whole text
+ *     defaults: true           # 127.0.0.1, ::1, 0.0.0.0, localhost, ...
+ *
+ * ops: redact, pseudonym, mask, drop, keep.  mask_keep: 0-64, default 4.
+ * Key globs are matched case-insensitively against the whole key, with
+ * `*` and `?`.  An unknown section, setting, op or rule name, a bad
+ * pattern or bad YAML is an error naming the file and line.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/rand.h>
+#include <pcre2.h>
+
+#include "libcommon/json/tv_jw.h"
+#include "libcommon/pii/tv_pii_int.h"
+#include "libcommon/sample/tv_sample.h"
+
+#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
+#define MAX_PII_GROUPS 4
+#define KEY_CACHE 512
+#define PSEUDO_CACHE 256
+#define PSEUDO_MAX 64
+
+/* ---- keywords (the prefilter of the rules that have a fixed word) ---- */
+
+enum {
+	KW_PEM, KW_JWT, KW_SK, KW_AKIA, KW_ASIA, KW_ABIA, KW_ACCA, KW_A3T, KW_GHP, KW_GHO,
+	KW_GHU, KW_GHS, KW_GHR, KW_GHPAT, KW_XOX, KW_XAPP, KW_SLACKHOOK, KW_AIZA, KW_YA29,
+	KW_SKU, KW_RKU, KW_HF, KW_APIORG, KW_URL, KW_HOME, KW_USERS, KW_WINUSERS, KW_SSN,
+	KW_SOCIAL, KW_PHONE, KW_TEL, KW_MOB, KW_CELL, KW_FAX, KW_SMS, KW_WHATSAPP, KW_DESK,
+	KW_OFFICE, KW_HOMEW, KW_WORK, KW_DIRECT, KW_CALL, KW_KEY, KW_TOKEN, KW_SECRET,
+	KW_PASSW, KW_PWD, KW_PASSPHRASE, KW_CRED, KW_AUTH, KW_ACCESS, KW_API, KW_BEARER,
+	KW_COUNT
+};
+
+static const char *const keywords[KW_COUNT] = {
+	[KW_PEM] = "-----begin", [KW_JWT] = "eyj", [KW_SK] = "sk-", [KW_AKIA] = "akia",
+	[KW_ASIA] = "asia", [KW_ABIA] = "abia", [KW_ACCA] = "acca", [KW_A3T] = "a3t",
+	[KW_GHP] = "ghp_", [KW_GHO] = "gho_", [KW_GHU] = "ghu_", [KW_GHS] = "ghs_",
+	[KW_GHR] = "ghr_", [KW_GHPAT] = "github_pat_", [KW_XOX] = "xox", [KW_XAPP] = "xapp-",
+	[KW_SLACKHOOK] = "hooks.slack.com", [KW_AIZA] = "aiza", [KW_YA29] = "ya29.",
+	[KW_SKU] = "sk_", [KW_RKU] = "rk_", [KW_HF] = "hf_", [KW_APIORG] = "api_org_",
+	[KW_URL] = "://", [KW_HOME] = "/home/", [KW_USERS] = "/users/",
+	[KW_WINUSERS] = "\\users\\", [KW_SSN] = "ssn", [KW_SOCIAL] = "social",
+	[KW_PHONE] = "phone", [KW_TEL] = "tel", [KW_MOB] = "mob", [KW_CELL] = "cell",
+	[KW_FAX] = "fax", [KW_SMS] = "sms", [KW_WHATSAPP] = "whatsapp", [KW_DESK] = "desk",
+	[KW_OFFICE] = "office", [KW_HOMEW] = "home", [KW_WORK] = "work",
+	[KW_DIRECT] = "direct", [KW_CALL] = "call", [KW_KEY] = "key", [KW_TOKEN] = "token",
+	[KW_SECRET] = "secret", [KW_PASSW] = "passw", [KW_PWD] = "pwd",
+	[KW_PASSPHRASE] = "passphrase", [KW_CRED] = "cred", [KW_AUTH] = "auth",
+	[KW_ACCESS] = "access", [KW_API] = "api", [KW_BEARER] = "bearer",
+};
+
+#define KB(k) (UINT64_C(1) << (k))
+#define KW_PHONE_CTX                                                                     \
+	(KB(KW_PHONE) | KB(KW_TEL) | KB(KW_MOB) | KB(KW_CELL) | KB(KW_FAX) | KB(KW_SMS) |  \
+	 KB(KW_WHATSAPP) | KB(KW_DESK) | KB(KW_OFFICE) | KB(KW_HOMEW) | KB(KW_WORK) |      \
+	 KB(KW_DIRECT) | KB(KW_CALL))
+#define KW_GENERIC                                                                       \
+	(KB(KW_KEY) | KB(KW_TOKEN) | KB(KW_SECRET) | KB(KW_CRED) | KB(KW_AUTH) |            \
+	 KB(KW_ACCESS) | KB(KW_API))
+#define KW_PASSWORD (KB(KW_PASSW) | KB(KW_PWD) | KB(KW_PASSPHRASE))
+#define KW_SSN_CTX (KB(KW_SSN) | KB(KW_SOCIAL))
+
+/* ---- features (the prefilter of the rules without a fixed word) ---- */
+
+enum {
+	F_AT = 1u << 0,		/* '@' */
+	F_ASSIGN = 1u << 1,	/* '=' or ':' */
+	F_QUERY = 1u << 2,	/* '=' and '?' or '&' */
+	F_PLUSDIG = 1u << 3,	/* '+' before a digit */
+	F_DOT3 = 1u << 4,	/* digits with three dots between them */
+	F_HEXCOLON = 1u << 5,	/* two hex:hex or '::' */
+	F_MAC = 1u << 6,	/* five hex-hex or hex:hex, or two hex.hex */
+	F_IBAN = 1u << 7,	/* two letters and two digits starting a word */
+	F_LONGTOK = 1u << 8,	/* 16 [A-Za-z0-9_-] in a row: the body of a key */
+	F_PATH = 1u << 9,	/* '/' or '\\' */
+	F_DASH5 = 1u << 10,	/* "-----" */
+	F_AUTH = 1u << 11,	/* F_ASSIGN or F_LONGTOK */
+	F_COUNT = 12
+};
+
+#define LONGTOK 16
+
+#define MAX_DIGITS 20
+#define MASK_RULES 64
+
+struct feat {
+	uint32_t bits;
+	unsigned digits;	/* most digits in one run of digits and " -.()" */
+};
+
+/* ---- the built-in rules, in priority order ---- */
+
+struct builtin {
+	const char *name, *type;
+	enum tv_pii_op op;
+	const char *pattern;
+	pii_valid_fn valid;
+	uint32_t need;
+	uint64_t kw;
+	unsigned min_digits;
+};
+
+#define PHONE_PII "\\(?\\+?\\d[\\d ().-]{5,22}\\d"
+#define NOT_NUM_AFTER "(?![\\w]|[.-]\\d)"
+/*
+ * Not the tail of a longer run of digit groups ("9458 0123 4567 8901" is one
+ * number that fails Luhn, not a phone or card in its last groups); a group
+ * that ends a word ("mc2 ...") does not count.
+ */
+#define NOT_GROUP_TAIL                                                                  \
+	"(?<!^\\d[ .-]|\\W\\d[ .-]|^\\d\\d[ .-]|\\W\\d\\d[ .-]|^\\d{3}[ .-]|\\W\\d{3}[ .-]"          \
+	"|^\\d{4}[ .-]|\\W\\d{4}[ .-])"
+
+static const struct builtin builtins[] = {
+	{ "pem_private_key", "SECRET", TV_PII_REDACT,
+	  "-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:[\\s\\S]*?-----END"
+	  "[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----|[\\s\\S]*)",
+	  NULL, F_DASH5, KB(KW_PEM), 0 },
+	{ "jwt", "SECRET", TV_PII_REDACT,
+	  "\\bey[A-Za-z0-9_-]{17,}\\.ey[A-Za-z0-9_/\\\\-]{17,}\\."
+	  "(?:[A-Za-z0-9_/\\\\-]{10,}={0,2})?",
+	  NULL, F_LONGTOK, KB(KW_JWT), 0 },
+	{ "anthropic_api_key", "SECRET", TV_PII_REDACT,
+	  "\\bsk-ant-(?:api|admin|oat|sid)\\d{2}-[A-Za-z0-9_-]{20,}", NULL, F_LONGTOK, KB(KW_SK),
+	  0 },
+	{ "openai_api_key", "SECRET", TV_PII_REDACT,
+	  "\\bsk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{32,}", pii_valid_key, F_LONGTOK,
+	  KB(KW_SK), 0 },
+	{ "aws_access_key", "SECRET", TV_PII_REDACT,
+	  "\\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\\b", pii_valid_key, F_LONGTOK,
+	  KB(KW_AKIA) | KB(KW_ASIA) | KB(KW_ABIA) | KB(KW_ACCA) | KB(KW_A3T), 0 },
+	{ "github_token", "SECRET", TV_PII_REDACT,
+	  "\\b(?:ghp|gho|ghu|ghs|ghr)_[0-9A-Za-z]{36}\\b", NULL, F_LONGTOK,
+	  KB(KW_GHP) | KB(KW_GHO) | KB(KW_GHU) | KB(KW_GHS) | KB(KW_GHR), 0 },
+	{ "github_fine_grained_pat", "SECRET", TV_PII_REDACT, "\\bgithub_pat_\\w{82}\\b", NULL,
+	  F_LONGTOK, KB(KW_GHPAT), 0 },
+	{ "slack_token", "SECRET", TV_PII_REDACT,
+	  "\\bxox[abeoprs]-[0-9A-Za-z-]{10,250}|\\bxapp-\\d-[A-Za-z0-9]+-\\d+-[A-Za-z0-9]+"
+	  "|(?:https?://)?hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{20,}",
+	  NULL, F_LONGTOK, KB(KW_XOX) | KB(KW_XAPP) | KB(KW_SLACKHOOK), 0 },
+	{ "google_api_key", "SECRET", TV_PII_REDACT,
+	  "\\bAIza[\\w-]{35}(?![\\w-])|\\bya29\\.[\\w-]{20,}", NULL, F_LONGTOK,
+	  KB(KW_AIZA) | KB(KW_YA29), 0 },
+	{ "stripe_key", "SECRET", TV_PII_REDACT,
+	  "\\b(?:sk|rk)_(?:test|live|prod)_[A-Za-z0-9]{10,99}\\b", NULL, F_LONGTOK,
+	  KB(KW_SKU) | KB(KW_RKU), 0 },
+	{ "huggingface_token", "SECRET", TV_PII_REDACT, "\\b(?:hf_|api_org_)[A-Za-z]{34}\\b",
+	  NULL, F_LONGTOK, KB(KW_HF) | KB(KW_APIORG), 0 },
+	{ "url_credential", "URL_CREDENTIAL", TV_PII_REDACT,
+	  "(?i)\\b[a-z][a-z0-9+.-]{1,20}://[^\\s/?#@:\"'<>]*:(?<pii>[^\\s/?#@\"'<>]+)@", NULL,
+	  F_AT | F_PATH, KB(KW_URL), 0 },
+	{ "url_secret_param", "URL_CREDENTIAL", TV_PII_REDACT,
+	  "(?i)[?&](?:access_token|refresh_token|id_token|auth_token|token|api_key|apikey|"
+	  "api-key|key|sig|signature|secret|client_secret|password|passwd|pwd|auth|code|"
+	  "x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|"
+	  "x-goog-credential)=(?<pii>[^&#\\s\"'<>]+)",
+	  NULL, F_QUERY, 0, 0 },
+	{ "auth_header", "SECRET", TV_PII_REDACT,
+	  "(?i)\\b(?:proxy-)?authorization[\"']?\\s*[:=]\\s*[\"']?"
+	  "(?:(?:bearer|basic|token|digest|negotiate)\\s+)?(?<pii>[A-Za-z0-9._~+/=-]{8,})"
+	  "|\\bbearer\\s+(?<pii>[A-Za-z0-9._~+/-]{16,}=*)",
+	  pii_valid_password, F_AUTH, KB(KW_AUTH) | KB(KW_BEARER), 0 },
+	{ "email", "EMAIL", TV_PII_PSEUDONYM,
+	  "(?<![\\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@"
+	  "(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,24}(?![\\w-])",
+	  pii_valid_email, F_AT, 0, 0 },
+	{ "iban", "IBAN", TV_PII_REDACT,
+	  "(?i)(?<![a-z0-9])[a-z]{2}\\d{2}(?: ?[a-z0-9]){11,30}(?![a-z0-9])", pii_valid_iban,
+	  F_IBAN, 0, 0 },
+	{ "credit_card", "CREDIT_CARD", TV_PII_REDACT,
+	  "(?<![\\w.+-])" NOT_GROUP_TAIL "\\d(?:[ -]?\\d){11,18}(?![\\w]|[.,-]\\d)",
+	  pii_valid_card, 0, 0, 12 },
+	{ "us_ssn", "US_SSN", TV_PII_REDACT,
+	  "(?<![\\w.-])\\d{3}([- .])\\d{2}\\1\\d{4}" NOT_NUM_AFTER, pii_valid_ssn, 0, 0, 9 },
+	{ "us_ssn_context", "US_SSN", TV_PII_REDACT,
+	  "(?i)\\b(?:ssns?|social\\s+security(?:\\s+(?:number|no\\.?|#))?)\\b[^\\d\\n]{0,20}?"
+	  "(?<pii>\\d{3}[- .]?\\d{2}[- .]?\\d{4}|\\d{3}-\\d{6}|\\d{5}-\\d{4})" NOT_NUM_AFTER,
+	  pii_valid_ssn, 0, KW_SSN_CTX, 9 },
+	{ "ipv6", "IP_ADDRESS", TV_PII_PSEUDONYM,
+	  "(?:(?<![\\w.:])|(?<=[G-Zg-z]:))(?:[0-9A-Fa-f]{0,4}:){2,7}"
+	  "(?:[0-9A-Fa-f]{1,4}|(?<=:)\\d{1,3}(?:\\.\\d{1,3}){3})?(?![\\w:]|\\.\\d)",
+	  pii_valid_ipv6, F_HEXCOLON, 0, 0 },
+	{ "ipv4", "IP_ADDRESS", TV_PII_PSEUDONYM,
+	  "(?<![\\w.])(?<!version )(?<!Version )(?:\\d{1,3}\\.){3}\\d{1,3}(?![\\w]|\\.\\d)",
+	  pii_valid_ipv4, F_DOT3, 0, 0 },
+	{ "mac_address", "MAC_ADDRESS", TV_PII_PSEUDONYM,
+	  "(?<![\\w:-])[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(?:\\1[0-9A-Fa-f]{2}){4}(?![\\w:-])"
+	  "|(?<![\\w.])[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4}(?![\\w.])",
+	  pii_valid_mac, F_MAC, 0, 0 },
+	{ "phone_nanp", "PHONE", TV_PII_REDACT,
+	  "(?<![\\w+.-])(?<!\\d[-. ])(?:(?:\\+1|001|1)[-. ]?)?(?:\\(\\d{3}\\)[-. ]?|\\d{3}[-. ])"
+	  "\\d{3}[-. ]"
+	  "\\d{4}(?:\\s?(?:x|ext\\.?|#)\\s?\\d{1,6})?" NOT_NUM_AFTER,
+	  pii_valid_nanp, 0, 0, 10 },
+	{ "phone_intl", "PHONE", TV_PII_REDACT,
+	  "(?<![\\w+])\\+\\d{1,3}(?:[ .-]?\\(0?\\d{0,4}\\))?(?:[ .-]?\\d{1,5}){1,6}"
+	  "(?:\\s?(?:x|ext\\.?)\\s?\\d{1,6})?" NOT_NUM_AFTER,
+	  pii_valid_phone, F_PLUSDIG, 0, 7 },
+	{ "phone_local", "PHONE", TV_PII_REDACT,
+	  "(?<![\\w+.-])(?:\\(\\d{2,4}\\)[ .-]?\\d{3,4}[ .-]?\\d{3,4}"
+	  "|" NOT_GROUP_TAIL "(?:0\\d{1,4}([ .-])\\d{2,8}(?:\\1\\d{2,4}){0,3}|\\d{2}-\\d{2}-\\d{2}-\\d{2}))"
+	  NOT_NUM_AFTER,
+	  pii_valid_local_phone, 0, 0, 8 },
+	{ "phone_context", "PHONE", TV_PII_REDACT,
+	  "(?i)(?:\\b(?:phones?|telephone|tel|mobile|mob|cell(?:phone)?|fax|whatsapp|sms)\\b"
+	  "(?:\\s*(?:number|no\\.?|nr\\.?|#))?(?:\\s*(?:is|:))?"
+	  "|\\b(?:desk|office|home|work|direct)\\s*:|\\bcall\\s+(?:me\\s+)?(?:at|on))"
+	  "\\s*:?\\s*(?<pii>" PHONE_PII ")" NOT_NUM_AFTER
+	  "|(?<![\\w+.-])(?<pii>" PHONE_PII ")[ \\t]*-?[ \\t]*"
+	  "(?:office|fax|mobile|cell|home|work)\\b",
+	  pii_valid_ctx_phone, 0, KW_PHONE_CTX, 7 },
+	{ "home_path", "USERNAME", TV_PII_PSEUDONYM,
+	  "(?:(?<![\\w.~-])/(?:home|Users|var/home|export/home)/|/mnt/[a-z]/Users/"
+	  "|(?i:\\b[a-z]:\\\\users\\\\))(?<pii>[^/\\\\\\s\"'<>|:*?()\\[\\]{},;=`]{1,64})",
+	  pii_valid_username, F_PATH, KB(KW_HOME) | KB(KW_USERS) | KB(KW_WINUSERS), 0 },
+	{ "generic_password", "SECRET", TV_PII_REDACT,
+	  "(?i)(?:passw(?:or)?d|passphrase|\\bpwd)[\\w.-]{0,20}[\"']?\\s{0,3}(?:=|:{1,3}=?|=>)"
+	  "\\s{0,3}[\"'`]?(?<pii>[^\\s\"'`,;]{4,128})",
+	  pii_valid_password, F_ASSIGN, KW_PASSWORD, 0 },
+	{ "generic_secret", "SECRET", TV_PII_REDACT,
+	  "(?i)(?:access|auth|api|cred|key|secret|token)[\\w.-]{0,20}[\"']?\\s{0,3}"
+	  "(?:=|:{1,3}=?|=>)\\s{0,3}[\"'`]?(?<pii>[\\w.=+/-]{10,150})(?![\\w.=+/-])",
+	  pii_valid_secret, F_ASSIGN, KW_GENERIC, 0 },
+};
+
+/* ---- built-in key policies (after the policy file's) ---- */
+
+struct builtin_key {
+	const char *glob, *type;
+	enum tv_pii_op op;
+};
+
+/* structure, not PII: pseudonymized only when keep_ids is false */
+static const char *const id_keys[] = {
+	"id", "session_id", "session.id", "sessionid", "trace_id", "traceid", "span_id",
+	"spanid", "parent_span_id", "parentspanid", "prompt_id", "request_id", "turn_id",
+};
+
+static const struct builtin_key builtin_keys[] = {
+	/* OTLP timestamps are numbers written as strings */
+	{ "timeunixnano", NULL, TV_PII_KEEP },
+	{ "observedtimeunixnano", NULL, TV_PII_KEEP },
+	{ "starttimeunixnano", NULL, TV_PII_KEEP },
+	{ "endtimeunixnano", NULL, TV_PII_KEEP },
+	{ "email", "EMAIL", TV_PII_PSEUDONYM },
+	{ "*.email", "EMAIL", TV_PII_PSEUDONYM },
+	{ "*_email", "EMAIL", TV_PII_PSEUDONYM },
+	{ "e-mail", "EMAIL", TV_PII_PSEUDONYM },
+	{ "email_address", "EMAIL", TV_PII_PSEUDONYM },
+	{ "user_id", "USER", TV_PII_PSEUDONYM },
+	{ "user.id", "USER", TV_PII_PSEUDONYM },
+	{ "userid", "USER", TV_PII_PSEUDONYM },
+	{ "enduser.id", "USER", TV_PII_PSEUDONYM },
+	{ "user", "USER", TV_PII_PSEUDONYM },
+	{ "user.name", "USER", TV_PII_PSEUDONYM },
+	{ "username", "USER", TV_PII_PSEUDONYM },
+	{ "user_name", "USER", TV_PII_PSEUDONYM },
+	{ "login", "USER", TV_PII_PSEUDONYM },
+	{ "process.owner", "USER", TV_PII_PSEUDONYM },
+	{ "host.name", "HOST", TV_PII_PSEUDONYM },
+	{ "host.id", "HOST", TV_PII_PSEUDONYM },
+	{ "host.hostname", "HOST", TV_PII_PSEUDONYM },
+	{ "hostname", "HOST", TV_PII_PSEUDONYM },
+	{ "installation.id", "ID", TV_PII_PSEUDONYM },
+	{ "device.id", "ID", TV_PII_PSEUDONYM },
+	{ "machine.id", "ID", TV_PII_PSEUDONYM },
+	{ "*password*", "SECRET", TV_PII_REDACT },
+	{ "*passwd*", "SECRET", TV_PII_REDACT },
+	{ "pwd", "SECRET", TV_PII_REDACT },
+	{ "*secret*", "SECRET", TV_PII_REDACT },
+	{ "*token*", "SECRET", TV_PII_REDACT },
+	{ "*credential*", "SECRET", TV_PII_REDACT },
+	{ "authorization", "SECRET", TV_PII_REDACT },
+	{ "proxy-authorization", "SECRET", TV_PII_REDACT },
+	{ "api_key", "SECRET", TV_PII_REDACT },
+	{ "*_api_key", "SECRET", TV_PII_REDACT },
+	{ "*.api_key", "SECRET", TV_PII_REDACT },
+	{ "apikey", "SECRET", TV_PII_REDACT },
+	{ "api-key", "SECRET", TV_PII_REDACT },
+	{ "x-api-key", "SECRET", TV_PII_REDACT },
+	{ "cookie", "SECRET", TV_PII_REDACT },
+	{ "set-cookie", "SECRET", TV_PII_REDACT },
+};
+
+static const char *const default_allow[] = {
+	"127.0.0.1", "::1", "0.0.0.0", "255.255.255.255", "localhost",
+};
+
+/* ---- the engine ---- */
+
+struct rule {
+	char *name, *type;
+	enum tv_pii_op op;
+	unsigned mask_keep;
+	bool disabled;
+	uint32_t need;
+	uint64_t kw;
+	unsigned min_digits;
+	pii_valid_fn valid;
+	pcre2_code *re;
+	uint32_t pii_grp[MAX_PII_GROUPS];
+	size_t npii;
+};
+
+struct keypol {
+	char *glob, *name, *type;
+	enum tv_pii_op op;
+	unsigned mask_keep;
+};
+
+struct cand {
+	size_t start, end;
+	uint32_t rule;
+	bool allowed;
+};
+
+/* findings in order of their start, not overlapping */
+struct cands {
+	struct cand *v;
+	size_t n, cap;
+};
+
+struct key_slot {
+	char key[48];
+	size_t len;
+	int idx;	/* key policy, -1 none */
+	bool used;
+};
+
+struct pseudo_slot {
+	char val[PSEUDO_MAX];
+	size_t len;
+	char hex[9];
+	bool used;
+};
+
+enum { CNT_UTF8, CNT_ERROR, CNT_EXTRA };
+static const char *const extra_names[CNT_EXTRA] = { "invalid_utf8", "rule_error" };
+
+struct tv_pii {
+	struct rule *rules;
+	size_t nrules;
+	struct keypol *keys;
+	size_t nkeys;
+	bool drop_keys;		/* a key policy drops: containers are checked too */
+	uint64_t *counts;	/* rules, then key policies, then extra_names */
+	char **allow;
+	size_t *allow_len;
+	size_t nallow;
+	pcre2_code **allow_re;
+	size_t nallow_re;
+	unsigned char key[64];
+	size_t key_len;
+	bool key_random;
+	pcre2_match_data *md;
+	pcre2_match_data *md_allow;	/* allow patterns run while md holds a match */
+	pcre2_match_context *mctx;
+	pcre2_jit_stack *jstack;
+	tv_pii_finding_fn cb;
+	void *udata;
+	struct cands acc;	/* accepted, from the rules run so far */
+	struct cands pend;	/* the current rule's, merged in after its scan */
+	struct cands tmp;
+	uint64_t kw2[1024];	/* keyword bits by the hash of their first two bytes */
+	/* rule selection, for the first 64 rules (later ones always run) */
+	uint64_t feat_ok[1u << F_COUNT];	/* rules whose features are all in i */
+	uint64_t digit_need[MAX_DIGITS + 1];	/* rules that need more than i digits */
+	uint64_t kw_rules[KW_COUNT];	/* rules that have keyword i */
+	uint64_t kwless;	/* rules without keywords */
+	uint64_t enabled;
+	unsigned char ctab[256];	/* character classes for the prefilter */
+	unsigned char lc5[256];	/* lower-case letter & 0x1f, for bigram() */
+	uint64_t kw_base;	/* keywords wanted whatever the features */
+	uint64_t kw_cond;	/* rules whose keywords depend on the features */
+	size_t allow_max;	/* the longest allowed value */
+	struct key_slot kcache[KEY_CACHE];
+	struct pseudo_slot pcache[PSEUDO_CACHE];
+	struct pii_level lvl[PII_MAX_LEVELS];
+};
+
+static char lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+static unsigned bigram(const unsigned char *lc5, unsigned char a, unsigned char b)
+{
+	return (unsigned)lc5[a] << 5 | lc5[b];
+}
+
+static void build_kw2(struct tv_pii *p)
+{
+	size_t k;
+	int c;
+
+	for (c = 0; c < 256; c++) {
+		p->lc5[c] = (unsigned char)(lower((char)c) & 0x1f);
+	}
+	for (k = 0; k < KW_COUNT; k++) {
+		const unsigned char *w = (const unsigned char *)keywords[k];
+
+		p->kw2[bigram(p->lc5, w[0], w[1])] |= KB(k);
+	}
+}
+
+/* ---- prefilter ---- */
+
+enum { C_DIGIT = 1, C_HEX = 2, C_ALPHA = 4, C_SEP = 8, C_SPECIAL = 16, C_TOK = 32 };
+
+static void init_ctab(unsigned char *ctab)
+{
+	static const char special[] = "@=:?&+-./\\";
+	int c;
+
+	for (c = 0; c < 256; c++) {
+		unsigned char k = 0;
+
+		if (c >= '0' && c <= '9') {
+			k |= C_DIGIT | C_HEX;
+		}
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+			k |= C_ALPHA;
+		}
+		if ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) {
+			k |= C_HEX;
+		}
+		if (c != 0 && strchr(" -.()", c) != NULL) {
+			k |= C_SEP;
+		}
+		if ((k & (C_DIGIT | C_ALPHA)) || c == '_' || c == '-') {
+			k |= C_TOK;
+		}
+		if (c != 0 && c < 0x80 && strchr(special, c) != NULL) {
+			k |= C_SPECIAL;
+		}
+		ctab[c] = k;
+	}
+}
+
+struct fstate {
+	const unsigned char *ctab;
+	unsigned cl, dots, gap, tok;
+	unsigned hexcolon, hexsep5, hexdot;
+	bool eq, qa;
+};
+
+static bool cls(const struct fstate *st, const unsigned char *s, size_t n, size_t i,
+		unsigned char k)
+{
+	return i < n && (st->ctab[s[i]] & k);
+}
+
+static void end_cluster(struct fstate *st, struct feat *f)
+{
+	if (st->cl > f->digits) {
+		f->digits = st->cl;
+	}
+	if (st->dots >= 3) {
+		f->bits |= F_DOT3;
+	}
+	st->cl = st->dots = st->gap = 0;
+}
+
+static void special(const unsigned char *s, size_t n, size_t i, struct fstate *st,
+		    struct feat *f)
+{
+	bool hexnb = i > 0 && cls(st, s, n, i - 1, C_HEX) && cls(st, s, n, i + 1, C_HEX);
+
+	switch (s[i]) {
+	case '@':
+		f->bits |= F_AT;
+		break;
+	case '=':
+		st->eq = true;
+		break;
+	case ':':
+		f->bits |= F_ASSIGN;
+		st->hexcolon += hexnb || (i + 1 < n && s[i + 1] == ':');
+		st->hexsep5 += hexnb;
+		break;
+	case '?':
+	case '&':
+		st->qa = true;
+		break;
+	case '+':
+		f->bits |= cls(st, s, n, i + 1, C_DIGIT) ? F_PLUSDIG : 0;
+		break;
+	case '-':
+		st->hexsep5 += hexnb;
+		f->bits |= (i + 4 < n && memcmp(s + i, "-----", 5) == 0) ? F_DASH5 : 0;
+		break;
+	case '.':
+		st->hexdot += hexnb;
+		break;
+	case '/':
+	case '\\':
+		f->bits |= F_PATH;
+		break;
+	default:
+		break;
+	}
+}
+
+/* two letters and two digits at @i - 3 .. @i, at the start of a word */
+static bool iban_start(const unsigned char *ctab, const unsigned char *s, size_t i)
+{
+	return i >= 3 && (ctab[s[i - 1]] & C_DIGIT) && (ctab[s[i - 2]] & C_ALPHA) &&
+	       (ctab[s[i - 3]] & C_ALPHA) &&
+	       (i == 3 || !(ctab[s[i - 4]] & (C_ALPHA | C_DIGIT)));
+}
+
+static void features(const unsigned char *ctab, const unsigned char *s, size_t n,
+		     struct feat *f)
+{
+	struct fstate st;
+	size_t i;
+
+	memset(&st, 0, sizeof(st));
+	memset(f, 0, sizeof(*f));
+	st.ctab = ctab;
+	for (i = 0; i < n; i++) {
+		unsigned char k = ctab[s[i]];
+
+		if (!(k & C_TOK)) {
+			f->bits |= st.tok >= LONGTOK ? F_LONGTOK : 0;
+			st.tok = 0;
+		} else if (st.tok++, k & C_DIGIT) {
+			st.cl++;
+			st.gap = 0;
+			f->bits |= iban_start(ctab, s, i) ? F_IBAN : 0;
+			continue;
+		} else if (!(k & C_SPECIAL) && st.cl == 0) {
+			continue;	/* a letter, the common case */
+		}
+		if (st.cl && (k & C_SEP) && st.gap < 2) {
+			st.gap++;
+			st.dots += s[i] == '.' && cls(&st, s, n, i + 1, C_DIGIT) && st.gap == 1;
+		} else if (st.cl) {
+			end_cluster(&st, f);
+		}
+		if (k & C_SPECIAL) {
+			special(s, n, i, &st, f);
+		}
+	}
+	end_cluster(&st, f);
+	f->bits |= st.tok >= LONGTOK ? F_LONGTOK : 0;
+	f->bits |= st.eq ? F_ASSIGN : 0;
+	f->bits |= (st.eq && st.qa) ? F_QUERY : 0;
+	f->bits |= st.hexcolon >= 2 ? F_HEXCOLON : 0;
+	f->bits |= (st.hexsep5 >= 5 || st.hexdot >= 2) ? F_MAC : 0;
+	f->bits |= (f->bits & (F_ASSIGN | F_LONGTOK)) ? F_AUTH : 0;
+}
+
+static bool kw_here(const unsigned char *s, size_t n, size_t i, const char *w)
+{
+	size_t k;
+
+	for (k = 0; w[k]; k++) {
+		if (i + k >= n || lower((char)s[i + k]) != w[k]) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* the keywords among @want present in @s */
+static uint64_t find_keywords(const struct tv_pii *p, const unsigned char *s, size_t n,
+			      uint64_t want)
+{
+	uint64_t found = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < n && want; i++) {
+		uint64_t m = p->kw2[bigram(p->lc5, s[i], s[i + 1])] & want;
+
+		while (m) {
+			int k = __builtin_ctzll(m);
+
+			m &= m - 1;
+			if (kw_here(s, n, i, keywords[k])) {
+				found |= KB(k);
+				want &= ~KB(k);
+			}
+		}
+	}
+	return found;
+}
+
+/* the rules whose prefilter passes on @s (bit i: rule i, for the first 64) */
+static uint64_t prefilter(const struct tv_pii *p, const char *s, size_t n)
+{
+	uint64_t ok = p->enabled, want = 0, hit = 0, m, found;
+	struct feat f;
+
+	features(p->ctab, (const unsigned char *)s, n, &f);
+	ok &= p->feat_ok[f.bits & ((1u << F_COUNT) - 1)];
+	ok &= ~p->digit_need[f.digits < MAX_DIGITS ? f.digits : MAX_DIGITS];
+	want = p->kw_base;
+	for (m = ok & p->kw_cond; m; m &= m - 1) {
+		want |= p->rules[__builtin_ctzll(m)].kw;
+	}
+	found = want ? find_keywords(p, (const unsigned char *)s, n, want) : 0;
+	for (m = found; m; m &= m - 1) {
+		hit |= p->kw_rules[__builtin_ctzll(m)];
+	}
+	return ok & (p->kwless | hit);
+}
+
+/* fill the selection masks from the rules (after the policy is applied) */
+static void build_masks(struct tv_pii *p)
+{
+	size_t i, k;
+
+	for (i = 0; i < p->nrules && i < MASK_RULES; i++) {
+		const struct rule *r = &p->rules[i];
+		uint64_t bit = UINT64_C(1) << i;
+
+		p->enabled |= r->disabled ? 0 : bit;
+		p->kwless |= r->kw ? 0 : bit;
+		if (!r->disabled && r->kw && (r->need || r->min_digits)) {
+			p->kw_cond |= bit;
+		} else if (!r->disabled) {
+			p->kw_base |= r->kw;
+		}
+		for (k = 0; k < (1u << F_COUNT); k++) {
+			p->feat_ok[k] |= (r->need & ~k) == 0 ? bit : 0;
+		}
+		for (k = 0; k <= MAX_DIGITS; k++) {
+			p->digit_need[k] |= r->min_digits > k ? bit : 0;
+		}
+		for (k = 0; k < KW_COUNT; k++) {
+			p->kw_rules[k] |= (r->kw & KB(k)) ? bit : 0;
+		}
+	}
+}
+
+/* ---- glob and key policies ---- */
+
+/* case-insensitive glob with '*' and '?' over the whole of @k */
+static bool glob_match(const char *g, const char *k, size_t n)
+{
+	const char *star = NULL;
+	size_t i = 0, back = 0;
+
+	while (i < n) {
+		if (*g == '*') {
+			star = ++g;
+			back = i;
+		} else if (*g && (*g == '?' || lower(*g) == lower(k[i]))) {
+			g++;
+			i++;
+		} else if (star) {
+			g = star;
+			i = ++back;
+		} else {
+			return false;
+		}
+	}
+	while (*g == '*') {
+		g++;
+	}
+	return *g == '\0';
+}
+
+static uint64_t fnv(const char *s, size_t n)
+{
+	uint64_t h = UINT64_C(1469598103934665603);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h = (h ^ (unsigned char)s[i]) * UINT64_C(1099511628211);
+	}
+	return h;
+}
+
+static int find_key_slow(const struct tv_pii *p, const char *key, size_t klen)
+{
+	size_t i;
+
+	for (i = 0; i < p->nkeys; i++) {
+		if (glob_match(p->keys[i].glob, key, klen)) {
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+/* a cache slot for @h: two ways, the hot one first */
+static size_t slot_of(uint64_t h, size_t size)
+{
+	h ^= h >> 29;
+	return (size_t)(h % (size / 2)) * 2;
+}
+
+/* the key policy for @key, -1 if none (cached: keys repeat in every record) */
+static int find_key(struct tv_pii *p, const char *key, size_t klen)
+{
+	struct key_slot *ks, tmp;
+	size_t w;
+
+	if (klen > sizeof(ks->key)) {
+		return find_key_slow(p, key, klen);
+	}
+	ks = &p->kcache[slot_of(fnv(key, klen), KEY_CACHE)];
+	for (w = 0; w < 2; w++) {
+		if (ks[w].used && ks[w].len == klen && memcmp(ks[w].key, key, klen) == 0) {
+			return ks[w].idx;
+		}
+	}
+	ks[1] = ks[0];
+	tmp.idx = find_key_slow(p, key, klen);
+	memcpy(tmp.key, key, klen);
+	tmp.len = klen;
+	tmp.used = true;
+	ks[0] = tmp;
+	return tmp.idx;
+}
+
+/* ---- operators ---- */
+
+static void report(struct tv_pii *p, size_t counter, const char *name, size_t start,
+		   size_t len, enum tv_pii_op op, const char *s, size_t n)
+{
+	struct tv_pii_finding f = { name, start, len, op };
+
+	p->counts[counter]++;
+	if (p->cb) {
+		p->cb(p->udata, &f, s, n);
+	}
+}
+
+static int pseudonym_hex(struct tv_pii *p, const char *s, size_t n, char hex[9])
+{
+	static const char digits[] = "0123456789abcdef";
+	struct pseudo_slot *ps = NULL;
+	unsigned char mac[32];
+	int i, r;
+
+	if (n <= PSEUDO_MAX) {
+		ps = &p->pcache[slot_of(fnv(s, n), PSEUDO_CACHE)];
+		for (i = 0; i < 2; i++) {
+			if (ps[i].used && ps[i].len == n && memcmp(ps[i].val, s, n) == 0) {
+				memcpy(hex, ps[i].hex, 9);
+				return 0;
+			}
+		}
+		ps[1] = ps[0];
+	}
+	r = tv_hmac_sha256(p->key, p->key_len, s, n, mac);
+	if (r < 0) {
+		return r;
+	}
+	for (i = 0; i < 4; i++) {
+		hex[2 * i] = digits[mac[i] >> 4];
+		hex[2 * i + 1] = digits[mac[i] & 15];
+	}
+	hex[8] = '\0';
+	if (ps) {
+		memcpy(ps->val, s, n);
+		ps->len = n;
+		memcpy(ps->hex, hex, 9);
+		ps->used = true;
+	}
+	return 0;
+}
+
+/* <TYPE> or <TYPE:hex> */
+static int put_label(struct tv_strbuf *out, const char *type, const char *hex)
+{
+	int r = tv_strbuf_putc(out, '<');
+
+	if (r == 0) {
+		r = tv_strbuf_puts(out, type);
+	}
+	if (r == 0 && hex) {
+		r = tv_strbuf_putc(out, ':');
+		r = r ? r : tv_strbuf_append(out, hex, 8);
+	}
+	return r ? r : tv_strbuf_putc(out, '>');
+}
+
+/* the start of the last @keep characters of @s/@n (UTF-8) */
+static size_t tail_start(const char *s, size_t n, unsigned keep)
+{
+	size_t i = n;
+
+	while (i > 0 && keep > 0) {
+		i--;
+		if (((unsigned char)s[i] & 0xc0) != 0x80) {
+			keep--;
+		}
+	}
+	return keep > 0 ? n : i;	/* too short: mask it all */
+}
+
+static int put_op(struct tv_pii *p, enum tv_pii_op op, const char *type, unsigned keep,
+		  const char *s, size_t n, struct tv_strbuf *out)
+{
+	char hex[9];
+	size_t t;
+	int r;
+
+	switch (op) {
+	case TV_PII_KEEP:
+		return tv_strbuf_append(out, s, n);
+	case TV_PII_PSEUDONYM:
+		r = pseudonym_hex(p, s, n, hex);
+		return r < 0 ? r : put_label(out, type, hex);
+	case TV_PII_MASK:
+		t = tail_start(s, n, keep);
+		r = tv_strbuf_append(out, "****", 4);
+		return r < 0 ? r : tv_strbuf_append(out, s + t, n - t);
+	case TV_PII_DROP:
+		return 0;
+	case TV_PII_REDACT:
+		break;
+	}
+	return put_label(out, type, NULL);
+}
+
+int pii_fail_closed(struct tv_pii *p, const char *why, const char *s, size_t n,
+		    struct tv_strbuf *out)
+{
+	size_t extra = strcmp(why, "rule_error") == 0 ? CNT_ERROR : CNT_UTF8;
+	size_t counter = p->nrules + p->nkeys + extra;
+	int r = tv_strbuf_puts(out, "<REDACTED>");
+
+	if (r < 0) {
+		return r;
+	}
+	report(p, counter, extra_names[extra], 0, n, TV_PII_REDACT, s, n);
+	return 1;
+}
+
+/* ---- matching ---- */
+
+static bool allowed(const struct tv_pii *p, const char *s, size_t n)
+{
+	size_t i;
+
+	if (n > p->allow_max && p->nallow_re == 0) {
+		return false;
+	}
+	for (i = 0; i < p->nallow; i++) {
+		if (p->allow_len[i] == n && memcmp(p->allow[i], s, n) == 0) {
+			return true;
+		}
+	}
+	for (i = 0; i < p->nallow_re; i++) {
+		if (pcre2_match(p->allow_re[i], (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK,
+				p->md_allow, p->mctx) >= 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static int cands_reserve(struct cands *c, size_t n)
+{
+	size_t cap = c->cap ? c->cap : 16;
+	void *v;
+
+	if (n <= c->cap) {
+		return 0;
+	}
+	while (cap < n) {
+		cap *= 2;
+	}
+	v = realloc(c->v, cap * sizeof(*c->v));
+	if (v == NULL) {
+		return -ENOMEM;
+	}
+	c->v = v;
+	c->cap = cap;
+	return 0;
+}
+
+/* does [start, end) overlap an accepted finding? */
+static bool cand_overlaps(const struct cands *acc, size_t start, size_t end)
+{
+	size_t lo = 0, hi = acc->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (acc->v[mid].end <= start) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo < acc->n && acc->v[lo].start < end;
+}
+
+/*
+ * Take [start, end) for @rule unless it overlaps a finding of an earlier
+ * rule.  One rule's findings come in order and do not overlap each other
+ * (its scan goes on after each one), so they wait in `pend` and are merged
+ * in after the scan: linear, whatever the number of findings.
+ */
+static int cand_add(struct tv_pii *p, uint32_t rule, size_t start, size_t end, bool allow)
+{
+	int r;
+
+	if (cand_overlaps(&p->acc, start, end)) {
+		return 0;
+	}
+	r = cands_reserve(&p->pend, p->pend.n + 1);
+	if (r == 0) {
+		p->pend.v[p->pend.n++] = (struct cand){ start, end, rule, allow };
+	}
+	return r;
+}
+
+static int cand_merge(struct tv_pii *p)
+{
+	struct cands *a = &p->acc, *b = &p->pend, *t = &p->tmp, swap;
+	size_t i = 0, j = 0;
+	int r;
+
+	if (b->n == 0) {
+		return 0;
+	}
+	r = cands_reserve(t, a->n + b->n);
+	if (r < 0) {
+		return r;
+	}
+	t->n = 0;
+	while (i < a->n || j < b->n) {
+		bool from_a = j == b->n || (i < a->n && a->v[i].start < b->v[j].start);
+
+		t->v[t->n++] = from_a ? a->v[i++] : b->v[j++];
+	}
+	swap = *a;
+	*a = *t;
+	*t = swap;
+	b->n = 0;
+	return 0;
+}
+
+/* the part to replace: the first set "pii" group, else the whole match */
+static void pii_span(const struct rule *r, const PCRE2_SIZE *ov, size_t *ps, size_t *pe)
+{
+	size_t g;
+
+	*ps = ov[0];
+	*pe = ov[1];
+	for (g = 0; g < r->npii; g++) {
+		if (ov[2 * r->pii_grp[g]] != PCRE2_UNSET) {
+			*ps = ov[2 * r->pii_grp[g]];
+			*pe = ov[2 * r->pii_grp[g] + 1];
+			return;
+		}
+	}
+}
+
+static size_t next_char(const char *s, size_t n, size_t i)
+{
+	i++;
+	while (i < n && ((unsigned char)s[i] & 0xc0) == 0x80) {
+		i++;
+	}
+	return i;
+}
+
+/* one candidate of rule @ri: validate, narrow, check the allow-lists, add */
+static int take(struct tv_pii *p, uint32_t ri, const char *s, const PCRE2_SIZE *ov,
+		bool *ok)
+{
+	const struct rule *r = &p->rules[ri];
+	size_t ps, pe, off = 0, len;
+
+	pii_span(r, ov, &ps, &pe);
+	len = pe - ps;
+	*ok = pe > ps && (r->valid == NULL || r->valid(s + ps, pe - ps, &off, &len));
+	if (!*ok || len == 0) {
+		*ok = false;
+		return 0;
+	}
+	return cand_add(p, ri, ps + off, ps + off + len, allowed(p, s + ps + off, len));
+}
+
+static int rule_scan(struct tv_pii *p, uint32_t ri, const char *s, size_t n)
+{
+	const struct rule *r = &p->rules[ri];
+	size_t off = 0;
+
+	while (off <= n) {
+		int rc = pcre2_match(r->re, (PCRE2_SPTR)s, n, off, PCRE2_NO_UTF_CHECK, p->md,
+				     p->mctx);
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(p->md);
+		size_t ms = ov[0], me = ov[1];
+		bool ok;
+		int e;
+
+		if (rc == PCRE2_ERROR_NOMATCH) {
+			return 0;
+		}
+		if (rc < 0) {
+			return -TV_EPARSE;
+		}
+		e = take(p, ri, s, ov, &ok);
+		if (e < 0) {
+			return e;
+		}
+		/* after a rejected candidate, a valid one may start inside it */
+		off = (ok && me > ms && me > off) ? me : next_char(s, n, ms > off ? ms : off);
+	}
+	return 0;
+}
+
+static int find_all(struct tv_pii *p, const char *s, size_t n)
+{
+	uint64_t sel = prefilter(p, s, n);
+	uint32_t i;
+	int r = 0;
+
+	p->acc.n = 0;
+	p->pend.n = 0;
+	/* in rule order: an earlier rule's finding wins an overlap */
+	for (; r == 0 && sel; sel &= sel - 1) {
+		r = rule_scan(p, (uint32_t)__builtin_ctzll(sel), s, n);
+		r = r ? r : cand_merge(p);
+	}
+	for (i = MASK_RULES; r == 0 && i < p->nrules; i++) {
+		if (!p->rules[i].disabled) {
+			r = rule_scan(p, i, s, n);
+			r = r ? r : cand_merge(p);
+		}
+	}
+	return r;
+}
+
+/* write @s with every accepted candidate replaced */
+static int emit(struct tv_pii *p, const char *s, size_t n, struct tv_strbuf *out)
+{
+	size_t pos = 0, i, mark = out->len;
+	bool drop = false;
+	int found = 0, r = 0;
+
+	for (i = 0; r == 0 && i < p->acc.n; i++) {
+		const struct cand *c = &p->acc.v[i];
+		const struct rule *ru = &p->rules[c->rule];
+
+		r = tv_strbuf_append(out, s + pos, c->start - pos);
+		pos = c->start;
+		if (r < 0 || c->allowed) {
+			continue;
+		}
+		r = put_op(p, ru->op, ru->type, ru->mask_keep, s + c->start, c->end - c->start,
+			   out);
+		report(p, c->rule, ru->name, c->start, c->end - c->start, ru->op, s, n);
+		drop = drop || ru->op == TV_PII_DROP;
+		found++;
+		pos = c->end;
+	}
+	if (r == 0) {
+		r = tv_strbuf_append(out, s + pos, n - pos);
+	}
+	if (r < 0) {
+		return r;
+	}
+	if (drop) {
+		out->len = mark;
+		if (out->p) {
+			out->p[mark] = '\0';
+		}
+		return TV_PII_DROPPED;
+	}
+	return found;
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* an object or array, by its first and last characters */
+static bool looks_json(const char *s, size_t n)
+{
+	size_t a = 0, b = n;
+
+	while (a < b && is_space(s[a])) {
+		a++;
+	}
+	while (b > a && is_space(s[b - 1])) {
+		b--;
+	}
+	return b - a >= 2 &&
+	       ((s[a] == '{' && s[b - 1] == '}') || (s[a] == '[' && s[b - 1] == ']'));
+}
+
+static int scan_text(struct tv_pii *p, int lvl, const char *s, size_t n,
+		     struct tv_strbuf *out)
+{
+	int r;
+
+	if (lvl + 1 < PII_MAX_LEVELS && looks_json(s, n)) {
+		r = pii_json_scan(p, lvl + 1, s, n, out);
+		if (r >= 0 || r == -ENOMEM) {
+			return r;
+		}
+		/* not JSON after all: scan it as text */
+	}
+	r = find_all(p, s, n);
+	if (r == -ENOMEM) {
+		return r;
+	}
+	if (r < 0) {
+		return pii_fail_closed(p, "rule_error", s, n, out);
+	}
+	if (p->acc.n == 0 || allowed(p, s, n)) {
+		return 0;
+	}
+	return emit(p, s, n, out);
+}
+
+static bool upper_or_digit(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* <TYPE> or <TYPE:8 hex>: what tv_pii wrote; scrubbing it again changes nothing */
+static bool is_token(const char *s, size_t n)
+{
+	size_t i = 1, h;
+
+	if (n < 3 || s[0] != '<' || s[n - 1] != '>' || !(s[1] >= 'A' && s[1] <= 'Z')) {
+		return false;
+	}
+	while (i < n - 1 && upper_or_digit(s[i])) {
+		i++;
+	}
+	if (i == n - 1 || s[i] != ':') {
+		return i == n - 1;
+	}
+	for (h = ++i; i < n - 1 && ((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'));
+	     i++) {
+	}
+	return i == n - 1 && i - h == 8;
+}
+
+static int key_apply(struct tv_pii *p, int ki, const char *s, size_t n,
+		     struct tv_strbuf *out)
+{
+	const struct keypol *k = &p->keys[ki];
+	int r;
+
+	if (k->op == TV_PII_KEEP || (k->op != TV_PII_DROP && is_token(s, n))) {
+		return 0;
+	}
+	if (n == 0 && k->op != TV_PII_DROP) {
+		return 0;	/* nothing to hide */
+	}
+	report(p, p->nrules + (size_t)ki, k->name, 0, n, k->op, s, n);
+	if (k->op == TV_PII_DROP) {
+		return TV_PII_DROPPED;
+	}
+	r = put_op(p, k->op, k->type, k->mask_keep, s, n, out);
+	return r < 0 ? r : 1;
+}
+
+static bool needs_utf8_check(const char *s, size_t n)
+{
+	uint64_t acc = 0, w;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		acc |= w;
+	}
+	for (; i < n; i++) {
+		acc |= (unsigned char)s[i];
+	}
+	return (acc & UINT64_C(0x8080808080808080)) != 0;
+}
+
+int pii_scrub_value(struct tv_pii *p, int lvl, enum pii_keymode mode, const char *key,
+		    size_t klen, const char *s, size_t n, struct tv_strbuf *out)
+{
+	int ki = -1;
+
+	if (needs_utf8_check(s, n) && !tv_utf8_valid(s, n)) {
+		return pii_fail_closed(p, "invalid_utf8", s, n, out);
+	}
+	if (mode == PII_KEY_VERBATIM) {
+		return 0;
+	}
+	if (mode == PII_KEY_POLICY && key != NULL) {
+		ki = find_key(p, key, klen);
+	}
+	if (ki >= 0) {
+		/* an allowed value is never touched */
+		if (p->keys[ki].op == TV_PII_KEEP || allowed(p, s, n)) {
+			return 0;
+		}
+		return key_apply(p, ki, s, n, out);
+	}
+	if (n == 0) {
+		return 0;
+	}
+	return scan_text(p, lvl, s, n, out);
+}
+
+int pii_key_drop(struct tv_pii *p, const char *key, size_t klen)
+{
+	int ki = p->drop_keys ? find_key(p, key, klen) : -1;
+
+	if (ki < 0 || p->keys[ki].op != TV_PII_DROP) {
+		return 0;
+	}
+	report(p, p->nrules + (size_t)ki, p->keys[ki].name, 0, 0, TV_PII_DROP, "", 0);
+	return 1;
+}
+
+struct pii_level *pii_level_get(struct tv_pii *p, int lvl)
+{
+	return (lvl >= 0 && lvl < PII_MAX_LEVELS) ? &p->lvl[lvl] : NULL;
+}
+
+/* ---- building ---- */
+
+static char *dup_str(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/* record the numbers of the groups named "pii" */
+static void find_pii_groups(struct rule *r)
+{
+	uint32_t count = 0, size = 0, i;
+	PCRE2_SPTR table = NULL;
+
+	pcre2_pattern_info(r->re, PCRE2_INFO_NAMECOUNT, &count);
+	pcre2_pattern_info(r->re, PCRE2_INFO_NAMEENTRYSIZE, &size);
+	pcre2_pattern_info(r->re, PCRE2_INFO_NAMETABLE, &table);
+	for (i = 0; table && i < count && r->npii < MAX_PII_GROUPS; i++) {
+		PCRE2_SPTR e = table + (size_t)i * size;
+
+		if (strcmp((const char *)e + 2, "pii") == 0) {
+			r->pii_grp[r->npii++] = (uint32_t)(e[0] << 8 | e[1]);
+		}
+	}
+}
+
+static int compile(const char *pattern, uint32_t flags, pcre2_code **out, char *msg,
+		   size_t msz)
+{
+	PCRE2_SIZE eoff = 0;
+	int ecode = 0;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+				       PCRE2_UTF | PCRE2_DUPNAMES | flags, &ecode, &eoff, NULL);
+	PCRE2_UCHAR buf[256];
+
+	if (re == NULL) {
+		pcre2_get_error_message(ecode, buf, sizeof(buf));
+		snprintf(msg, msz, "%s at offset %zu", (const char *)buf, (size_t)eoff);
+		return -TV_EPARSE;
+	}
+	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);	/* else the interpreter */
+	*out = re;
+	return 0;
+}
+
+static int add_rule(struct tv_pii *p, const struct builtin *b, unsigned keep, char *msg,
+		    size_t msz)
+{
+	struct rule *r = &p->rules[p->nrules];
+	int e;
+
+	memset(r, 0, sizeof(*r));
+	r->name = dup_str(b->name);
+	r->type = dup_str(b->type);
+	if (r->name == NULL || r->type == NULL) {
+		free(r->name);
+		free(r->type);
+		return -ENOMEM;
+	}
+	p->nrules++;
+	r->op = b->op;
+	r->mask_keep = keep;
+	r->need = b->need;
+	r->kw = b->kw;
+	r->min_digits = b->min_digits;
+	r->valid = b->valid;
+	e = compile(b->pattern, 0, &r->re, msg, msz);
+	if (e == 0) {
+		find_pii_groups(r);
+	}
+	return e;
+}
+
+/* a default type label for a key glob: "user.email" -> USER_EMAIL, "*token*" -> TOKEN */
+static char *type_from_glob(const char *g)
+{
+	size_t n = strlen(g), i, k = 0;
+	char *t = malloc(n + 1);
+
+	if (t == NULL) {
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		char c = g[i];
+		bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			     (c >= '0' && c <= '9');
+
+		if (alnum) {
+			t[k++] = (c >= 'a' && c <= 'z') ? (char)(c - 'a' + 'A') : c;
+		} else if (k > 0 && t[k - 1] != '_') {
+			t[k++] = '_';
+		}
+	}
+	while (k > 0 && t[k - 1] == '_') {
+		k--;
+	}
+	if (k == 0) {
+		t[k++] = 'X';
+	}
+	t[k] = '\0';
+	return t;
+}
+
+static int add_key(struct tv_pii *p, const char *glob, const char *type, enum tv_pii_op op,
+		   unsigned keep)
+{
+	struct keypol *k = &p->keys[p->nkeys];
+	size_t n = strlen(glob) + 5;
+
+	memset(k, 0, sizeof(*k));
+	k->glob = strdup(glob);
+	k->name = malloc(n);
+	k->type = type ? strdup(type) : type_from_glob(glob);
+	k->op = op;
+	k->mask_keep = keep;
+	p->drop_keys = p->drop_keys || op == TV_PII_DROP;
+	p->nkeys++;
+	if (k->glob == NULL || k->name == NULL || k->type == NULL) {
+		return -ENOMEM;
+	}
+	snprintf(k->name, n, "key:%s", glob);
+	return 0;
+}
+
+static int add_keys(struct tv_pii *p, const struct pii_policy *pol, bool keep_ids)
+{
+	size_t i;
+	int e = 0;
+
+	for (i = 0; e == 0 && i < pol->nkeys; i++) {
+		const struct pii_key_cfg *k = &pol->keys[i];
+
+		e = add_key(p, k->glob, k->type, k->op, k->mask_keep);
+	}
+	for (i = 0; e == 0 && i < N_ELEMS(id_keys); i++) {
+		e = add_key(p, id_keys[i], "ID", keep_ids ? TV_PII_KEEP : TV_PII_PSEUDONYM,
+			    PII_MASK_KEEP_DEFAULT);
+	}
+	for (i = 0; e == 0 && i < N_ELEMS(builtin_keys); i++) {
+		const struct builtin_key *b = &builtin_keys[i];
+
+		e = add_key(p, b->glob, b->type ? b->type : "X", b->op, PII_MASK_KEEP_DEFAULT);
+	}
+	return e;
+}
+
+static int add_allow_value(struct tv_pii *p, const char *v)
+{
+	p->allow[p->nallow] = strdup(v);
+	if (p->allow[p->nallow] == NULL) {
+		return -ENOMEM;
+	}
+	p->allow_len[p->nallow] = strlen(v);
+	if (p->allow_len[p->nallow] > p->allow_max) {
+		p->allow_max = p->allow_len[p->nallow];
+	}
+	p->nallow++;
+	return 0;
+}
+
+static int add_allows(struct tv_pii *p, const struct pii_policy *pol, const char *file,
+		      struct tv_error *err)
+{
+	char msg[300];
+	size_t i;
+	int e = 0;
+
+	for (i = 0; e == 0 && pol->allow_defaults && i < N_ELEMS(default_allow); i++) {
+		e = add_allow_value(p, default_allow[i]);
+	}
+	for (i = 0; e == 0 && i < pol->nallow_values; i++) {
+		e = add_allow_value(p, pol->allow_values[i]);
+	}
+	for (i = 0; e == 0 && i < pol->nallow_patterns; i++) {
+		const struct pii_pat_cfg *a = &pol->allow_patterns[i];
+
+		e = compile(a->pattern, PCRE2_ANCHORED | PCRE2_ENDANCHORED,
+			    &p->allow_re[p->nallow_re], msg, sizeof(msg));
+		if (e < 0) {
+			return tv_error_set(err, e, file, a->line, "bad allow pattern '%s': %s",
+					    a->pattern, msg);
+		}
+		p->nallow_re++;
+	}
+	return e;
+}
+
+static int add_builtin_rules(struct tv_pii *p)
+{
+	char msg[300];
+	size_t i;
+	int e = 0;
+
+	for (i = 0; e == 0 && i < N_ELEMS(builtins); i++) {
+		e = add_rule(p, &builtins[i], PII_MASK_KEEP_DEFAULT, msg, sizeof(msg));
+	}
+	return e;
+}
+
+static bool find_rule_by_name(const struct tv_pii *p, const char *name);
+
+static int add_policy_rules(struct tv_pii *p, const struct pii_policy *pol, const char *file,
+			    struct tv_error *err)
+{
+	char msg[300];
+	size_t i;
+	int e = 0;
+
+	for (i = 0; e == 0 && i < pol->nadds; i++) {
+		const struct pii_add_cfg *a = &pol->adds[i];
+		struct builtin b = { a->name, a->type ? a->type : "REDACTED", a->op, a->pattern,
+				     NULL, 0, 0, 0 };
+
+		if (find_rule_by_name(p, a->name)) {
+			return tv_error_set(err, -TV_EPARSE, file, a->line,
+					    "rule '%s' already exists", a->name);
+		}
+		e = add_rule(p, &b, a->mask_keep, msg, sizeof(msg));
+		if (e == -TV_EPARSE) {
+			return tv_error_set(err, e, file, a->line, "bad pattern for rule '%s': %s",
+					    a->name, msg);
+		}
+	}
+	return e;
+}
+
+static bool find_rule_by_name(const struct tv_pii *p, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < p->nrules; i++) {
+		if (strcmp(p->rules[i].name, name) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static void rule_set(struct rule *r, const struct pii_rule_cfg *c)
+{
+	if (c->has_op) {
+		r->op = c->op;
+	}
+	if (c->has_keep) {
+		r->mask_keep = c->mask_keep;
+	}
+	if (c->has_disabled) {
+		r->disabled = c->disabled;
+	}
+}
+
+static int apply_rule_cfgs(struct tv_pii *p, const struct pii_policy *pol, const char *file,
+			   struct tv_error *err)
+{
+	size_t i, j, hits;
+
+	for (i = 0; i < pol->nrules; i++) {
+		const struct pii_rule_cfg *c = &pol->rules[i];
+
+		for (j = 0, hits = 0; j < p->nrules; j++) {
+			if (glob_match(c->glob, p->rules[j].name, strlen(p->rules[j].name))) {
+				rule_set(&p->rules[j], c);
+				hits++;
+			}
+		}
+		if (hits == 0) {
+			return tv_error_set(err, -TV_EPARSE, file, c->line, "unknown rule '%s'",
+					    c->glob);
+		}
+	}
+	return 0;
+}
+
+static int set_key(struct tv_pii *p, const struct tv_pii_opts *o)
+{
+	if (o->key != NULL && o->key_len > 0) {
+		if (o->key_len > sizeof(p->key)) {
+			return -TV_EUSAGE;
+		}
+		memcpy(p->key, o->key, o->key_len);
+		p->key_len = o->key_len;
+		return 0;
+	}
+	p->key_len = 32;
+	p->key_random = true;
+	return RAND_bytes(p->key, 32) == 1 ? 0 : -TV_EUSAGE;
+}
+
+static int match_setup(struct tv_pii *p)
+{
+	uint32_t most = 0, n;
+	size_t i;
+
+	for (i = 0; i < p->nrules; i++) {
+		pcre2_pattern_info(p->rules[i].re, PCRE2_INFO_CAPTURECOUNT, &n);
+		most = n > most ? n : most;
+	}
+	p->md = pcre2_match_data_create(most + 1, NULL);
+	p->md_allow = pcre2_match_data_create(1, NULL);
+	p->mctx = pcre2_match_context_create(NULL);
+	p->jstack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
+	if (!p->md || !p->md_allow || !p->mctx || !p->jstack) {
+		return -ENOMEM;
+	}
+	/* a runaway user pattern fails (and fails closed) instead of spinning */
+	pcre2_set_match_limit(p->mctx, 10000000);
+	pcre2_set_depth_limit(p->mctx, 100000);
+	pcre2_jit_stack_assign(p->mctx, NULL, p->jstack);
+	return 0;
+}
+
+static int alloc_tables(struct tv_pii *p, const struct pii_policy *pol)
+{
+	p->rules = calloc(N_ELEMS(builtins) + pol->nadds, sizeof(*p->rules));
+	p->keys = calloc(pol->nkeys + N_ELEMS(id_keys) + N_ELEMS(builtin_keys), sizeof(*p->keys));
+	p->allow = calloc(N_ELEMS(default_allow) + pol->nallow_values + 1, sizeof(*p->allow));
+	p->allow_len = calloc(N_ELEMS(default_allow) + pol->nallow_values + 1, sizeof(size_t));
+	p->allow_re = calloc(pol->nallow_patterns + 1, sizeof(*p->allow_re));
+	if (!p->rules || !p->keys || !p->allow || !p->allow_len || !p->allow_re) {
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int build(struct tv_pii *p, const struct tv_pii_opts *o, const struct pii_policy *pol,
+		 struct tv_error *err)
+{
+	const char *file = o->policy_file;
+	int e;
+
+	init_ctab(p->ctab);
+	build_kw2(p);
+	e = alloc_tables(p, pol);
+	if (e == 0) {
+		e = add_builtin_rules(p);
+		if (e == -TV_EPARSE) {
+			return tv_error_set(err, e, NULL, 0, "internal error: a built-in rule");
+		}
+	}
+	if (e == 0) {
+		e = add_policy_rules(p, pol, file, err);
+	}
+	if (e == 0) {
+		e = apply_rule_cfgs(p, pol, file, err);
+	}
+	if (e == 0) {
+		build_masks(p);
+		e = add_keys(p, pol, o->keep_ids);
+	}
+	if (e == 0) {
+		e = add_allows(p, pol, file, err);
+	}
+	if (e == 0) {
+		p->counts = calloc(p->nrules + p->nkeys + CNT_EXTRA, sizeof(*p->counts));
+		e = p->counts ? set_key(p, o) : -ENOMEM;
+	}
+	return e == 0 ? match_setup(p) : e;
+}
+
+int tv_pii_create(const struct tv_pii_opts *o, struct tv_pii **out, struct tv_error *err)
+{
+	struct pii_policy pol;
+	struct tv_pii *p = NULL;
+	int e = 0;
+
+	memset(&pol, 0, sizeof(pol));
+	pol.allow_defaults = true;
+	if (o->policy_file != NULL) {
+		e = pii_policy_load(o->policy_file, &pol, err);
+	}
+	if (e == 0) {
+		p = calloc(1, sizeof(*p));
+		e = p ? build(p, o, &pol, err) : -ENOMEM;
+	}
+	pii_policy_free(&pol);
+	if (e < 0) {
+		if (e == -ENOMEM || e == -TV_EUSAGE) {
+			tv_error_set(err, e, o->policy_file, 0, "%s", tv_strerror(e));
+		}
+		tv_pii_destroy(p);
+		return e;
+	}
+	*out = p;
+	return 0;
+}
+
+static void free_levels(struct tv_pii *p)
+{
+	int i;
+
+	for (i = 0; i < PII_MAX_LEVELS; i++) {
+		tv_strbuf_finish(&p->lvl[i].dec);
+		tv_strbuf_finish(&p->lvl[i].res);
+		tv_strbuf_finish(&p->lvl[i].names);
+		free(p->lvl[i].frames);
+	}
+}
+
+void tv_pii_destroy(struct tv_pii *p)
+{
+	size_t i;
+
+	if (p == NULL) {
+		return;
+	}
+	for (i = 0; i < p->nrules; i++) {
+		free(p->rules[i].name);
+		free(p->rules[i].type);
+		pcre2_code_free(p->rules[i].re);
+	}
+	for (i = 0; i < p->nkeys; i++) {
+		free(p->keys[i].glob);
+		free(p->keys[i].name);
+		free(p->keys[i].type);
+	}
+	for (i = 0; i < p->nallow; i++) {
+		free(p->allow[i]);
+	}
+	for (i = 0; i < p->nallow_re; i++) {
+		pcre2_code_free(p->allow_re[i]);
+	}
+	pcre2_match_data_free(p->md);
+	pcre2_match_data_free(p->md_allow);
+	pcre2_match_context_free(p->mctx);
+	pcre2_jit_stack_free(p->jstack);
+	free_levels(p);
+	free(p->rules);
+	free(p->keys);
+	free(p->allow);
+	free(p->allow_len);
+	free(p->allow_re);
+	free(p->counts);
+	free(p->acc.v);
+	free(p->pend.v);
+	free(p->tmp.v);
+	free(p);
+}
+
+void tv_pii_set_finding_cb(struct tv_pii *p, tv_pii_finding_fn fn, void *udata)
+{
+	p->cb = fn;
+	p->udata = udata;
+}
+
+enum tv_pii_op tv_pii_key_op(struct tv_pii *p, const char *key, size_t klen)
+{
+	int ki = key ? find_key(p, key, klen) : -1;
+
+	return ki >= 0 ? p->keys[ki].op : TV_PII_KEEP;
+}
+
+int tv_pii_scrub(struct tv_pii *p, const char *key, size_t klen, const char *s, size_t n,
+		 struct tv_strbuf *out)
+{
+	size_t mark = out->len;
+	int r = pii_scrub_value(p, 0, PII_KEY_POLICY, key, klen, s, n, out);
+
+	if (r != 0) {
+		return r;
+	}
+	/* nothing found: the text itself */
+	if (out->len > mark) {
+		out->len = mark;
+		out->p[mark] = '\0';
+	}
+	r = tv_strbuf_append(out, s, n);
+	return r < 0 ? r : 0;
+}
+
+int tv_pii_scrub_json(struct tv_pii *p, const char *json, size_t n, struct tv_strbuf *out)
+{
+	int r = pii_json_scan(p, 0, json, n, out);
+
+	if (r == 0) {
+		r = tv_strbuf_append(out, json, n);	/* unchanged */
+	}
+	return r;
+}
+
+uint64_t tv_pii_count(const struct tv_pii *p, size_t i)
+{
+	return i < p->nrules + p->nkeys + CNT_EXTRA ? p->counts[i] : 0;
+}
+
+const char *tv_pii_rule_name(const struct tv_pii *p, size_t i)
+{
+	if (i < p->nrules) {
+		return p->rules[i].name;
+	}
+	i -= p->nrules;
+	if (i < p->nkeys) {
+		return p->keys[i].name;
+	}
+	i -= p->nkeys;
+	return i < CNT_EXTRA ? extra_names[i] : NULL;
+}
+
+bool tv_pii_key_is_random(const struct tv_pii *p)
+{
+	return p->key_random;
+}

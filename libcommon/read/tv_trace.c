@@ -1,0 +1,719 @@
+// SPDX-License-Identifier: MIT
+/*
+ * One complete trace to turns (FORMATS.md E): the session is
+ * gen_ai.conversation.id, else session.id, else the trace id; an
+ * invoke_agent span (or, without one, a root span) is a turn; chat,
+ * generate_content and text_completion spans are llm_calls and
+ * execute_tool spans tool_calls, attached to the turn above them.  OTel
+ * GenAI (current and deprecated keys), OpenInference and OpenLLMetry
+ * attributes are all understood.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libcommon/json/tv_jw.h"
+#include "libcommon/read/tv_reader_int.h"
+
+enum role {
+	ROLE_OTHER,
+	ROLE_AGENT,
+	ROLE_LLM,
+	ROLE_TOOL,
+};
+
+struct tctx {
+	struct tv_read_ctx *ctx;
+	const struct tv_trace *t;
+	struct tv_session *s;
+	enum role *roles;
+	ssize_t *parent;	/* index of the parent span, -1 for none */
+	ssize_t *turn_of;	/* index of the turn span, -1 unknown */
+	size_t *by_id;		/* span indexes sorted by span id */
+	int *status;		/* span status, merged over copies of one span */
+	bool *dup;		/* a later copy of a span already seen */
+};
+
+static bool eq(const char *s, size_t n, const char *lit)
+{
+	return strlen(lit) == n && memcmp(s, lit, n) == 0;
+}
+
+static const struct tv_val *sattr(const struct tv_ospan *sp, const char *key)
+{
+	const struct tv_attr *a = tv_attrs_find(sp->attrs, sp->n_attrs, key);
+
+	return a && a->v.type != TV_V_NONE ? &a->v : NULL;
+}
+
+static const struct tv_val *sattr_str(const struct tv_ospan *sp, const char *key)
+{
+	const struct tv_val *v = sattr(sp, key);
+
+	return v && v->type == TV_V_STR ? v : NULL;
+}
+
+static int64_t sattr_int(const struct tv_ospan *sp, const char *const *keys)
+{
+	int64_t i;
+
+	for (; *keys; keys++) {
+		const struct tv_val *v = sattr(sp, *keys);
+
+		if (v && tv_val_int(v, &i))
+			return i;
+	}
+	return TV_NONE;
+}
+
+static const struct tv_val *first_str(const struct tv_ospan *sp, const char *const *keys)
+{
+	for (; *keys; keys++) {
+		const struct tv_val *v = sattr_str(sp, *keys);
+
+		if (v && v->n > 0)
+			return v;
+	}
+	return NULL;
+}
+
+static bool str_is(const struct tv_val *v, const char *lit)
+{
+	return v && v->type == TV_V_STR && eq(v->s, v->n, lit);
+}
+
+static bool str_ci(const struct tv_val *v, const char *lit)
+{
+	size_t k = strlen(lit);
+
+	if (v == NULL || v->type != TV_V_STR || v->n != k)
+		return false;
+	for (size_t i = 0; i < k; i++) {
+		if ((v->s[i] | 0x20) != (lit[i] | 0x20))
+			return false;
+	}
+	return true;
+}
+
+static enum role span_role(const struct tv_ospan *sp)
+{
+	const struct tv_val *op = sattr_str(sp, "gen_ai.operation.name");
+	const struct tv_val *oi = sattr_str(sp, "openinference.span.kind");
+	const struct tv_val *tl = sattr_str(sp, "traceloop.span.kind");
+
+	if (str_is(op, "invoke_agent") || str_ci(oi, "AGENT") || str_is(tl, "agent"))
+		return ROLE_AGENT;
+	if (str_is(op, "execute_tool") || str_ci(oi, "TOOL") || str_is(tl, "tool"))
+		return ROLE_TOOL;
+	if (str_is(op, "chat") || str_is(op, "generate_content") || str_is(op, "text_completion") ||
+	    str_ci(oi, "LLM") || sattr(sp, "llm.request.type"))
+		return ROLE_LLM;
+	if (op == NULL && oi == NULL && sattr(sp, "gen_ai.request.model"))
+		return ROLE_LLM;
+	return ROLE_OTHER;
+}
+
+/* ---- message text ---- */
+
+static bool parse_inner(struct tv_read_ctx *ctx, const char *s, size_t n, struct tv_jv *root)
+{
+	tv_strbuf_reset(&ctx->scratch);
+	if (tv_strbuf_append(&ctx->scratch, s, n) < 0)
+		return false;
+	return tv_json_parse(ctx->jp2, ctx->scratch.p, ctx->scratch.len, root, NULL) == 0;
+}
+
+static int append_text(struct tv_strbuf *out, const char *s, size_t n)
+{
+	if (out->len > 0 && tv_strbuf_putc(out, '\n') < 0)
+		return -ENOMEM;
+	return tv_strbuf_append(out, s, n);
+}
+
+/* text of one message's content: a string, or parts [{type:text, content|text}] */
+static int content_text(const struct tv_jv *m, struct tv_strbuf *out)
+{
+	static const char *const fields[] = { "parts", "content", "text" };
+	struct tv_jv c, part, txt;
+	struct tv_jiter it;
+	const char *k, *s;
+	size_t kn, n;
+	int r = 0;
+
+	for (size_t f = 0; f < 3; f++) {
+		if (!tv_jv_get(m, fields[f], &c))
+			continue;
+		if (tv_jv_str(&c, &s, &n))
+			return append_text(out, s, n);
+		tv_jv_iter_init(&c, &it);
+		while (r == 0 && tv_jv_iter_next(&it, &k, &kn, &part)) {
+			struct tv_jv ty;
+			const char *ts;
+			size_t tn;
+
+			if (tv_jv_get(&part, "type", &ty) && tv_jv_str(&ty, &ts, &tn) &&
+			    !eq(ts, tn, "text"))
+				continue;
+			if ((tv_jv_get(&part, "content", &txt) || tv_jv_get(&part, "text", &txt)) &&
+			    tv_jv_str(&txt, &s, &n))
+				r = append_text(out, s, n);
+		}
+		return r;
+	}
+	return 0;
+}
+
+/*
+ * The text of the last message with @role in a messages JSON (GenAI
+ * input/output messages, OpenAI-style messages); a JSON string or plain
+ * text is taken as is.  Result in ctx->scratch2; false if none.
+ */
+static bool messages_text(struct tv_read_ctx *ctx, const struct tv_val *v, const char *role)
+{
+	struct tv_strbuf *out = &ctx->scratch2;
+	struct tv_jv root, m, last, rv;
+	struct tv_jiter it;
+	const char *k, *s;
+	size_t kn, n;
+	bool found = false;
+
+	tv_strbuf_reset(out);
+	if (v == NULL || v->type != TV_V_STR || v->n == 0)
+		return false;
+	if ((v->s[0] != '[' && v->s[0] != '{') || !parse_inner(ctx, v->s, v->n, &root))
+		return tv_strbuf_append(out, v->s, v->n) == 0;
+	if (tv_jv_type(&root) == TV_J_OBJECT) {
+		/* {"messages": [...]} or a single message */
+		if (!tv_jv_get(&root, "messages", &m))
+			m = root;
+		root = m;
+	}
+	if (tv_jv_type(&root) == TV_J_OBJECT) {
+		last = root;
+		found = true;
+	} else {
+		tv_jv_iter_init(&root, &it);
+		while (tv_jv_iter_next(&it, &k, &kn, &m)) {
+			if (tv_jv_get(&m, "role", &rv) && tv_jv_str(&rv, &s, &n) &&
+			    !eq(s, n, role) && !(eq(role, strlen(role), "assistant") &&
+						 eq(s, n, "model")))
+				continue;
+			last = m;
+			found = true;
+		}
+	}
+	if (!found || content_text(&last, out) < 0)
+		return false;
+	return out->len > 0;
+}
+
+/* indexed keys: PREFIX.<i>.role / PREFIX.<i>.MIDcontent (OpenLLMetry, OpenInference) */
+static bool indexed_text(struct tv_read_ctx *ctx, const struct tv_ospan *sp, const char *prefix,
+			 const char *mid, const char *role)
+{
+	struct tv_strbuf *out = &ctx->scratch2;
+	char key[128];
+	const struct tv_val *r, *c, *best = NULL;
+
+	tv_strbuf_reset(out);
+	int best_i = -1;
+
+	for (int i = 0; i < 1000; i++) {
+		snprintf(key, sizeof(key), "%s.%d.%srole", prefix, i, mid);
+		r = sattr_str(sp, key);
+		snprintf(key, sizeof(key), "%s.%d.%scontent", prefix, i, mid);
+		c = sattr_str(sp, key);
+		if (c == NULL) {	/* OpenInference: contents.J.message_content.text */
+			snprintf(key, sizeof(key), "%s.%d.%scontents.0.message_content.text", prefix,
+				 i, mid);
+			c = sattr_str(sp, key);
+		}
+		if (r == NULL && c == NULL)
+			break;
+		if (c && (r == NULL || eq(r->s, r->n, role))) {
+			best = c;
+			best_i = i;
+		}
+	}
+	if (best == NULL)
+		return false;
+	if (tv_strbuf_append(out, best->s, best->n) < 0)
+		return false;
+	for (int j = 1; j < 100; j++) {	/* further text parts of the same message */
+		snprintf(key, sizeof(key), "%s.%d.%scontents.%d.message_content.text", prefix,
+			 best_i, mid, j);
+		c = sattr_str(sp, key);
+		if (c == NULL)
+			break;
+		if (append_text(out, c->s, c->n) < 0)
+			return false;
+	}
+	return true;
+}
+
+/* the user prompt (@user) or the assistant output of a span, in ctx->scratch2 */
+static bool span_text(struct tv_read_ctx *ctx, const struct tv_ospan *sp, bool user)
+{
+	static const char *const in_keys[] = { "gen_ai.input.messages", "gen_ai.prompt",
+					       "input.value", "traceloop.entity.input", NULL };
+	static const char *const out_keys[] = { "gen_ai.output.messages", "gen_ai.completion",
+						"output.value", "traceloop.entity.output", NULL };
+	const char *const *keys = user ? in_keys : out_keys;
+	const char *role = user ? "user" : "assistant";
+
+	for (; *keys; keys++) {
+		if (messages_text(ctx, sattr_str(sp, *keys), role))
+			return true;
+	}
+	if (indexed_text(ctx, sp, user ? "gen_ai.prompt" : "gen_ai.completion", "", role))
+		return true;
+	return indexed_text(ctx, sp, user ? "llm.input_messages" : "llm.output_messages",
+			    "message.", role);
+}
+
+/* span indexes sorted by span id (then position), for lookups by id */
+static const struct tv_trace *sort_trace;
+
+static int cmp_span_idx(const void *a, const void *b)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	const char *x = sort_trace->spans[i].span_id, *y = sort_trace->spans[j].span_id;
+	int c = strcmp(x ? x : "", y ? y : "");
+
+	return c ? c : (i > j) - (i < j);
+}
+
+/* the first span with @id, by binary search over x->by_id */
+static ssize_t find_span(const struct tctx *x, const char *id)
+{
+	size_t lo = 0, hi = x->t->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *m = x->t->spans[x->by_id[mid]].span_id;
+
+		if (strcmp(m ? m : "", id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < x->t->n && x->t->spans[x->by_id[lo]].span_id &&
+	    strcmp(x->t->spans[x->by_id[lo]].span_id, id) == 0)
+		return (ssize_t)x->by_id[lo];
+	return -1;
+}
+
+/*
+ * Index the spans by id.  A span reported twice (Jaeger does this) is one
+ * span: the first copy stands for it, with the worst status of all copies.
+ */
+static void index_spans(struct tctx *x)
+{
+	const struct tv_trace *t = x->t;
+	size_t k = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		x->by_id[i] = i;
+		x->status[i] = t->spans[i].status;
+	}
+	sort_trace = t;
+	qsort(x->by_id, t->n, sizeof(*x->by_id), cmp_span_idx);
+	sort_trace = NULL;
+	while (k < t->n) {
+		size_t head = x->by_id[k], e = k + 1;	/* ties sort by position: head is first */
+		const char *id = t->spans[head].span_id;
+
+		while (e < t->n && id && t->spans[x->by_id[e]].span_id &&
+		       strcmp(t->spans[x->by_id[e]].span_id, id) == 0) {
+			size_t d = x->by_id[e++];
+
+			if (x->status[d] == 2 || (x->status[head] == 0 && x->status[d] == 1))
+				x->status[head] = x->status[d];
+			x->dup[d] = true;
+		}
+		k = e;
+	}
+}
+
+static int span_status(const struct tctx *x, const struct tv_ospan *sp)
+{
+	return x->status[sp - x->t->spans];
+}
+
+/* ---- building ---- */
+
+static int set_val(char **dst, const struct tv_val *v)
+{
+	return v ? tv_set_str(dst, v->s, v->n) : 0;
+}
+
+/* the first string of a JSON array value */
+static int first_json_str(struct tv_read_ctx *ctx, const struct tv_val *v, char **dst)
+{
+	struct tv_jv root, first;
+	struct tv_jiter it;
+	const char *k, *s;
+	size_t kn, n;
+
+	if (!parse_inner(ctx, v->s, v->n, &root))
+		return 0;
+	tv_jv_iter_init(&root, &it);
+	if (tv_jv_iter_next(&it, &k, &kn, &first) && tv_jv_str(&first, &s, &n))
+		return tv_set_str(dst, s, n);
+	return 0;
+}
+
+/* "finish_reason" of an output JSON object ({"text": ..., "finish_reason": ...}) */
+static int output_finish_reason(struct tv_read_ctx *ctx, const struct tv_val *v, char **dst)
+{
+	struct tv_jv root, fr;
+	const char *s;
+	size_t n;
+
+	if (v == NULL || v->n == 0 || v->s[0] != '{' || !parse_inner(ctx, v->s, v->n, &root))
+		return 0;
+	if (tv_jv_get(&root, "finish_reason", &fr) && tv_jv_str(&fr, &s, &n))
+		return tv_set_str(dst, s, n);
+	return 0;
+}
+
+static int llm_from_span(struct tctx *x, const struct tv_ospan *sp, struct tv_turn *t)
+{
+	static const char *const model[] = { "gen_ai.response.model", "gen_ai.request.model",
+					     "llm.model_name", NULL };
+	static const char *const in[] = { "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens",
+					  "llm.token_count.prompt", NULL };
+	static const char *const outk[] = { "gen_ai.usage.output_tokens",
+					    "gen_ai.usage.completion_tokens",
+					    "llm.token_count.completion", NULL };
+	static const char *const cached[] = { "gen_ai.usage.cache_read.input_tokens",
+					      "gen_ai.usage.cache_read_input_tokens",
+					      "llm.token_count.prompt_details.cache_read", NULL };
+	static const char *const think[] = { "gen_ai.usage.reasoning.output_tokens",
+					     "gen_ai.usage.reasoning_tokens",
+					     "llm.token_count.completion_details.reasoning", NULL };
+	static const char *const total[] = { "llm.usage.total_tokens", "llm.token_count.total",
+					     "gen_ai.usage.total_tokens", NULL };
+	static const char *const code[] = { "http.response.status_code", "http.status_code", NULL };
+	static const char *const reqk[] = { "gen_ai.input.messages", "gen_ai.prompt",
+					    "input.value", NULL };
+	static const char *const respk[] = { "gen_ai.output.messages", "gen_ai.completion",
+					     "output.value", NULL };
+	struct tv_llm_call *c = tv_turn_add_llm(t);
+	const struct tv_val *err = sattr_str(sp, "error.type");
+	const struct tv_val *fr = sattr(sp, "gen_ai.response.finish_reasons");
+	int r;
+
+	if (c == NULL)
+		return -ENOMEM;
+	c->time = sp->start;
+	if (sp->start != TV_NONE && sp->end != TV_NONE)
+		c->duration = sp->end - sp->start;
+	c->status = span_status(x, sp) == 2 || err ? TV_STATUS_ERROR : TV_STATUS_OK;
+	if (err && (str_ci(err, "timeout") || str_ci(err, "deadline_exceeded")))
+		c->status = TV_STATUS_TIMEOUT;
+	c->status_code = sattr_int(sp, code);
+	if (c->status_code == TV_NONE && err && !tv_val_int(err, &c->status_code))
+		c->status_code = TV_NONE;
+	c->input_tokens = sattr_int(sp, in);
+	c->output_tokens = sattr_int(sp, outk);
+	c->cached_tokens = sattr_int(sp, cached);
+	c->thinking_tokens = sattr_int(sp, think);
+	c->total_tokens = sattr_int(sp, total);
+	r = set_val(&c->model, first_str(sp, model));
+	if (r == 0 && fr && (fr->type == TV_V_JSON || (fr->type == TV_V_STR && fr->n > 0 &&
+						       fr->s[0] == '[')))
+		r = first_json_str(x->ctx, fr, &c->finish_reason);	/* ["stop"], maybe as text */
+	else if (r == 0 && fr && fr->type == TV_V_STR)
+		r = set_val(&c->finish_reason, fr);
+	if (r == 0 && c->finish_reason == NULL)
+		r = output_finish_reason(x->ctx, first_str(sp, respk), &c->finish_reason);
+	if (r == 0 && c->status != TV_STATUS_OK) {
+		if (sp->status_message && sp->status_message[0])
+			r = tv_set_str(&c->error, sp->status_message, strlen(sp->status_message));
+		else
+			r = set_val(&c->error, err);
+	}
+	if (r == 0)
+		r = set_val(&c->request_text, first_str(sp, reqk));
+	if (r == 0)
+		r = set_val(&c->response_text, first_str(sp, respk));
+	return r;
+}
+
+static int tool_from_span(struct tctx *x, const struct tv_ospan *sp, struct tv_turn *t)
+{
+	static const char *const name[] = { "gen_ai.tool.name", "tool.name",
+					    "traceloop.entity.name", NULL };
+	static const char *const args[] = { "gen_ai.tool.call.arguments", "tool.parameters",
+					    "input.value", "traceloop.entity.input", NULL };
+	struct tv_tool_call *c = tv_turn_add_tool(t);
+	const struct tv_val *a, *nm;
+	struct tv_strbuf *b = &x->ctx->scratch2;
+	struct tv_jv root;
+	int r = 0;
+
+	if (c == NULL)
+		return -ENOMEM;
+	c->time = sp->start;
+	if (sp->start != TV_NONE && sp->end != TV_NONE)
+		c->duration = sp->end - sp->start;
+	c->success = span_status(x, sp) != 2 && sattr(sp, "error.type") == NULL;
+	nm = first_str(sp, name);
+	if (nm)
+		r = set_val(&c->name, nm);
+	else if (sp->name && strncmp(sp->name, "execute_tool ", 13) == 0)
+		r = tv_set_str(&c->name, sp->name + 13, strlen(sp->name + 13));
+	a = first_str(sp, args);
+	if (r == 0 && a) {
+		tv_strbuf_reset(b);
+		if (parse_inner(x->ctx, a->s, a->n, &root))
+			r = tv_jv_minify(&root, b);
+		else
+			r = tv_val_to_json(a, b);
+		if (r == 0)
+			r = tv_set_str(&c->args_json, b->p, b->len);
+	}
+	if (r == 0)
+		r = set_val(&c->type, sattr_str(sp, "gen_ai.tool.type"));
+	if (r == 0 && !c->success && sp->status_message && sp->status_message[0])
+		r = tv_set_str(&c->error, sp->status_message, strlen(sp->status_message));
+	return r;
+}
+
+/* the turn span of span i: the top-most agent above it, else its root */
+static ssize_t turn_span(struct tctx *x, size_t i)
+{
+	ssize_t cur = (ssize_t)i, agent = -1, root = (ssize_t)i;
+	size_t guard = 0;
+
+	while (cur >= 0 && guard++ <= x->t->n) {
+		if (x->roles[cur] == ROLE_AGENT)
+			agent = cur;
+		root = cur;
+		cur = x->parent[cur];
+	}
+	return agent >= 0 ? agent : root;
+}
+
+static const char *session_key(const struct tv_trace *t, size_t *n)
+{
+	static const char *const keys[] = { "gen_ai.conversation.id", "session.id" };
+
+	for (size_t k = 0; k < 2; k++) {
+		for (size_t i = 0; i < t->n; i++) {
+			const struct tv_attr *a = tv_attrs_find(t->spans[i].attrs,
+								t->spans[i].n_attrs, keys[k]);
+
+			if (a == NULL)
+				a = tv_attrs_find(t->spans[i].res, t->spans[i].n_res, keys[k]);
+			if (a && a->v.type == TV_V_STR && a->v.n > 0) {
+				*n = a->v.n;
+				return a->v.s;
+			}
+		}
+	}
+	*n = strlen(t->trace_id);
+	return t->trace_id;
+}
+
+/* insert a turn keeping turns ordered by start time (stable) */
+static struct tv_turn *new_turn(struct tv_session *s, int64_t start)
+{
+	struct tv_turn *t = tv_session_add_turn(s), tmp;
+	size_t i;
+
+	if (t == NULL)
+		return NULL;
+	i = s->n_turns - 1;
+	while (i > 0 && start != TV_NONE && s->turns[i - 1].start_time != TV_NONE &&
+	       s->turns[i - 1].start_time > start)
+		i--;
+	if (i == s->n_turns - 1)
+		return t;
+	tmp = s->turns[s->n_turns - 1];
+	memmove(&s->turns[i + 1], &s->turns[i], (s->n_turns - 1 - i) * sizeof(*s->turns));
+	s->turns[i] = tmp;
+	return &s->turns[i];
+}
+
+static int fill_turn(struct tctx *x, const struct tv_ospan *sp, struct tv_turn *t)
+{
+	int r = 0;
+
+	t->start_time = sp->start;
+	t->end_time = sp->end;
+	if (span_status(x, sp) == 2)
+		t->success = 0;
+	if (sp->span_id)
+		r = tv_set_str(&t->id, sp->span_id, strlen(sp->span_id));
+	if (r == 0 && span_text(x->ctx, sp, true))
+		r = tv_set_str(&t->prompt, x->ctx->scratch2.p, x->ctx->scratch2.len);
+	if (r == 0 && span_text(x->ctx, sp, false))
+		r = tv_set_str(&t->output, x->ctx->scratch2.p, x->ctx->scratch2.len);
+	return r;
+}
+
+/* a turn without its own prompt/output takes them from its first/last llm span */
+static int borrow_text(struct tctx *x, ssize_t ti, struct tv_turn *t)
+{
+	bool need_output = t->output == NULL;
+	int r = 0;
+
+	for (size_t i = 0; i < x->t->n && r == 0; i++) {
+		const struct tv_ospan *sp = &x->t->spans[i];
+
+		if (x->roles[i] != ROLE_LLM || x->turn_of[i] != ti)
+			continue;
+		if (t->prompt == NULL && span_text(x->ctx, sp, true))
+			r = tv_set_str(&t->prompt, x->ctx->scratch2.p, x->ctx->scratch2.len);
+		if (r == 0 && need_output && span_text(x->ctx, sp, false))	/* the last one wins */
+			r = tv_set_str(&t->output, x->ctx->scratch2.p, x->ctx->scratch2.len);
+	}
+	return r;
+}
+
+static int session_info(struct tctx *x)
+{
+	const struct tv_ospan *sp = &x->t->spans[0];
+	const struct tv_attr *a = tv_attrs_find(sp->res, sp->n_res, "service.name");
+	struct tv_strbuf *b = &x->ctx->scratch2;
+	struct tv_jw w;
+	int r = 0;
+
+	if (x->s->source_service == NULL && a && a->v.type == TV_V_STR)
+		r = tv_set_str(&x->s->source_service, a->v.s, a->v.n);
+	if (r < 0 || sp->n_res == 0 || tv_kvlist_find(&x->s->metadata, "resource"))
+		return r;
+	tv_strbuf_reset(b);
+	tv_jw_init(&w, b);
+	tv_jw_obj_begin(&w);
+	for (size_t i = 0; i < sp->n_res && r == 0; i++) {
+		tv_jw_key_n(&w, sp->res[i].key, sp->res[i].klen);
+		r = tv_jw_error(&w);
+		if (r == 0)
+			r = tv_val_to_json(&sp->res[i].v, b);
+		w.need_comma = true;
+	}
+	tv_jw_obj_end(&w);
+	if (r == 0)
+		r = tv_jw_error(&w);
+	return r ? r : tv_kvlist_set(&x->s->metadata, "resource", 8, b->p, b->len);
+}
+
+static bool build(struct tctx *x)
+{
+	const struct tv_trace *t = x->t;
+	bool genai = false;
+
+	index_spans(x);
+	for (size_t i = 0; i < t->n; i++) {
+		x->roles[i] = span_role(&t->spans[i]);
+		x->parent[i] = t->spans[i].parent_id ? find_span(x, t->spans[i].parent_id) : -1;
+		genai |= x->roles[i] != ROLE_OTHER;
+	}
+	for (size_t i = 0; i < t->n; i++)
+		x->turn_of[i] = turn_span(x, i);
+	return genai;
+}
+
+static struct tv_turn *turn_by_id(struct tv_session *s, const char *id)
+{
+	for (size_t i = s->n_turns; i-- > 0;) {
+		if (s->turns[i].id && strcmp(s->turns[i].id, id) == 0)
+			return &s->turns[i];
+	}
+	return NULL;
+}
+
+static int map_trace(struct tctx *x)
+{
+	const struct tv_trace *t = x->t;
+	bool genai = build(x);
+	int r = 0;
+
+	/*
+	 * Create each turn once, found again by span id (turn pointers move as
+	 * the array grows).  A trace without GenAI spans makes a turn per root.
+	 */
+	for (size_t i = 0; i < t->n && r == 0; i++) {
+		ssize_t ti = x->turn_of[i];
+		const struct tv_ospan *ts = &t->spans[ti];
+		struct tv_turn *turn;
+
+		if (x->dup[i] || (x->roles[i] == ROLE_OTHER && (genai || x->parent[i] >= 0)))
+			continue;
+		turn = ts->span_id ? turn_by_id(x->s, ts->span_id) : NULL;
+		if (turn == NULL) {
+			turn = new_turn(x->s, ts->start);
+			if (turn == NULL)
+				return -ENOMEM;
+			r = fill_turn(x, ts, turn);
+		}
+		if (r == 0 && x->roles[i] == ROLE_LLM)
+			r = llm_from_span(x, &t->spans[i], turn);
+		else if (r == 0 && x->roles[i] == ROLE_TOOL)
+			r = tool_from_span(x, &t->spans[i], turn);
+	}
+	for (size_t i = 0; i < x->s->n_turns && r == 0; i++) {
+		struct tv_turn *turn = &x->s->turns[i];
+		ssize_t ti = turn->id ? find_span(x, turn->id) : -1;
+
+		if (ti >= 0 && (turn->prompt == NULL || turn->output == NULL))
+			r = borrow_text(x, ti, turn);
+	}
+	return r;
+}
+
+int tv_trace_apply(struct tv_read_ctx *ctx, const struct tv_trace *t)
+{
+	struct tctx x = { .ctx = ctx, .t = t };
+	const char *saved_path = ctx->path, *saved_name = ctx->name, *key;
+	enum tv_format saved_fmt = ctx->fmt;
+	int64_t first = TV_NONE, last = TV_NONE;
+	size_t kn;
+	int r = -ENOMEM;
+
+	if (t->n == 0)
+		return 0;
+	for (size_t i = 0; i < t->n; i++) {
+		if (t->spans[i].start != TV_NONE && (first == TV_NONE || t->spans[i].start < first))
+			first = t->spans[i].start;
+		if (t->spans[i].end != TV_NONE && (last == TV_NONE || t->spans[i].end > last))
+			last = t->spans[i].end;
+	}
+	key = session_key(t, &kn);
+	ctx->path = ctx->name = t->spans[0].file;
+	ctx->fmt = tv_format_from_name(t->spans[0].format);
+	x.s = tv_read_open_session(ctx, key, kn, first, t->spans[0].line);
+	if (x.s && last != TV_NONE)	/* activity runs to the trace's last span */
+		x.s = tv_read_open_session(ctx, key, kn, last, t->spans[0].line);
+	ctx->path = saved_path;
+	ctx->name = saved_name;
+	ctx->fmt = saved_fmt;
+	if (x.s == NULL)
+		return -ENOMEM;
+	x.roles = calloc(t->n, sizeof(*x.roles));
+	x.parent = calloc(t->n, sizeof(*x.parent));
+	x.turn_of = calloc(t->n, sizeof(*x.turn_of));
+	x.by_id = calloc(t->n, sizeof(*x.by_id));
+	x.status = calloc(t->n, sizeof(*x.status));
+	x.dup = calloc(t->n, sizeof(*x.dup));
+	if (x.roles && x.parent && x.turn_of && x.by_id && x.status && x.dup) {
+		r = session_info(&x);
+		for (size_t i = 0; i < t->n && r == 0; i++) {
+			if (t->spans[i].raw)
+				r = tv_session_add_event(x.s, t->spans[i].raw, strlen(t->spans[i].raw));
+		}
+		if (r == 0)
+			r = map_trace(&x);
+	}
+	free(x.by_id);
+	free(x.status);
+	free(x.dup);
+	free(x.roles);
+	free(x.parent);
+	free(x.turn_of);
+	return r;
+}
