@@ -111,6 +111,22 @@ bool tv_jv_otlp_kv(const struct tv_jv *kv, struct tv_jkv *out);
 /** tv_jv_minify: append @v as minified JSON to @out.  Returns 0 or -ENOMEM. */
 int tv_jv_minify(const struct tv_jv *v, struct tv_strbuf *out);
 
+/* ---- helpers over the handles (tv_jv.c) ---- */
+
+/**
+ * tv_jv_opt_str: member @key of @obj as a string (borrowed): true with
+ * *@s and *@n set, or with NULL/0 when the member is absent or null; false
+ * when it holds another type.
+ */
+bool tv_jv_opt_str(const struct tv_jv *obj, const char *key, const char **s, size_t *n);
+/** tv_jv_opt_text: tv_jv_opt_str(), with an empty string read as absent (NULL/0). */
+bool tv_jv_opt_text(const struct tv_jv *obj, const char *key, const char **s, size_t *n);
+/**
+ * tv_jv_minify_into: @v minified into @buf (emptied first); *@s and *@n point
+ * into @buf (borrowed: valid until @buf changes).  0 or -ENOMEM.
+ */
+int tv_jv_minify_into(const struct tv_jv *v, struct tv_strbuf *buf, const char **s, size_t *n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "libcommon/json/tv_jw.h"
-#include "libcommon/read/tv_reader_int.h"
+#include "libcommon/read/tv_read_ctx.h"
 
 enum ev {
 	EV_OTHER,
@@ -542,7 +542,7 @@ static int session_info(struct evctx *e, const char *svc, size_t svc_len)
 	return r;
 }
 
-int tv_gemini_apply(struct tv_read_ctx *ctx, const struct tv_record *r)
+int tv_events_apply(struct tv_read_ctx *ctx, const struct tv_record *r)
 {
 	struct evctx e = { .ctx = ctx, .r = r };
 	const char *name = r->name, *key, *svc;

@@ -1,34 +1,41 @@
 /* SPDX-License-Identifier: MIT */
-/* tv_format: the input formats and their detection from the first bytes. */
+/*
+ * tv_format: the input formats, as the tools see them.
+ *
+ * Each format is one file in read/formats/ exporting one struct tv_format
+ * (its name, how to recognise it, how to read it; see tv_backend.h) and one
+ * row of the table in tv_format.c.  Tools name formats by pointer: NULL is
+ * "not known" (detect it).  Every pointer returned here is static.
+ */
 #ifndef TV_FORMAT_H
 #define TV_FORMAT_H
 
 #include <stddef.h>
 
-enum tv_format {
-	TV_FMT_UNKNOWN = 0,
-	TV_FMT_CANONICAL,	/* televal session JSONL */
-	TV_FMT_COLLECTOR_LOG,	/* Gemini/Qwen collector.log (debug exporter text) */
-	TV_FMT_OUTFILE,		/* Gemini/Qwen telemetry.outfile (pretty JSON objects) */
-	TV_FMT_OTLP,		/* OTLP/JSON, per line or per file, logs and traces */
-	TV_FMT_JAEGER,
-	TV_FMT_LLAMA_STACK,
-	TV_FMT_ANYCLAUDE,
-	TV_FMT_WAZA,
-	TV_FMT_PYLOG,
-	TV_FMT_COUNT,
+struct tv_format;
+
+/* How a format's bytes are laid out: what televal-anonymize rewrites. */
+enum tv_layout {
+	TV_LAYOUT_CANONICAL,	/* canonical session JSON Lines */
+	TV_LAYOUT_JSON,		/* JSON values: pretty-printed, one per line, or glued */
+	TV_LAYOUT_JSON_LINES,	/* JSON Lines, or JSON values when it starts pretty-printed */
+	TV_LAYOUT_DBGTEXT,	/* the OpenTelemetry collector's debug-exporter text */
+	TV_LAYOUT_PYLOG,	/* Python logging lines (and JSON log lines) */
+	TV_LAYOUT_SQLITE,	/* an SQLite database file */
 };
 
-/** tv_format_name: the --from name of @f ("canonical", "collector-log", ...). Static. */
-const char *tv_format_name(enum tv_format f);
-/** tv_format_from_name: the format called @name, or TV_FMT_UNKNOWN. */
-enum tv_format tv_format_from_name(const char *name);
+/** tv_format_find: the format whose --from name is @name, or NULL. */
+const struct tv_format *tv_format_find(const char *name);
+/** tv_format_name: the --from name of @f ("otlp", ...); "unknown" for NULL. */
+const char *tv_format_name(const struct tv_format *f);
+/** tv_format_layout: how @f is laid out (@f not NULL). */
+enum tv_layout tv_format_layout(const struct tv_format *f);
 /**
- * tv_format_detect: guess the format from the first @len bytes of a stream
- * (a UTF-8 BOM and leading blank space are skipped).  TV_FMT_UNKNOWN if none fits.
+ * tv_format_detect: the format the first @len bytes of an input look like
+ * (a UTF-8 BOM and leading blank space are skipped), or NULL if none fits.
  */
-enum tv_format tv_format_detect(const char *data, size_t len);
-/** tv_format_list: the --from names, comma separated.  Static. */
+const struct tv_format *tv_format_detect(const char *data, size_t len);
+/** tv_format_list: the --from names, comma separated, in detection order. */
 const char *tv_format_list(void);
 
 #endif

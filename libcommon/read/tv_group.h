@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "libcommon/core/tv_hash.h"
 #include "libcommon/model/tv_session.h"
 
 struct tv_group;
@@ -68,8 +69,5 @@ int tv_group_evict_except(struct tv_group *g, size_t n, const struct tv_session 
 
 /** tv_group_flush: close every open session, oldest first.  0 or the first error. */
 int tv_group_flush(struct tv_group *g, tv_group_emit_fn emit, void *udata);
-
-/** tv_hash64: the 64-bit FNV-1a hash of @n bytes. */
-uint64_t tv_hash64(const void *data, size_t n);
 
 #endif

@@ -235,7 +235,7 @@ bool tv_spans_busy(const struct tv_spans *b, const char *key)
 }
 
 int tv_spans_add(struct tv_spans *b, const struct tv_span *sp, const char *file,
-		 const char *format, bool keep_raw)
+		 const struct tv_format *fmt, bool keep_raw)
 {
 	struct otrace *t = trace_get(b, sp->trace_id ? sp->trace_id : "",
 				     sp->trace_id ? sp->trace_id_len : 0);
@@ -259,7 +259,7 @@ int tv_spans_add(struct tv_spans *b, const struct tv_span *sp, const char *file,
 	o->start = sp->start;
 	o->end = sp->end;
 	o->status = sp->status;
-	o->format = format;
+	o->fmt = fmt;
 	o->trace_id = dup_opt(t->id, strlen(t->id), &oom);
 	o->span_id = dup_opt(sp->span_id, sp->span_id_len, &oom);
 	if (sp->parent_id && sp->parent_id_len > 0)

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "libcommon/read/tv_reader.h"
+#include "libcommon/read/tv_backend.h"
 
 /* an owned copy of a struct tv_span; attribute strings are owned too */
 struct tv_ospan {
@@ -30,7 +30,7 @@ struct tv_ospan {
 	size_t n_res;
 	char *raw;		/* event JSON, or NULL */
 	char *file;		/* input path the span came from */
-	const char *format;	/* static format name */
+	const struct tv_format *fmt;	/* the input's format (static) */
 };
 
 struct tv_trace {
@@ -47,11 +47,11 @@ struct tv_spans *tv_spans_create(void);
 /** tv_spans_destroy: frees buffered spans; @b may be NULL. */
 void tv_spans_destroy(struct tv_spans *b);
 /**
- * tv_spans_add: copy @sp into its trace.  @file/@format label its origin
- * (@file copied, @format static).  Returns 0 or -ENOMEM.
+ * tv_spans_add: copy @sp into its trace.  @file/@fmt label its origin
+ * (@file copied, @fmt static).  Returns 0 or -ENOMEM.
  */
 int tv_spans_add(struct tv_spans *b, const struct tv_span *sp, const char *file,
-		 const char *format, bool keep_raw);
+		 const struct tv_format *fmt, bool keep_raw);
 /** tv_spans_count: traces buffered. */
 size_t tv_spans_count(const struct tv_spans *b);
 /**

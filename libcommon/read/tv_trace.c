@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "libcommon/json/tv_jw.h"
-#include "libcommon/read/tv_reader_int.h"
+#include "libcommon/read/tv_read_ctx.h"
 
 enum role {
 	ROLE_OTHER,
@@ -670,7 +670,7 @@ int tv_trace_apply(struct tv_read_ctx *ctx, const struct tv_trace *t)
 {
 	struct tctx x = { .ctx = ctx, .t = t };
 	const char *saved_path = ctx->path, *saved_name = ctx->name, *key;
-	enum tv_format saved_fmt = ctx->fmt;
+	const struct tv_format *saved_fmt = ctx->fmt;
 	int64_t first = TV_NONE, last = TV_NONE;
 	size_t kn;
 	int r = -ENOMEM;
@@ -685,7 +685,7 @@ int tv_trace_apply(struct tv_read_ctx *ctx, const struct tv_trace *t)
 	}
 	key = session_key(t, &kn);
 	ctx->path = ctx->name = t->spans[0].file;
-	ctx->fmt = tv_format_from_name(t->spans[0].format);
+	ctx->fmt = t->spans[0].fmt;
 	x.s = tv_read_open_session(ctx, key, kn, first, t->spans[0].line);
 	if (x.s && last != TV_NONE)	/* activity runs to the trace's last span */
 		x.s = tv_read_open_session(ctx, key, kn, last, t->spans[0].line);

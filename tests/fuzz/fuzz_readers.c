@@ -26,7 +26,7 @@ static int emit(void *udata, struct tv_session *s)
 	return r;
 }
 
-static void read_path(const char *path, enum tv_format fmt, struct tv_strbuf *out)
+static void read_path(const char *path, const struct tv_format *fmt, struct tv_strbuf *out)
 {
 	struct tv_read_opts o = { .gap = 1000000000, .max_record = 1 << 20, .max_open = 64,
 				  .emit = emit, .udata = out };
@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	char path[] = "/tmp/tv-fuzz-XXXXXX";
 	struct tv_strbuf out, again;
-	enum tv_format fmt;
+	const struct tv_format *fmt;
 	int fd;
 
 	if (size == 0)
@@ -66,7 +66,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	fd = open(path, O_WRONLY | O_TRUNC);
 	if (fd >= 0 && out.len > 0 && write(fd, out.p, out.len) == (ssize_t)out.len) {
 		close(fd);
-		read_path(path, TV_FMT_CANONICAL, &again);
+		read_path(path, rf_fmt("canonical"), &again);
 		if (again.len != out.len || memcmp(again.p, out.p, out.len) != 0)
 			abort();
 	} else if (fd >= 0) {

@@ -99,7 +99,7 @@ struct tv_read_ctx *rf_ctx(struct rf_run *r, const struct rf_opts *o)
 	return ctx;
 }
 
-void rf_run_paths(struct rf_run *r, const char *const *paths, size_t n, enum tv_format fmt,
+void rf_run_paths(struct rf_run *r, const char *const *paths, size_t n, const struct tv_format *fmt,
 		  const struct rf_opts *o)
 {
 	struct tv_read_ctx *ctx;
@@ -117,7 +117,7 @@ void rf_run_paths(struct rf_run *r, const char *const *paths, size_t n, enum tv_
 	rf_check_counts(r);
 }
 
-void rf_run_file(struct rf_run *r, const char *path, enum tv_format fmt, size_t max_record,
+void rf_run_file(struct rf_run *r, const char *path, const struct tv_format *fmt, size_t max_record,
 		 bool keep_events)
 {
 	const struct rf_opts o = { .max_record = max_record, .keep_events = keep_events };
@@ -125,7 +125,7 @@ void rf_run_file(struct rf_run *r, const char *path, enum tv_format fmt, size_t 
 	rf_run_paths(r, &path, 1, fmt, &o);
 }
 
-void rf_run_data(struct rf_run *r, const char *data, size_t len, enum tv_format fmt,
+void rf_run_data(struct rf_run *r, const char *data, size_t len, const struct tv_format *fmt,
 		 size_t max_record, bool keep_events)
 {
 	char path[sizeof(r->path)] = "/tmp/test_reader_XXXXXX";
@@ -139,7 +139,7 @@ void rf_run_data(struct rf_run *r, const char *data, size_t len, enum tv_format 
 	memcpy(r->path, path, sizeof(path));
 }
 
-void rf_run_q(struct rf_run *r, const char *q, enum tv_format fmt, size_t max_record,
+void rf_run_q(struct rf_run *r, const char *q, const struct tv_format *fmt, size_t max_record,
 	      bool keep_events)
 {
 	char *s = rf_unq(q);
@@ -415,4 +415,13 @@ char *rf_reference(const char *rel)
 		return NULL;
 	}
 	return path;
+}
+
+const struct tv_format *rf_fmt(const char *name)
+{
+	const struct tv_format *f = tv_format_find(name);
+
+	if (f == NULL)
+		fail_msg("no format named %s", name);
+	return f;
 }

@@ -25,6 +25,7 @@
 
 #include "libcommon/core/tv_error.h"
 #include "libcommon/read/tv_format.h"
+#include "libcommon/read/tv_backend.h"
 #include "libcommon/read/tv_reader.h"
 #include "libcommon/model/tv_session.h"
 
@@ -76,24 +77,24 @@ int rf_teardown(void **state);
 
 /**
  * rf_run_paths: read the inputs @paths (@n of them, "-" for stdin) in format
- * @fmt (TV_FMT_UNKNOWN: detect) into @r, in one context with the options @o
+ * @fmt (NULL: detect) into @r, in one context with the options @o
  * (NULL: the defaults), then tv_read_finish().  @r is overwritten, not freed:
  * rf_free() an earlier result first.  Stops at the first input that fails;
  * r->ret and r->err tell.  Checks that the counts add up.
  */
-void rf_run_paths(struct rf_run *r, const char *const *paths, size_t n, enum tv_format fmt,
+void rf_run_paths(struct rf_run *r, const char *const *paths, size_t n, const struct tv_format *fmt,
 		  const struct rf_opts *o);
 /** rf_run_file: rf_run_paths() of one input with @max_record and @keep_events. */
-void rf_run_file(struct rf_run *r, const char *path, enum tv_format fmt, size_t max_record,
+void rf_run_file(struct rf_run *r, const char *path, const struct tv_format *fmt, size_t max_record,
 		 bool keep_events);
 /**
  * rf_run_data: rf_run_file() of a temporary file holding the @len bytes of
  * @data; the file is removed again (its name stays in r->path).
  */
-void rf_run_data(struct rf_run *r, const char *data, size_t len, enum tv_format fmt,
+void rf_run_data(struct rf_run *r, const char *data, size_t len, const struct tv_format *fmt,
 		 size_t max_record, bool keep_events);
 /** rf_run_q: rf_run_data() of the string @q written with ' for " (see rf_unq()). */
-void rf_run_q(struct rf_run *r, const char *q, enum tv_format fmt, size_t max_record,
+void rf_run_q(struct rf_run *r, const char *q, const struct tv_format *fmt, size_t max_record,
 	      bool keep_events);
 
 /**
@@ -167,6 +168,10 @@ void rf_assert_msg(const struct rf_run *r, uint64_t line, const char *text);
 const struct rf_msg *rf_msg_at(const struct rf_run *r, uint64_t line);
 
 /* ---- fixtures ---- */
+
+/** rf_fmt: the format named @name; the test fails when there is none. */
+const struct tv_format *rf_fmt(const char *name);
+
 
 /** rf_basename: the part of @path after its last '/' (borrowed from @path). */
 const char *rf_basename(const char *path);

@@ -43,7 +43,7 @@ static char *path_of(const char *name)
 }
 
 /* Read the files @names (in @dir) in one context, in order, as @fmt. */
-static void run_files(struct rf_run *r, const char *const *names, size_t n, enum tv_format fmt,
+static void run_files(struct rf_run *r, const char *const *names, size_t n, const struct tv_format *fmt,
 		      size_t max_record, bool keep_events)
 {
 	const struct rf_opts o = { .max_record = max_record, .keep_events = keep_events };
@@ -63,7 +63,7 @@ static void run_files(struct rf_run *r, const char *const *names, size_t n, enum
 
 static void run_file(struct rf_run *r, const char *name)
 {
-	run_files(r, &name, 1, TV_FMT_ANYCLAUDE, 0, false);
+	run_files(r, &name, 1, rf_fmt("anyclaude"), 0, false);
 }
 
 /* Write @q (in ' notation) as the file @name in @dir. */
@@ -307,7 +307,7 @@ static void test_hostile(void **state)
 	{
 		const char *name = METRICS;
 
-		run_files(&r, &name, 1, TV_FMT_ANYCLAUDE, 600, false);
+		run_files(&r, &name, 1, rf_fmt("anyclaude"), 600, false);
 	}
 	assert_int_equal(r.st.records_used, 2);
 	assert_int_equal(r.st.records_rejected, 1);
@@ -324,7 +324,7 @@ static void test_keep_events(void **state)
 
 	(void)state;
 	put(METRICS, LINES);
-	run_files(&r, &name, 1, TV_FMT_ANYCLAUDE, 0, true);
+	run_files(&r, &name, 1, rf_fmt("anyclaude"), 0, true);
 	s = rf_session(&r, ID);
 	assert_int_equal(s->n_events, 3);
 	want[strlen(want) - 1] = '\0';	/* without the newline */
@@ -344,7 +344,7 @@ static void test_summary_agrees(void **state)
 	(void)state;
 	put(METRICS, LINES);
 	put(SUMMARY, SUMMARY_DOC("3", "3600"));
-	run_files(&r, names, 2, TV_FMT_UNKNOWN, 0, false);
+	run_files(&r, names, 2, NULL, 0, false);
 	check_session(&r);
 	assert_int_equal(r.st.records_read, 4);
 	assert_int_equal(r.st.records_used, 3);
@@ -352,7 +352,7 @@ static void test_summary_agrees(void **state)
 	assert_int_equal(r.n_msgs, 0);
 	rf_free(&r);
 	/* alone, it is read, skipped, and makes no session */
-	run_files(&r, names + 1, 1, TV_FMT_UNKNOWN, 0, false);
+	run_files(&r, names + 1, 1, NULL, 0, false);
 	assert_int_equal(r.st.records_skipped, 1);
 	assert_int_equal(r.n, 0);
 	rf_free(&r);
@@ -368,14 +368,14 @@ static void test_summary_disagrees(void **state)
 	(void)state;
 	put(METRICS, LINES);
 	put(SUMMARY, SUMMARY_DOC("4", "3601"));
-	run_files(&r, after, 2, TV_FMT_ANYCLAUDE, 0, false);
+	run_files(&r, after, 2, rf_fmt("anyclaude"), 0, false);
 	assert_int_equal(r.n_msgs, 1);
 	assert_string_equal(rf_basename(r.msgs[0].file), SUMMARY);
 	rf_assert_msg(&r, 1, "session " ID ": summary and metrics disagree: total_requests 4 "
 		   "in the summary, 3 in the metrics; total_input_tokens 3601 in the summary, "
 		   "3600 in the metrics");
 	rf_free(&r);
-	run_files(&r, before, 2, TV_FMT_ANYCLAUDE, 0, false);
+	run_files(&r, before, 2, rf_fmt("anyclaude"), 0, false);
 	assert_int_equal(r.n_msgs, 1);
 	assert_string_equal(rf_basename(r.msgs[0].file), METRICS);
 	rf_assert_msg(&r, 0, "total_requests 4 in the summary, 3 in the metrics");
@@ -392,7 +392,7 @@ static void test_summary_named(void **state)
 	(void)state;
 	put("session-x-metrics.jsonl", OK1);
 	put("session-x-summary.json", "{'total_requests': 2, 'p95_latency_ms': 1}");
-	run_files(&r, names, 2, TV_FMT_UNKNOWN, 0, false);
+	run_files(&r, names, 2, NULL, 0, false);
 	rf_session(&r, "x");
 	assert_int_equal(r.st.records_skipped, 1);
 	rf_assert_msg(&r, 1, "session x: summary and metrics disagree: total_requests 2");
@@ -401,7 +401,7 @@ static void test_summary_named(void **state)
 	put("session-x-metrics.jsonl", OK1 "{'session_id':'x','total_requests':1,"
 	    "'total_input_tokens':1200,'total_output_tokens':80,'successful_requests':1,"
 	    "'failed_requests':0,'timeout_requests':0}\n");
-	run_files(&r, names, 1, TV_FMT_ANYCLAUDE, 0, false);
+	run_files(&r, names, 1, rf_fmt("anyclaude"), 0, false);
 	assert_int_equal(r.st.records_used, 1);
 	assert_int_equal(r.st.records_skipped, 1);
 	assert_int_equal(r.n_msgs, 0);
@@ -419,7 +419,7 @@ static void test_bad_summaries(void **state)
 	    "{\n  'session_id': 7,\n  'total_requests': 1\n}\n"
 	    "[\n  1\n]\n"
 	    "{\n  'session_id': 'c',\n  'total_requests': 1,\n");
-	run_files(&r, &name, 1, TV_FMT_ANYCLAUDE, 0, false);
+	run_files(&r, &name, 1, rf_fmt("anyclaude"), 0, false);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_rejected, 5);
 	assert_int_equal(r.st.records_skipped, 0);
@@ -436,13 +436,13 @@ static void test_detect(void **state)
 	char *s = rf_unq(SUMMARY_DOC("3", "3600"));
 
 	(void)state;
-	assert_int_equal(tv_format_detect(s, strlen(s)), TV_FMT_ANYCLAUDE);
+	assert_int_equal(tv_format_detect(s, strlen(s)), rf_fmt("anyclaude"));
 	free(s);
 	s = rf_unq("{'session_id':'x','total_requests':1,'p95_latency_ms':0}\n");
-	assert_int_equal(tv_format_detect(s, strlen(s)), TV_FMT_ANYCLAUDE);
+	assert_int_equal(tv_format_detect(s, strlen(s)), rf_fmt("anyclaude"));
 	free(s);
 	s = rf_unq(OK1);
-	assert_int_equal(tv_format_detect(s, strlen(s)), TV_FMT_ANYCLAUDE);
+	assert_int_equal(tv_format_detect(s, strlen(s)), rf_fmt("anyclaude"));
 	free(s);
 }
 

@@ -105,7 +105,7 @@ static void test_good_lines_unchanged(void **state)
 		l[i] = make_line(i);
 		assert_int_equal(tv_strbuf_puts(&data, l[i]), 0);
 	}
-	rf_run_data(f, data.p, data.len, TV_FMT_CANONICAL, 0, false);
+	rf_run_data(f, data.p, data.len, rf_fmt("canonical"), 0, false);
 	assert_int_equal(f->ret, 0);
 	assert_int_equal(f->n, 3);
 	for (int i = 0; i < 3; i++) {
@@ -132,7 +132,7 @@ static void test_detected(void **state)
 	struct rf_run *f = *state;
 	char *l = make_line(1);
 
-	rf_run_data(f, l, strlen(l), TV_FMT_UNKNOWN, 0, false);
+	rf_run_data(f, l, strlen(l), NULL, 0, false);
 	assert_int_equal(f->ret, 0);
 	assert_int_equal(f->n, 1);
 	expect_written(f->s[0], l);
@@ -161,7 +161,7 @@ static void test_bad_lines(void **state)
 	/* 9 */ assert_int_equal(tv_strbuf_puts(&data, "{\"televal\":1,\"id\":\"\xff\"}\n"), 0);
 	/* 10 */ assert_int_equal(tv_strbuf_puts(&data, "\r\n"), 0);
 	/* 11 */ assert_int_equal(tv_strbuf_append(&data, l[2], strlen(l[2]) - 1), 0);
-	rf_run_data(f, data.p, data.len, TV_FMT_CANONICAL, 0, false);
+	rf_run_data(f, data.p, data.len, rf_fmt("canonical"), 0, false);
 	assert_int_equal(f->ret, 0);
 
 	/* the good lines, in order and unchanged; the last one lacked its "\n" */
@@ -214,7 +214,7 @@ static void test_crlf_and_bom(void **state)
 	assert_int_equal(tv_strbuf_puts(&data, "\r\n"), 0);
 	assert_int_equal(tv_strbuf_append(&data, l, strlen(l) - 1), 0);
 	assert_int_equal(tv_strbuf_puts(&data, "\r\n"), 0);
-	rf_run_data(f, data.p, data.len, TV_FMT_CANONICAL, 0, false);
+	rf_run_data(f, data.p, data.len, rf_fmt("canonical"), 0, false);
 	assert_int_equal(f->ret, 0);
 	assert_int_equal(f->n, 2);
 	expect_written(f->s[0], l);
@@ -236,7 +236,7 @@ static void test_too_long(void **state)
 	assert_int_equal(tv_strbuf_puts(&data, small), 0);
 	assert_int_equal(tv_strbuf_puts(&data, big), 0);
 	assert_int_equal(tv_strbuf_puts(&data, small), 0);
-	rf_run_data(f, data.p, data.len, TV_FMT_CANONICAL, 400, false);
+	rf_run_data(f, data.p, data.len, rf_fmt("canonical"), 400, false);
 	assert_int_equal(f->ret, 0);
 	assert_int_equal(f->n, 2);
 	assert_int_equal(f->n_msgs, 1);
@@ -254,7 +254,7 @@ static void test_empty_and_blank(void **state)
 {
 	struct rf_run *f = *state;
 
-	rf_run_data(f, "\n\n  \n", 5, TV_FMT_CANONICAL, 0, false);
+	rf_run_data(f, "\n\n  \n", 5, rf_fmt("canonical"), 0, false);
 	assert_int_equal(f->ret, 0);
 	assert_int_equal(f->n, 0);
 	assert_int_equal(f->n_msgs, 0);
@@ -266,7 +266,7 @@ static void test_missing_file(void **state)
 {
 	struct rf_run *f = *state;
 
-	rf_run_file(f, "/nonexistent/televal/x.jsonl", TV_FMT_CANONICAL, 0, false);
+	rf_run_file(f, "/nonexistent/televal/x.jsonl", rf_fmt("canonical"), 0, false);
 	assert_int_equal(f->ret, -ENOENT);
 	assert_int_equal(f->err.code, -ENOENT);
 	assert_string_equal(f->err.file, "/nonexistent/televal/x.jsonl");
@@ -288,7 +288,7 @@ static void test_reread_stable(void **state)
 		assert_int_equal(tv_strbuf_puts(&first, l[i]), 0);
 		free(l[i]);
 	}
-	rf_run_data(f, first.p, first.len, TV_FMT_CANONICAL, 0, false);
+	rf_run_data(f, first.p, first.len, rf_fmt("canonical"), 0, false);
 	for (size_t i = 0; i < f->n; i++) {
 		assert_int_equal(tv_session_write(f->s[i], &second), 0);
 	}

@@ -24,7 +24,7 @@ static void run_data(struct rf_run *r, const char *data, size_t n, size_t max_re
 		     bool keep_events)
 {
 	rf_free(r);
-	rf_run_data(r, data, n, TV_FMT_COLLECTOR_LOG, max_record, keep_events);
+	rf_run_data(r, data, n, rf_fmt("collector-log"), max_record, keep_events);
 }
 
 static void run_str(struct rf_run *r, const char *data)
@@ -189,7 +189,7 @@ static void test_msioen(void **state)
 		print_message("skipped: %s is not there\n", path);
 		skip();
 	}
-	rf_run_file(r, path, TV_FMT_COLLECTOR_LOG, 0, false);
+	rf_run_file(r, path, rf_fmt("collector-log"), 0, false);
 	assert_int_equal(r->ret, 0);
 	assert_int_equal(r->st.records_read, 5);
 	assert_int_equal(r->st.records_used, 5);

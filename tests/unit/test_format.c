@@ -12,10 +12,11 @@
 #include <cmocka.h>
 
 #include "libcommon/read/tv_format.h"
+#include "reader_fixture.h"
 
-static void check(const char *data, size_t n, enum tv_format want)
+static void check(const char *data, size_t n, const struct tv_format *want)
 {
-	enum tv_format got = tv_format_detect(data, n);
+	const struct tv_format *got = tv_format_detect(data, n);
 
 	if (got != want) {
 		fail_msg("detect(%.*s) = %s, want %s", (int)(n > 80 ? 80 : n), data,
@@ -23,7 +24,7 @@ static void check(const char *data, size_t n, enum tv_format want)
 	}
 }
 
-static void check_s(const char *data, enum tv_format want)
+static void check_s(const char *data, const struct tv_format *want)
 {
 	check(data, strlen(data), want);
 }
@@ -32,13 +33,13 @@ static void test_canonical(void **state)
 {
 	(void)state;
 	check_s("{\"televal\":1,\"id\":\"s1\",\"source\":{\"format\":\"otlp\"},\"turns\":[]}\n",
-		TV_FMT_CANONICAL);
+		rf_fmt("canonical"));
 	check_s("{\"televal\": 1, \"id\": \"s1\"}\n{\"televal\": 1, \"id\": \"s2\"}\n",
-		TV_FMT_CANONICAL);
+		rf_fmt("canonical"));
 	/* BOM, blank lines and CRLF in front */
-	check_s("\xef\xbb\xbf\r\n  \n{\"televal\":1,\"id\":\"x\"}\r\n", TV_FMT_CANONICAL);
+	check_s("\xef\xbb\xbf\r\n  \n{\"televal\":1,\"id\":\"x\"}\r\n", rf_fmt("canonical"));
 	/* no newline at all */
-	check_s("{\"televal\":1,\"id\":\"x\"}", TV_FMT_CANONICAL);
+	check_s("{\"televal\":1,\"id\":\"x\"}", rf_fmt("canonical"));
 }
 
 static void test_otlp_jsonl(void **state)
@@ -46,10 +47,10 @@ static void test_otlp_jsonl(void **state)
 	(void)state;
 	check_s("{\"resourceLogs\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\","
 		"\"value\":{\"stringValue\":\"gemini-cli\"}}]},\"scopeLogs\":[]}]}\n",
-		TV_FMT_OTLP);
+		rf_fmt("otlp"));
 	check_s("{\"resourceSpans\":[{\"resource\":{},\"scopeSpans\":[{\"spans\":[]}]}]}\n",
-		TV_FMT_OTLP);
-	check_s("{\"resourceMetrics\":[]}\n{\"resourceLogs\":[]}\n", TV_FMT_OTLP);
+		rf_fmt("otlp"));
+	check_s("{\"resourceMetrics\":[]}\n{\"resourceLogs\":[]}\n", rf_fmt("otlp"));
 }
 
 static void test_otlp_pretty(void **state)
@@ -66,8 +67,8 @@ static void test_otlp_pretty(void **state)
 		"          }\n"
 		"        ]\n"
 		"      },\n",
-		TV_FMT_OTLP);
-	check_s("{\r\n  \"resourceLogs\": []\r\n}\r\n", TV_FMT_OTLP);
+		rf_fmt("otlp"));
+	check_s("{\r\n  \"resourceLogs\": []\r\n}\r\n", rf_fmt("otlp"));
 }
 
 static void test_outfile(void **state)
@@ -95,11 +96,11 @@ static void test_outfile(void **state)
 		"    \"event.name\": \"gemini_cli.user_prompt\"\n"
 		"  }\n"
 		"}\n",
-		TV_FMT_OUTFILE);
+		rf_fmt("outfile"));
 	/* a metrics object first */
-	check_s("{\n  \"resource\": {},\n  \"scopeMetrics\": [\n    {\n", TV_FMT_OUTFILE);
+	check_s("{\n  \"resource\": {},\n  \"scopeMetrics\": [\n    {\n", rf_fmt("outfile"));
 	/* hrTime alone is enough, even before any other key */
-	check_s("{\n  \"hrTime\": [1751360400, 0]\n}\n", TV_FMT_OUTFILE);
+	check_s("{\n  \"hrTime\": [1751360400, 0]\n}\n", rf_fmt("outfile"));
 }
 
 static void test_collector_log(void **state)
@@ -109,18 +110,18 @@ static void test_collector_log(void **state)
 		"\"otelcol.component.kind\": \"Exporter\", \"resource logs\": 1, "
 		"\"log records\": 3}\n"
 		"2025-04-17T10:40:44.560+0200\tinfo\tResourceLog #0\n",
-		TV_FMT_COLLECTOR_LOG);
+		rf_fmt("collector-log"));
 	check_s("2025-07-27T08:52:47.001-0700\tdebug\tsome component message\n",
-		TV_FMT_COLLECTOR_LOG);
+		rf_fmt("collector-log"));
 	/* the debug exporter's body alone */
 	check_s("LogRecord #0\nObservedTimestamp: 2025-07-27 08:52:48.314 +0000 UTC\n",
-		TV_FMT_COLLECTOR_LOG);
-	check_s("ResourceLog #0\nResource SchemaURL: \n", TV_FMT_COLLECTOR_LOG);
-	check_s("LogRecord #12", TV_FMT_COLLECTOR_LOG);
+		rf_fmt("collector-log"));
+	check_s("ResourceLog #0\nResource SchemaURL: \n", rf_fmt("collector-log"));
+	check_s("LogRecord #12", rf_fmt("collector-log"));
 	/* a banner line before the zap lines */
 	check_s("Starting otelcol-contrib...\n"
 		"2025-04-17T10:40:44.560+0200\tinfo\tservice@v0.0/service.go:1\tStarting\n",
-		TV_FMT_COLLECTOR_LOG);
+		rf_fmt("collector-log"));
 }
 
 static void test_waza(void **state)
@@ -131,8 +132,8 @@ static void test_waza(void **state)
 		"  \"sessions\": [\n"
 		"    {\n"
 		"      \"session_id\": \"0b1c\",\n",
-		TV_FMT_WAZA);
-	check_s("{\"exported_at\": \"2025-07-01T09:00:00\", \"sessions\": []}\n", TV_FMT_WAZA);
+		rf_fmt("waza"));
+	check_s("{\"exported_at\": \"2025-07-01T09:00:00\", \"sessions\": []}\n", rf_fmt("waza"));
 }
 
 static void test_jaeger(void **state)
@@ -142,15 +143,15 @@ static void test_jaeger(void **state)
 		"\"traceID\":\"5b8efff798038103d269b633813fc60c\",\"spanID\":\"eee19b7ec3c1b174\","
 		"\"operationName\":\"chat\"}],\"processes\":{}}],\"total\":0,\"limit\":0,"
 		"\"offset\":0,\"errors\":null}\n",
-		TV_FMT_JAEGER);
+		rf_fmt("jaeger"));
 	check_s("{\n"
 		"  \"data\": [\n"
 		"    {\n"
 		"      \"traceID\": \"5b8efff798038103d269b633813fc60c\",\n"
 		"      \"spans\": [\n",
-		TV_FMT_JAEGER);
+		rf_fmt("jaeger"));
 	/* a bare trace */
-	check_s("{\"traceID\":\"ab\",\"spans\":[],\"processes\":{}}", TV_FMT_JAEGER);
+	check_s("{\"traceID\":\"ab\",\"spans\":[],\"processes\":{}}", rf_fmt("jaeger"));
 }
 
 static void test_anyclaude(void **state)
@@ -160,7 +161,7 @@ static void test_anyclaude(void **state)
 		"\"provider\":\"lmstudio\",\"model\":\"qwen3\",\"message_count\":3,"
 		"\"status\":\"success\",\"request_start_ms\":1,\"request_end_ms\":13,"
 		"\"latency_ms\":12,\"cache_hit\":false}\n",
-		TV_FMT_ANYCLAUDE);
+		rf_fmt("anyclaude"));
 }
 
 static void test_pylog(void **state)
@@ -168,10 +169,10 @@ static void test_pylog(void **state)
 	(void)state;
 	check_s("2025-01-01 12:00:00,123 - agent - INFO - {\"query_id\": \"q1\", "
 		"\"event\": \"start\"}\n",
-		TV_FMT_PYLOG);
-	check_s("2026-11-22 12:40:01,099 - demo - WARNING - plain text\n", TV_FMT_PYLOG);
+		rf_fmt("pylog"));
+	check_s("2026-11-22 12:40:01,099 - demo - WARNING - plain text\n", rf_fmt("pylog"));
 	/* JSON lines of such a logger without the prefix */
-	check_s("{\"query_id\": \"q1\", \"event\": \"llm_call\"}\n", TV_FMT_PYLOG);
+	check_s("{\"query_id\": \"q1\", \"event\": \"llm_call\"}\n", rf_fmt("pylog"));
 }
 
 static void test_sqlite(void **state)
@@ -179,31 +180,31 @@ static void test_sqlite(void **state)
 	static const char hdr[] = "SQLite format 3\0\x10\x00\x01\x01\x00\x40\x20\x20";
 
 	(void)state;
-	check(hdr, sizeof(hdr) - 1, TV_FMT_LLAMA_STACK);
+	check(hdr, sizeof(hdr) - 1, rf_fmt("llama-stack"));
 	/* the text without its NUL is not the header */
-	check("SQLite format 3", 15, TV_FMT_UNKNOWN);
+	check("SQLite format 3", 15, NULL);
 }
 
 static void test_unknown(void **state)
 {
 	(void)state;
-	check("", 0, TV_FMT_UNKNOWN);
-	check_s(" \r\n\t\n", TV_FMT_UNKNOWN);
-	check_s("\xef\xbb\xbf", TV_FMT_UNKNOWN);
-	check_s("hello world\n", TV_FMT_UNKNOWN);
-	check_s("{\"foo\":1}\n", TV_FMT_UNKNOWN);
-	check_s("[1,2,3]\n", TV_FMT_UNKNOWN);
-	check_s("{\n  \"foo\": 1\n}\n", TV_FMT_UNKNOWN);
-	check("\x00\x01\x02\x03", 4, TV_FMT_UNKNOWN);
-	check_s("id: task-1\ninputs:\n  prompt: hi\n", TV_FMT_UNKNOWN);
+	check("", 0, NULL);
+	check_s(" \r\n\t\n", NULL);
+	check_s("\xef\xbb\xbf", NULL);
+	check_s("hello world\n", NULL);
+	check_s("{\"foo\":1}\n", NULL);
+	check_s("[1,2,3]\n", NULL);
+	check_s("{\n  \"foo\": 1\n}\n", NULL);
+	check("\x00\x01\x02\x03", 4, NULL);
+	check_s("id: task-1\ninputs:\n  prompt: hi\n", NULL);
 	/* almost a zap line: no tab after the zone */
-	check_s("2025-04-17T10:40:44.560+0200 info Logs\n", TV_FMT_UNKNOWN);
+	check_s("2025-04-17T10:40:44.560+0200 info Logs\n", NULL);
 	/* almost a Python logging line: a dot before the milliseconds */
-	check_s("2025-01-01 12:00:00.123 - agent - INFO - x\n", TV_FMT_UNKNOWN);
+	check_s("2025-01-01 12:00:00.123 - agent - INFO - x\n", NULL);
 	/* "LogRecord #" without a number */
-	check_s("LogRecord #\n", TV_FMT_UNKNOWN);
+	check_s("LogRecord #\n", NULL);
 	/* the canonical key with another version */
-	check_s("{\"televal\":2,\"id\":\"x\"}\n", TV_FMT_UNKNOWN);
+	check_s("{\"televal\":2,\"id\":\"x\"}\n", NULL);
 }
 
 /* detection looks at a bounded prefix and never reads past @len */
@@ -213,9 +214,9 @@ static void test_prefix_only(void **state)
 
 	(void)state;
 	/* cut before the key's value */
-	check(s, 11, TV_FMT_UNKNOWN);
-	check(s, 12, TV_FMT_CANONICAL);
-	check("LogRecord #0", 11, TV_FMT_UNKNOWN);
+	check(s, 11, NULL);
+	check(s, 12, rf_fmt("canonical"));
+	check("LogRecord #0", 11, NULL);
 }
 
 static void test_names(void **state)
@@ -223,30 +224,34 @@ static void test_names(void **state)
 	const char *list = tv_format_list();
 
 	(void)state;
-	assert_string_equal(tv_format_name(TV_FMT_CANONICAL), "canonical");
-	assert_string_equal(tv_format_name(TV_FMT_COLLECTOR_LOG), "collector-log");
-	assert_string_equal(tv_format_name(TV_FMT_OUTFILE), "outfile");
-	assert_string_equal(tv_format_name(TV_FMT_OTLP), "otlp");
-	assert_string_equal(tv_format_name(TV_FMT_JAEGER), "jaeger");
-	assert_string_equal(tv_format_name(TV_FMT_LLAMA_STACK), "llama-stack");
-	assert_string_equal(tv_format_name(TV_FMT_ANYCLAUDE), "anyclaude");
-	assert_string_equal(tv_format_name(TV_FMT_WAZA), "waza");
-	assert_string_equal(tv_format_name(TV_FMT_PYLOG), "pylog");
-	assert_string_equal(tv_format_name(TV_FMT_UNKNOWN), "unknown");
-	assert_string_equal(tv_format_name(TV_FMT_COUNT), "unknown");
-	assert_string_equal(tv_format_name((enum tv_format)-1), "unknown");
-	for (int f = TV_FMT_CANONICAL; f < TV_FMT_COUNT; f++) {
-		const char *name = tv_format_name((enum tv_format)f);
+	assert_string_equal(tv_format_name(rf_fmt("canonical")), "canonical");
+	assert_string_equal(tv_format_name(rf_fmt("collector-log")), "collector-log");
+	assert_string_equal(tv_format_name(rf_fmt("outfile")), "outfile");
+	assert_string_equal(tv_format_name(rf_fmt("otlp")), "otlp");
+	assert_string_equal(tv_format_name(rf_fmt("jaeger")), "jaeger");
+	assert_string_equal(tv_format_name(rf_fmt("llama-stack")), "llama-stack");
+	assert_string_equal(tv_format_name(rf_fmt("anyclaude")), "anyclaude");
+	assert_string_equal(tv_format_name(rf_fmt("waza")), "waza");
+	assert_string_equal(tv_format_name(rf_fmt("pylog")), "pylog");
+	assert_string_equal(tv_format_name(NULL), "unknown");
+	/* every name of the list is found under that name */
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, ",");
+		char name[64];
 
-		assert_int_equal(tv_format_from_name(name), f);
-		if (strstr(list, name) == NULL) {
-			fail_msg("%s missing from the list \"%s\"", name, list);
-		}
+		assert_true(n < sizeof(name));
+		memcpy(name, p, n);
+		name[n] = '\0';
+		assert_non_null(tv_format_find(name));
+		assert_string_equal(tv_format_name(tv_format_find(name)), name);
+		p += n;
+		if (*p == ',')
+			p += 2;
 	}
-	assert_int_equal(tv_format_from_name("unknown"), TV_FMT_UNKNOWN);
-	assert_int_equal(tv_format_from_name("nope"), TV_FMT_UNKNOWN);
-	assert_int_equal(tv_format_from_name(""), TV_FMT_UNKNOWN);
-	assert_int_equal(tv_format_from_name("OTLP"), TV_FMT_UNKNOWN);
+	assert_null(tv_format_find("unknown"));
+	assert_null(tv_format_find("nope"));
+	assert_null(tv_format_find(""));
+	assert_null(tv_format_find("OTLP"));
 }
 
 int main(void)

@@ -25,12 +25,12 @@
 /* Read @q (' for ") as Jaeger JSON into @r. */
 static void run_opts(struct rf_run *r, const char *q, size_t max_record, bool keep)
 {
-	rf_run_q(r, q, TV_FMT_JAEGER, max_record, keep);
+	rf_run_q(r, q, rf_fmt("jaeger"), max_record, keep);
 }
 
 static void run_q(struct rf_run *r, const char *q)
 {
-	rf_run_q(r, q, TV_FMT_JAEGER, 0, false);
+	rf_run_q(r, q, rf_fmt("jaeger"), 0, false);
 }
 
 /* ---- fixtures: one GenAI turn, as Jaeger's OTLP translator writes it ---- */
@@ -439,7 +439,7 @@ static void test_reference_envelope(void **state)
 	if (path == NULL) {
 		skip();
 	}
-	rf_run_file(&r, path, TV_FMT_JAEGER, 0, true);
+	rf_run_file(&r, path, rf_fmt("jaeger"), 0, true);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_read, 2);
 	assert_int_equal(r.st.records_used, 2);
@@ -471,7 +471,7 @@ static void test_reference_ui(void **state)
 	if (path == NULL) {
 		skip();
 	}
-	rf_run_file(&r, path, TV_FMT_JAEGER, 0, false);
+	rf_run_file(&r, path, rf_fmt("jaeger"), 0, false);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_read, 5);
 	assert_int_equal(r.st.records_used, 5);
@@ -497,7 +497,7 @@ static void test_reference_otlp_input_is_not_jaeger(void **state)
 	if (path == NULL) {
 		skip();
 	}
-	rf_run_file(&r, path, TV_FMT_JAEGER, 0, false);
+	rf_run_file(&r, path, rf_fmt("jaeger"), 0, false);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_rejected, 1);
 	rf_assert_msg(&r, 1, "not Jaeger JSON");

@@ -31,7 +31,7 @@ struct fix {
 };
 
 /* Read @path in @fmt into f->run (freeing what it held). */
-static void run_path(struct fix *f, const char *path, enum tv_format fmt, bool keep_events)
+static void run_path(struct fix *f, const char *path, const struct tv_format *fmt, bool keep_events)
 {
 	const struct rf_opts o = { .gap = f->gap, .keep_events = keep_events };
 
@@ -44,7 +44,7 @@ static void run_db(struct fix *f, bool keep_events)
 {
 	assert_int_equal(sqlite3_close(f->db), SQLITE_OK);
 	f->db = NULL;
-	run_path(f, f->path, TV_FMT_LLAMA_STACK, keep_events);
+	run_path(f, f->path, rf_fmt("llama-stack"), keep_events);
 }
 
 /* ---- building stores ---- */
@@ -610,13 +610,13 @@ static void test_locked(void **state)
 	f->db = NULL;
 	assert_int_equal(sqlite3_open(f->path, &writer), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(writer, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
-	run_path(f, f->path, TV_FMT_LLAMA_STACK, false);
+	run_path(f, f->path, rf_fmt("llama-stack"), false);
 	assert_int_equal(r->ret, -EBUSY);
 	assert_non_null(strstr(r->err.msg, "database is locked"));
 	assert_int_equal(r->n, 0);
 	assert_int_equal(sqlite3_exec(writer, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(writer);
-	run_path(f, f->path, TV_FMT_LLAMA_STACK, false);
+	run_path(f, f->path, rf_fmt("llama-stack"), false);
 	assert_int_equal(r->ret, 0);
 	assert_int_equal(r->n, 1);
 }
@@ -643,14 +643,14 @@ static void test_corrupt(void **state)
 	memset(data, 0xa5, sizeof(data));
 	memcpy(data, "SQLite format 3", 16);
 	write_bytes(f->path, data, sizeof(data));
-	run_path(f, f->path, TV_FMT_UNKNOWN, false);
+	run_path(f, f->path, NULL, false);
 	assert_true(r->ret < 0);
 	assert_true(strstr(r->err.msg, "file is not a database") != NULL ||
 		    strstr(r->err.msg, "malformed") != NULL);
 	assert_int_equal(r->n, 0);
 	/* a text file forced as a store */
 	write_bytes(f->path, "hello\n", 6);
-	run_path(f, f->path, TV_FMT_LLAMA_STACK, false);
+	run_path(f, f->path, rf_fmt("llama-stack"), false);
 	assert_true(r->ret < 0);
 	assert_non_null(strstr(r->err.msg, "file is not a database"));
 }
@@ -703,7 +703,7 @@ static void test_not_a_file(void **state)
 	gzFile g;
 	int fd;
 
-	run_path(f, "-", TV_FMT_LLAMA_STACK, false);
+	run_path(f, "-", rf_fmt("llama-stack"), false);
 	assert_true(r->ret < 0);
 	assert_non_null(strstr(r->err.msg, "standard input"));
 	db_new(f, schema);
@@ -720,7 +720,7 @@ static void test_not_a_file(void **state)
 	assert_int_equal(gzwrite(g, db, 100), 100);
 	free(db);
 	assert_int_equal(gzclose(g), Z_OK);
-	run_path(f, gz, TV_FMT_UNKNOWN, false);
+	run_path(f, gz, NULL, false);
 	assert_true(r->ret < 0);
 	assert_non_null(strstr(r->err.msg, "gzip"));
 	unlink(gz);
@@ -757,7 +757,7 @@ static void test_uri_path(void **state)
 	assert_true(fd >= 0);
 	close(fd);
 	copy_file(f->path, odd);
-	run_path(f, odd, TV_FMT_UNKNOWN, false);
+	run_path(f, odd, NULL, false);
 	assert_int_equal(r->ret, 0);
 	assert_int_equal(r->n, 1);
 	assert_string_equal(r->s[0]->source_file, odd);

@@ -24,7 +24,7 @@
 /* Read @data as OTLP into @r. */
 static void run_str(struct rf_run *r, const char *data)
 {
-	rf_run_data(r, data, strlen(data), TV_FMT_OTLP, 0, false);
+	rf_run_data(r, data, strlen(data), rf_fmt("otlp"), 0, false);
 }
 
 /* ---- fixtures ---- */
@@ -193,7 +193,7 @@ static void test_crlf_bom(void **state)
 		}
 		crlf[n++] = *p;
 	}
-	rf_run_data(&r, crlf, n, TV_FMT_OTLP, 0, false);
+	rf_run_data(&r, crlf, n, rf_fmt("otlp"), 0, false);
 	check_gemini_session(&r);
 	rf_free(&r);
 	free(crlf);
@@ -308,7 +308,7 @@ static void test_keep_events(void **state)
 	struct tv_session *s;
 
 	(void)state;
-	rf_run_data(&r, GEMINI_JSONL, strlen(GEMINI_JSONL), TV_FMT_OTLP, 0, true);
+	rf_run_data(&r, GEMINI_JSONL, strlen(GEMINI_JSONL), rf_fmt("otlp"), 0, true);
 	s = rf_session(&r, "s-1");
 	assert_int_equal(s->n_events, 4);
 	/* the log record itself, minified */
@@ -410,7 +410,7 @@ static void test_reference_logs(void **state)
 	if (path == NULL) {
 		skip();
 	}
-	rf_run_file(&r, path, TV_FMT_OTLP, 0, true);
+	rf_run_file(&r, path, rf_fmt("otlp"), 0, true);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_read, 1);
 	assert_int_equal(r.st.records_used, 1);
@@ -435,7 +435,7 @@ static void test_reference_events(void **state)
 	if (path == NULL) {
 		skip();
 	}
-	rf_run_file(&r, path, TV_FMT_OTLP, 0, false);
+	rf_run_file(&r, path, rf_fmt("otlp"), 0, false);
 	assert_int_equal(r.ret, 0);
 	/* browser.page_view names no session: read and skipped, not rejected */
 	assert_int_equal(r.st.records_read, 1);
@@ -455,7 +455,7 @@ static void test_reference_trace(void **state)
 	if (path == NULL) {
 		skip();
 	}
-	rf_run_file(&r, path, TV_FMT_OTLP, 0, false);
+	rf_run_file(&r, path, rf_fmt("otlp"), 0, false);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_read, 1);
 	assert_int_equal(r.st.records_used, 1);
@@ -476,7 +476,7 @@ static void test_reference_metrics(void **state)
 	if (path == NULL) {
 		skip();
 	}
-	rf_run_file(&r, path, TV_FMT_OTLP, 0, false);
+	rf_run_file(&r, path, rf_fmt("otlp"), 0, false);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_read, 4);
 	assert_int_equal(r.st.records_skipped, 4);
@@ -537,7 +537,7 @@ static void test_reference_concatenated(void **state)
 		total += n[i];
 		all[total++] = '\n';
 	}
-	rf_run_data(&r, all, total, TV_FMT_OTLP, 0, false);
+	rf_run_data(&r, all, total, rf_fmt("otlp"), 0, false);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_read, 6);
 	assert_int_equal(r.st.records_used, 2);
@@ -553,7 +553,7 @@ static void test_reference_concatenated(void **state)
 			all[total++] = '\n';
 		}
 	}
-	rf_run_data(&r, all, total, TV_FMT_OTLP, 0, false);
+	rf_run_data(&r, all, total, rf_fmt("otlp"), 0, false);
 	assert_int_equal(r.ret, 0);
 	/* glued documents (`}{`, as cat makes of files without a final newline) read too */
 	assert_int_equal(r.st.records_rejected, 0);
@@ -656,7 +656,7 @@ static void test_bad_lines(void **state)
 		}
 	}
 	assert_int_equal(tv_strbuf_puts(&b, LOGS(REQUEST)), 0);
-	rf_run_data(&r, b.p, b.len, TV_FMT_OTLP, 0, false);
+	rf_run_data(&r, b.p, b.len, rf_fmt("otlp"), 0, false);
 	assert_int_equal(r.ret, 0);
 	for (size_t i = 0; i < n; i++) {
 		rf_assert_msg(&r, i + 2, bad[i].why);
@@ -689,14 +689,14 @@ static void test_truncated(void **state)
 
 	(void)state;
 	/* the last JSON line cut short */
-	rf_run_data(&r, jsonl, strlen(jsonl) - 20, TV_FMT_OTLP, 0, false);
+	rf_run_data(&r, jsonl, strlen(jsonl) - 20, rf_fmt("otlp"), 0, false);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_used, 1);
 	assert_int_equal(r.st.records_rejected, 1);
 	rf_assert_msg(&r, 2, "invalid JSON");
 	rf_free(&r);
 	/* the last pretty document cut short */
-	rf_run_data(&r, doc, strlen(doc) - 40, TV_FMT_OTLP, 0, false);
+	rf_run_data(&r, doc, strlen(doc) - 40, rf_fmt("otlp"), 0, false);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_used, 2);
 	assert_int_equal(r.st.records_rejected, 1);
@@ -714,7 +714,7 @@ static void test_nul_and_deep(void **state)
 	struct rf_run r;
 
 	(void)state;
-	rf_run_data(&r, nul, sizeof(nul) - 1, TV_FMT_OTLP, 0, false);
+	rf_run_data(&r, nul, sizeof(nul) - 1, rf_fmt("otlp"), 0, false);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_rejected, 1);
 	rf_assert_msg(&r, 1, "invalid JSON");
@@ -729,7 +729,7 @@ static void test_nul_and_deep(void **state)
 		assert_int_equal(tv_strbuf_putc(&b, ']'), 0);
 	}
 	assert_int_equal(tv_strbuf_puts(&b, "}\n" LOGS(PROMPT)), 0);
-	rf_run_data(&r, b.p, b.len, TV_FMT_OTLP, 0, false);
+	rf_run_data(&r, b.p, b.len, rf_fmt("otlp"), 0, false);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_rejected, 1);
 	assert_int_equal(r.st.records_used, 1);
@@ -745,7 +745,7 @@ static void test_nul_and_deep(void **state)
 		assert_int_equal(tv_strbuf_puts(&b, "  ]\n"), 0);
 	}
 	assert_int_equal(tv_strbuf_puts(&b, "}\n"), 0);
-	rf_run_data(&r, b.p, b.len, TV_FMT_OTLP, 0, false);
+	rf_run_data(&r, b.p, b.len, rf_fmt("otlp"), 0, false);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_rejected, 1);
 	rf_assert_msg(&r, 1, "invalid JSON");
@@ -761,14 +761,14 @@ static void test_record_limit(void **state)
 	struct rf_run r;
 
 	(void)state;
-	rf_run_data(&r, data, strlen(data), TV_FMT_OTLP, strlen(LOGS(PROMPT)) + 10, false);
+	rf_run_data(&r, data, strlen(data), rf_fmt("otlp"), strlen(LOGS(PROMPT)) + 10, false);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_used, 2);
 	assert_int_equal(r.st.records_rejected, 1);
 	rf_assert_msg(&r, 2, "longer than the record limit");
 	rf_free(&r);
 	/* pretty: the middle document is over the limit */
-	rf_run_data(&r, doc, strlen(doc), TV_FMT_OTLP, strlen(one) + 10, false);
+	rf_run_data(&r, doc, strlen(doc), rf_fmt("otlp"), strlen(one) + 10, false);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_used, 2);
 	assert_int_equal(r.st.records_rejected, 1);
@@ -794,7 +794,7 @@ static void test_big_line(void **state)
 	memcpy(data, head, hn);
 	memset(data + hn, 'x', big);
 	memcpy(data + hn + big, tail, tn);
-	rf_run_data(&r, data, hn + big + tn, TV_FMT_OTLP, 0, false);
+	rf_run_data(&r, data, hn + big + tn, rf_fmt("otlp"), 0, false);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_used, 1);
 	assert_int_equal(strlen(rf_session(&r, "big")->turns[0].prompt), big);

@@ -23,7 +23,7 @@
 /* Read @data as an outfile into @r. */
 static void run_str(struct rf_run *r, const char *data)
 {
-	rf_run_data(r, data, strlen(data), TV_FMT_OUTFILE, 0, false);
+	rf_run_data(r, data, strlen(data), rf_fmt("outfile"), 0, false);
 }
 
 /* Read @objects (JSON Lines) as the outfile holds them: JSON.stringify(obj, null, 2) + "\n". */
@@ -31,7 +31,7 @@ static void run_pretty(struct rf_run *r, const char *objects, bool keep_events)
 {
 	char *doc = rf_pretty(objects);
 
-	rf_run_data(r, doc, strlen(doc), TV_FMT_OUTFILE, 0, keep_events);
+	rf_run_data(r, doc, strlen(doc), rf_fmt("outfile"), 0, keep_events);
 	free(doc);
 }
 
@@ -313,7 +313,7 @@ static void test_crlf_bom(void **state)
 		}
 		crlf[n++] = *p;
 	}
-	rf_run_data(&r, crlf, n, TV_FMT_OUTFILE, 0, false);
+	rf_run_data(&r, crlf, n, rf_fmt("outfile"), 0, false);
 	check_turn(&r);
 	rf_free(&r);
 	free(crlf);
@@ -369,7 +369,7 @@ static void test_bad_objects(void **state)
 		assert_int_equal(tv_strbuf_puts(&b, bad[i].text), 0);
 	}
 	assert_int_equal(tv_strbuf_puts(&b, good2), 0);
-	rf_run_data(&r, b.p, b.len, TV_FMT_OUTFILE, 0, false);
+	rf_run_data(&r, b.p, b.len, rf_fmt("outfile"), 0, false);
 	assert_int_equal(r.ret, 0);
 	for (size_t i = 0; i < n; i++) {
 		rf_assert_msg(&r, lines[i], bad[i].why);
@@ -391,7 +391,7 @@ static void test_truncated_final(void **state)
 	struct rf_run r;
 
 	(void)state;
-	rf_run_data(&r, doc, strlen(doc) - 50, TV_FMT_OUTFILE, 0, false);
+	rf_run_data(&r, doc, strlen(doc) - 50, rf_fmt("outfile"), 0, false);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_used, 1);
 	assert_int_equal(r.st.records_rejected, 1);
@@ -412,7 +412,7 @@ static void test_nul_deep_big(void **state)
 	tv_strbuf_init(&b);
 	assert_int_equal(tv_strbuf_append(&b, nul, sizeof(nul) - 1), 0);
 	assert_int_equal(tv_strbuf_puts(&b, good), 0);
-	rf_run_data(&r, b.p, b.len, TV_FMT_OUTFILE, 0, false);
+	rf_run_data(&r, b.p, b.len, rf_fmt("outfile"), 0, false);
 	assert_int_equal(r.st.records_rejected, 1);
 	assert_int_equal(r.st.records_used, 1);
 	rf_assert_msg(&r, 1, "invalid JSON");
@@ -428,7 +428,7 @@ static void test_nul_deep_big(void **state)
 	}
 	assert_int_equal(tv_strbuf_puts(&b, "}\n"), 0);
 	assert_int_equal(tv_strbuf_puts(&b, good), 0);
-	rf_run_data(&r, b.p, b.len, TV_FMT_OUTFILE, 0, false);
+	rf_run_data(&r, b.p, b.len, rf_fmt("outfile"), 0, false);
 	assert_int_equal(r.st.records_rejected, 1);
 	assert_int_equal(r.st.records_used, 1);
 	rf_assert_msg(&r, 1, "invalid JSON");
@@ -442,7 +442,7 @@ static void test_nul_deep_big(void **state)
 	}
 	assert_int_equal(tv_strbuf_puts(&b, "  \"attributes\": {}\n}\n"), 0);
 	assert_int_equal(tv_strbuf_puts(&b, good), 0);
-	rf_run_data(&r, b.p, b.len, TV_FMT_OUTFILE, strlen(good) + 100, false);
+	rf_run_data(&r, b.p, b.len, rf_fmt("outfile"), strlen(good) + 100, false);
 	assert_int_equal(r.st.records_rejected, 1);
 	assert_int_equal(r.st.records_used, 2);
 	assert_non_null(strstr(r.msgs[0].text, "larger than the record limit"));

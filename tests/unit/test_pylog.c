@@ -21,7 +21,7 @@
 #include "reader_fixture.h"
 
 /* Read @data in @fmt into @r (freeing what it held). */
-static void run_data(struct rf_run *r, const char *data, size_t n, enum tv_format fmt,
+static void run_data(struct rf_run *r, const char *data, size_t n, const struct tv_format *fmt,
 		     bool keep_events)
 {
 	rf_free(r);
@@ -30,7 +30,7 @@ static void run_data(struct rf_run *r, const char *data, size_t n, enum tv_forma
 
 static void run_str(struct rf_run *r, const char *data)
 {
-	run_data(r, data, strlen(data), TV_FMT_PYLOG, false);
+	run_data(r, data, strlen(data), rf_fmt("pylog"), false);
 }
 
 static const struct tv_llm_call *call_of(const struct tv_session *s)
@@ -128,7 +128,7 @@ static void test_detect_crlf_bom(void **state)
 		}
 		buf[n++] = *p;
 	}
-	run_data(r, buf, n, TV_FMT_UNKNOWN, false);
+	run_data(r, buf, n, NULL, false);
 	check_two(r);
 	assert_int_equal(r->st.records_used, 8);
 }
@@ -148,7 +148,7 @@ static void test_json_lines(void **state)
 		"{\"event\": \"heartbeat\"}\n"
 		"[1, 2]\n";
 
-	run_data(r, data, sizeof(data) - 1, TV_FMT_UNKNOWN, true);
+	run_data(r, data, sizeof(data) - 1, NULL, true);
 	assert_int_equal(r->ret, 0);
 	assert_int_equal(r->n, 2);
 	assert_int_equal(r->st.records_used, 3);
@@ -261,7 +261,7 @@ static void test_long_traceback(void **state)
 	assert_int_equal(fclose(f), 0);
 	rf_free(r);
 	ctx = rf_ctx(r, &o);
-	assert_int_equal(tv_read_file(ctx, path, TV_FMT_PYLOG, &r->err), 0);
+	assert_int_equal(tv_read_file(ctx, path, rf_fmt("pylog"), &r->err), 0);
 	assert_int_equal(tv_read_finish(ctx, &r->err), 0);
 	r->st = *tv_read_stats(ctx);
 	tv_read_ctx_destroy(ctx);

@@ -24,7 +24,7 @@
 /* Read @q (' for ") as waza JSON into @r; every session counted is there. */
 static void run_opts(struct rf_run *r, const char *q, size_t max_record, bool keep)
 {
-	rf_run_q(r, q, TV_FMT_WAZA, max_record, keep);
+	rf_run_q(r, q, rf_fmt("waza"), max_record, keep);
 	rf_check_sessions(r);
 }
 

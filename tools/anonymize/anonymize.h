@@ -24,7 +24,7 @@
 #include "libcommon/core/tv_strbuf.h"
 
 struct anon_opts {
-	enum tv_format from;	/* TV_FMT_UNKNOWN: detect */
+	const struct tv_format *from;	/* NULL: detect */
 	bool to_canonical;
 	bool check;
 	bool report;
@@ -123,7 +123,7 @@ bool same_file(const char *a, const char *b);
 /* ---- the format handlers ---- */
 
 /** anon_stream: JSON Lines, JSON value streams and Python log lines.  0 or fatal < 0. */
-int anon_stream(struct anon *a, struct tv_input *in, enum tv_format fmt);
+int anon_stream(struct anon *a, struct tv_input *in, const struct tv_format *fmt);
 /** anon_collector: a collector.log.  0 or fatal < 0. */
 int anon_collector(struct anon *a, struct tv_input *in);
 /** anon_llama: a Llama Stack database @in, copied to @out (NULL under --check).  0 or -1. */

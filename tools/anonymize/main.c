@@ -95,8 +95,8 @@ static int parse_value_opt(struct anon_opts *o, int c, const char *arg)
 
 	switch (c) {
 	case OPT_FROM:
-		o->from = tv_format_from_name(arg);
-		if (o->from == TV_FMT_UNKNOWN) {
+		o->from = tv_format_find(arg);
+		if (o->from == NULL) {
 			return tool_usage_err("unknown format '%s' (one of %s)", arg,
 					      tv_format_list());
 		}
@@ -423,15 +423,15 @@ static bool seen_name(struct run *run, const char *dest)
 	return false;
 }
 
-/* the format of @in: --from, else detected (TV_FMT_UNKNOWN for an empty input) */
-static int input_format(struct anon *a, struct tv_input *in, enum tv_format *fmt)
+/* the format of @in: --from, else detected (NULL for an empty input) */
+static int input_format(struct anon *a, struct tv_input *in, const struct tv_format **fmt)
 {
 	const char *d;
 	size_t n, i = 0;
 	int r;
 
 	*fmt = a->o.from;
-	if (*fmt != TV_FMT_UNKNOWN) {
+	if (*fmt != NULL) {
 		return 0;
 	}
 	r = tv_input_peek(in, &d, &n);
@@ -446,7 +446,7 @@ static int input_format(struct anon *a, struct tv_input *in, enum tv_format *fmt
 		return 0;	/* nothing to anonymize */
 	}
 	*fmt = tv_format_detect(d, n);
-	if (*fmt == TV_FMT_UNKNOWN) {
+	if (*fmt == NULL) {
 		tool_err("%s: cannot tell the input format (use --from; one of %s)", a->file,
 			 tv_format_list());
 		return -TV_EFORMAT;
@@ -493,26 +493,26 @@ static int one_input(struct run *run, const char *path, struct tv_input *in, con
 {
 	struct anon *a = run->a;
 	struct aout o;
-	enum tv_format fmt;
+	const struct tv_format *fmt;
 	int r = input_format(a, in, &fmt);
 
 	if (r < 0) {
 		return r;
 	}
-	if (fmt == TV_FMT_LLAMA_STACK) {
+	if (fmt != NULL && tv_format_layout(fmt) == TV_LAYOUT_SQLITE) {
 		bool alone = run->argc == 1 && !is_dir(path) && !run->out_open;
 
 		return llama(run, path, dest ? dest : alone ? a->o.output : NULL);
 	}
 	if (dest == NULL) {
 		r = open_out(run);
-		return r < 0 ? r : fmt == TV_FMT_UNKNOWN ? 0 : anon_stream(a, in, fmt);
+		return r < 0 ? r : fmt == NULL ? 0 : anon_stream(a, in, fmt);
 	}
 	if (!a->o.check && aout_open(&o, dest) < 0) {
 		return -1;
 	}
 	a->out = a->o.check ? NULL : o.f;
-	r = fmt == TV_FMT_UNKNOWN ? 0 : anon_stream(a, in, fmt);
+	r = fmt == NULL ? 0 : anon_stream(a, in, fmt);
 	if (r == 0) {
 		r = anon_flush(a);
 	}

@@ -320,19 +320,18 @@ static bool pretty_start(struct tv_input *in)
 	return true;
 }
 
-int anon_stream(struct anon *a, struct tv_input *in, enum tv_format fmt)
+int anon_stream(struct anon *a, struct tv_input *in, const struct tv_format *fmt)
 {
-	switch (fmt) {
-	case TV_FMT_CANONICAL:
+	switch (tv_format_layout(fmt)) {
+	case TV_LAYOUT_CANONICAL:
 		return json_lines(a, in, true);
-	case TV_FMT_PYLOG:
+	case TV_LAYOUT_PYLOG:
 		return pylog(a, in);
-	case TV_FMT_COLLECTOR_LOG:
+	case TV_LAYOUT_DBGTEXT:
 		return anon_collector(a, in);
-	case TV_FMT_OUTFILE:
-	case TV_FMT_JAEGER:
-	case TV_FMT_WAZA:
+	case TV_LAYOUT_JSON:
 		return json_values(a, in);
+	case TV_LAYOUT_JSON_LINES:
 	default:
 		return pretty_start(in) ? json_values(a, in) : json_lines(a, in, false);
 	}

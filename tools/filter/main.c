@@ -23,7 +23,7 @@
 #define FLUSH_AT (1u << 20)
 
 struct opts {
-	enum tv_format from;
+	const struct tv_format *from;
 	bool events;
 	bool stats;
 	int64_t gap;
@@ -346,8 +346,8 @@ static int parse_input_opt(struct opts *o, int c, const char *arg)
 
 	switch (c) {
 	case OPT_FROM:
-		o->from = tv_format_from_name(arg);
-		if (o->from == TV_FMT_UNKNOWN)
+		o->from = tv_format_find(arg);
+		if (o->from == NULL)
 			return tool_usage_err("unknown format '%s' (one of %s)", arg,
 					      tv_format_list());
 		return 0;

@@ -8,7 +8,7 @@
 #include "select.h"
 #include "libcommon/core/tv_error.h"
 #include "libcommon/expr/tv_expr.h"
-#include "libcommon/read/tv_group.h"
+#include "libcommon/core/tv_hash.h"
 #include "libcommon/json/tv_json.h"
 #include "libcommon/json/tv_jw.h"
 #include "libcommon/sample/tv_sample.h"

@@ -33,7 +33,7 @@ struct opts {
 	bool prune;
 	bool sync;
 	bool stats;
-	enum tv_format from;
+	const struct tv_format *from;
 	int64_t gap;
 	size_t max_record;
 	uint64_t max_errors;
@@ -279,8 +279,8 @@ static int parse_input_opt(struct opts *o, int c, const char *arg)
 
 	switch (c) {
 	case OPT_FROM:
-		o->from = tv_format_from_name(arg);
-		if (o->from == TV_FMT_UNKNOWN) {
+		o->from = tv_format_find(arg);
+		if (o->from == NULL) {
 			return tool_usage_err("unknown format '%s' (one of %s)", arg, tv_format_list());
 		}
 		return 0;

@@ -21,7 +21,7 @@
 
 #include "outdir.h"
 #include "tools/common/tool.h"
-#include "libcommon/read/tv_group.h"
+#include "libcommon/core/tv_hash.h"
 #include "libcommon/core/tv_strbuf.h"
 
 #define STEM_MAX 100		/* bytes of the id kept in a name */

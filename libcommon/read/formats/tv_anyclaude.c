@@ -19,9 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libcommon/json/tv_jsonseq.h"
-#include "libcommon/read/tv_reader_int.h"
+#include "libcommon/core/tv_hash.h"
+#include "libcommon/core/tv_text.h"
 #include "libcommon/core/tv_time.h"
+#include "libcommon/json/tv_jsonseq.h"
+#include "libcommon/read/tv_backend.h"
 
 /* What a metrics file held, or what a summary says it held. */
 struct counts {
@@ -36,7 +38,7 @@ struct entry {
 };
 
 /* Session id -> counts: entries in arrival order, indexed by hash. */
-struct tv_anyclaude_seen {
+struct seen {
 	struct entry *v;
 	size_t n, cap;
 	size_t *tab;	/* entry index + 1; 0 is free */
@@ -83,8 +85,15 @@ static bool ends_with(const char *s, size_t n, const char *lit)
 
 /* ---- the map of sessions seen ---- */
 
-void tv_anyclaude_seen_free(struct tv_anyclaude_seen *m)
+static void *seen_create(void)
 {
+	return calloc(1, sizeof(struct seen));
+}
+
+static void seen_destroy(void *state)
+{
+	struct seen *m = state;
+
 	if (m == NULL) {
 		return;
 	}
@@ -96,7 +105,7 @@ void tv_anyclaude_seen_free(struct tv_anyclaude_seen *m)
 	free(m);
 }
 
-static struct entry *seen_find(struct tv_anyclaude_seen *m, const char *id, uint64_t h)
+static struct entry *seen_find(struct seen *m, const char *id, uint64_t h)
 {
 	for (size_t i = h & (m->tcap - 1); m->tab[i] != 0; i = (i + 1) & (m->tcap - 1)) {
 		struct entry *e = &m->v[m->tab[i] - 1];
@@ -108,7 +117,7 @@ static struct entry *seen_find(struct tv_anyclaude_seen *m, const char *id, uint
 	return NULL;
 }
 
-static int seen_rehash(struct tv_anyclaude_seen *m, size_t cap)
+static int seen_rehash(struct seen *m, size_t cap)
 {
 	size_t *tab = calloc(cap, sizeof(*tab));
 
@@ -129,7 +138,7 @@ static int seen_rehash(struct tv_anyclaude_seen *m, size_t cap)
 	return 0;
 }
 
-static int seen_grow(struct tv_anyclaude_seen *m)
+static int seen_grow(struct seen *m)
 {
 	struct entry *v;
 	size_t c;
@@ -153,17 +162,13 @@ static int seen_grow(struct tv_anyclaude_seen *m)
 /* The entry of session @id, created if new.  NULL on ENOMEM. */
 static struct entry *seen_get(struct tv_read_ctx *ctx, const char *id)
 {
-	struct tv_anyclaude_seen *m = ctx->anyclaude;
+	struct seen *m = tv_read_state(ctx);
 	uint64_t h = tv_hash64(id, strlen(id));
 	struct entry *e;
 	size_t i;
 
 	if (m == NULL) {
-		m = calloc(1, sizeof(*m));
-		if (m == NULL) {
-			return NULL;
-		}
-		ctx->anyclaude = m;
+		return NULL;
 	}
 	e = m->tcap ? seen_find(m, id, h) : NULL;
 	if (e != NULL) {
@@ -262,18 +267,6 @@ static void warn_name(struct anyclaude *a, uint64_t line)
 
 /* ---- one RequestMetric ---- */
 
-static bool opt_str(const struct tv_jv *obj, const char *key, const char **s, size_t *n)
-{
-	struct tv_jv v;
-
-	*s = NULL;
-	*n = 0;
-	if (!tv_jv_get(obj, key, &v) || tv_jv_type(&v) == TV_J_NULL) {
-		return true;
-	}
-	return tv_jv_str(&v, s, n);
-}
-
 /* An optional number (JS numbers: integral doubles too); false if not one. */
 static bool opt_num(const struct tv_jv *obj, const char *key, double *out, bool *have)
 {
@@ -325,7 +318,7 @@ static int metric_status(const struct tv_jv *v, struct metric *m, const char **w
 	const char *s;
 	size_t n;
 
-	if (!opt_str(v, "status", &s, &n)) {
+	if (!tv_jv_opt_str(v, "status", &s, &n)) {
 		*why = "status is not a string";
 		return -TV_ETYPE;
 	}
@@ -352,7 +345,7 @@ static int metric_time(struct anyclaude *a, const struct tv_jv *v, struct metric
 	size_t n;
 	bool naive = false;
 
-	if (!opt_str(v, "timestamp", &s, &n) ||
+	if (!tv_jv_opt_str(v, "timestamp", &s, &n) ||
 	    (s != NULL && tv_time_parse(s, n, &m->time, &naive) < 0)) {
 		*why = "timestamp is not an ISO 8601 time";
 		return -TV_ETYPE;
@@ -371,15 +364,15 @@ static int metric_strings(const struct tv_jv *v, struct metric *m, const char **
 {
 	struct tv_jv p;
 
-	if (!opt_str(v, "model", &m->model, &m->model_len)) {
+	if (!tv_jv_opt_str(v, "model", &m->model, &m->model_len)) {
 		*why = "model is not a string";
 		return -TV_ETYPE;
 	}
-	if (!opt_str(v, "finish_reason", &m->finish_reason, &m->finish_reason_len)) {
+	if (!tv_jv_opt_str(v, "finish_reason", &m->finish_reason, &m->finish_reason_len)) {
 		*why = "finish_reason is not a string";
 		return -TV_ETYPE;
 	}
-	if (!opt_str(v, "error_message", &m->error, &m->error_len)) {
+	if (!tv_jv_opt_str(v, "error_message", &m->error, &m->error_len)) {
 		*why = "error_message is not a string";
 		return -TV_ETYPE;
 	}
@@ -660,7 +653,7 @@ static int summary_id(struct anyclaude *a, const struct tv_jv *v, struct tv_strb
 	const char *s;
 	size_t n;
 
-	if (!opt_str(v, "session_id", &s, &n)) {
+	if (!tv_jv_opt_str(v, "session_id", &s, &n)) {
 		*why = "session_id is not a string";
 		return -TV_ETYPE;
 	}
@@ -784,7 +777,7 @@ static bool is_summary(struct tv_input *in, const char *path)
 	return i < n && d[i] == '\n';
 }
 
-int tv_read_anyclaude(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err)
+static int read_input(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err)
 {
 	struct anyclaude a = {
 		.ctx = ctx,
@@ -807,3 +800,29 @@ int tv_read_anyclaude(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_er
 	tv_strbuf_finish(&a.buf);
 	return r;
 }
+
+/* a SessionSummary (session-<id>-summary.json, or on one line) */
+static bool looks_summary(const char *d, size_t n)
+{
+	return tv_text_has(d, n, "\"total_requests\"") && tv_text_has(d, n, "\"p95_latency_ms\"");
+}
+
+static bool detect(const struct tv_sniff *s)
+{
+	if (s->shape == TV_SHAPE_JSON_PRETTY)
+		return looks_summary(s->data, s->len);
+	if (s->shape != TV_SHAPE_JSON_LINE)
+		return false;
+	return (tv_text_has(s->line, s->line_len, "\"request_id\"") &&
+		tv_text_has(s->line, s->line_len, "\"latency_ms\"")) ||
+	       looks_summary(s->line, s->line_len);
+}
+
+const struct tv_format tv_format_anyclaude = {
+	.name = "anyclaude",
+	.layout = TV_LAYOUT_JSON_LINES,
+	.detect = detect,
+	.read = read_input,
+	.state_create = seen_create,
+	.state_destroy = seen_destroy,
+};

@@ -2,7 +2,8 @@
 // Canonical session JSON Lines: one session per line, read back as is.
 #include <errno.h>
 
-#include "libcommon/read/tv_reader_int.h"
+#include "libcommon/core/tv_text.h"
+#include "libcommon/read/tv_backend.h"
 
 /* returns 0 to go on, or a fatal negative code */
 static int one_line(struct tv_read_ctx *ctx, const char *line, size_t len, uint64_t lineno)
@@ -12,19 +13,16 @@ static int one_line(struct tv_read_ctx *ctx, const char *line, size_t len, uint6
 	const char *why = NULL;
 	int r;
 
-	r = tv_json_parse(ctx->jp, line, len, &root, &why);
+	r = tv_json_parse(tv_read_parser(ctx), line, len, &root, &why);
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0)
 		return tv_read_reject(ctx, lineno, "invalid JSON: %s", why ? why : tv_strerror(r));
-	if (ctx->o.emit_line) {	/* passed through as is, once checked */
+	if (tv_read_wants_lines(ctx)) {	/* passed through as is, once checked */
 		r = tv_session_check_json(&root, &why);
 		if (r < 0)
 			return tv_read_reject(ctx, lineno, "not a canonical session: %s", why);
-		ctx->st.records_read++;
-		ctx->st.records_used++;
-		ctx->st.sessions++;
-		return ctx->o.emit_line(ctx->o.udata, line, len, &root);
+		return tv_read_session_line(ctx, line, len, &root);
 	}
 	r = tv_session_from_json(&root, &s, &why);
 	if (r == -ENOMEM)
@@ -43,7 +41,7 @@ static bool blank(const char *s, size_t n)
 	return true;
 }
 
-int tv_read_canonical(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err)
+static int read_input(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err)
 {
 	const char *line;
 	size_t len;
@@ -55,7 +53,7 @@ int tv_read_canonical(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_er
 		if (r == 0)
 			return 0;
 		if (r == -TV_ETOOBIG) {
-			tv_read_reject(ctx, lineno, "line longer than %zu bytes", ctx->o.max_record);
+			tv_read_reject(ctx, lineno, "line longer than %zu bytes", tv_read_max_record(ctx));
 			continue;
 		}
 		if (r < 0)
@@ -68,3 +66,17 @@ int tv_read_canonical(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_er
 			return tv_error_set(err, r, tv_input_name(in), lineno, "%s", tv_strerror(r));
 	}
 }
+
+static bool detect(const struct tv_sniff *s)
+{
+	return s->shape == TV_SHAPE_JSON_LINE &&
+	       (tv_text_has(s->line, s->line_len, "\"televal\":1") ||
+		tv_text_has(s->line, s->line_len, "\"televal\": 1"));
+}
+
+const struct tv_format tv_format_canonical = {
+	.name = "canonical",
+	.layout = TV_LAYOUT_CANONICAL,
+	.detect = detect,
+	.read = read_input,
+};

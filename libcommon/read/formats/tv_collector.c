@@ -20,10 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libcommon/read/formats/tv_dbgtext.h"
-#include "libcommon/json/tv_jw.h"
-#include "libcommon/read/tv_reader.h"
+#include "libcommon/core/tv_text.h"
 #include "libcommon/core/tv_time.h"
+#include "libcommon/json/tv_jw.h"
+#include "libcommon/read/formats/tv_dbgtext.h"
+#include "libcommon/read/tv_backend.h"
 
 /* An attribute (or the body) whose text lies in a buffer, by offsets. */
 struct item {
@@ -744,7 +745,7 @@ static int next_line(struct coll *c, struct tv_input *in, struct tv_dbg_line *l)
 	return r;
 }
 
-int tv_read_collector_log(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err)
+static int read_input(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err)
 {
 	struct coll c;
 	struct tv_dbg_line l;
@@ -777,3 +778,44 @@ out:
 	coll_finish(&c);
 	return r;
 }
+
+static bool isdig(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* zap console line: 2025-04-17T10:40:44.560+0200<TAB>level<TAB> */
+static bool looks_zap(const char *s, size_t n)
+{
+	if (!tv_text_stamp(s, n, 'T') || n < 29 || s[19] != '.')
+		return false;
+	return isdig(s[20]) && isdig(s[21]) && isdig(s[22]) && (s[23] == '+' || s[23] == '-') &&
+	       s[28] == '\t';
+}
+
+static bool looks_block_header(const char *s, size_t n)
+{
+	static const char *const heads[] = { "LogRecord #", "ResourceLog #", "ResourceMetrics #",
+					     "ResourceSpans #" };
+
+	for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
+		size_t k = strlen(heads[i]);
+
+		if (n > k && memcmp(s, heads[i], k) == 0 && isdig(s[k]))
+			return true;
+	}
+	return false;
+}
+
+static bool detect(const struct tv_sniff *s)
+{
+	return s->shape == TV_SHAPE_TEXT_LINE &&
+	       (looks_zap(s->line, s->line_len) || looks_block_header(s->line, s->line_len));
+}
+
+const struct tv_format tv_format_collector_log = {
+	.name = "collector-log",
+	.layout = TV_LAYOUT_DBGTEXT,
+	.detect = detect,
+	.read = read_input,
+};

@@ -21,8 +21,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "libcommon/read/tv_reader.h"
+#include "libcommon/core/tv_text.h"
 #include "libcommon/core/tv_time.h"
+#include "libcommon/read/tv_backend.h"
 
 #define US_MAX (INT64_MAX / 1000)
 
@@ -62,24 +63,6 @@ static bool has(const struct tv_jv *obj, const char *key)
 }
 
 /* An optional string member; "" and null count as absent.  False if another type. */
-static bool opt_str(const struct tv_jv *obj, const char *key, const char **s, size_t *n)
-{
-	struct tv_jv v;
-
-	*s = NULL;
-	*n = 0;
-	if (!tv_jv_get(obj, key, &v) || tv_jv_type(&v) == TV_J_NULL) {
-		return true;
-	}
-	if (!tv_jv_str(&v, s, n)) {
-		return false;
-	}
-	if (*n == 0) {
-		*s = NULL;
-	}
-	return true;
-}
-
 /* ---- tag values ---- */
 
 static bool int64_of(const struct tv_jv *v, int64_t *out)
@@ -190,11 +173,11 @@ static int tag(struct jaeger *o, const struct tv_jv *kv, struct tv_attrs *out,
 		*why = "not a {key, type, value} object";
 		return -TV_ETYPE;
 	}
-	if (!opt_str(kv, "key", &key, &klen) || key == NULL) {
+	if (!tv_jv_opt_text(kv, "key", &key, &klen) || key == NULL) {
 		*why = "key is missing or not a string";
 		return -TV_ETYPE;
 	}
-	if (!opt_str(kv, "type", &type, &tn)) {
+	if (!tv_jv_opt_text(kv, "type", &type, &tn)) {
 		*why = "type is not a string";
 		return -TV_ETYPE;
 	}
@@ -251,7 +234,7 @@ static int process_attrs(struct jaeger *o, const struct tv_jv *proc, const char 
 		*why = "process is not an object";
 		return -TV_ETYPE;
 	}
-	if (!opt_str(proc, "serviceName", &v.s, &v.n)) {
+	if (!tv_jv_opt_text(proc, "serviceName", &v.s, &v.n)) {
 		*why = "process serviceName is not a string";
 		return -TV_ETYPE;
 	}
@@ -281,7 +264,7 @@ static int span_process(struct jaeger *o, const struct tv_jv *span, const struct
 	if (tv_jv_get(span, "process", &proc) && tv_jv_type(&proc) != TV_J_NULL) {
 		return process_attrs(o, &proc, why);
 	}
-	if (!opt_str(span, "processID", &id, &n)) {
+	if (!tv_jv_opt_text(span, "processID", &id, &n)) {
 		*why = "processID is not a string";
 		return -TV_ETYPE;
 	}
@@ -379,8 +362,8 @@ static int reference(const struct tv_jv *ref, const struct tv_span *sp, const ch
 	const char *type, *tid;
 	size_t tn, tidn;
 
-	if (tv_jv_type(ref) != TV_J_OBJECT || !opt_str(ref, "refType", &type, &tn) ||
-	    !opt_str(ref, "traceID", &tid, &tidn) || !opt_str(ref, "spanID", id, n)) {
+	if (tv_jv_type(ref) != TV_J_OBJECT || !tv_jv_opt_text(ref, "refType", &type, &tn) ||
+	    !tv_jv_opt_text(ref, "traceID", &tid, &tidn) || !tv_jv_opt_text(ref, "spanID", id, n)) {
 		*why = "references: an entry is not {refType, traceID, spanID} strings";
 		return -TV_ETYPE;
 	}
@@ -428,7 +411,7 @@ static int span_parent(const struct tv_jv *span, struct tv_span *sp, const char 
 	}
 	sp->parent_id = follows;
 	sp->parent_id_len = fn;
-	if (follows == NULL && !opt_str(span, "parentSpanID", &sp->parent_id,
+	if (follows == NULL && !tv_jv_opt_text(span, "parentSpanID", &sp->parent_id,
 					&sp->parent_id_len)) {
 		*why = "parentSpanID is not a string";
 		return -TV_ETYPE;
@@ -443,7 +426,7 @@ static int span_parent(const struct tv_jv *span, struct tv_span *sp, const char 
 static int span_ids(const struct tv_jv *span, const struct trace *t, struct tv_span *sp,
 		    const char **why)
 {
-	if (!opt_str(span, "traceID", &sp->trace_id, &sp->trace_id_len)) {
+	if (!tv_jv_opt_text(span, "traceID", &sp->trace_id, &sp->trace_id_len)) {
 		*why = "traceID is not a string";
 		return -TV_ETYPE;
 	}
@@ -455,11 +438,11 @@ static int span_ids(const struct tv_jv *span, const struct trace *t, struct tv_s
 		*why = "traceID is missing";
 		return -TV_ETYPE;
 	}
-	if (!opt_str(span, "spanID", &sp->span_id, &sp->span_id_len) || sp->span_id == NULL) {
+	if (!tv_jv_opt_text(span, "spanID", &sp->span_id, &sp->span_id_len) || sp->span_id == NULL) {
 		*why = "spanID is missing or not a string";
 		return -TV_ETYPE;
 	}
-	if (!opt_str(span, "operationName", &sp->name, &sp->name_len)) {
+	if (!tv_jv_opt_text(span, "operationName", &sp->name, &sp->name_len)) {
 		*why = "operationName is not a string";
 		return -TV_ETYPE;
 	}
@@ -494,19 +477,7 @@ static void span_status(struct tv_span *sp)
 
 static int keep_raw(struct jaeger *o, const struct tv_jv *v, struct tv_span *sp)
 {
-	int r;
-
-	if (!o->keep) {
-		return 0;
-	}
-	tv_strbuf_reset(&o->raw);
-	r = tv_jv_minify(v, &o->raw);
-	if (r < 0) {
-		return r;
-	}
-	sp->raw = o->raw.p;
-	sp->raw_len = o->raw.len;
-	return 0;
+	return o->keep ? tv_jv_minify_into(v, &o->raw, &sp->raw, &sp->raw_len) : 0;
 }
 
 static int build_span(struct jaeger *o, const struct tv_jv *span, const struct trace *t,
@@ -596,7 +567,7 @@ static int trace(struct jaeger *o, const struct tv_jv *v, const char *where)
 	if (tv_jv_type(v) != TV_J_OBJECT) {
 		return tv_read_reject(o->ctx, o->line, "%s: not a trace object", where);
 	}
-	if (!opt_str(v, "traceID", &t.id, &t.id_len)) {
+	if (!tv_jv_opt_text(v, "traceID", &t.id, &t.id_len)) {
 		return tv_read_reject(o->ctx, o->line, "%s%straceID is not a string", where,
 				      where[0] ? ": " : "");
 	}
@@ -745,7 +716,7 @@ static int read_documents(struct jaeger *o, struct tv_input *in, struct tv_error
 	return r;
 }
 
-int tv_read_jaeger(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err)
+static int read_input(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err)
 {
 	struct jaeger o = {
 		.ctx = ctx,
@@ -765,3 +736,20 @@ int tv_read_jaeger(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error
 	tv_strbuf_finish(&o.key);
 	return r;
 }
+
+static bool detect(const struct tv_sniff *s)
+{
+	if (s->shape == TV_SHAPE_JSON_PRETTY)
+		return tv_text_has(s->data, s->len, "\"traceID\"");
+	return s->shape == TV_SHAPE_JSON_LINE &&
+	       tv_text_has(s->line, s->line_len, "\"traceID\"") &&
+	       (tv_text_has(s->line, s->line_len, "\"spans\"") ||
+		tv_text_has(s->line, s->line_len, "\"operationName\""));
+}
+
+const struct tv_format tv_format_jaeger = {
+	.name = "jaeger",
+	.layout = TV_LAYOUT_JSON,
+	.detect = detect,
+	.read = read_input,
+};

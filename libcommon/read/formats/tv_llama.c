@@ -45,8 +45,9 @@
 
 #include <sqlite3.h>
 
+#include "libcommon/core/tv_text.h"
 #include "libcommon/json/tv_jw.h"
-#include "libcommon/read/tv_reader_int.h"
+#include "libcommon/read/tv_backend.h"
 
 #define BUSY_TIMEOUT_MS 1000
 
@@ -252,7 +253,7 @@ static bool parse_text(struct llama *L, const char *s, struct tv_jv *root)
 {
 	const char *why;
 
-	return s != NULL && parse_json(L, L->ctx->jp2, s, strlen(s), root, &why) == 0;
+	return s != NULL && parse_json(L, tv_read_parser2(L->ctx), s, strlen(s), root, &why) == 0;
 }
 
 /* ---- the trace being collected ---- */
@@ -1080,16 +1081,6 @@ static int64_t trace_end(const struct ltrace *tr)
 	return end;
 }
 
-static void count_rows(struct tv_read_ctx *ctx, uint64_t rows, bool used)
-{
-	ctx->st.records_read += rows;
-	if (used) {
-		ctx->st.records_used += rows;
-	} else {
-		ctx->st.records_skipped += rows;
-	}
-}
-
 /*
  * The session is active from the trace's start to its end: a long turn is
  * not idle time.  (The input clock advances by trace starts, see trace_done().)
@@ -1109,7 +1100,7 @@ static int trace_apply(struct llama *L, const struct lspan *turn, int64_t start)
 	if (s == NULL) {
 		return -ENOMEM;
 	}
-	count_rows(L->ctx, tr->n_spans + tr->n_events, true);
+	tv_read_count(L->ctx, tr->n_spans + tr->n_events, true);
 	r = session_info(L, s, turn);
 	if (r < 0) {
 		return r;
@@ -1150,7 +1141,7 @@ static int trace_done(struct llama *L)
 	if (is_agent_trace(tr, turn)) {
 		r = trace_apply(L, turn, start);
 	} else {
-		count_rows(L->ctx, tr->n_spans + tr->n_events, false);
+		tv_read_count(L->ctx, tr->n_spans + tr->n_events, false);
 	}
 	trace_reset(tr);
 	if (r == 0) {
@@ -1318,7 +1309,7 @@ static int check_input(struct tv_input *in, struct tv_error *err)
 	return 0;
 }
 
-int tv_read_llama_stack(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err)
+static int read_input(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err)
 {
 	struct llama L = { .ctx = ctx, .name = tv_input_name(in) };
 	struct stat st;
@@ -1339,7 +1330,7 @@ int tv_read_llama_stack(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_
 		r = db_read(&L, err);
 	}
 	if (r == 0 && stat(tv_input_path(in), &st) == 0) {
-		ctx->st.bytes += (uint64_t)st.st_size;	/* nothing went through @in */
+		tv_read_count_bytes(ctx, (uint64_t)st.st_size);	/* nothing went through @in */
 	}
 	sqlite3_finalize(L.st);
 	sqlite3_close(L.db);
@@ -1349,3 +1340,15 @@ int tv_read_llama_stack(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_
 	tv_strbuf_finish(&L.ev);
 	return r;
 }
+
+static bool detect(const struct tv_sniff *s)
+{
+	return s->shape == TV_SHAPE_SQLITE;
+}
+
+const struct tv_format tv_format_llama_stack = {
+	.name = "llama-stack",
+	.layout = TV_LAYOUT_SQLITE,
+	.detect = detect,
+	.read = read_input,
+};

@@ -17,9 +17,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "libcommon/json/tv_jw.h"
-#include "libcommon/read/tv_reader.h"
+#include "libcommon/core/tv_text.h"
 #include "libcommon/core/tv_time.h"
+#include "libcommon/json/tv_jw.h"
+#include "libcommon/read/tv_backend.h"
 
 struct otlp {
 	struct tv_read_ctx *ctx;
@@ -460,41 +461,11 @@ static int nanos(struct otlp *o, const struct tv_jv *obj, const char *key, int64
 }
 
 /* An optional string member; "" counts as absent.  False if not a string. */
-static bool opt_str(const struct tv_jv *obj, const char *key, const char **s, size_t *n)
-{
-	struct tv_jv v;
-
-	*s = NULL;
-	*n = 0;
-	if (!tv_jv_get(obj, key, &v) || tv_jv_type(&v) == TV_J_NULL) {
-		return true;
-	}
-	if (!tv_jv_str(&v, s, n)) {
-		return false;
-	}
-	if (*n == 0) {
-		*s = NULL;
-	}
-	return true;
-}
-
 static int keep_raw(struct otlp *o, const struct tv_jv *v, const char **raw, size_t *n)
 {
-	int r;
-
 	*raw = NULL;
 	*n = 0;
-	if (!o->keep) {
-		return 0;
-	}
-	tv_strbuf_reset(&o->raw);
-	r = tv_jv_minify(v, &o->raw);
-	if (r < 0) {
-		return r;
-	}
-	*raw = o->raw.p;
-	*n = o->raw.len;
-	return 0;
+	return o->keep ? tv_jv_minify_into(v, &o->raw, raw, n) : 0;
 }
 
 static int reject_item(struct otlp *o, const struct loc *l, const char *why)
@@ -515,7 +486,7 @@ static int record_name(const struct tv_jv *v, struct tv_record *rec, const char 
 {
 	const struct tv_attr *a;
 
-	if (!opt_str(v, "eventName", &rec->name, &rec->name_len)) {
+	if (!tv_jv_opt_text(v, "eventName", &rec->name, &rec->name_len)) {
 		*why = "eventName is not a string";
 		return -TV_ETYPE;
 	}
@@ -576,7 +547,7 @@ static int build_record(struct otlp *o, const struct tv_jv *v, struct tv_record 
 	if (r < 0) {
 		return r;
 	}
-	if (!opt_str(v, "traceId", &rec->trace_id, &rec->trace_id_len)) {
+	if (!tv_jv_opt_text(v, "traceId", &rec->trace_id, &rec->trace_id_len)) {
 		*why = "traceId is not a string";
 		return -TV_ETYPE;
 	}
@@ -619,7 +590,7 @@ static int span_status(const struct tv_jv *v, struct tv_span *sp, const char **w
 		*why = "status is not an object";
 		return -TV_ETYPE;
 	}
-	if (!opt_str(&st, "message", &sp->status_message, &sp->status_message_len)) {
+	if (!tv_jv_opt_text(&st, "message", &sp->status_message, &sp->status_message_len)) {
 		*why = "status.message is not a string";
 		return -TV_ETYPE;
 	}
@@ -642,20 +613,20 @@ static int span_status(const struct tv_jv *v, struct tv_span *sp, const char **w
 
 static int span_ids(const struct tv_jv *v, struct tv_span *sp, const char **why)
 {
-	if (!opt_str(v, "traceId", &sp->trace_id, &sp->trace_id_len) ||
+	if (!tv_jv_opt_text(v, "traceId", &sp->trace_id, &sp->trace_id_len) ||
 	    sp->trace_id == NULL) {
 		*why = "traceId is missing or not a string";
 		return -TV_ETYPE;
 	}
-	if (!opt_str(v, "spanId", &sp->span_id, &sp->span_id_len) || sp->span_id == NULL) {
+	if (!tv_jv_opt_text(v, "spanId", &sp->span_id, &sp->span_id_len) || sp->span_id == NULL) {
 		*why = "spanId is missing or not a string";
 		return -TV_ETYPE;
 	}
-	if (!opt_str(v, "parentSpanId", &sp->parent_id, &sp->parent_id_len)) {
+	if (!tv_jv_opt_text(v, "parentSpanId", &sp->parent_id, &sp->parent_id_len)) {
 		*why = "parentSpanId is not a string";
 		return -TV_ETYPE;
 	}
-	if (!opt_str(v, "name", &sp->name, &sp->name_len)) {
+	if (!tv_jv_opt_text(v, "name", &sp->name, &sp->name_len)) {
 		*why = "name is not a string";
 		return -TV_ETYPE;
 	}
@@ -978,7 +949,7 @@ static int read_documents(struct otlp *o, struct tv_input *in, struct tv_error *
 	return r;
 }
 
-int tv_read_otlp(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err)
+static int read_input(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err)
 {
 	struct otlp o = {
 		.ctx = ctx,
@@ -1010,3 +981,21 @@ out:
 	tv_strbuf_finish(&o.raw);
 	return r;
 }
+
+static bool detect(const struct tv_sniff *s)
+{
+	const char *d = s->shape == TV_SHAPE_JSON_LINE ? s->line : s->data;
+	size_t n = s->shape == TV_SHAPE_JSON_LINE ? s->line_len : s->len;
+
+	if (s->shape != TV_SHAPE_JSON_LINE && s->shape != TV_SHAPE_JSON_PRETTY)
+		return false;
+	return tv_text_has(d, n, "\"resourceLogs\"") || tv_text_has(d, n, "\"resourceSpans\"") ||
+	       tv_text_has(d, n, "\"resourceMetrics\"");
+}
+
+const struct tv_format tv_format_otlp = {
+	.name = "otlp",
+	.layout = TV_LAYOUT_JSON_LINES,
+	.detect = detect,
+	.read = read_input,
+};

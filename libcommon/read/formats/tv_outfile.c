@@ -16,8 +16,9 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "libcommon/read/tv_reader.h"
+#include "libcommon/core/tv_text.h"
 #include "libcommon/core/tv_time.h"
+#include "libcommon/read/tv_backend.h"
 
 struct outfile {
 	struct tv_read_ctx *ctx;
@@ -131,41 +132,11 @@ static bool hr_time(const struct tv_jv *obj, const char *key, int64_t *out)
 }
 
 /* An optional non-empty string member of @obj; false if of another type. */
-static bool opt_str(const struct tv_jv *obj, const char *key, const char **s, size_t *n)
-{
-	struct tv_jv v;
-
-	*s = NULL;
-	*n = 0;
-	if (!tv_jv_get(obj, key, &v) || tv_jv_type(&v) == TV_J_NULL) {
-		return true;
-	}
-	if (!tv_jv_str(&v, s, n)) {
-		return false;
-	}
-	if (*n == 0) {
-		*s = NULL;
-	}
-	return true;
-}
-
 static int keep_raw(struct outfile *o, const struct tv_jv *v, const char **raw, size_t *n)
 {
-	int r;
-
 	*raw = NULL;
 	*n = 0;
-	if (!o->keep) {
-		return 0;
-	}
-	tv_strbuf_reset(&o->raw);
-	r = tv_jv_minify(v, &o->raw);
-	if (r < 0) {
-		return r;
-	}
-	*raw = o->raw.p;
-	*n = o->raw.len;
-	return 0;
+	return o->keep ? tv_jv_minify_into(v, &o->raw, raw, n) : 0;
 }
 
 /* Start a record's scratch state. */
@@ -199,7 +170,7 @@ static void record_ids(const struct tv_jv *root, struct tv_record *rec)
 		rec->name_len = a->v.n;
 	}
 	if (tv_jv_get(root, "spanContext", &sc) && tv_jv_type(&sc) == TV_J_OBJECT &&
-	    !opt_str(&sc, "traceId", &rec->trace_id, &rec->trace_id_len)) {
+	    !tv_jv_opt_text(&sc, "traceId", &rec->trace_id, &rec->trace_id_len)) {
 		rec->trace_id = NULL;
 		rec->trace_id_len = 0;
 	}
@@ -265,21 +236,21 @@ static const char *span_ids(const struct tv_jv *root, struct tv_span *sp)
 	    tv_jv_type(&sc) != TV_J_OBJECT) {
 		return "span: _spanContext is not an object";
 	}
-	if (!opt_str(&sc, "traceId", &sp->trace_id, &sp->trace_id_len) || sp->trace_id == NULL) {
+	if (!tv_jv_opt_text(&sc, "traceId", &sp->trace_id, &sp->trace_id_len) || sp->trace_id == NULL) {
 		return "span: _spanContext.traceId is missing or not a string";
 	}
-	if (!opt_str(&sc, "spanId", &sp->span_id, &sp->span_id_len) || sp->span_id == NULL) {
+	if (!tv_jv_opt_text(&sc, "spanId", &sp->span_id, &sp->span_id_len) || sp->span_id == NULL) {
 		return "span: _spanContext.spanId is missing or not a string";
 	}
-	if (!opt_str(root, "parentSpanId", &sp->parent_id, &sp->parent_id_len)) {
+	if (!tv_jv_opt_text(root, "parentSpanId", &sp->parent_id, &sp->parent_id_len)) {
 		return "span: parentSpanId is not a string";
 	}
 	if (sp->parent_id == NULL && tv_jv_get(root, "parentSpanContext", &psc) &&
 	    tv_jv_type(&psc) == TV_J_OBJECT &&
-	    !opt_str(&psc, "spanId", &sp->parent_id, &sp->parent_id_len)) {
+	    !tv_jv_opt_text(&psc, "spanId", &sp->parent_id, &sp->parent_id_len)) {
 		return "span: parentSpanContext.spanId is not a string";
 	}
-	if (!opt_str(root, "name", &sp->name, &sp->name_len)) {
+	if (!tv_jv_opt_text(root, "name", &sp->name, &sp->name_len)) {
 		return "span: name is not a string";
 	}
 	if (sp->name == NULL) {
@@ -309,7 +280,7 @@ static const char *span_fields(const struct tv_jv *root, struct tv_span *sp)
 		return "span: status.code is not 0, 1 or 2";
 	}
 	sp->status = (int)c;
-	if (!opt_str(&st, "message", &sp->status_message, &sp->status_message_len)) {
+	if (!tv_jv_opt_text(&st, "message", &sp->status_message, &sp->status_message_len)) {
 		return "span: status.message is not a string";
 	}
 	return NULL;
@@ -414,7 +385,7 @@ static int read_objects(struct outfile *o, struct tv_input *in, struct tv_strbuf
 	return tv_read_json_values(o->ctx, in, buf, value_cb, o, err);
 }
 
-int tv_read_outfile(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err)
+static int read_input(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err)
 {
 	struct outfile o = {
 		.ctx = ctx,
@@ -435,3 +406,22 @@ int tv_read_outfile(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_erro
 	tv_strbuf_finish(&buf);
 	return r;
 }
+
+static bool detect(const struct tv_sniff *s)
+{
+	if (s->shape == TV_SHAPE_JSON_PRETTY)
+		return tv_text_has(s->data, s->len, "\"hrTime\"") ||
+		       tv_text_has(s->data, s->len, "\"_rawAttributes\"") ||
+		       tv_text_has(s->data, s->len, "\"scopeMetrics\"") ||
+		       tv_text_has(s->data, s->len, "\"_spanContext\"");
+	return s->shape == TV_SHAPE_JSON_LINE &&
+	       (tv_text_has(s->line, s->line_len, "\"hrTime\"") ||
+		tv_text_has(s->line, s->line_len, "\"scopeMetrics\""));
+}
+
+const struct tv_format tv_format_outfile = {
+	.name = "outfile",
+	.layout = TV_LAYOUT_JSON,
+	.detect = detect,
+	.read = read_input,
+};

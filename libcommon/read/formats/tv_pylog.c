@@ -33,8 +33,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libcommon/core/tv_text.h"
 #include "libcommon/json/tv_jw.h"
-#include "libcommon/read/tv_reader_int.h"
+#include "libcommon/read/tv_backend.h"
 
 /* `YYYY-MM-DD HH:MM:SS,mmm` */
 #define STAMP_LEN 23
@@ -444,8 +445,7 @@ static int on_record(struct pylog *P, const struct logline *ll, const struct tv_
 	if (R.s == NULL) {
 		return -ENOMEM;
 	}
-	P->ctx->st.records_read++;
-	P->ctx->st.records_used++;
+	tv_read_count(P->ctx, 1, true);
 	r = apply(&R);
 	return r ? r : tv_read_note_time(P->ctx, R.time);
 }
@@ -487,8 +487,7 @@ static int on_other(struct pylog *P, const char *s, size_t n)
 	memcpy(e + have, s, n);
 	e[have + n] = '\0';
 	c->error = e;
-	P->ctx->st.records_read++;
-	P->ctx->st.records_used++;
+	tv_read_count(P->ctx, 1, true);
 	return 0;
 }
 
@@ -582,7 +581,7 @@ static int read_lines(struct pylog *P, struct tv_input *in, struct tv_error *err
 	}
 }
 
-int tv_read_pylog(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err)
+static int read_input(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err)
 {
 	struct pylog P = { .ctx = ctx };
 	int r;
@@ -596,3 +595,27 @@ int tv_read_pylog(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error 
 	tv_strbuf_finish(&P.ev);
 	return r;
 }
+
+/* 2025-01-01 12:00:00,123 - name - LEVEL - message */
+static bool pylog_line(const char *s, size_t n)
+{
+	return tv_text_stamp(s, n, ' ') && n > 26 && s[19] == ',' && s[20] >= '0' &&
+	       s[20] <= '9' && s[22] >= '0' && s[22] <= '9' && s[23] == ' ' && s[24] == '-' &&
+	       s[25] == ' ';
+}
+
+static bool detect(const struct tv_sniff *s)
+{
+	if (s->shape == TV_SHAPE_TEXT_LINE)
+		return pylog_line(s->line, s->line_len);
+	return s->shape == TV_SHAPE_JSON_LINE &&
+	       tv_text_has(s->line, s->line_len, "\"query_id\"") &&
+	       tv_text_has(s->line, s->line_len, "\"event\"");
+}
+
+const struct tv_format tv_format_pylog = {
+	.name = "pylog",
+	.layout = TV_LAYOUT_PYLOG,
+	.detect = detect,
+	.read = read_input,
+};

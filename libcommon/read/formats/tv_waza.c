@@ -25,8 +25,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libcommon/read/tv_reader.h"
+#include "libcommon/core/tv_text.h"
 #include "libcommon/core/tv_time.h"
+#include "libcommon/read/tv_backend.h"
 
 /* Indices of calls still waiting for their second event. */
 struct pending {
@@ -84,18 +85,6 @@ static size_t pending_take(struct pending *p, size_t i)
 /* ---- values ---- */
 
 /* An optional string member; null counts as absent.  False if another type. */
-static bool opt_str(const struct tv_jv *obj, const char *key, const char **s, size_t *n)
-{
-	struct tv_jv v;
-
-	*s = NULL;
-	*n = 0;
-	if (!tv_jv_get(obj, key, &v) || tv_jv_type(&v) == TV_J_NULL) {
-		return true;
-	}
-	return tv_jv_str(&v, s, n);
-}
-
 /* An optional string member copied into *@dst ("" and null leave it NULL). */
 static int str_field(struct waza *w, const struct tv_jv *obj, const char *key, char **dst,
 		     const char **why)
@@ -103,7 +92,7 @@ static int str_field(struct waza *w, const struct tv_jv *obj, const char *key, c
 	const char *s;
 	size_t n;
 
-	if (!opt_str(obj, key, &s, &n)) {
+	if (!tv_jv_opt_str(obj, key, &s, &n)) {
 		snprintf(w->why, sizeof(w->why), "%s is not a string", key);
 		*why = w->why;
 		return -TV_ETYPE;
@@ -120,7 +109,7 @@ static int time_field(struct waza *w, const struct tv_jv *obj, const char *key, 
 	bool naive = false;
 
 	*out = TV_NONE;
-	if (!opt_str(obj, key, &s, &n) ||
+	if (!tv_jv_opt_str(obj, key, &s, &n) ||
 	    (s != NULL && tv_time_parse(s, n, out, &naive) < 0)) {
 		*out = TV_NONE;
 		snprintf(w->why, sizeof(w->why), "%s is not an ISO 8601 time", key);
@@ -236,7 +225,7 @@ static int metadata(struct waza *w, const struct tv_jv *sv, struct tv_session *s
 		}
 	}
 	/* user_id names the user; one of another type stays in metadata only */
-	if (opt_str(&md, "user_id", &k, &kn) && k != NULL && kn > 0) {
+	if (tv_jv_opt_str(&md, "user_id", &k, &kn) && k != NULL && kn > 0) {
 		return tv_set_str(&s->user, k, kn);
 	}
 	return 0;
@@ -329,7 +318,7 @@ static int llm_request(struct waza *w, struct tv_turn *t, const struct event *e,
 	if (e->has_data) {
 		r = int_field(w, &e->data, "tokens", &tokens, why);
 	}
-	if (r == 0 && e->has_data && !opt_str(&e->data, "model", &model, &n)) {
+	if (r == 0 && e->has_data && !tv_jv_opt_str(&e->data, "model", &model, &n)) {
 		*why = "data.model is not a string";
 		r = -TV_ETYPE;
 	}
@@ -409,7 +398,7 @@ static int tool_called(struct waza *w, struct tv_turn *t, const struct event *e,
 	int r = 0;
 
 	w->tool_events = true;
-	if (e->has_data && !opt_str(&e->data, "tool", &name, &n)) {
+	if (e->has_data && !tv_jv_opt_str(&e->data, "tool", &name, &n)) {
 		*why = "data.tool is not a string";
 		return -TV_ETYPE;
 	}
@@ -526,11 +515,11 @@ static int skill_invoked(struct tv_session *s, const struct tv_jv *ev, const str
 	const char *a = NULL, *b = NULL;
 	size_t an = 0, bn = 0;
 
-	if (!opt_str(ev, "skill_name", &a, &an)) {
+	if (!tv_jv_opt_str(ev, "skill_name", &a, &an)) {
 		*why = "skill_name is not a string";
 		return -TV_ETYPE;
 	}
-	if (e->has_data && !opt_str(&e->data, "skill_name", &b, &bn)) {
+	if (e->has_data && !tv_jv_opt_str(&e->data, "skill_name", &b, &bn)) {
 		*why = "data.skill_name is not a string";
 		return -TV_ETYPE;
 	}
@@ -576,7 +565,7 @@ static int read_event(struct waza *w, const struct tv_jv *ev, struct event *e,
 		*why = "not an object";
 		return -TV_ETYPE;
 	}
-	if (!opt_str(ev, "event_type", &e->type, &e->type_len) || e->type == NULL) {
+	if (!tv_jv_opt_str(ev, "event_type", &e->type, &e->type_len) || e->type == NULL) {
 		*why = "event_type is missing or not a string";
 		return -TV_ETYPE;
 	}
@@ -835,7 +824,7 @@ static int read_documents(struct waza *w, struct tv_input *in, struct tv_error *
 	return r;
 }
 
-int tv_read_waza(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err)
+static int read_input(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err)
 {
 	struct waza w = {
 		.ctx = ctx,
@@ -851,3 +840,19 @@ int tv_read_waza(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *
 	free(w.tool.v);
 	return r;
 }
+
+static bool detect(const struct tv_sniff *s)
+{
+	if (s->shape == TV_SHAPE_JSON_PRETTY)
+		return tv_text_has(s->data, s->len, "\"exported_at\"");
+	return s->shape == TV_SHAPE_JSON_LINE &&
+	       tv_text_has(s->line, s->line_len, "\"exported_at\"") &&
+	       tv_text_has(s->line, s->line_len, "\"sessions\"");
+}
+
+const struct tv_format tv_format_waza = {
+	.name = "waza",
+	.layout = TV_LAYOUT_JSON,
+	.detect = detect,
+	.read = read_input,
+};
