@@ -15,7 +15,7 @@ gen gemini-outfile 10 in.json --pii-rate 0.5
 
 # no_tmp DIR: no temporary output left in DIR
 no_tmp() {
-	if ls "$1" | grep -q '\.tmp\.'; then
+	if ls -A "$1" | grep -q '\.tmp\.'; then
 		ls -la "$1" >&2
 		fail "a temporary file was left in $1"
 	fi
@@ -58,7 +58,7 @@ killed() {
 	exec 3>sig/fifo
 	head -5 in.jsonl >&3
 	sleep 1
-	ls sig | grep -q '\.tmp\.' || note "no temporary file seen yet"
+	ls -A sig | grep -q '\.tmp\.' || note "no temporary file seen yet"
 	kill -TERM "$pid"
 	wait "$pid" || rc=$?
 	exec 3>&-

@@ -17,6 +17,8 @@
 #include <stdio.h>
 
 #include "tools/common/tool.h"
+#include "tools/common/tool_atomic.h"
+#include "tools/common/tool_input.h"
 #include "libcommon/read/tv_format.h"
 #include "libcommon/core/tv_input.h"
 #include "libcommon/json/tv_json.h"
@@ -24,7 +26,7 @@
 #include "libcommon/core/tv_strbuf.h"
 
 struct anon_opts {
-	const struct tv_format *from;	/* NULL: detect */
+	struct tool_input_opts in;	/* --from (NULL: detect), limits, --stats */
 	bool to_canonical;
 	bool check;
 	bool report;
@@ -33,8 +35,6 @@ struct anon_opts {
 	const char *output;	/* NULL: stdout */
 	const char *key_file;
 	const char *policy;
-	size_t max_record;
-	uint64_t max_errors;
 };
 
 struct anon {
@@ -94,31 +94,6 @@ void anon_reject(struct anon *a, uint64_t line, const char *fmt, ...)
 void anon_finding_cb(void *udata, const struct tv_pii_finding *f, const char *value, size_t n);
 /** anon_mask: @s/@n with at most its first and last characters shown, into @out. */
 void anon_mask(const char *s, size_t n, char *out, size_t size);
-
-/*
- * An output file written atomically: FILE.tmp.XXXXXX in the same
- * directory, renamed over FILE once complete, removed on failure (and on
- * SIGINT/SIGTERM/SIGHUP).
- */
-struct aout {
-	FILE *f;
-	char *tmp;		/* NULL for stdout */
-	char *path;
-};
-
-/** aout_open: @path NULL or "-" is stdout.  0 or -1 (reported). */
-int aout_open(struct aout *o, const char *path);
-/** aout_open_tmp: only the temporary file (its name in o->tmp), closed; for SQLite. */
-int aout_open_tmp(struct aout *o, const char *path);
-/** aout_commit: flush, fsync, rename.  0 or -1 (reported; the temporary file removed). */
-int aout_commit(struct aout *o);
-/** aout_abort: remove the temporary file. */
-void aout_abort(struct aout *o);
-/** aout_signals: remove the current temporary file when killed by a signal. */
-void aout_signals(void);
-
-/** same_file: true if @a and @b name the same existing file. */
-bool same_file(const char *a, const char *b);
 
 /* ---- the format handlers ---- */
 

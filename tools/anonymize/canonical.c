@@ -246,34 +246,6 @@ static int emit(void *udata, struct tv_session *s)
 	return r;
 }
 
-struct walk {
-	struct anon *a;
-	struct tv_read_ctx *ctx;
-};
-
-static int read_one(const char *path, void *udata)
-{
-	struct walk *w = udata;
-	struct tv_error err;
-	int r;
-
-	tv_error_clear(&err);
-	r = tv_read_file(w->ctx, path, w->a->o.from, &err);
-	if (r == 0) {
-		return 0;
-	}
-	if (w->a->write_error || r == -TV_EWRITE) {
-		return r;
-	}
-	if (err.line) {
-		tool_err("%s:%llu: %s", err.file, (unsigned long long)err.line, err.msg);
-	} else {
-		tool_err("%s: %s", err.file, err.msg);
-	}
-	w->a->failed = true;
-	return r == -ENOMEM ? r : 0;
-}
-
 static void print_stats(const struct anon *a, const struct tv_read_ctx *ctx)
 {
 	const struct tv_stats *st = tv_read_stats(ctx);
@@ -284,47 +256,42 @@ static void print_stats(const struct anon *a, const struct tv_read_ctx *ctx)
 		(unsigned long long)(st->sessions - a->written));
 }
 
+/* the emit callback: a failed write stops the run, already reported */
+static int emit_cb(void *udata, struct tv_session *s)
+{
+	struct tool_input *in = udata;
+	struct anon *a = in->udata;
+	int r = emit(a, s);
+
+	if (a->write_error) {
+		in->halted = true;
+	}
+	return r;
+}
+
 int anon_to_canonical(struct anon *a, int argc, char **argv)
 {
-	struct tv_read_opts ro = { .max_record = a->o.max_record, .emit = emit,
-				   .report = tool_report_cb, .udata = a,
-				   .report_udata = &a->rep };
-	struct walk w = { .a = a };
-	struct tv_error err;
-	int r = 0;
+	struct tool_input in = { .udata = a };
+	struct tv_read_opts ro = { .emit = emit_cb, .udata = &in };
+	const struct tv_stats *st;
+	int r;
 
-	w.ctx = tv_read_ctx_create(&ro);
-	if (w.ctx == NULL) {
-		tool_err("out of memory");
+	if (tool_input_start(&in, &a->o.in, &ro) != 0) {
 		return -ENOMEM;
 	}
-	for (int i = 0; i < argc && r == 0; i++) {
-		r = tool_walk(argv[i], read_one, &w);
-		if (r == -1) {
-			a->failed = true;
-			r = 0;
-		}
-	}
-	if (argc == 0) {
-		r = read_one("-", &w);
-	}
-	tv_error_clear(&err);
-	if (r == 0) {
-		r = tv_read_finish(w.ctx, &err);
-	}
+	r = tool_input_read_all(&in, argc, argv);
 	if (r == 0) {
 		r = anon_flush(a);
 	}
-	if (r < 0 && !a->write_error) {
-		tool_err("%s", err.msg[0] ? err.msg : tv_strerror(r));
+	st = tv_read_stats(in.ctx);
+	a->failed |= in.failed;
+	a->records = st->records_read;
+	a->rejected += st->records_rejected;
+	a->files = st->files;
+	a->bytes = st->bytes;
+	if (a->o.in.stats) {
+		print_stats(a, in.ctx);
 	}
-	a->records = tv_read_stats(w.ctx)->records_read;
-	a->rejected += tv_read_stats(w.ctx)->records_rejected;
-	a->files = tv_read_stats(w.ctx)->files;
-	a->bytes = tv_read_stats(w.ctx)->bytes;
-	if (a->o.stats) {
-		print_stats(a, w.ctx);
-	}
-	tv_read_ctx_destroy(w.ctx);
+	tool_input_end(&in);
 	return r;
 }

@@ -434,7 +434,7 @@ int anon_collector(struct anon *a, struct tv_input *in)
 	bool first = true;
 	int r;
 
-	c.max = a->o.max_record ? a->o.max_record : TV_INPUT_DEFAULT_MAX_RECORD;
+	c.max = a->o.in.max_record ? a->o.in.max_record : TV_INPUT_DEFAULT_MAX_RECORD;
 	tv_strbuf_init(&c.pre);
 	tv_strbuf_init(&c.val);
 	for (;;) {

@@ -264,7 +264,7 @@ static int scrub_all(struct anon *a, sqlite3 *db, bool write)
 
 int anon_llama(struct anon *a, const char *in, const char *out)
 {
-	struct aout o;
+	struct tool_atomic o;
 	sqlite3 *db = NULL;
 	int r;
 
@@ -278,7 +278,7 @@ int anon_llama(struct anon *a, const char *in, const char *out)
 		sqlite3_close(db);
 		return r;
 	}
-	if (aout_open_tmp(&o, out) < 0) {
+	if (tool_atomic_open_tmp(&o, out) < 0) {
 		return -1;
 	}
 	r = copy_db(a, in, o.tmp, &db);
@@ -296,8 +296,8 @@ int anon_llama(struct anon *a, const char *in, const char *out)
 		r = -1;
 	}
 	if (r < 0) {
-		aout_abort(&o);
+		tool_atomic_abort(&o);
 		return -1;
 	}
-	return aout_commit(&o);
+	return tool_atomic_commit(&o);
 }

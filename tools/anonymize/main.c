@@ -19,23 +19,21 @@
 
 #define KEY_MAX (1u << 20)
 
+#define INPUT_OPTS (TOOL_IN_FROM | TOOL_IN_GAP | TOOL_IN_MAX_OPEN | TOOL_IN_MAX_RECORD)
+#define REPORT_OPTS (TOOL_IN_STATS | TOOL_IN_MAX_ERRORS)
+
 enum {
-	OPT_FROM = 1000,
-	OPT_TO,
+	OPT_TO = 1000,
 	OPT_KEY,
 	OPT_KEY_FILE,
 	OPT_POLICY,
 	OPT_SCRUB_IDS,
 	OPT_CHECK,
 	OPT_REPORT,
-	OPT_STATS,
-	OPT_MAX_RECORD,
-	OPT_MAX_ERRORS,
 };
 
 static const char short_opts[] = "o:hV";
 static const struct option long_opts[] = {
-	{ "from", required_argument, NULL, OPT_FROM },
 	{ "to", required_argument, NULL, OPT_TO },
 	{ "key", required_argument, NULL, OPT_KEY },	/* refused: see parse_opts() */
 	{ "key-file", required_argument, NULL, OPT_KEY_FILE },
@@ -43,9 +41,6 @@ static const struct option long_opts[] = {
 	{ "scrub-ids", no_argument, NULL, OPT_SCRUB_IDS },
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "report", no_argument, NULL, OPT_REPORT },
-	{ "stats", no_argument, NULL, OPT_STATS },
-	{ "max-record", required_argument, NULL, OPT_MAX_RECORD },
-	{ "max-errors", required_argument, NULL, OPT_MAX_ERRORS },
 	{ "output", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -67,61 +62,36 @@ static void help(void)
 	       "      --policy FILE     rules, key policies and allow-lists (YAML)\n"
 	       "      --scrub-ids       scrub session, trace, span and prompt ids too\n"
 	       "\n"
-	       "Input:\n"
-	       "      --from FORMAT     do not detect the input format; one of:\n"
-	       "                        %s\n"
-	       "      --max-record SIZE largest record in bytes, k/M/G suffixes (default 256M)\n"
-	       "\n"
+	       "Input (--gap and --max-open act with --to canonical):\n",
+	       tv_progname);
+	tool_input_help(INPUT_OPTS);
+	printf("\n"
 	       "Output:\n"
 	       "  -o, --output FILE     write FILE (atomically: complete or not at all)\n"
 	       "  -o, --output DIR/     one output per input, under the same name\n"
 	       "      --to canonical    write canonical sessions instead of the input format\n"
 	       "      --check           write nothing: print each finding (FILE:LINE: RULE:\n"
 	       "                        masked value) and exit 3 if there is any\n"
-	       "      --report          print the number of findings per rule on standard error\n"
-	       "      --stats           print record counts on standard error\n"
-	       "      --max-errors N    show at most N rejected records (default 100; 0: all)\n"
-	       "  -h, --help            show this help and exit\n"
+	       "      --report          print the number of findings per rule on standard error\n");
+	tool_input_help(REPORT_OPTS);
+	printf("  -h, --help            show this help and exit\n"
 	       "  -V, --version         show the version and exit\n"
 	       "\n"
 	       "Exit status: 0 ok, 1 a record was left out or an input or output failed,\n"
-	       "2 usage error, 3 --check found PII.  See televal-anonymize(1).\n",
-	       tv_progname, tv_format_list());
+	       "2 usage error, 3 --check found PII.  See televal-anonymize(1).\n");
 }
 
 static int parse_value_opt(struct anon_opts *o, int c, const char *arg)
 {
-	size_t n;
-
-	switch (c) {
-	case OPT_FROM:
-		o->from = tv_format_find(arg);
-		if (o->from == NULL) {
-			return tool_usage_err("unknown format '%s' (one of %s)", arg,
-					      tv_format_list());
-		}
-		return 0;
-	case OPT_TO:
-		if (strcmp(arg, "canonical") != 0) {
-			return tool_usage_err("--to takes only 'canonical' (without it the "
-					      "input format is kept)");
-		}
-		o->to_canonical = true;
-		return 0;
-	case OPT_MAX_RECORD:
-		if (tool_parse_size(arg, &o->max_record) < 0 || o->max_record == 0) {
-			return tool_usage_err("invalid size '%s' for --max-record", arg);
-		}
-		return 0;
-	case OPT_MAX_ERRORS:
-		if (tool_parse_size(arg, &n) < 0) {
-			return tool_usage_err("invalid number '%s' for --max-errors", arg);
-		}
-		o->max_errors = n;
-		return 0;
-	default:
-		return -1;
+	if (c != OPT_TO) {
+		return tool_input_parse(&o->in, c, arg);
 	}
+	if (strcmp(arg, "canonical") != 0) {
+		return tool_usage_err("--to takes only 'canonical' (without it the "
+				      "input format is kept)");
+	}
+	o->to_canonical = true;
+	return 0;
 }
 
 static int check_opts(const struct anon_opts *o)
@@ -136,58 +106,63 @@ static int check_opts(const struct anon_opts *o)
 }
 
 /* 0 to go on, -1 after --help/--version, or an exit status */
+static int other_opt(struct anon_opts *o, int c)
+{
+	switch (c) {
+	case OPT_KEY:
+		/* never echo it: a key on the command line is in ps and shell history */
+		return tool_usage_err("the key is never taken from the command line: use "
+				      "--key-file FILE or TELEVAL_KEY");
+	case OPT_KEY_FILE:
+		o->key_file = optarg;
+		return 0;
+	case OPT_POLICY:
+		o->policy = optarg;
+		return 0;
+	case OPT_SCRUB_IDS:
+		o->scrub_ids = true;
+		return 0;
+	case OPT_CHECK:
+		o->check = true;
+		return 0;
+	case OPT_REPORT:
+		o->report = true;
+		return 0;
+	case 'o':
+		o->output = optarg;
+		return 0;
+	case 'h':
+		help();
+		return -1;
+	case 'V':
+		return tool_version();
+	default:
+		return tool_bad_option();
+	}
+}
+
+/* 0 to go on, -1 after --help/--version, or an exit status */
 static int parse_opts(int argc, char **argv, struct anon_opts *o)
 {
-	int c, r;
+	struct option *opts;
+	int c, r = 0;
 
-	*o = (struct anon_opts){ .max_errors = 100 };
-	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
+	*o = (struct anon_opts){ 0 };
+	tool_input_defaults(&o->in);
+	opts = tool_input_options(long_opts, INPUT_OPTS | REPORT_OPTS);
+	if (opts == NULL) {
+		return tool_usage_err("out of memory");
+	}
+	while (r == 0 && (c = getopt_long(argc, argv, short_opts, opts, NULL)) != -1) {
 		r = parse_value_opt(o, c, optarg);
-		if (r > 0) {
-			return r;
-		}
-		if (r == 0) {
-			continue;
-		}
-		switch (c) {
-		case OPT_KEY:
-			/* never echo it: a key on the command line is in ps and shell history */
-			return tool_usage_err("the key is never taken from the command line: use "
-					      "--key-file FILE or TELEVAL_KEY");
-		case OPT_KEY_FILE:
-			o->key_file = optarg;
-			break;
-		case OPT_POLICY:
-			o->policy = optarg;
-			break;
-		case OPT_SCRUB_IDS:
-			o->scrub_ids = true;
-			break;
-		case OPT_CHECK:
-			o->check = true;
-			break;
-		case OPT_REPORT:
-			o->report = true;
-			break;
-		case OPT_STATS:
-			o->stats = true;
-			break;
-		case 'o':
-			o->output = optarg;
-			break;
-		case 'h':
-			help();
-			return -1;
-		case 'V':
-			printf("%s (televal) %s\n", tv_progname, TV_VERSION);
-			return -1;
-		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n", tv_progname);
-			return 2;
+		if (r < 0) {
+			r = other_opt(o, c);
 		}
 	}
-	return check_opts(o);
+	free(opts);
+	return r != 0 ? r : check_opts(o);
 }
+
 
 /* ---- the key ---- */
 
@@ -350,7 +325,7 @@ struct run {
 	char **argv;
 	const char *root;	/* the operand being walked */
 	struct names done;
-	struct aout out;	/* the one output, unless -o DIR */
+	struct tool_atomic out;	/* the one output, unless -o DIR */
 	bool out_open;
 };
 
@@ -430,7 +405,7 @@ static int input_format(struct anon *a, struct tv_input *in, const struct tv_for
 	size_t n, i = 0;
 	int r;
 
-	*fmt = a->o.from;
+	*fmt = a->o.in.from;
 	if (*fmt != NULL) {
 		return 0;
 	}
@@ -480,7 +455,7 @@ static int open_out(struct run *run)
 	if (run->a->o.check || run->out_open) {
 		return 0;
 	}
-	if (aout_open(&run->out, run->a->o.output) < 0) {
+	if (tool_atomic_open(&run->out, run->a->o.output) < 0) {
 		return -1;
 	}
 	run->out_open = true;
@@ -492,7 +467,7 @@ static int open_out(struct run *run)
 static int one_input(struct run *run, const char *path, struct tv_input *in, const char *dest)
 {
 	struct anon *a = run->a;
-	struct aout o;
+	struct tool_atomic o;
 	const struct tv_format *fmt;
 	int r = input_format(a, in, &fmt);
 
@@ -508,7 +483,7 @@ static int one_input(struct run *run, const char *path, struct tv_input *in, con
 		r = open_out(run);
 		return r < 0 ? r : fmt == NULL ? 0 : anon_stream(a, in, fmt);
 	}
-	if (!a->o.check && aout_open(&o, dest) < 0) {
+	if (!a->o.check && tool_atomic_open(&o, dest) < 0) {
 		return -1;
 	}
 	a->out = a->o.check ? NULL : o.f;
@@ -518,7 +493,7 @@ static int one_input(struct run *run, const char *path, struct tv_input *in, con
 	}
 	tv_strbuf_reset(&a->buf);
 	if (!a->o.check) {
-		r = r == 0 ? aout_commit(&o) : (aout_abort(&o), -1);
+		r = r == 0 ? tool_atomic_commit(&o) : (tool_atomic_abort(&o), -1);
 	}
 	a->out = NULL;
 	return r;
@@ -532,7 +507,7 @@ static int read_one(const char *path, void *udata)
 	char *dest = NULL;
 	int r;
 
-	r = tv_input_open(path, a->o.max_record, &in);
+	r = tv_input_open(path, a->o.in.max_record, &in);
 	if (r < 0) {
 		tool_err("%s: cannot open: %s", path, tv_strerror(r));
 		a->failed = true;
@@ -543,7 +518,7 @@ static int read_one(const char *path, void *udata)
 	if (a->out_dir && !a->o.check) {
 		dest = dest_name(run, path, tv_input_compressed(in));
 		r = dest == NULL ? -ENOMEM : 0;
-		if (r == 0 && (same_file(path, dest) || seen_name(run, dest))) {
+		if (r == 0 && (tool_same_file(path, dest) || seen_name(run, dest))) {
 			tool_err("%s: would overwrite %s", path, dest);
 			r = -1;
 		}
@@ -599,10 +574,10 @@ static int finish_out(struct run *run, int r)
 		if (run->out.tmp != NULL) {
 			tool_err("%s: not written (an input or the output failed)", run->out.path);
 		}
-		aout_abort(&run->out);
+		tool_atomic_abort(&run->out);
 		return -1;
 	}
-	return aout_commit(&run->out);
+	return tool_atomic_commit(&run->out);
 }
 
 static int to_canonical(struct run *run)
@@ -634,7 +609,7 @@ static int check_operands(struct run *run)
 		if (run->a->out_dir && strcmp(run->argv[i], "-") == 0) {
 			return tool_usage_err("-o DIR/ needs named inputs, not standard input");
 		}
-		if (!run->a->out_dir && same_file(run->argv[i], o->output)) {
+		if (!run->a->out_dir && tool_same_file(run->argv[i], o->output)) {
 			return tool_usage_err("%s is an input: the output must be another file",
 					      o->output);
 		}
@@ -702,7 +677,7 @@ static int run_all(struct anon *a, int argc, char **argv)
 		tool_err("out of memory");
 		return 1;
 	}
-	aout_signals();
+	tool_atomic_signals();
 	if (a->o.to_canonical) {
 		r = to_canonical(&run);
 	} else {
@@ -715,7 +690,7 @@ static int run_all(struct anon *a, int argc, char **argv)
 	if (a->o.report) {
 		print_report(a);
 	}
-	if (a->o.stats && !a->o.to_canonical) {
+	if (a->o.in.stats && !a->o.to_canonical) {
 		print_stats(a);
 	}
 	for (size_t i = 0; i < run.done.n; i++) {
@@ -734,7 +709,7 @@ int main(int argc, char **argv)
 	tv_strbuf_init(&a.buf);
 	tv_strbuf_init(&a.tmp);
 	r = parse_opts(argc, argv, &a.o);
-	a.rep.max = a.o.max_errors;
+	a.rep.max = a.o.in.max_errors;
 	if (r == 0) {
 		r = make_pii(&a);
 	}

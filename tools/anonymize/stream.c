@@ -144,7 +144,7 @@ static int json_values(struct anon *a, struct tv_input *in)
 	int r;
 
 	for (;;) {
-		r = tv_jsonseq_next(in, &a->tmp, a->o.max_record, &first, &last, &why);
+		r = tv_jsonseq_next(in, &a->tmp, a->o.in.max_record, &first, &last, &why);
 		if (r == 0) {
 			return 0;
 		}

@@ -52,6 +52,18 @@ void tool_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+int tool_version(void)
+{
+	printf("%s (televal) %s\n", tv_progname, TV_VERSION);
+	return -1;
+}
+
+int tool_bad_option(void)
+{
+	fprintf(stderr, "Try '%s --help' for more information.\n", tv_progname);
+	return 2;
+}
+
 int tool_usage_err(const char *fmt, ...)
 {
 	va_list ap;
@@ -246,4 +258,30 @@ int tool_parse_size(const char *s, size_t *out)
 		return -1;
 	*out = (size_t)(v << shift);
 	return 0;
+}
+
+int tool_parse_count(const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!(*s >= '0' && *s <= '9'))
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end != '\0')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+bool tool_same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (a == NULL || b == NULL || strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
+		return false;
+	if (stat(a, &sa) < 0 || stat(b, &sb) < 0)
+		return false;
+	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }

@@ -24,6 +24,10 @@ void tool_init(char **argv);
 void tool_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /** tool_warn: `prog: warning: message` on stderr. */
 void tool_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/** tool_version: print `prog (televal) VERSION` on standard output; returns -1 (stop, exit 0). */
+int tool_version(void);
+/** tool_bad_option: the hint after getopt's own message; returns 2 (a usage error). */
+int tool_bad_option(void);
 /** tool_usage_err: a usage error with the --help hint; returns 2. */
 int tool_usage_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -54,8 +58,17 @@ int tool_output_close(FILE *f);
  */
 int tool_parse_size(const char *s, size_t *out);
 
+/**
+ * tool_parse_count: a whole non-negative decimal number, nothing else.
+ * Returns 0 and *@out, or -1.
+ */
+int tool_parse_count(const char *s, uint64_t *out);
+
 /** tool_print_record_stats: the `records:` --stats line. */
 void tool_print_record_stats(const struct tv_stats *st);
+
+/** tool_same_file: true if @a and @b name the same existing file ("-" never does). */
+bool tool_same_file(const char *a, const char *b);
 
 /**
  * tool_walk: call @fn for @path, or for every regular file below it when it

@@ -14,24 +14,19 @@
 
 #include "select.h"
 #include "tools/common/tool.h"
+#include "tools/common/tool_atomic.h"
+#include "tools/common/tool_input.h"
 #include "libcommon/read/tv_reader.h"
 #include "libcommon/sample/tv_sample.h"
 #include "libcommon/core/tv_strbuf.h"
 #include "libcommon/core/tv_time.h"
 
-#define DEFAULT_GAP_NS (3600 * TV_NS_PER_SEC)
 #define FLUSH_AT (1u << 20)
 
 struct opts {
-	const struct tv_format *from;
+	struct tool_input_opts in;
 	bool events;
-	bool stats;
-	int64_t gap;
-	size_t max_open;
-	size_t max_record;
-	uint64_t max_errors;
 	const char *output;
-	int progress;		/* -1: when stderr is a terminal */
 	struct select_opts sel;
 	const char **where;	/* --where and the shorthands, as expressions */
 	size_t n_where;
@@ -42,25 +37,16 @@ struct opts {
 
 struct run {
 	struct opts o;
-	FILE *out;
+	struct tool_atomic out;
 	struct tv_strbuf buf;
-	struct tv_read_ctx *ctx;
+	struct tool_input in;
 	struct selector *sel;
 	struct tv_strbuf line;
-	bool failed;		/* an input could not be read */
 	bool write_error;
-	bool progress;
-	struct timespec last_progress;
 };
 
 enum {
-	OPT_FROM = 1000,
-	OPT_EVENTS,
-	OPT_STATS,
-	OPT_GAP,
-	OPT_MAX_OPEN,
-	OPT_MAX_RECORD,
-	OPT_MAX_ERRORS,
+	OPT_EVENTS = 1000,
 	OPT_WHERE,
 	OPT_SINCE,
 	OPT_UNTIL,
@@ -79,19 +65,11 @@ enum {
 	OPT_SEED,
 	OPT_RESERVOIR,
 	OPT_PER,
-	OPT_PROGRESS,
-	OPT_NO_PROGRESS,
 };
 
 static const char short_opts[] = "o:vhV";
 static const struct option long_opts[] = {
-	{ "from", required_argument, NULL, OPT_FROM },
 	{ "events", no_argument, NULL, OPT_EVENTS },
-	{ "stats", no_argument, NULL, OPT_STATS },
-	{ "gap", required_argument, NULL, OPT_GAP },
-	{ "max-open", required_argument, NULL, OPT_MAX_OPEN },
-	{ "max-record", required_argument, NULL, OPT_MAX_RECORD },
-	{ "max-errors", required_argument, NULL, OPT_MAX_ERRORS },
 	{ "where", required_argument, NULL, OPT_WHERE },
 	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "until", required_argument, NULL, OPT_UNTIL },
@@ -111,8 +89,6 @@ static const struct option long_opts[] = {
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "reservoir", required_argument, NULL, OPT_RESERVOIR },
 	{ "per", required_argument, NULL, OPT_PER },
-	{ "progress", no_argument, NULL, OPT_PROGRESS },
-	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "output", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -150,29 +126,21 @@ static void help(void)
 	       "      --per FIELD N     keep up to N sessions per value of FIELD (stratified)\n"
 	       "      --limit N         write at most N sessions\n"
 	       "\n"
-	       "Input:\n"
-	       "      --from FORMAT     do not detect the input format; one of:\n"
-	       "                        %s\n"
-	       "      --gap DURATION    close a session idle this long on the records' own\n"
-	       "                        clock (default 1h; 0: only at the end of input)\n"
-	       "      --max-open N      most sessions held open at once (default 1000000)\n"
-	       "      --max-record SIZE largest record in bytes, k/M/G suffixes (default 256M)\n"
-	       "\n"
+	       "Input:\n",
+	       tv_progname);
+	tool_input_help(TOOL_IN_ALL & ~TOOL_IN_STATS & ~TOOL_IN_PROGRESS & ~TOOL_IN_MAX_ERRORS);
+	printf("\n"
 	       "Output:\n"
 	       "  -o, --output FILE     write to FILE instead of standard output\n"
 	       "      --ids             write only the session ids, one per line\n"
 	       "      --count           write only the number of sessions kept\n"
-	       "      --events          keep the source records in each session's events[]\n"
-	       "      --stats           print record and session counts on standard error\n"
-	       "      --progress        show progress on standard error (default: when it is\n"
-	       "                        a terminal); --no-progress never\n"
-	       "      --max-errors N    show at most N rejected records (default 100; 0: all)\n"
-	       "  -h, --help            show this help and exit\n"
+	       "      --events          keep the source records in each session's events[]\n");
+	tool_input_help(TOOL_IN_STATS | TOOL_IN_PROGRESS | TOOL_IN_MAX_ERRORS);
+	printf("  -h, --help            show this help and exit\n"
 	       "  -V, --version         show the version and exit\n"
 	       "\n"
 	       "Exit status: 0 ok, 1 a record was rejected or an input failed, 2 usage error.\n"
-	       "See televal-filter(1).\n",
-	       tv_progname, tv_format_list());
+	       "See televal-filter(1).\n");
 }
 
 /* an expression string literal holding @s */
@@ -253,21 +221,6 @@ static int time_arg(struct opts *o, const char *opt, const char *arg, const char
 	return add_shorthand(o, fmt, buf);
 }
 
-static int parse_count(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!(*s >= '0' && *s <= '9'))
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end != '\0')
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static int parse_selection(struct opts *o, int c, const char *arg, int argc, char **argv)
 {
 	uint64_t n;
@@ -295,7 +248,7 @@ static int parse_selection(struct opts *o, int c, const char *arg, int argc, cha
 		o->sel.dedupe_window = SIZE_MAX;
 		return 0;
 	case OPT_DEDUPE_WINDOW:
-		if (parse_count(arg, &n) < 0 || n == 0)
+		if (tool_parse_count(arg, &n) < 0 || n == 0)
 			return tool_usage_err("invalid number '%s' for --dedupe-window", arg);
 		o->sel.dedupe_window = (size_t)n;
 		return 0;
@@ -303,7 +256,7 @@ static int parse_selection(struct opts *o, int c, const char *arg, int argc, cha
 		o->sel.invert = true;
 		return 0;
 	case OPT_LIMIT:
-		if (parse_count(arg, &o->sel.limit) < 0)
+		if (tool_parse_count(arg, &o->sel.limit) < 0)
 			return tool_usage_err("invalid number '%s' for --limit", arg);
 		return 0;
 	case OPT_COUNT:
@@ -318,57 +271,22 @@ static int parse_selection(struct opts *o, int c, const char *arg, int argc, cha
 		o->sel.sample = true;
 		return 0;
 	case OPT_SEED:
-		if (parse_count(arg, &o->sel.seed) < 0)
+		if (tool_parse_count(arg, &o->sel.seed) < 0)
 			return tool_usage_err("invalid seed '%s' (a non-negative integer)", arg);
 		o->seed_set = true;
 		return 0;
 	case OPT_RESERVOIR:
-		if (parse_count(arg, &n) < 0 || n == 0 || n > SIZE_MAX / 64)
+		if (tool_parse_count(arg, &n) < 0 || n == 0 || n > SIZE_MAX / 64)
 			return tool_usage_err("invalid size '%s' for --reservoir", arg);
 		o->sel.reservoir = (size_t)n;
 		return 0;
 	case OPT_PER:
-		if (optind >= argc || parse_count(argv[optind], &n) < 0 || n == 0 ||
+		if (optind >= argc || tool_parse_count(argv[optind], &n) < 0 || n == 0 ||
 		    n > SIZE_MAX / 64)
 			return tool_usage_err("--per needs a FIELD and a number N: --per skill 50");
 		o->sel.per_field = arg;
 		o->sel.per_n = (size_t)n;
 		optind++;
-		return 0;
-	default:
-		return -1;
-	}
-}
-
-static int parse_input_opt(struct opts *o, int c, const char *arg)
-{
-	size_t n;
-
-	switch (c) {
-	case OPT_FROM:
-		o->from = tv_format_find(arg);
-		if (o->from == NULL)
-			return tool_usage_err("unknown format '%s' (one of %s)", arg,
-					      tv_format_list());
-		return 0;
-	case OPT_GAP:
-		if (tv_duration_parse(arg, &o->gap) < 0)
-			return tool_usage_err("invalid duration '%s' for --gap", arg);
-		return 0;
-	case OPT_MAX_OPEN:
-		if (tool_parse_size(arg, &o->max_open) < 0 || o->max_open == 0)
-			return tool_usage_err("invalid number '%s' for --max-open", arg);
-		return 0;
-	case OPT_MAX_RECORD:
-		if (tool_parse_size(arg, &o->max_record) < 0 || o->max_record == 0)
-			return tool_usage_err("invalid size '%s' for --max-record", arg);
-		return 0;
-	case OPT_MAX_ERRORS:
-		if (strcmp(arg, "0") == 0)
-			n = 0;
-		else if (tool_parse_size(arg, &n) < 0)
-			return tool_usage_err("invalid number '%s' for --max-errors", arg);
-		o->max_errors = n;
 		return 0;
 	default:
 		return -1;
@@ -391,47 +309,51 @@ static int check_opts(struct opts *o)
 	return 0;
 }
 
+/* 0 to go on, -1 after --help/--version, or an exit status */
+static int other_opt(struct opts *o, int c)
+{
+	switch (c) {
+	case OPT_EVENTS:
+		o->events = true;
+		return 0;
+	case 'o':
+		o->output = optarg;
+		return 0;
+	case 'h':
+		help();
+		return -1;
+	case 'V':
+		return tool_version();
+	default:
+		return tool_bad_option();
+	}
+}
+
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
+	struct option *opts;
 	int c, r;
 
-	*o = (struct opts){ .gap = DEFAULT_GAP_NS, .max_errors = 100, .progress = -1 };
+	*o = (struct opts){ 0 };
+	tool_input_defaults(&o->in);
 	o->sel.limit = UINT64_MAX;
-	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
+	opts = tool_input_options(long_opts, TOOL_IN_ALL);
+	if (opts == NULL)
+		return tool_usage_err("out of memory");
+	while ((c = getopt_long(argc, argv, short_opts, opts, NULL)) != -1) {
 		r = parse_selection(o, c, optarg, argc, argv);
 		if (r < 0)
-			r = parse_input_opt(o, c, optarg);
-		if (r > 0)
-			return r;
+			r = tool_input_parse(&o->in, c, optarg);
 		if (r == 0)
 			continue;
-		switch (c) {
-		case OPT_EVENTS:
-			o->events = true;
-			break;
-		case OPT_STATS:
-			o->stats = true;
-			break;
-		case OPT_PROGRESS:
-			o->progress = 1;
-			break;
-		case OPT_NO_PROGRESS:
-			o->progress = 0;
-			break;
-		case 'o':
-			o->output = optarg;
-			break;
-		case 'h':
-			help();
-			return -1;
-		case 'V':
-			printf("%s (televal) %s\n", tv_progname, TV_VERSION);
-			return -1;
-		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n", tv_progname);
-			return 2;
+		if (r < 0)
+			r = other_opt(o, c);
+		if (r != 0) {
+			free(opts);
+			return r;
 		}
 	}
+	free(opts);
 	return check_opts(o);
 }
 
@@ -439,8 +361,9 @@ static int flush_out(struct run *run)
 {
 	if (run->buf.len == 0)
 		return 0;
-	if (tool_write(run->out, run->buf.p, run->buf.len) < 0) {
+	if (tool_write(run->out.f, run->buf.p, run->buf.len) < 0) {
 		run->write_error = true;
+		run->in.halted = true;
 		return -TV_EWRITE;
 	}
 	tv_strbuf_reset(&run->buf);
@@ -460,21 +383,10 @@ static int write_cb(void *udata, const char *p, size_t n)
 
 static void progress(struct run *run, bool last)
 {
-	const struct tv_stats *st = tv_read_stats(run->ctx);
 	uint64_t seen, written, filtered;
-	struct timespec now;
 
-	if (!run->progress)
-		return;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (!last && (now.tv_sec - run->last_progress.tv_sec) * 1000000000L +
-			     (now.tv_nsec - run->last_progress.tv_nsec) < 250000000L)
-		return;
-	run->last_progress = now;
 	selector_counts(run->sel, &seen, &written, &filtered);
-	fprintf(stderr, "\r%s: %llu MB, %llu records, %llu sessions, %llu kept%s", tv_progname,
-		(unsigned long long)(st->bytes >> 20), (unsigned long long)st->records_read,
-		(unsigned long long)seen, (unsigned long long)written, last ? "\n" : "");
+	tool_input_progress(&run->in, last, written, "kept");
 }
 
 /* the emit callback: serialize, select, write */
@@ -489,7 +401,7 @@ static int emit(void *udata, struct tv_session *s)
 	if (r < 0)
 		return r;
 	r = selector_feed(run->sel, run->line.p, run->line.len, write_cb, run);
-	if (run->progress && (tv_read_stats(run->ctx)->sessions & 255) == 0)
+	if (run->in.progress && (tv_read_stats(run->in.ctx)->sessions & 255) == 0)
 		progress(run, false);
 	return r;
 }
@@ -506,50 +418,14 @@ static int emit_line(void *udata, const char *line, size_t len, const struct tv_
 	tv_strbuf_append(&run->line, line, len);
 	tv_strbuf_putc(&run->line, '\n');
 	r = selector_feed_parsed(run->sel, run->line.p, run->line.len, root, write_cb, run);
-	if (run->progress && (tv_read_stats(run->ctx)->sessions & 255) == 0)
+	if (run->in.progress && (tv_read_stats(run->in.ctx)->sessions & 255) == 0)
 		progress(run, false);
-	return r;
-}
-
-static int read_one(const char *path, void *udata)
-{
-	struct run *run = udata;
-	struct tv_error err;
-	int r;
-
-	tv_error_clear(&err);
-	r = tv_read_file(run->ctx, path, run->o.from, &err);
-	if (r == 0)
-		return 0;
-	if (run->write_error || r == -TV_EWRITE)
-		return r;	/* already reported */
-	if (err.line)
-		tool_err("%s:%llu: %s", err.file, (unsigned long long)err.line, err.msg);
-	else
-		tool_err("%s: %s", err.file, err.msg);
-	run->failed = true;
-	return r == -ENOMEM ? r : 0;	/* go on with the other inputs */
-}
-
-static int run_inputs(struct run *run, int argc, char **argv)
-{
-	int r = 0;
-
-	if (argc == 0)
-		return read_one("-", run);
-	for (int i = 0; i < argc && r == 0; i++) {
-		r = tool_walk(argv[i], read_one, run);
-		if (r == -1) {
-			run->failed = true;
-			r = 0;
-		}
-	}
 	return r;
 }
 
 static void print_stats(const struct run *run)
 {
-	tool_print_record_stats(tv_read_stats(run->ctx));
+	tool_print_record_stats(tv_read_stats(run->in.ctx));
 	uint64_t seen, written, filtered;
 
 	selector_counts(run->sel, &seen, &written, &filtered);
@@ -594,42 +470,35 @@ static void free_opts(struct opts *o)
 
 static int run_all(struct run *run, int argc, char **argv)
 {
-	struct tool_report rep = { .max = run->o.max_errors };
-	struct tv_read_opts ro = { .keep_events = run->o.events, .gap = run->o.gap,
-				   .max_record = run->o.max_record, .max_open = run->o.max_open,
-				   .emit = emit, .emit_line = emit_line,
-				   .report = tool_report_cb, .udata = run,
-				   .report_udata = &rep };
-	struct tv_error err;
+	struct tv_read_opts ro = { .keep_events = run->o.events, .emit = emit,
+				   .emit_line = emit_line, .udata = run };
 	int r, status = 0;
 
-	run->out = tool_output_open(run->o.output);
-	if (run->out == NULL)
+	if (tool_atomic_open(&run->out, run->o.output) < 0)
 		return 1;
-	run->ctx = tv_read_ctx_create(&ro);
-	if (run->ctx == NULL) {
-		tool_err("out of memory");
+	if (tool_input_start(&run->in, &run->o.in, &ro) != 0) {
+		tool_atomic_abort(&run->out);
 		return 1;
 	}
-	run->progress = run->o.progress < 0 ? isatty(STDERR_FILENO) : run->o.progress;
-	r = run_inputs(run, argc, argv);
-	tv_error_clear(&err);
-	if (r == 0)
-		r = tv_read_finish(run->ctx, &err);
+	tool_atomic_signals();
+	r = tool_input_read_all(&run->in, argc, argv);
 	if (r == 0)
 		r = selector_finish(run->sel, write_cb, run);
 	if (r == 0)
 		r = flush_out(run);
-	if (run->progress)
-		progress(run, true);
-	if (r < 0 && !run->write_error)
-		tool_err("%s", err.msg[0] ? err.msg : tv_strerror(r));
-	if (tool_output_close(run->out) < 0 || r < 0 || run->failed ||
-	    tv_read_stats(run->ctx)->records_rejected > 0)
+	progress(run, true);
+	if (r < 0 && !run->in.halted)
+		tool_err("%s", tv_strerror(r));
+	if (r < 0 || tool_input_bad(&run->in))
 		status = 1;
-	if (run->o.stats)
+	/* what was read is written, rejected records or not; a failed write is not */
+	if (r < 0 || run->write_error)
+		tool_atomic_abort(&run->out);
+	else if (tool_atomic_commit(&run->out) < 0)
+		status = 1;
+	if (run->o.in.stats)
 		print_stats(run);
-	tv_read_ctx_destroy(run->ctx);
+	tool_input_end(&run->in);
 	return status;
 }
 
@@ -648,6 +517,8 @@ int main(int argc, char **argv)
 		r = run_all(&run, argc - optind, argv + optind);
 	else if (r < 0)
 		r = 0;	/* --help, --version */
+	if (tool_output_close(stdout) < 0 && r == 0)
+		r = 1;
 	selector_destroy(run.sel);
 	free_opts(&run.o);
 	tv_strbuf_finish(&run.buf);

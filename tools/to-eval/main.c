@@ -16,6 +16,7 @@
 #include "outdir.h"
 #include "task.h"
 #include "tools/common/tool.h"
+#include "tools/common/tool_input.h"
 #include "libcommon/json/tv_jw.h"
 #include "libcommon/read/tv_reader.h"
 #include "libcommon/tmpl/tv_yaml.h"
@@ -32,11 +33,7 @@ struct opts {
 	const char *output;
 	bool prune;
 	bool sync;
-	bool stats;
-	const struct tv_format *from;
-	int64_t gap;
-	size_t max_record;
-	uint64_t max_errors;
+	struct tool_input_opts in;
 	const char **vars;		/* KEY=VALUE */
 	size_t n_vars;
 };
@@ -70,10 +67,9 @@ struct run {
 	struct session_view view;
 	FILE *out;
 	struct outdir *dir;
-	struct tv_read_ctx *ctx;
+	struct tool_input in;
 	struct counts n;
 	struct tally skills, models;
-	bool failed;		/* an input could not be read */
 	bool write_error;
 	bool render_error;
 };
@@ -94,11 +90,6 @@ enum {
 	OPT_VAR,
 	OPT_PRUNE,
 	OPT_NO_FSYNC,
-	OPT_STATS,
-	OPT_FROM,
-	OPT_GAP,
-	OPT_MAX_RECORD,
-	OPT_MAX_ERRORS,
 	OPT_PRINT_TEMPLATE,
 	OPT_LIST_FORMATS,
 };
@@ -121,11 +112,6 @@ static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "prune", no_argument, NULL, OPT_PRUNE },
 	{ "no-fsync", no_argument, NULL, OPT_NO_FSYNC },
-	{ "stats", no_argument, NULL, OPT_STATS },
-	{ "from", required_argument, NULL, OPT_FROM },
-	{ "gap", required_argument, NULL, OPT_GAP },
-	{ "max-record", required_argument, NULL, OPT_MAX_RECORD },
-	{ "max-errors", required_argument, NULL, OPT_MAX_ERRORS },
 	{ "print-template", required_argument, NULL, OPT_PRINT_TEMPLATE },
 	{ "list-formats", no_argument, NULL, OPT_LIST_FORMATS },
 	{ "help", no_argument, NULL, 'h' },
@@ -168,36 +154,14 @@ static void help(void)
 	       "      --max-literals N  at most N output literals per task (default 5)\n"
 	       "      --ignore-case     output literals match without regard to case\n"
 	       "\n"
-	       "Input:\n"
-	       "      --from FORMAT     do not detect the input format; one of:\n"
-	       "                        %s\n"
-	       "      --gap DURATION    close a session idle this long (default 1h)\n"
-	       "      --max-record SIZE largest record in bytes, k/M/G suffixes (default 256M)\n"
-	       "      --max-errors N    show at most N rejected records (default 100; 0: all)\n"
-	       "      --stats           print the counts on standard error\n"
-	       "  -h, --help            show this help and exit\n"
+	       "Input:\n",
+	       tv_progname, format_list(), task_expect_names());
+	tool_input_help(TOOL_IN_ALL);
+	printf("  -h, --help            show this help and exit\n"
 	       "  -V, --version         show the version and exit\n"
 	       "\n"
 	       "Exit status: 0 ok, 1 a data, template or I/O error, 2 usage error.\n"
-	       "See televal-to-eval(1).\n",
-	       tv_progname, format_list(), task_expect_names(), tv_format_list());
-}
-
-static int parse_count(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!(*s >= '0' && *s <= '9')) {
-		return -1;
-	}
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end != '\0') {
-		return -1;
-	}
-	*out = v;
-	return 0;
+	       "See televal-to-eval(1).\n");
 }
 
 static int add_var(struct opts *o, const char *kv)
@@ -257,7 +221,7 @@ static int parse_task_opt(struct opts *o, int c, const char *arg)
 		}
 		return 0;
 	case OPT_MAX_LITERALS:
-		if (parse_count(arg, &n) < 0 || n > 1000) {
+		if (tool_parse_count(arg, &n) < 0 || n > 1000) {
 			return tool_usage_err("invalid number '%s' for --max-literals", arg);
 		}
 		o->task.max_literals = (size_t)n;
@@ -267,41 +231,6 @@ static int parse_task_opt(struct opts *o, int c, const char *arg)
 		return 0;
 	case OPT_ID_PREFIX:
 		o->task.id_prefix = arg;
-		return 0;
-	default:
-		return -1;
-	}
-}
-
-static int parse_input_opt(struct opts *o, int c, const char *arg)
-{
-	size_t n;
-
-	switch (c) {
-	case OPT_FROM:
-		o->from = tv_format_find(arg);
-		if (o->from == NULL) {
-			return tool_usage_err("unknown format '%s' (one of %s)", arg, tv_format_list());
-		}
-		return 0;
-	case OPT_GAP:
-		if (tv_duration_parse(arg, &o->gap) < 0) {
-			return tool_usage_err("invalid duration '%s' for --gap", arg);
-		}
-		return 0;
-	case OPT_MAX_RECORD:
-		if (tool_parse_size(arg, &o->max_record) < 0 || o->max_record == 0) {
-			return tool_usage_err("invalid size '%s' for --max-record", arg);
-		}
-		return 0;
-	case OPT_MAX_ERRORS:
-		if (strcmp(arg, "0") == 0) {
-			o->max_errors = 0;
-		} else if (tool_parse_size(arg, &n) < 0) {
-			return tool_usage_err("invalid number '%s' for --max-errors", arg);
-		} else {
-			o->max_errors = n;
-		}
 		return 0;
 	default:
 		return -1;
@@ -357,9 +286,6 @@ static int parse_other(struct opts *o, int c, const char *arg)
 	case OPT_NO_FSYNC:
 		o->sync = false;
 		return 0;
-	case OPT_STATS:
-		o->stats = true;
-		return 0;
 	case OPT_PRINT_TEMPLATE:
 		return print_template(arg);
 	case OPT_LIST_FORMATS:
@@ -369,11 +295,9 @@ static int parse_other(struct opts *o, int c, const char *arg)
 		help();
 		return -1;
 	case 'V':
-		printf("%s (televal) %s\n", tv_progname, TV_VERSION);
-		return -1;
+		return tool_version();
 	default:
-		fprintf(stderr, "Try '%s --help' for more information.\n", tv_progname);
-		return 2;
+		return tool_bad_option();
 	}
 }
 
@@ -400,24 +324,28 @@ static int check_opts(struct opts *o)
 /* 0 to go on, -1 after --help and the like, 2 on a usage error */
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
-	int c, r;
+	struct option *opts;
+	int c, r = 0;
 
-	*o = (struct opts){ .sync = true, .max_errors = 100, .gap = 3600 * TV_NS_PER_SEC };
+	*o = (struct opts){ .sync = true };
+	tool_input_defaults(&o->in);
 	o->task = (struct task_opts){ .expect = EXPECT_ALL, .factor = 2.0, .max_literals = 5,
 				      .id_prefix = "runtime-" };
-	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
+	opts = tool_input_options(long_opts, TOOL_IN_ALL);
+	if (opts == NULL) {
+		return tool_usage_err("out of memory");
+	}
+	while (r == 0 && (c = getopt_long(argc, argv, short_opts, opts, NULL)) != -1) {
 		r = parse_task_opt(o, c, optarg);
 		if (r < 0) {
-			r = parse_input_opt(o, c, optarg);
+			r = tool_input_parse(&o->in, c, optarg);
 		}
 		if (r < 0) {
 			r = parse_other(o, c, optarg);
 		}
-		if (r != 0) {
-			return r;
-		}
 	}
-	return check_opts(o);
+	free(opts);
+	return r != 0 ? r : check_opts(o);
 }
 
 /* ---- templates and the vars root ---- */
@@ -586,6 +514,7 @@ static int flush_out(struct run *run)
 	}
 	if (tool_write(run->out, run->buf.p, run->buf.len) < 0) {
 		run->write_error = true;
+		run->in.halted = true;
 		return -TV_EWRITE;
 	}
 	tv_strbuf_reset(&run->buf);
@@ -600,6 +529,7 @@ static void report_render(struct run *run, const struct tv_error *err)
 		tool_err("%s: %s", err->file, err->msg);
 	}
 	run->render_error = true;
+	run->in.halted = true;
 }
 
 static void tally_add(struct tally *t, const char *s, size_t n)
@@ -678,6 +608,7 @@ static int write_task(struct run *run, const struct tv_jv *troot)
 	}
 	if (outdir_write(run->dir, name, run->text.p, run->text.len) < 0) {
 		run->write_error = true;
+		run->in.halted = true;
 		return -TV_EWRITE;
 	}
 	return 0;
@@ -738,6 +669,9 @@ static int process(struct run *run, const struct tv_jv *root)
 		return r;
 	}
 	run->n.sessions++;
+	if (run->in.progress && (run->n.sessions & 255) == 0) {
+		tool_input_progress(&run->in, false, run->n.tasks, "tasks");
+	}
 	tally_session(run, root);
 	units = run->o.task.turn_unit ? run->view.n_turns : 1;
 	if (run->o.task.turn_unit && units == 0) {
@@ -904,52 +838,12 @@ static int write_suite(struct run *run)
 
 /* ---- reading ---- */
 
-static int read_one(const char *path, void *udata)
-{
-	struct run *run = udata;
-	struct tv_error err;
-	int r;
-
-	tv_error_clear(&err);
-	r = tv_read_file(run->ctx, path, run->o.from, &err);
-	if (r == 0) {
-		return 0;
-	}
-	if (run->write_error || run->render_error || r == -TV_EWRITE || r == -TV_EUSAGE) {
-		return r;	/* already reported */
-	}
-	if (err.line) {
-		tool_err("%s:%llu: %s", err.file, (unsigned long long)err.line, err.msg);
-	} else {
-		tool_err("%s: %s", err.file, err.msg);
-	}
-	run->failed = true;
-	return r == -ENOMEM ? r : 0;
-}
-
-static int run_inputs(struct run *run, int argc, char **argv)
-{
-	int r = 0;
-
-	if (argc == 0) {
-		return read_one("-", run);
-	}
-	for (int i = 0; i < argc && r == 0; i++) {
-		r = tool_walk(argv[i], read_one, run);
-		if (r == -1) {
-			run->failed = true;
-			r = 0;
-		}
-	}
-	return r;
-}
-
 static void print_stats(const struct run *run)
 {
 	const struct counts *n = &run->n;
 	const char *unit = run->o.task.turn_unit ? "turns" : "sessions";
 
-	tool_print_record_stats(tv_read_stats(run->ctx));
+	tool_print_record_stats(tv_read_stats(run->in.ctx));
 	fprintf(stderr, "%s: sessions: read %llu\n", tv_progname,
 		(unsigned long long)n->sessions);
 	fprintf(stderr,
@@ -1009,35 +903,21 @@ static int finish_output(struct run *run, int r)
 
 static int run_all(struct run *run, int argc, char **argv)
 {
-	struct tool_report rep = { .max = run->o.max_errors };
-	struct tv_read_opts ro = { .gap = run->o.gap, .max_record = run->o.max_record,
-				   .emit = emit, .emit_line = emit_line,
-				   .report = tool_report_cb, .udata = run,
-				   .report_udata = &rep };
-	struct tv_error err;
+	struct tv_read_opts ro = { .emit = emit, .emit_line = emit_line, .udata = run };
 	int r, status = 0;
 
 	if (open_output(run) < 0) {
 		return 1;
 	}
-	run->ctx = tv_read_ctx_create(&ro);
-	if (run->ctx == NULL) {
-		tool_err("out of memory");
+	if (tool_input_start(&run->in, &run->o.in, &ro) != 0) {
 		return 1;
 	}
-	r = run_inputs(run, argc, argv);
-	tv_error_clear(&err);
-	if (r == 0) {
-		r = tv_read_finish(run->ctx, &err);
-	}
-	if (r < 0 && !run->write_error && !run->render_error) {
-		tool_err("%s", err.msg[0] ? err.msg : tv_strerror(r));
-	}
-	if (finish_output(run, r < 0 ? r : 0) < 0 || r < 0 || run->failed ||
-	    tv_read_stats(run->ctx)->records_rejected > 0) {
+	r = tool_input_read_all(&run->in, argc, argv);
+	tool_input_progress(&run->in, true, run->n.tasks, "tasks");
+	if (finish_output(run, r < 0 ? r : 0) < 0 || r < 0 || tool_input_bad(&run->in)) {
 		status = 1;
 	}
-	if (run->o.stats) {
+	if (run->o.in.stats) {
 		print_stats(run);
 	}
 	return status;
@@ -1071,7 +951,7 @@ static void tally_finish(struct tally *t)
 
 static void cleanup(struct run *run)
 {
-	tv_read_ctx_destroy(run->ctx);
+	tool_input_end(&run->in);
 	outdir_destroy(run->dir);
 	tv_yaml_tmpl_destroy(run->task_t);
 	tv_yaml_tmpl_destroy(run->suite_t);

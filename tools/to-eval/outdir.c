@@ -21,12 +21,13 @@
 
 #include "outdir.h"
 #include "tools/common/tool.h"
+#include "tools/common/tool_atomic.h"
 #include "libcommon/core/tv_hash.h"
 #include "libcommon/core/tv_strbuf.h"
 
 #define STEM_MAX 100		/* bytes of the id kept in a name */
 #define BATCH 8192		/* renames waiting for one syncfs() */
-#define TMP_PREFIX ".tvtmp-"
+#define OLD_TMP_PREFIX ".tvtmp-"	/* temporary files of earlier versions */
 
 /* a set of strings (open addressing) */
 struct sset {
@@ -34,20 +35,15 @@ struct sset {
 	size_t cap, n;
 };
 
-struct pending {
-	char *tmp, *final;
-};
-
 struct outdir {
 	char *path;
 	int dfd;
 	bool sync;
-	mode_t mode;
 	struct sset folded;	/* every name given out or reserved, lower case */
 	struct sset exact;	/* task names written */
 	char **files;		/* task names, in order */
 	size_t n_files, cap_files;
-	struct pending *pend;
+	struct tool_atomic *pend;	/* written and closed, not renamed yet */
 	size_t n_pend, cap_pend;
 	bool dirty;		/* a rename or unlink to make durable */
 	struct outdir_stats st;
@@ -167,7 +163,6 @@ struct outdir *outdir_open(const char *path, bool sync)
 {
 	struct outdir *d;
 	struct stat st;
-	mode_t mask;
 
 	if (mkdirs(path) < 0 || stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		tool_err("%s: cannot use as the output directory: %s", path,
@@ -188,9 +183,6 @@ struct outdir *outdir_open(const char *path, bool sync)
 		return NULL;
 	}
 	d->sync = sync;
-	mask = umask(0);
-	umask(mask);
-	d->mode = 0666 & ~mask;
 	tv_strbuf_init(&d->scratch);
 	return d;
 }
@@ -353,23 +345,6 @@ static int same_content(const char *path, const char *data, size_t len)
 	return same;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR) {
-			continue;
-		}
-		if (w < 0) {
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static int sync_data(struct outdir *d)
 {
 #ifdef __linux__
@@ -394,93 +369,76 @@ static int flush_pending(struct outdir *d)
 		r = sync_data(d);
 	}
 	for (size_t i = 0; i < d->n_pend; i++) {
-		if (r == 0 && rename(d->pend[i].tmp, d->pend[i].final) < 0) {
-			tool_err("%s: cannot rename into place: %s", d->pend[i].final, strerror(errno));
-			r = -1;
+		if (r == 0) {
+			r = tool_atomic_rename(&d->pend[i]);
+		} else {
+			tool_atomic_abort(&d->pend[i]);
 		}
-		if (r < 0) {
-			unlink(d->pend[i].tmp);
-		}
-		free(d->pend[i].tmp);
-		free(d->pend[i].final);
 	}
 	d->n_pend = 0;
 	d->dirty = true;
 	return r;
 }
 
-static int add_pending(struct outdir *d, char *tmp, char *final)
+static int add_pending(struct outdir *d, struct tool_atomic *t)
 {
 	if (d->n_pend == d->cap_pend) {
 		size_t cap = d->cap_pend ? d->cap_pend * 2 : 256;
-		struct pending *v = realloc(d->pend, cap * sizeof(*v));
+		struct tool_atomic *v = realloc(d->pend, cap * sizeof(*v));
 
 		if (v == NULL) {
-			unlink(tmp);
-			free(tmp);
-			free(final);
+			tool_atomic_abort(t);
 			tool_err("out of memory");
 			return -1;
 		}
 		d->pend = v;
 		d->cap_pend = cap;
 	}
-	d->pend[d->n_pend].tmp = tmp;
-	d->pend[d->n_pend].final = final;
-	d->n_pend++;
+	d->pend[d->n_pend++] = *t;
 	if (d->n_pend >= BATCH || !d->sync) {
 		return flush_pending(d);
 	}
 	return 0;
 }
 
+/* on Linux one syncfs() per batch makes the data durable; elsewhere an fsync() per file */
+#ifdef __linux__
+static const bool sync_each = false;
+#else
+static const bool sync_each = true;
+#endif
+
 int outdir_write(struct outdir *d, const char *name, const char *data, size_t len)
 {
-	char *final = join(d, name), *tmp = join(d, TMP_PREFIX "XXXXXX");
-	int fd, err = 0;
+	char *final = join(d, name);
+	struct tool_atomic t;
 
-	if (final == NULL || tmp == NULL) {
-		free(final);
-		free(tmp);
+	if (final == NULL) {
 		tool_err("out of memory");
 		return -1;
 	}
 	if (same_content(final, data, len)) {
 		d->st.unchanged++;
 		free(final);
-		free(tmp);
 		return 0;
 	}
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		tool_err("%s: cannot create a file: %s", d->path, strerror(errno));
+	if (tool_atomic_open(&t, final) < 0) {
 		free(final);
-		free(tmp);
 		return -1;
 	}
-	if (write_all(fd, data, len) < 0 || fchmod(fd, d->mode) < 0) {
-		err = errno;
+	free(final);
+	if (len > 0 && fwrite(data, 1, len, t.f) != len) {
+		tool_err("%s: write error: %s", t.path, strerror(errno));
+		tool_atomic_abort(&t);
+		return -1;
 	}
-#ifndef __linux__
-	if (err == 0 && d->sync && fsync(fd) < 0) {
-		err = errno;
-	}
-#endif
-	if (close(fd) < 0 && err == 0) {
-		err = errno;
-	}
-	if (err) {
-		tool_err("%s: write error: %s", final, strerror(err));
-		unlink(tmp);
-		free(final);
-		free(tmp);
+	if (tool_atomic_close(&t, d->sync && sync_each) < 0) {
 		return -1;
 	}
 	d->st.written++;
-	return add_pending(d, tmp, final);
+	return add_pending(d, &t);
 }
 
-/* the task names of the previous run's manifest, as one NUL-separated text */
 static int read_manifest(struct outdir *d, struct tv_strbuf *b)
 {
 	char *path = join(d, OUTDIR_MANIFEST), buf[65536];
@@ -545,7 +503,8 @@ static void remove_stale_temps(struct outdir *d)
 		return;
 	}
 	while ((de = readdir(dir)) != NULL) {
-		if (strncmp(de->d_name, TMP_PREFIX, strlen(TMP_PREFIX)) == 0) {
+		if (tool_atomic_is_tmp(de->d_name) ||
+		    strncmp(de->d_name, OLD_TMP_PREFIX, strlen(OLD_TMP_PREFIX)) == 0) {
 			char *p = join(d, de->d_name);
 
 			if (p) {
@@ -697,9 +656,7 @@ void outdir_destroy(struct outdir *d)
 		return;
 	}
 	for (size_t i = 0; i < d->n_pend; i++) {
-		unlink(d->pend[i].tmp);
-		free(d->pend[i].tmp);
-		free(d->pend[i].final);
+		tool_atomic_abort(&d->pend[i]);
 	}
 	free(d->pend);
 	for (size_t i = 0; i < d->n_files; i++) {
