@@ -13,10 +13,11 @@ NINJA_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Debian 12 packages: build tools, the libraries (README: Dependencies), and
 # python3-jsonschema and python3-yaml, which the tests use to validate output (the
-# session schema, waza's task schema) and to read the YAML televal-to-eval writes.
+# session schema, waza's task schema) and to read the YAML televal-to-eval writes;
+# clang-format, with which tests/check-source.sh checks the layout.
 DEB_PACKAGES = meson ninja-build pkg-config gcc g++ \
 	libcjson-dev libyaml-dev libpcre2-dev libsimdjson-dev zlib1g-dev libsqlite3-dev libssl-dev \
-	libcmocka-dev python3 python3-jsonschema python3-yaml
+	libcmocka-dev python3 python3-jsonschema python3-yaml clang-format
 
 .PHONY: all deps build demo test bench clean install
 

@@ -5,13 +5,14 @@
 
 #include "libcommon/core/tv_error.h"
 
-int tv_error_set(struct tv_error *err, int code, const char *file, uint64_t line,
-		 const char *fmt, ...)
+int tv_error_set(struct tv_error *err, int code, const char *file, uint64_t line, const char *fmt,
+		 ...)
 {
 	va_list ap;
 
-	if (err == NULL)
+	if (err == NULL) {
 		return code;
+	}
 	err->code = code;
 	err->line = line;
 	snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
@@ -23,8 +24,9 @@ int tv_error_set(struct tv_error *err, int code, const char *file, uint64_t line
 
 void tv_error_clear(struct tv_error *err)
 {
-	if (err == NULL)
+	if (err == NULL) {
 		return;
+	}
 	err->code = 0;
 	err->file[0] = '\0';
 	err->line = 0;
@@ -53,7 +55,8 @@ const char *tv_strerror(int code)
 	default:
 		break;
 	}
-	if (code < 0 && -code < TV_EFIRST)
+	if (code < 0 && -code < TV_EFIRST) {
 		return strerror(-code);
+	}
 	return "unknown error";
 }

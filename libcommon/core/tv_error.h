@@ -19,32 +19,32 @@ extern "C" {
 
 enum {
 	TV_EFIRST = 1024,
-	TV_EPARSE,	/* malformed input record */
-	TV_EFORMAT,	/* input format not recognised */
-	TV_ETOOBIG,	/* record larger than the configured limit */
-	TV_EDEPTH,	/* nesting too deep */
-	TV_ETYPE,	/* a value of the wrong JSON type */
-	TV_EUSAGE,	/* a bad argument from the caller */
-	TV_EWRITE,	/* output could not be written */
-	TV_ECORRUPT,	/* corrupt or truncated compressed input */
+	TV_EPARSE,   /* malformed input record */
+	TV_EFORMAT,  /* input format not recognised */
+	TV_ETOOBIG,  /* record larger than the configured limit */
+	TV_EDEPTH,   /* nesting too deep */
+	TV_ETYPE,    /* a value of the wrong JSON type */
+	TV_EUSAGE,   /* a bad argument from the caller */
+	TV_EWRITE,   /* output could not be written */
+	TV_ECORRUPT, /* corrupt or truncated compressed input */
 };
 
 #define TV_ERROR_MSG_MAX 512
 #define TV_ERROR_FILE_MAX 1024
 
 struct tv_error {
-	int code;			/* negative code, 0 when unset */
-	char file[TV_ERROR_FILE_MAX];	/* input name, "" if none */
-	uint64_t line;			/* 1-based line, 0 if unknown */
-	char msg[TV_ERROR_MSG_MAX];	/* lowercase, no trailing period */
+	int code;		      /* negative code, 0 when unset */
+	char file[TV_ERROR_FILE_MAX]; /* input name, "" if none */
+	uint64_t line;		      /* 1-based line, 0 if unknown */
+	char msg[TV_ERROR_MSG_MAX];   /* lowercase, no trailing period */
 };
 
 /**
  * tv_error_set: fill @err (may be NULL) with @code, a position and a message.
  * @file: may be NULL.  Returns: @code, so callers can `return tv_error_set(...)`.
  */
-int tv_error_set(struct tv_error *err, int code, const char *file, uint64_t line,
-		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int tv_error_set(struct tv_error *err, int code, const char *file, uint64_t line, const char *fmt,
+		 ...) __attribute__((format(printf, 5, 6)));
 
 /** tv_error_clear: reset @err (may be NULL) to "no error". */
 void tv_error_clear(struct tv_error *err);

@@ -16,19 +16,19 @@
 #define PEEK_MAX (64u << 10)
 
 struct tv_input {
-	gzFile gz;		/* gzip, or a stream we cannot peek at; else NULL */
-	int fd;			/* a plain file read directly, or -1 */
+	gzFile gz; /* gzip, or a stream we cannot peek at; else NULL */
+	int fd;	   /* a plain file read directly, or -1 */
 	char *path;
-	char *buf;		/* cap + TV_STRBUF_PAD bytes */
+	char *buf; /* cap + TV_STRBUF_PAD bytes */
 	size_t cap;
-	size_t start, end;	/* unconsumed bytes */
+	size_t start, end; /* unconsumed bytes */
 	size_t max_record;
 	uint64_t lineno;
 	uint64_t consumed;
-	size_t last_off, last_len;	/* the line returned last, for tv_input_unget */
+	size_t last_off, last_len; /* the line returned last, for tv_input_unget */
 	bool can_unget;
 	bool eof;
-	bool skipping;		/* inside an overlong line */
+	bool skipping; /* inside an overlong line */
 	bool bom_checked;
 };
 
@@ -38,10 +38,12 @@ static bool maybe_gzip(int fd)
 	unsigned char m[2];
 	struct stat st;
 
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		return true;
-	if (pread(fd, m, 2, 0) != 2)
-		return false;	/* empty or one byte: not gzip */
+	}
+	if (pread(fd, m, 2, 0) != 2) {
+		return false; /* empty or one byte: not gzip */
+	}
 	return m[0] == 0x1f && m[1] == 0x8b;
 }
 
@@ -51,8 +53,9 @@ int tv_input_open(const char *path, size_t max_record, struct tv_input **out)
 	int fd, err;
 
 	in = calloc(1, sizeof(*in));
-	if (in == NULL)
+	if (in == NULL) {
 		return -ENOMEM;
+	}
 	in->max_record = max_record ? max_record : TV_INPUT_DEFAULT_MAX_RECORD;
 	in->path = tv_strndup(path, strlen(path));
 	in->cap = CHUNK;
@@ -68,7 +71,7 @@ int tv_input_open(const char *path, size_t max_record, struct tv_input **out)
 		goto fail;
 	}
 	in->fd = -1;
-	if (!maybe_gzip(fd)) {	/* a plain regular file: read(2), no zlib copy */
+	if (!maybe_gzip(fd)) { /* a plain regular file: read(2), no zlib copy */
 		in->fd = fd;
 		*out = in;
 		return 0;
@@ -91,12 +94,14 @@ fail:
 
 void tv_input_close(struct tv_input *in)
 {
-	if (in == NULL)
+	if (in == NULL) {
 		return;
-	if (in->gz)
+	}
+	if (in->gz) {
 		gzclose(in->gz);
-	else if (in->fd >= 0)
+	} else if (in->fd >= 0) {
 		close(in->fd);
+	}
 	free(in->path);
 	free(in->buf);
 	free(in);
@@ -128,15 +133,18 @@ static int grow(struct tv_input *in, size_t need)
 	char *p;
 
 	while (cap < need) {
-		if (cap > SIZE_MAX / 2 - TV_STRBUF_PAD)
+		if (cap > SIZE_MAX / 2 - TV_STRBUF_PAD) {
 			return -ENOMEM;
+		}
 		cap *= 2;
 	}
-	if (cap == in->cap)
+	if (cap == in->cap) {
 		return 0;
+	}
 	p = realloc(in->buf, cap + TV_STRBUF_PAD);
-	if (p == NULL)
+	if (p == NULL) {
 		return -ENOMEM;
+	}
 	memset(p + in->end, 0, cap + TV_STRBUF_PAD - in->end);
 	in->buf = p;
 	in->cap = cap;
@@ -149,8 +157,9 @@ static int fill(struct tv_input *in)
 	int n, errnum, r;
 	unsigned want;
 
-	if (in->eof)
+	if (in->eof) {
 		return 0;
+	}
 	if (in->start > 0) {
 		memmove(in->buf, in->buf + in->start, in->end - in->start);
 		in->end -= in->start;
@@ -158,8 +167,9 @@ static int fill(struct tv_input *in)
 	}
 	if (in->cap - in->end < CHUNK / 2) {
 		r = grow(in, in->end + CHUNK);
-		if (r < 0)
+		if (r < 0) {
 			return r;
+		}
 	}
 	want = (unsigned)(in->cap - in->end > INT_MAX ? INT_MAX : in->cap - in->end);
 	if (in->gz == NULL) {
@@ -168,8 +178,9 @@ static int fill(struct tv_input *in)
 		do {
 			k = read(in->fd, in->buf + in->end, want);
 		} while (k < 0 && errno == EINTR);
-		if (k < 0)
+		if (k < 0) {
 			return -errno;
+		}
 		if (k == 0) {
 			in->eof = true;
 			return 0;
@@ -188,8 +199,9 @@ static int fill(struct tv_input *in)
 	if (n == 0) {
 		gzerror(in->gz, &errnum);
 		in->eof = true;
-		if (errnum != Z_OK)
-			return -TV_ECORRUPT;	/* Z_BUF_ERROR: a truncated gzip stream */
+		if (errnum != Z_OK) {
+			return -TV_ECORRUPT; /* Z_BUF_ERROR: a truncated gzip stream */
+		}
 		return 0;
 	}
 	in->end += (size_t)n;
@@ -199,8 +211,9 @@ static int fill(struct tv_input *in)
 
 static void skip_bom(struct tv_input *in)
 {
-	if (in->bom_checked || in->end - in->start < 3)
+	if (in->bom_checked || in->end - in->start < 3) {
 		return;
+	}
 	in->bom_checked = true;
 	if (memcmp(in->buf + in->start, "\xef\xbb\xbf", 3) == 0) {
 		in->start += 3;
@@ -214,10 +227,12 @@ int tv_input_peek(struct tv_input *in, const char **data, size_t *len)
 
 	while (!in->eof && in->end - in->start < PEEK_MAX) {
 		r = fill(in);
-		if (r < 0)
+		if (r < 0) {
 			return r;
-		if (r == 0)
+		}
+		if (r == 0) {
 			break;
+		}
 	}
 	skip_bom(in);
 	in->bom_checked = true;
@@ -233,15 +248,18 @@ int tv_input_line(struct tv_input *in, const char **line, size_t *len, uint64_t 
 	char *nl;
 	int r;
 
-	if (unterminated)
+	if (unterminated) {
 		*unterminated = false;
+	}
 	in->can_unget = false;
 	for (;;) {
-		if (!in->bom_checked && (in->end - in->start >= 3 || in->eof))
+		if (!in->bom_checked && (in->end - in->start >= 3 || in->eof)) {
 			skip_bom(in);
+		}
 		nl = memchr(in->buf + in->start + scanned, '\n', in->end - in->start - scanned);
-		if (nl != NULL)
+		if (nl != NULL) {
 			break;
+		}
 		scanned = in->end - in->start;
 		if (!in->skipping && scanned > in->max_record) {
 			in->skipping = true;
@@ -259,16 +277,19 @@ int tv_input_line(struct tv_input *in, const char **line, size_t *len, uint64_t 
 				*lineno = ++in->lineno;
 				return -TV_ETOOBIG;
 			}
-			if (in->end == in->start)
+			if (in->end == in->start) {
 				return 0;
-			nl = in->buf + in->end;	/* final line without "\n" */
-			if (unterminated)
+			}
+			nl = in->buf + in->end; /* final line without "\n" */
+			if (unterminated) {
 				*unterminated = true;
+			}
 			break;
 		}
 		r = fill(in);
-		if (r < 0)
+		if (r < 0) {
 			return r;
+		}
 	}
 	*lineno = ++in->lineno;
 	if (in->skipping) {
@@ -286,8 +307,9 @@ int tv_input_line(struct tv_input *in, const char **line, size_t *len, uint64_t 
 	}
 	in->consumed += *len + (nl < in->buf + in->end);
 	in->start = (size_t)(nl - in->buf) + (nl < in->buf + in->end);
-	if (*len > 0 && (*line)[*len - 1] == '\r')
+	if (*len > 0 && (*line)[*len - 1] == '\r') {
 		(*len)--;
+	}
 	in->last_off = (size_t)(*line - in->buf);
 	in->last_len = *len;
 	in->can_unget = true;
@@ -298,8 +320,9 @@ int tv_input_unget(struct tv_input *in, size_t n)
 {
 	size_t from;
 
-	if (!in->can_unget || n > in->last_len)
+	if (!in->can_unget || n > in->last_len) {
 		return -TV_EUSAGE;
+	}
 	from = in->last_off + in->last_len - n;
 	in->consumed -= in->start - from;
 	in->start = from;

@@ -24,20 +24,24 @@ int tv_strbuf_reserve(struct tv_strbuf *b, size_t extra)
 	size_t need, cap;
 	char *p;
 
-	if (extra > SIZE_MAX - b->len - TV_STRBUF_PAD - 1)
+	if (extra > SIZE_MAX - b->len - TV_STRBUF_PAD - 1) {
 		return -ENOMEM;
+	}
 	need = b->len + extra + 1;
-	if (need <= b->cap && b->p != NULL)
+	if (need <= b->cap && b->p != NULL) {
 		return 0;
+	}
 	cap = b->cap ? b->cap : 256;
 	while (cap < need) {
-		if (cap > SIZE_MAX / 2 - TV_STRBUF_PAD)
+		if (cap > SIZE_MAX / 2 - TV_STRBUF_PAD) {
 			return -ENOMEM;
+		}
 		cap *= 2;
 	}
 	p = realloc(b->p, cap + TV_STRBUF_PAD);
-	if (p == NULL)
+	if (p == NULL) {
 		return -ENOMEM;
+	}
 	memset(p + b->len, 0, cap + TV_STRBUF_PAD - b->len);
 	b->p = p;
 	b->cap = cap;
@@ -48,10 +52,12 @@ int tv_strbuf_append(struct tv_strbuf *b, const void *s, size_t n)
 {
 	int r = tv_strbuf_reserve(b, n);
 
-	if (r < 0)
+	if (r < 0) {
 		return r;
-	if (n)
+	}
+	if (n) {
 		memcpy(b->p + b->len, s, n);
+	}
 	b->len += n;
 	b->p[b->len] = '\0';
 	return 0;
@@ -80,11 +86,13 @@ int tv_strbuf_printf(struct tv_strbuf *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (n < 0) {
 		return -EINVAL;
+	}
 	r = tv_strbuf_reserve(b, (size_t)n);
-	if (r < 0)
+	if (r < 0) {
 		return r;
+	}
 	va_start(ap, fmt);
 	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
@@ -95,16 +103,18 @@ int tv_strbuf_printf(struct tv_strbuf *b, const char *fmt, ...)
 void tv_strbuf_reset(struct tv_strbuf *b)
 {
 	b->len = 0;
-	if (b->p)
+	if (b->p) {
 		b->p[0] = '\0';
+	}
 }
 
 char *tv_strbuf_steal(struct tv_strbuf *b)
 {
 	char *p = b->p;
 
-	if (p == NULL)
+	if (p == NULL) {
 		return tv_strndup("", 0);
+	}
 	tv_strbuf_init(b);
 	return p;
 }
@@ -113,10 +123,12 @@ char *tv_strndup(const char *s, size_t n)
 {
 	char *p = malloc(n + 1);
 
-	if (p == NULL)
+	if (p == NULL) {
 		return NULL;
-	if (n)
+	}
+	if (n) {
 		memcpy(p, s, n);
+	}
 	p[n] = '\0';
 	return p;
 }

@@ -22,9 +22,9 @@ extern "C" {
 #define TV_STRBUF_PAD 64
 
 struct tv_strbuf {
-	char *p;	/* NUL-terminated when len > 0 or after any append */
+	char *p; /* NUL-terminated when len > 0 or after any append */
 	size_t len;
-	size_t cap;	/* usable bytes, not counting TV_STRBUF_PAD */
+	size_t cap; /* usable bytes, not counting TV_STRBUF_PAD */
 };
 
 void tv_strbuf_init(struct tv_strbuf *b);

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "libcommon/core/tv_strbuf.h"
+
 /** tv_text_has: true when the NUL-terminated @needle occurs in the @n bytes at @d. */
 bool tv_text_has(const char *d, size_t n, const char *needle);
 
@@ -14,5 +16,17 @@ bool tv_text_has(const char *d, size_t n, const char *needle);
  * only, not checked as a date) with @sep in place of the ?.
  */
 bool tv_text_stamp(const char *s, size_t n, char sep);
+
+/** tv_text_hexval: the value of the hex digit @c (either case), or -1. */
+int tv_text_hexval(char c);
+
+/** tv_text_hex4: the four hex digits at @s as a number (0-0xffff), or -1. */
+long tv_text_hex4(const char *s);
+
+/**
+ * tv_text_put_utf8: append the code point @cp (at most 0x10ffff) as UTF-8.
+ * Returns 0 or -ENOMEM.
+ */
+int tv_text_put_utf8(struct tv_strbuf *b, unsigned long cp);
 
 #endif

@@ -48,13 +48,15 @@ static bool digits(const char **p, const char *end, int w, int64_t *out)
 {
 	int64_t v = 0;
 
-	if (end - *p < w)
+	if (end - *p < w) {
 		return false;
+	}
 	for (int i = 0; i < w; i++) {
 		char c = (*p)[i];
 
-		if (c < '0' || c > '9')
+		if (c < '0' || c > '9') {
 			return false;
+		}
 		v = v * 10 + (c - '0');
 	}
 	*p += w;
@@ -64,8 +66,9 @@ static bool digits(const char **p, const char *end, int w, int64_t *out)
 
 static bool expect(const char **p, const char *end, char c)
 {
-	if (*p >= end || **p != c)
+	if (*p >= end || **p != c) {
 		return false;
+	}
 	(*p)++;
 	return true;
 }
@@ -75,27 +78,34 @@ static bool parse_zone(const char **p, const char *end, int64_t *off_s, bool *ha
 	int64_t hh, mm = 0;
 	int sign;
 
-	while (*p < end && **p == ' ')
+	while (*p < end && **p == ' ') {
 		(*p)++;
-	if (*p >= end)
+	}
+	if (*p >= end) {
 		return true;
+	}
 	if (**p == 'Z' || **p == 'z') {
 		(*p)++;
 		*has_zone = true;
 		return true;
 	}
-	if (**p != '+' && **p != '-')
+	if (**p != '+' && **p != '-') {
 		return true;
+	}
 	sign = **p == '-' ? -1 : 1;
 	(*p)++;
-	if (!digits(p, end, 2, &hh))
+	if (!digits(p, end, 2, &hh)) {
 		return false;
-	if (*p < end && **p == ':')
+	}
+	if (*p < end && **p == ':') {
 		(*p)++;
-	if (*p < end && **p >= '0' && **p <= '9' && !digits(p, end, 2, &mm))
+	}
+	if (*p < end && **p >= '0' && **p <= '9' && !digits(p, end, 2, &mm)) {
 		return false;
-	if (hh > 23 || mm > 59)
+	}
+	if (hh > 23 || mm > 59) {
 		return false;
+	}
 	*off_s = sign * (hh * 3600 + mm * 60);
 	*has_zone = true;
 	return true;
@@ -109,16 +119,20 @@ int tv_time_parse(const char *s, size_t n, int64_t *ns, bool *naive)
 	bool has_zone = false;
 
 	if (!digits(&p, end, 4, &y) || !expect(&p, end, '-') || !digits(&p, end, 2, &mo) ||
-	    !expect(&p, end, '-') || !digits(&p, end, 2, &d))
+	    !expect(&p, end, '-') || !digits(&p, end, 2, &d)) {
 		return -TV_EPARSE;
-	if (p >= end || (*p != 'T' && *p != 't' && *p != ' '))
+	}
+	if (p >= end || (*p != 'T' && *p != 't' && *p != ' ')) {
 		return -TV_EPARSE;
+	}
 	p++;
 	if (!digits(&p, end, 2, &h) || !expect(&p, end, ':') || !digits(&p, end, 2, &mi) ||
-	    !expect(&p, end, ':') || !digits(&p, end, 2, &sec))
+	    !expect(&p, end, ':') || !digits(&p, end, 2, &sec)) {
 		return -TV_EPARSE;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+	}
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) {
 		return -TV_EPARSE;
+	}
 	if (p < end && (*p == '.' || *p == ',')) {
 		p++;
 		while (p < end && *p >= '0' && *p <= '9') {
@@ -128,30 +142,38 @@ int tv_time_parse(const char *s, size_t n, int64_t *ns, bool *naive)
 			}
 			p++;
 		}
-		if (fdigits == 0)
+		if (fdigits == 0) {
 			return -TV_EPARSE;
-		for (int i = fdigits; i < 9; i++)
+		}
+		for (int i = fdigits; i < 9; i++) {
 			frac *= 10;
+		}
 	}
-	if (!parse_zone(&p, end, &off, &has_zone))
+	if (!parse_zone(&p, end, &off, &has_zone)) {
 		return -TV_EPARSE;
+	}
 	/* Go's time.String() appends the zone abbreviation, e.g. " UTC" */
 	if (p < end && *p == ' ' && has_zone) {
 		const char *abbr = ++p;
 
-		while (p < end && *p >= 'A' && *p <= 'Z')
+		while (p < end && *p >= 'A' && *p <= 'Z') {
 			p++;
-		if (p - abbr < 1 || p - abbr > 5)
+		}
+		if (p - abbr < 1 || p - abbr > 5) {
 			return -TV_EPARSE;
+		}
 	}
-	if (p != end)
+	if (p != end) {
 		return -TV_EPARSE;
-	if (d > days_in_month(y, (unsigned)mo))
+	}
+	if (d > days_in_month(y, (unsigned)mo)) {
 		return -TV_EPARSE;
+	}
 	days = tv_days_from_civil(y, (unsigned)mo, (unsigned)d);
 	*ns = ((days * 86400 + h * 3600 + mi * 60 + sec) - off) * TV_NS_PER_SEC + frac;
-	if (naive)
+	if (naive) {
 		*naive = !has_zone;
+	}
 	return 0;
 }
 
@@ -182,10 +204,11 @@ size_t tv_time_format(int64_t ns, char *buf)
 		days--;
 	}
 	civil_from_days(days, &y, &m, &d);
-	if (y < 0 || y > 9999)	/* outside RFC 3339: printf does the odd cases */
+	if (y < 0 || y > 9999) { /* outside RFC 3339: printf does the odd cases */
 		return (size_t)snprintf(buf, TV_TIME_BUFSZ, "%04lld-%02u-%02uT%02d:%02d:%02d.%09dZ",
-					(long long)y, m, d, (int)(rem / 3600),
-					(int)(rem / 60 % 60), (int)(rem % 60), (int)frac);
+					(long long)y, m, d, (int)(rem / 3600), (int)(rem / 60 % 60),
+					(int)(rem % 60), (int)frac);
+	}
 	p = put_digits(p, (uint64_t)y, 4);
 	*p++ = '-';
 	p = put_digits(p, m, 2);
@@ -198,12 +221,13 @@ size_t tv_time_format(int64_t ns, char *buf)
 	*p++ = ':';
 	p = put_digits(p, (uint64_t)(rem % 60), 2);
 	*p++ = '.';
-	if (frac % 1000000 == 0)
+	if (frac % 1000000 == 0) {
 		p = put_digits(p, (uint64_t)(frac / 1000000), 3);
-	else if (frac % 1000 == 0)
+	} else if (frac % 1000 == 0) {
 		p = put_digits(p, (uint64_t)(frac / 1000), 6);
-	else
+	} else {
 		p = put_digits(p, (uint64_t)frac, 9);
+	}
 	*p++ = 'Z';
 	*p = '\0';
 	return (size_t)(p - buf);
@@ -221,15 +245,15 @@ size_t tv_ms_format(int64_t ns, char *buf)
 		frac = 0;
 	}
 
-	if (frac == 0)
+	if (frac == 0) {
 		n = snprintf(buf, 32, "%s%llu", ns < 0 ? "-" : "", (unsigned long long)whole);
-	else {
+	} else {
 		while (frac % 10 == 0) {
 			frac /= 10;
 			width--;
 		}
-		n = snprintf(buf, 32, "%s%llu.%0*llu", ns < 0 ? "-" : "",
-			     (unsigned long long)whole, width, (unsigned long long)frac);
+		n = snprintf(buf, 32, "%s%llu.%0*llu", ns < 0 ? "-" : "", (unsigned long long)whole,
+			     width, (unsigned long long)frac);
 	}
 	return n > 0 ? (size_t)n : 0;
 }
@@ -240,18 +264,21 @@ int tv_parse_int64(const char *s, size_t n, int64_t *out)
 	bool neg;
 	size_t i;
 
-	if (n == 0)
+	if (n == 0) {
 		return -TV_EPARSE;
+	}
 	neg = s[0] == '-';
 	i = neg;
-	if (i == n)
+	if (i == n) {
 		return -TV_EPARSE;
+	}
 	limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
 	for (; i < n; i++) {
 		unsigned d = (unsigned char)s[i] - '0';
 
-		if (d > 9 || v > (limit - d) / 10)
-			return -TV_EPARSE;	/* not a digit, or overflow */
+		if (d > 9 || v > (limit - d) / 10) {
+			return -TV_EPARSE; /* not a digit, or overflow */
+		}
 		v = v * 10 + d;
 	}
 	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
@@ -263,17 +290,20 @@ int tv_parse_double(const char *s, size_t n, double *out)
 	char buf[64], *end;
 	double v;
 
-	if (n == 0 || n >= sizeof(buf))
+	if (n == 0 || n >= sizeof(buf)) {
 		return -TV_EPARSE;
+	}
 	memcpy(buf, s, n);
 	buf[n] = '\0';
 	if (!(buf[0] == '-' || buf[0] == '.' || (buf[0] >= '0' && buf[0] <= '9')) ||
-	    strpbrk(buf, "xX") != NULL)	/* no C99 hex floats */
+	    strpbrk(buf, "xX") != NULL) { /* no C99 hex floats */
 		return -TV_EPARSE;
+	}
 	errno = 0;
 	v = strtod(buf, &end);
-	if (errno == ERANGE || *end != '\0' || !isfinite(v))
+	if (errno == ERANGE || *end != '\0' || !isfinite(v)) {
 		return -TV_EPARSE;
+	}
 	*out = v;
 	return 0;
 }
@@ -284,23 +314,27 @@ int tv_duration_parse(const char *s, int64_t *ns)
 		const char *unit;
 		double ns;
 	} units[] = {
-		{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "m", 60e9 },
+		{ "ns", 1 },	 { "us", 1e3 },	   { "ms", 1e6 },     { "s", 1e9 }, { "m", 60e9 },
 		{ "h", 3600e9 }, { "d", 86400e9 }, { "w", 604800e9 }, { "", 1e9 },
 	};
 	char *end;
 	double v;
 
-	if (s == NULL || !((*s >= '0' && *s <= '9') || *s == '.') || strpbrk(s, "xX") != NULL)
+	if (s == NULL || !((*s >= '0' && *s <= '9') || *s == '.') || strpbrk(s, "xX") != NULL) {
 		return -TV_EPARSE;
+	}
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno != 0 || end == s || v < 0)
+	if (errno != 0 || end == s || v < 0) {
 		return -TV_EPARSE;
+	}
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(end, units[i].unit) != 0)
+		if (strcmp(end, units[i].unit) != 0) {
 			continue;
-		if (v * units[i].ns > 9.2e18)
+		}
+		if (v * units[i].ns > 9.2e18) {
 			return -TV_EPARSE;
+		}
 		*ns = (int64_t)(v * units[i].ns + 0.5);
 		return 0;
 	}

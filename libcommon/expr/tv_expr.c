@@ -18,91 +18,165 @@
 
 struct field {
 	const char *name;
-	const struct field *sub;	/* members, NULL-terminated; NULL: a leaf */
-	bool any;			/* any sub-path is allowed (free-form objects) */
-	bool time;			/* holds RFC 3339 timestamps */
+	const struct field *sub; /* members, NULL-terminated; NULL: a leaf */
+	bool any;		 /* any sub-path is allowed (free-form objects) */
+	bool time;		 /* holds RFC 3339 timestamps */
 };
 
 static const struct field llm_fields[] = {
-	{ "time", NULL, false, true }, { "model", NULL, false, false },
-	{ "duration_ms", NULL, false, false }, { "status", NULL, false, false },
-	{ "status_code", NULL, false, false }, { "input_tokens", NULL, false, false },
-	{ "output_tokens", NULL, false, false }, { "cached_tokens", NULL, false, false },
-	{ "thinking_tokens", NULL, false, false }, { "total_tokens", NULL, false, false },
-	{ "cache_hit", NULL, false, false }, { "finish_reason", NULL, false, false },
-	{ "error", NULL, false, false }, { "request_text", NULL, false, false },
-	{ "response_text", NULL, false, false }, { NULL, NULL, false, false },
+	{ "time", NULL, false, true },
+	{ "model", NULL, false, false },
+	{ "duration_ms", NULL, false, false },
+	{ "status", NULL, false, false },
+	{ "status_code", NULL, false, false },
+	{ "input_tokens", NULL, false, false },
+	{ "output_tokens", NULL, false, false },
+	{ "cached_tokens", NULL, false, false },
+	{ "thinking_tokens", NULL, false, false },
+	{ "total_tokens", NULL, false, false },
+	{ "cache_hit", NULL, false, false },
+	{ "finish_reason", NULL, false, false },
+	{ "error", NULL, false, false },
+	{ "request_text", NULL, false, false },
+	{ "response_text", NULL, false, false },
+	{ NULL, NULL, false, false },
 };
 
 static const struct field tool_fields[] = {
-	{ "time", NULL, false, true }, { "name", NULL, false, false },
-	{ "args", NULL, true, false }, { "duration_ms", NULL, false, false },
+	{ "time", NULL, false, true },	   { "name", NULL, false, false },
+	{ "args", NULL, true, false },	   { "duration_ms", NULL, false, false },
 	{ "success", NULL, false, false }, { "decision", NULL, false, false },
-	{ "error", NULL, false, false }, { "type", NULL, false, false },
+	{ "error", NULL, false, false },   { "type", NULL, false, false },
 	{ NULL, NULL, false, false },
 };
 
 static const struct field turn_fields[] = {
-	{ "id", NULL, false, false }, { "prompt", NULL, false, false },
-	{ "output", NULL, false, false }, { "start_time", NULL, false, true },
-	{ "end_time", NULL, false, true }, { "duration_ms", NULL, false, false },
-	{ "success", NULL, false, false }, { "llm_calls", llm_fields, false, false },
-	{ "tool_calls", tool_fields, false, false }, { NULL, NULL, false, false },
+	{ "id", NULL, false, false },
+	{ "prompt", NULL, false, false },
+	{ "output", NULL, false, false },
+	{ "start_time", NULL, false, true },
+	{ "end_time", NULL, false, true },
+	{ "duration_ms", NULL, false, false },
+	{ "success", NULL, false, false },
+	{ "llm_calls", llm_fields, false, false },
+	{ "tool_calls", tool_fields, false, false },
+	{ NULL, NULL, false, false },
 };
 
 static const struct field source_fields[] = {
-	{ "format", NULL, false, false }, { "service", NULL, false, false },
-	{ "file", NULL, false, false }, { NULL, NULL, false, false },
+	{ "format", NULL, false, false },
+	{ "service", NULL, false, false },
+	{ "file", NULL, false, false },
+	{ NULL, NULL, false, false },
 };
 
 static const struct field error_fields[] = {
-	{ "type", NULL, false, false }, { "message", NULL, false, false },
+	{ "type", NULL, false, false },
+	{ "message", NULL, false, false },
 	{ NULL, NULL, false, false },
 };
 
 static const struct field usage_fields[] = {
-	{ "input_tokens", NULL, false, false }, { "output_tokens", NULL, false, false },
-	{ "cached_tokens", NULL, false, false }, { "thinking_tokens", NULL, false, false },
-	{ "total_tokens", NULL, false, false }, { "cost_usd", NULL, false, false },
+	{ "input_tokens", NULL, false, false },
+	{ "output_tokens", NULL, false, false },
+	{ "cached_tokens", NULL, false, false },
+	{ "thinking_tokens", NULL, false, false },
+	{ "total_tokens", NULL, false, false },
+	{ "cost_usd", NULL, false, false },
 	{ NULL, NULL, false, false },
 };
 
 static const struct field session_fields[] = {
-	{ "televal", NULL, false, false }, { "id", NULL, false, false },
+	{ "televal", NULL, false, false },	   { "id", NULL, false, false },
 	{ "source", source_fields, false, false }, { "start_time", NULL, false, true },
-	{ "end_time", NULL, false, true }, { "duration_ms", NULL, false, false },
-	{ "skill", NULL, false, false }, { "user", NULL, false, false },
-	{ "models", NULL, false, false }, { "success", NULL, false, false },
-	{ "error", error_fields, false, false }, { "usage", usage_fields, false, false },
-	{ "metadata", NULL, true, false }, { "turns", turn_fields, false, false },
-	{ "events", NULL, true, false }, { "sampling", NULL, true, false },
-	{ "redaction", NULL, true, false }, { NULL, NULL, false, false },
+	{ "end_time", NULL, false, true },	   { "duration_ms", NULL, false, false },
+	{ "skill", NULL, false, false },	   { "user", NULL, false, false },
+	{ "models", NULL, false, false },	   { "success", NULL, false, false },
+	{ "error", error_fields, false, false },   { "usage", usage_fields, false, false },
+	{ "metadata", NULL, true, false },	   { "turns", turn_fields, false, false },
+	{ "events", NULL, true, false },	   { "sampling", NULL, true, false },
+	{ "redaction", NULL, true, false },	   { NULL, NULL, false, false },
 };
 
 /* ---- tokens ---- */
 
 enum tok {
-	T_EOF, T_LP, T_RP, T_LB, T_RB, T_COMMA, T_DOT, T_NOT, T_AND, T_OR,
-	T_EQ, T_NE, T_LT, T_LE, T_GT, T_GE, T_MATCH, T_NMATCH, T_IN,
-	T_NUM, T_STR, T_NAME, T_TRUE, T_FALSE, T_NULL,
+	T_EOF,
+	T_LP,
+	T_RP,
+	T_LB,
+	T_RB,
+	T_COMMA,
+	T_DOT,
+	T_NOT,
+	T_AND,
+	T_OR,
+	T_EQ,
+	T_NE,
+	T_LT,
+	T_LE,
+	T_GT,
+	T_GE,
+	T_MATCH,
+	T_NMATCH,
+	T_IN,
+	T_NUM,
+	T_STR,
+	T_NAME,
+	T_TRUE,
+	T_FALSE,
+	T_NULL,
 };
 
 struct token {
 	enum tok t;
 	size_t pos;
 	double num;
-	char *str;	/* T_STR, T_NAME: owned */
+	char *str; /* T_STR, T_NAME: owned */
 	size_t len;
 };
 
 /* ---- the tree ---- */
 
-enum ntype { N_OR, N_AND, N_NOT, N_CMP, N_IN, N_MATCH, N_LIT, N_PATH, N_AGG, N_LIST };
-enum lit { L_NULL, L_BOOL, L_NUM, L_STR };
-enum comp { C_NONE, C_PROMPT, C_OUTPUT, C_ERRORS };
-enum agg { F_MAX, F_MIN, F_SUM, F_AVG, F_COUNT };
+enum ntype {
+	N_OR,
+	N_AND,
+	N_NOT,
+	N_CMP,
+	N_IN,
+	N_MATCH,
+	N_LIT,
+	N_PATH,
+	N_AGG,
+	N_LIST
+};
+enum lit {
+	L_NULL,
+	L_BOOL,
+	L_NUM,
+	L_STR
+};
+enum comp {
+	C_NONE,
+	C_PROMPT,
+	C_OUTPUT,
+	C_ERRORS
+};
+enum agg {
+	F_MAX,
+	F_MIN,
+	F_SUM,
+	F_AVG,
+	F_COUNT
+};
 
-enum akind { A_NULL, A_BOOL, A_NUM, A_STR, A_OBJ };
+enum akind {
+	A_NULL,
+	A_BOOL,
+	A_NUM,
+	A_STR,
+	A_OBJ
+};
 
 struct atom {
 	enum akind k;
@@ -115,14 +189,14 @@ struct atom {
 struct vals {
 	struct atom *v;
 	size_t n, cap;
-	bool counted;		/* the path ended on arrays: count = their total length */
+	bool counted; /* the path ended on arrays: count = their total length */
 	int64_t count;
-	bool time;		/* values are timestamps */
+	bool time; /* values are timestamps */
 };
 
 struct node {
 	enum ntype type;
-	size_t pos;		/* where it starts in the source, for messages */
+	size_t pos; /* where it starts in the source, for messages */
 	enum tok op;
 	struct node *a, *b;
 	/* literal */
@@ -138,7 +212,7 @@ struct node {
 	size_t nseg;
 	enum comp comp;
 	bool time_field;
-	bool array_field;	/* the path ends on a schema array: none is a count of 0 */
+	bool array_field; /* the path ends on a schema array: none is a count of 0 */
 	/* aggregate */
 	enum agg fn;
 	/* list */
@@ -168,21 +242,26 @@ struct parser {
 
 static void node_free(struct node *n)
 {
-	if (n == NULL)
+	if (n == NULL) {
 		return;
+	}
 	node_free(n->a);
 	node_free(n->b);
 	free(n->s);
-	for (size_t i = 0; i < n->nseg; i++)
+	for (size_t i = 0; i < n->nseg; i++) {
 		free(n->seg[i]);
+	}
 	free(n->seg);
-	for (size_t i = 0; i < n->nitems; i++)
+	for (size_t i = 0; i < n->nitems; i++) {
 		node_free(n->items[i]);
+	}
 	free(n->items);
-	if (n->md)
+	if (n->md) {
 		pcre2_match_data_free(n->md);
-	if (n->re)
+	}
+	if (n->re) {
 		pcre2_code_free(n->re);
+	}
 	free(n->buf.v);
 	free(n);
 }
@@ -210,8 +289,9 @@ static void fail(struct parser *p, size_t pos, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (p->failed)
+	if (p->failed) {
 		return;
+	}
 	p->failed = true;
 	p->errpos = pos;
 	va_start(ap, fmt);
@@ -223,8 +303,9 @@ static void fail(struct parser *p, size_t pos, const char *fmt, ...)
 
 static bool name_char(char c, bool first)
 {
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_')
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_') {
 		return true;
+	}
 	return !first && ((c >= '0' && c <= '9') || c == '-');
 }
 
@@ -233,12 +314,13 @@ static double unit_ms(const char *u, size_t n)
 	static const struct {
 		const char *u;
 		double ms;
-	} units[] = { { "ms", 1 }, { "s", 1e3 }, { "m", 60e3 }, { "h", 3600e3 },
-		      { "d", 86400e3 }, { "w", 604800e3 } };
+	} units[] = { { "ms", 1 },     { "s", 1e3 },	 { "m", 60e3 },
+		      { "h", 3600e3 }, { "d", 86400e3 }, { "w", 604800e3 } };
 
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strlen(units[i].u) == n && memcmp(units[i].u, u, n) == 0)
+		if (strlen(units[i].u) == n && memcmp(units[i].u, u, n) == 0) {
 			return units[i].ms;
+		}
 	}
 	return 0;
 }
@@ -256,8 +338,9 @@ static void lex_number(struct parser *p)
 		return;
 	}
 	u = end;
-	while (name_char(*end, true))
+	while (name_char(*end, true)) {
 		end++;
+	}
 	if (end > u) {
 		mult = unit_ms(u, (size_t)(end - u));
 		if (mult == 0) {
@@ -289,7 +372,8 @@ static void lex_string(struct parser *p)
 		if (c == '\\' && p->src[i + 1]) {
 			char e = p->src[i + 1];
 
-			if (e == '\\' || e == '"' || e == '\'' || e == 'n' || e == 't' || e == 'r') {
+			if (e == '\\' || e == '"' || e == '\'' || e == 'n' || e == 't' ||
+			    e == 'r') {
 				c = e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e;
 				i++;
 			}
@@ -313,12 +397,13 @@ static void lex_name(struct parser *p)
 	static const struct {
 		const char *w;
 		enum tok t;
-	} words[] = { { "and", T_AND }, { "or", T_OR }, { "not", T_NOT }, { "in", T_IN },
+	} words[] = { { "and", T_AND },	  { "or", T_OR },	{ "not", T_NOT },  { "in", T_IN },
 		      { "true", T_TRUE }, { "false", T_FALSE }, { "null", T_NULL } };
 	size_t start = p->pos, n;
 
-	while (name_char(p->src[p->pos], p->pos == start))
+	while (name_char(p->src[p->pos], p->pos == start)) {
 		p->pos++;
+	}
 	n = p->pos - start;
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
 		if (strlen(words[i].w) == n && memcmp(words[i].w, p->src + start, n) == 0) {
@@ -329,14 +414,16 @@ static void lex_name(struct parser *p)
 	p->tok.t = T_NAME;
 	p->tok.str = tv_strndup(p->src + start, n);
 	p->tok.len = n;
-	if (p->tok.str == NULL)
+	if (p->tok.str == NULL) {
 		fail(p, start, "out of memory");
+	}
 }
 
 static bool two(struct parser *p, const char *op, enum tok t)
 {
-	if (strncmp(p->src + p->pos, op, 2) != 0)
+	if (strncmp(p->src + p->pos, op, 2) != 0) {
 		return false;
+	}
 	p->tok.t = t;
 	p->pos += 2;
 	return true;
@@ -345,21 +432,25 @@ static bool two(struct parser *p, const char *op, enum tok t)
 static void next(struct parser *p)
 {
 	static const char singles[] = "()[],.!<>";
-	static const enum tok stoks[] = { T_LP, T_RP, T_LB, T_RB, T_COMMA, T_DOT, T_NOT,
-					  T_LT, T_GT };
+	static const enum tok stoks[] = {
+		T_LP, T_RP, T_LB, T_RB, T_COMMA, T_DOT, T_NOT, T_LT, T_GT
+	};
 	const char *c;
 
 	free(p->tok.str);
 	p->tok = (struct token){ .t = T_EOF };
-	while (p->src[p->pos] == ' ' || p->src[p->pos] == '\t' || p->src[p->pos] == '\n')
+	while (p->src[p->pos] == ' ' || p->src[p->pos] == '\t' || p->src[p->pos] == '\n') {
 		p->pos++;
+	}
 	p->tok.pos = p->pos;
-	if (p->failed || p->src[p->pos] == '\0')
+	if (p->failed || p->src[p->pos] == '\0') {
 		return;
-	if (two(p, "&&", T_AND) || two(p, "||", T_OR) || two(p, "==", T_EQ) ||
-	    two(p, "!=", T_NE) || two(p, "<=", T_LE) || two(p, ">=", T_GE) ||
-	    two(p, "=~", T_MATCH) || two(p, "!~", T_NMATCH))
+	}
+	if (two(p, "&&", T_AND) || two(p, "||", T_OR) || two(p, "==", T_EQ) || two(p, "!=", T_NE) ||
+	    two(p, "<=", T_LE) || two(p, ">=", T_GE) || two(p, "=~", T_MATCH) ||
+	    two(p, "!~", T_NMATCH)) {
 		return;
+	}
 	c = strchr(singles, p->src[p->pos]);
 	if (c != NULL) {
 		p->tok.t = stoks[c - singles];
@@ -367,16 +458,17 @@ static void next(struct parser *p)
 		return;
 	}
 	if ((p->src[p->pos] >= '0' && p->src[p->pos] <= '9') ||
-	    (p->src[p->pos] == '-' && p->src[p->pos + 1] >= '0' && p->src[p->pos + 1] <= '9'))
+	    (p->src[p->pos] == '-' && p->src[p->pos + 1] >= '0' && p->src[p->pos + 1] <= '9')) {
 		lex_number(p);
-	else if (p->src[p->pos] == '"' || p->src[p->pos] == '\'')
+	} else if (p->src[p->pos] == '"' || p->src[p->pos] == '\'') {
 		lex_string(p);
-	else if (name_char(p->src[p->pos], true))
+	} else if (name_char(p->src[p->pos], true)) {
 		lex_name(p);
-	else if (p->src[p->pos] == '=')
+	} else if (p->src[p->pos] == '=') {
 		fail(p, p->pos, "'=' is not an operator: use '==' to compare");
-	else
+	} else {
 		fail(p, p->pos, "unexpected character '%c'", p->src[p->pos]);
+	}
 }
 
 /* ---- parser ---- */
@@ -386,8 +478,9 @@ static struct node *parse_or(struct parser *p);
 static const struct field *find_field(const struct field *set, const char *name)
 {
 	for (; set && set->name; set++) {
-		if (strcmp(set->name, name) == 0)
+		if (strcmp(set->name, name) == 0) {
 			return set;
+		}
 	}
 	return NULL;
 }
@@ -396,12 +489,14 @@ static int push_seg(struct node *n, const char *s)
 {
 	char **v = realloc(n->seg, (n->nseg + 1) * sizeof(*v));
 
-	if (v == NULL)
+	if (v == NULL) {
 		return -ENOMEM;
+	}
 	n->seg = v;
 	n->seg[n->nseg] = tv_strndup(s, strlen(s));
-	if (n->seg[n->nseg] == NULL)
+	if (n->seg[n->nseg] == NULL) {
 		return -ENOMEM;
+	}
 	n->nseg++;
 	return 0;
 }
@@ -425,8 +520,9 @@ static bool path_start(struct parser *p, struct node *n, const char *name, size_
 		}
 	}
 	if (strcmp(name, "llm_calls") == 0 || strcmp(name, "tool_calls") == 0) {
-		if (push_seg(n, "turns") < 0 || push_seg(n, name) < 0)
+		if (push_seg(n, "turns") < 0 || push_seg(n, name) < 0) {
 			return false;
+		}
 		*cur = name[0] == 'l' ? llm_fields : tool_fields;
 		return true;
 	}
@@ -435,8 +531,9 @@ static bool path_start(struct parser *p, struct node *n, const char *name, size_
 		fail(p, pos, "unknown field '%s'", name);
 		return false;
 	}
-	if (push_seg(n, name) < 0)
+	if (push_seg(n, name) < 0) {
 		return false;
+	}
 	*cur = f->sub;
 	*any = f->any;
 	n->time_field = f->time;
@@ -449,8 +546,9 @@ static bool is_array_field(const char *name)
 	static const char *const arrays[] = { "turns", "models", "llm_calls", "tool_calls" };
 
 	for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++) {
-		if (strcmp(name, arrays[i]) == 0)
+		if (strcmp(name, arrays[i]) == 0) {
 			return true;
+		}
 	}
 	return false;
 }
@@ -462,8 +560,9 @@ static struct node *parse_path(struct parser *p)
 	bool any = false;
 	size_t pos = p->tok.pos;
 
-	if (n == NULL || !path_start(p, n, p->tok.str, pos, &cur, &any))
+	if (n == NULL || !path_start(p, n, p->tok.str, pos, &cur, &any)) {
 		goto fail;
+	}
 	next(p);
 	while (p->tok.t == T_DOT && !p->failed) {
 		next(p);
@@ -485,8 +584,9 @@ static struct node *parse_path(struct parser *p)
 			any = f->any;
 			n->time_field = f->time;
 		}
-		if (push_seg(n, p->tok.str) < 0)
+		if (push_seg(n, p->tok.str) < 0) {
 			goto fail;
+		}
 		next(p);
 	}
 	if (!p->failed) {
@@ -513,8 +613,9 @@ static struct node *parse_literal(struct parser *p)
 {
 	struct node *n = node_new(p, N_LIT);
 
-	if (n == NULL)
+	if (n == NULL) {
 		return NULL;
+	}
 	switch (p->tok.t) {
 	case T_NUM:
 		n->lit = L_NUM;
@@ -543,13 +644,15 @@ static struct node *parse_list(struct parser *p)
 {
 	struct node *n = node_new(p, N_LIST), **v;
 
-	if (n == NULL)
+	if (n == NULL) {
 		return NULL;
+	}
 	next(p);
 	while (p->tok.t != T_RB && !p->failed) {
 		if (p->tok.t != T_NUM && p->tok.t != T_STR && p->tok.t != T_TRUE &&
 		    p->tok.t != T_FALSE && p->tok.t != T_NULL) {
-			fail(p, p->tok.pos, "expected a number, string, true, false or null in the list");
+			fail(p, p->tok.pos,
+			     "expected a number, string, true, false or null in the list");
 			break;
 		}
 		v = realloc(n->items, (n->nitems + 1) * sizeof(*v));
@@ -559,16 +662,19 @@ static struct node *parse_list(struct parser *p)
 		}
 		n->items = v;
 		n->items[n->nitems] = parse_literal(p);
-		if (n->items[n->nitems] == NULL)
+		if (n->items[n->nitems] == NULL) {
 			break;
+		}
 		n->nitems++;
-		if (p->tok.t == T_COMMA)
+		if (p->tok.t == T_COMMA) {
 			next(p);
-		else if (p->tok.t != T_RB)
+		} else if (p->tok.t != T_RB) {
 			fail(p, p->tok.pos, "expected ',' or ']'");
+		}
 	}
-	if (!p->failed)
+	if (!p->failed) {
 		next(p);
+	}
 	if (p->failed) {
 		node_free(n);
 		return NULL;
@@ -617,12 +723,14 @@ static struct node *parse_operand(struct parser *p)
 			next(p);
 			next(p);
 			if (p->tok.t != T_NAME) {
-				fail(p, p->tok.pos, "expected a field path inside %s()", "the function");
+				fail(p, p->tok.pos, "expected a field path inside %s()",
+				     "the function");
 				return NULL;
 			}
 			n = node_new(p, N_AGG);
-			if (n == NULL)
+			if (n == NULL) {
 				return NULL;
+			}
 			n->fn = fn;
 			n->a = parse_path(p);
 			if (n->a == NULL || !expect(p, T_RP, "')'")) {
@@ -651,13 +759,14 @@ static void bind_time(struct parser *p, struct node *path, struct node *lit)
 {
 	bool naive;
 
-	if (path->type != N_PATH || !path->time_field || lit->type != N_LIT || lit->lit != L_STR)
+	if (path->type != N_PATH || !path->time_field || lit->type != N_LIT || lit->lit != L_STR) {
 		return;
+	}
 	if (tv_time_parse(lit->s, lit->slen, &lit->time_ns, &naive) == 0) {
 		lit->has_time = true;
 		return;
 	}
-	if (lit->slen == 10) {	/* a date: midnight UTC */
+	if (lit->slen == 10) { /* a date: midnight UTC */
 		char buf[32];
 
 		snprintf(buf, sizeof(buf), "%.10sT00:00:00Z", lit->s);
@@ -680,8 +789,8 @@ static struct node *compile_regex(struct parser *p, struct node *n, size_t pos)
 		node_free(n);
 		return NULL;
 	}
-	n->re = pcre2_compile((PCRE2_SPTR)n->b->s, n->b->slen, PCRE2_UTF | PCRE2_UCP, &ecode,
-			      &eoff, NULL);
+	n->re = pcre2_compile((PCRE2_SPTR)n->b->s, n->b->slen, PCRE2_UTF | PCRE2_UCP, &ecode, &eoff,
+			      NULL);
 	if (n->re == NULL) {
 		PCRE2_UCHAR msg[256];
 
@@ -691,7 +800,7 @@ static struct node *compile_regex(struct parser *p, struct node *n, size_t pos)
 		node_free(n);
 		return NULL;
 	}
-	pcre2_jit_compile(n->re, PCRE2_JIT_COMPLETE);	/* falls back to the interpreter */
+	pcre2_jit_compile(n->re, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
 	n->md = pcre2_match_data_create_from_pattern(n->re, NULL);
 	if (n->md == NULL) {
 		fail(p, pos, "out of memory");
@@ -708,13 +817,14 @@ static struct node *parse_cmp(struct parser *p)
 	size_t pos = p->tok.pos;
 	bool negate = false;
 
-	if (l == NULL)
+	if (l == NULL) {
 		return NULL;
-	if (op == T_NOT) {	/* "not in"? look one token ahead */
+	}
+	if (op == T_NOT) { /* "not in"? look one token ahead */
 		size_t saved = p->pos;
 		struct token tok = p->tok;
 
-		p->tok.str = NULL;	/* "not" owns no text */
+		p->tok.str = NULL; /* "not" owns no text */
 		next(p);
 		if (p->tok.t == T_IN) {
 			negate = true;
@@ -725,8 +835,9 @@ static struct node *parse_cmp(struct parser *p)
 			p->pos = saved;
 		}
 	}
-	if (!is_cmp(op) && op != T_MATCH && op != T_NMATCH && op != T_IN)
+	if (!is_cmp(op) && op != T_MATCH && op != T_NMATCH && op != T_IN) {
 		return l;
+	}
 	next(p);
 	n = node_new(p, op == T_IN ? N_IN : (op == T_MATCH || op == T_NMATCH) ? N_MATCH : N_CMP);
 	if (n == NULL) {
@@ -745,8 +856,9 @@ static struct node *parse_cmp(struct parser *p)
 		node_free(n);
 		return NULL;
 	}
-	if (op == T_MATCH || op == T_NMATCH)
+	if (op == T_MATCH || op == T_NMATCH) {
 		return compile_regex(p, n, pos);
+	}
 	bind_time(p, n->a, n->b);
 	bind_time(p, n->b, n->a);
 	if (negate) {
@@ -766,12 +878,14 @@ static struct node *parse_unary(struct parser *p)
 {
 	struct node *n;
 
-	if (p->tok.t != T_NOT)
+	if (p->tok.t != T_NOT) {
 		return parse_cmp(p);
+	}
 	next(p);
 	n = node_new(p, N_NOT);
-	if (n == NULL)
+	if (n == NULL) {
 		return NULL;
+	}
 	n->a = parse_unary(p);
 	if (n->a == NULL) {
 		node_free(n);
@@ -813,14 +927,16 @@ static struct node *parse_or(struct parser *p)
 	return parse_bin(p, T_OR, N_OR, parse_and);
 }
 
-static int finish_compile(struct parser *p, struct node *root, struct tv_expr **out,
-			  size_t *col)
+static int finish_compile(struct parser *p, struct node *root, struct tv_expr **out, size_t *col)
 {
 	struct tv_expr *e;
 
-	if (root && !p->failed && p->tok.t != T_EOF)
-		fail(p, p->tok.pos, p->tok.t == T_RP ? "unbalanced ')'" :
-			"expected an operator (&&, ||, ==, ...) or the end of the expression");
+	if (root && !p->failed && p->tok.t != T_EOF) {
+		fail(p, p->tok.pos,
+		     p->tok.t == T_RP
+			     ? "unbalanced ')'"
+			     : "expected an operator (&&, ||, ==, ...) or the end of the expression");
+	}
 	free(p->tok.str);
 	p->tok.str = NULL;
 	if (p->failed || root == NULL) {
@@ -841,15 +957,15 @@ static int finish_compile(struct parser *p, struct node *root, struct tv_expr **
 	return 0;
 }
 
-int tv_expr_compile(const char *src, struct tv_expr **out, size_t *col, char *why,
-		    size_t whylen)
+int tv_expr_compile(const char *src, struct tv_expr **out, size_t *col, char *why, size_t whylen)
 {
 	struct parser p = { .src = src, .why = why, .whylen = whylen };
 	struct node *root;
 
 	next(&p);
-	if (p.tok.t == T_EOF && !p.failed)
+	if (p.tok.t == T_EOF && !p.failed) {
 		fail(&p, 0, "empty expression");
+	}
 	root = p.failed ? NULL : parse_or(&p);
 	return finish_compile(&p, root, out, col);
 }
@@ -861,17 +977,19 @@ int tv_expr_path_compile(const char *src, struct tv_expr **out, size_t *col, cha
 	struct node *root = NULL;
 
 	next(&p);
-	if (p.tok.t != T_NAME)
+	if (p.tok.t != T_NAME) {
 		fail(&p, p.tok.pos, "expected a field name");
-	else
+	} else {
 		root = parse_path(&p);
+	}
 	return finish_compile(&p, root, out, col);
 }
 
 void tv_expr_destroy(struct tv_expr *e)
 {
-	if (e == NULL)
+	if (e == NULL) {
 		return;
+	}
 	node_free(e->root);
 	tv_strbuf_finish(&e->tmp);
 	free(e);
@@ -887,8 +1005,9 @@ static bool push(struct vals *v, struct atom a)
 		size_t c = v->cap ? v->cap * 2 : 16;
 		struct atom *x = realloc(v->v, c * sizeof(*x));
 
-		if (x == NULL)
+		if (x == NULL) {
 			return false;
+		}
 		v->v = x;
 		v->cap = c;
 	}
@@ -958,14 +1077,16 @@ static void resolve(const struct node *n, const struct tv_jv *jv, size_t i, stru
 	switch (tv_jv_type(jv)) {
 	case TV_J_ARRAY:
 		tv_jv_iter_init(jv, &it);
-		while (tv_jv_iter_next(&it, &k, &kn, &el))
+		while (tv_jv_iter_next(&it, &k, &kn, &el)) {
 			resolve(n, &el, i, v);
+		}
 		break;
 	case TV_J_OBJECT:
-		if (tv_jv_get(jv, n->seg[i], &el))
+		if (tv_jv_get(jv, n->seg[i], &el)) {
 			resolve(n, &el, i + 1, v);
-		else if (i + 1 == n->nseg)
+		} else if (i + 1 == n->nseg) {
 			push(v, (struct atom){ .k = A_NULL });
+		}
 		break;
 	default:
 		break;
@@ -981,8 +1102,9 @@ static void computed(const struct node *n, const struct tv_jv *s, struct vals *v
 	size_t kn, len, count = 0;
 	bool have = false;
 
-	if (!tv_jv_get(s, "turns", &turns))
+	if (!tv_jv_get(s, "turns", &turns)) {
 		return;
+	}
 	tv_jv_iter_init(&turns, &it);
 	while (tv_jv_iter_next(&it, &k, &kn, &x)) {
 		if (n->comp == C_PROMPT && !have) {
@@ -995,8 +1117,9 @@ static void computed(const struct node *n, const struct tv_jv *s, struct vals *v
 			tv_jv_iter_init(&calls, &ic);
 			while (tv_jv_iter_next(&ic, &k, &kn, &c)) {
 				if (tv_jv_get(&c, "status", &st) && tv_jv_str(&st, &str, &len) &&
-				    (len == 5 || len == 7) && strncmp(str, "ok", 2) != 0)
+				    (len == 5 || len == 7) && strncmp(str, "ok", 2) != 0) {
 					count++;
+				}
 			}
 		}
 	}
@@ -1004,19 +1127,20 @@ static void computed(const struct node *n, const struct tv_jv *s, struct vals *v
 		push(v, (struct atom){ .k = A_NUM, .num = (double)count });
 		return;
 	}
-	if (!have) {	/* no turns: no prompt, no output */
+	if (!have) { /* no turns: no prompt, no output */
 		push(v, (struct atom){ .k = A_NULL });
 		return;
 	}
-	if (tv_jv_get(&t, n->comp == C_PROMPT ? "prompt" : "output", &x))
+	if (tv_jv_get(&t, n->comp == C_PROMPT ? "prompt" : "output", &x)) {
 		push(v, to_atom(&x));
+	}
 }
 
 static struct vals *values(struct node *n, const struct tv_jv *s);
 
 static void aggregate(struct node *n, const struct tv_jv *s, struct vals *v)
 {
-	struct vals *in = values(n->a, s);	/* computed fields too */
+	struct vals *in = values(n->a, s); /* computed fields too */
 	double acc = 0;
 	size_t cnt = 0;
 
@@ -1024,14 +1148,16 @@ static void aggregate(struct node *n, const struct tv_jv *s, struct vals *v)
 		double x = in->v[i].num;
 
 		if (in->v[i].k != A_NUM) {
-			if (n->fn == F_COUNT && in->v[i].k != A_NULL)
+			if (n->fn == F_COUNT && in->v[i].k != A_NULL) {
 				cnt++;
+			}
 			continue;
 		}
-		if (cnt == 0 || (n->fn == F_MAX && x > acc) || (n->fn == F_MIN && x < acc))
+		if (cnt == 0 || (n->fn == F_MAX && x > acc) || (n->fn == F_MIN && x < acc)) {
 			acc = (n->fn == F_SUM || n->fn == F_AVG) ? acc + x : x;
-		else if (n->fn == F_SUM || n->fn == F_AVG)
+		} else if (n->fn == F_SUM || n->fn == F_AVG) {
 			acc += x;
+		}
 		cnt++;
 	}
 	if (n->fn == F_COUNT) {
@@ -1056,22 +1182,25 @@ static struct vals *values(struct node *n, const struct tv_jv *s)
 	v->time = false;
 	switch (n->type) {
 	case N_LIT:
-		if (n->lit == L_NUM)
+		if (n->lit == L_NUM) {
 			push(v, (struct atom){ .k = A_NUM, .num = n->num });
-		else if (n->lit == L_STR)
+		} else if (n->lit == L_STR) {
 			push(v, (struct atom){ .k = A_STR, .s = n->s, .n = n->slen });
-		else if (n->lit == L_BOOL)
+		} else if (n->lit == L_BOOL) {
 			push(v, (struct atom){ .k = A_BOOL, .b = n->bval });
-		else
+		} else {
 			push(v, (struct atom){ .k = A_NULL });
+		}
 		break;
 	case N_PATH:
-		if (n->comp != C_NONE)
+		if (n->comp != C_NONE) {
 			computed(n, s, v);
-		else
+		} else {
 			resolve(n, s, 0, v);
-		if (n->array_field && v->n == 0)
-			v->counted = true;	/* no turns: zero calls, not "unknown" */
+		}
+		if (n->array_field && v->n == 0) {
+			v->counted = true; /* no turns: zero calls, not "unknown" */
+		}
 		v->time = n->time_field;
 		break;
 	case N_AGG:
@@ -1117,30 +1246,36 @@ static bool cmp_atom(enum tok op, const struct atom *l, const struct atom *r, bo
 	int c;
 
 	if (l->k == A_NULL || r->k == A_NULL) {
-		if (op == T_EQ)
+		if (op == T_EQ) {
 			return l->k == r->k;
-		if (op == T_NE)
+		}
+		if (op == T_NE) {
 			return l->k != r->k;
+		}
 		return false;
 	}
 	if (time && l->k == A_STR && rlit && rlit->has_time) {
-		if (tv_time_parse(l->s, l->n, &t, NULL) < 0)
+		if (tv_time_parse(l->s, l->n, &t, NULL) < 0) {
 			return op == T_NE;
+		}
 		return apply(op, t < rlit->time_ns ? -1 : t > rlit->time_ns);
 	}
-	if (l->k != r->k)
+	if (l->k != r->k) {
 		return op == T_NE;
+	}
 	switch (l->k) {
 	case A_NUM:
 		return apply(op, ord(l->num - r->num));
 	case A_STR:
 		c = memcmp(l->s, r->s, l->n < r->n ? l->n : r->n);
-		if (c == 0)
+		if (c == 0) {
 			c = l->n < r->n ? -1 : l->n > r->n;
+		}
 		return apply(op, c);
 	case A_BOOL:
-		if (op != T_EQ && op != T_NE)
+		if (op != T_EQ && op != T_NE) {
 			return false;
+		}
 		return apply(op, l->b != r->b);
 	default:
 		return op == T_NE;
@@ -1187,12 +1322,15 @@ static bool eval_cmp(struct node *n, const struct tv_jv *s)
 	}
 	for (size_t i = 0; i < l->n; i++) {
 		for (size_t j = 0; j < r->n; j++) {
-			if (rl && cmp_atom(n->op, &l->v[i], &r->v[j], l->time, rl))
+			if (rl && cmp_atom(n->op, &l->v[i], &r->v[j], l->time, rl)) {
 				return true;
-			if (!rl && ll && cmp_atom(mirror(n->op), &r->v[j], &l->v[i], r->time, ll))
+			}
+			if (!rl && ll && cmp_atom(mirror(n->op), &r->v[j], &l->v[i], r->time, ll)) {
 				return true;
-			if (!rl && !ll && cmp_atom(n->op, &l->v[i], &r->v[j], false, NULL))
+			}
+			if (!rl && !ll && cmp_atom(n->op, &l->v[i], &r->v[j], false, NULL)) {
 				return true;
+			}
 		}
 	}
 	return false;
@@ -1206,8 +1344,9 @@ static bool eval_in(struct node *n, const struct tv_jv *s)
 		for (size_t j = 0; j < n->b->nitems; j++) {
 			struct vals *r = values(n->b->items[j], s);
 
-			if (cmp_atom(T_EQ, &l->v[i], &r->v[0], false, NULL))
+			if (cmp_atom(T_EQ, &l->v[i], &r->v[0], false, NULL)) {
 				return true;
+			}
 		}
 	}
 	return false;
@@ -1219,8 +1358,9 @@ static bool eval_match(struct node *n, const struct tv_jv *s)
 	bool hit = false;
 
 	for (size_t i = 0; i < l->n && !hit; i++) {
-		if (l->v[i].k != A_STR)
+		if (l->v[i].k != A_STR) {
 			continue;
+		}
 		/* canonical strings are valid UTF-8: the JSON parser checked them */
 		hit = pcre2_match(n->re, (PCRE2_SPTR)l->v[i].s, l->v[i].n, 0, PCRE2_NO_UTF_CHECK,
 				  n->md, NULL) >= 0;
@@ -1232,14 +1372,16 @@ static bool truthy(struct node *n, const struct tv_jv *s)
 {
 	struct vals *v = values(n, s);
 
-	if (v->counted)
+	if (v->counted) {
 		return v->count > 0;
+	}
 	for (size_t i = 0; i < v->n; i++) {
 		const struct atom *a = &v->v[i];
 
 		if ((a->k == A_BOOL && a->b) || (a->k == A_NUM && a->num != 0) ||
-		    (a->k == A_STR && a->n > 0) || a->k == A_OBJ)
+		    (a->k == A_STR && a->n > 0) || a->k == A_OBJ) {
 			return true;
+		}
 	}
 	return false;
 }
@@ -1297,13 +1439,16 @@ int tv_expr_path_values(struct tv_expr *e, const struct tv_jv *session,
 			r = tv_strbuf_puts(&e->tmp, "null");
 			break;
 		}
-		if (r < 0)
+		if (r < 0) {
 			return r;
+		}
 		r = fn(udata, e->tmp.p, e->tmp.len);
-		if (r)
+		if (r) {
 			return r;
+		}
 	}
-	if (v->n == 0)
+	if (v->n == 0) {
 		return fn(udata, "null", 4);
+	}
 	return 0;
 }

@@ -43,8 +43,7 @@ struct tv_expr;
  * tv_expr_destroy()), or -TV_EPARSE with @why (a buffer of @whylen bytes)
  * describing the error and *@col its 0-based byte column in @src.
  */
-int tv_expr_compile(const char *src, struct tv_expr **out, size_t *col, char *why,
-		    size_t whylen);
+int tv_expr_compile(const char *src, struct tv_expr **out, size_t *col, char *why, size_t whylen);
 /** tv_expr_destroy: @e may be NULL. */
 void tv_expr_destroy(struct tv_expr *e);
 

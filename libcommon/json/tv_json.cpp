@@ -18,7 +18,8 @@ static_assert(simdjson::SIMDJSON_PADDING <= TV_JSON_PAD, "padding too small");
 static_assert(sizeof(element) <= sizeof(tv_jv), "tv_jv too small");
 static_assert(std::is_trivially_copyable<element>::value, "element not copyable");
 
-namespace {
+namespace
+{
 
 struct iter_state {
 	bool is_object;
@@ -26,7 +27,9 @@ struct iter_state {
 		simdjson::dom::array::iterator a[2];
 		simdjson::dom::object::iterator o[2];
 	};
-	iter_state() : is_object(false), a{} {}
+	iter_state() : is_object(false), a{}
+	{
+	}
 };
 
 static_assert(sizeof(iter_state) <= sizeof(tv_jiter), "tv_jiter too small");
@@ -52,14 +55,17 @@ inline void store(tv_jv *v, const element &e)
 
 struct tv_json_parser {
 	simdjson::dom::parser p;
-	tv_json_parser() : p(simdjson::SIMDJSON_MAXSIZE_BYTES) {}
+	tv_json_parser() : p(simdjson::SIMDJSON_MAXSIZE_BYTES)
+	{
+	}
 };
 
 extern "C" struct tv_json_parser *tv_json_parser_create(void)
 {
 	auto *p = new (std::nothrow) tv_json_parser();
-	if (p == nullptr)
+	if (p == nullptr) {
 		return nullptr;
+	}
 	if (p->p.allocate(1 << 16, TV_JSON_MAX_DEPTH) != simdjson::SUCCESS) {
 		delete p;
 		return nullptr;
@@ -79,8 +85,9 @@ extern "C" int tv_json_parse(struct tv_json_parser *p, const char *buf, size_t l
 	simdjson::error_code ec;
 
 	if (len > simdjson::SIMDJSON_MAXSIZE_BYTES) {
-		if (why)
+		if (why) {
 			*why = "document too large";
+		}
 		return -TV_ETOOBIG;
 	}
 	try {
@@ -89,12 +96,15 @@ extern "C" int tv_json_parse(struct tv_json_parser *p, const char *buf, size_t l
 		return -ENOMEM;
 	}
 	if (ec != simdjson::SUCCESS) {
-		if (why)
+		if (why) {
 			*why = simdjson::error_message(ec);
-		if (ec == simdjson::DEPTH_ERROR)
+		}
+		if (ec == simdjson::DEPTH_ERROR) {
 			return -TV_EDEPTH;
-		if (ec == simdjson::MEMALLOC)
+		}
+		if (ec == simdjson::MEMALLOC) {
 			return -ENOMEM;
+		}
 		return -TV_EPARSE;
 	}
 	store(root, e);
@@ -128,8 +138,9 @@ extern "C" bool tv_jv_str(const struct tv_jv *v, const char **s, size_t *n)
 {
 	std::string_view sv;
 
-	if (load(v).get_string().get(sv) != simdjson::SUCCESS)
+	if (load(v).get_string().get(sv) != simdjson::SUCCESS) {
 		return false;
+	}
 	*s = sv.data();
 	*n = sv.size();
 	return true;
@@ -139,8 +150,9 @@ extern "C" bool tv_jv_int(const struct tv_jv *v, int64_t *out)
 {
 	element e = load(v);
 
-	if (e.type() != element_type::INT64)
+	if (e.type() != element_type::INT64) {
 		return false;
+	}
 	return e.get_int64().get(*out) == simdjson::SUCCESS;
 }
 
@@ -173,10 +185,12 @@ extern "C" bool tv_jv_get(const struct tv_jv *obj, const char *key, struct tv_jv
 	simdjson::dom::object o;
 	element e;
 
-	if (load(obj).get_object().get(o) != simdjson::SUCCESS)
+	if (load(obj).get_object().get(o) != simdjson::SUCCESS) {
 		return false;
-	if (o.at_key(key).get(e) != simdjson::SUCCESS)
+	}
+	if (o.at_key(key).get(e) != simdjson::SUCCESS) {
 		return false;
+	}
 	store(out, e);
 	return true;
 }
@@ -187,10 +201,12 @@ extern "C" size_t tv_jv_len(const struct tv_jv *v)
 	simdjson::dom::array a;
 	simdjson::dom::object o;
 
-	if (e.get_array().get(a) == simdjson::SUCCESS)
+	if (e.get_array().get(a) == simdjson::SUCCESS) {
 		return a.size();
-	if (e.get_object().get(o) == simdjson::SUCCESS)
+	}
+	if (e.get_object().get(o) == simdjson::SUCCESS) {
 		return o.size();
+	}
 	return 0;
 }
 
@@ -224,8 +240,9 @@ extern "C" bool tv_jv_iter_next(struct tv_jiter *it, const char **key, size_t *k
 	iter_state *st = state(it);
 
 	if (st->is_object) {
-		if (st->o[0] == st->o[1])
+		if (st->o[0] == st->o[1]) {
 			return false;
+		}
 		std::string_view k = st->o[0].key();
 		*key = k.data();
 		*klen = k.size();
@@ -233,8 +250,9 @@ extern "C" bool tv_jv_iter_next(struct tv_jiter *it, const char **key, size_t *k
 		++st->o[0];
 		return true;
 	}
-	if (st->a[0] == st->a[1])
+	if (st->a[0] == st->a[1]) {
 		return false;
+	}
 	*key = nullptr;
 	*klen = 0;
 	store(val, *st->a[0]);
@@ -247,17 +265,20 @@ static bool any_scalar(simdjson::dom::object v, struct tv_jkv *out)
 {
 	auto it = v.begin();
 
-	if (it == v.end())
+	if (it == v.end()) {
 		return false;
+	}
 	std::string_view k = it.key();
 	element x = it.value();
-	if (++it != v.end())
+	if (++it != v.end()) {
 		return false;
+	}
 	if (k == "stringValue") {
 		std::string_view sv;
 
-		if (x.get_string().get(sv) != simdjson::SUCCESS)
+		if (x.get_string().get(sv) != simdjson::SUCCESS) {
 			return false;
+		}
 		out->type = TV_J_STRING;
 		out->s = sv.data();
 		out->n = sv.size();
@@ -271,8 +292,9 @@ static bool any_scalar(simdjson::dom::object v, struct tv_jkv *out)
 			out->i = int64_t(x);
 			return true;
 		}
-		if (x.get_string().get(sv) != simdjson::SUCCESS)
+		if (x.get_string().get(sv) != simdjson::SUCCESS) {
 			return false;
+		}
 		out->type = TV_J_STRING;
 		out->int_text = true;
 		out->s = sv.data();
@@ -280,15 +302,17 @@ static bool any_scalar(simdjson::dom::object v, struct tv_jkv *out)
 		return true;
 	}
 	if (k == "doubleValue") {
-		if (x.type() != element_type::DOUBLE && x.type() != element_type::INT64)
+		if (x.type() != element_type::DOUBLE && x.type() != element_type::INT64) {
 			return false;
+		}
 		out->type = TV_J_DOUBLE;
 		out->d = x.type() == element_type::DOUBLE ? double(x) : double(int64_t(x));
 		return true;
 	}
 	if (k == "boolValue") {
-		if (x.type() != element_type::BOOL)
+		if (x.type() != element_type::BOOL) {
 			return false;
+		}
 		out->type = TV_J_BOOL;
 		out->b = bool(x);
 		return true;
@@ -302,24 +326,29 @@ extern "C" bool tv_jv_otlp_kv(const struct tv_jv *kv, struct tv_jkv *out)
 	std::string_view key;
 	bool have_key = false, have_value = false;
 
-	if (load(kv).get_object().get(o) != simdjson::SUCCESS)
+	if (load(kv).get_object().get(o) != simdjson::SUCCESS) {
 		return false;
+	}
 	out->int_text = false;
 	for (auto m : o) {
 		if (m.key == "key" && !have_key) {
-			if (m.value.get_string().get(key) != simdjson::SUCCESS)
+			if (m.value.get_string().get(key) != simdjson::SUCCESS) {
 				return false;
+			}
 			have_key = true;
 		} else if (m.key == "value" && !have_value) {
-			if (m.value.get_object().get(v) != simdjson::SUCCESS || !any_scalar(v, out))
+			if (m.value.get_object().get(v) != simdjson::SUCCESS ||
+			    !any_scalar(v, out)) {
 				return false;
+			}
 			have_value = true;
 		} else {
 			return false;
 		}
 	}
-	if (!have_key || !have_value)
+	if (!have_key || !have_value) {
 		return false;
+	}
 	out->key = key.data();
 	out->klen = key.size();
 	return true;

@@ -41,8 +41,8 @@ struct tv_jiter {
 enum tv_jtype {
 	TV_J_NULL,
 	TV_J_BOOL,
-	TV_J_INT,	/* fits int64 */
-	TV_J_UINT,	/* > INT64_MAX */
+	TV_J_INT,  /* fits int64 */
+	TV_J_UINT, /* > INT64_MAX */
 	TV_J_DOUBLE,
 	TV_J_STRING,
 	TV_J_ARRAY,
@@ -62,8 +62,8 @@ void tv_json_parser_destroy(struct tv_json_parser *p);
  * Returns: 0, -TV_EPARSE (bad JSON, invalid UTF-8, trailing data), -TV_EDEPTH,
  * -TV_ETOOBIG or -ENOMEM.
  */
-int tv_json_parse(struct tv_json_parser *p, const char *buf, size_t len,
-		  struct tv_jv *root, const char **why);
+int tv_json_parse(struct tv_json_parser *p, const char *buf, size_t len, struct tv_jv *root,
+		  const char **why);
 
 enum tv_jtype tv_jv_type(const struct tv_jv *v);
 /** tv_jv_str: the string's bytes (borrowed).  Returns false if @v is not a string. */
@@ -84,20 +84,20 @@ size_t tv_jv_len(const struct tv_jv *v);
  * they are set to NULL/0.  Returns false when done (or @v is a scalar).
  */
 void tv_jv_iter_init(const struct tv_jv *v, struct tv_jiter *it);
-bool tv_jv_iter_next(struct tv_jiter *it, const char **key, size_t *klen,
-		     struct tv_jv *val);
+bool tv_jv_iter_next(struct tv_jiter *it, const char **key, size_t *klen, struct tv_jv *val);
 
 /* a scalar OTLP attribute read in one call (see tv_jv_otlp_kv) */
 struct tv_jkv {
 	const char *key;
 	size_t klen;
-	enum tv_jtype type;	/* TV_J_STRING (also intValue as a string), TV_J_INT, TV_J_DOUBLE, TV_J_BOOL */
-	const char *s;		/* TV_J_STRING */
+	enum tv_jtype
+		type; /* TV_J_STRING (also intValue as a string), TV_J_INT, TV_J_DOUBLE, TV_J_BOOL */
+	const char *s; /* TV_J_STRING */
 	size_t n;
 	int64_t i;
 	double d;
 	bool b;
-	bool int_text;		/* an intValue written as a string: parse s/n */
+	bool int_text; /* an intValue written as a string: parse s/n */
 };
 
 /**

@@ -28,18 +28,18 @@ struct seq {
 	struct tv_input *in;
 	struct tv_strbuf *out;
 	size_t max;
-	uint64_t first, last;	/* lines of the value */
+	uint64_t first, last; /* lines of the value */
 	size_t depth;
-	char closer;		/* '}' or ']' of the top-level value */
-	bool lone_opener;	/* the first line holds only the opener */
-	bool pretty;		/* ... and the second line is indented */
-	bool extra;		/* text after the value closed on its line */
-	bool several;		/* that text opened another value */
-	bool open_string;	/* a string ran to the end of its line */
-	bool toobig;		/* over max: no longer copied */
-	bool lost_line;		/* an overlong line was skipped: depth unknown */
-	const char *cut;	/* where the value closed, when another one follows */
-	const char *next;	/* ... and where that one starts on the same line */
+	char closer;	  /* '}' or ']' of the top-level value */
+	bool lone_opener; /* the first line holds only the opener */
+	bool pretty;	  /* ... and the second line is indented */
+	bool extra;	  /* text after the value closed on its line */
+	bool several;	  /* that text opened another value */
+	bool open_string; /* a string ran to the end of its line */
+	bool toobig;	  /* over max: no longer copied */
+	bool lost_line;	  /* an overlong line was skipped: depth unknown */
+	const char *cut;  /* where the value closed, when another one follows */
+	const char *next; /* ... and where that one starts on the same line */
 };
 
 static bool is_blank_char(char c)
@@ -130,7 +130,7 @@ static void scan(struct seq *s, const char *p, size_t n)
 				continue;
 			}
 			if (--s->depth == 0) {
-				after_close(s, p, i, n);	/* the rest is not this value's */
+				after_close(s, p, i, n); /* the rest is not this value's */
 				return;
 			}
 		}
@@ -174,7 +174,7 @@ static int split_line(struct seq *s, const char *p, size_t n)
 		return 0;
 	}
 	tail = (size_t)(p + n - s->cut);
-	if (!s->toobig) {	/* drop the tail and keep the line end */
+	if (!s->toobig) { /* drop the tail and keep the line end */
 		s->out->len -= tail + 1;
 		s->out->p[s->out->len++] = '\n';
 		s->out->p[s->out->len] = '\0';
@@ -291,7 +291,7 @@ static int lost_line(struct seq *s, uint64_t lineno, const char **why)
 {
 	s->last = lineno;
 	if (lineno == s->first + 1 && s->lone_opener) {
-		s->pretty = true;	/* a member line, as pretty-printers write */
+		s->pretty = true; /* a member line, as pretty-printers write */
 	}
 	if (!s->pretty) {
 		*why = "line longer than the record limit";
@@ -351,8 +351,8 @@ static int read_rest(struct seq *s, const char **why)
 	return finish(s, why);
 }
 
-int tv_jsonseq_next(struct tv_input *in, struct tv_strbuf *out, size_t max,
-		    uint64_t *first_line, uint64_t *last_line, const char **why)
+int tv_jsonseq_next(struct tv_input *in, struct tv_strbuf *out, size_t max, uint64_t *first_line,
+		    uint64_t *last_line, const char **why)
 {
 	struct seq s = {
 		.in = in,

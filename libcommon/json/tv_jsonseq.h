@@ -28,7 +28,7 @@
  * is where it starts), -TV_ETOOBIG (over @max; skipped to the next line that
  * starts a value), or -errno for read errors (fatal).
  */
-int tv_jsonseq_next(struct tv_input *in, struct tv_strbuf *out, size_t max,
-		    uint64_t *first_line, uint64_t *last_line, const char **why);
+int tv_jsonseq_next(struct tv_input *in, struct tv_strbuf *out, size_t max, uint64_t *first_line,
+		    uint64_t *last_line, const char **why);
 
 #endif

@@ -8,17 +8,20 @@ bool tv_jv_opt_str(const struct tv_jv *obj, const char *key, const char **s, siz
 
 	*s = NULL;
 	*n = 0;
-	if (!tv_jv_get(obj, key, &v) || tv_jv_type(&v) == TV_J_NULL)
+	if (!tv_jv_get(obj, key, &v) || tv_jv_type(&v) == TV_J_NULL) {
 		return true;
+	}
 	return tv_jv_str(&v, s, n);
 }
 
 bool tv_jv_opt_text(const struct tv_jv *obj, const char *key, const char **s, size_t *n)
 {
-	if (!tv_jv_opt_str(obj, key, s, n))
+	if (!tv_jv_opt_str(obj, key, s, n)) {
 		return false;
-	if (*n == 0)
+	}
+	if (*n == 0) {
 		*s = NULL;
+	}
 	return true;
 }
 
@@ -28,8 +31,9 @@ int tv_jv_minify_into(const struct tv_jv *v, struct tv_strbuf *buf, const char *
 
 	tv_strbuf_reset(buf);
 	r = tv_jv_minify(v, buf);
-	if (r < 0)
+	if (r < 0) {
 		return r;
+	}
 	*s = buf->p;
 	*n = buf->len;
 	return 0;

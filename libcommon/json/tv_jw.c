@@ -30,27 +30,35 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 {
 	unsigned char c = s[0];
 
-	if (c < 0x80)
+	if (c < 0x80) {
 		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
 		return n >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
+	}
 	if (c >= 0xe0 && c <= 0xef) {
-		if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+		if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80) {
 			return 0;
-		if (c == 0xe0 && s[1] < 0xa0)
+		}
+		if (c == 0xe0 && s[1] < 0xa0) {
 			return 0;
-		if (c == 0xed && s[1] > 0x9f)
-			return 0;	/* surrogates */
+		}
+		if (c == 0xed && s[1] > 0x9f) {
+			return 0; /* surrogates */
+		}
 		return 3;
 	}
 	if (c >= 0xf0 && c <= 0xf4) {
 		if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
-		    (s[3] & 0xc0) != 0x80)
+		    (s[3] & 0xc0) != 0x80) {
 			return 0;
-		if (c == 0xf0 && s[1] < 0x90)
+		}
+		if (c == 0xf0 && s[1] < 0x90) {
 			return 0;
-		if (c == 0xf4 && s[1] > 0x8f)
+		}
+		if (c == 0xf4 && s[1] > 0x8f) {
 			return 0;
+		}
 		return 4;
 	}
 	return 0;
@@ -67,8 +75,9 @@ bool tv_utf8_valid(const char *s, size_t n)
 			continue;
 		}
 		k = utf8_seq(p + i, n - i);
-		if (k == 0)
+		if (k == 0) {
 			return false;
+		}
 		i += k;
 	}
 	return true;
@@ -106,8 +115,9 @@ int tv_json_escape(struct tv_strbuf *out, const char *s, size_t n)
 	int r;
 
 	r = tv_strbuf_reserve(out, n + 2);
-	if (r < 0)
+	if (r < 0) {
 		return r;
+	}
 	while (i < n) {
 		run = i;
 		/* eight plain bytes at a time: no control, quote, backslash or high bit */
@@ -115,19 +125,23 @@ int tv_json_escape(struct tv_strbuf *out, const char *s, size_t n)
 			uint64_t x;
 
 			memcpy(&x, p + i, 8);
-			if (has_special8(x))
+			if (has_special8(x)) {
 				break;
+			}
 			i += 8;
 		}
-		while (i < n && !special(p[i]))
+		while (i < n && !special(p[i])) {
 			i++;
+		}
 		if (i > run) {
 			r = tv_strbuf_append(out, s + run, i - run);
-			if (r < 0)
+			if (r < 0) {
 				return r;
+			}
 		}
-		if (i >= n)
+		if (i >= n) {
 			break;
+		}
 		if (p[i] < 0x80) {
 			r = escape_byte(out, p[i]);
 			i++;
@@ -141,8 +155,9 @@ int tv_json_escape(struct tv_strbuf *out, const char *s, size_t n)
 				i += k;
 			}
 		}
-		if (r < 0)
+		if (r < 0) {
 			return r;
+		}
 	}
 	return 0;
 }
@@ -159,23 +174,26 @@ static void put(struct tv_jw *w, const char *s, size_t n)
 	struct tv_strbuf *b = w->out;
 	int r;
 
-	if (w->err)
+	if (w->err) {
 		return;
-	if (b->p != NULL && b->len + n < b->cap) {	/* the common case: room left */
+	}
+	if (b->p != NULL && b->len + n < b->cap) { /* the common case: room left */
 		memcpy(b->p + b->len, s, n);
 		b->len += n;
 		b->p[b->len] = '\0';
 		return;
 	}
 	r = tv_strbuf_append(b, s, n);
-	if (r < 0)
+	if (r < 0) {
 		w->err = r;
+	}
 }
 
 static void sep(struct tv_jw *w)
 {
-	if (w->need_comma)
+	if (w->need_comma) {
 		put(w, ",", 1);
+	}
 	w->need_comma = true;
 }
 
@@ -213,8 +231,9 @@ void tv_jw_key_n(struct tv_jw *w, const char *k, size_t n)
 	put(w, "\"", 1);
 	if (!w->err) {
 		r = tv_json_escape(w->out, k, n);
-		if (r < 0)
+		if (r < 0) {
 			w->err = r;
+		}
 	}
 	put(w, "\":", 2);
 	w->need_comma = false;
@@ -232,8 +251,9 @@ void tv_jw_key(struct tv_jw *w, const char *k)
 	size_t n = 0;
 	char buf[64];
 
-	while (k[n] && !special((unsigned char)k[n]))
+	while (k[n] && !special((unsigned char)k[n])) {
 		n++;
+	}
 	if (k[n] != '\0' || n + 3 > sizeof(buf)) {
 		tv_jw_key_n(w, k, n + strlen(k + n));
 		return;
@@ -256,18 +276,20 @@ void tv_jw_str(struct tv_jw *w, const char *s, size_t n)
 	put(w, "\"", 1);
 	if (!w->err) {
 		r = tv_json_escape(w->out, s, n);
-		if (r < 0)
+		if (r < 0) {
 			w->err = r;
+		}
 	}
 	put(w, "\"", 1);
 }
 
 void tv_jw_cstr(struct tv_jw *w, const char *s)
 {
-	if (s == NULL)
+	if (s == NULL) {
 		tv_jw_null(w);
-	else
+	} else {
 		tv_jw_str(w, s, strlen(s));
+	}
 }
 
 /* decimal digits of @v at the end of @buf (24 bytes); returns where they start */
@@ -280,8 +302,9 @@ static char *int_text(int64_t v, char *buf)
 		*--p = (char)('0' + u % 10);
 		u /= 10;
 	} while (u);
-	if (v < 0)
+	if (v < 0) {
 		*--p = '-';
+	}
 	return p;
 }
 
@@ -304,8 +327,9 @@ void tv_jw_double(struct tv_jw *w, double v)
 	}
 	for (int prec = 1; prec <= 17; prec++) {
 		n = snprintf(buf, sizeof(buf), "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
+		if (strtod(buf, NULL) == v) {
 			break;
+		}
 	}
 	sep(w);
 	put(w, buf, (size_t)n);
@@ -314,10 +338,11 @@ void tv_jw_double(struct tv_jw *w, double v)
 void tv_jw_bool(struct tv_jw *w, bool v)
 {
 	sep(w);
-	if (v)
+	if (v) {
 		put(w, "true", 4);
-	else
+	} else {
 		put(w, "false", 5);
+	}
 }
 
 void tv_jw_null(struct tv_jw *w)
@@ -364,18 +389,20 @@ void tv_jw_ms(struct tv_jw *w, int64_t ns)
 
 void tv_jw_opt_int(struct tv_jw *w, int64_t v)
 {
-	if (v == TV_NONE)
+	if (v == TV_NONE) {
 		tv_jw_null(w);
-	else
+	} else {
 		tv_jw_int(w, v);
+	}
 }
 
 void tv_jw_tristate(struct tv_jw *w, int v)
 {
-	if (v < 0)
+	if (v < 0) {
 		tv_jw_null(w);
-	else
+	} else {
 		tv_jw_bool(w, v != 0);
+	}
 }
 
 int tv_jw_error(const struct tv_jw *w)

@@ -15,12 +15,14 @@ static int grow(void **v, size_t *cap, size_t n, size_t size)
 	size_t c;
 	void *p;
 
-	if (n < *cap)
+	if (n < *cap) {
 		return 0;
+	}
 	c = *cap ? *cap * 2 : 4;
 	p = realloc(*v, c * size);
-	if (p == NULL)
+	if (p == NULL) {
 		return -ENOMEM;
+	}
 	*v = p;
 	*cap = c;
 	return 0;
@@ -30,24 +32,26 @@ int tv_set_str(char **dst, const char *s, size_t n)
 {
 	char *p = tv_strndup(s, n);
 
-	if (p == NULL)
+	if (p == NULL) {
 		return -ENOMEM;
+	}
 	free(*dst);
 	*dst = p;
 	return 0;
 }
 
-int tv_kvlist_set(struct tv_kvlist *l, const char *key, size_t klen, const char *json,
-		  size_t jlen)
+int tv_kvlist_set(struct tv_kvlist *l, const char *key, size_t klen, const char *json, size_t jlen)
 {
 	char *j;
 
 	for (size_t i = 0; i < l->n; i++) {
-		if (strlen(l->v[i].key) == klen && memcmp(l->v[i].key, key, klen) == 0)
+		if (strlen(l->v[i].key) == klen && memcmp(l->v[i].key, key, klen) == 0) {
 			return tv_set_str(&l->v[i].json, json, jlen);
+		}
 	}
-	if (grow((void **)&l->v, &l->cap, l->n, sizeof(*l->v)) < 0)
+	if (grow((void **)&l->v, &l->cap, l->n, sizeof(*l->v)) < 0) {
 		return -ENOMEM;
+	}
 	j = tv_strndup(json, jlen);
 	l->v[l->n].key = tv_strndup(key, klen);
 	if (j == NULL || l->v[l->n].key == NULL) {
@@ -63,8 +67,9 @@ int tv_kvlist_set(struct tv_kvlist *l, const char *key, size_t klen, const char 
 const char *tv_kvlist_find(const struct tv_kvlist *l, const char *key)
 {
 	for (size_t i = 0; i < l->n; i++) {
-		if (strcmp(l->v[i].key, key) == 0)
+		if (strcmp(l->v[i].key, key) == 0) {
 			return l->v[i].json;
+		}
 	}
 	return NULL;
 }
@@ -128,11 +133,13 @@ static void turn_finish(struct tv_turn *t)
 	free(t->id);
 	free(t->prompt);
 	free(t->output);
-	for (size_t i = 0; i < t->n_llm; i++)
+	for (size_t i = 0; i < t->n_llm; i++) {
 		llm_finish(&t->llm[i]);
+	}
 	free(t->llm);
-	for (size_t i = 0; i < t->n_tools; i++)
+	for (size_t i = 0; i < t->n_tools; i++) {
 		tool_finish(&t->tools[i]);
+	}
 	free(t->tools);
 	tv_kvlist_finish(&t->extra);
 }
@@ -141,8 +148,9 @@ struct tv_session *tv_session_create(void)
 {
 	struct tv_session *s = calloc(1, sizeof(*s));
 
-	if (s == NULL)
+	if (s == NULL) {
 		return NULL;
+	}
 	s->start_time = s->end_time = s->duration = TV_NONE;
 	s->success = -1;
 	s->usage.input_tokens = s->usage.output_tokens = s->usage.cached_tokens = TV_NONE;
@@ -153,25 +161,29 @@ struct tv_session *tv_session_create(void)
 
 void tv_session_destroy(struct tv_session *s)
 {
-	if (s == NULL)
+	if (s == NULL) {
 		return;
+	}
 	free(s->id);
 	free(s->source_format);
 	free(s->source_service);
 	free(s->source_file);
 	free(s->skill);
 	free(s->user);
-	for (size_t i = 0; i < s->n_models; i++)
+	for (size_t i = 0; i < s->n_models; i++) {
 		free(s->models[i]);
+	}
 	free(s->models);
 	free(s->error_type);
 	free(s->error_message);
 	tv_kvlist_finish(&s->metadata);
-	for (size_t i = 0; i < s->n_turns; i++)
+	for (size_t i = 0; i < s->n_turns; i++) {
 		turn_finish(&s->turns[i]);
+	}
 	free(s->turns);
-	for (size_t i = 0; i < s->n_events; i++)
+	for (size_t i = 0; i < s->n_events; i++) {
 		free(s->events[i]);
+	}
 	free(s->events);
 	tv_kvlist_finish(&s->extra);
 	free(s);
@@ -179,24 +191,27 @@ void tv_session_destroy(struct tv_session *s)
 
 struct tv_turn *tv_session_add_turn(struct tv_session *s)
 {
-	if (grow((void **)&s->turns, &s->cap_turns, s->n_turns, sizeof(*s->turns)) < 0)
+	if (grow((void **)&s->turns, &s->cap_turns, s->n_turns, sizeof(*s->turns)) < 0) {
 		return NULL;
+	}
 	turn_init(&s->turns[s->n_turns]);
 	return &s->turns[s->n_turns++];
 }
 
 struct tv_llm_call *tv_turn_add_llm(struct tv_turn *t)
 {
-	if (grow((void **)&t->llm, &t->cap_llm, t->n_llm, sizeof(*t->llm)) < 0)
+	if (grow((void **)&t->llm, &t->cap_llm, t->n_llm, sizeof(*t->llm)) < 0) {
 		return NULL;
+	}
 	llm_init(&t->llm[t->n_llm]);
 	return &t->llm[t->n_llm++];
 }
 
 struct tv_tool_call *tv_turn_add_tool(struct tv_turn *t)
 {
-	if (grow((void **)&t->tools, &t->cap_tools, t->n_tools, sizeof(*t->tools)) < 0)
+	if (grow((void **)&t->tools, &t->cap_tools, t->n_tools, sizeof(*t->tools)) < 0) {
 		return NULL;
+	}
 	tool_init(&t->tools[t->n_tools]);
 	return &t->tools[t->n_tools++];
 }
@@ -206,14 +221,17 @@ int tv_session_add_model(struct tv_session *s, const char *model, size_t n)
 	char *m;
 
 	for (size_t i = 0; i < s->n_models; i++) {
-		if (strlen(s->models[i]) == n && memcmp(s->models[i], model, n) == 0)
+		if (strlen(s->models[i]) == n && memcmp(s->models[i], model, n) == 0) {
 			return 0;
+		}
 	}
-	if (grow((void **)&s->models, &s->cap_models, s->n_models, sizeof(*s->models)) < 0)
+	if (grow((void **)&s->models, &s->cap_models, s->n_models, sizeof(*s->models)) < 0) {
 		return -ENOMEM;
+	}
 	m = tv_strndup(model, n);
-	if (m == NULL)
+	if (m == NULL) {
 		return -ENOMEM;
+	}
 	s->models[s->n_models++] = m;
 	return 0;
 }
@@ -222,11 +240,13 @@ int tv_session_add_event(struct tv_session *s, const char *json, size_t n)
 {
 	char *e;
 
-	if (grow((void **)&s->events, &s->cap_events, s->n_events, sizeof(*s->events)) < 0)
+	if (grow((void **)&s->events, &s->cap_events, s->n_events, sizeof(*s->events)) < 0) {
 		return -ENOMEM;
+	}
 	e = tv_strndup(json, n);
-	if (e == NULL)
+	if (e == NULL) {
 		return -ENOMEM;
+	}
 	s->events[s->n_events++] = e;
 	return 0;
 }
@@ -235,14 +255,18 @@ int tv_session_add_event(struct tv_session *s, const char *json, size_t n)
 
 static void minmax(int64_t *lo, int64_t *hi, int64_t start, int64_t dur)
 {
-	if (start == TV_NONE)
+	if (start == TV_NONE) {
 		return;
-	if (*lo == TV_NONE || start < *lo)
+	}
+	if (*lo == TV_NONE || start < *lo) {
 		*lo = start;
-	if (dur != TV_NONE && dur > 0)
+	}
+	if (dur != TV_NONE && dur > 0) {
 		start += dur;
-	if (*hi == TV_NONE || start > *hi)
+	}
+	if (*hi == TV_NONE || start > *hi) {
 		*hi = start;
+	}
 }
 
 /*
@@ -258,10 +282,12 @@ static void sort_by_time(void *base, size_t n, size_t size, int64_t (*time_of)(c
 		int64_t t = time_of(v + i * size);
 		size_t j = i;
 
-		while (j > 0 && time_of(v + (j - 1) * size) > t)
+		while (j > 0 && time_of(v + (j - 1) * size) > t) {
 			j--;
-		if (j == i)
+		}
+		if (j == i) {
 			continue;
+		}
 		memcpy(tmp, v + i * size, size);
 		memmove(v + (j + 1) * size, v + j * size, (i - j) * size);
 		memcpy(v + j * size, tmp, size);
@@ -321,8 +347,9 @@ static bool same_model(const struct tv_llm_call *a, const struct tv_llm_call *b)
 
 static void move_str(char **dst, char **src)
 {
-	if (*src == NULL)
+	if (*src == NULL) {
 		return;
+	}
 	free(*dst);
 	*dst = *src;
 	*src = NULL;
@@ -339,15 +366,18 @@ static void merge_response(struct tv_llm_call *req, struct tv_llm_call *resp)
 	req->cached_tokens = resp->cached_tokens;
 	req->thinking_tokens = resp->thinking_tokens;
 	req->total_tokens = resp->total_tokens;
-	if (resp->cache_hit >= 0)
+	if (resp->cache_hit >= 0) {
 		req->cache_hit = resp->cache_hit;
-	if (req->model == NULL)
+	}
+	if (req->model == NULL) {
 		move_str(&req->model, &resp->model);
+	}
 	move_str(&req->finish_reason, &resp->finish_reason);
 	move_str(&req->error, &resp->error);
 	move_str(&req->response_text, &resp->response_text);
-	if (req->time == TV_NONE)
+	if (req->time == TV_NONE) {
 		req->time = resp->time;
+	}
 	req->seen |= TV_LLM_SEEN_RESPONSE;
 }
 
@@ -361,12 +391,14 @@ static ssize_t response_for(const struct tv_turn *t, const struct tv_llm_call *r
 	for (size_t j = 0; j < t->n_llm; j++) {
 		const struct tv_llm_call *c = &t->llm[j];
 
-		if (used[j] || c->seen != TV_LLM_SEEN_RESPONSE || !same_model(req, c))
+		if (used[j] || c->seen != TV_LLM_SEEN_RESPONSE || !same_model(req, c)) {
 			continue;
-		if (req->time == TV_NONE || c->time == TV_NONE)
-			return (ssize_t)j;	/* no times: in arrival order */
-		d = c->time > req->time ? (uint64_t)(c->time - req->time) :
-					  (uint64_t)(req->time - c->time);
+		}
+		if (req->time == TV_NONE || c->time == TV_NONE) {
+			return (ssize_t)j; /* no times: in arrival order */
+		}
+		d = c->time > req->time ? (uint64_t)(c->time - req->time)
+					: (uint64_t)(req->time - c->time);
 		if (d <= PAIR_TOLERANCE && d < best_d) {
 			best = (ssize_t)j;
 			best_d = d;
@@ -386,17 +418,20 @@ static void pair_halves(struct tv_turn *t)
 	size_t k = 0;
 
 	used = calloc(t->n_llm ? t->n_llm : 1, sizeof(*used));
-	if (used == NULL)
+	if (used == NULL) {
 		return;
-	sort_llm(t->llm, t->n_llm);	/* requests in time order */
+	}
+	sort_llm(t->llm, t->n_llm); /* requests in time order */
 	for (size_t i = 0; i < t->n_llm; i++) {
 		ssize_t j;
 
-		if (t->llm[i].seen != TV_LLM_SEEN_REQUEST)
+		if (t->llm[i].seen != TV_LLM_SEEN_REQUEST) {
 			continue;
+		}
 		j = response_for(t, &t->llm[i], used);
-		if (j < 0)
+		if (j < 0) {
 			continue;
+		}
 		merge_response(&t->llm[i], &t->llm[j]);
 		used[j] = true;
 	}
@@ -420,21 +455,28 @@ static void turn_finalize(struct tv_turn *t)
 	sort_tools(t->tools, t->n_tools);
 	minmax(&lo, &hi, t->start_time, TV_NONE);
 	minmax(&lo, &hi, t->end_time, TV_NONE);
-	for (size_t i = 0; i < t->n_llm; i++)
+	for (size_t i = 0; i < t->n_llm; i++) {
 		minmax(&lo, &hi, t->llm[i].time, t->llm[i].duration);
-	for (size_t i = 0; i < t->n_tools; i++)
+	}
+	for (size_t i = 0; i < t->n_tools; i++) {
 		minmax(&lo, &hi, t->tools[i].time, t->tools[i].duration);
-	if (t->start_time == TV_NONE)
+	}
+	if (t->start_time == TV_NONE) {
 		t->start_time = lo;
-	if (t->end_time == TV_NONE)
+	}
+	if (t->end_time == TV_NONE) {
 		t->end_time = hi;
-	if (t->duration == TV_NONE && t->start_time != TV_NONE && t->end_time != TV_NONE)
+	}
+	if (t->duration == TV_NONE && t->start_time != TV_NONE && t->end_time != TV_NONE) {
 		t->duration = t->end_time - t->start_time;
-	if (t->success >= 0)
+	}
+	if (t->success >= 0) {
 		return;
+	}
 	for (size_t i = t->n_llm; i-- > 0;) {
-		if (t->llm[i].status == TV_STATUS_NONE)
+		if (t->llm[i].status == TV_STATUS_NONE) {
 			continue;
+		}
 		t->success = t->llm[i].status == TV_STATUS_OK;
 		break;
 	}
@@ -442,8 +484,9 @@ static void turn_finalize(struct tv_turn *t)
 
 static void add_opt(int64_t *sum, int64_t v)
 {
-	if (v == TV_NONE)
+	if (v == TV_NONE) {
 		return;
+	}
 	*sum = *sum == TV_NONE ? v : *sum + v;
 }
 
@@ -453,8 +496,9 @@ static void usage_finalize(struct tv_session *s)
 	bool any = u.input_tokens != TV_NONE || u.output_tokens != TV_NONE ||
 		   u.total_tokens != TV_NONE;
 
-	if (any)
-		return;	/* the reader set usage itself */
+	if (any) {
+		return; /* the reader set usage itself */
+	}
 	for (size_t i = 0; i < s->n_turns; i++) {
 		for (size_t j = 0; j < s->turns[i].n_llm; j++) {
 			const struct tv_llm_call *c = &s->turns[i].llm[j];
@@ -464,8 +508,8 @@ static void usage_finalize(struct tv_session *s)
 			add_opt(&u.output_tokens, c->output_tokens);
 			add_opt(&u.cached_tokens, c->cached_tokens);
 			add_opt(&u.thinking_tokens, c->thinking_tokens);
-			if (total == TV_NONE && (c->input_tokens != TV_NONE ||
-						 c->output_tokens != TV_NONE)) {
+			if (total == TV_NONE &&
+			    (c->input_tokens != TV_NONE || c->output_tokens != TV_NONE)) {
 				total = 0;
 				add_opt(&total, c->input_tokens);
 				add_opt(&total, c->output_tokens);
@@ -479,22 +523,27 @@ static void usage_finalize(struct tv_session *s)
 
 static void error_finalize(struct tv_session *s)
 {
-	if (s->has_error || s->success != 0)
+	if (s->has_error || s->success != 0) {
 		return;
+	}
 	for (size_t i = 0; i < s->n_turns; i++) {
 		const struct tv_turn *t = &s->turns[i];
 
-		if (t->success != 0)
+		if (t->success != 0) {
 			continue;
+		}
 		for (size_t j = t->n_llm; j-- > 0;) {
 			const struct tv_llm_call *c = &t->llm[j];
 
-			if (c->status != TV_STATUS_ERROR && c->status != TV_STATUS_TIMEOUT)
+			if (c->status != TV_STATUS_ERROR && c->status != TV_STATUS_TIMEOUT) {
 				continue;
-			s->error_type = tv_strndup(c->status == TV_STATUS_TIMEOUT ? "timeout" :
-						   "llm_error", c->status == TV_STATUS_TIMEOUT ? 7 : 9);
-			if (c->error)
+			}
+			s->error_type =
+				tv_strndup(c->status == TV_STATUS_TIMEOUT ? "timeout" : "llm_error",
+					   c->status == TV_STATUS_TIMEOUT ? 7 : 9);
+			if (c->error) {
 				s->error_message = tv_strndup(c->error, strlen(c->error));
+			}
 			s->has_error = true;
 			return;
 		}
@@ -520,23 +569,29 @@ void tv_session_finalize(struct tv_session *s)
 		any_ok |= t->success == 1;
 		any_fail |= t->success == 0;
 		for (size_t j = 0; j < t->n_llm; j++) {
-			if (t->llm[j].model)
+			if (t->llm[j].model) {
 				tv_session_add_model(s, t->llm[j].model, strlen(t->llm[j].model));
+			}
 		}
 	}
 	sort_turns(s->turns, s->n_turns);
-	if (lo != TV_NONE && (s->start_time == TV_NONE || lo < s->start_time))
+	if (lo != TV_NONE && (s->start_time == TV_NONE || lo < s->start_time)) {
 		s->start_time = lo;
-	if (hi != TV_NONE && (s->end_time == TV_NONE || hi > s->end_time))
+	}
+	if (hi != TV_NONE && (s->end_time == TV_NONE || hi > s->end_time)) {
 		s->end_time = hi;
-	if (s->duration == TV_NONE && s->start_time != TV_NONE && s->end_time != TV_NONE)
+	}
+	if (s->duration == TV_NONE && s->start_time != TV_NONE && s->end_time != TV_NONE) {
 		s->duration = s->end_time - s->start_time;
-	if (s->success < 0 && (any_ok || any_fail))
+	}
+	if (s->success < 0 && (any_ok || any_fail)) {
 		s->success = !any_fail;
+	}
 	error_finalize(s);
 	usage_finalize(s);
-	if (s->n_models > 1)
+	if (s->n_models > 1) {
 		qsort(s->models, s->n_models, sizeof(*s->models), cmp_str);
+	}
 }
 
 /* ---- writer ---- */
@@ -600,10 +655,11 @@ static void write_tool(struct tv_jw *w, const struct tv_tool_call *t)
 	TV_JW_KEY(w, "name");
 	tv_jw_cstr(w, t->name);
 	TV_JW_KEY(w, "args");
-	if (t->args_json)
+	if (t->args_json) {
 		tv_jw_raw(w, t->args_json, strlen(t->args_json));
-	else
+	} else {
 		tv_jw_null(w);
+	}
 	TV_JW_KEY(w, "duration_ms");
 	tv_jw_ms(w, t->duration);
 	TV_JW_KEY(w, "success");
@@ -637,13 +693,15 @@ static void write_turn(struct tv_jw *w, const struct tv_turn *t)
 	tv_jw_tristate(w, t->success);
 	TV_JW_KEY(w, "llm_calls");
 	tv_jw_arr_begin(w);
-	for (size_t i = 0; i < t->n_llm; i++)
+	for (size_t i = 0; i < t->n_llm; i++) {
 		write_llm(w, &t->llm[i]);
+	}
 	tv_jw_arr_end(w);
 	TV_JW_KEY(w, "tool_calls");
 	tv_jw_arr_begin(w);
-	for (size_t i = 0; i < t->n_tools; i++)
+	for (size_t i = 0; i < t->n_tools; i++) {
 		write_tool(w, &t->tools[i]);
+	}
 	tv_jw_arr_end(w);
 	write_kvlist_members(w, &t->extra);
 	tv_jw_obj_end(w);
@@ -694,8 +752,9 @@ static void write_head(struct tv_jw *w, const struct tv_session *s)
 	tv_jw_cstr(w, s->user);
 	TV_JW_KEY(w, "models");
 	tv_jw_arr_begin(w);
-	for (size_t i = 0; i < s->n_models; i++)
+	for (size_t i = 0; i < s->n_models; i++) {
 		tv_jw_cstr(w, s->models[i]);
+	}
 	tv_jw_arr_end(w);
 	TV_JW_KEY(w, "success");
 	tv_jw_tristate(w, s->success);
@@ -727,17 +786,20 @@ int tv_session_write(const struct tv_session *s, struct tv_strbuf *out)
 	tv_jw_obj_end(&w);
 	TV_JW_KEY(&w, "turns");
 	tv_jw_arr_begin(&w);
-	for (size_t i = 0; i < s->n_turns; i++)
+	for (size_t i = 0; i < s->n_turns; i++) {
 		write_turn(&w, &s->turns[i]);
+	}
 	tv_jw_arr_end(&w);
 	TV_JW_KEY(&w, "events");
 	tv_jw_arr_begin(&w);
-	for (size_t i = 0; i < s->n_events; i++)
+	for (size_t i = 0; i < s->n_events; i++) {
 		tv_jw_raw(&w, s->events[i], strlen(s->events[i]));
+	}
 	tv_jw_arr_end(&w);
 	write_kvlist_members(&w, &s->extra);
 	tv_jw_obj_end(&w);
-	if (tv_jw_error(&w) == 0)
+	if (tv_jw_error(&w) == 0) {
 		tv_strbuf_putc(out, '\n');
+	}
 	return tv_jw_error(&w);
 }

@@ -39,14 +39,14 @@ struct tv_kvlist {
 };
 
 enum tv_status {
-	TV_STATUS_NONE = 0,	/* null: no response seen */
+	TV_STATUS_NONE = 0, /* null: no response seen */
 	TV_STATUS_OK,
 	TV_STATUS_ERROR,
 	TV_STATUS_TIMEOUT,
 };
 
 struct tv_llm_call {
-	int64_t time;		/* start */
+	int64_t time; /* start */
 	char *model;
 	int64_t duration;
 	enum tv_status status;
@@ -57,7 +57,7 @@ struct tv_llm_call {
 	char *error;
 	char *request_text;	/* written only when non-NULL */
 	char *response_text;	/* written only when non-NULL */
-	struct tv_kvlist extra;	/* unknown members, kept for round trips */
+	struct tv_kvlist extra; /* unknown members, kept for round trips */
 	unsigned seen;		/* reader bookkeeping (TV_LLM_SEEN_*), never written */
 };
 
@@ -65,14 +65,14 @@ struct tv_llm_call {
 #define TV_LLM_SEEN_RESPONSE 2u
 
 struct tv_tool_call {
-	int64_t time;		/* start */
+	int64_t time; /* start */
 	char *name;
-	char *args_json;	/* JSON text: an object when the source held JSON */
+	char *args_json; /* JSON text: an object when the source held JSON */
 	int64_t duration;
 	int success;
-	char *decision;		/* accept | reject | modify | auto_accept */
+	char *decision; /* accept | reject | modify | auto_accept */
 	char *error;
-	char *type;		/* native | mcp */
+	char *type; /* native | mcp */
 	struct tv_kvlist extra;
 };
 
@@ -87,12 +87,12 @@ struct tv_turn {
 	struct tv_tool_call *tools;
 	size_t n_tools, cap_tools;
 	struct tv_kvlist extra;
-	int64_t output_at;	/* reader bookkeeping: time of the output's source, never written */
+	int64_t output_at; /* reader bookkeeping: time of the output's source, never written */
 };
 
 struct tv_usage {
 	int64_t input_tokens, output_tokens, cached_tokens, thinking_tokens, total_tokens;
-	double cost_usd;	/* NaN for null */
+	double cost_usd; /* NaN for null */
 };
 
 struct tv_session {
@@ -109,9 +109,9 @@ struct tv_session {
 	struct tv_kvlist metadata;
 	struct tv_turn *turns;
 	size_t n_turns, cap_turns;
-	char **events;		/* JSON texts, in source order */
+	char **events; /* JSON texts, in source order */
 	size_t n_events, cap_events;
-	struct tv_kvlist extra;	/* unknown top-level members (sampling, redaction, ...) */
+	struct tv_kvlist extra; /* unknown top-level members (sampling, redaction, ...) */
 };
 
 /** tv_session_create: an empty session with every field null.  Free with tv_session_destroy(). */
@@ -131,8 +131,7 @@ int tv_session_add_model(struct tv_session *s, const char *model, size_t n);
 int tv_session_add_event(struct tv_session *s, const char *json, size_t n);
 
 /** tv_kvlist_set: set @key to the JSON text @json (both copied); replaces an existing key. */
-int tv_kvlist_set(struct tv_kvlist *l, const char *key, size_t klen, const char *json,
-		  size_t jlen);
+int tv_kvlist_set(struct tv_kvlist *l, const char *key, size_t klen, const char *json, size_t jlen);
 /** tv_kvlist_find: the JSON text of @key (borrowed), or NULL. */
 const char *tv_kvlist_find(const struct tv_kvlist *l, const char *key);
 void tv_kvlist_finish(struct tv_kvlist *l);

@@ -10,7 +10,7 @@
 struct rd {
 	const char *why;
 	struct tv_strbuf tmp;
-	bool dry;		/* check types only: nothing is stored or allocated */
+	bool dry; /* check types only: nothing is stored or allocated */
 };
 
 static bool key_is(const char *k, size_t n, const char *lit)
@@ -34,8 +34,9 @@ static int get_str(struct rd *rd, const struct tv_jv *v, char **dst, const char 
 		*dst = NULL;
 		return 0;
 	}
-	if (!tv_jv_str(v, &s, &n))
+	if (!tv_jv_str(v, &s, &n)) {
 		return fail(rd, why);
+	}
 	return rd->dry ? 0 : tv_set_str(dst, s, n);
 }
 
@@ -47,10 +48,12 @@ static int get_int(struct rd *rd, const struct tv_jv *v, int64_t *dst, const cha
 		*dst = TV_NONE;
 		return 0;
 	}
-	if (tv_jv_int(v, dst))
+	if (tv_jv_int(v, dst)) {
 		return 0;
-	if (!tv_jv_num(v, &d) || d != floor(d) || fabs(d) > 9e18)
+	}
+	if (!tv_jv_num(v, &d) || d != floor(d) || fabs(d) > 9e18) {
 		return fail(rd, why);
+	}
 	*dst = (int64_t)d;
 	return 0;
 }
@@ -64,8 +67,9 @@ static int get_time(struct rd *rd, const struct tv_jv *v, int64_t *dst, const ch
 		*dst = TV_NONE;
 		return 0;
 	}
-	if (!tv_jv_str(v, &s, &n) || tv_time_parse(s, n, dst, NULL) < 0)
+	if (!tv_jv_str(v, &s, &n) || tv_time_parse(s, n, dst, NULL) < 0) {
 		return fail(rd, why);
+	}
 	return 0;
 }
 
@@ -79,11 +83,12 @@ static int get_ms(struct rd *rd, const struct tv_jv *v, int64_t *dst, const char
 		return 0;
 	}
 	if (tv_jv_int(v, &i) && i > -9000000000000 && i < 9000000000000) {
-		*dst = i * TV_NS_PER_MS;	/* exact for whole milliseconds */
+		*dst = i * TV_NS_PER_MS; /* exact for whole milliseconds */
 		return 0;
 	}
-	if (!tv_jv_num(v, &d) || !isfinite(d) || fabs(d) > 9e12)
+	if (!tv_jv_num(v, &d) || !isfinite(d) || fabs(d) > 9e12) {
 		return fail(rd, why);
+	}
 	*dst = llround(d * 1e6);
 	return 0;
 }
@@ -96,8 +101,9 @@ static int get_tri(struct rd *rd, const struct tv_jv *v, int *dst, const char *w
 		*dst = -1;
 		return 0;
 	}
-	if (!tv_jv_bool(v, &b))
+	if (!tv_jv_bool(v, &b)) {
 		return fail(rd, why);
+	}
 	*dst = b;
 	return 0;
 }
@@ -107,12 +113,14 @@ static int put_extra(struct rd *rd, struct tv_kvlist *l, const char *k, size_t k
 {
 	int r;
 
-	if (rd->dry)
+	if (rd->dry) {
 		return 0;
+	}
 	tv_strbuf_reset(&rd->tmp);
 	r = tv_jv_minify(v, &rd->tmp);
-	if (r < 0)
+	if (r < 0) {
 		return r;
+	}
 	return tv_kvlist_set(l, k, kn, rd->tmp.p, rd->tmp.len);
 }
 
@@ -124,15 +132,18 @@ static int get_kvlist(struct rd *rd, const struct tv_jv *v, struct tv_kvlist *l,
 	size_t kn;
 	int r;
 
-	if (tv_jv_type(v) == TV_J_NULL)
+	if (tv_jv_type(v) == TV_J_NULL) {
 		return 0;
-	if (tv_jv_type(v) != TV_J_OBJECT)
+	}
+	if (tv_jv_type(v) != TV_J_OBJECT) {
 		return fail(rd, why);
+	}
 	tv_jv_iter_init(v, &it);
 	while (tv_jv_iter_next(&it, &k, &kn, &val)) {
 		r = put_extra(rd, l, k, kn, &val);
-		if (r < 0)
+		if (r < 0) {
 			return r;
+		}
 	}
 	return 0;
 }
@@ -146,16 +157,18 @@ static int get_status(struct rd *rd, const struct tv_jv *v, enum tv_status *dst)
 		*dst = TV_STATUS_NONE;
 		return 0;
 	}
-	if (!tv_jv_str(v, &s, &n))
+	if (!tv_jv_str(v, &s, &n)) {
 		return fail(rd, "llm_call.status is not a string");
-	if (key_is(s, n, "ok"))
+	}
+	if (key_is(s, n, "ok")) {
 		*dst = TV_STATUS_OK;
-	else if (key_is(s, n, "error"))
+	} else if (key_is(s, n, "error")) {
 		*dst = TV_STATUS_ERROR;
-	else if (key_is(s, n, "timeout"))
+	} else if (key_is(s, n, "timeout")) {
 		*dst = TV_STATUS_TIMEOUT;
-	else
+	} else {
 		return fail(rd, "llm_call.status is not ok, error or timeout");
+	}
 	return 0;
 }
 
@@ -167,44 +180,49 @@ static int read_llm(struct rd *rd, const struct tv_jv *o, struct tv_llm_call *c)
 	size_t n;
 	int r;
 
-	if (tv_jv_type(o) != TV_J_OBJECT)
+	if (tv_jv_type(o) != TV_J_OBJECT) {
 		return fail(rd, "llm_calls[] element is not an object");
+	}
 	tv_jv_iter_init(o, &it);
 	while (tv_jv_iter_next(&it, &k, &n, &v)) {
-		if (key_is(k, n, "time"))
+		if (key_is(k, n, "time")) {
 			r = get_time(rd, &v, &c->time, "llm_call.time is not a timestamp");
-		else if (key_is(k, n, "model"))
+		} else if (key_is(k, n, "model")) {
 			r = get_str(rd, &v, &c->model, "llm_call.model is not a string");
-		else if (key_is(k, n, "duration_ms"))
+		} else if (key_is(k, n, "duration_ms")) {
 			r = get_ms(rd, &v, &c->duration, "llm_call.duration_ms is not a number");
-		else if (key_is(k, n, "status"))
+		} else if (key_is(k, n, "status")) {
 			r = get_status(rd, &v, &c->status);
-		else if (key_is(k, n, "status_code"))
-			r = get_int(rd, &v, &c->status_code, "llm_call.status_code is not an integer");
-		else if (key_is(k, n, "input_tokens"))
+		} else if (key_is(k, n, "status_code")) {
+			r = get_int(rd, &v, &c->status_code,
+				    "llm_call.status_code is not an integer");
+		} else if (key_is(k, n, "input_tokens")) {
 			r = get_int(rd, &v, &c->input_tokens, "input_tokens is not an integer");
-		else if (key_is(k, n, "output_tokens"))
+		} else if (key_is(k, n, "output_tokens")) {
 			r = get_int(rd, &v, &c->output_tokens, "output_tokens is not an integer");
-		else if (key_is(k, n, "cached_tokens"))
+		} else if (key_is(k, n, "cached_tokens")) {
 			r = get_int(rd, &v, &c->cached_tokens, "cached_tokens is not an integer");
-		else if (key_is(k, n, "thinking_tokens"))
-			r = get_int(rd, &v, &c->thinking_tokens, "thinking_tokens is not an integer");
-		else if (key_is(k, n, "total_tokens"))
+		} else if (key_is(k, n, "thinking_tokens")) {
+			r = get_int(rd, &v, &c->thinking_tokens,
+				    "thinking_tokens is not an integer");
+		} else if (key_is(k, n, "total_tokens")) {
 			r = get_int(rd, &v, &c->total_tokens, "total_tokens is not an integer");
-		else if (key_is(k, n, "cache_hit"))
+		} else if (key_is(k, n, "cache_hit")) {
 			r = get_tri(rd, &v, &c->cache_hit, "llm_call.cache_hit is not a boolean");
-		else if (key_is(k, n, "finish_reason"))
+		} else if (key_is(k, n, "finish_reason")) {
 			r = get_str(rd, &v, &c->finish_reason, "finish_reason is not a string");
-		else if (key_is(k, n, "error"))
+		} else if (key_is(k, n, "error")) {
 			r = get_str(rd, &v, &c->error, "llm_call.error is not a string");
-		else if (key_is(k, n, "request_text"))
+		} else if (key_is(k, n, "request_text")) {
 			r = get_str(rd, &v, &c->request_text, "request_text is not a string");
-		else if (key_is(k, n, "response_text"))
+		} else if (key_is(k, n, "response_text")) {
 			r = get_str(rd, &v, &c->response_text, "response_text is not a string");
-		else
+		} else {
 			r = put_extra(rd, &c->extra, k, n, &v);
-		if (r < 0)
+		}
+		if (r < 0) {
 			return r;
+		}
 	}
 	return 0;
 }
@@ -217,8 +235,9 @@ static int read_tool(struct rd *rd, const struct tv_jv *o, struct tv_tool_call *
 	size_t n;
 	int r;
 
-	if (tv_jv_type(o) != TV_J_OBJECT)
+	if (tv_jv_type(o) != TV_J_OBJECT) {
 		return fail(rd, "tool_calls[] element is not an object");
+	}
 	tv_jv_iter_init(o, &it);
 	while (tv_jv_iter_next(&it, &k, &n, &v)) {
 		if (key_is(k, n, "time")) {
@@ -232,8 +251,9 @@ static int read_tool(struct rd *rd, const struct tv_jv *o, struct tv_tool_call *
 			if (tv_jv_type(&v) != TV_J_NULL && !rd->dry) {
 				tv_strbuf_reset(&rd->tmp);
 				r = tv_jv_minify(&v, &rd->tmp);
-				if (r == 0)
+				if (r == 0) {
 					r = tv_set_str(&t->args_json, rd->tmp.p, rd->tmp.len);
+				}
 			}
 		} else if (key_is(k, n, "duration_ms")) {
 			r = get_ms(rd, &v, &t->duration, "tool_call.duration_ms is not a number");
@@ -248,8 +268,9 @@ static int read_tool(struct rd *rd, const struct tv_jv *o, struct tv_tool_call *
 		} else {
 			r = put_extra(rd, &t->extra, k, n, &v);
 		}
-		if (r < 0)
+		if (r < 0) {
 			return r;
+		}
 	}
 	return 0;
 }
@@ -262,10 +283,12 @@ static int read_calls(struct rd *rd, const struct tv_jv *a, struct tv_turn *t, b
 	size_t n;
 	int r;
 
-	if (tv_jv_type(a) == TV_J_NULL)
+	if (tv_jv_type(a) == TV_J_NULL) {
 		return 0;
-	if (tv_jv_type(a) != TV_J_ARRAY)
+	}
+	if (tv_jv_type(a) != TV_J_ARRAY) {
 		return fail(rd, llm ? "llm_calls is not an array" : "tool_calls is not an array");
+	}
 	tv_jv_iter_init(a, &it);
 	while (tv_jv_iter_next(&it, &k, &n, &v)) {
 		if (llm) {
@@ -279,8 +302,9 @@ static int read_calls(struct rd *rd, const struct tv_jv *a, struct tv_turn *t, b
 
 			r = c ? read_tool(rd, &v, c) : -ENOMEM;
 		}
-		if (r < 0)
+		if (r < 0) {
 			return r;
+		}
 	}
 	return 0;
 }
@@ -293,32 +317,35 @@ static int read_turn(struct rd *rd, const struct tv_jv *o, struct tv_turn *t)
 	size_t n;
 	int r;
 
-	if (tv_jv_type(o) != TV_J_OBJECT)
+	if (tv_jv_type(o) != TV_J_OBJECT) {
 		return fail(rd, "turns[] element is not an object");
+	}
 	tv_jv_iter_init(o, &it);
 	while (tv_jv_iter_next(&it, &k, &n, &v)) {
-		if (key_is(k, n, "id"))
+		if (key_is(k, n, "id")) {
 			r = get_str(rd, &v, &t->id, "turn.id is not a string");
-		else if (key_is(k, n, "prompt"))
+		} else if (key_is(k, n, "prompt")) {
 			r = get_str(rd, &v, &t->prompt, "turn.prompt is not a string");
-		else if (key_is(k, n, "output"))
+		} else if (key_is(k, n, "output")) {
 			r = get_str(rd, &v, &t->output, "turn.output is not a string");
-		else if (key_is(k, n, "start_time"))
+		} else if (key_is(k, n, "start_time")) {
 			r = get_time(rd, &v, &t->start_time, "turn.start_time is not a timestamp");
-		else if (key_is(k, n, "end_time"))
+		} else if (key_is(k, n, "end_time")) {
 			r = get_time(rd, &v, &t->end_time, "turn.end_time is not a timestamp");
-		else if (key_is(k, n, "duration_ms"))
+		} else if (key_is(k, n, "duration_ms")) {
 			r = get_ms(rd, &v, &t->duration, "turn.duration_ms is not a number");
-		else if (key_is(k, n, "success"))
+		} else if (key_is(k, n, "success")) {
 			r = get_tri(rd, &v, &t->success, "turn.success is not a boolean");
-		else if (key_is(k, n, "llm_calls"))
+		} else if (key_is(k, n, "llm_calls")) {
 			r = read_calls(rd, &v, t, true);
-		else if (key_is(k, n, "tool_calls"))
+		} else if (key_is(k, n, "tool_calls")) {
 			r = read_calls(rd, &v, t, false);
-		else
+		} else {
 			r = put_extra(rd, &t->extra, k, n, &v);
-		if (r < 0)
+		}
+		if (r < 0) {
 			return r;
+		}
 	}
 	return 0;
 }
@@ -328,16 +355,21 @@ static int read_source(struct rd *rd, const struct tv_jv *o, struct tv_session *
 	struct tv_jv v;
 	int r = 0;
 
-	if (tv_jv_type(o) == TV_J_NULL)
+	if (tv_jv_type(o) == TV_J_NULL) {
 		return 0;
-	if (tv_jv_type(o) != TV_J_OBJECT)
+	}
+	if (tv_jv_type(o) != TV_J_OBJECT) {
 		return fail(rd, "source is not an object");
-	if (tv_jv_get(o, "format", &v))
+	}
+	if (tv_jv_get(o, "format", &v)) {
 		r = get_str(rd, &v, &s->source_format, "source.format is not a string");
-	if (r == 0 && tv_jv_get(o, "service", &v))
+	}
+	if (r == 0 && tv_jv_get(o, "service", &v)) {
 		r = get_str(rd, &v, &s->source_service, "source.service is not a string");
-	if (r == 0 && tv_jv_get(o, "file", &v))
+	}
+	if (r == 0 && tv_jv_get(o, "file", &v)) {
 		r = get_str(rd, &v, &s->source_file, "source.file is not a string");
+	}
 	return r;
 }
 
@@ -347,23 +379,31 @@ static int read_usage(struct rd *rd, const struct tv_jv *o, struct tv_usage *u)
 	double d;
 	int r = 0;
 
-	if (tv_jv_type(o) == TV_J_NULL)
+	if (tv_jv_type(o) == TV_J_NULL) {
 		return 0;
-	if (tv_jv_type(o) != TV_J_OBJECT)
+	}
+	if (tv_jv_type(o) != TV_J_OBJECT) {
 		return fail(rd, "usage is not an object");
-	if (tv_jv_get(o, "input_tokens", &v))
+	}
+	if (tv_jv_get(o, "input_tokens", &v)) {
 		r = get_int(rd, &v, &u->input_tokens, "usage.input_tokens is not an integer");
-	if (r == 0 && tv_jv_get(o, "output_tokens", &v))
+	}
+	if (r == 0 && tv_jv_get(o, "output_tokens", &v)) {
 		r = get_int(rd, &v, &u->output_tokens, "usage.output_tokens is not an integer");
-	if (r == 0 && tv_jv_get(o, "cached_tokens", &v))
+	}
+	if (r == 0 && tv_jv_get(o, "cached_tokens", &v)) {
 		r = get_int(rd, &v, &u->cached_tokens, "usage.cached_tokens is not an integer");
-	if (r == 0 && tv_jv_get(o, "thinking_tokens", &v))
+	}
+	if (r == 0 && tv_jv_get(o, "thinking_tokens", &v)) {
 		r = get_int(rd, &v, &u->thinking_tokens, "usage.thinking_tokens is not an integer");
-	if (r == 0 && tv_jv_get(o, "total_tokens", &v))
+	}
+	if (r == 0 && tv_jv_get(o, "total_tokens", &v)) {
 		r = get_int(rd, &v, &u->total_tokens, "usage.total_tokens is not an integer");
+	}
 	if (r == 0 && tv_jv_get(o, "cost_usd", &v) && tv_jv_type(&v) != TV_J_NULL) {
-		if (!tv_jv_num(&v, &d))
+		if (!tv_jv_num(&v, &d)) {
 			return fail(rd, "usage.cost_usd is not a number");
+		}
 		u->cost_usd = d;
 	}
 	return r;
@@ -374,15 +414,19 @@ static int read_error(struct rd *rd, const struct tv_jv *o, struct tv_session *s
 	struct tv_jv v;
 	int r = 0;
 
-	if (tv_jv_type(o) == TV_J_NULL)
+	if (tv_jv_type(o) == TV_J_NULL) {
 		return 0;
-	if (tv_jv_type(o) != TV_J_OBJECT)
+	}
+	if (tv_jv_type(o) != TV_J_OBJECT) {
 		return fail(rd, "error is not an object or null");
+	}
 	s->has_error = true;
-	if (tv_jv_get(o, "type", &v))
+	if (tv_jv_get(o, "type", &v)) {
 		r = get_str(rd, &v, &s->error_type, "error.type is not a string");
-	if (r == 0 && tv_jv_get(o, "message", &v))
+	}
+	if (r == 0 && tv_jv_get(o, "message", &v)) {
 		r = get_str(rd, &v, &s->error_message, "error.message is not a string");
+	}
 	return r;
 }
 
@@ -394,17 +438,21 @@ static int read_models(struct rd *rd, const struct tv_jv *a, struct tv_session *
 	size_t n, mn;
 	int r;
 
-	if (tv_jv_type(a) == TV_J_NULL)
+	if (tv_jv_type(a) == TV_J_NULL) {
 		return 0;
-	if (tv_jv_type(a) != TV_J_ARRAY)
+	}
+	if (tv_jv_type(a) != TV_J_ARRAY) {
 		return fail(rd, "models is not an array");
+	}
 	tv_jv_iter_init(a, &it);
 	while (tv_jv_iter_next(&it, &k, &n, &v)) {
-		if (!tv_jv_str(&v, &m, &mn))
+		if (!tv_jv_str(&v, &m, &mn)) {
 			return fail(rd, "models[] element is not a string");
+		}
 		r = rd->dry ? 0 : tv_session_add_model(s, m, mn);
-		if (r < 0)
+		if (r < 0) {
 			return r;
+		}
 	}
 	return 0;
 }
@@ -417,10 +465,12 @@ static int read_list(struct rd *rd, const struct tv_jv *a, struct tv_session *s,
 	size_t n;
 	int r;
 
-	if (tv_jv_type(a) == TV_J_NULL)
+	if (tv_jv_type(a) == TV_J_NULL) {
 		return 0;
-	if (tv_jv_type(a) != TV_J_ARRAY)
+	}
+	if (tv_jv_type(a) != TV_J_ARRAY) {
 		return fail(rd, turns ? "turns is not an array" : "events is not an array");
+	}
 	tv_jv_iter_init(a, &it);
 	while (tv_jv_iter_next(&it, &k, &n, &v)) {
 		if (turns) {
@@ -429,15 +479,17 @@ static int read_list(struct rd *rd, const struct tv_jv *a, struct tv_session *s,
 
 			r = t ? read_turn(rd, &v, t) : -ENOMEM;
 		} else if (rd->dry) {
-			r = 0;	/* any JSON value is an event */
+			r = 0; /* any JSON value is an event */
 		} else {
 			tv_strbuf_reset(&rd->tmp);
 			r = tv_jv_minify(&v, &rd->tmp);
-			if (r == 0)
+			if (r == 0) {
 				r = tv_session_add_event(s, rd->tmp.p, rd->tmp.len);
+			}
 		}
-		if (r < 0)
+		if (r < 0) {
 			return r;
+		}
 	}
 	return 0;
 }
@@ -445,36 +497,51 @@ static int read_list(struct rd *rd, const struct tv_jv *a, struct tv_session *s,
 static int read_member(struct rd *rd, const char *k, size_t n, const struct tv_jv *v,
 		       struct tv_session *s)
 {
-	if (key_is(k, n, "televal"))
-		return 0;	/* checked by the caller */
-	if (key_is(k, n, "id"))
+	if (key_is(k, n, "televal")) {
+		return 0; /* checked by the caller */
+	}
+	if (key_is(k, n, "id")) {
 		return get_str(rd, v, &s->id, "id is not a string");
-	if (key_is(k, n, "source"))
+	}
+	if (key_is(k, n, "source")) {
 		return read_source(rd, v, s);
-	if (key_is(k, n, "start_time"))
+	}
+	if (key_is(k, n, "start_time")) {
 		return get_time(rd, v, &s->start_time, "start_time is not a timestamp");
-	if (key_is(k, n, "end_time"))
+	}
+	if (key_is(k, n, "end_time")) {
 		return get_time(rd, v, &s->end_time, "end_time is not a timestamp");
-	if (key_is(k, n, "duration_ms"))
+	}
+	if (key_is(k, n, "duration_ms")) {
 		return get_ms(rd, v, &s->duration, "duration_ms is not a number");
-	if (key_is(k, n, "skill"))
+	}
+	if (key_is(k, n, "skill")) {
 		return get_str(rd, v, &s->skill, "skill is not a string");
-	if (key_is(k, n, "user"))
+	}
+	if (key_is(k, n, "user")) {
 		return get_str(rd, v, &s->user, "user is not a string");
-	if (key_is(k, n, "models"))
+	}
+	if (key_is(k, n, "models")) {
 		return read_models(rd, v, s);
-	if (key_is(k, n, "success"))
+	}
+	if (key_is(k, n, "success")) {
 		return get_tri(rd, v, &s->success, "success is not a boolean");
-	if (key_is(k, n, "error"))
+	}
+	if (key_is(k, n, "error")) {
 		return read_error(rd, v, s);
-	if (key_is(k, n, "usage"))
+	}
+	if (key_is(k, n, "usage")) {
 		return read_usage(rd, v, &s->usage);
-	if (key_is(k, n, "metadata"))
+	}
+	if (key_is(k, n, "metadata")) {
 		return get_kvlist(rd, v, &s->metadata, "metadata is not an object");
-	if (key_is(k, n, "turns"))
+	}
+	if (key_is(k, n, "turns")) {
 		return read_list(rd, v, s, true);
-	if (key_is(k, n, "events"))
+	}
+	if (key_is(k, n, "events")) {
 		return read_list(rd, v, s, false);
+	}
 	return put_extra(rd, &s->extra, k, n, v);
 }
 
@@ -499,12 +566,14 @@ int tv_session_from_json(const struct tv_jv *root, struct tv_session **out, cons
 		return -TV_ETYPE;
 	}
 	s = tv_session_create();
-	if (s == NULL)
+	if (s == NULL) {
 		return -ENOMEM;
+	}
 	tv_strbuf_init(&rd.tmp);
 	tv_jv_iter_init(root, &it);
-	while (r == 0 && tv_jv_iter_next(&it, &k, &n, &v))
+	while (r == 0 && tv_jv_iter_next(&it, &k, &n, &v)) {
 		r = read_member(&rd, k, n, &v, s);
+	}
 	if (r == 0 && s->id == NULL) {
 		rd.why = "session has no id";
 		r = -TV_ETYPE;
@@ -544,9 +613,11 @@ int tv_session_check_json(const struct tv_jv *root, const char **why)
 		return -TV_ETYPE;
 	}
 	tv_jv_iter_init(root, &it);
-	while (r == 0 && tv_jv_iter_next(&it, &k, &n, &v))
+	while (r == 0 && tv_jv_iter_next(&it, &k, &n, &v)) {
 		r = read_member(&rd, k, n, &v, &dummy);
-	if (r < 0)
+	}
+	if (r < 0) {
 		*why = rd.why ? rd.why : "out of memory";
+	}
 	return r;
 }

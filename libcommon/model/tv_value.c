@@ -13,8 +13,9 @@ int tv_attrs_push(struct tv_attrs *a, const char *key, size_t klen, const struct
 		size_t c = a->cap ? a->cap * 2 : 32;
 		struct tv_attr *p = realloc(a->v, c * sizeof(*p));
 
-		if (p == NULL)
+		if (p == NULL) {
 			return -ENOMEM;
+		}
 		a->v = p;
 		a->cap = c;
 	}
@@ -42,8 +43,9 @@ const struct tv_attr *tv_attrs_find(const struct tv_attr *v, size_t n, const cha
 	size_t k = strlen(key);
 
 	for (size_t i = 0; i < n; i++) {
-		if (v[i].klen == k && memcmp(v[i].key, key, k) == 0)
+		if (v[i].klen == k && memcmp(v[i].key, key, k) == 0) {
 			return &v[i];
+		}
 	}
 	return NULL;
 }
@@ -104,8 +106,9 @@ int tv_val_from_jv(const struct tv_jv *v, struct tv_strbuf *json, struct tv_val 
 	case TV_J_ARRAY:
 	case TV_J_OBJECT:
 		r = tv_jv_minify(v, json);
-		if (r < 0)
+		if (r < 0) {
 			return r;
+		}
 		out->type = TV_V_JSON;
 		out->i = (int64_t)off;
 		out->n = json->len - off;
@@ -126,8 +129,9 @@ void tv_val_fix(struct tv_val *v, const struct tv_strbuf *json)
 
 void tv_attrs_fix(struct tv_attrs *a, const struct tv_strbuf *json)
 {
-	for (size_t i = 0; i < a->n; i++)
+	for (size_t i = 0; i < a->n; i++) {
 		tv_val_fix(&a->v[i].v, json);
+	}
 }
 
 bool tv_val_int(const struct tv_val *v, int64_t *out)
@@ -137,8 +141,9 @@ bool tv_val_int(const struct tv_val *v, int64_t *out)
 		*out = v->i;
 		return true;
 	case TV_V_DOUBLE:
-		if (v->d != (double)(int64_t)v->d)
+		if (v->d != (double)(int64_t)v->d) {
 			return false;
+		}
 		*out = (int64_t)v->d;
 		return true;
 	case TV_V_STR:
@@ -164,4 +169,3 @@ bool tv_val_bool(const struct tv_val *v, bool *out)
 	}
 	return false;
 }
-

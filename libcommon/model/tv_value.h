@@ -19,12 +19,12 @@
 #include "libcommon/json/tv_json.h"
 
 enum tv_vtype {
-	TV_V_NONE = 0,	/* absent or empty */
+	TV_V_NONE = 0, /* absent or empty */
 	TV_V_STR,
 	TV_V_INT,
 	TV_V_DOUBLE,
 	TV_V_BOOL,
-	TV_V_JSON,	/* an array or map, as JSON text in s/n */
+	TV_V_JSON, /* an array or map, as JSON text in s/n */
 };
 
 struct tv_val {

@@ -72,59 +72,144 @@
 /* ---- keywords (the prefilter of the rules that have a fixed word) ---- */
 
 enum {
-	KW_PEM, KW_JWT, KW_SK, KW_AKIA, KW_ASIA, KW_ABIA, KW_ACCA, KW_A3T, KW_GHP, KW_GHO,
-	KW_GHU, KW_GHS, KW_GHR, KW_GHPAT, KW_XOX, KW_XAPP, KW_SLACKHOOK, KW_AIZA, KW_YA29,
-	KW_SKU, KW_RKU, KW_HF, KW_APIORG, KW_URL, KW_HOME, KW_USERS, KW_WINUSERS, KW_SSN,
-	KW_SOCIAL, KW_PHONE, KW_TEL, KW_MOB, KW_CELL, KW_FAX, KW_SMS, KW_WHATSAPP, KW_DESK,
-	KW_OFFICE, KW_HOMEW, KW_WORK, KW_DIRECT, KW_CALL, KW_KEY, KW_TOKEN, KW_SECRET,
-	KW_PASSW, KW_PWD, KW_PASSPHRASE, KW_CRED, KW_AUTH, KW_ACCESS, KW_API, KW_BEARER,
+	KW_PEM,
+	KW_JWT,
+	KW_SK,
+	KW_AKIA,
+	KW_ASIA,
+	KW_ABIA,
+	KW_ACCA,
+	KW_A3T,
+	KW_GHP,
+	KW_GHO,
+	KW_GHU,
+	KW_GHS,
+	KW_GHR,
+	KW_GHPAT,
+	KW_XOX,
+	KW_XAPP,
+	KW_SLACKHOOK,
+	KW_AIZA,
+	KW_YA29,
+	KW_SKU,
+	KW_RKU,
+	KW_HF,
+	KW_APIORG,
+	KW_URL,
+	KW_HOME,
+	KW_USERS,
+	KW_WINUSERS,
+	KW_SSN,
+	KW_SOCIAL,
+	KW_PHONE,
+	KW_TEL,
+	KW_MOB,
+	KW_CELL,
+	KW_FAX,
+	KW_SMS,
+	KW_WHATSAPP,
+	KW_DESK,
+	KW_OFFICE,
+	KW_HOMEW,
+	KW_WORK,
+	KW_DIRECT,
+	KW_CALL,
+	KW_KEY,
+	KW_TOKEN,
+	KW_SECRET,
+	KW_PASSW,
+	KW_PWD,
+	KW_PASSPHRASE,
+	KW_CRED,
+	KW_AUTH,
+	KW_ACCESS,
+	KW_API,
+	KW_BEARER,
 	KW_COUNT
 };
 
 static const char *const keywords[KW_COUNT] = {
-	[KW_PEM] = "-----begin", [KW_JWT] = "eyj", [KW_SK] = "sk-", [KW_AKIA] = "akia",
-	[KW_ASIA] = "asia", [KW_ABIA] = "abia", [KW_ACCA] = "acca", [KW_A3T] = "a3t",
-	[KW_GHP] = "ghp_", [KW_GHO] = "gho_", [KW_GHU] = "ghu_", [KW_GHS] = "ghs_",
-	[KW_GHR] = "ghr_", [KW_GHPAT] = "github_pat_", [KW_XOX] = "xox", [KW_XAPP] = "xapp-",
-	[KW_SLACKHOOK] = "hooks.slack.com", [KW_AIZA] = "aiza", [KW_YA29] = "ya29.",
-	[KW_SKU] = "sk_", [KW_RKU] = "rk_", [KW_HF] = "hf_", [KW_APIORG] = "api_org_",
-	[KW_URL] = "://", [KW_HOME] = "/home/", [KW_USERS] = "/users/",
-	[KW_WINUSERS] = "\\users\\", [KW_SSN] = "ssn", [KW_SOCIAL] = "social",
-	[KW_PHONE] = "phone", [KW_TEL] = "tel", [KW_MOB] = "mob", [KW_CELL] = "cell",
-	[KW_FAX] = "fax", [KW_SMS] = "sms", [KW_WHATSAPP] = "whatsapp", [KW_DESK] = "desk",
-	[KW_OFFICE] = "office", [KW_HOMEW] = "home", [KW_WORK] = "work",
-	[KW_DIRECT] = "direct", [KW_CALL] = "call", [KW_KEY] = "key", [KW_TOKEN] = "token",
-	[KW_SECRET] = "secret", [KW_PASSW] = "passw", [KW_PWD] = "pwd",
-	[KW_PASSPHRASE] = "passphrase", [KW_CRED] = "cred", [KW_AUTH] = "auth",
-	[KW_ACCESS] = "access", [KW_API] = "api", [KW_BEARER] = "bearer",
+	[KW_PEM] = "-----begin",
+	[KW_JWT] = "eyj",
+	[KW_SK] = "sk-",
+	[KW_AKIA] = "akia",
+	[KW_ASIA] = "asia",
+	[KW_ABIA] = "abia",
+	[KW_ACCA] = "acca",
+	[KW_A3T] = "a3t",
+	[KW_GHP] = "ghp_",
+	[KW_GHO] = "gho_",
+	[KW_GHU] = "ghu_",
+	[KW_GHS] = "ghs_",
+	[KW_GHR] = "ghr_",
+	[KW_GHPAT] = "github_pat_",
+	[KW_XOX] = "xox",
+	[KW_XAPP] = "xapp-",
+	[KW_SLACKHOOK] = "hooks.slack.com",
+	[KW_AIZA] = "aiza",
+	[KW_YA29] = "ya29.",
+	[KW_SKU] = "sk_",
+	[KW_RKU] = "rk_",
+	[KW_HF] = "hf_",
+	[KW_APIORG] = "api_org_",
+	[KW_URL] = "://",
+	[KW_HOME] = "/home/",
+	[KW_USERS] = "/users/",
+	[KW_WINUSERS] = "\\users\\",
+	[KW_SSN] = "ssn",
+	[KW_SOCIAL] = "social",
+	[KW_PHONE] = "phone",
+	[KW_TEL] = "tel",
+	[KW_MOB] = "mob",
+	[KW_CELL] = "cell",
+	[KW_FAX] = "fax",
+	[KW_SMS] = "sms",
+	[KW_WHATSAPP] = "whatsapp",
+	[KW_DESK] = "desk",
+	[KW_OFFICE] = "office",
+	[KW_HOMEW] = "home",
+	[KW_WORK] = "work",
+	[KW_DIRECT] = "direct",
+	[KW_CALL] = "call",
+	[KW_KEY] = "key",
+	[KW_TOKEN] = "token",
+	[KW_SECRET] = "secret",
+	[KW_PASSW] = "passw",
+	[KW_PWD] = "pwd",
+	[KW_PASSPHRASE] = "passphrase",
+	[KW_CRED] = "cred",
+	[KW_AUTH] = "auth",
+	[KW_ACCESS] = "access",
+	[KW_API] = "api",
+	[KW_BEARER] = "bearer",
 };
 
 #define KB(k) (UINT64_C(1) << (k))
-#define KW_PHONE_CTX                                                                     \
-	(KB(KW_PHONE) | KB(KW_TEL) | KB(KW_MOB) | KB(KW_CELL) | KB(KW_FAX) | KB(KW_SMS) |  \
-	 KB(KW_WHATSAPP) | KB(KW_DESK) | KB(KW_OFFICE) | KB(KW_HOMEW) | KB(KW_WORK) |      \
+#define KW_PHONE_CTX                                                                      \
+	(KB(KW_PHONE) | KB(KW_TEL) | KB(KW_MOB) | KB(KW_CELL) | KB(KW_FAX) | KB(KW_SMS) | \
+	 KB(KW_WHATSAPP) | KB(KW_DESK) | KB(KW_OFFICE) | KB(KW_HOMEW) | KB(KW_WORK) |     \
 	 KB(KW_DIRECT) | KB(KW_CALL))
-#define KW_GENERIC                                                                       \
-	(KB(KW_KEY) | KB(KW_TOKEN) | KB(KW_SECRET) | KB(KW_CRED) | KB(KW_AUTH) |            \
-	 KB(KW_ACCESS) | KB(KW_API))
+#define KW_GENERIC                                                                               \
+	(KB(KW_KEY) | KB(KW_TOKEN) | KB(KW_SECRET) | KB(KW_CRED) | KB(KW_AUTH) | KB(KW_ACCESS) | \
+	 KB(KW_API))
 #define KW_PASSWORD (KB(KW_PASSW) | KB(KW_PWD) | KB(KW_PASSPHRASE))
 #define KW_SSN_CTX (KB(KW_SSN) | KB(KW_SOCIAL))
 
 /* ---- features (the prefilter of the rules without a fixed word) ---- */
 
 enum {
-	F_AT = 1u << 0,		/* '@' */
-	F_ASSIGN = 1u << 1,	/* '=' or ':' */
-	F_QUERY = 1u << 2,	/* '=' and '?' or '&' */
-	F_PLUSDIG = 1u << 3,	/* '+' before a digit */
-	F_DOT3 = 1u << 4,	/* digits with three dots between them */
-	F_HEXCOLON = 1u << 5,	/* two hex:hex or '::' */
-	F_MAC = 1u << 6,	/* five hex-hex or hex:hex, or two hex.hex */
-	F_IBAN = 1u << 7,	/* two letters and two digits starting a word */
-	F_LONGTOK = 1u << 8,	/* 16 [A-Za-z0-9_-] in a row: the body of a key */
-	F_PATH = 1u << 9,	/* '/' or '\\' */
-	F_DASH5 = 1u << 10,	/* "-----" */
-	F_AUTH = 1u << 11,	/* F_ASSIGN or F_LONGTOK */
+	F_AT = 1u << 0,	      /* '@' */
+	F_ASSIGN = 1u << 1,   /* '=' or ':' */
+	F_QUERY = 1u << 2,    /* '=' and '?' or '&' */
+	F_PLUSDIG = 1u << 3,  /* '+' before a digit */
+	F_DOT3 = 1u << 4,     /* digits with three dots between them */
+	F_HEXCOLON = 1u << 5, /* two hex:hex or '::' */
+	F_MAC = 1u << 6,      /* five hex-hex or hex:hex, or two hex.hex */
+	F_IBAN = 1u << 7,     /* two letters and two digits starting a word */
+	F_LONGTOK = 1u << 8,  /* 16 [A-Za-z0-9_-] in a row: the body of a key */
+	F_PATH = 1u << 9,     /* '/' or '\\' */
+	F_DASH5 = 1u << 10,   /* "-----" */
+	F_AUTH = 1u << 11,    /* F_ASSIGN or F_LONGTOK */
 	F_COUNT = 12
 };
 
@@ -135,7 +220,7 @@ enum {
 
 struct feat {
 	uint32_t bits;
-	unsigned digits;	/* most digits in one run of digits and " -.()" */
+	unsigned digits; /* most digits in one run of digits and " -.()" */
 };
 
 /* ---- the built-in rules, in priority order ---- */
@@ -157,8 +242,8 @@ struct builtin {
  * number that fails Luhn, not a phone or card in its last groups); a group
  * that ends a word ("mc2 ...") does not count.
  */
-#define NOT_GROUP_TAIL                                                                  \
-	"(?<!^\\d[ .-]|\\W\\d[ .-]|^\\d\\d[ .-]|\\W\\d\\d[ .-]|^\\d{3}[ .-]|\\W\\d{3}[ .-]"          \
+#define NOT_GROUP_TAIL                                                                      \
+	"(?<!^\\d[ .-]|\\W\\d[ .-]|^\\d\\d[ .-]|\\W\\d\\d[ .-]|^\\d{3}[ .-]|\\W\\d{3}[ .-]" \
 	"|^\\d{4}[ .-]|\\W\\d{4}[ .-])"
 
 static const struct builtin builtins[] = {
@@ -179,9 +264,8 @@ static const struct builtin builtins[] = {
 	{ "aws_access_key", "SECRET", TV_PII_REDACT,
 	  "\\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\\b", pii_valid_key, F_LONGTOK,
 	  KB(KW_AKIA) | KB(KW_ASIA) | KB(KW_ABIA) | KB(KW_ACCA) | KB(KW_A3T), 0 },
-	{ "github_token", "SECRET", TV_PII_REDACT,
-	  "\\b(?:ghp|gho|ghu|ghs|ghr)_[0-9A-Za-z]{36}\\b", NULL, F_LONGTOK,
-	  KB(KW_GHP) | KB(KW_GHO) | KB(KW_GHU) | KB(KW_GHS) | KB(KW_GHR), 0 },
+	{ "github_token", "SECRET", TV_PII_REDACT, "\\b(?:ghp|gho|ghu|ghs|ghr)_[0-9A-Za-z]{36}\\b",
+	  NULL, F_LONGTOK, KB(KW_GHP) | KB(KW_GHO) | KB(KW_GHU) | KB(KW_GHS) | KB(KW_GHR), 0 },
 	{ "github_fine_grained_pat", "SECRET", TV_PII_REDACT, "\\bgithub_pat_\\w{82}\\b", NULL,
 	  F_LONGTOK, KB(KW_GHPAT), 0 },
 	{ "slack_token", "SECRET", TV_PII_REDACT,
@@ -194,8 +278,8 @@ static const struct builtin builtins[] = {
 	{ "stripe_key", "SECRET", TV_PII_REDACT,
 	  "\\b(?:sk|rk)_(?:test|live|prod)_[A-Za-z0-9]{10,99}\\b", NULL, F_LONGTOK,
 	  KB(KW_SKU) | KB(KW_RKU), 0 },
-	{ "huggingface_token", "SECRET", TV_PII_REDACT, "\\b(?:hf_|api_org_)[A-Za-z]{34}\\b",
-	  NULL, F_LONGTOK, KB(KW_HF) | KB(KW_APIORG), 0 },
+	{ "huggingface_token", "SECRET", TV_PII_REDACT, "\\b(?:hf_|api_org_)[A-Za-z]{34}\\b", NULL,
+	  F_LONGTOK, KB(KW_HF) | KB(KW_APIORG), 0 },
 	{ "url_credential", "URL_CREDENTIAL", TV_PII_REDACT,
 	  "(?i)\\b[a-z][a-z0-9+.-]{1,20}://[^\\s/?#@:\"'<>]*:(?<pii>[^\\s/?#@\"'<>]+)@", NULL,
 	  F_AT | F_PATH, KB(KW_URL), 0 },
@@ -218,8 +302,8 @@ static const struct builtin builtins[] = {
 	  "(?i)(?<![a-z0-9])[a-z]{2}\\d{2}(?: ?[a-z0-9]){11,30}(?![a-z0-9])", pii_valid_iban,
 	  F_IBAN, 0, 0 },
 	{ "credit_card", "CREDIT_CARD", TV_PII_REDACT,
-	  "(?<![\\w.+-])" NOT_GROUP_TAIL "\\d(?:[ -]?\\d){11,18}(?![\\w]|[.,-]\\d)",
-	  pii_valid_card, 0, 0, 12 },
+	  "(?<![\\w.+-])" NOT_GROUP_TAIL "\\d(?:[ -]?\\d){11,18}(?![\\w]|[.,-]\\d)", pii_valid_card,
+	  0, 0, 12 },
 	{ "us_ssn", "US_SSN", TV_PII_REDACT,
 	  "(?<![\\w.-])\\d{3}([- .])\\d{2}\\1\\d{4}" NOT_NUM_AFTER, pii_valid_ssn, 0, 0, 9 },
 	{ "us_ssn_context", "US_SSN", TV_PII_REDACT,
@@ -248,15 +332,15 @@ static const struct builtin builtins[] = {
 	  pii_valid_phone, F_PLUSDIG, 0, 7 },
 	{ "phone_local", "PHONE", TV_PII_REDACT,
 	  "(?<![\\w+.-])(?:\\(\\d{2,4}\\)[ .-]?\\d{3,4}[ .-]?\\d{3,4}"
-	  "|" NOT_GROUP_TAIL "(?:0\\d{1,4}([ .-])\\d{2,8}(?:\\1\\d{2,4}){0,3}|\\d{2}-\\d{2}-\\d{2}-\\d{2}))"
-	  NOT_NUM_AFTER,
+	  "|" NOT_GROUP_TAIL
+	  "(?:0\\d{1,4}([ .-])\\d{2,8}(?:\\1\\d{2,4}){0,3}|\\d{2}-\\d{2}-\\d{2}-\\d{2}))" NOT_NUM_AFTER,
 	  pii_valid_local_phone, 0, 0, 8 },
 	{ "phone_context", "PHONE", TV_PII_REDACT,
 	  "(?i)(?:\\b(?:phones?|telephone|tel|mobile|mob|cell(?:phone)?|fax|whatsapp|sms)\\b"
 	  "(?:\\s*(?:number|no\\.?|nr\\.?|#))?(?:\\s*(?:is|:))?"
 	  "|\\b(?:desk|office|home|work|direct)\\s*:|\\bcall\\s+(?:me\\s+)?(?:at|on))"
-	  "\\s*:?\\s*(?<pii>" PHONE_PII ")" NOT_NUM_AFTER
-	  "|(?<![\\w+.-])(?<pii>" PHONE_PII ")[ \\t]*-?[ \\t]*"
+	  "\\s*:?\\s*(?<pii>" PHONE_PII ")" NOT_NUM_AFTER "|(?<![\\w+.-])(?<pii>" PHONE_PII
+	  ")[ \\t]*-?[ \\t]*"
 	  "(?:office|fax|mobile|cell|home|work)\\b",
 	  pii_valid_ctx_phone, 0, KW_PHONE_CTX, 7 },
 	{ "home_path", "USERNAME", TV_PII_PSEUDONYM,
@@ -282,7 +366,7 @@ struct builtin_key {
 
 /* structure, not PII: pseudonymized only when keep_ids is false */
 static const char *const id_keys[] = {
-	"id", "session_id", "session.id", "sessionid", "trace_id", "traceid", "span_id",
+	"id",	  "session_id",	    "session.id",   "sessionid", "trace_id",   "traceid", "span_id",
 	"spanid", "parent_span_id", "parentspanid", "prompt_id", "request_id", "turn_id",
 };
 
@@ -373,7 +457,7 @@ struct cands {
 struct key_slot {
 	char key[48];
 	size_t len;
-	int idx;	/* key policy, -1 none */
+	int idx; /* key policy, -1 none */
 	bool used;
 };
 
@@ -384,7 +468,11 @@ struct pseudo_slot {
 	bool used;
 };
 
-enum { CNT_UTF8, CNT_ERROR, CNT_EXTRA };
+enum {
+	CNT_UTF8,
+	CNT_ERROR,
+	CNT_EXTRA
+};
 static const char *const extra_names[CNT_EXTRA] = { "invalid_utf8", "rule_error" };
 
 struct tv_pii {
@@ -392,8 +480,8 @@ struct tv_pii {
 	size_t nrules;
 	struct keypol *keys;
 	size_t nkeys;
-	bool drop_keys;		/* a key policy drops: containers are checked too */
-	uint64_t *counts;	/* rules, then key policies, then extra_names */
+	bool drop_keys;	  /* a key policy drops: containers are checked too */
+	uint64_t *counts; /* rules, then key policies, then extra_names */
 	char **allow;
 	size_t *allow_len;
 	size_t nallow;
@@ -403,26 +491,26 @@ struct tv_pii {
 	size_t key_len;
 	bool key_random;
 	pcre2_match_data *md;
-	pcre2_match_data *md_allow;	/* allow patterns run while md holds a match */
+	pcre2_match_data *md_allow; /* allow patterns run while md holds a match */
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jstack;
 	tv_pii_finding_fn cb;
 	void *udata;
-	struct cands acc;	/* accepted, from the rules run so far */
-	struct cands pend;	/* the current rule's, merged in after its scan */
+	struct cands acc;  /* accepted, from the rules run so far */
+	struct cands pend; /* the current rule's, merged in after its scan */
 	struct cands tmp;
-	uint64_t kw2[1024];	/* keyword bits by the hash of their first two bytes */
+	uint64_t kw2[1024]; /* keyword bits by the hash of their first two bytes */
 	/* rule selection, for the first 64 rules (later ones always run) */
-	uint64_t feat_ok[1u << F_COUNT];	/* rules whose features are all in i */
-	uint64_t digit_need[MAX_DIGITS + 1];	/* rules that need more than i digits */
-	uint64_t kw_rules[KW_COUNT];	/* rules that have keyword i */
-	uint64_t kwless;	/* rules without keywords */
+	uint64_t feat_ok[1u << F_COUNT];     /* rules whose features are all in i */
+	uint64_t digit_need[MAX_DIGITS + 1]; /* rules that need more than i digits */
+	uint64_t kw_rules[KW_COUNT];	     /* rules that have keyword i */
+	uint64_t kwless;		     /* rules without keywords */
 	uint64_t enabled;
-	unsigned char ctab[256];	/* character classes for the prefilter */
-	unsigned char lc5[256];	/* lower-case letter & 0x1f, for bigram() */
-	uint64_t kw_base;	/* keywords wanted whatever the features */
-	uint64_t kw_cond;	/* rules whose keywords depend on the features */
-	size_t allow_max;	/* the longest allowed value */
+	unsigned char ctab[256]; /* character classes for the prefilter */
+	unsigned char lc5[256];	 /* lower-case letter & 0x1f, for bigram() */
+	uint64_t kw_base;	 /* keywords wanted whatever the features */
+	uint64_t kw_cond;	 /* rules whose keywords depend on the features */
+	size_t allow_max;	 /* the longest allowed value */
 	struct key_slot kcache[KEY_CACHE];
 	struct pseudo_slot pcache[PSEUDO_CACHE];
 	struct pii_level lvl[PII_MAX_LEVELS];
@@ -455,7 +543,14 @@ static void build_kw2(struct tv_pii *p)
 
 /* ---- prefilter ---- */
 
-enum { C_DIGIT = 1, C_HEX = 2, C_ALPHA = 4, C_SEP = 8, C_SPECIAL = 16, C_TOK = 32 };
+enum {
+	C_DIGIT = 1,
+	C_HEX = 2,
+	C_ALPHA = 4,
+	C_SEP = 8,
+	C_SPECIAL = 16,
+	C_TOK = 32
+};
 
 static void init_ctab(unsigned char *ctab)
 {
@@ -511,8 +606,7 @@ static void end_cluster(struct fstate *st, struct feat *f)
 	st->cl = st->dots = st->gap = 0;
 }
 
-static void special(const unsigned char *s, size_t n, size_t i, struct fstate *st,
-		    struct feat *f)
+static void special(const unsigned char *s, size_t n, size_t i, struct fstate *st, struct feat *f)
 {
 	bool hexnb = i > 0 && cls(st, s, n, i - 1, C_HEX) && cls(st, s, n, i + 1, C_HEX);
 
@@ -555,12 +649,10 @@ static void special(const unsigned char *s, size_t n, size_t i, struct fstate *s
 static bool iban_start(const unsigned char *ctab, const unsigned char *s, size_t i)
 {
 	return i >= 3 && (ctab[s[i - 1]] & C_DIGIT) && (ctab[s[i - 2]] & C_ALPHA) &&
-	       (ctab[s[i - 3]] & C_ALPHA) &&
-	       (i == 3 || !(ctab[s[i - 4]] & (C_ALPHA | C_DIGIT)));
+	       (ctab[s[i - 3]] & C_ALPHA) && (i == 3 || !(ctab[s[i - 4]] & (C_ALPHA | C_DIGIT)));
 }
 
-static void features(const unsigned char *ctab, const unsigned char *s, size_t n,
-		     struct feat *f)
+static void features(const unsigned char *ctab, const unsigned char *s, size_t n, struct feat *f)
 {
 	struct fstate st;
 	size_t i;
@@ -580,7 +672,7 @@ static void features(const unsigned char *ctab, const unsigned char *s, size_t n
 			f->bits |= iban_start(ctab, s, i) ? F_IBAN : 0;
 			continue;
 		} else if (!(k & C_SPECIAL) && st.cl == 0) {
-			continue;	/* a letter, the common case */
+			continue; /* a letter, the common case */
 		}
 		if (st.cl && (k & C_SEP) && st.gap < 2) {
 			st.gap++;
@@ -768,8 +860,8 @@ static int find_key(struct tv_pii *p, const char *key, size_t klen)
 
 /* ---- operators ---- */
 
-static void report(struct tv_pii *p, size_t counter, const char *name, size_t start,
-		   size_t len, enum tv_pii_op op, const char *s, size_t n)
+static void report(struct tv_pii *p, size_t counter, const char *name, size_t start, size_t len,
+		   enum tv_pii_op op, const char *s, size_t n)
 {
 	struct tv_pii_finding f = { name, start, len, op };
 
@@ -840,7 +932,7 @@ static size_t tail_start(const char *s, size_t n, unsigned keep)
 			keep--;
 		}
 	}
-	return keep > 0 ? n : i;	/* too short: mask it all */
+	return keep > 0 ? n : i; /* too short: mask it all */
 }
 
 static int put_op(struct tv_pii *p, enum tv_pii_op op, const char *type, unsigned keep,
@@ -1014,8 +1106,7 @@ static size_t next_char(const char *s, size_t n, size_t i)
 }
 
 /* one candidate of rule @ri: validate, narrow, check the allow-lists, add */
-static int take(struct tv_pii *p, uint32_t ri, const char *s, const PCRE2_SIZE *ov,
-		bool *ok)
+static int take(struct tv_pii *p, uint32_t ri, const char *s, const PCRE2_SIZE *ov, bool *ok)
 {
 	const struct rule *r = &p->rules[ri];
 	size_t ps, pe, off = 0, len;
@@ -1136,12 +1227,10 @@ static bool looks_json(const char *s, size_t n)
 	while (b > a && is_space(s[b - 1])) {
 		b--;
 	}
-	return b - a >= 2 &&
-	       ((s[a] == '{' && s[b - 1] == '}') || (s[a] == '[' && s[b - 1] == ']'));
+	return b - a >= 2 && ((s[a] == '{' && s[b - 1] == '}') || (s[a] == '[' && s[b - 1] == ']'));
 }
 
-static int scan_text(struct tv_pii *p, int lvl, const char *s, size_t n,
-		     struct tv_strbuf *out)
+static int scan_text(struct tv_pii *p, int lvl, const char *s, size_t n, struct tv_strbuf *out)
 {
 	int r;
 
@@ -1190,8 +1279,7 @@ static bool is_token(const char *s, size_t n)
 	return i == n - 1 && i - h == 8;
 }
 
-static int key_apply(struct tv_pii *p, int ki, const char *s, size_t n,
-		     struct tv_strbuf *out)
+static int key_apply(struct tv_pii *p, int ki, const char *s, size_t n, struct tv_strbuf *out)
 {
 	const struct keypol *k = &p->keys[ki];
 	int r;
@@ -1200,7 +1288,7 @@ static int key_apply(struct tv_pii *p, int ki, const char *s, size_t n,
 		return 0;
 	}
 	if (n == 0 && k->op != TV_PII_DROP) {
-		return 0;	/* nothing to hide */
+		return 0; /* nothing to hide */
 	}
 	report(p, p->nrules + (size_t)ki, k->name, 0, n, k->op, s, n);
 	if (k->op == TV_PII_DROP) {
@@ -1225,8 +1313,8 @@ static bool needs_utf8_check(const char *s, size_t n)
 	return (acc & UINT64_C(0x8080808080808080)) != 0;
 }
 
-int pii_scrub_value(struct tv_pii *p, int lvl, enum pii_keymode mode, const char *key,
-		    size_t klen, const char *s, size_t n, struct tv_strbuf *out)
+int pii_scrub_value(struct tv_pii *p, int lvl, enum pii_keymode mode, const char *key, size_t klen,
+		    const char *s, size_t n, struct tv_strbuf *out)
 {
 	int ki = -1;
 
@@ -1293,8 +1381,7 @@ static void find_pii_groups(struct rule *r)
 	}
 }
 
-static int compile(const char *pattern, uint32_t flags, pcre2_code **out, char *msg,
-		   size_t msz)
+static int compile(const char *pattern, uint32_t flags, pcre2_code **out, char *msg, size_t msz)
 {
 	PCRE2_SIZE eoff = 0;
 	int ecode = 0;
@@ -1307,13 +1394,12 @@ static int compile(const char *pattern, uint32_t flags, pcre2_code **out, char *
 		snprintf(msg, msz, "%s at offset %zu", (const char *)buf, (size_t)eoff);
 		return -TV_EPARSE;
 	}
-	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);	/* else the interpreter */
+	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* else the interpreter */
 	*out = re;
 	return 0;
 }
 
-static int add_rule(struct tv_pii *p, const struct builtin *b, unsigned keep, char *msg,
-		    size_t msz)
+static int add_rule(struct tv_pii *p, const struct builtin *b, unsigned keep, char *msg, size_t msz)
 {
 	struct rule *r = &p->rules[p->nrules];
 	int e;
@@ -1477,8 +1563,9 @@ static int add_policy_rules(struct tv_pii *p, const struct pii_policy *pol, cons
 
 	for (i = 0; e == 0 && i < pol->nadds; i++) {
 		const struct pii_add_cfg *a = &pol->adds[i];
-		struct builtin b = { a->name, a->type ? a->type : "REDACTED", a->op, a->pattern,
-				     NULL, 0, 0, 0 };
+		struct builtin b = {
+			a->name, a->type ? a->type : "REDACTED", a->op, a->pattern, NULL, 0, 0, 0
+		};
 
 		if (find_rule_by_name(p, a->name)) {
 			return tv_error_set(err, -TV_EPARSE, file, a->line,
@@ -1741,7 +1828,7 @@ int tv_pii_scrub_json(struct tv_pii *p, const char *json, size_t n, struct tv_st
 	int r = pii_json_scan(p, 0, json, n, out);
 
 	if (r == 0) {
-		r = tv_strbuf_append(out, json, n);	/* unchanged */
+		r = tv_strbuf_append(out, json, n); /* unchanged */
 	}
 	return r;
 }

@@ -39,21 +39,21 @@ enum tv_pii_op {
 };
 
 struct tv_pii_opts {
-	const char *policy_file;	/* YAML policy, or NULL for the built-in defaults */
-	const unsigned char *key;	/* pseudonym key; NULL: a random per-run key */
+	const char *policy_file;  /* YAML policy, or NULL for the built-in defaults */
+	const unsigned char *key; /* pseudonym key; NULL: a random per-run key */
 	size_t key_len;
-	bool keep_ids;			/* true: session/trace/span/prompt ids stay as they are */
+	bool keep_ids; /* true: session/trace/span/prompt ids stay as they are */
 };
 
 /* one finding, for --check and --report */
 struct tv_pii_finding {
-	const char *rule;	/* rule or key-policy name; static or owned by the tv_pii */
-	size_t start, len;	/* the matched bytes in the value scanned */
+	const char *rule;  /* rule or key-policy name; static or owned by the tv_pii */
+	size_t start, len; /* the matched bytes in the value scanned */
 	enum tv_pii_op op;
 };
 
-typedef void (*tv_pii_finding_fn)(void *udata, const struct tv_pii_finding *f,
-				  const char *value, size_t n);
+typedef void (*tv_pii_finding_fn)(void *udata, const struct tv_pii_finding *f, const char *value,
+				  size_t n);
 
 /**
  * tv_pii_create: compile the built-in rules and @o's policy.  Returns 0 and

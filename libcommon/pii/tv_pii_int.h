@@ -55,7 +55,7 @@ double pii_entropy(const char *s, size_t n);
  * item starts in the file (1-based), for error messages.
  */
 struct pii_rule_cfg {
-	char *glob;		/* a rule name or a glob over rule names */
+	char *glob; /* a rule name or a glob over rule names */
 	bool has_op, has_keep, has_disabled;
 	enum tv_pii_op op;
 	unsigned mask_keep;
@@ -65,7 +65,7 @@ struct pii_rule_cfg {
 
 struct pii_key_cfg {
 	char *glob;
-	char *type;		/* NULL: derived from the operator */
+	char *type; /* NULL: derived from the operator */
 	enum tv_pii_op op;
 	unsigned mask_keep;
 	uint64_t line;
@@ -94,7 +94,7 @@ struct pii_policy {
 	size_t nallow_values;
 	struct pii_pat_cfg *allow_patterns;
 	size_t nallow_patterns;
-	bool allow_defaults;	/* keep 127.0.0.1, ::1, localhost, ... (default true) */
+	bool allow_defaults; /* keep 127.0.0.1, ::1, localhost, ... (default true) */
 };
 
 /**
@@ -111,41 +111,41 @@ bool pii_op_parse(const char *s, enum tv_pii_op *op);
 
 /* how a value's key is used */
 enum pii_keymode {
-	PII_KEY_POLICY,		/* key policies first, then the rules */
-	PII_KEY_RULES,		/* rules only: the key is structure (a KV list's "key") */
-	PII_KEY_VERBATIM,	/* untouched: a number in a string (OTLP intValue) */
+	PII_KEY_POLICY,	  /* key policies first, then the rules */
+	PII_KEY_RULES,	  /* rules only: the key is structure (a KV list's "key") */
+	PII_KEY_VERBATIM, /* untouched: a number in a string (OTLP intValue) */
 };
 
 /* a member name: bytes in the input, or (escaped names) in the level's arena */
 struct pii_name {
-	const char *s;		/* NULL: in the arena at off */
+	const char *s; /* NULL: in the arena at off */
 	size_t off, len;
 };
 
 struct pii_frame {
 	bool is_obj;
-	bool transparent;	/* a KV pair's value (OTLP AnyValue): drops go up */
-	bool kv;		/* a "key" member holding a string was seen */
-	bool dropped;		/* remove this whole container when it closes */
-	bool silent;		/* inside a dropped container: strings are not scanned */
-	bool any_kept;		/* an element stayed: the next one has a comma */
-	bool cur_removed;	/* the current element was removed */
-	bool skip_comma;	/* a first element was removed: eat the next comma */
-	bool has_sep;		/* a comma was written before the current element */
-	bool in_elem;		/* an element has begun */
+	bool transparent; /* a KV pair's value (OTLP AnyValue): drops go up */
+	bool kv;	  /* a "key" member holding a string was seen */
+	bool dropped;	  /* remove this whole container when it closes */
+	bool silent;	  /* inside a dropped container: strings are not scanned */
+	bool any_kept;	  /* an element stayed: the next one has a comma */
+	bool cur_removed; /* the current element was removed */
+	bool skip_comma;  /* a first element was removed: eat the next comma */
+	bool has_sep;	  /* a comma was written before the current element */
+	bool in_elem;	  /* an element has begun */
 	bool have_inherit;
-	size_t open_out;	/* out length just after the bracket */
-	size_t elem_out;	/* out length where the current element starts */
-	size_t sep_out;		/* out length before the current element's comma */
-	struct pii_name name;	/* current member name */
-	struct pii_name kvkey;	/* K of {"key": K, ...} */
-	struct pii_name inherit;/* the key this container sits under */
+	size_t open_out;	 /* out length just after the bracket */
+	size_t elem_out;	 /* out length where the current element starts */
+	size_t sep_out;		 /* out length before the current element's comma */
+	struct pii_name name;	 /* current member name */
+	struct pii_name kvkey;	 /* K of {"key": K, ...} */
+	struct pii_name inherit; /* the key this container sits under */
 };
 
 struct pii_level {
 	struct tv_strbuf dec;	/* a decoded string */
 	struct tv_strbuf res;	/* its scrubbed form */
-	struct tv_strbuf names;	/* decoded member names with escapes */
+	struct tv_strbuf names; /* decoded member names with escapes */
 	struct pii_frame *frames;
 	size_t nframes, capframes;
 };
@@ -161,8 +161,8 @@ struct pii_level *pii_level_get(struct tv_pii *p, int lvl);
  * text is unchanged and @out may or may not hold a copy of it: callers use
  * @s (copying every untouched value would cost a pass over every byte).
  */
-int pii_scrub_value(struct tv_pii *p, int lvl, enum pii_keymode mode, const char *key,
-		    size_t klen, const char *s, size_t n, struct tv_strbuf *out);
+int pii_scrub_value(struct tv_pii *p, int lvl, enum pii_keymode mode, const char *key, size_t klen,
+		    const char *s, size_t n, struct tv_strbuf *out);
 
 /**
  * pii_fail_closed: append the text that replaces a value tv_pii could not
@@ -186,7 +186,6 @@ int pii_key_drop(struct tv_pii *p, const char *key, size_t klen);
  * -TV_EDEPTH or -ENOMEM.  With no findings nothing is appended either: the
  * text is unchanged.
  */
-int pii_json_scan(struct tv_pii *p, int lvl, const char *json, size_t n,
-		  struct tv_strbuf *out);
+int pii_json_scan(struct tv_pii *p, int lvl, const char *json, size_t n, struct tv_strbuf *out);
 
 #endif

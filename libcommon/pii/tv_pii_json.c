@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libcommon/core/tv_text.h"
 #include "libcommon/json/tv_json.h"
 #include "libcommon/json/tv_jw.h"
 #include "libcommon/pii/tv_pii_int.h"
@@ -32,13 +33,19 @@ struct scan {
 	struct pii_level *L;
 	const char *s;
 	size_t n, i;
-	size_t from;		/* input copied to out up to here */
+	size_t from; /* input copied to out up to here */
 	struct tv_strbuf *out;
-	size_t mark;		/* out's length before the scan */
+	size_t mark; /* out's length before the scan */
 	int findings;
 };
 
-enum state { ST_VALUE, ST_FIRST_KEY, ST_KEY, ST_FIRST_ELEM, ST_AFTER };
+enum state {
+	ST_VALUE,
+	ST_FIRST_KEY,
+	ST_KEY,
+	ST_FIRST_ELEM,
+	ST_AFTER
+};
 
 static bool is_ws(char c)
 {
@@ -131,7 +138,7 @@ struct vkey {
 	enum pii_keymode mode;
 	const char *key;
 	size_t klen;
-	bool transparent;	/* for a container: it is (part of) a pair's value */
+	bool transparent; /* for a container: it is (part of) a pair's value */
 	bool have;
 	struct pii_name name;
 };
@@ -218,46 +225,16 @@ static int drop_value(struct scan *sc)
 	struct pii_frame *f = top(sc);
 
 	if (f == NULL) {
-		return 1;	/* the whole document: the caller writes null */
+		return 1; /* the whole document: the caller writes null */
 	}
 	if (passes_through(sc, f) && sc->L->nframes > 1) {
-		f->dropped = true;	/* removed with its pair when it closes */
+		f->dropped = true; /* removed with its pair when it closes */
 		return 0;
 	}
 	return remove_elem(sc, f);
 }
 
 /* ---- tokens ---- */
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9') {
-		return c - '0';
-	}
-	if (c >= 'a' && c <= 'f') {
-		return c - 'a' + 10;
-	}
-	if (c >= 'A' && c <= 'F') {
-		return c - 'A' + 10;
-	}
-	return -1;
-}
-
-static long hex4(const char *s)
-{
-	long v = 0;
-	int k;
-
-	for (k = 0; k < 4; k++) {
-		int h = hexval(s[k]);
-
-		if (h < 0) {
-			return -1;
-		}
-		v = v * 16 + h;
-	}
-	return v;
-}
 
 #define ONES UINT64_C(0x0101010101010101)
 #define HIGHS UINT64_C(0x8080808080808080)
@@ -318,60 +295,33 @@ static int string_end(struct scan *sc, size_t *end, bool *esc)
 		if (i + 1 >= sc->n || strchr("\"\\/bfnrtu", s[i + 1]) == NULL || s[i + 1] == 0) {
 			return -TV_EPARSE;
 		}
-		if (s[i + 1] == 'u' && (i + 6 > sc->n || hex4(sc->s + i + 2) < 0)) {
+		if (s[i + 1] == 'u' && (i + 6 > sc->n || tv_text_hex4(sc->s + i + 2) < 0)) {
 			return -TV_EPARSE;
 		}
 		i += s[i + 1] == 'u' ? 6 : 2;
 	}
 }
 
-static int put_utf8(struct tv_strbuf *b, unsigned long cp)
-{
-	char u[4];
-	size_t k;
-
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		k = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		k = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		k = 3;
-	} else {
-		u[0] = (char)(0xf0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		k = 4;
-	}
-	return tv_strbuf_append(b, u, k);
-}
-
 /* a \uXXXX escape at @s (a pair of them for astral characters); *bad: lone surrogate */
 static int put_u_escape(struct tv_strbuf *b, const char *s, const char *end, size_t *used,
 			bool *bad)
 {
-	long hi = hex4(s + 2), lo;
+	long hi = tv_text_hex4(s + 2), lo;
 
 	*used = 6;
 	if (hi >= 0xd800 && hi < 0xdc00 && end - s >= 12 && s[6] == '\\' && s[7] == 'u') {
-		lo = hex4(s + 8);
+		lo = tv_text_hex4(s + 8);
 		if (lo >= 0xdc00 && lo < 0xe000) {
 			*used = 12;
-			return put_utf8(b, 0x10000 + (((unsigned long)hi - 0xd800) << 10) +
-						   ((unsigned long)lo - 0xdc00));
+			return tv_text_put_utf8(b, 0x10000 + (((unsigned long)hi - 0xd800) << 10) +
+							   ((unsigned long)lo - 0xdc00));
 		}
 	}
 	if (hi >= 0xd800 && hi < 0xe000) {
 		*bad = true;
-		return put_utf8(b, 0xfffd);
+		return tv_text_put_utf8(b, 0xfffd);
 	}
-	return put_utf8(b, (unsigned long)hi);
+	return tv_text_put_utf8(b, (unsigned long)hi);
 }
 
 /* decode the (validated) string body @s/@n into @b */
@@ -403,10 +353,10 @@ static int decode(const char *s, size_t n, struct tv_strbuf *b, bool *bad)
 
 /* a string token, decoded */
 struct str {
-	const char *d;		/* its text: in the input, or in the scratch buffer */
+	const char *d; /* its text: in the input, or in the scratch buffer */
 	size_t dn;
-	size_t end;		/* the closing quote */
-	bool bad;		/* a lone surrogate: not valid Unicode */
+	size_t end; /* the closing quote */
+	bool bad;   /* a lone surrogate: not valid Unicode */
 	bool in_input;
 };
 
@@ -499,7 +449,7 @@ static int string_value(struct scan *sc)
 		return r;
 	}
 	if (f && f->silent) {
-		sc->i = t.end + 1;	/* going with its container */
+		sc->i = t.end + 1; /* going with its container */
 		return 0;
 	}
 	if (t.bad) {
@@ -507,7 +457,7 @@ static int string_value(struct scan *sc)
 	}
 	value_key(sc, f, &k);
 	if (f && f->is_obj && k.mode == PII_KEY_RULES) {
-		f->kv = true;	/* {"key": K, ...} */
+		f->kv = true; /* {"key": K, ...} */
 		r = keep_name(sc, &t, &f->kvkey);
 		if (r < 0) {
 			return r;
@@ -542,7 +492,7 @@ static int member_name(struct scan *sc, struct pii_frame *f)
 		return r;
 	}
 	if (f->silent) {
-		sc->i = t.end + 1;	/* going with its container */
+		sc->i = t.end + 1; /* going with its container */
 		return 0;
 	}
 	if (t.bad) {
@@ -720,7 +670,7 @@ static int close_frame(struct scan *sc)
 
 	end_elem(f);
 	if (!f->any_kept && removed) {
-		r = cut_to(sc, f->open_out);	/* everything removed: {} or [] */
+		r = cut_to(sc, f->open_out); /* everything removed: {} or [] */
 		sc->from = sc->i;
 	}
 	sc->i++;
@@ -834,8 +784,7 @@ static int scan_all(struct scan *sc)
 	return sc->findings ? flush_to(sc, sc->n) : 0;
 }
 
-int pii_json_scan(struct tv_pii *p, int lvl, const char *json, size_t n,
-		  struct tv_strbuf *out)
+int pii_json_scan(struct tv_pii *p, int lvl, const char *json, size_t n, struct tv_strbuf *out)
 {
 	struct pii_level *L = pii_level_get(p, lvl);
 	struct scan sc;

@@ -51,7 +51,7 @@ bool pii_op_parse(const char *s, enum tv_pii_op *op)
 		const char *name;
 		enum tv_pii_op op;
 	} ops[] = {
-		{ "keep", TV_PII_KEEP },	 { "redact", TV_PII_REDACT },
+		{ "keep", TV_PII_KEEP },	   { "redact", TV_PII_REDACT },
 		{ "pseudonym", TV_PII_PSEUDONYM }, { "mask", TV_PII_MASK },
 		{ "drop", TV_PII_DROP },
 	};
@@ -86,8 +86,10 @@ static int get_op(struct ctx *c, const yaml_node_t *n, enum tv_pii_op *op)
 		return fail(c, n, "op must be a string", NULL);
 	}
 	if (!pii_op_parse(s, op)) {
-		return tv_error_set(c->err, -TV_EPARSE, c->file, line_of(n), "unknown op '%s' "
-				    "(expected redact, pseudonym, mask, drop or keep)", s);
+		return tv_error_set(c->err, -TV_EPARSE, c->file, line_of(n),
+				    "unknown op '%s' "
+				    "(expected redact, pseudonym, mask, drop or keep)",
+				    s);
 	}
 	return 0;
 }
@@ -390,7 +392,7 @@ static int section(struct ctx *c, yaml_node_t *kn, yaml_node_t *vn)
 		return fail(c, kn, "a section name must be a string", NULL);
 	}
 	if (vn->type == YAML_SCALAR_NODE && vn->data.scalar.length == 0) {
-		return 0;	/* "rules:" with nothing under it */
+		return 0; /* "rules:" with nothing under it */
 	}
 	if (strcmp(k, "rules") == 0) {
 		return sec_rules(c, vn);
@@ -415,7 +417,7 @@ static int walk(struct ctx *c)
 	int e = 0;
 
 	if (root == NULL) {
-		return 0;	/* an empty file: the defaults */
+		return 0; /* an empty file: the defaults */
 	}
 	if (root->type != YAML_MAPPING_NODE) {
 		return fail(c, root, "a policy is a mapping (rules, keys, add_rules, allow)", NULL);

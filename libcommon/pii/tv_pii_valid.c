@@ -98,26 +98,19 @@ static const struct {
 	unsigned lo, hi;
 	unsigned char plen, minlen, maxlen;
 } iins[] = {
-	{ 4, 4, 1, 13, 19 },		/* Visa */
-	{ 51, 55, 2, 16, 16 },		/* Mastercard */
-	{ 2221, 2720, 4, 16, 16 },	/* Mastercard 2-series */
-	{ 34, 34, 2, 15, 15 },		/* American Express */
-	{ 37, 37, 2, 15, 15 },
-	{ 300, 305, 3, 14, 19 },	/* Diners Club */
-	{ 3095, 3095, 4, 14, 19 },
-	{ 36, 36, 2, 14, 19 },
-	{ 38, 39, 2, 14, 19 },
-	{ 35, 35, 2, 16, 19 },		/* JCB (3528-3589; test generators use all of 35) */
-	{ 1800, 1800, 4, 15, 15 },	/* JCB 15 */
-	{ 2131, 2131, 4, 15, 15 },
-	{ 6011, 6011, 4, 16, 19 },	/* Discover */
-	{ 644, 649, 3, 16, 19 },
-	{ 65, 65, 2, 16, 19 },
-	{ 62, 62, 2, 16, 19 },		/* UnionPay */
-	{ 2200, 2204, 4, 16, 19 },	/* Mir */
-	{ 50, 50, 2, 12, 19 },		/* Maestro: 50, 56-69, 12 to 19 digits */
-	{ 56, 69, 2, 12, 19 },
-	{ 604, 604, 4, 12, 19 },	/* legacy Maestro 0604 */
+	{ 4, 4, 1, 13, 19 },				    /* Visa */
+	{ 51, 55, 2, 16, 16 },				    /* Mastercard */
+	{ 2221, 2720, 4, 16, 16 },			    /* Mastercard 2-series */
+	{ 34, 34, 2, 15, 15 },				    /* American Express */
+	{ 37, 37, 2, 15, 15 },	   { 300, 305, 3, 14, 19 }, /* Diners Club */
+	{ 3095, 3095, 4, 14, 19 }, { 36, 36, 2, 14, 19 },     { 38, 39, 2, 14, 19 },
+	{ 35, 35, 2, 16, 19 },	   /* JCB (3528-3589; test generators use all of 35) */
+	{ 1800, 1800, 4, 15, 15 }, /* JCB 15 */
+	{ 2131, 2131, 4, 15, 15 }, { 6011, 6011, 4, 16, 19 },			     /* Discover */
+	{ 644, 649, 3, 16, 19 },   { 65, 65, 2, 16, 19 },     { 62, 62, 2, 16, 19 }, /* UnionPay */
+	{ 2200, 2204, 4, 16, 19 },						     /* Mir */
+	{ 50, 50, 2, 12, 19 }, /* Maestro: 50, 56-69, 12 to 19 digits */
+	{ 56, 69, 2, 12, 19 },	   { 604, 604, 4, 12, 19 }, /* legacy Maestro 0604 */
 };
 
 bool pii_card_prefix(const char *d, size_t n)
@@ -307,8 +300,7 @@ static bool iban_exact(const char *s, size_t n)
 		c[k++] = up(s[i]);
 		grp++;
 	}
-	if (k < 15 || !is_alpha(c[0]) || !is_alpha(c[1]) || !is_digit(c[2]) ||
-	    !is_digit(c[3])) {
+	if (k < 15 || !is_alpha(c[0]) || !is_alpha(c[1]) || !is_digit(c[2]) || !is_digit(c[3])) {
 		return false;
 	}
 	return iban_length(c[0], c[1]) == k && pii_iban_mod97(c, k);
@@ -352,7 +344,7 @@ bool pii_valid_ssn(const char *s, size_t n, size_t *off, size_t *len)
 			}
 			d[k++] = s[i];
 		} else if (delim && s[i] != delim) {
-			return false;	/* mismatched delimiters */
+			return false; /* mismatched delimiters */
 		} else {
 			delim = s[i];
 		}
@@ -389,8 +381,8 @@ bool pii_valid_ipv4(const char *s, size_t n, size_t *off, size_t *len)
 			v = v * 10 + (unsigned)(s[i] - '0');
 			i++;
 		}
-		if (i == start || i - start > 3 || v > 255 ||
-		    (i - start > 1 && s[start] == '0') || (parts == 0 && v == 0)) {
+		if (i == start || i - start > 3 || v > 255 || (i - start > 1 && s[start] == '0') ||
+		    (parts == 0 && v == 0)) {
 			return false;
 		}
 		parts++;
@@ -461,7 +453,7 @@ bool pii_valid_email(const char *s, size_t n, size_t *off, size_t *len)
 	size_t i = n, t;
 
 	if (n > 4 && memcmp(s, "git@", 4) == 0) {
-		return false;	/* git@github.com:org/repo: an SSH remote */
+		return false; /* git@github.com:org/repo: an SSH remote */
 	}
 	while (i > 0 && s[i - 1] != '.') {
 		i--;
@@ -578,15 +570,15 @@ bool pii_valid_username(const char *s, size_t n, size_t *off, size_t *len)
 {
 	/* system and well-known accounts and folders: no person behind them */
 	static const char *const shared[] = {
-		"shared", "public", "default", "default user", "all users",
-		"defaultuser0", "user", "username", "runner", "ubuntu", "ec2-user",
-		"vagrant", "node", "root", "admin", "vscode", "codespace", "jovyan",
-		"linuxbrew", "git", "circleci", "travis",
+		"shared",    "public",	 "default",  "default user", "all users", "defaultuser0",
+		"user",	     "username", "runner",   "ubuntu",	     "ec2-user",  "vagrant",
+		"node",	     "root",	 "admin",    "vscode",	     "codespace", "jovyan",
+		"linuxbrew", "git",	 "circleci", "travis",
 	};
 	size_t i;
 
 	if (n == 0 || strchr("$<{%~*.", s[0]) != NULL) {
-		return false;	/* a placeholder: $USER, <user>, {user}, %USERNAME% */
+		return false; /* a placeholder: $USER, <user>, {user}, %USERNAME% */
 	}
 	for (i = 0; i < sizeof(shared) / sizeof(shared[0]); i++) {
 		if (eq_nocase(s, n, shared[i])) {
@@ -639,7 +631,7 @@ static bool placeholder(const char *s, size_t n)
 	}
 	for (i = 1; i < n && s[i] == s[0]; i++) {
 	}
-	return i == n;	/* ****, xxxx */
+	return i == n; /* ****, xxxx */
 }
 
 /* a plain word (lower, UPPER or Capitalized letters): "required", "None" */
@@ -675,7 +667,7 @@ bool pii_valid_secret(const char *s, size_t n, size_t *off, size_t *len)
 	for (i = 0; i < n && !other; i++) {
 		other = !is_alpha(s[i]) && s[i] != '_' && s[i] != '.' && s[i] != '-';
 	}
-	return other && pii_entropy(s, n) >= 3.5;	/* gitleaks' threshold */
+	return other && pii_entropy(s, n) >= 3.5; /* gitleaks' threshold */
 }
 
 bool pii_valid_password(const char *s, size_t n, size_t *off, size_t *len)

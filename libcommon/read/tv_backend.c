@@ -18,13 +18,16 @@ struct tv_read_ctx *tv_read_ctx_create(const struct tv_read_opts *opts)
 {
 	struct tv_read_ctx *ctx = calloc(1, sizeof(*ctx));
 
-	if (ctx == NULL)
+	if (ctx == NULL) {
 		return NULL;
+	}
 	ctx->o = *opts;
-	if (ctx->o.max_open == 0)
+	if (ctx->o.max_open == 0) {
 		ctx->o.max_open = DEFAULT_MAX_OPEN;
-	if (ctx->o.max_record == 0)
+	}
+	if (ctx->o.max_record == 0) {
 		ctx->o.max_record = TV_INPUT_DEFAULT_MAX_RECORD;
+	}
 	ctx->group = tv_group_create();
 	ctx->spans = tv_spans_create();
 	ctx->jp = tv_json_parser_create();
@@ -41,16 +44,18 @@ struct tv_read_ctx *tv_read_ctx_create(const struct tv_read_opts *opts)
 
 void tv_read_ctx_destroy(struct tv_read_ctx *ctx)
 {
-	if (ctx == NULL)
+	if (ctx == NULL) {
 		return;
+	}
 	tv_group_destroy(ctx->group);
 	tv_spans_destroy(ctx->spans);
 	tv_json_parser_destroy(ctx->jp);
 	tv_json_parser_destroy(ctx->jp2);
 	tv_strbuf_finish(&ctx->scratch);
 	tv_strbuf_finish(&ctx->scratch2);
-	for (size_t i = 0; i < ctx->n_states; i++)
+	for (size_t i = 0; i < ctx->n_states; i++) {
 		ctx->states[i].fmt->state_destroy(ctx->states[i].state);
+	}
 	free(ctx->states);
 	free(ctx);
 }
@@ -91,19 +96,23 @@ void *tv_read_state(struct tv_read_ctx *ctx)
 	struct tv_format_state *p;
 	void *state;
 
-	if (f == NULL || f->state_create == NULL || f->state_destroy == NULL)
+	if (f == NULL || f->state_create == NULL || f->state_destroy == NULL) {
 		return NULL;
+	}
 	for (size_t i = 0; i < ctx->n_states; i++) {
-		if (ctx->states[i].fmt == f)
+		if (ctx->states[i].fmt == f) {
 			return ctx->states[i].state;
+		}
 	}
 	p = realloc(ctx->states, (ctx->n_states + 1) * sizeof(*p));
-	if (p == NULL)
+	if (p == NULL) {
 		return NULL;
+	}
 	ctx->states = p;
 	state = f->state_create();
-	if (state == NULL)
+	if (state == NULL) {
 		return NULL;
+	}
 	p[ctx->n_states++] = (struct tv_format_state){ .fmt = f, .state = state };
 	return state;
 }
@@ -118,8 +127,9 @@ static void report(struct tv_read_ctx *ctx, enum tv_report_level lvl, uint64_t l
 {
 	char msg[1024];
 
-	if (ctx->o.report == NULL)
+	if (ctx->o.report == NULL) {
 		return;
+	}
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	ctx->o.report(ctx->o.report_udata ? ctx->o.report_udata : ctx->o.udata, lvl,
 		      ctx->name ? ctx->name : "", line, msg);
@@ -154,10 +164,11 @@ void tv_read_skip(struct tv_read_ctx *ctx)
 void tv_read_count(struct tv_read_ctx *ctx, uint64_t n, bool used)
 {
 	ctx->st.records_read += n;
-	if (used)
+	if (used) {
 		ctx->st.records_used += n;
-	else
+	} else {
 		ctx->st.records_skipped += n;
+	}
 }
 
 void tv_read_count_bytes(struct tv_read_ctx *ctx, uint64_t n)
@@ -191,22 +202,28 @@ struct tv_session *tv_read_open_session(struct tv_read_ctx *ctx, const char *key
 	bool created, reopened;
 
 	s = tv_group_get(ctx->group, key, n, t, &created, &reopened);
-	if (s == NULL || !created)
+	if (s == NULL || !created) {
 		return s;
+	}
 	if (tv_set_str(&s->source_format, fmt, strlen(fmt)) < 0 ||
-	    (ctx->path && tv_set_str(&s->source_file, ctx->path, strlen(ctx->path)) < 0))
+	    (ctx->path && tv_set_str(&s->source_file, ctx->path, strlen(ctx->path)) < 0)) {
 		return NULL;
+	}
 	if (reopened) {
 		ctx->st.late_records++;
-		tv_read_warn(ctx, line, "session %.*s was closed after being idle longer than "
+		tv_read_warn(ctx, line,
+			     "session %.*s was closed after being idle longer than "
 			     "the gap; its later records are written as another part "
-			     "(raise --gap)", (int)(n > 200 ? 200 : n), key);
+			     "(raise --gap)",
+			     (int)(n > 200 ? 200 : n), key);
 	}
 	if (tv_group_count(ctx->group) > ctx->o.max_open) {
 		if (!ctx->warned_evict) {
 			ctx->warned_evict = true;
-			tv_read_warn(ctx, line, "more than %zu sessions open at once: closing "
-				     "the longest idle ones early", ctx->o.max_open);
+			tv_read_warn(ctx, line,
+				     "more than %zu sessions open at once: closing "
+				     "the longest idle ones early",
+				     ctx->o.max_open);
 		}
 		return tv_group_evict_except(ctx->group, 1, s, emit_cb, ctx) < 0 ? NULL : s;
 	}
@@ -266,21 +283,25 @@ int tv_read_json_values(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_
 
 	for (;;) {
 		r = tv_jsonseq_next(in, buf, ctx->o.max_record, &first, &last, &why);
-		if (r == 0)
+		if (r == 0) {
 			return 0;
+		}
 		if (r == -TV_EPARSE || r == -TV_ETOOBIG) {
-			if (last > first)
+			if (last > first) {
 				tv_read_reject(ctx, first, "%s (lines %llu-%llu)", why,
 					       (unsigned long long)first, (unsigned long long)last);
-			else
+			} else {
 				tv_read_reject(ctx, first, "%s", why);
+			}
 			continue;
 		}
-		if (r < 0)
+		if (r < 0) {
 			return tv_error_set(err, r, tv_input_name(in), last, "cannot read: %s",
 					    why ? why : tv_strerror(r));
+		}
 		r = fn(udata, buf->p, buf->len, first);
-		if (r < 0)
+		if (r < 0) {
 			return tv_error_set(err, r, tv_input_name(in), first, "%s", tv_strerror(r));
+		}
 	}
 }

@@ -38,24 +38,24 @@ struct tv_read_ctx;
 /* ---- what detect() is shown ---- */
 
 enum tv_shape {
-	TV_SHAPE_SQLITE,	/* the input starts with the SQLite header */
-	TV_SHAPE_JSON_LINE,	/* the first line is (the start of) a JSON value */
-	TV_SHAPE_JSON_PRETTY,	/* the first line is a lone "{" or "[" */
-	TV_SHAPE_TEXT_LINE,	/* one of the first lines of a text input */
+	TV_SHAPE_SQLITE,      /* the input starts with the SQLite header */
+	TV_SHAPE_JSON_LINE,   /* the first line is (the start of) a JSON value */
+	TV_SHAPE_JSON_PRETTY, /* the first line is a lone "{" or "[" */
+	TV_SHAPE_TEXT_LINE,   /* one of the first lines of a text input */
 };
 
 struct tv_sniff {
 	enum tv_shape shape;
-	const char *data;	/* the input's first bytes, past a BOM and blank space */
+	const char *data; /* the input's first bytes, past a BOM and blank space */
 	size_t len;
-	const char *line;	/* JSON_LINE: the first line; TEXT_LINE: the line asked about */
+	const char *line; /* JSON_LINE: the first line; TEXT_LINE: the line asked about */
 	size_t line_len;
 };
 
 /* ---- a format ---- */
 
 struct tv_format {
-	const char *name;	/* the --from name */
+	const char *name; /* the --from name */
 	enum tv_layout layout;
 	/** detect: true when @s looks like this format (asked in table order). */
 	bool (*detect)(const struct tv_sniff *s);
@@ -70,37 +70,37 @@ struct tv_format {
 
 /* One log event (Gemini/Qwen telemetry event, OTLP log record), borrowed. */
 struct tv_record {
-	uint64_t line;			/* where the record starts */
-	int64_t time;			/* TV_NONE if unknown */
-	const char *name;		/* event name, may be NULL */
+	uint64_t line;	  /* where the record starts */
+	int64_t time;	  /* TV_NONE if unknown */
+	const char *name; /* event name, may be NULL */
 	size_t name_len;
 	struct tv_val body;
 	const struct tv_attr *attrs;
 	size_t n_attrs;
-	const struct tv_attr *res;	/* resource attributes */
+	const struct tv_attr *res; /* resource attributes */
 	size_t n_res;
-	const char *trace_id;		/* hex, may be NULL */
+	const char *trace_id; /* hex, may be NULL */
 	size_t trace_id_len;
-	const char *raw;		/* the record as JSON text for --events, or NULL */
+	const char *raw; /* the record as JSON text for --events, or NULL */
 	size_t raw_len;
 };
 
 /* One trace span (OTLP, Jaeger, ...), borrowed; tv_read_span() copies it. */
 struct tv_span {
 	uint64_t line;
-	const char *trace_id, *span_id, *parent_id;	/* hex; parent may be NULL */
+	const char *trace_id, *span_id, *parent_id; /* hex; parent may be NULL */
 	size_t trace_id_len, span_id_len, parent_id_len;
 	const char *name;
 	size_t name_len;
 	int64_t start, end;
-	int status;			/* 0 unset, 1 ok, 2 error */
+	int status; /* 0 unset, 1 ok, 2 error */
 	const char *status_message;
 	size_t status_message_len;
 	const struct tv_attr *attrs;
 	size_t n_attrs;
 	const struct tv_attr *res;
 	size_t n_res;
-	const char *raw;		/* the span as JSON text for --events, or NULL */
+	const char *raw; /* the span as JSON text for --events, or NULL */
 	size_t raw_len;
 };
 

@@ -33,18 +33,22 @@ int tv_read_note_time(struct tv_read_ctx *ctx, int64_t t)
 	int64_t cutoff;
 	int r;
 
-	if (t != TV_NONE && (ctx->clock == TV_NONE || t > ctx->clock))
+	if (t != TV_NONE && (ctx->clock == TV_NONE || t > ctx->clock)) {
 		ctx->clock = t;
-	if (ctx->o.gap <= 0 || ctx->clock == TV_NONE)
+	}
+	if (ctx->o.gap <= 0 || ctx->clock == TV_NONE) {
 		return 0;
+	}
 	if (++ctx->tick % EXPIRE_EVERY != 0 && ctx->checked != TV_NONE &&
-	    ctx->clock - ctx->checked <= ctx->o.gap)
+	    ctx->clock - ctx->checked <= ctx->o.gap) {
 		return 0;
+	}
 	ctx->checked = ctx->clock;
 	cutoff = ctx->clock - ctx->o.gap;
 	r = tv_spans_expire(ctx->spans, cutoff, trace_cb, ctx);
-	if (r < 0)
+	if (r < 0) {
 		return r;
+	}
 	/* a session whose other traces are still buffered stays open */
 	return tv_group_expire_unless(ctx->group, cutoff, session_busy, emit_cb, ctx);
 }
@@ -53,8 +57,9 @@ int tv_read_record(struct tv_read_ctx *ctx, const struct tv_record *r)
 {
 	int ret = tv_read_note_time(ctx, r->time);
 
-	if (ret < 0)
+	if (ret < 0) {
 		return ret;
+	}
 	ctx->st.records_read++;
 	return tv_events_apply(ctx, r);
 }
@@ -63,8 +68,9 @@ int tv_read_span(struct tv_read_ctx *ctx, const struct tv_span *sp)
 {
 	int r = tv_read_note_time(ctx, sp->end != TV_NONE ? sp->end : sp->start);
 
-	if (r < 0)
+	if (r < 0) {
 		return r;
+	}
 	ctx->st.records_read++;
 	ctx->st.records_used++;
 	return tv_spans_add(ctx->spans, sp, ctx->path ? ctx->path : "", ctx->fmt,
@@ -75,7 +81,8 @@ int tv_read_flush(struct tv_read_ctx *ctx)
 {
 	int r = tv_spans_flush(ctx->spans, trace_cb, ctx);
 
-	if (r == 0)
+	if (r == 0) {
 		r = tv_group_flush(ctx->group, emit_cb, ctx);
+	}
 	return r;
 }

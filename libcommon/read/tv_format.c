@@ -6,38 +6,43 @@
 
 #include "libcommon/read/tv_backend.h"
 
-extern const struct tv_format tv_format_canonical;	/* formats/tv_canonical.c */
-extern const struct tv_format tv_format_otlp;		/* formats/tv_otlp.c */
-extern const struct tv_format tv_format_anyclaude;	/* formats/tv_anyclaude.c */
-extern const struct tv_format tv_format_waza;		/* formats/tv_waza.c */
-extern const struct tv_format tv_format_jaeger;		/* formats/tv_jaeger.c */
-extern const struct tv_format tv_format_outfile;	/* formats/tv_outfile.c */
-extern const struct tv_format tv_format_collector_log;	/* formats/tv_collector.c */
-extern const struct tv_format tv_format_pylog;		/* formats/tv_pylog.c */
-extern const struct tv_format tv_format_llama_stack;	/* formats/tv_llama.c */
+extern const struct tv_format tv_format_canonical;     /* formats/tv_canonical.c */
+extern const struct tv_format tv_format_otlp;	       /* formats/tv_otlp.c */
+extern const struct tv_format tv_format_anyclaude;     /* formats/tv_anyclaude.c */
+extern const struct tv_format tv_format_waza;	       /* formats/tv_waza.c */
+extern const struct tv_format tv_format_jaeger;	       /* formats/tv_jaeger.c */
+extern const struct tv_format tv_format_outfile;       /* formats/tv_outfile.c */
+extern const struct tv_format tv_format_collector_log; /* formats/tv_collector.c */
+extern const struct tv_format tv_format_pylog;	       /* formats/tv_pylog.c */
+extern const struct tv_format tv_format_llama_stack;   /* formats/tv_llama.c */
 
 static const struct tv_format *const formats[] = {
-	&tv_format_canonical,
-	&tv_format_otlp,
-	&tv_format_anyclaude,
-	&tv_format_waza,
-	&tv_format_jaeger,
-	&tv_format_outfile,
-	&tv_format_collector_log,
-	&tv_format_pylog,
-	&tv_format_llama_stack,
+	&tv_format_canonical,	  &tv_format_otlp,   &tv_format_anyclaude,
+	&tv_format_waza,	  &tv_format_jaeger, &tv_format_outfile,
+	&tv_format_collector_log, &tv_format_pylog,  &tv_format_llama_stack,
 };
 
 #define N_FORMATS (sizeof(formats) / sizeof(formats[0]))
-#define TEXT_LINES 64	/* lines of a text input looked at */
+#define TEXT_LINES 64 /* lines of a text input looked at */
 
 const struct tv_format *tv_format_find(const char *name)
 {
 	for (size_t i = 0; i < N_FORMATS; i++) {
-		if (strcmp(formats[i]->name, name) == 0)
+		if (strcmp(formats[i]->name, name) == 0) {
 			return formats[i];
+		}
 	}
 	return NULL;
+}
+
+size_t tv_format_count(void)
+{
+	return N_FORMATS;
+}
+
+const struct tv_format *tv_format_at(size_t i)
+{
+	return i < N_FORMATS ? formats[i] : NULL;
 }
 
 const char *tv_format_name(const struct tv_format *f)
@@ -61,8 +66,9 @@ const char *tv_format_list(void)
 			int k = snprintf(list + at, sizeof(list) - at, "%s%s", i ? ", " : "",
 					 formats[i]->name);
 
-			if (k > 0)
+			if (k > 0) {
 				at += (size_t)k;
+			}
 		}
 	}
 	return list;
@@ -71,8 +77,9 @@ const char *tv_format_list(void)
 static const struct tv_format *ask(const struct tv_sniff *s)
 {
 	for (size_t i = 0; i < N_FORMATS; i++) {
-		if (formats[i]->detect && formats[i]->detect(s))
+		if (formats[i]->detect && formats[i]->detect(s)) {
 			return formats[i];
+		}
 	}
 	return NULL;
 }
@@ -90,8 +97,9 @@ static const struct tv_format *ask_lines(struct tv_sniff *s)
 		s->line = l;
 		s->line_len = nl ? (size_t)(nl - l) : (size_t)(end - l);
 		f = ask(s);
-		if (f != NULL || nl == NULL)
+		if (f != NULL || nl == NULL) {
 			return f;
+		}
 		l = nl + 1;
 	}
 	return NULL;
@@ -115,19 +123,22 @@ const struct tv_format *tv_format_detect(const char *d, size_t n)
 		d++;
 		n--;
 	}
-	if (n == 0)
+	if (n == 0) {
 		return NULL;
+	}
 	s.data = d;
 	s.len = n;
-	if (d[0] != '{' && d[0] != '[')
+	if (d[0] != '{' && d[0] != '[') {
 		return ask_lines(&s);
+	}
 	nl = memchr(d, '\n', n);
 	ln = nl ? (size_t)(nl - d) : n;
-	if (ln > 0 && d[ln - 1] == '\r')
+	if (ln > 0 && d[ln - 1] == '\r') {
 		ln--;
+	}
 	for (k = 1; k < ln && (d[k] == ' ' || d[k] == '\t'); k++) {
 	}
-	s.shape = k >= ln ? TV_SHAPE_JSON_PRETTY : TV_SHAPE_JSON_LINE;	/* a lone "{" */
+	s.shape = k >= ln ? TV_SHAPE_JSON_PRETTY : TV_SHAPE_JSON_LINE; /* a lone "{" */
 	s.line = d;
 	s.line_len = ln;
 	return ask(&s);

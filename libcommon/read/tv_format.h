@@ -16,12 +16,12 @@ struct tv_format;
 
 /* How a format's bytes are laid out: what televal-anonymize rewrites. */
 enum tv_layout {
-	TV_LAYOUT_CANONICAL,	/* canonical session JSON Lines */
-	TV_LAYOUT_JSON,		/* JSON values: pretty-printed, one per line, or glued */
-	TV_LAYOUT_JSON_LINES,	/* JSON Lines, or JSON values when it starts pretty-printed */
-	TV_LAYOUT_DBGTEXT,	/* the OpenTelemetry collector's debug-exporter text */
-	TV_LAYOUT_PYLOG,	/* Python logging lines (and JSON log lines) */
-	TV_LAYOUT_SQLITE,	/* an SQLite database file */
+	TV_LAYOUT_CANONICAL,  /* canonical session JSON Lines */
+	TV_LAYOUT_JSON,	      /* JSON values: pretty-printed, one per line, or glued */
+	TV_LAYOUT_JSON_LINES, /* JSON Lines, or JSON values when it starts pretty-printed */
+	TV_LAYOUT_DBGTEXT,    /* the OpenTelemetry collector's debug-exporter text */
+	TV_LAYOUT_PYLOG,      /* Python logging lines (and JSON log lines) */
+	TV_LAYOUT_SQLITE,     /* an SQLite database file */
 };
 
 /** tv_format_find: the format whose --from name is @name, or NULL. */
@@ -35,6 +35,10 @@ enum tv_layout tv_format_layout(const struct tv_format *f);
  * (a UTF-8 BOM and leading blank space are skipped), or NULL if none fits.
  */
 const struct tv_format *tv_format_detect(const char *data, size_t len);
+/** tv_format_count: how many formats there are. */
+size_t tv_format_count(void);
+/** tv_format_at: the @i-th format of the table (detection order), or NULL past the end. */
+const struct tv_format *tv_format_at(size_t i);
 /** tv_format_list: the --from names, comma separated, in detection order. */
 const char *tv_format_list(void);
 

@@ -28,18 +28,18 @@ struct tv_read_ctx {
 	struct tv_group *group;
 	struct tv_spans *spans;
 	struct tv_json_parser *jp;
-	struct tv_json_parser *jp2;	/* for JSON inside values; jp may be borrowed */
+	struct tv_json_parser *jp2; /* for JSON inside values; jp may be borrowed */
 	bool warned_nokey;
-	const char *name;	/* current input, for messages */
-	const char *path;	/* current input as given, for source.file */
-	const struct tv_format *fmt;	/* current input's format */
-	int64_t clock;		/* latest record time in the current input */
-	int64_t checked;	/* the clock at the last idle check */
+	const char *name;	     /* current input, for messages */
+	const char *path;	     /* current input as given, for source.file */
+	const struct tv_format *fmt; /* current input's format */
+	int64_t clock;		     /* latest record time in the current input */
+	int64_t checked;	     /* the clock at the last idle check */
 	uint64_t tick;
 	bool warned_evict;
 	struct tv_strbuf scratch;
 	struct tv_strbuf scratch2;
-	struct tv_format_state *states;	/* per-format state, made on first use */
+	struct tv_format_state *states; /* per-format state, made on first use */
 	size_t n_states;
 };
 

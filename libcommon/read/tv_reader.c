@@ -6,8 +6,9 @@
 static bool blank(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r') {
 			return false;
+		}
 	}
 	return true;
 }
@@ -21,15 +22,18 @@ static int detect(struct tv_read_ctx *ctx, struct tv_input *in, const struct tv_
 	int r;
 
 	r = tv_input_peek(in, &data, &len);
-	if (r < 0)
+	if (r < 0) {
 		return tv_error_set(err, r, ctx->name, 0, "cannot read: %s", tv_strerror(r));
-	if (blank(data, len))
-		return 0;	/* an empty input holds no records */
+	}
+	if (blank(data, len)) {
+		return 0; /* an empty input holds no records */
+	}
 	*fmt = tv_format_detect(data, len);
-	if (*fmt == NULL)
+	if (*fmt == NULL) {
 		return tv_error_set(err, -TV_EFORMAT, ctx->name, 1,
 				    "cannot tell the input format (use --from; one of %s)",
 				    tv_format_list());
+	}
 	return 0;
 }
 
@@ -40,14 +44,16 @@ int tv_read_file(struct tv_read_ctx *ctx, const char *path, const struct tv_form
 	int r;
 
 	r = tv_input_open(path, ctx->o.max_record, &in);
-	if (r < 0)
+	if (r < 0) {
 		return tv_error_set(err, r, path, 0, "cannot open: %s", tv_strerror(r));
+	}
 	ctx->name = tv_input_name(in);
 	ctx->path = tv_input_path(in);
 	ctx->clock = ctx->checked = TV_NONE;
 	ctx->st.files++;
-	if (fmt == NULL)
+	if (fmt == NULL) {
 		r = detect(ctx, in, &fmt, err);
+	}
 	if (r == 0 && fmt != NULL) {
 		ctx->fmt = fmt;
 		r = fmt->read(ctx, in, err);
@@ -66,7 +72,8 @@ int tv_read_finish(struct tv_read_ctx *ctx, struct tv_error *err)
 
 	ctx->path = "";
 	r = tv_read_flush(ctx);
-	if (r < 0)
+	if (r < 0) {
 		return tv_error_set(err, r, NULL, 0, "%s", tv_strerror(r));
+	}
 	return 0;
 }

@@ -29,17 +29,17 @@
 struct tv_stats {
 	uint64_t files;
 	uint64_t bytes;
-	uint64_t records_read;		/* source records: log records, spans, lines, objects */
-	uint64_t records_used;		/* went into a session */
-	uint64_t records_skipped;	/* not session data (metrics, collector's own log lines) */
-	uint64_t records_rejected;	/* malformed: reported with file:line */
-	uint64_t sessions;		/* sessions emitted */
-	uint64_t late_records;		/* records for a session already emitted (subset of used) */
+	uint64_t records_read;	   /* source records: log records, spans, lines, objects */
+	uint64_t records_used;	   /* went into a session */
+	uint64_t records_skipped;  /* not session data (metrics, collector's own log lines) */
+	uint64_t records_rejected; /* malformed: reported with file:line */
+	uint64_t sessions;	   /* sessions emitted */
+	uint64_t late_records;	   /* records for a session already emitted (subset of used) */
 };
 
 enum tv_report_level {
-	TV_REPORT_REJECT,	/* a record was rejected (already counted) */
-	TV_REPORT_WARN,		/* something worth knowing; nothing lost */
+	TV_REPORT_REJECT, /* a record was rejected (already counted) */
+	TV_REPORT_WARN,	  /* something worth knowing; nothing lost */
 };
 
 typedef int (*tv_emit_fn)(void *udata, struct tv_session *s);
@@ -47,11 +47,11 @@ typedef void (*tv_report_fn)(void *udata, enum tv_report_level level, const char
 			     uint64_t line, const char *msg);
 
 struct tv_read_opts {
-	bool keep_events;	/* fill session.events with the source records */
-	int64_t gap;		/* close a session idle this long (ns); <= 0: only at the end */
-	size_t max_record;	/* largest record in bytes; 0 = default */
-	size_t max_open;	/* most sessions held open at once; 0 = default */
-	tv_emit_fn emit;	/* takes ownership of each session */
+	bool keep_events;  /* fill session.events with the source records */
+	int64_t gap;	   /* close a session idle this long (ns); <= 0: only at the end */
+	size_t max_record; /* largest record in bytes; 0 = default */
+	size_t max_open;   /* most sessions held open at once; 0 = default */
+	tv_emit_fn emit;   /* takes ownership of each session */
 	/*
 	 * Optional: canonical input is checked (tv_session_check_json) and each
 	 * line handed here as it is, with its parsed DOM (borrowed, valid during
@@ -59,7 +59,7 @@ struct tv_read_opts {
 	 */
 	int (*emit_line)(void *udata, const char *line, size_t len, const struct tv_jv *root);
 	tv_report_fn report;
-	void *udata;		/* passed to emit, and to report unless report_udata is set */
+	void *udata; /* passed to emit, and to report unless report_udata is set */
 	void *report_udata;
 };
 

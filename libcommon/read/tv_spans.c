@@ -11,17 +11,17 @@ struct otrace {
 	char *id;
 	uint64_t hash;
 	uint64_t seq;
-	int64_t last;		/* latest span end (or start) */
-	char *conv_key;		/* first gen_ai.conversation.id seen */
-	char *sess_key;		/* first session.id seen */
+	int64_t last;	/* latest span end (or start) */
+	char *conv_key; /* first gen_ai.conversation.id seen */
+	char *sess_key; /* first session.id seen */
 	struct tv_ospan *spans;
 	size_t n, cap;
 };
 
 struct tv_spans {
-	struct otrace **v;	/* arrival order */
+	struct otrace **v; /* arrival order */
 	size_t n, cap;
-	struct otrace **tab;	/* open addressing by hash */
+	struct otrace **tab; /* open addressing by hash */
 	size_t tcap;
 	uint64_t seq;
 };
@@ -50,10 +50,12 @@ static void ospan_finish(struct tv_ospan *s)
 
 static void trace_free(struct otrace *t)
 {
-	if (t == NULL)
+	if (t == NULL) {
 		return;
-	for (size_t i = 0; i < t->n; i++)
+	}
+	for (size_t i = 0; i < t->n; i++) {
 		ospan_finish(&t->spans[i]);
+	}
 	free(t->spans);
 	free(t->id);
 	free(t->conv_key);
@@ -65,8 +67,9 @@ struct tv_spans *tv_spans_create(void)
 {
 	struct tv_spans *b = calloc(1, sizeof(*b));
 
-	if (b == NULL)
+	if (b == NULL) {
 		return NULL;
+	}
 	b->tcap = 64;
 	b->tab = calloc(b->tcap, sizeof(*b->tab));
 	if (b->tab == NULL) {
@@ -78,10 +81,12 @@ struct tv_spans *tv_spans_create(void)
 
 void tv_spans_destroy(struct tv_spans *b)
 {
-	if (b == NULL)
+	if (b == NULL) {
 		return;
-	for (size_t i = 0; i < b->n; i++)
+	}
+	for (size_t i = 0; i < b->n; i++) {
 		trace_free(b->v[i]);
+	}
 	free(b->v);
 	free(b->tab);
 	free(b);
@@ -96,8 +101,9 @@ static void tab_insert(struct otrace **tab, size_t cap, struct otrace *t)
 {
 	size_t i;
 
-	for (i = t->hash & (cap - 1); tab[i]; i = (i + 1) & (cap - 1))
+	for (i = t->hash & (cap - 1); tab[i]; i = (i + 1) & (cap - 1)) {
 		;
+	}
 	tab[i] = t;
 }
 
@@ -105,10 +111,12 @@ static int tab_rebuild(struct tv_spans *b, size_t cap)
 {
 	struct otrace **tab = calloc(cap, sizeof(*tab));
 
-	if (tab == NULL)
+	if (tab == NULL) {
 		return -ENOMEM;
-	for (size_t i = 0; i < b->n; i++)
+	}
+	for (size_t i = 0; i < b->n; i++) {
 		tab_insert(tab, cap, b->v[i]);
+	}
 	free(b->tab);
 	b->tab = tab;
 	b->tcap = cap;
@@ -120,8 +128,9 @@ static struct otrace *lookup(struct tv_spans *b, const char *id, size_t n, uint6
 	for (size_t i = h & (b->tcap - 1); b->tab[i]; i = (i + 1) & (b->tcap - 1)) {
 		struct otrace *t = b->tab[i];
 
-		if (t->hash == h && strlen(t->id) == n && memcmp(t->id, id, n) == 0)
+		if (t->hash == h && strlen(t->id) == n && memcmp(t->id, id, n) == 0) {
 			return t;
+		}
 	}
 	return NULL;
 }
@@ -131,22 +140,26 @@ static struct otrace *trace_get(struct tv_spans *b, const char *id, size_t n)
 	uint64_t h = tv_hash64(id, n);
 	struct otrace *t = lookup(b, id, n, h);
 
-	if (t)
+	if (t) {
 		return t;
-	if ((b->n + 1) * 2 > b->tcap && tab_rebuild(b, b->tcap * 2) < 0)
+	}
+	if ((b->n + 1) * 2 > b->tcap && tab_rebuild(b, b->tcap * 2) < 0) {
 		return NULL;
+	}
 	if (b->n == b->cap) {
 		size_t c = b->cap ? b->cap * 2 : 64;
 		struct otrace **v = realloc(b->v, c * sizeof(*v));
 
-		if (v == NULL)
+		if (v == NULL) {
 			return NULL;
+		}
 		b->v = v;
 		b->cap = c;
 	}
 	t = calloc(1, sizeof(*t));
-	if (t == NULL)
+	if (t == NULL) {
 		return NULL;
+	}
 	t->id = tv_strndup(id, n);
 	if (t->id == NULL) {
 		free(t);
@@ -166,17 +179,20 @@ static int copy_attrs(const struct tv_attr *src, size_t n, struct tv_attr **dst,
 
 	*dst = NULL;
 	*dn = 0;
-	if (n == 0)
+	if (n == 0) {
 		return 0;
+	}
 	a = calloc(n, sizeof(*a));
-	if (a == NULL)
+	if (a == NULL) {
 		return -ENOMEM;
+	}
 	for (size_t i = 0; i < n; i++) {
 		a[i] = src[i];
 		a[i].key = tv_strndup(src[i].key, src[i].klen);
 		a[i].v.s = NULL;
-		if (src[i].v.s)
+		if (src[i].v.s) {
 			a[i].v.s = tv_strndup(src[i].v.s, src[i].v.n);
+		}
 		if (a[i].key == NULL || (src[i].v.s && a[i].v.s == NULL)) {
 			attrs_free(a, i + 1);
 			return -ENOMEM;
@@ -191,11 +207,13 @@ static char *dup_opt(const char *s, size_t n, bool *oom)
 {
 	char *p;
 
-	if (s == NULL)
+	if (s == NULL) {
 		return NULL;
+	}
 	p = tv_strndup(s, n);
-	if (p == NULL)
+	if (p == NULL) {
 		*oom = true;
+	}
 	return p;
 }
 
@@ -208,15 +226,18 @@ static int note_keys(struct otrace *t, const struct tv_span *sp)
 	for (size_t k = 0; k < 2; k++) {
 		const struct tv_attr *a;
 
-		if (*dst[k])
+		if (*dst[k]) {
 			continue;
+		}
 		a = tv_attrs_find(sp->attrs, sp->n_attrs, keys[k]);
-		if (a == NULL)
+		if (a == NULL) {
 			a = tv_attrs_find(sp->res, sp->n_res, keys[k]);
+		}
 		if (a && a->v.type == TV_V_STR && a->v.n > 0) {
 			*dst[k] = tv_strndup(a->v.s, a->v.n);
-			if (*dst[k] == NULL)
+			if (*dst[k] == NULL) {
 				return -ENOMEM;
+			}
 		}
 	}
 	return 0;
@@ -228,8 +249,9 @@ bool tv_spans_busy(const struct tv_spans *b, const char *key)
 		const struct otrace *t = b->v[i];
 		const char *k = t->conv_key ? t->conv_key : t->sess_key ? t->sess_key : t->id;
 
-		if (strcmp(k, key) == 0)
+		if (strcmp(k, key) == 0) {
 			return true;
+		}
 	}
 	return false;
 }
@@ -237,19 +259,21 @@ bool tv_spans_busy(const struct tv_spans *b, const char *key)
 int tv_spans_add(struct tv_spans *b, const struct tv_span *sp, const char *file,
 		 const struct tv_format *fmt, bool keep_raw)
 {
-	struct otrace *t = trace_get(b, sp->trace_id ? sp->trace_id : "",
-				     sp->trace_id ? sp->trace_id_len : 0);
+	struct otrace *t =
+		trace_get(b, sp->trace_id ? sp->trace_id : "", sp->trace_id ? sp->trace_id_len : 0);
 	struct tv_ospan *o;
 	bool oom = false;
 
-	if (t == NULL)
+	if (t == NULL) {
 		return -ENOMEM;
+	}
 	if (t->n == t->cap) {
 		size_t c = t->cap ? t->cap * 2 : 8;
 		struct tv_ospan *v = realloc(t->spans, c * sizeof(*v));
 
-		if (v == NULL)
+		if (v == NULL) {
 			return -ENOMEM;
+		}
 		t->spans = v;
 		t->cap = c;
 	}
@@ -262,28 +286,34 @@ int tv_spans_add(struct tv_spans *b, const struct tv_span *sp, const char *file,
 	o->fmt = fmt;
 	o->trace_id = dup_opt(t->id, strlen(t->id), &oom);
 	o->span_id = dup_opt(sp->span_id, sp->span_id_len, &oom);
-	if (sp->parent_id && sp->parent_id_len > 0)
+	if (sp->parent_id && sp->parent_id_len > 0) {
 		o->parent_id = dup_opt(sp->parent_id, sp->parent_id_len, &oom);
+	}
 	o->name = dup_opt(sp->name, sp->name_len, &oom);
 	o->status_message = dup_opt(sp->status_message, sp->status_message_len, &oom);
 	o->file = dup_opt(file, strlen(file), &oom);
-	if (keep_raw)
+	if (keep_raw) {
 		o->raw = dup_opt(sp->raw, sp->raw_len, &oom);
-	if (!oom && copy_attrs(sp->attrs, sp->n_attrs, &o->attrs, &o->n_attrs) < 0)
+	}
+	if (!oom && copy_attrs(sp->attrs, sp->n_attrs, &o->attrs, &o->n_attrs) < 0) {
 		oom = true;
-	if (!oom && copy_attrs(sp->res, sp->n_res, &o->res, &o->n_res) < 0)
+	}
+	if (!oom && copy_attrs(sp->res, sp->n_res, &o->res, &o->n_res) < 0) {
 		oom = true;
+	}
 	if (oom) {
 		ospan_finish(o);
 		return -ENOMEM;
 	}
 	t->n++;
-	if (note_keys(t, sp) < 0)
+	if (note_keys(t, sp) < 0) {
 		return -ENOMEM;
-	if (sp->end != TV_NONE && (t->last == TV_NONE || sp->end > t->last))
+	}
+	if (sp->end != TV_NONE && (t->last == TV_NONE || sp->end > t->last)) {
 		t->last = sp->end;
-	else if (sp->start != TV_NONE && (t->last == TV_NONE || sp->start > t->last))
+	} else if (sp->start != TV_NONE && (t->last == TV_NONE || sp->start > t->last)) {
 		t->last = sp->start;
+	}
 	return 0;
 }
 
@@ -304,16 +334,18 @@ static int release(struct tv_spans *b, bool all, int64_t cutoff, tv_trace_fn fn,
 		tr.trace_id = t->id;
 		tr.spans = t->spans;
 		tr.n = t->n;
-		if (r == 0)
+		if (r == 0) {
 			r = fn(udata, &tr);
+		}
 		trace_free(t);
 	}
 	b->n = keep;
 	if (keep != before) {
 		int e = tab_rebuild(b, b->tcap);
 
-		if (r == 0)
+		if (r == 0) {
 			r = e;
+		}
 	}
 	return r;
 }

@@ -24,18 +24,18 @@ struct tv_ospan {
 	int64_t start, end;
 	int status;
 	char *status_message;
-	struct tv_attr *attrs;	/* key and string values owned */
+	struct tv_attr *attrs; /* key and string values owned */
 	size_t n_attrs;
 	struct tv_attr *res;
 	size_t n_res;
-	char *raw;		/* event JSON, or NULL */
-	char *file;		/* input path the span came from */
-	const struct tv_format *fmt;	/* the input's format (static) */
+	char *raw;		     /* event JSON, or NULL */
+	char *file;		     /* input path the span came from */
+	const struct tv_format *fmt; /* the input's format (static) */
 };
 
 struct tv_trace {
 	const char *trace_id;
-	struct tv_ospan *spans;	/* in arrival order */
+	struct tv_ospan *spans; /* in arrival order */
 	size_t n;
 };
 

@@ -28,11 +28,11 @@ struct tctx {
 	const struct tv_trace *t;
 	struct tv_session *s;
 	enum role *roles;
-	ssize_t *parent;	/* index of the parent span, -1 for none */
-	ssize_t *turn_of;	/* index of the turn span, -1 unknown */
-	size_t *by_id;		/* span indexes sorted by span id */
-	int *status;		/* span status, merged over copies of one span */
-	bool *dup;		/* a later copy of a span already seen */
+	ssize_t *parent;  /* index of the parent span, -1 for none */
+	ssize_t *turn_of; /* index of the turn span, -1 unknown */
+	size_t *by_id;	  /* span indexes sorted by span id */
+	int *status;	  /* span status, merged over copies of one span */
+	bool *dup;	  /* a later copy of a span already seen */
 };
 
 static bool eq(const char *s, size_t n, const char *lit)
@@ -61,8 +61,9 @@ static int64_t sattr_int(const struct tv_ospan *sp, const char *const *keys)
 	for (; *keys; keys++) {
 		const struct tv_val *v = sattr(sp, *keys);
 
-		if (v && tv_val_int(v, &i))
+		if (v && tv_val_int(v, &i)) {
 			return i;
+		}
 	}
 	return TV_NONE;
 }
@@ -72,8 +73,9 @@ static const struct tv_val *first_str(const struct tv_ospan *sp, const char *con
 	for (; *keys; keys++) {
 		const struct tv_val *v = sattr_str(sp, *keys);
 
-		if (v && v->n > 0)
+		if (v && v->n > 0) {
 			return v;
+		}
 	}
 	return NULL;
 }
@@ -87,11 +89,13 @@ static bool str_ci(const struct tv_val *v, const char *lit)
 {
 	size_t k = strlen(lit);
 
-	if (v == NULL || v->type != TV_V_STR || v->n != k)
+	if (v == NULL || v->type != TV_V_STR || v->n != k) {
 		return false;
+	}
 	for (size_t i = 0; i < k; i++) {
-		if ((v->s[i] | 0x20) != (lit[i] | 0x20))
+		if ((v->s[i] | 0x20) != (lit[i] | 0x20)) {
 			return false;
+		}
 	}
 	return true;
 }
@@ -102,15 +106,19 @@ static enum role span_role(const struct tv_ospan *sp)
 	const struct tv_val *oi = sattr_str(sp, "openinference.span.kind");
 	const struct tv_val *tl = sattr_str(sp, "traceloop.span.kind");
 
-	if (str_is(op, "invoke_agent") || str_ci(oi, "AGENT") || str_is(tl, "agent"))
+	if (str_is(op, "invoke_agent") || str_ci(oi, "AGENT") || str_is(tl, "agent")) {
 		return ROLE_AGENT;
-	if (str_is(op, "execute_tool") || str_ci(oi, "TOOL") || str_is(tl, "tool"))
+	}
+	if (str_is(op, "execute_tool") || str_ci(oi, "TOOL") || str_is(tl, "tool")) {
 		return ROLE_TOOL;
+	}
 	if (str_is(op, "chat") || str_is(op, "generate_content") || str_is(op, "text_completion") ||
-	    str_ci(oi, "LLM") || sattr(sp, "llm.request.type"))
+	    str_ci(oi, "LLM") || sattr(sp, "llm.request.type")) {
 		return ROLE_LLM;
-	if (op == NULL && oi == NULL && sattr(sp, "gen_ai.request.model"))
+	}
+	if (op == NULL && oi == NULL && sattr(sp, "gen_ai.request.model")) {
 		return ROLE_LLM;
+	}
 	return ROLE_OTHER;
 }
 
@@ -119,15 +127,17 @@ static enum role span_role(const struct tv_ospan *sp)
 static bool parse_inner(struct tv_read_ctx *ctx, const char *s, size_t n, struct tv_jv *root)
 {
 	tv_strbuf_reset(&ctx->scratch);
-	if (tv_strbuf_append(&ctx->scratch, s, n) < 0)
+	if (tv_strbuf_append(&ctx->scratch, s, n) < 0) {
 		return false;
+	}
 	return tv_json_parse(ctx->jp2, ctx->scratch.p, ctx->scratch.len, root, NULL) == 0;
 }
 
 static int append_text(struct tv_strbuf *out, const char *s, size_t n)
 {
-	if (out->len > 0 && tv_strbuf_putc(out, '\n') < 0)
+	if (out->len > 0 && tv_strbuf_putc(out, '\n') < 0) {
 		return -ENOMEM;
+	}
 	return tv_strbuf_append(out, s, n);
 }
 
@@ -142,10 +152,12 @@ static int content_text(const struct tv_jv *m, struct tv_strbuf *out)
 	int r = 0;
 
 	for (size_t f = 0; f < 3; f++) {
-		if (!tv_jv_get(m, fields[f], &c))
+		if (!tv_jv_get(m, fields[f], &c)) {
 			continue;
-		if (tv_jv_str(&c, &s, &n))
+		}
+		if (tv_jv_str(&c, &s, &n)) {
 			return append_text(out, s, n);
+		}
 		tv_jv_iter_init(&c, &it);
 		while (r == 0 && tv_jv_iter_next(&it, &k, &kn, &part)) {
 			struct tv_jv ty;
@@ -153,11 +165,13 @@ static int content_text(const struct tv_jv *m, struct tv_strbuf *out)
 			size_t tn;
 
 			if (tv_jv_get(&part, "type", &ty) && tv_jv_str(&ty, &ts, &tn) &&
-			    !eq(ts, tn, "text"))
+			    !eq(ts, tn, "text")) {
 				continue;
+			}
 			if ((tv_jv_get(&part, "content", &txt) || tv_jv_get(&part, "text", &txt)) &&
-			    tv_jv_str(&txt, &s, &n))
+			    tv_jv_str(&txt, &s, &n)) {
 				r = append_text(out, s, n);
+			}
 		}
 		return r;
 	}
@@ -179,14 +193,17 @@ static bool messages_text(struct tv_read_ctx *ctx, const struct tv_val *v, const
 	bool found = false;
 
 	tv_strbuf_reset(out);
-	if (v == NULL || v->type != TV_V_STR || v->n == 0)
+	if (v == NULL || v->type != TV_V_STR || v->n == 0) {
 		return false;
-	if ((v->s[0] != '[' && v->s[0] != '{') || !parse_inner(ctx, v->s, v->n, &root))
+	}
+	if ((v->s[0] != '[' && v->s[0] != '{') || !parse_inner(ctx, v->s, v->n, &root)) {
 		return tv_strbuf_append(out, v->s, v->n) == 0;
+	}
 	if (tv_jv_type(&root) == TV_J_OBJECT) {
 		/* {"messages": [...]} or a single message */
-		if (!tv_jv_get(&root, "messages", &m))
+		if (!tv_jv_get(&root, "messages", &m)) {
 			m = root;
+		}
 		root = m;
 	}
 	if (tv_jv_type(&root) == TV_J_OBJECT) {
@@ -196,15 +213,17 @@ static bool messages_text(struct tv_read_ctx *ctx, const struct tv_val *v, const
 		tv_jv_iter_init(&root, &it);
 		while (tv_jv_iter_next(&it, &k, &kn, &m)) {
 			if (tv_jv_get(&m, "role", &rv) && tv_jv_str(&rv, &s, &n) &&
-			    !eq(s, n, role) && !(eq(role, strlen(role), "assistant") &&
-						 eq(s, n, "model")))
+			    !eq(s, n, role) &&
+			    !(eq(role, strlen(role), "assistant") && eq(s, n, "model"))) {
 				continue;
+			}
 			last = m;
 			found = true;
 		}
 	}
-	if (!found || content_text(&last, out) < 0)
+	if (!found || content_text(&last, out) < 0) {
 		return false;
+	}
 	return out->len > 0;
 }
 
@@ -224,30 +243,35 @@ static bool indexed_text(struct tv_read_ctx *ctx, const struct tv_ospan *sp, con
 		r = sattr_str(sp, key);
 		snprintf(key, sizeof(key), "%s.%d.%scontent", prefix, i, mid);
 		c = sattr_str(sp, key);
-		if (c == NULL) {	/* OpenInference: contents.J.message_content.text */
-			snprintf(key, sizeof(key), "%s.%d.%scontents.0.message_content.text", prefix,
-				 i, mid);
+		if (c == NULL) { /* OpenInference: contents.J.message_content.text */
+			snprintf(key, sizeof(key), "%s.%d.%scontents.0.message_content.text",
+				 prefix, i, mid);
 			c = sattr_str(sp, key);
 		}
-		if (r == NULL && c == NULL)
+		if (r == NULL && c == NULL) {
 			break;
+		}
 		if (c && (r == NULL || eq(r->s, r->n, role))) {
 			best = c;
 			best_i = i;
 		}
 	}
-	if (best == NULL)
+	if (best == NULL) {
 		return false;
-	if (tv_strbuf_append(out, best->s, best->n) < 0)
+	}
+	if (tv_strbuf_append(out, best->s, best->n) < 0) {
 		return false;
-	for (int j = 1; j < 100; j++) {	/* further text parts of the same message */
+	}
+	for (int j = 1; j < 100; j++) { /* further text parts of the same message */
 		snprintf(key, sizeof(key), "%s.%d.%scontents.%d.message_content.text", prefix,
 			 best_i, mid, j);
 		c = sattr_str(sp, key);
-		if (c == NULL)
+		if (c == NULL) {
 			break;
-		if (append_text(out, c->s, c->n) < 0)
+		}
+		if (append_text(out, c->s, c->n) < 0) {
 			return false;
+		}
 	}
 	return true;
 }
@@ -263,11 +287,13 @@ static bool span_text(struct tv_read_ctx *ctx, const struct tv_ospan *sp, bool u
 	const char *role = user ? "user" : "assistant";
 
 	for (; *keys; keys++) {
-		if (messages_text(ctx, sattr_str(sp, *keys), role))
+		if (messages_text(ctx, sattr_str(sp, *keys), role)) {
 			return true;
+		}
 	}
-	if (indexed_text(ctx, sp, user ? "gen_ai.prompt" : "gen_ai.completion", "", role))
+	if (indexed_text(ctx, sp, user ? "gen_ai.prompt" : "gen_ai.completion", "", role)) {
 		return true;
+	}
 	return indexed_text(ctx, sp, user ? "llm.input_messages" : "llm.output_messages",
 			    "message.", role);
 }
@@ -293,14 +319,16 @@ static ssize_t find_span(const struct tctx *x, const char *id)
 		size_t mid = lo + (hi - lo) / 2;
 		const char *m = x->t->spans[x->by_id[mid]].span_id;
 
-		if (strcmp(m ? m : "", id) < 0)
+		if (strcmp(m ? m : "", id) < 0) {
 			lo = mid + 1;
-		else
+		} else {
 			hi = mid;
+		}
 	}
 	if (lo < x->t->n && x->t->spans[x->by_id[lo]].span_id &&
-	    strcmp(x->t->spans[x->by_id[lo]].span_id, id) == 0)
+	    strcmp(x->t->spans[x->by_id[lo]].span_id, id) == 0) {
 		return (ssize_t)x->by_id[lo];
+	}
 	return -1;
 }
 
@@ -321,15 +349,16 @@ static void index_spans(struct tctx *x)
 	qsort(x->by_id, t->n, sizeof(*x->by_id), cmp_span_idx);
 	sort_trace = NULL;
 	while (k < t->n) {
-		size_t head = x->by_id[k], e = k + 1;	/* ties sort by position: head is first */
+		size_t head = x->by_id[k], e = k + 1; /* ties sort by position: head is first */
 		const char *id = t->spans[head].span_id;
 
 		while (e < t->n && id && t->spans[x->by_id[e]].span_id &&
 		       strcmp(t->spans[x->by_id[e]].span_id, id) == 0) {
 			size_t d = x->by_id[e++];
 
-			if (x->status[d] == 2 || (x->status[head] == 0 && x->status[d] == 1))
+			if (x->status[d] == 2 || (x->status[head] == 0 && x->status[d] == 1)) {
 				x->status[head] = x->status[d];
+			}
 			x->dup[d] = true;
 		}
 		k = e;
@@ -356,11 +385,13 @@ static int first_json_str(struct tv_read_ctx *ctx, const struct tv_val *v, char 
 	const char *k, *s;
 	size_t kn, n;
 
-	if (!parse_inner(ctx, v->s, v->n, &root))
+	if (!parse_inner(ctx, v->s, v->n, &root)) {
 		return 0;
+	}
 	tv_jv_iter_init(&root, &it);
-	if (tv_jv_iter_next(&it, &k, &kn, &first) && tv_jv_str(&first, &s, &n))
+	if (tv_jv_iter_next(&it, &k, &kn, &first) && tv_jv_str(&first, &s, &n)) {
 		return tv_set_str(dst, s, n);
+	}
 	return 0;
 }
 
@@ -371,10 +402,12 @@ static int output_finish_reason(struct tv_read_ctx *ctx, const struct tv_val *v,
 	const char *s;
 	size_t n;
 
-	if (v == NULL || v->n == 0 || v->s[0] != '{' || !parse_inner(ctx, v->s, v->n, &root))
+	if (v == NULL || v->n == 0 || v->s[0] != '{' || !parse_inner(ctx, v->s, v->n, &root)) {
 		return 0;
-	if (tv_jv_get(&root, "finish_reason", &fr) && tv_jv_str(&fr, &s, &n))
+	}
+	if (tv_jv_get(&root, "finish_reason", &fr) && tv_jv_str(&fr, &s, &n)) {
 		return tv_set_str(dst, s, n);
+	}
 	return 0;
 }
 
@@ -396,8 +429,8 @@ static int llm_from_span(struct tctx *x, const struct tv_ospan *sp, struct tv_tu
 	static const char *const total[] = { "llm.usage.total_tokens", "llm.token_count.total",
 					     "gen_ai.usage.total_tokens", NULL };
 	static const char *const code[] = { "http.response.status_code", "http.status_code", NULL };
-	static const char *const reqk[] = { "gen_ai.input.messages", "gen_ai.prompt",
-					    "input.value", NULL };
+	static const char *const reqk[] = { "gen_ai.input.messages", "gen_ai.prompt", "input.value",
+					    NULL };
 	static const char *const respk[] = { "gen_ai.output.messages", "gen_ai.completion",
 					     "output.value", NULL };
 	struct tv_llm_call *c = tv_turn_add_llm(t);
@@ -405,40 +438,49 @@ static int llm_from_span(struct tctx *x, const struct tv_ospan *sp, struct tv_tu
 	const struct tv_val *fr = sattr(sp, "gen_ai.response.finish_reasons");
 	int r;
 
-	if (c == NULL)
+	if (c == NULL) {
 		return -ENOMEM;
+	}
 	c->time = sp->start;
-	if (sp->start != TV_NONE && sp->end != TV_NONE)
+	if (sp->start != TV_NONE && sp->end != TV_NONE) {
 		c->duration = sp->end - sp->start;
+	}
 	c->status = span_status(x, sp) == 2 || err ? TV_STATUS_ERROR : TV_STATUS_OK;
-	if (err && (str_ci(err, "timeout") || str_ci(err, "deadline_exceeded")))
+	if (err && (str_ci(err, "timeout") || str_ci(err, "deadline_exceeded"))) {
 		c->status = TV_STATUS_TIMEOUT;
+	}
 	c->status_code = sattr_int(sp, code);
-	if (c->status_code == TV_NONE && err && !tv_val_int(err, &c->status_code))
+	if (c->status_code == TV_NONE && err && !tv_val_int(err, &c->status_code)) {
 		c->status_code = TV_NONE;
+	}
 	c->input_tokens = sattr_int(sp, in);
 	c->output_tokens = sattr_int(sp, outk);
 	c->cached_tokens = sattr_int(sp, cached);
 	c->thinking_tokens = sattr_int(sp, think);
 	c->total_tokens = sattr_int(sp, total);
 	r = set_val(&c->model, first_str(sp, model));
-	if (r == 0 && fr && (fr->type == TV_V_JSON || (fr->type == TV_V_STR && fr->n > 0 &&
-						       fr->s[0] == '[')))
-		r = first_json_str(x->ctx, fr, &c->finish_reason);	/* ["stop"], maybe as text */
-	else if (r == 0 && fr && fr->type == TV_V_STR)
+	if (r == 0 && fr &&
+	    (fr->type == TV_V_JSON || (fr->type == TV_V_STR && fr->n > 0 && fr->s[0] == '['))) {
+		r = first_json_str(x->ctx, fr, &c->finish_reason); /* ["stop"], maybe as text */
+	} else if (r == 0 && fr && fr->type == TV_V_STR) {
 		r = set_val(&c->finish_reason, fr);
-	if (r == 0 && c->finish_reason == NULL)
-		r = output_finish_reason(x->ctx, first_str(sp, respk), &c->finish_reason);
-	if (r == 0 && c->status != TV_STATUS_OK) {
-		if (sp->status_message && sp->status_message[0])
-			r = tv_set_str(&c->error, sp->status_message, strlen(sp->status_message));
-		else
-			r = set_val(&c->error, err);
 	}
-	if (r == 0)
+	if (r == 0 && c->finish_reason == NULL) {
+		r = output_finish_reason(x->ctx, first_str(sp, respk), &c->finish_reason);
+	}
+	if (r == 0 && c->status != TV_STATUS_OK) {
+		if (sp->status_message && sp->status_message[0]) {
+			r = tv_set_str(&c->error, sp->status_message, strlen(sp->status_message));
+		} else {
+			r = set_val(&c->error, err);
+		}
+	}
+	if (r == 0) {
 		r = set_val(&c->request_text, first_str(sp, reqk));
-	if (r == 0)
+	}
+	if (r == 0) {
 		r = set_val(&c->response_text, first_str(sp, respk));
+	}
 	return r;
 }
 
@@ -454,31 +496,38 @@ static int tool_from_span(struct tctx *x, const struct tv_ospan *sp, struct tv_t
 	struct tv_jv root;
 	int r = 0;
 
-	if (c == NULL)
+	if (c == NULL) {
 		return -ENOMEM;
+	}
 	c->time = sp->start;
-	if (sp->start != TV_NONE && sp->end != TV_NONE)
+	if (sp->start != TV_NONE && sp->end != TV_NONE) {
 		c->duration = sp->end - sp->start;
+	}
 	c->success = span_status(x, sp) != 2 && sattr(sp, "error.type") == NULL;
 	nm = first_str(sp, name);
-	if (nm)
+	if (nm) {
 		r = set_val(&c->name, nm);
-	else if (sp->name && strncmp(sp->name, "execute_tool ", 13) == 0)
+	} else if (sp->name && strncmp(sp->name, "execute_tool ", 13) == 0) {
 		r = tv_set_str(&c->name, sp->name + 13, strlen(sp->name + 13));
+	}
 	a = first_str(sp, args);
 	if (r == 0 && a) {
 		tv_strbuf_reset(b);
-		if (parse_inner(x->ctx, a->s, a->n, &root))
+		if (parse_inner(x->ctx, a->s, a->n, &root)) {
 			r = tv_jv_minify(&root, b);
-		else
+		} else {
 			r = tv_val_to_json(a, b);
-		if (r == 0)
+		}
+		if (r == 0) {
 			r = tv_set_str(&c->args_json, b->p, b->len);
+		}
 	}
-	if (r == 0)
+	if (r == 0) {
 		r = set_val(&c->type, sattr_str(sp, "gen_ai.tool.type"));
-	if (r == 0 && !c->success && sp->status_message && sp->status_message[0])
+	}
+	if (r == 0 && !c->success && sp->status_message && sp->status_message[0]) {
 		r = tv_set_str(&c->error, sp->status_message, strlen(sp->status_message));
+	}
 	return r;
 }
 
@@ -489,8 +538,9 @@ static ssize_t turn_span(struct tctx *x, size_t i)
 	size_t guard = 0;
 
 	while (cur >= 0 && guard++ <= x->t->n) {
-		if (x->roles[cur] == ROLE_AGENT)
+		if (x->roles[cur] == ROLE_AGENT) {
 			agent = cur;
+		}
 		root = cur;
 		cur = x->parent[cur];
 	}
@@ -503,11 +553,12 @@ static const char *session_key(const struct tv_trace *t, size_t *n)
 
 	for (size_t k = 0; k < 2; k++) {
 		for (size_t i = 0; i < t->n; i++) {
-			const struct tv_attr *a = tv_attrs_find(t->spans[i].attrs,
-								t->spans[i].n_attrs, keys[k]);
+			const struct tv_attr *a =
+				tv_attrs_find(t->spans[i].attrs, t->spans[i].n_attrs, keys[k]);
 
-			if (a == NULL)
+			if (a == NULL) {
 				a = tv_attrs_find(t->spans[i].res, t->spans[i].n_res, keys[k]);
+			}
 			if (a && a->v.type == TV_V_STR && a->v.n > 0) {
 				*n = a->v.n;
 				return a->v.s;
@@ -524,14 +575,17 @@ static struct tv_turn *new_turn(struct tv_session *s, int64_t start)
 	struct tv_turn *t = tv_session_add_turn(s), tmp;
 	size_t i;
 
-	if (t == NULL)
+	if (t == NULL) {
 		return NULL;
+	}
 	i = s->n_turns - 1;
 	while (i > 0 && start != TV_NONE && s->turns[i - 1].start_time != TV_NONE &&
-	       s->turns[i - 1].start_time > start)
+	       s->turns[i - 1].start_time > start) {
 		i--;
-	if (i == s->n_turns - 1)
+	}
+	if (i == s->n_turns - 1) {
 		return t;
+	}
 	tmp = s->turns[s->n_turns - 1];
 	memmove(&s->turns[i + 1], &s->turns[i], (s->n_turns - 1 - i) * sizeof(*s->turns));
 	s->turns[i] = tmp;
@@ -544,14 +598,18 @@ static int fill_turn(struct tctx *x, const struct tv_ospan *sp, struct tv_turn *
 
 	t->start_time = sp->start;
 	t->end_time = sp->end;
-	if (span_status(x, sp) == 2)
+	if (span_status(x, sp) == 2) {
 		t->success = 0;
-	if (sp->span_id)
+	}
+	if (sp->span_id) {
 		r = tv_set_str(&t->id, sp->span_id, strlen(sp->span_id));
-	if (r == 0 && span_text(x->ctx, sp, true))
+	}
+	if (r == 0 && span_text(x->ctx, sp, true)) {
 		r = tv_set_str(&t->prompt, x->ctx->scratch2.p, x->ctx->scratch2.len);
-	if (r == 0 && span_text(x->ctx, sp, false))
+	}
+	if (r == 0 && span_text(x->ctx, sp, false)) {
 		r = tv_set_str(&t->output, x->ctx->scratch2.p, x->ctx->scratch2.len);
+	}
 	return r;
 }
 
@@ -564,12 +622,15 @@ static int borrow_text(struct tctx *x, ssize_t ti, struct tv_turn *t)
 	for (size_t i = 0; i < x->t->n && r == 0; i++) {
 		const struct tv_ospan *sp = &x->t->spans[i];
 
-		if (x->roles[i] != ROLE_LLM || x->turn_of[i] != ti)
+		if (x->roles[i] != ROLE_LLM || x->turn_of[i] != ti) {
 			continue;
-		if (t->prompt == NULL && span_text(x->ctx, sp, true))
+		}
+		if (t->prompt == NULL && span_text(x->ctx, sp, true)) {
 			r = tv_set_str(&t->prompt, x->ctx->scratch2.p, x->ctx->scratch2.len);
-		if (r == 0 && need_output && span_text(x->ctx, sp, false))	/* the last one wins */
+		}
+		if (r == 0 && need_output && span_text(x->ctx, sp, false)) { /* the last one wins */
 			r = tv_set_str(&t->output, x->ctx->scratch2.p, x->ctx->scratch2.len);
+		}
 	}
 	return r;
 }
@@ -582,23 +643,27 @@ static int session_info(struct tctx *x)
 	struct tv_jw w;
 	int r = 0;
 
-	if (x->s->source_service == NULL && a && a->v.type == TV_V_STR)
+	if (x->s->source_service == NULL && a && a->v.type == TV_V_STR) {
 		r = tv_set_str(&x->s->source_service, a->v.s, a->v.n);
-	if (r < 0 || sp->n_res == 0 || tv_kvlist_find(&x->s->metadata, "resource"))
+	}
+	if (r < 0 || sp->n_res == 0 || tv_kvlist_find(&x->s->metadata, "resource")) {
 		return r;
+	}
 	tv_strbuf_reset(b);
 	tv_jw_init(&w, b);
 	tv_jw_obj_begin(&w);
 	for (size_t i = 0; i < sp->n_res && r == 0; i++) {
 		tv_jw_key_n(&w, sp->res[i].key, sp->res[i].klen);
 		r = tv_jw_error(&w);
-		if (r == 0)
+		if (r == 0) {
 			r = tv_val_to_json(&sp->res[i].v, b);
+		}
 		w.need_comma = true;
 	}
 	tv_jw_obj_end(&w);
-	if (r == 0)
+	if (r == 0) {
 		r = tv_jw_error(&w);
+	}
 	return r ? r : tv_kvlist_set(&x->s->metadata, "resource", 8, b->p, b->len);
 }
 
@@ -613,16 +678,18 @@ static bool build(struct tctx *x)
 		x->parent[i] = t->spans[i].parent_id ? find_span(x, t->spans[i].parent_id) : -1;
 		genai |= x->roles[i] != ROLE_OTHER;
 	}
-	for (size_t i = 0; i < t->n; i++)
+	for (size_t i = 0; i < t->n; i++) {
 		x->turn_of[i] = turn_span(x, i);
+	}
 	return genai;
 }
 
 static struct tv_turn *turn_by_id(struct tv_session *s, const char *id)
 {
 	for (size_t i = s->n_turns; i-- > 0;) {
-		if (s->turns[i].id && strcmp(s->turns[i].id, id) == 0)
+		if (s->turns[i].id && strcmp(s->turns[i].id, id) == 0) {
 			return &s->turns[i];
+		}
 	}
 	return NULL;
 }
@@ -642,26 +709,30 @@ static int map_trace(struct tctx *x)
 		const struct tv_ospan *ts = &t->spans[ti];
 		struct tv_turn *turn;
 
-		if (x->dup[i] || (x->roles[i] == ROLE_OTHER && (genai || x->parent[i] >= 0)))
+		if (x->dup[i] || (x->roles[i] == ROLE_OTHER && (genai || x->parent[i] >= 0))) {
 			continue;
+		}
 		turn = ts->span_id ? turn_by_id(x->s, ts->span_id) : NULL;
 		if (turn == NULL) {
 			turn = new_turn(x->s, ts->start);
-			if (turn == NULL)
+			if (turn == NULL) {
 				return -ENOMEM;
+			}
 			r = fill_turn(x, ts, turn);
 		}
-		if (r == 0 && x->roles[i] == ROLE_LLM)
+		if (r == 0 && x->roles[i] == ROLE_LLM) {
 			r = llm_from_span(x, &t->spans[i], turn);
-		else if (r == 0 && x->roles[i] == ROLE_TOOL)
+		} else if (r == 0 && x->roles[i] == ROLE_TOOL) {
 			r = tool_from_span(x, &t->spans[i], turn);
+		}
 	}
 	for (size_t i = 0; i < x->s->n_turns && r == 0; i++) {
 		struct tv_turn *turn = &x->s->turns[i];
 		ssize_t ti = turn->id ? find_span(x, turn->id) : -1;
 
-		if (ti >= 0 && (turn->prompt == NULL || turn->output == NULL))
+		if (ti >= 0 && (turn->prompt == NULL || turn->output == NULL)) {
 			r = borrow_text(x, ti, turn);
+		}
 	}
 	return r;
 }
@@ -675,25 +746,31 @@ int tv_trace_apply(struct tv_read_ctx *ctx, const struct tv_trace *t)
 	size_t kn;
 	int r = -ENOMEM;
 
-	if (t->n == 0)
+	if (t->n == 0) {
 		return 0;
+	}
 	for (size_t i = 0; i < t->n; i++) {
-		if (t->spans[i].start != TV_NONE && (first == TV_NONE || t->spans[i].start < first))
+		if (t->spans[i].start != TV_NONE &&
+		    (first == TV_NONE || t->spans[i].start < first)) {
 			first = t->spans[i].start;
-		if (t->spans[i].end != TV_NONE && (last == TV_NONE || t->spans[i].end > last))
+		}
+		if (t->spans[i].end != TV_NONE && (last == TV_NONE || t->spans[i].end > last)) {
 			last = t->spans[i].end;
+		}
 	}
 	key = session_key(t, &kn);
 	ctx->path = ctx->name = t->spans[0].file;
 	ctx->fmt = t->spans[0].fmt;
 	x.s = tv_read_open_session(ctx, key, kn, first, t->spans[0].line);
-	if (x.s && last != TV_NONE)	/* activity runs to the trace's last span */
+	if (x.s && last != TV_NONE) { /* activity runs to the trace's last span */
 		x.s = tv_read_open_session(ctx, key, kn, last, t->spans[0].line);
+	}
 	ctx->path = saved_path;
 	ctx->name = saved_name;
 	ctx->fmt = saved_fmt;
-	if (x.s == NULL)
+	if (x.s == NULL) {
 		return -ENOMEM;
+	}
 	x.roles = calloc(t->n, sizeof(*x.roles));
 	x.parent = calloc(t->n, sizeof(*x.parent));
 	x.turn_of = calloc(t->n, sizeof(*x.turn_of));
@@ -703,11 +780,14 @@ int tv_trace_apply(struct tv_read_ctx *ctx, const struct tv_trace *t)
 	if (x.roles && x.parent && x.turn_of && x.by_id && x.status && x.dup) {
 		r = session_info(&x);
 		for (size_t i = 0; i < t->n && r == 0; i++) {
-			if (t->spans[i].raw)
-				r = tv_session_add_event(x.s, t->spans[i].raw, strlen(t->spans[i].raw));
+			if (t->spans[i].raw) {
+				r = tv_session_add_event(x.s, t->spans[i].raw,
+							 strlen(t->spans[i].raw));
+			}
 		}
-		if (r == 0)
+		if (r == 0) {
 			r = map_trace(&x);
+		}
 	}
 	free(x.by_id);
 	free(x.status);

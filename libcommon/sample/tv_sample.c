@@ -16,10 +16,12 @@ int tv_hmac_sha256(const void *key, size_t klen, const void *msg, size_t mlen,
 {
 	unsigned int olen = 0;
 
-	if (klen > INT32_MAX)
+	if (klen > INT32_MAX) {
 		return -TV_EUSAGE;
-	if (HMAC(EVP_sha256(), key, (int)klen, msg, mlen, out, &olen) == NULL || olen != 32)
+	}
+	if (HMAC(EVP_sha256(), key, (int)klen, msg, mlen, out, &olen) == NULL || olen != 32) {
 		return -TV_EUSAGE;
+	}
 	return 0;
 }
 
@@ -30,10 +32,12 @@ uint64_t tv_sample_hash(uint64_t seed, const char *id, size_t n)
 	uint64_t h = 0;
 	int k = snprintf(key, sizeof(key), "%llu", (unsigned long long)seed);
 
-	if (tv_hmac_sha256(key, (size_t)k, id, n, mac) < 0)
+	if (tv_hmac_sha256(key, (size_t)k, id, n, mac) < 0) {
 		return UINT64_MAX;
-	for (int i = 0; i < 8; i++)
+	}
+	for (int i = 0; i < 8; i++) {
 		h = h << 8 | mac[i];
+	}
 	return h;
 }
 
@@ -41,20 +45,24 @@ uint64_t tv_sample_threshold(double rate)
 {
 	double t;
 
-	if (!(rate > 0))
+	if (!(rate > 0)) {
 		return 0;
-	if (rate >= 1)
+	}
+	if (rate >= 1) {
 		return UINT64_MAX;
-	t = ldexp(rate, 64);	/* exact: a power-of-two scaling */
-	if (t >= 18446744073709551615.0)
+	}
+	t = ldexp(rate, 64); /* exact: a power-of-two scaling */
+	if (t >= 18446744073709551615.0) {
 		return UINT64_MAX;
+	}
 	return (uint64_t)t;
 }
 
 bool tv_sample_keep(uint64_t h, double rate)
 {
-	if (rate >= 1)
+	if (rate >= 1) {
 		return true;
+	}
 	return h < tv_sample_threshold(rate);
 }
 
@@ -63,28 +71,33 @@ int tv_sample_parse_rate(const char *s, double *rate)
 	char *end;
 	double v, d;
 
-	if (s == NULL || !((*s >= '0' && *s <= '9') || *s == '.'))
+	if (s == NULL || !((*s >= '0' && *s <= '9') || *s == '.')) {
 		return -TV_EPARSE;
+	}
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || end == s)
+	if (errno || end == s) {
 		return -TV_EPARSE;
+	}
 	if (*end == '%' && end[1] == '\0') {
 		v /= 100;
 	} else if (*end == '/') {
 		const char *q = end + 1;
 
-		if (!(*q >= '0' && *q <= '9'))
+		if (!(*q >= '0' && *q <= '9')) {
 			return -TV_EPARSE;
+		}
 		d = strtod(q, &end);
-		if (errno || *end != '\0' || !(d > 0))
+		if (errno || *end != '\0' || !(d > 0)) {
 			return -TV_EPARSE;
+		}
 		v /= d;
 	} else if (*end != '\0') {
 		return -TV_EPARSE;
 	}
-	if (!(v > 0) || v > 1 || !isfinite(v))
+	if (!(v > 0) || v > 1 || !isfinite(v)) {
 		return -TV_EPARSE;
+	}
 	*rate = v;
 	return 0;
 }

@@ -21,18 +21,19 @@
 
 #include <yaml.h>
 
+#include "libcommon/core/tv_text.h"
 #include "libcommon/json/tv_jw.h"
 #include "libcommon/tmpl/tv_yaml.h"
 
-#define MAX_DEPTH 64		/* nesting of template nodes (and alias chains) */
-#define MAX_VISITS 1000000	/* nodes rendered per call: stops alias bombs */
-#define MAX_LOOPS 16		/* nested _each */
+#define MAX_DEPTH 64	   /* nesting of template nodes (and alias chains) */
+#define MAX_VISITS 1000000 /* nodes rendered per call: stops alias bombs */
+#define MAX_LOOPS 16	   /* nested _each */
 #define TEMPLATE_MAX (16u << 20)
 
 /* ---- compiled placeholders ---- */
 
 struct step {
-	char *key;		/* a member name, or NULL for an index */
+	char *key; /* a member name, or NULL for an index */
 	size_t index;
 };
 
@@ -42,7 +43,15 @@ struct path {
 	size_t n;
 };
 
-enum lit_kind { LIT_NULL, LIT_BOOL, LIT_INT, LIT_DOUBLE, LIT_STR, LIT_LIST, LIT_MAP };
+enum lit_kind {
+	LIT_NULL,
+	LIT_BOOL,
+	LIT_INT,
+	LIT_DOUBLE,
+	LIT_STR,
+	LIT_LIST,
+	LIT_MAP
+};
 
 struct lit {
 	enum lit_kind kind;
@@ -53,52 +62,61 @@ struct lit {
 	size_t n;
 };
 
-enum fkind { F_FIRST, F_LAST, F_JSON, F_TRUNCATE, F_DEFAULT, F_OMIT, F_JOIN, F_LENGTH };
+enum fkind {
+	F_FIRST,
+	F_LAST,
+	F_JSON,
+	F_TRUNCATE,
+	F_DEFAULT,
+	F_OMIT,
+	F_JOIN,
+	F_LENGTH
+};
 
 struct filter {
 	enum fkind kind;
-	size_t n;		/* truncate */
-	struct lit lit;		/* default (unless path), join */
-	struct path *path;	/* default PATH */
+	size_t n;	   /* truncate */
+	struct lit lit;	   /* default (unless path), join */
+	struct path *path; /* default PATH */
 };
 
 struct expr {
-	char *text;		/* as written, for messages */
+	char *text; /* as written, for messages */
 	struct path path;
 	struct filter *f;
 	size_t nf;
-	bool lenient;		/* has default or omit: an absent member is no error */
+	bool lenient; /* has default or omit: an absent member is no error */
 	bool omit;
 	unsigned long line;
 };
 
 struct seg {
-	char *text;		/* literal text, or NULL for the placeholder */
+	char *text; /* literal text, or NULL for the placeholder */
 	size_t len;
 	struct expr *ex;
 };
 
 enum role {
-	R_PLAIN,		/* no placeholder */
-	R_TEXT,			/* text with placeholders */
-	R_SINGLE,		/* exactly one placeholder (a scalar, or unquoted {{x}}) */
+	R_PLAIN,  /* no placeholder */
+	R_TEXT,	  /* text with placeholders */
+	R_SINGLE, /* exactly one placeholder (a scalar, or unquoted {{x}}) */
 };
 
 struct ninfo {
 	enum role role;
-	struct seg *segs;	/* R_TEXT */
+	struct seg *segs; /* R_TEXT */
 	size_t n_segs;
-	struct expr *ex;	/* R_SINGLE */
-	char *lit;		/* R_PLAIN with \{{ escapes: the text to write */
+	struct expr *ex; /* R_SINGLE */
+	char *lit;	 /* R_PLAIN with \{{ escapes: the text to write */
 	size_t lit_len;
-	int if_id, each_id, value_id;	/* a mapping's special keys: their values */
-	bool special;		/* a key scalar that is _if, _each or _value */
+	int if_id, each_id, value_id; /* a mapping's special keys: their values */
+	bool special;		      /* a key scalar that is _if, _each or _value */
 };
 
 struct tv_yaml_tmpl {
 	char *name;
 	yaml_document_t doc;
-	struct ninfo *info;	/* indexed by node id - 1 */
+	struct ninfo *info; /* indexed by node id - 1 */
 	size_t n;
 };
 
@@ -176,13 +194,12 @@ const char *tv_yaml_tmpl_name(const struct tv_yaml_tmpl *t)
 
 struct lex {
 	const char *p, *end;
-	const char *why;	/* static message on failure */
+	const char *why; /* static message on failure */
 };
 
 static void skip_ws(struct lex *x)
 {
-	while (x->p < x->end && (*x->p == ' ' || *x->p == '\t' || *x->p == '\n' ||
-				 *x->p == '\r')) {
+	while (x->p < x->end && (*x->p == ' ' || *x->p == '\t' || *x->p == '\n' || *x->p == '\r')) {
 		x->p++;
 	}
 }
@@ -218,56 +235,14 @@ static bool word_is(const char *s, size_t n, const char *w)
 
 static int hex4(const char *p, const char *end, unsigned *out)
 {
-	unsigned v = 0;
+	long v = end - p < 4 ? -1 : tv_text_hex4(p);
 
-	if (end - p < 4) {
+	if (v < 0) {
 		return -1;
 	}
-	for (int i = 0; i < 4; i++) {
-		char c = p[i];
-
-		v <<= 4;
-		if (c >= '0' && c <= '9') {
-			v |= (unsigned)(c - '0');
-		} else if (c >= 'a' && c <= 'f') {
-			v |= (unsigned)(c - 'a' + 10);
-		} else if (c >= 'A' && c <= 'F') {
-			v |= (unsigned)(c - 'A' + 10);
-		} else {
-			return -1;
-		}
-	}
-	*out = v;
+	*out = (unsigned)v;
 	return 0;
 }
-
-static void put_utf8(struct tv_strbuf *b, unsigned cp)
-{
-	char u[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xC0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xE0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		u[0] = (char)(0xF0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
-	tv_strbuf_append(b, u, n);
-}
-
 /* a "..." literal with JSON's escapes */
 static int lex_string(struct lex *x, char **out, size_t *len)
 {
@@ -275,7 +250,7 @@ static int lex_string(struct lex *x, char **out, size_t *len)
 	unsigned cp, lo;
 
 	tv_strbuf_init(&b);
-	x->p++;			/* the opening quote */
+	x->p++; /* the opening quote */
 	while (x->p < x->end && *x->p != '"') {
 		char c = *x->p++;
 
@@ -316,7 +291,7 @@ static int lex_string(struct lex *x, char **out, size_t *len)
 			} else if (cp >= 0xD800 && cp < 0xE000) {
 				goto bad;
 			}
-			put_utf8(&b, cp);
+			tv_text_put_utf8(&b, cp);
 			break;
 		case '"':
 		case '\\':
@@ -363,7 +338,7 @@ static int parse_index(struct lex *x, struct path *p)
 	char *key;
 	int r;
 
-	x->p++;			/* [ */
+	x->p++; /* [ */
 	skip_ws(x);
 	if (x->p < x->end && *x->p == '"') {
 		r = lex_string(x, &key, &len);
@@ -516,9 +491,9 @@ static const struct {
 	const char *name;
 	enum fkind kind;
 } filter_names[] = {
-	{ "first", F_FIRST }, { "last", F_LAST }, { "json", F_JSON },
+	{ "first", F_FIRST },	    { "last", F_LAST },	      { "json", F_JSON },
 	{ "truncate", F_TRUNCATE }, { "default", F_DEFAULT }, { "omit", F_OMIT },
-	{ "join", F_JOIN }, { "length", F_LENGTH },
+	{ "join", F_JOIN },	    { "length", F_LENGTH },
 };
 
 static int parse_filter(struct lex *x, struct expr *e)
@@ -709,8 +684,8 @@ static int scan_scalar(struct tv_yaml_tmpl *t, yaml_node_t *node, struct ninfo *
 				tv_strbuf_finish(&b);
 				return tv_error_set(err, -TV_EPARSE, t->name,
 						    scalar_line(node, s, i),
-						    "unterminated placeholder %.*s", (int)(n - i > 40 ? 40 : n - i),
-						    s + i);
+						    "unterminated placeholder %.*s",
+						    (int)(n - i > 40 ? 40 : n - i), s + i);
 			}
 			r = flush_text(in, &b);
 			if (r == 0) {
@@ -766,7 +741,8 @@ static const yaml_node_t *unquoted_placeholder(const struct tv_yaml_tmpl *t,
 {
 	const yaml_node_t *k, *inner_k;
 
-	if (node->type != YAML_MAPPING_NODE || node->data.mapping.style != YAML_FLOW_MAPPING_STYLE ||
+	if (node->type != YAML_MAPPING_NODE ||
+	    node->data.mapping.style != YAML_FLOW_MAPPING_STYLE ||
 	    node->data.mapping.pairs.top - node->data.mapping.pairs.start != 1) {
 		return NULL;
 	}
@@ -843,10 +819,15 @@ static int compile_mapping(struct tv_yaml_tmpl *t, int id, struct tv_error *err)
 }
 
 /* checks that need the tree: _each/_if take one placeholder, _each only in lists */
-enum place { P_ROOT, P_ITEM, P_VALUE, P_KEY };
+enum place {
+	P_ROOT,
+	P_ITEM,
+	P_VALUE,
+	P_KEY
+};
 
-static int check_node(struct tv_yaml_tmpl *t, int id, enum place where, int depth,
-		      size_t *visits, struct tv_error *err)
+static int check_node(struct tv_yaml_tmpl *t, int id, enum place where, int depth, size_t *visits,
+		      struct tv_error *err)
 {
 	yaml_node_t *node = node_at(t, id);
 	struct ninfo *in = info_at(t, id);
@@ -871,16 +852,20 @@ static int check_node(struct tv_yaml_tmpl *t, int id, enum place where, int dept
 		return 0;
 	}
 	if (in->each_id && where != P_ITEM) {
-		return tv_error_set(err, -TV_EPARSE, t->name, line, "_each is only allowed in a list item");
+		return tv_error_set(err, -TV_EPARSE, t->name, line,
+				    "_each is only allowed in a list item");
 	}
 	if (in->if_id && info_at(t, in->if_id)->role != R_SINGLE) {
-		return tv_error_set(err, -TV_EPARSE, t->name, line, "_if needs one placeholder, like \"{{x}}\"");
+		return tv_error_set(err, -TV_EPARSE, t->name, line,
+				    "_if needs one placeholder, like \"{{x}}\"");
 	}
 	if (in->each_id && info_at(t, in->each_id)->role != R_SINGLE) {
-		return tv_error_set(err, -TV_EPARSE, t->name, line, "_each needs one placeholder, like \"{{x}}\"");
+		return tv_error_set(err, -TV_EPARSE, t->name, line,
+				    "_each needs one placeholder, like \"{{x}}\"");
 	}
 	if (where == P_KEY && (in->if_id || in->value_id)) {
-		return tv_error_set(err, -TV_EPARSE, t->name, line, "_if and _value are not allowed in keys");
+		return tv_error_set(err, -TV_EPARSE, t->name, line,
+				    "_if and _value are not allowed in keys");
 	}
 	for (yaml_node_pair_t *p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top;
 	     p++) {
@@ -962,8 +947,8 @@ static int load_doc(struct tv_yaml_tmpl *t, const char *text, size_t len, struct
 	return r;
 }
 
-int tv_yaml_tmpl_parse(const char *name, const char *text, size_t len,
-		       struct tv_yaml_tmpl **out, struct tv_error *err)
+int tv_yaml_tmpl_parse(const char *name, const char *text, size_t len, struct tv_yaml_tmpl **out,
+		       struct tv_error *err)
 {
 	struct tv_yaml_tmpl *t = calloc(1, sizeof(*t));
 	int r;
@@ -1043,7 +1028,17 @@ static bool next_el(struct tv_jiter *it, struct tv_jv *el)
 	return tv_jv_iter_next(it, &k, &kn, el);
 }
 
-enum vk { V_ABSENT, V_NULL, V_BOOL, V_INT, V_DOUBLE, V_STR, V_JV, V_LIST0, V_MAP0 };
+enum vk {
+	V_ABSENT,
+	V_NULL,
+	V_BOOL,
+	V_INT,
+	V_DOUBLE,
+	V_STR,
+	V_JV,
+	V_LIST0,
+	V_MAP0
+};
 
 struct val {
 	enum vk k;
@@ -1052,8 +1047,8 @@ struct val {
 	double d;
 	const char *s;
 	size_t n;
-	struct tv_jv jv;	/* V_JV: an array or object */
-	char *owned;		/* a string this value owns */
+	struct tv_jv jv; /* V_JV: an array or object */
+	char *owned;	 /* a string this value owns */
 };
 
 static void val_free(struct val *v)
@@ -1244,8 +1239,8 @@ struct rctx {
 	size_t n_vars;
 	struct tv_jv items[MAX_LOOPS];
 	size_t n_items;
-	yaml_emitter_t *em;	/* YAML output */
-	struct tv_jw *jw;	/* JSON output */
+	yaml_emitter_t *em; /* YAML output */
+	struct tv_jw *jw;   /* JSON output */
 	struct tv_strbuf scratch;
 	struct tv_error *err;
 	size_t visits;
@@ -1327,8 +1322,10 @@ static int eval_path(struct rctx *r, const struct expr *e, const struct path *p,
 			continue;
 		}
 		if (s->key) {
-			return expr_err(r, e, ty == TV_J_ARRAY ? "member '%s' of a list (use [N] or | first)"
-							       : "member '%s' of a scalar",
+			return expr_err(r, e,
+					ty == TV_J_ARRAY
+						? "member '%s' of a list (use [N] or | first)"
+						: "member '%s' of a scalar",
 					s->key);
 		}
 		return expr_err(r, e, "index of a %s", ty == TV_J_OBJECT ? "mapping" : "scalar");
@@ -1337,8 +1334,7 @@ static int eval_path(struct rctx *r, const struct expr *e, const struct path *p,
 	return 0;
 }
 
-static int apply_filter(struct rctx *r, const struct expr *e, const struct filter *f,
-			struct val *v)
+static int apply_filter(struct rctx *r, const struct expr *e, const struct filter *f, struct val *v)
 {
 	struct tv_jiter it;
 	struct tv_jv el;
@@ -1473,8 +1469,8 @@ static int emit(struct rctx *r, yaml_event_t *ev, int ok)
 /* true if a plain scalar @s would read back as something other than a string */
 static bool needs_quotes(const char *s, size_t n)
 {
-	static const char *const words[] = { "null", "~", "true", "false", "yes", "no", "on",
-					     "off", "y", "n", "<<", "=" };
+	static const char *const words[] = { "null", "~",   "true", "false", "yes", "no",
+					     "on",   "off", "y",    "n",     "<<",  "=" };
 	char low[8];
 
 	if (n == 0) {
@@ -1543,23 +1539,25 @@ static int out_string(struct rctx *r, const char *s, size_t n, yaml_scalar_style
 
 		style = keep ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_LITERAL_SCALAR_STYLE;
 		plain = 0;
-	} else if (hint == YAML_SINGLE_QUOTED_SCALAR_STYLE || hint == YAML_DOUBLE_QUOTED_SCALAR_STYLE) {
+	} else if (hint == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+		   hint == YAML_DOUBLE_QUOTED_SCALAR_STYLE) {
 		style = hint;
 		plain = 0;
 	} else if (needs_quotes(s, n)) {
 		plain = 0;
 	}
-	return emit(r, &ev, yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)n,
-							 plain, 1, style));
+	return emit(r, &ev,
+		    yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)n, plain,
+						 1, style));
 }
 
 static int out_plain(struct rctx *r, const char *s)
 {
 	yaml_event_t ev;
 
-	return emit(r, &ev, yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s,
-							 (int)strlen(s), 1, 0,
-							 YAML_PLAIN_SCALAR_STYLE));
+	return emit(r, &ev,
+		    yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)strlen(s),
+						 1, 0, YAML_PLAIN_SCALAR_STYLE));
 }
 
 /* a double as a YAML float that YAML 1.1 readers also take as one */
@@ -1642,14 +1640,16 @@ static int out_val(struct rctx *r, const struct val *v)
 	case V_STR:
 		return out_string(r, v->s, v->n, YAML_ANY_SCALAR_STYLE);
 	case V_LIST0:
-		if (emit(r, &ev, yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
-								   YAML_FLOW_SEQUENCE_STYLE)) < 0) {
+		if (emit(r, &ev,
+			 yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
+							      YAML_FLOW_SEQUENCE_STYLE)) < 0) {
 			return -TV_ETYPE;
 		}
 		return emit(r, &ev, yaml_sequence_end_event_initialize(&ev));
 	case V_MAP0:
-		if (emit(r, &ev, yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
-								  YAML_FLOW_MAPPING_STYLE)) < 0) {
+		if (emit(r, &ev,
+			 yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
+							     YAML_FLOW_MAPPING_STYLE)) < 0) {
 			return -TV_ETYPE;
 		}
 		return emit(r, &ev, yaml_mapping_end_event_initialize(&ev));
@@ -1675,11 +1675,13 @@ static int out_jv(struct rctx *r, const struct tv_jv *jv)
 		return out_val(r, &v);
 	}
 	if (ty == TV_J_ARRAY) {
-		rc = emit(r, &ev, yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
-								    YAML_ANY_SEQUENCE_STYLE));
+		rc = emit(r, &ev,
+			  yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
+							       YAML_ANY_SEQUENCE_STYLE));
 	} else {
-		rc = emit(r, &ev, yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
-								   YAML_ANY_MAPPING_STYLE));
+		rc = emit(r, &ev,
+			  yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
+							      YAML_ANY_MAPPING_STYLE));
 	}
 	tv_jv_iter_init(jv, &it);
 	while (rc == 0 && tv_jv_iter_next(&it, &key, &klen, &el)) {
@@ -1755,8 +1757,9 @@ static int out_literal(struct rctx *r, const yaml_node_t *node, const struct nin
 		}
 		return 0;
 	}
-	return emit(r, &ev, yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)n,
-							 st == YAML_PLAIN_SCALAR_STYLE, 1, st));
+	return emit(r, &ev,
+		    yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)n,
+						 st == YAML_PLAIN_SCALAR_STYLE, 1, st));
 }
 
 static int out_text(struct rctx *r, const yaml_node_t *node, const struct ninfo *in)
@@ -1904,7 +1907,8 @@ static int render_key(struct rctx *r, int id)
 
 	if (in->role == R_PLAIN && node->type == YAML_SCALAR_NODE) {
 		if (r->jw) {
-			tv_jw_key_n(r->jw, in->lit ? in->lit : (const char *)node->data.scalar.value,
+			tv_jw_key_n(r->jw,
+				    in->lit ? in->lit : (const char *)node->data.scalar.value,
 				    in->lit ? in->lit_len : node->data.scalar.length);
 			return 0;
 		}
@@ -1961,8 +1965,9 @@ static int render_seq(struct rctx *r, const yaml_node_t *node)
 	if (r->jw) {
 		tv_jw_arr_begin(r->jw);
 	} else {
-		rc = emit(r, &ev, yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
-								    node->data.sequence.style));
+		rc = emit(r, &ev,
+			  yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
+							       node->data.sequence.style));
 	}
 	for (yaml_node_item_t *it = node->data.sequence.items.start;
 	     rc == 0 && it < node->data.sequence.items.top; it++) {
@@ -1992,8 +1997,9 @@ static int render_map(struct rctx *r, const yaml_node_t *node)
 	if (r->jw) {
 		tv_jw_obj_begin(r->jw);
 	} else {
-		rc = emit(r, &ev, yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
-								   node->data.mapping.style));
+		rc = emit(r, &ev,
+			  yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
+							      node->data.mapping.style));
 	}
 	for (yaml_node_pair_t *p = node->data.mapping.pairs.start;
 	     rc == 0 && p < node->data.mapping.pairs.top; p++) {
@@ -2085,12 +2091,14 @@ static int render_yaml(struct rctx *r, struct slot *root, enum tv_yaml_mode mode
 	r->em = &em;
 	rc = emit(r, &ev, yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING));
 	if (rc == 0) {
-		rc = emit(r, &ev, yaml_document_start_event_initialize(&ev, NULL, NULL, NULL,
-								      mode != TV_YAML_STREAM_DOC));
+		rc = emit(r, &ev,
+			  yaml_document_start_event_initialize(&ev, NULL, NULL, NULL,
+							       mode != TV_YAML_STREAM_DOC));
 	}
 	if (rc == 0 && mode == TV_YAML_LIST_ITEM) {
-		rc = emit(r, &ev, yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
-								    YAML_BLOCK_SEQUENCE_STYLE));
+		rc = emit(r, &ev,
+			  yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
+							       YAML_BLOCK_SEQUENCE_STYLE));
 	}
 	if (rc == 0) {
 		rc = slot_emit(r, root);
@@ -2114,9 +2122,8 @@ static int render_yaml(struct rctx *r, struct slot *root, enum tv_yaml_mode mode
 	return rc;
 }
 
-int tv_yaml_render(const struct tv_yaml_tmpl *t, const struct tv_yaml_var *vars,
-		   size_t n_vars, enum tv_yaml_mode mode, struct tv_strbuf *out,
-		   struct tv_error *err)
+int tv_yaml_render(const struct tv_yaml_tmpl *t, const struct tv_yaml_var *vars, size_t n_vars,
+		   enum tv_yaml_mode mode, struct tv_strbuf *out, struct tv_error *err)
 {
 	struct rctx r = { .t = t, .vars = vars, .n_vars = n_vars, .err = err };
 	size_t orig = out->len;

@@ -57,11 +57,11 @@
 #define TV_YAML_SKIPPED 1
 
 enum tv_yaml_mode {
-	TV_YAML_DOCUMENT,	/* one YAML document without markers */
-	TV_YAML_STREAM_DOC,	/* a document starting with "---" (for a stream) */
-	TV_YAML_LIST_ITEM,	/* a one-item block list ("- ..."): concatenated
+	TV_YAML_DOCUMENT,   /* one YAML document without markers */
+	TV_YAML_STREAM_DOC, /* a document starting with "---" (for a stream) */
+	TV_YAML_LIST_ITEM,  /* a one-item block list ("- ..."): concatenated
 				   renders form one list */
-	TV_YAML_JSON_LINE,	/* the same tree as one line of JSON and '\n' */
+	TV_YAML_JSON_LINE,  /* the same tree as one line of JSON and '\n' */
 };
 
 /* one root of the context: `name` in paths; the value is borrowed */
@@ -80,8 +80,8 @@ struct tv_yaml_tmpl;
  * Returns: 0, -TV_EPARSE (bad YAML, more than one document, a bad
  * placeholder) or -ENOMEM.
  */
-int tv_yaml_tmpl_parse(const char *name, const char *text, size_t len,
-		       struct tv_yaml_tmpl **out, struct tv_error *err);
+int tv_yaml_tmpl_parse(const char *name, const char *text, size_t len, struct tv_yaml_tmpl **out,
+		       struct tv_error *err);
 
 /**
  * tv_yaml_tmpl_load: read and compile the template file @path.
@@ -103,8 +103,7 @@ const char *tv_yaml_tmpl_name(const struct tv_yaml_tmpl *t);
  * template, the placeholder in the message; @out is left as it was):
  * -TV_ETYPE for a lookup or type error, -ENOMEM.
  */
-int tv_yaml_render(const struct tv_yaml_tmpl *t, const struct tv_yaml_var *vars,
-		   size_t n_vars, enum tv_yaml_mode mode, struct tv_strbuf *out,
-		   struct tv_error *err);
+int tv_yaml_render(const struct tv_yaml_tmpl *t, const struct tv_yaml_var *vars, size_t n_vars,
+		   enum tv_yaml_mode mode, struct tv_strbuf *out, struct tv_error *err);
 
 #endif

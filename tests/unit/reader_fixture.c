@@ -42,8 +42,8 @@ static int emit_cb(void *udata, struct tv_session *s)
 	return 0;
 }
 
-static void report_cb(void *udata, enum tv_report_level level, const char *file,
-		      uint64_t line, const char *msg)
+static void report_cb(void *udata, enum tv_report_level level, const char *file, uint64_t line,
+		      const char *msg)
 {
 	struct rf_run *r = udata;
 	struct rf_msg *m;
@@ -421,7 +421,8 @@ const struct tv_format *rf_fmt(const char *name)
 {
 	const struct tv_format *f = tv_format_find(name);
 
-	if (f == NULL)
+	if (f == NULL) {
 		fail_msg("no format named %s", name);
+	}
 	return f;
 }

@@ -29,15 +29,15 @@
 #include "libcommon/read/tv_reader.h"
 #include "libcommon/model/tv_session.h"
 
-#define RF_MAX_MSGS 64		/* reports kept per run; later ones are only counted */
-#define RF_ANY_LEVEL (-1)	/* for rf_find_msg() and rf_count_msgs(): any level */
+#define RF_MAX_MSGS 64	  /* reports kept per run; later ones are only counted */
+#define RF_ANY_LEVEL (-1) /* for rf_find_msg() and rf_count_msgs(): any level */
 
 /* One report of the reader, copied. */
 struct rf_msg {
 	enum tv_report_level level;
 	uint64_t line;
-	char file[256];		/* the input as reported ("" for none), cut to fit */
-	char text[512];		/* the message, cut to fit */
+	char file[256]; /* the input as reported ("" for none), cut to fit */
+	char text[512]; /* the message, cut to fit */
 };
 
 /*
@@ -45,17 +45,17 @@ struct rf_msg {
  * rf_free(), which leaves it zeroed and ready for the next read.
  */
 struct rf_run {
-	struct tv_session **s;		/* the emitted sessions, in order */
+	struct tv_session **s; /* the emitted sessions, in order */
 	size_t n, cap;
-	struct rf_msg msgs[RF_MAX_MSGS];	/* the first reports, in order */
+	struct rf_msg msgs[RF_MAX_MSGS]; /* the first reports, in order */
 	size_t n_msgs;
-	size_t n_reports;		/* every report, kept in msgs or not */
-	struct tv_stats st;		/* the counts when the read ended */
-	struct tv_error err;		/* why, when ret < 0 */
-	int ret;			/* tv_read_file(), then tv_read_finish(): 0 or < 0 */
-	char path[64];			/* rf_run_data(): the temporary file read (removed) */
-	struct tv_read_ctx *ctx;	/* rf_start(): the context fed by hand */
-	uint64_t line;			/* rf_start(): the test's line numbers for what it feeds */
+	size_t n_reports;	 /* every report, kept in msgs or not */
+	struct tv_stats st;	 /* the counts when the read ended */
+	struct tv_error err;	 /* why, when ret < 0 */
+	int ret;		 /* tv_read_file(), then tv_read_finish(): 0 or < 0 */
+	char path[64];		 /* rf_run_data(): the temporary file read (removed) */
+	struct tv_read_ctx *ctx; /* rf_start(): the context fed by hand */
+	uint64_t line;		 /* rf_start(): the test's line numbers for what it feeds */
 };
 
 /* The reader options a test may set; zero means the default (see struct tv_read_opts). */
@@ -171,7 +171,6 @@ const struct rf_msg *rf_msg_at(const struct rf_run *r, uint64_t line);
 
 /** rf_fmt: the format named @name; the test fails when there is none. */
 const struct tv_format *rf_fmt(const char *name);
-
 
 /** rf_basename: the part of @path after its last '/' (borrowed from @path). */
 const char *rf_basename(const char *path);

@@ -27,7 +27,7 @@
 #define ID "1761645600000-k3j9x2m1q"
 #define METRICS "session-" ID "-metrics.jsonl"
 #define SUMMARY "session-" ID "-summary.json"
-#define LONG ID ID ID ID ID ID ID ID ID ID	/* 230 bytes */
+#define LONG ID ID ID ID ID ID ID ID ID ID /* 230 bytes */
 
 /* a temporary directory for the files of one test */
 static char dir[] = "/tmp/test_anyclaude_XXXXXX";
@@ -43,8 +43,8 @@ static char *path_of(const char *name)
 }
 
 /* Read the files @names (in @dir) in one context, in order, as @fmt. */
-static void run_files(struct rf_run *r, const char *const *names, size_t n, const struct tv_format *fmt,
-		      size_t max_record, bool keep_events)
+static void run_files(struct rf_run *r, const char *const *names, size_t n,
+		      const struct tv_format *fmt, size_t max_record, bool keep_events)
 {
 	const struct rf_opts o = { .max_record = max_record, .keep_events = keep_events };
 	char **paths = calloc(n, sizeof(*paths));
@@ -108,8 +108,12 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	static const char *const names[] = { METRICS, SUMMARY, METRICS ".gz", "odd.jsonl",
-					     "session-x-metrics.jsonl", "session-x-summary.json",
+	static const char *const names[] = { METRICS,
+					     SUMMARY,
+					     METRICS ".gz",
+					     "odd.jsonl",
+					     "session-x-metrics.jsonl",
+					     "session-x-summary.json",
 					     "notes.txt" };
 
 	(void)state;
@@ -121,24 +125,28 @@ static int teardown(void **state)
 
 /* ---- fixtures: RequestMetric lines as JSON.stringify writes them ---- */
 
-#define METRIC(t, model, status, cache, extra) "{'timestamp':'2025-10-28T10:00:" t "Z'," \
-	"'request_id':'req-" t "','provider':'lmstudio','model':'" model "'," \
+#define METRIC(t, model, status, cache, extra)                                               \
+	"{'timestamp':'2025-10-28T10:00:" t "Z',"                                            \
+	"'request_id':'req-" t "','provider':'lmstudio','model':'" model "',"                \
 	"'message_count':3,'message_tokens':1200,'has_system_prompt':true,'has_tools':true," \
-	"'tool_count':17,'stream':false,'status':'" status "','tool_calls_made':1," \
+	"'tool_count':17,'stream':false,'status':'" status "','tool_calls_made':1,"          \
 	"'request_start_ms':1761645600000,'request_end_ms':1761645601250,'latency_ms':1250," \
 	"'cache_hit':" cache ",'response_tokens':80,'response_length':312" extra "}\n"
 #define OK1 METRIC("00.000", "qwen3-coder", "success", "false", ",'finish_reason':'stop'")
-#define ERR METRIC("02.000", "qwen3-coder", "error", "false", ",'finish_reason':'error'," \
-	"'error_message':'connection refused','error_stack':'at x'")
+#define ERR                                               \
+	METRIC("02.000", "qwen3-coder", "error", "false", \
+	       ",'finish_reason':'error',"                \
+	       "'error_message':'connection refused','error_stack':'at x'")
 #define TIMEOUT METRIC("04.000", "gpt-oss", "timeout", "true", "")
 #define LINES OK1 ERR TIMEOUT
 
-#define SUMMARY_DOC(total, in) "{\n  'session_id': '" ID "',\n" \
-	"  'start_time': '2025-10-28T10:00:00.000Z',\n  'total_requests': " total ",\n" \
+#define SUMMARY_DOC(total, in)                                                             \
+	"{\n  'session_id': '" ID "',\n"                                                   \
+	"  'start_time': '2025-10-28T10:00:00.000Z',\n  'total_requests': " total ",\n"    \
 	"  'successful_requests': 1,\n  'failed_requests': 1,\n  'timeout_requests': 1,\n" \
-	"  'total_latency_ms': 1250,\n  'p95_latency_ms': 1250,\n  'cache_hits': 1,\n" \
-	"  'total_input_tokens': " in ",\n  'total_output_tokens': 240,\n" \
-	"  'models_used': [\n    'qwen3-coder',\n    'gpt-oss'\n  ],\n" \
+	"  'total_latency_ms': 1250,\n  'p95_latency_ms': 1250,\n  'cache_hits': 1,\n"     \
+	"  'total_input_tokens': " in ",\n  'total_output_tokens': 240,\n"                 \
+	"  'models_used': [\n    'qwen3-coder',\n    'gpt-oss'\n  ],\n"                    \
 	"  'providers_used': [\n    'lmstudio'\n  ]\n}"
 
 static void check_session(const struct rf_run *r)
@@ -203,7 +211,7 @@ static void test_gz_crlf_bom(void **state)
 	assert_int_equal(r.n_msgs, 0);
 	rf_free(&r);
 	put(METRICS, "\xef\xbb\xbf{'timestamp':'2025-10-28T10:00:00.000Z','status':'success',"
-	    "'provider':'lmstudio','latency_ms':1250}\r\n\r\n   \n" ERR);
+		     "'provider':'lmstudio','latency_ms':1250}\r\n\r\n   \n" ERR);
 	run_file(&r, METRICS);
 	assert_int_equal(r.st.records_used, 2);
 	assert_int_equal(rf_session(&r, ID)->turns[0].n_llm, 2);
@@ -232,23 +240,22 @@ static void test_bad_lines(void **state)
 	struct tv_turn *t;
 
 	(void)state;
-	put(METRICS, OK1
-	    "{'request_id':'x','status':'maybe'}\n"
-	    "[1,2]\n"
-	    "{'request_id':'x','latency_ms':'slow'}\n"
-	    "{'request_id':'x','timestamp':'later'}\n"
-	    "{'request_id':'x','message_tokens':1.5}\n"
-	    "{'request_id':'x','response_tokens':-1}\n"
-	    "{'request_id':'x','cache_hit':'no'}\n"
-	    "{'request_id':'x','model':7}\n"
-	    "{'request_id':'x','provider':{}}\n"
-	    "{'request_id':'x','error_message':[]}\n"
-	    "{'request_id':'x','finish_reason':0}\n"
-	    "{'hello':'world'}\n"
-	    "{'request_id':'x',\n"
-	    "{'request_id':'\xff'}\n"
-	    "{'request_id':'x','status':'success','request_start_ms':1761645610000}\n"
-	    ERR);
+	put(METRICS,
+	    OK1 "{'request_id':'x','status':'maybe'}\n"
+		"[1,2]\n"
+		"{'request_id':'x','latency_ms':'slow'}\n"
+		"{'request_id':'x','timestamp':'later'}\n"
+		"{'request_id':'x','message_tokens':1.5}\n"
+		"{'request_id':'x','response_tokens':-1}\n"
+		"{'request_id':'x','cache_hit':'no'}\n"
+		"{'request_id':'x','model':7}\n"
+		"{'request_id':'x','provider':{}}\n"
+		"{'request_id':'x','error_message':[]}\n"
+		"{'request_id':'x','finish_reason':0}\n"
+		"{'hello':'world'}\n"
+		"{'request_id':'x',\n"
+		"{'request_id':'\xff'}\n"
+		"{'request_id':'x','status':'success','request_start_ms':1761645610000}\n" ERR);
 	run_file(&r, METRICS);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_used, 3);
@@ -303,7 +310,7 @@ static void test_hostile(void **state)
 	rf_free(&r);
 	/* a line over the record limit, and a last line without its newline */
 	put(METRICS, OK1 "{'request_id':'" LONG LONG LONG LONG "'}\n"
-	    "{'request_id':'x','status':'error'}");
+			 "{'request_id':'x','status':'error'}");
 	{
 		const char *name = METRICS;
 
@@ -327,7 +334,7 @@ static void test_keep_events(void **state)
 	run_files(&r, &name, 1, rf_fmt("anyclaude"), 0, true);
 	s = rf_session(&r, ID);
 	assert_int_equal(s->n_events, 3);
-	want[strlen(want) - 1] = '\0';	/* without the newline */
+	want[strlen(want) - 1] = '\0'; /* without the newline */
 	assert_string_equal(s->events[1], want);
 	rf_free(&r);
 	free(want);
@@ -371,9 +378,10 @@ static void test_summary_disagrees(void **state)
 	run_files(&r, after, 2, rf_fmt("anyclaude"), 0, false);
 	assert_int_equal(r.n_msgs, 1);
 	assert_string_equal(rf_basename(r.msgs[0].file), SUMMARY);
-	rf_assert_msg(&r, 1, "session " ID ": summary and metrics disagree: total_requests 4 "
-		   "in the summary, 3 in the metrics; total_input_tokens 3601 in the summary, "
-		   "3600 in the metrics");
+	rf_assert_msg(&r, 1,
+		      "session " ID ": summary and metrics disagree: total_requests 4 "
+		      "in the summary, 3 in the metrics; total_input_tokens 3601 in the summary, "
+		      "3600 in the metrics");
 	rf_free(&r);
 	run_files(&r, before, 2, rf_fmt("anyclaude"), 0, false);
 	assert_int_equal(r.n_msgs, 1);
@@ -385,8 +393,7 @@ static void test_summary_disagrees(void **state)
 /* without a session_id, the file name says whose summary it is */
 static void test_summary_named(void **state)
 {
-	static const char *const names[] = { "session-x-metrics.jsonl",
-					     "session-x-summary.json" };
+	static const char *const names[] = { "session-x-metrics.jsonl", "session-x-summary.json" };
 	struct rf_run r;
 
 	(void)state;
@@ -398,9 +405,10 @@ static void test_summary_named(void **state)
 	rf_assert_msg(&r, 1, "session x: summary and metrics disagree: total_requests 2");
 	rf_free(&r);
 	/* a one-line summary inside a metrics file is a summary too */
-	put("session-x-metrics.jsonl", OK1 "{'session_id':'x','total_requests':1,"
-	    "'total_input_tokens':1200,'total_output_tokens':80,'successful_requests':1,"
-	    "'failed_requests':0,'timeout_requests':0}\n");
+	put("session-x-metrics.jsonl",
+	    OK1 "{'session_id':'x','total_requests':1,"
+		"'total_input_tokens':1200,'total_output_tokens':80,'successful_requests':1,"
+		"'failed_requests':0,'timeout_requests':0}\n");
 	run_files(&r, names, 1, rf_fmt("anyclaude"), 0, false);
 	assert_int_equal(r.st.records_used, 1);
 	assert_int_equal(r.st.records_skipped, 1);
@@ -415,10 +423,10 @@ static void test_bad_summaries(void **state)
 
 	(void)state;
 	put(SUMMARY, "{\n  'session_id': 'a',\n  'total_requests': 'many'\n}\n"
-	    "{\n  'session_id': 'b'\n}\n"
-	    "{\n  'session_id': 7,\n  'total_requests': 1\n}\n"
-	    "[\n  1\n]\n"
-	    "{\n  'session_id': 'c',\n  'total_requests': 1,\n");
+		     "{\n  'session_id': 'b'\n}\n"
+		     "{\n  'session_id': 7,\n  'total_requests': 1\n}\n"
+		     "[\n  1\n]\n"
+		     "{\n  'session_id': 'c',\n  'total_requests': 1,\n");
 	run_files(&r, &name, 1, rf_fmt("anyclaude"), 0, false);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_rejected, 5);

@@ -41,71 +41,71 @@ static void run_str(struct rf_run *r, const char *data)
 #define LOGS_HDR ZAP "Logs\t{\"otelcol.component.id\": \"debug\", \"resource logs\": 1}\n"
 #define TRAILER "\t{\"otelcol.component.id\": \"debug\", \"otelcol.signal\": \"logs\"}\n"
 #define SCOPE "ScopeLogs #0\nScopeLogs SchemaURL: \nInstrumentationScope gemini-cli \n"
-#define RECORD_HEAD(n, t) \
-	"LogRecord #" n "\n" \
+#define RECORD_HEAD(n, t)            \
+	"LogRecord #" n "\n"         \
 	"ObservedTimestamp: " t "\n" \
-	"Timestamp: " t "\n" \
-	"SeverityText: \n" \
+	"Timestamp: " t "\n"         \
+	"SeverityText: \n"           \
 	"SeverityNumber: Unspecified(0)\n"
 #define RECORD_TAIL "Trace ID: \nSpan ID: \nFlags: 0\n"
 
 /* one turn: a prompt, a request, its response, a tool call with multi-line arguments */
-#define TURN_RECORDS(sid, pfx) \
-	RECORD_HEAD("0", "2025-07-27 08:52:48.314 +0000 UTC") \
-	"Body: Str(User prompt. Length: 12.)\n" \
-	"Attributes:\n" \
-	"     -> session.id: Str(" sid ")\n" \
-	"     -> event.name: Str(" pfx ".user_prompt)\n" \
-	"     -> prompt_length: Int(12)\n" \
-	"     -> prompt_id: Str(" sid "#0)\n" \
-	"     -> prompt: Str(list the files)\n" \
-	RECORD_TAIL \
-	RECORD_HEAD("1", "2025-07-27 08:52:48.5 +0000 UTC") \
-	"Body: Str(API request to gemini-2.5-pro.)\n" \
-	"Attributes:\n" \
-	"     -> session.id: Str(" sid ")\n" \
-	"     -> event.name: Str(" pfx ".api_request)\n" \
-	"     -> model: Str(gemini-2.5-pro)\n" \
-	"     -> prompt_id: Str(" sid "#0)\n" \
-	RECORD_TAIL \
-	RECORD_HEAD("2", "2025-07-27 08:52:51.5 +0000 UTC") \
-	"Body: Str(API response from gemini-2.5-pro. Status: 200. Duration: 3000ms.)\n" \
-	"Attributes:\n" \
-	"     -> session.id: Str(" sid ")\n" \
-	"     -> event.name: Str(" pfx ".api_response)\n" \
-	"     -> model: Str(gemini-2.5-pro)\n" \
-	"     -> status_code: Int(200)\n" \
-	"     -> duration_ms: Int(3000)\n" \
-	"     -> input_token_count: Int(100)\n" \
-	"     -> output_token_count: Int(20)\n" \
-	"     -> total_token_count: Int(120)\n" \
-	"     -> prompt_id: Str(" sid "#0)\n" \
-	RECORD_TAIL \
-	RECORD_HEAD("3", "2025-07-27 08:52:52 +0000 UTC") \
-	"Body: Str(Tool call: glob. Success: true. Duration: 55ms.)\n" \
-	"Attributes:\n" \
-	"     -> session.id: Str(" sid ")\n" \
-	"     -> event.name: Str(" pfx ".tool_call)\n" \
-	"     -> function_name: Str(glob)\n" \
-	"     -> function_args: Str({\n" \
-	"  \"pattern\": \"**/*.c (not .h)\",\n" \
-	"  \"path\": \"src/\"\n" \
-	"})\n" \
-	"     -> duration_ms: Int(55)\n" \
-	"     -> success: Bool(true)\n" \
-	"     -> prompt_id: Str(" sid "#0)\n" \
-	RECORD_TAIL
+#define TURN_RECORDS(sid, pfx)                                                                                                                                                                        \
+	RECORD_HEAD("0", "2025-07-27 08:52:48.314 +0000 UTC")                                                                                                                                         \
+	"Body: Str(User prompt. Length: 12.)\n"                                                                                                                                                       \
+	"Attributes:\n"                                                                                                                                                                               \
+	"     -> session.id: Str(" sid ")\n"                                                                                                                                                          \
+	"     -> event.name: Str(" pfx ".user_prompt)\n"                                                                                                                                              \
+	"     -> prompt_length: Int(12)\n"                                                                                                                                                            \
+	"     -> prompt_id: Str(" sid "#0)\n"                                                                                                                                                         \
+	"     -> prompt: Str(list the files)\n" RECORD_TAIL RECORD_HEAD(                                                                                                                              \
+		"1",                                                                                                                                                                                  \
+		"2025-07-27 08:52:48.5 +0000 UTC") "Body: Str(API request to gemini-2.5-pro.)\n"                                                                                                      \
+						   "Attributes:\n"                                                                                                                                    \
+						   "     -> session.id: Str(" sid ")\n"                                                                                                               \
+						   "     -> event.name: Str(" pfx                                                                                                                     \
+						   ".api_request)\n"                                                                                                                                  \
+						   "     -> model: Str(gemini-2.5-pro)\n"                                                                                                             \
+						   "     -> prompt_id: Str(" sid                                                                                                                      \
+						   "#0)\n" RECORD_TAIL RECORD_HEAD(                                                                                                                   \
+							   "2",                                                                                                                                       \
+							   "2025-07-27 08:52:51.5 +0000 UTC") "Body: Str(API response from gemini-2.5-pro. Status: 200. Duration: 3000ms.)\n"                         \
+											      "Attributes:\n"                                                                                         \
+											      "     -> session.id: Str(" sid                                                                          \
+											      ")\n"                                                                                                   \
+											      "     -> event.name: Str(" pfx                                                                          \
+											      ".api_response)\n"                                                                                      \
+											      "     -> model: Str(gemini-2.5-pro)\n"                                                                  \
+											      "     -> status_code: Int(200)\n"                                                                       \
+											      "     -> duration_ms: Int(3000)\n"                                                                      \
+											      "     -> input_token_count: Int(100)\n"                                                                 \
+											      "     -> output_token_count: Int(20)\n"                                                                 \
+											      "     -> total_token_count: Int(120)\n"                                                                 \
+											      "     -> prompt_id: Str(" sid                                                                           \
+											      "#0)\n" RECORD_TAIL RECORD_HEAD(                                                                        \
+												      "3",                                                                                            \
+												      "2025-07-27 08:52:52 +0000 UTC") "Body: Str(Tool call: glob. Success: true. Duration: 55ms.)\n" \
+																       "Attributes:\n"                                                \
+																       "     -> session.id: Str(" sid                                 \
+																       ")\n"                                                          \
+																       "     -> event.name: Str(" pfx                                 \
+																       ".tool_call)\n"                                                \
+																       "     -> function_name: Str(glob)\n"                           \
+																       "     -> function_args: Str({\n"                               \
+																       "  \"pattern\": \"**/*.c (not .h)\",\n"                        \
+																       "  \"path\": \"src/\"\n"                                       \
+																       "})\n"                                                         \
+																       "     -> duration_ms: Int(55)\n"                               \
+																       "     -> success: Bool(true)\n"                                \
+																       "     -> prompt_id: Str(" sid                                  \
+																       "#0)\n" RECORD_TAIL
 
-static const char gemini_batch[] =
-	LOGS_HDR
-	ZAP "ResourceLog #0\n"
-	"Resource SchemaURL: \n"
-	"Resource attributes:\n"
-	"     -> service.name: Str(gemini-cli)\n"
-	"     -> session.id: Str(" SID ")\n"
-	SCOPE
-	TURN_RECORDS(SID, "gemini_cli")
-	TRAILER;
+static const char gemini_batch[] = LOGS_HDR ZAP "ResourceLog #0\n"
+						"Resource SchemaURL: \n"
+						"Resource attributes:\n"
+						"     -> service.name: Str(gemini-cli)\n"
+						"     -> session.id: Str(" SID
+						")\n" SCOPE TURN_RECORDS(SID, "gemini_cli") TRAILER;
 
 static void check_turn(const struct tv_session *s, const char *sid)
 {
@@ -153,7 +153,7 @@ static void test_one_batch(void **state)
 	assert_string_equal(s->source_format, "collector-log");
 	assert_string_equal(s->source_service, "gemini-cli");
 	assert_int_equal(r->st.records_used, 4);
-	assert_int_equal(r->st.records_skipped, 2);	/* the Logs line and the trailer */
+	assert_int_equal(r->st.records_skipped, 2); /* the Logs line and the trailer */
 	assert_int_equal(r->st.records_rejected, 0);
 	assert_int_equal(r->n_msgs, 0);
 }
@@ -183,8 +183,10 @@ static void test_msioen(void **state)
 	struct tv_session *s;
 	char path[4096];
 
-	snprintf(path, sizeof(path), "%s/reference/gemini-collector-log/"
-		 "msioen_collector_log_excerpts.txt", shared ? shared : "");
+	snprintf(path, sizeof(path),
+		 "%s/reference/gemini-collector-log/"
+		 "msioen_collector_log_excerpts.txt",
+		 shared ? shared : "");
 	if (shared == NULL || access(path, R_OK) != 0) {
 		print_message("skipped: %s is not there\n", path);
 		skip();
@@ -215,7 +217,8 @@ static void test_msioen(void **state)
 			    "Please submit a new query to continue with the Flash model.");
 	assert_int_equal(t->n_tools, 1);
 	assert_string_equal(t->tools[0].name, "glob");
-	assert_string_equal(t->tools[0].args_json, "{\"pattern\":\"**\",\"path\":\"smartscreen/\"}");
+	assert_string_equal(t->tools[0].args_json,
+			    "{\"pattern\":\"**\",\"path\":\"smartscreen/\"}");
 	assert_int_equal(t->tools[0].duration, 55 * TV_NS_PER_MS);
 	assert_int_equal(t->tools[0].success, 1);
 	assert_int_equal(t->tools[0].time, rf_ts("2025-07-27T08:53:43.025Z"));
@@ -231,61 +234,53 @@ static void test_resource_blocks(void **state)
 	struct rf_run *r = *state;
 	static const char data[] =
 		"2025-07-27T08:52:40.000+0000\tinfo\tservice@v0.129.0/service.go:199\t"
-		"Starting otelcol-contrib...\t{\"NumCPU\": 8}\n"
-		LOGS_HDR
-		ZAP "ResourceLog #0\n"
+		"Starting otelcol-contrib...\t{\"NumCPU\": 8}\n" LOGS_HDR ZAP "ResourceLog #0\n"
 		"Resource SchemaURL: https://opentelemetry.io/schemas/1.25.0\n"
 		"Resource attributes:\n"
 		"     -> service.name: Str(qwen-code)\n"
-		"     -> session.id: Str(sess-a)\n"
-		SCOPE
-		RECORD_HEAD("0", "2025-07-27 08:52:48 +0000 UTC")
-		"Body: Str(User prompt. Length: 1.)\n"
-		"Attributes:\n"
-		"     -> event.name: Str(qwen-code.user_prompt)\n"
-		"     -> prompt_id: Str(a#1)\n"
-		"     -> prompt: Str(first)\n"
-		RECORD_TAIL
-		"ResourceLog #1\n"
-		"Resource SchemaURL: \n"
-		"Resource attributes:\n"
-		"     -> service.name: Str(qwen-code)\n"
-		"     -> session.id: Str(sess-b)\n"
-		"ScopeLogs #0\n"
-		"ScopeLogs SchemaURL: \n"
-		"InstrumentationScope qwen-code 0.1\n"
-		"InstrumentationScope attributes:\n"
-		"     -> scope.note: Str(not a\n"
-		"resource attribute)\n"
-		RECORD_HEAD("0", "2025-07-27 08:52:49 +0000 UTC")
-		"Body: Str(User prompt. Length: 1.)\n"
-		"Attributes:\n"
-		"     -> event.name: Str(qwen-code.user_prompt)\n"
-		"     -> prompt_id: Str(b#1)\n"
-		"     -> prompt: Str(second)\n"
-		RECORD_TAIL
-		RECORD_HEAD("1", "2025-07-27 08:52:50 +0000 UTC")
-		"Body: Str(User prompt. Length: 1.)\n"
-		"Attributes:\n"
-		"     -> event.name: Str(qwen-code.user_prompt)\n"
-		"     -> prompt_id: Str(b#2)\n"
-		"     -> prompt: Str(third)\n"
-		RECORD_TAIL
-		TRAILER
-		LOGS_HDR
-		ZAP "ResourceLog #0\n"
-		"Resource SchemaURL: \n"
-		"Resource attributes:\n"
-		"     -> session.id: Str(sess-a)\n"
-		SCOPE
-		RECORD_HEAD("0", "2025-07-27 08:53:00 +0000 UTC")
-		"Body: Str(User prompt. Length: 1.)\n"
-		"Attributes:\n"
-		"     -> event.name: Str(qwen-code.user_prompt)\n"
-		"     -> prompt_id: Str(a#2)\n"
-		"     -> prompt: Str(fourth)\n"
-		RECORD_TAIL
-		TRAILER;
+		"     -> session.id: Str(sess-a)\n" SCOPE RECORD_HEAD(
+			"0",
+			"2025-07-27 08:52:48 +0000 UTC") "Body: Str(User prompt. Length: 1.)\n"
+							 "Attributes:\n"
+							 "     -> event.name: Str(qwen-code.user_prompt)\n"
+							 "     -> prompt_id: Str(a#1)\n"
+							 "     -> prompt: Str(first)\n" RECORD_TAIL
+							 "ResourceLog #1\n"
+							 "Resource SchemaURL: \n"
+							 "Resource attributes:\n"
+							 "     -> service.name: Str(qwen-code)\n"
+							 "     -> session.id: Str(sess-b)\n"
+							 "ScopeLogs #0\n"
+							 "ScopeLogs SchemaURL: \n"
+							 "InstrumentationScope qwen-code 0.1\n"
+							 "InstrumentationScope attributes:\n"
+							 "     -> scope.note: Str(not a\n"
+							 "resource attribute)\n" RECORD_HEAD(
+								 "0",
+								 "2025-07-27 08:52:49 +0000 UTC") "Body: Str(User prompt. Length: 1.)\n"
+												  "Attributes:\n"
+												  "     -> event.name: Str(qwen-code.user_prompt)\n"
+												  "     -> prompt_id: Str(b#1)\n"
+												  "     -> prompt: Str(second)\n" RECORD_TAIL RECORD_HEAD(
+													  "1",
+													  "2025-07-27 08:52:50 +0000 UTC") "Body: Str(User prompt. Length: 1.)\n"
+																	   "Attributes:\n"
+																	   "     -> event.name: Str(qwen-code.user_prompt)\n"
+																	   "     -> prompt_id: Str(b#2)\n"
+																	   "     -> prompt: Str(third)\n" RECORD_TAIL
+																		   TRAILER LOGS_HDR
+																			   ZAP
+																	   "ResourceLog #0\n"
+																	   "Resource SchemaURL: \n"
+																	   "Resource attributes:\n"
+																	   "     -> session.id: Str(sess-a)\n" SCOPE RECORD_HEAD(
+																		   "0",
+																		   "2025-07-27 08:53:00 +0000 UTC") "Body: Str(User prompt. Length: 1.)\n"
+																						    "Attributes:\n"
+																						    "     -> event.name: Str(qwen-code.user_prompt)\n"
+																						    "     -> prompt_id: Str(a#2)\n"
+																						    "     -> prompt: Str(fourth)\n" RECORD_TAIL
+																							    TRAILER;
 	struct tv_session *a, *b;
 
 	run_str(r, data);
@@ -302,7 +297,7 @@ static void test_resource_blocks(void **state)
 	assert_string_equal(b->source_service, "qwen-code");
 	assert_null(strstr(tv_kvlist_find(&b->metadata, "resource"), "scope.note"));
 	assert_int_equal(r->st.records_used, 4);
-	assert_int_equal(r->st.records_skipped, 5);	/* Starting, 2 Logs, 2 trailers */
+	assert_int_equal(r->st.records_skipped, 5); /* Starting, 2 Logs, 2 trailers */
 	assert_int_equal(r->st.records_rejected, 0);
 }
 
@@ -310,23 +305,22 @@ static void test_resource_blocks(void **state)
 static void test_multiline_values(void **state)
 {
 	struct rf_run *r = *state;
-	static const char data[] =
-		RECORD_HEAD("0", "2025-07-27 08:52:48 +0000 UTC")
-		"Body: Str(User prompt.\n"
-		"Second body line)\n"
-		"Attributes:\n"
-		"     -> session.id: Str(s1)\n"
-		"     -> event.name: Str(gemini_cli.user_prompt)\n"
-		"     -> prompt_id: Str(s1#0)\n"
-		"     -> prompt: Str(fix this (please)\n"
-		"\n"
-		"Attributes:\n"
-		"Timestamp: not a field\n"
-		"  -> not: an attribute\n"
-		"LogRecord 7\n"
-		"the end))\n"
-		"-> prompt_length: Int(99)\n"
-		RECORD_TAIL;
+	static const char data[] = RECORD_HEAD(
+		"0",
+		"2025-07-27 08:52:48 +0000 UTC") "Body: Str(User prompt.\n"
+						 "Second body line)\n"
+						 "Attributes:\n"
+						 "     -> session.id: Str(s1)\n"
+						 "     -> event.name: Str(gemini_cli.user_prompt)\n"
+						 "     -> prompt_id: Str(s1#0)\n"
+						 "     -> prompt: Str(fix this (please)\n"
+						 "\n"
+						 "Attributes:\n"
+						 "Timestamp: not a field\n"
+						 "  -> not: an attribute\n"
+						 "LogRecord 7\n"
+						 "the end))\n"
+						 "-> prompt_length: Int(99)\n" RECORD_TAIL;
 	struct tv_session *s;
 
 	run_str(r, data);
@@ -344,26 +338,25 @@ static void test_multiline_values(void **state)
 static void test_value_types(void **state)
 {
 	struct rf_run *r = *state;
-	static const char data[] =
-		RECORD_HEAD("0", "2025-07-27 08:52:48 +0000 UTC")
-		"EventName: gemini_cli.user_prompt\n"
-		"Body: Map({\"k\":[1,2]})\n"
-		"Attributes:\n"
-		"     -> session.id: Str(s1)\n"
-		"     -> s: Str(...)\n"
-		"     -> i: Int(-42)\n"
-		"     -> d: Double(1.5)\n"
-		"     -> t: Bool(true)\n"
-		"     -> f: Bool(false)\n"
-		"     -> e: Empty()\n"
-		"     -> by: Bytes(AAEC)\n"
-		"     -> sl: Slice([\"a\",\"b\"])\n"
-		"     -> m: Map({\"x\":{\"y\":null}})\n"
-		"     -> bad_map: Map({\"x\":)\n"
-		"     -> paren: Str(a)b))\n"
-		"Trace ID: 0102030405060708090a0b0c0d0e0f10\n"
-		"Span ID: 0102030405060708\n"
-		"Flags: 0\n";
+	static const char data[] = RECORD_HEAD(
+		"0", "2025-07-27 08:52:48 +0000 UTC") "EventName: gemini_cli.user_prompt\n"
+						      "Body: Map({\"k\":[1,2]})\n"
+						      "Attributes:\n"
+						      "     -> session.id: Str(s1)\n"
+						      "     -> s: Str(...)\n"
+						      "     -> i: Int(-42)\n"
+						      "     -> d: Double(1.5)\n"
+						      "     -> t: Bool(true)\n"
+						      "     -> f: Bool(false)\n"
+						      "     -> e: Empty()\n"
+						      "     -> by: Bytes(AAEC)\n"
+						      "     -> sl: Slice([\"a\",\"b\"])\n"
+						      "     -> m: Map({\"x\":{\"y\":null}})\n"
+						      "     -> bad_map: Map({\"x\":)\n"
+						      "     -> paren: Str(a)b))\n"
+						      "Trace ID: 0102030405060708090a0b0c0d0e0f10\n"
+						      "Span ID: 0102030405060708\n"
+						      "Flags: 0\n";
 	struct tv_session *s;
 	const char *ev;
 
@@ -394,16 +387,14 @@ static void test_value_types(void **state)
 static void test_zero_timestamp(void **state)
 {
 	struct rf_run *r = *state;
-	static const char data[] =
-		"LogRecord #0\n"
-		"ObservedTimestamp: 2025-07-27 08:52:48.08 +0000 UTC\n"
-		"Timestamp: 1970-01-01 00:00:00 +0000 UTC\n"
-		"Body: Str(x)\n"
-		"Attributes:\n"
-		"     -> session.id: Str(s1)\n"
-		"     -> event.name: Str(gemini_cli.user_prompt)\n"
-		"     -> prompt: Str(p)\n"
-		RECORD_TAIL;
+	static const char data[] = "LogRecord #0\n"
+				   "ObservedTimestamp: 2025-07-27 08:52:48.08 +0000 UTC\n"
+				   "Timestamp: 1970-01-01 00:00:00 +0000 UTC\n"
+				   "Body: Str(x)\n"
+				   "Attributes:\n"
+				   "     -> session.id: Str(s1)\n"
+				   "     -> event.name: Str(gemini_cli.user_prompt)\n"
+				   "     -> prompt: Str(p)\n" RECORD_TAIL;
 
 	run_str(r, data);
 	assert_int_equal(r->ret, 0);
@@ -415,23 +406,19 @@ static void test_zero_timestamp(void **state)
 static void test_truncated(void **state)
 {
 	struct rf_run *r = *state;
-	static const char with_attrs[] =
-		TURN_RECORDS("s1", "gemini_cli")
-		RECORD_HEAD("4", "2025-07-27 08:53:00 +0000 UTC")
-		"Body: Str(API response from m.)\n"
-		"Attributes:\n"
-		"     -> session.id: Str(s1)\n"
-		"     -> event.name: Str(gemini_cli.api_response)\n"
-		"     -> model: Str(m)\n"
-		"     -> prompt_id: Str(s1#0)\n"
-		"     -> input_token_count: Int(7)\n"
-		"     -> response_text: Str({\n"
-		"  \"cut";
-	static const char without[] =
-		TURN_RECORDS("s1", "gemini_cli")
-		"\n"
-		RECORD_HEAD("4", "2025-07-27 08:53:00 +0000 UTC")
-		"Body: Str(API resp";
+	static const char with_attrs[] = TURN_RECORDS("s1", "gemini_cli") RECORD_HEAD(
+		"4",
+		"2025-07-27 08:53:00 +0000 UTC") "Body: Str(API response from m.)\n"
+						 "Attributes:\n"
+						 "     -> session.id: Str(s1)\n"
+						 "     -> event.name: Str(gemini_cli.api_response)\n"
+						 "     -> model: Str(m)\n"
+						 "     -> prompt_id: Str(s1#0)\n"
+						 "     -> input_token_count: Int(7)\n"
+						 "     -> response_text: Str({\n"
+						 "  \"cut";
+	static const char without[] = TURN_RECORDS("s1", "gemini_cli") "\n" RECORD_HEAD(
+		"4", "2025-07-27 08:53:00 +0000 UTC") "Body: Str(API resp";
 	const struct tv_turn *t;
 
 	/* cut off inside a value: the record is rejected, the others kept */
@@ -448,30 +435,26 @@ static void test_truncated(void **state)
 	check_turn(rf_session(r, "s1"), "s1");
 	assert_int_equal(r->st.records_used, 4);
 	assert_int_equal(r->st.records_rejected, 1);
-	assert_true(rf_has_msg(r, 70, "truncated log record"));	/* after 68 lines and a blank */
+	assert_true(rf_has_msg(r, 70, "truncated log record")); /* after 68 lines and a blank */
 }
 
 /* A record cut short by the next one, and garbage between records. */
 static void test_garbage(void **state)
 {
 	struct rf_run *r = *state;
-	static const char data[] =
-		"this is not a collector log\n"			/* 1 */
-		"\n"
-		"   \n"
-		RECORD_HEAD("0", "2025-07-27 08:52:48 +0000 UTC")	/* 4 */
-		"Body: Str(x)\n"
-		RECORD_HEAD("1", "2025-07-27 08:52:48 +0000 UTC")	/* 10 */
+	static const char data[] = "this is not a collector log\n" /* 1 */
+				   "\n"
+				   "   \n" RECORD_HEAD("0", "2025-07-27 08:52:48 +0000 UTC") /* 4 */
+		"Body: Str(x)\n" RECORD_HEAD("1", "2025-07-27 08:52:48 +0000 UTC") /* 10 */
 		"Body: Str(User prompt.)\n"
 		"Attributes:\n"
 		"     -> session.id: Str(s1)\n"
 		"     -> event.name: Str(gemini_cli.user_prompt)\n"
-		"     -> prompt: Str(p)\n"
-		RECORD_TAIL					/* 20-22 */
-		"Flags: 0\n"					/* 23 */
-		"     -> orphan: Str(x)\n"			/* 24 */
-		"\x01\x02\xff\xfe\n"				/* 25 */
-		"Timestamp: 2025-07-27 08:52:48 +0000 UTC\n";	/* 26 */
+		"     -> prompt: Str(p)\n" RECORD_TAIL	      /* 20-22 */
+		"Flags: 0\n"				      /* 23 */
+		"     -> orphan: Str(x)\n"		      /* 24 */
+		"\x01\x02\xff\xfe\n"			      /* 25 */
+		"Timestamp: 2025-07-27 08:52:48 +0000 UTC\n"; /* 26 */
 
 	run_str(r, data);
 	assert_int_equal(r->ret, 0);
@@ -514,9 +497,9 @@ static void test_crlf_bom(void **state)
 static void test_metrics_and_spans(void **state)
 {
 	struct rf_run *r = *state;
-	static const char data[] =
-		ZAP "Metrics\t{\"otelcol.component.id\": \"debug\", \"metrics\": 2}\n"
-		ZAP "ResourceMetrics #0\n"
+	static const char data[] = ZAP
+		"Metrics\t{\"otelcol.component.id\": \"debug\", \"metrics\": 2}\n" ZAP
+		"ResourceMetrics #0\n"
 		"Resource SchemaURL: \n"
 		"Resource attributes:\n"
 		"     -> service.name: Str(gemini-cli)\n"
@@ -547,9 +530,8 @@ static void test_metrics_and_spans(void **state)
 		"Sum: 3000.000000\n"
 		"ExplicitBounds #0: 0.000000\n"
 		"Buckets #0, Count: 0\n"
-		"\t{\"otelcol.component.id\": \"debug\", \"otelcol.signal\": \"metrics\"}\n"
-		ZAP "Traces\t{\"otelcol.component.id\": \"debug\"}\n"
-		ZAP "ResourceSpans #0\n"
+		"\t{\"otelcol.component.id\": \"debug\", \"otelcol.signal\": \"metrics\"}\n" ZAP
+		"Traces\t{\"otelcol.component.id\": \"debug\"}\n" ZAP "ResourceSpans #0\n"
 		"Resource SchemaURL: \n"
 		"ScopeSpans #0\n"
 		"Span #0\n"
@@ -569,8 +551,7 @@ static void test_metrics_and_spans(void **state)
 		"Attributes:\n"
 		"     -> session.id: Str(s1)\n"
 		"     -> event.name: Str(gemini_cli.user_prompt)\n"
-		"     -> prompt: Str(p)\n"
-		RECORD_TAIL;
+		"     -> prompt: Str(p)\n" RECORD_TAIL;
 
 	run_str(r, data);
 	assert_int_equal(r->ret, 0);
@@ -586,15 +567,12 @@ static void test_metrics_and_spans(void **state)
 static void test_qwen(void **state)
 {
 	struct rf_run *r = *state;
-	static const char data[] =
-		LOGS_HDR
-		ZAP "ResourceLog #0\n"
+	static const char data[] = LOGS_HDR ZAP
+		"ResourceLog #0\n"
 		"Resource SchemaURL: \n"
 		"Resource attributes:\n"
-		"     -> service.name: Str(qwen-code)\n"
-		SCOPE
-		TURN_RECORDS("q1", "qwen-code")
-		TRAILER;
+		"     -> service.name: Str(qwen-code)\n" SCOPE TURN_RECORDS("q1", "qwen-code")
+			TRAILER;
 	struct tv_session *s;
 
 	run_str(r, data);
@@ -612,18 +590,23 @@ static void test_overlong_line(void **state)
 	struct tv_strbuf b;
 
 	tv_strbuf_init(&b);
-	assert_int_equal(tv_strbuf_puts(&b, RECORD_HEAD("0", "2025-07-27 08:52:48 +0000 UTC")
-					    "Body: Str(x)\n"
-					    "Attributes:\n"
-					    "     -> session.id: Str(s1)\n"
-					    "     -> event.name: Str(gemini_cli.user_prompt)\n"
-					    "     -> prompt_id: Str(s1#0)\n"
-					    "     -> prompt: Str("), 0);
+	assert_int_equal(
+		tv_strbuf_puts(
+			&b,
+			RECORD_HEAD(
+				"0",
+				"2025-07-27 08:52:48 +0000 UTC") "Body: Str(x)\n"
+								 "Attributes:\n"
+								 "     -> session.id: Str(s1)\n"
+								 "     -> event.name: Str(gemini_cli.user_prompt)\n"
+								 "     -> prompt_id: Str(s1#0)\n"
+								 "     -> prompt: Str("),
+		0);
 	for (int i = 0; i < 3000; i++) {
 		assert_int_equal(tv_strbuf_putc(&b, 'a'), 0);
 	}
-	assert_int_equal(tv_strbuf_puts(&b, ")\n     -> prompt_length: Int(3000)\n"
-					    RECORD_TAIL), 0);
+	assert_int_equal(tv_strbuf_puts(&b, ")\n     -> prompt_length: Int(3000)\n" RECORD_TAIL),
+			 0);
 	run_data(r, b.p, b.len, 1024, false);
 	tv_strbuf_finish(&b);
 	/* the record holding the line is rejected whole, and counted once */
@@ -642,20 +625,28 @@ static void test_record_too_big(void **state)
 	struct tv_strbuf b;
 
 	tv_strbuf_init(&b);
-	assert_int_equal(tv_strbuf_puts(&b, RECORD_HEAD("0", "2025-07-27 08:52:48 +0000 UTC")
-					    "Body: Str(x)\n"
-					    "Attributes:\n"
-					    "     -> session.id: Str(s1)\n"
-					    "     -> prompt: Str("), 0);
+	assert_int_equal(
+		tv_strbuf_puts(
+			&b,
+			RECORD_HEAD("0",
+				    "2025-07-27 08:52:48 +0000 UTC") "Body: Str(x)\n"
+								     "Attributes:\n"
+								     "     -> session.id: Str(s1)\n"
+								     "     -> prompt: Str("),
+		0);
 	for (int i = 0; i < 100; i++) {
 		assert_int_equal(tv_strbuf_puts(&b, "a line of a long prompt\n"), 0);
 	}
 	assert_int_equal(tv_strbuf_puts(&b, ")\n" RECORD_TAIL), 0);
-	assert_int_equal(tv_strbuf_puts(&b, RECORD_HEAD("1", "2025-07-27 08:52:49 +0000 UTC")
-					    "Body: Str(x)\n"
-					    "Attributes:\n"
-					    "     -> session.id: Str(s2)\n"
-					    RECORD_TAIL), 0);
+	assert_int_equal(
+		tv_strbuf_puts(
+			&b,
+			RECORD_HEAD(
+				"1",
+				"2025-07-27 08:52:49 +0000 UTC") "Body: Str(x)\n"
+								 "Attributes:\n"
+								 "     -> session.id: Str(s2)\n" RECORD_TAIL),
+		0);
 	run_data(r, b.p, b.len, 1024, false);
 	tv_strbuf_finish(&b);
 	assert_int_equal(r->ret, 0);
@@ -669,15 +660,14 @@ static void test_record_too_big(void **state)
 static void test_binary_values(void **state)
 {
 	struct rf_run *r = *state;
-	static const char data[] =
-		RECORD_HEAD("0", "2025-07-27 08:52:48 +0000 UTC")
-		"Body: Str(\xff\xfe)\n"
-		"Attributes:\n"
-		"     -> session.id: Str(s1)\n"
-		"     -> event.name: Str(gemini_cli.user_prompt)\n"
-		"     -> prompt: Str(a\0b\xc3)\n"
-		"     -> k\0ey: Int(1\0002)\n"
-		RECORD_TAIL;
+	static const char data[] = RECORD_HEAD(
+		"0",
+		"2025-07-27 08:52:48 +0000 UTC") "Body: Str(\xff\xfe)\n"
+						 "Attributes:\n"
+						 "     -> session.id: Str(s1)\n"
+						 "     -> event.name: Str(gemini_cli.user_prompt)\n"
+						 "     -> prompt: Str(a\0b\xc3)\n"
+						 "     -> k\0ey: Int(1\0002)\n" RECORD_TAIL;
 
 	run_data(r, data, sizeof(data) - 1, 0, true);
 	assert_int_equal(r->ret, 0);
@@ -690,14 +680,13 @@ static void test_binary_values(void **state)
 static void test_bad_int(void **state)
 {
 	struct rf_run *r = *state;
-	static const char data[] =
-		RECORD_HEAD("0", "2025-07-27 08:52:48 +0000 UTC")
-		"Body: Str(x)\n"
-		"Attributes:\n"
-		"     -> session.id: Str(s1)\n"
-		"     -> event.name: Str(gemini_cli.user_prompt)\n"
-		"     -> prompt_length: Int(12x)\n"
-		RECORD_TAIL;
+	static const char data[] = RECORD_HEAD(
+		"0",
+		"2025-07-27 08:52:48 +0000 UTC") "Body: Str(x)\n"
+						 "Attributes:\n"
+						 "     -> session.id: Str(s1)\n"
+						 "     -> event.name: Str(gemini_cli.user_prompt)\n"
+						 "     -> prompt_length: Int(12x)\n" RECORD_TAIL;
 
 	run_data(r, data, sizeof(data) - 1, 0, false);
 	assert_int_equal(r->ret, 0);
@@ -722,12 +711,11 @@ static void test_collector_stack_trace(void **state)
 		"\tgo.opentelemetry.io/collector/exporter@v0.129.0/exporterhelper/internal/"
 		"queuebatch/disabled_batcher.go:23\n"
 		"not a stack line\n"
-		"go.opentelemetry.io/collector/after.garbage\n"
-		RECORD_HEAD("0", "2025-07-27 08:52:48 +0000 UTC")
-		"Body: Str(x)\n"
-		"Attributes:\n"
-		"     -> session.id: Str(s1)\n"
-		RECORD_TAIL;
+		"go.opentelemetry.io/collector/after.garbage\n" RECORD_HEAD(
+			"0",
+			"2025-07-27 08:52:48 +0000 UTC") "Body: Str(x)\n"
+							 "Attributes:\n"
+							 "     -> session.id: Str(s1)\n" RECORD_TAIL;
 
 	run_str(r, data);
 	assert_int_equal(r->ret, 0);
@@ -746,7 +734,7 @@ static void test_empty(void **state)
 	assert_int_equal(r->ret, 0);
 	assert_int_equal(r->n, 0);
 	assert_int_equal(r->st.records_read, 0);
-		run_str(r, "\n\n\xef\xbb\xbf\n");
+	run_str(r, "\n\n\xef\xbb\xbf\n");
 	assert_int_equal(r->ret, 0);
 	assert_int_equal(r->st.records_rejected, 1);
 }

@@ -23,10 +23,10 @@
 struct row {
 	const char *line;
 	enum tv_dbg_kind kind;
-	const char *key;	/* TV_DBG_K_ATTR, unknown types: the key, else NULL */
-	enum tv_dbg_type type;	/* TV_DBG_K_ATTR: the value type */
-	const char *val;	/* the text from val on, or NULL not to check */
-	bool unknown;		/* unknown_type */
+	const char *key;       /* TV_DBG_K_ATTR, unknown types: the key, else NULL */
+	enum tv_dbg_type type; /* TV_DBG_K_ATTR: the value type */
+	const char *val;       /* the text from val on, or NULL not to check */
+	bool unknown;	       /* unknown_type */
 };
 
 static const struct row rows[] = {
@@ -44,13 +44,11 @@ static const struct row rows[] = {
 	{ ZAP_TS "info\tLogs\t{}", TV_DBG_K_ZAP, NONE, TV_DBG_T_RAW, NONE, false },
 	{ "2025-07-27T08:53:44Z\twarn\tx", TV_DBG_K_ZAP, NONE, TV_DBG_T_RAW, NONE, false },
 	{ "2025-07-27T08:53:44.1,2:3-4\tx", TV_DBG_K_ZAP, NONE, TV_DBG_T_RAW, NONE, false },
-	{ "2025-07-27T08:53:44.100+0000 info", TV_DBG_K_OTHER, NONE, TV_DBG_T_RAW, NONE,
-	  false },
+	{ "2025-07-27T08:53:44.100+0000 info", TV_DBG_K_OTHER, NONE, TV_DBG_T_RAW, NONE, false },
 	{ "2025-07-27 08:53:44\tinfo", TV_DBG_K_OTHER, NONE, TV_DBG_T_RAW, NONE, false },
 	{ "2025-07-27T08:53:44", TV_DBG_K_OTHER, NONE, TV_DBG_T_RAW, NONE, false },
 	{ "2025", TV_DBG_K_OTHER, NONE, TV_DBG_T_RAW, NONE, false },
-	{ "\t{\"otelcol.signal\": \"logs\"}", TV_DBG_K_TRAILER, NONE, TV_DBG_T_RAW, NONE,
-	  false },
+	{ "\t{\"otelcol.signal\": \"logs\"}", TV_DBG_K_TRAILER, NONE, TV_DBG_T_RAW, NONE, false },
 	{ " {\"a\": 1}", TV_DBG_K_OTHER, NONE, TV_DBG_T_RAW, NONE, false },
 
 	/* attributes, with 0 or more leading blanks */
@@ -63,8 +61,7 @@ static const struct row rows[] = {
 	{ "-> s: Slice([1,2])", TV_DBG_K_ATTR, "s", TV_DBG_T_SLICE, "[1,2])", false },
 	{ "-> m: Map({\"a\":1})", TV_DBG_K_ATTR, "m", TV_DBG_T_MAP, "{\"a\":1})", false },
 	{ "-> e: Empty()", TV_DBG_K_ATTR, "e", TV_DBG_T_EMPTY, ")", false },
-	{ "-> url:x: Str(http://h:1)", TV_DBG_K_ATTR, "url:x", TV_DBG_T_STR, "http://h:1)",
-	  false },
+	{ "-> url:x: Str(http://h:1)", TV_DBG_K_ATTR, "url:x", TV_DBG_T_STR, "http://h:1)", false },
 	{ "-> k: Str(", TV_DBG_K_ATTR, "k", TV_DBG_T_STR, "", false },
 	{ "-> k: Str", TV_DBG_K_OTHER, "k", TV_DBG_T_RAW, NONE, false },
 	{ "-> k:Str(x)", TV_DBG_K_OTHER, NONE, TV_DBG_T_RAW, NONE, false },
@@ -74,8 +71,7 @@ static const struct row rows[] = {
 
 	/* unknown `Word(` types */
 	{ "-> k: Float(1.5)", TV_DBG_K_OTHER, "k", TV_DBG_T_RAW, NONE, true },
-	{ "   -> weird.key: Timestamp(0)", TV_DBG_K_OTHER, "weird.key", TV_DBG_T_RAW, NONE,
-	  true },
+	{ "   -> weird.key: Timestamp(0)", TV_DBG_K_OTHER, "weird.key", TV_DBG_T_RAW, NONE, true },
 	{ "-> k: Float", TV_DBG_K_OTHER, "k", TV_DBG_T_RAW, NONE, false },
 	{ "-> k: X1(2)", TV_DBG_K_OTHER, "k", TV_DBG_T_RAW, NONE, false },
 
@@ -86,14 +82,13 @@ static const struct row rows[] = {
 	{ "ResourceLog #1 ", TV_DBG_K_OTHER, NONE, TV_DBG_T_RAW, NONE, false },
 	{ "ResourceMetrics #0", TV_DBG_K_RESOURCE_OTHER, NONE, TV_DBG_T_RAW, NONE, false },
 	{ "ResourceSpans #3", TV_DBG_K_RESOURCE_OTHER, NONE, TV_DBG_T_RAW, NONE, false },
-	{ "Resource SchemaURL: https://x", TV_DBG_K_RES_SCHEMA, NONE, TV_DBG_T_RAW,
-	  "https://x", false },
+	{ "Resource SchemaURL: https://x", TV_DBG_K_RES_SCHEMA, NONE, TV_DBG_T_RAW, "https://x",
+	  false },
 	{ "Resource attributes:", TV_DBG_K_RES_ATTRS, NONE, TV_DBG_T_RAW, "", false },
 	{ "Resources", TV_DBG_K_OTHER, NONE, TV_DBG_T_RAW, NONE, false },
 	{ "ScopeLogs #0", TV_DBG_K_SCOPE, NONE, TV_DBG_T_RAW, NONE, false },
 	{ "ScopeLogs SchemaURL: ", TV_DBG_K_SCOPE_SCHEMA, NONE, TV_DBG_T_RAW, "", false },
-	{ "InstrumentationScope gemini-cli ", TV_DBG_K_ISCOPE, NONE, TV_DBG_T_RAW, NONE,
-	  false },
+	{ "InstrumentationScope gemini-cli ", TV_DBG_K_ISCOPE, NONE, TV_DBG_T_RAW, NONE, false },
 	{ "InstrumentationScope attributes:", TV_DBG_K_ISCOPE_ATTRS, NONE, TV_DBG_T_RAW, "",
 	  false },
 	{ "Instrument", TV_DBG_K_OTHER, NONE, TV_DBG_T_RAW, NONE, false },
@@ -105,13 +100,13 @@ static const struct row rows[] = {
 	{ "Span #", TV_DBG_K_OTHER, NONE, TV_DBG_T_RAW, NONE, false },
 
 	/* record fields: the value after the colon and one optional space */
-	{ "ObservedTimestamp: 2025-07-27 08:53:44 +0000 UTC", TV_DBG_K_OBSERVED, NONE,
-	  TV_DBG_T_RAW, "2025-07-27 08:53:44 +0000 UTC", false },
-	{ "Timestamp: 1970-01-01 00:00:00 +0000 UTC", TV_DBG_K_TIMESTAMP, NONE,
-	  TV_DBG_T_RAW, "1970-01-01 00:00:00 +0000 UTC", false },
+	{ "ObservedTimestamp: 2025-07-27 08:53:44 +0000 UTC", TV_DBG_K_OBSERVED, NONE, TV_DBG_T_RAW,
+	  "2025-07-27 08:53:44 +0000 UTC", false },
+	{ "Timestamp: 1970-01-01 00:00:00 +0000 UTC", TV_DBG_K_TIMESTAMP, NONE, TV_DBG_T_RAW,
+	  "1970-01-01 00:00:00 +0000 UTC", false },
 	{ "SeverityText: ", TV_DBG_K_SEVERITY, NONE, TV_DBG_T_RAW, "", false },
-	{ "SeverityNumber: Unspecified(0)", TV_DBG_K_SEVERITY, NONE, TV_DBG_T_RAW,
-	  "Unspecified(0)", false },
+	{ "SeverityNumber: Unspecified(0)", TV_DBG_K_SEVERITY, NONE, TV_DBG_T_RAW, "Unspecified(0)",
+	  false },
 	{ "EventName: gemini_cli.user_prompt", TV_DBG_K_EVENT_NAME, NONE, TV_DBG_T_RAW,
 	  "gemini_cli.user_prompt", false },
 	{ "Body: Str(hello)", TV_DBG_K_BODY, NONE, TV_DBG_T_RAW, "Str(hello)", false },
@@ -120,11 +115,11 @@ static const struct row rows[] = {
 	{ "Bodies", TV_DBG_K_OTHER, NONE, TV_DBG_T_RAW, NONE, false },
 	{ "Attributes:", TV_DBG_K_ATTRS, NONE, TV_DBG_T_RAW, "", false },
 	{ "Attribute", TV_DBG_K_OTHER, NONE, TV_DBG_T_RAW, NONE, false },
-	{ "Trace ID: 0af7651916cd43dd8448eb211c80319c", TV_DBG_K_TRACE_ID, NONE,
-	  TV_DBG_T_RAW, "0af7651916cd43dd8448eb211c80319c", false },
+	{ "Trace ID: 0af7651916cd43dd8448eb211c80319c", TV_DBG_K_TRACE_ID, NONE, TV_DBG_T_RAW,
+	  "0af7651916cd43dd8448eb211c80319c", false },
 	{ "Trace ID:", TV_DBG_K_TRACE_ID, NONE, TV_DBG_T_RAW, "", false },
-	{ "Span ID: b7ad6b7169203331", TV_DBG_K_SPAN_ID, NONE, TV_DBG_T_RAW,
-	  "b7ad6b7169203331", false },
+	{ "Span ID: b7ad6b7169203331", TV_DBG_K_SPAN_ID, NONE, TV_DBG_T_RAW, "b7ad6b7169203331",
+	  false },
 	{ "Flags: 0", TV_DBG_K_FLAGS, NONE, TV_DBG_T_RAW, "0", false },
 	{ "Flag", TV_DBG_K_OTHER, NONE, TV_DBG_T_RAW, NONE, false },
 	{ "Events", TV_DBG_K_OTHER, NONE, TV_DBG_T_RAW, NONE, false },
@@ -224,9 +219,9 @@ static void test_body(void **state)
 static void test_ends_value(void **state)
 {
 	static const enum tv_dbg_kind ends[] = {
-		TV_DBG_K_ATTR, TV_DBG_K_TRACE_ID, TV_DBG_K_SPAN_ID,
-		TV_DBG_K_FLAGS, TV_DBG_K_LOG_RECORD, TV_DBG_K_RESOURCE_LOG,
-		TV_DBG_K_RESOURCE_OTHER, TV_DBG_K_SCOPE, TV_DBG_K_ZAP,
+		TV_DBG_K_ATTR,		 TV_DBG_K_TRACE_ID,   TV_DBG_K_SPAN_ID,
+		TV_DBG_K_FLAGS,		 TV_DBG_K_LOG_RECORD, TV_DBG_K_RESOURCE_LOG,
+		TV_DBG_K_RESOURCE_OTHER, TV_DBG_K_SCOPE,      TV_DBG_K_ZAP,
 	};
 	int n_end = 0;
 
@@ -250,9 +245,8 @@ static void test_ends_value(void **state)
 static void test_is_boundary(void **state)
 {
 	static const enum tv_dbg_kind bounds[] = {
-		TV_DBG_K_ZAP, TV_DBG_K_TRAILER, TV_DBG_K_RESOURCE_LOG,
-		TV_DBG_K_RESOURCE_OTHER, TV_DBG_K_METRIC, TV_DBG_K_SPAN,
-		TV_DBG_K_LOG_RECORD,
+		TV_DBG_K_ZAP,	 TV_DBG_K_TRAILER, TV_DBG_K_RESOURCE_LOG, TV_DBG_K_RESOURCE_OTHER,
+		TV_DBG_K_METRIC, TV_DBG_K_SPAN,	   TV_DBG_K_LOG_RECORD,
 	};
 	int n = 0;
 
@@ -276,11 +270,9 @@ static void test_zap_block(void **state)
 	size_t msg = 99;
 
 	(void)state;
-	assert_int_equal(zap_block(ZAP_TS "info\tResourceLog #0", &msg),
-			 TV_DBG_K_RESOURCE_LOG);
+	assert_int_equal(zap_block(ZAP_TS "info\tResourceLog #0", &msg), TV_DBG_K_RESOURCE_LOG);
 	assert_int_equal(msg, strlen(ZAP_TS "info\t"));
-	assert_int_equal(zap_block(ZAP_TS "info\tResourceSpans #1", NULL),
-			 TV_DBG_K_RESOURCE_OTHER);
+	assert_int_equal(zap_block(ZAP_TS "info\tResourceSpans #1", NULL), TV_DBG_K_RESOURCE_OTHER);
 	assert_int_equal(zap_block(ZAP_TS "info\tResourceMetrics #2", NULL),
 			 TV_DBG_K_RESOURCE_OTHER);
 	assert_int_equal(zap_block(ZAP_TS "info\tLogs\t{\"a\": 1}", &msg), TV_DBG_K_OTHER);
@@ -310,12 +302,9 @@ static void test_is_zap(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_classify_table),
-		cmocka_unit_test(test_classify_length),
-		cmocka_unit_test(test_body),
-		cmocka_unit_test(test_ends_value),
-		cmocka_unit_test(test_is_boundary),
-		cmocka_unit_test(test_zap_block),
+		cmocka_unit_test(test_classify_table), cmocka_unit_test(test_classify_length),
+		cmocka_unit_test(test_body),	       cmocka_unit_test(test_ends_value),
+		cmocka_unit_test(test_is_boundary),    cmocka_unit_test(test_zap_block),
 		cmocka_unit_test(test_is_zap),
 	};
 

@@ -93,15 +93,16 @@ struct fix {
 	struct tv_json_parser *jp;
 	struct tv_strbuf doc;
 	struct tv_jv root;
-	int bad;		/* failed checks in this test */
+	int bad; /* failed checks in this test */
 };
 
 static int setup(void **state)
 {
 	struct fix *f = calloc(1, sizeof(*f));
 
-	if (f == NULL)
+	if (f == NULL) {
 		return -1;
+	}
 	f->jp = tv_json_parser_create();
 	if (f->jp == NULL) {
 		free(f);
@@ -128,10 +129,12 @@ static void load(struct fix *f, const char *text)
 	const char *why = NULL;
 
 	tv_strbuf_reset(&f->doc);
-	for (const char *p = text; *p; p++)
+	for (const char *p = text; *p; p++) {
 		assert_int_equal(tv_strbuf_putc(&f->doc, *p == '\'' ? '"' : *p), 0);
-	if (tv_json_parse(f->jp, f->doc.p, f->doc.len, &f->root, &why) != 0)
+	}
+	if (tv_json_parse(f->jp, f->doc.p, f->doc.len, &f->root, &why) != 0) {
 		fail_msg("fixture is not JSON: %s", why ? why : "?");
+	}
 }
 
 static void bad(struct fix *f, int line, const char *fmt, ...)
@@ -164,12 +167,14 @@ static void check_eval(struct fix *f, const char *src, bool want, int line)
 		return;
 	}
 	got = tv_expr_eval(e, &f->root);
-	if (got != want)
+	if (got != want) {
 		bad(f, line, "`%s`: %s, expected %s", src, got ? "true" : "false",
 		    want ? "true" : "false");
+	}
 	/* evaluating again on the same compiled expression gives the same answer */
-	if (tv_expr_eval(e, &f->root) != got)
+	if (tv_expr_eval(e, &f->root) != got) {
 		bad(f, line, "`%s`: a second evaluation differs", src);
+	}
 	tv_expr_destroy(e);
 }
 
@@ -188,14 +193,17 @@ static void check_error(struct fix *f, const char *src, size_t want_col, const c
 		tv_expr_destroy(e);
 		return;
 	}
-	if (r != -TV_EPARSE)
+	if (r != -TV_EPARSE) {
 		bad(f, line, "`%s`: returns %d, expected -TV_EPARSE", src, r);
-	if (col != want_col)
+	}
+	if (col != want_col) {
 		bad(f, line, "`%s`: error at column %zu, expected %zu (%s)", src, col, want_col,
 		    why);
-	if (strstr(why, want_why) == NULL)
+	}
+	if (strstr(why, want_why) == NULL) {
 		bad(f, line, "`%s`: reason \"%s\", expected it to contain \"%s\"", src, why,
 		    want_why);
+	}
 }
 
 #define IS(src) check_eval(f, src, true, __LINE__)
@@ -360,7 +368,7 @@ static void test_any_match(void **state)
 	IS("models == \"qwen3-coder\"");
 	IS("models == \"gemini-2.5-pro\"");
 	NOT("models == \"gpt-4\"");
-	IS("models != \"qwen3-coder\"");	/* the other model differs */
+	IS("models != \"qwen3-coder\""); /* the other model differs */
 	IS("models =~ \"^qwen\"");
 	IS("metadata.tags == \"z\"");
 	/* paths through the turns array */
@@ -453,9 +461,10 @@ static void test_computed(void **state)
 	IS("output =~ \"^Final\"");
 	IS("prompt > output");
 	/* errors: llm calls with status error or timeout (not ok, not null) */
-	load(f, "{'id':'e','turns':[{'prompt':null,'output':null,'llm_calls':["
-		"{'status':'ok'},{'status':null},{'status':'error'},{}]},"
-		"{'prompt':'p2','output':'o2','llm_calls':[{'status':'timeout'},{'status':'ok'}]}]}");
+	load(f,
+	     "{'id':'e','turns':[{'prompt':null,'output':null,'llm_calls':["
+	     "{'status':'ok'},{'status':null},{'status':'error'},{}]},"
+	     "{'prompt':'p2','output':'o2','llm_calls':[{'status':'timeout'},{'status':'ok'}]}]}");
 	IS("errors == 2");
 	IS("prompt == null");
 	IS("output == \"o2\"");
@@ -517,10 +526,12 @@ static void check_agg_or_error(struct fix *f, const char *src, bool want, int li
 	char why[256];
 	size_t col;
 
-	if (tv_expr_compile(src, &e, &col, why, sizeof(why)) != 0)
-		return;		/* refused: fine */
-	if (tv_expr_eval(e, &f->root) != want)
+	if (tv_expr_compile(src, &e, &col, why, sizeof(why)) != 0) {
+		return; /* refused: fine */
+	}
+	if (tv_expr_eval(e, &f->root) != want) {
 		bad(f, line, "`%s` compiles but evaluates to %s", src, want ? "false" : "true");
+	}
 	tv_expr_destroy(e);
 }
 
@@ -609,10 +620,10 @@ static void test_regex(void **state)
 	IS("prompt =~ \"(?i)^fix the build$\"");
 	IS("prompt !~ \"^fix\"");
 	NOT("prompt !~ \"Build\"");
-	IS("metadata.user_id =~ \"^u-\\d+$\"");		/* \d reaches PCRE2 */
+	IS("metadata.user_id =~ \"^u-\\d+$\""); /* \d reaches PCRE2 */
 	IS("metadata.user_id =~ '^u-[0-9]{2}$'");
 	IS("skill =~ \"deploy|build\"");
-	IS("turns.output =~ \"first\"");		/* any turn */
+	IS("turns.output =~ \"first\""); /* any turn */
 	IS("turns.output =~ \"answer$\"");
 	IS("tool_calls.name =~ \"^read_\"");
 	NOT("tool_calls.name =~ \"^write_\"");
@@ -628,7 +639,7 @@ static void test_regex(void **state)
 	load(f, "{'id':'u','turns':[{'prompt':'caf\xc3\xa9 na\xc3\xafve','output':null}]}");
 	IS("prompt =~ \"^caf.\\\\s\"");
 	IS("prompt =~ \"^caf\xc3\xa9 \"");
-	IS("prompt =~ \"^.{4} .{5}$\"");		/* characters, not bytes */
+	IS("prompt =~ \"^.{4} .{5}$\""); /* characters, not bytes */
 	DONE();
 }
 
@@ -641,7 +652,7 @@ static void test_in(void **state)
 	NOT("skill in [\"a\", \"b\"]");
 	IS("skill in ['azure-deploy']");
 	NOT("skill in []");
-	IS("models in [\"qwen3-coder\"]");		/* any element */
+	IS("models in [\"qwen3-coder\"]"); /* any element */
 	NOT("models in [\"gpt-4\", \"claude\"]");
 	IS("usage.input_tokens in [1, 1500, 3]");
 	NOT("usage.input_tokens in [\"1500\"]");
@@ -729,7 +740,7 @@ static void test_paths(void **state)
 
 	load(f, FULL);
 	IS("metadata.user_id == \"u-42\"");
-	IS("metadata.\"installation.id\" == \"inst-1\"");	/* quoted segments */
+	IS("metadata.\"installation.id\" == \"inst-1\""); /* quoted segments */
 	IS("metadata.'installation.id' == \"inst-1\"");
 	IS("metadata.nested.k == 1");
 	IS("usage.\"input_tokens\" == 1500");
@@ -737,7 +748,7 @@ static void test_paths(void **state)
 	IS("turns.llm_calls.finish_reason == \"STOP\"");
 	IS("error.type == \"api_error\"");
 	IS("events == 0");
-	NOT("sampling.weight > 0");	/* free-form, absent */
+	NOT("sampling.weight > 0"); /* free-form, absent */
 	NOT("redaction.counts.email > 0");
 	DONE();
 }
@@ -762,10 +773,12 @@ static void check_no_crash(const char *src)
 		signal(SIGBUS, SIG_DFL);
 		signal(SIGABRT, SIG_DFL);
 		tv_strbuf_init(&doc);
-		for (const char *p = FULL; *p; p++)
+		for (const char *p = FULL; *p; p++) {
 			tv_strbuf_putc(&doc, *p == '\'' ? '"' : *p);
-		if (jp == NULL || tv_json_parse(jp, doc.p, doc.len, &root, NULL) != 0)
+		}
+		if (jp == NULL || tv_json_parse(jp, doc.p, doc.len, &root, NULL) != 0) {
 			_exit(3);
+		}
 		if (tv_expr_compile(src, &e, &col, why, sizeof(why)) == 0) {
 			(void)tv_expr_eval(e, &root);
 			tv_expr_destroy(e);
@@ -775,10 +788,11 @@ static void check_no_crash(const char *src)
 		_exit(0);
 	}
 	assert_true(waitpid(pid, &status, 0) == pid);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		fail_msg("`%s`: the child %s %d", src,
 			 WIFSIGNALED(status) ? "died of signal" : "exited with",
 			 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+	}
 }
 
 static void test_list_as_value(void **state)
@@ -912,7 +926,7 @@ static void test_error_short_buffer(void **state)
 struct collected {
 	char v[16][64];
 	size_t n;
-	int stop_at;		/* return 7 from this call (1-based), 0: never */
+	int stop_at; /* return 7 from this call (1-based), 0: never */
 };
 
 static int collect(void *udata, const char *json, size_t n)
@@ -941,22 +955,25 @@ static void check_values(struct fix *f, const char *src, const char *want, int l
 		return;
 	}
 	r = tv_expr_path_values(e, &f->root, collect, &c);
-	if (r != 0)
+	if (r != 0) {
 		bad(f, line, "path `%s`: returns %d", src, r);
+	}
 	for (size_t i = 0, len = 0; i < c.n; i++) {
 		int k = snprintf(got + len, sizeof(got) - len, "%s%s", i ? "|" : "", c.v[i]);
 
-		if (k < 0 || (size_t)k >= sizeof(got) - len)
+		if (k < 0 || (size_t)k >= sizeof(got) - len) {
 			break;
+		}
 		len += (size_t)k;
 	}
-	if (strcmp(got, want) != 0)
+	if (strcmp(got, want) != 0) {
 		bad(f, line, "path `%s`: values \"%s\", expected \"%s\"", src, got, want);
+	}
 	tv_expr_destroy(e);
 }
 
-static void check_path_error(struct fix *f, const char *src, size_t want_col,
-			     const char *want_why, int line)
+static void check_path_error(struct fix *f, const char *src, size_t want_col, const char *want_why,
+			     int line)
 {
 	struct tv_expr *e = NULL;
 	char why[256] = "";
@@ -968,9 +985,10 @@ static void check_path_error(struct fix *f, const char *src, size_t want_col,
 		tv_expr_destroy(e);
 		return;
 	}
-	if (r != -TV_EPARSE || col != want_col || strstr(why, want_why) == NULL)
+	if (r != -TV_EPARSE || col != want_col || strstr(why, want_why) == NULL) {
 		bad(f, line, "path `%s`: %d at column %zu (%s), expected -TV_EPARSE at %zu (%s)",
 		    src, r, col, why, want_col, want_why);
+	}
 }
 
 #define VALUES(src, want) check_values(f, src, want, __LINE__)
@@ -1000,7 +1018,7 @@ static void test_path_values(void **state)
 
 	load(f, EMPTY);
 	VALUES("skill", "null");
-	VALUES("models", "null");		/* nothing: null */
+	VALUES("models", "null"); /* nothing: null */
 	VALUES("tool_calls.name", "null");
 	VALUES("metadata.user_id", "null");
 	DONE();

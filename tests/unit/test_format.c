@@ -245,8 +245,9 @@ static void test_names(void **state)
 		assert_non_null(tv_format_find(name));
 		assert_string_equal(tv_format_name(tv_format_find(name)), name);
 		p += n;
-		if (*p == ',')
+		if (*p == ',') {
 			p += 2;
+		}
 	}
 	assert_null(tv_format_find("unknown"));
 	assert_null(tv_format_find("nope"));
@@ -257,18 +258,12 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_canonical),
-		cmocka_unit_test(test_otlp_jsonl),
-		cmocka_unit_test(test_otlp_pretty),
-		cmocka_unit_test(test_outfile),
-		cmocka_unit_test(test_collector_log),
-		cmocka_unit_test(test_waza),
-		cmocka_unit_test(test_jaeger),
-		cmocka_unit_test(test_anyclaude),
-		cmocka_unit_test(test_pylog),
-		cmocka_unit_test(test_sqlite),
-		cmocka_unit_test(test_unknown),
-		cmocka_unit_test(test_prefix_only),
+		cmocka_unit_test(test_canonical),     cmocka_unit_test(test_otlp_jsonl),
+		cmocka_unit_test(test_otlp_pretty),   cmocka_unit_test(test_outfile),
+		cmocka_unit_test(test_collector_log), cmocka_unit_test(test_waza),
+		cmocka_unit_test(test_jaeger),	      cmocka_unit_test(test_anyclaude),
+		cmocka_unit_test(test_pylog),	      cmocka_unit_test(test_sqlite),
+		cmocka_unit_test(test_unknown),	      cmocka_unit_test(test_prefix_only),
 		cmocka_unit_test(test_names),
 	};
 

@@ -29,10 +29,34 @@
 #define SEC TV_NS_PER_SEC
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
-#define STR(k, x) { k, sizeof(k) - 1, { .type = TV_V_STR, .s = x, .n = sizeof(x) - 1 } }
-#define INT(k, x) { k, sizeof(k) - 1, { .type = TV_V_INT, .i = x } }
-#define BOOL(k, x) { k, sizeof(k) - 1, { .type = TV_V_BOOL, .b = x } }
-#define JSONV(k, x) { k, sizeof(k) - 1, { .type = TV_V_JSON, .s = x, .n = sizeof(x) - 1 } }
+#define STR(k, x)                                                    \
+	{                                                            \
+		k, sizeof(k) - 1,                                    \
+		{                                                    \
+			.type = TV_V_STR, .s = x, .n = sizeof(x) - 1 \
+		}                                                    \
+	}
+#define INT(k, x)                                \
+	{                                        \
+		k, sizeof(k) - 1,                \
+		{                                \
+			.type = TV_V_INT, .i = x \
+		}                                \
+	}
+#define BOOL(k, x)                                \
+	{                                         \
+		k, sizeof(k) - 1,                 \
+		{                                 \
+			.type = TV_V_BOOL, .b = x \
+		}                                 \
+	}
+#define JSONV(k, x)                                                   \
+	{                                                             \
+		k, sizeof(k) - 1,                                     \
+		{                                                     \
+			.type = TV_V_JSON, .s = x, .n = sizeof(x) - 1 \
+		}                                                     \
+	}
 
 static void rec_full(struct rf_run *f, int64_t t, const char *name, const struct tv_attr *a,
 		     size_t n, const struct tv_attr *res, size_t nres, const char *trace_id)
@@ -71,9 +95,13 @@ static void test_user_prompt(void **state)
 {
 	struct rf_run *f = *state;
 	const struct tv_attr a[] = {
-		STR("session.id", "s1"), STR("prompt_id", "s1########0"), INT("prompt_length", 5),
-		STR("prompt", "hello"), STR("auth_type", "oauth-personal"),
-		STR("installation.id", "inst-1"), BOOL("interactive", true),
+		STR("session.id", "s1"),
+		STR("prompt_id", "s1########0"),
+		INT("prompt_length", 5),
+		STR("prompt", "hello"),
+		STR("auth_type", "oauth-personal"),
+		STR("installation.id", "inst-1"),
+		BOOL("interactive", true),
 		STR("user.email", "dev@example.com"),
 	};
 	struct tv_session *s;
@@ -107,13 +135,19 @@ static void test_user_prompt_twice(void **state)
 {
 	struct rf_run *f = *state;
 	const struct tv_attr a[] = {
-		STR("session.id", "s1"), STR("prompt_id", "p1"), STR("prompt", "first"),
+		STR("session.id", "s1"),
+		STR("prompt_id", "p1"),
+		STR("prompt", "first"),
 	};
 	const struct tv_attr b[] = {
-		STR("session.id", "s1"), STR("prompt_id", "p1"), STR("prompt", "second"),
+		STR("session.id", "s1"),
+		STR("prompt_id", "p1"),
+		STR("prompt", "second"),
 	};
 	const struct tv_attr c[] = {
-		STR("session.id", "s1"), STR("prompt_id", "p2"), STR("prompt", "third"),
+		STR("session.id", "s1"),
+		STR("prompt_id", "p2"),
+		STR("prompt", "third"),
 	};
 	struct tv_session *s;
 
@@ -133,19 +167,30 @@ static void test_request_response(void **state)
 {
 	struct rf_run *f = *state;
 	const struct tv_attr up[] = {
-		STR("session.id", "s1"), STR("prompt_id", "p1"), STR("prompt", "say hi"),
+		STR("session.id", "s1"),
+		STR("prompt_id", "p1"),
+		STR("prompt", "say hi"),
 	};
 	const struct tv_attr req[] = {
-		STR("session.id", "s1"), STR("prompt_id", "p1"), STR("model", "gemini-2.5-pro"),
+		STR("session.id", "s1"),
+		STR("prompt_id", "p1"),
+		STR("model", "gemini-2.5-pro"),
 		STR("request_text", "[{\"role\":\"user\",\"parts\":[{\"text\":\"say hi\"}]}]"),
 	};
 	const struct tv_attr resp[] = {
-		STR("session.id", "s1"), STR("prompt_id", "p1"), STR("model", "gemini-2.5-pro"),
-		INT("duration_ms", 2000), INT("input_token_count", 100),
-		INT("output_token_count", 20), INT("cached_content_token_count", 5),
-		INT("thoughts_token_count", 7), INT("total_token_count", 127),
-		INT("status_code", 200), JSONV("finish_reasons", "[\"STOP\"]"),
-		STR("response_text", "[{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"hi\"}]}}]}]"),
+		STR("session.id", "s1"),
+		STR("prompt_id", "p1"),
+		STR("model", "gemini-2.5-pro"),
+		INT("duration_ms", 2000),
+		INT("input_token_count", 100),
+		INT("output_token_count", 20),
+		INT("cached_content_token_count", 5),
+		INT("thoughts_token_count", 7),
+		INT("total_token_count", 127),
+		INT("status_code", 200),
+		JSONV("finish_reasons", "[\"STOP\"]"),
+		STR("response_text",
+		    "[{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"hi\"}]}}]}]"),
 	};
 	struct tv_session *s;
 	struct tv_llm_call *c;
@@ -159,7 +204,7 @@ static void test_request_response(void **state)
 	s = rf_session(f, "s1");
 	assert_int_equal(s->n_turns, 1);
 	t = &s->turns[0];
-	assert_int_equal(t->n_llm, 1);	/* request and response paired */
+	assert_int_equal(t->n_llm, 1); /* request and response paired */
 	c = &t->llm[0];
 	assert_string_equal(c->model, "gemini-2.5-pro");
 	assert_int_equal(c->time, T0 + 1 * SEC);
@@ -199,7 +244,9 @@ static void test_response_chunks(void **state)
 {
 	struct rf_run *f = *state;
 	const struct tv_attr resp[] = {
-		STR("session.id", "s1"), STR("prompt_id", "p1"), STR("model", "m"),
+		STR("session.id", "s1"),
+		STR("prompt_id", "p1"),
+		STR("model", "m"),
 		INT("duration_ms", 10),
 		STR("response_text",
 		    "[{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"Hel\"}]}}]},"
@@ -207,8 +254,11 @@ static void test_response_chunks(void **state)
 		    "{\"text\":\"lo\"}]}}]}]"),
 	};
 	const struct tv_attr resp2[] = {
-		STR("session.id", "s2"), STR("prompt_id", "q1"), STR("model", "m"),
-		INT("duration_ms", 10), STR("response_text", "plain text answer"),
+		STR("session.id", "s2"),
+		STR("prompt_id", "q1"),
+		STR("model", "m"),
+		INT("duration_ms", 10),
+		STR("response_text", "plain text answer"),
 	};
 	struct tv_session *s;
 
@@ -231,17 +281,21 @@ static void test_pairing_by_model(void **state)
 {
 	struct rf_run *f = *state;
 	const struct tv_attr req_a[] = {
-		STR("session.id", "s1"), STR("prompt_id", "p1"), STR("model", "model-a"),
+		STR("session.id", "s1"),
+		STR("prompt_id", "p1"),
+		STR("model", "model-a"),
 	};
 	const struct tv_attr req_b[] = {
-		STR("session.id", "s1"), STR("prompt_id", "p1"), STR("model", "model-b"),
+		STR("session.id", "s1"),
+		STR("prompt_id", "p1"),
+		STR("model", "model-b"),
 	};
 	const struct tv_attr resp_b[] = {
-		STR("session.id", "s1"), STR("prompt_id", "p1"), STR("model", "model-b"),
+		STR("session.id", "s1"), STR("prompt_id", "p1"),      STR("model", "model-b"),
 		INT("duration_ms", 500), INT("input_token_count", 2),
 	};
 	const struct tv_attr resp_a[] = {
-		STR("session.id", "s1"), STR("prompt_id", "p1"), STR("model", "model-a"),
+		STR("session.id", "s1"), STR("prompt_id", "p1"),      STR("model", "model-a"),
 		INT("duration_ms", 900), INT("input_token_count", 1),
 	};
 	struct tv_turn *t;
@@ -270,12 +324,18 @@ static void test_api_error(void **state)
 {
 	struct rf_run *f = *state;
 	const struct tv_attr req[] = {
-		STR("session.id", "s1"), STR("prompt_id", "p1"), STR("model", "gemini-2.5-pro"),
+		STR("session.id", "s1"),
+		STR("prompt_id", "p1"),
+		STR("model", "gemini-2.5-pro"),
 	};
 	const struct tv_attr err[] = {
-		STR("session.id", "s1"), STR("prompt_id", "p1"), STR("model", "gemini-2.5-pro"),
-		STR("error.message", "Quota exceeded for quota metric"), STR("error", "x"),
-		INT("status_code", 429), INT("duration_ms", 300),
+		STR("session.id", "s1"),
+		STR("prompt_id", "p1"),
+		STR("model", "gemini-2.5-pro"),
+		STR("error.message", "Quota exceeded for quota metric"),
+		STR("error", "x"),
+		INT("status_code", 429),
+		INT("duration_ms", 300),
 	};
 	struct tv_session *s;
 	struct tv_llm_call *c;
@@ -303,15 +363,20 @@ static void test_api_error_then_retry(void **state)
 {
 	struct rf_run *f = *state;
 	const struct tv_attr err[] = {
-		STR("session.id", "s1"), STR("prompt_id", "p1"), STR("model", "m"),
-		STR("error_message", "503 unavailable"), STR("error_type", "ServerError"),
+		STR("session.id", "s1"),
+		STR("prompt_id", "p1"),
+		STR("model", "m"),
+		STR("error_message", "503 unavailable"),
+		STR("error_type", "ServerError"),
 		INT("status_code", 503),
 	};
 	const struct tv_attr req[] = {
-		STR("session.id", "s1"), STR("prompt_id", "p1"), STR("model", "m"),
+		STR("session.id", "s1"),
+		STR("prompt_id", "p1"),
+		STR("model", "m"),
 	};
 	const struct tv_attr resp[] = {
-		STR("session.id", "s1"), STR("prompt_id", "p1"), STR("model", "m"),
+		STR("session.id", "s1"), STR("prompt_id", "p1"),  STR("model", "m"),
 		INT("duration_ms", 100), INT("status_code", 200),
 	};
 	struct tv_session *s;
@@ -335,20 +400,28 @@ static void test_timeouts(void **state)
 {
 	struct rf_run *f = *state;
 	const struct tv_attr by_type[] = {
-		STR("session.id", "t1"), STR("prompt_id", "p"), STR("model", "m"),
-		STR("error.type", "DEADLINE_EXCEEDED"), STR("error.message", "deadline"),
+		STR("session.id", "t1"),
+		STR("prompt_id", "p"),
+		STR("model", "m"),
+		STR("error.type", "DEADLINE_EXCEEDED"),
+		STR("error.message", "deadline"),
 	};
 	const struct tv_attr by_code[] = {
-		STR("session.id", "t2"), STR("prompt_id", "p"), STR("model", "m"),
+		STR("session.id", "t2"), STR("prompt_id", "p"),		  STR("model", "m"),
 		INT("status_code", 504), STR("error", "Gateway Timeout"),
 	};
 	const struct tv_attr by_msg[] = {
-		STR("session.id", "t3"), STR("prompt_id", "p"), STR("model", "m"),
+		STR("session.id", "t3"),
+		STR("prompt_id", "p"),
+		STR("model", "m"),
 		STR("error.message", "Request Timed Out after 60s"),
 	};
 	const struct tv_attr not_timeout[] = {
-		STR("session.id", "t4"), STR("prompt_id", "p"), STR("model", "m"),
-		INT("status_code", 400), STR("error.message", "Bad request"),
+		STR("session.id", "t4"),
+		STR("prompt_id", "p"),
+		STR("model", "m"),
+		INT("status_code", 400),
+		STR("error.message", "Bad request"),
 	};
 	struct tv_session *s;
 
@@ -377,21 +450,30 @@ static void test_tool_call(void **state)
 {
 	struct rf_run *f = *state;
 	const struct tv_attr ok[] = {
-		STR("session.id", "s1"), STR("prompt_id", "p1"), STR("function_name", "read_file"),
+		STR("session.id", "s1"),
+		STR("prompt_id", "p1"),
+		STR("function_name", "read_file"),
 		STR("function_args", "{\n  \"absolute_path\": \"/tmp/a.txt\",\n  \"limit\": 10\n}"),
-		INT("duration_ms", 15), BOOL("success", true), STR("decision", "accept"),
+		INT("duration_ms", 15),
+		BOOL("success", true),
+		STR("decision", "accept"),
 		STR("tool_type", "native"),
 	};
 	const struct tv_attr bad[] = {
-		STR("session.id", "s1"), STR("prompt_id", "p1"),
+		STR("session.id", "s1"),
+		STR("prompt_id", "p1"),
 		STR("function_name", "run_shell_command"),
 		STR("function_args", "{\n  \"command\": \"rm -rf /\"\n}"),
-		INT("duration_ms", 2), BOOL("success", false), STR("decision", "reject"),
-		STR("error", "Tool call rejected by user"), STR("tool_type", "mcp"),
+		INT("duration_ms", 2),
+		BOOL("success", false),
+		STR("decision", "reject"),
+		STR("error", "Tool call rejected by user"),
+		STR("tool_type", "mcp"),
 	};
 	const struct tv_attr odd[] = {
-		STR("session.id", "s1"), STR("prompt_id", "p1"), STR("function_name", "echo"),
-		STR("function_args", "not json {"), STR("success", "true"),
+		STR("session.id", "s1"),      STR("prompt_id", "p1"),
+		STR("function_name", "echo"), STR("function_args", "not json {"),
+		STR("success", "true"),
 	};
 	struct tv_tool_call *c;
 	struct tv_turn *t;
@@ -433,8 +515,11 @@ static void test_tool_call_written(void **state)
 {
 	struct rf_run *f = *state;
 	const struct tv_attr ok[] = {
-		STR("session.id", "w1"), STR("prompt_id", "p1"), STR("function_name", "glob"),
-		STR("function_args", "{\n  \"pattern\": \"**/*.c\"\n}"), INT("duration_ms", 1),
+		STR("session.id", "w1"),
+		STR("prompt_id", "p1"),
+		STR("function_name", "glob"),
+		STR("function_args", "{\n  \"pattern\": \"**/*.c\"\n}"),
+		INT("duration_ms", 1),
 		BOOL("success", true),
 	};
 	struct tv_json_parser *p;
@@ -458,19 +543,24 @@ static void test_qwen_code(void **state)
 {
 	struct rf_run *f = *state;
 	const struct tv_attr up[] = {
-		STR("session.id", "q1"), STR("prompt_id", "q1########1"), STR("prompt", "hola"),
+		STR("session.id", "q1"),
+		STR("prompt_id", "q1########1"),
+		STR("prompt", "hola"),
 		STR("model", "qwen3-coder-plus"),
 	};
 	const struct tv_attr resp[] = {
-		STR("session.id", "q1"), STR("prompt_id", "q1########1"),
+		STR("session.id", "q1"),	  STR("prompt_id", "q1########1"),
 		STR("model", "qwen3-coder-plus"), INT("duration_ms", 1200),
-		INT("input_token_count", 40), INT("output_token_count", 9), INT("status_code", 200),
-		STR("response_id", "r-1"),
+		INT("input_token_count", 40),	  INT("output_token_count", 9),
+		INT("status_code", 200),	  STR("response_id", "r-1"),
 	};
 	const struct tv_attr tool[] = {
-		STR("session.id", "q1"), STR("prompt_id", "q1########1"),
-		STR("function_name", "list_directory"), STR("function_args", "{\"path\": \".\"}"),
-		INT("duration_ms", 3), BOOL("success", true),
+		STR("session.id", "q1"),
+		STR("prompt_id", "q1########1"),
+		STR("function_name", "list_directory"),
+		STR("function_args", "{\"path\": \".\"}"),
+		INT("duration_ms", 3),
+		BOOL("success", true),
 	};
 	struct tv_session *s;
 
@@ -498,8 +588,10 @@ static void test_event_name_attribute(void **state)
 {
 	struct rf_run *f = *state;
 	const struct tv_attr a[] = {
-		STR("event.name", "gemini_cli.user_prompt"), STR("session.id", "e1"),
-		STR("prompt_id", "p"), STR("prompt", "from attr"),
+		STR("event.name", "gemini_cli.user_prompt"),
+		STR("session.id", "e1"),
+		STR("prompt_id", "p"),
+		STR("prompt", "from attr"),
 	};
 
 	rf_start(f, 0, false);
@@ -514,10 +606,13 @@ static void test_other_events(void **state)
 {
 	struct rf_run *f = *state;
 	const struct tv_attr cfg[] = {
-		STR("session.id", "o1"), STR("model", "gemini-2.5-pro"), BOOL("sandbox_enabled", false),
+		STR("session.id", "o1"),
+		STR("model", "gemini-2.5-pro"),
+		BOOL("sandbox_enabled", false),
 	};
 	const struct tv_attr done[] = {
-		STR("session.id", "o1"), INT("turnCount", 3),
+		STR("session.id", "o1"),
+		INT("turnCount", 3),
 	};
 
 	rf_start(f, 0, false);
@@ -534,16 +629,19 @@ static void test_no_session_key(void **state)
 {
 	struct rf_run *f = *state;
 	const struct tv_attr nokey[] = {
-		STR("prompt_id", "p"), STR("prompt", "orphan"),
+		STR("prompt_id", "p"),
+		STR("prompt", "orphan"),
 	};
 	const struct tv_attr empty_key[] = {
-		STR("session.id", ""), STR("prompt", "orphan"),
+		STR("session.id", ""),
+		STR("prompt", "orphan"),
 	};
 	const struct tv_attr int_key[] = {
 		INT("session.id", 5),
 	};
 	const struct tv_attr good[] = {
-		STR("session.id", "g1"), STR("prompt_id", "p"),
+		STR("session.id", "g1"),
+		STR("prompt_id", "p"),
 	};
 
 	rf_start(f, 0, false);
@@ -569,10 +667,12 @@ static void test_key_fallbacks(void **state)
 {
 	struct rf_run *f = *state;
 	const struct tv_attr conv[] = {
-		STR("gen_ai.conversation.id", "conv-1"), STR("gen_ai.operation.name", "chat"),
+		STR("gen_ai.conversation.id", "conv-1"),
+		STR("gen_ai.operation.name", "chat"),
 	};
 	const struct tv_attr both[] = {
-		STR("gen_ai.conversation.id", "conv-2"), STR("session.id", "sess-2"),
+		STR("gen_ai.conversation.id", "conv-2"),
+		STR("session.id", "sess-2"),
 	};
 	const struct tv_attr none[] = {
 		STR("event.domain", "x"),
@@ -585,7 +685,7 @@ static void test_key_fallbacks(void **state)
 	rf_finish(f);
 	assert_int_equal(f->n, 3);
 	rf_session(f, "conv-1");
-	rf_session(f, "sess-2");	/* session.id wins */
+	rf_session(f, "sess-2"); /* session.id wins */
 	rf_session(f, "5b8efff798038103d269b633813fc60c");
 }
 
@@ -593,11 +693,14 @@ static void test_session_id_in_resource(void **state)
 {
 	struct rf_run *f = *state;
 	const struct tv_attr res[] = {
-		STR("service.name", "gemini-cli"), STR("session.id", "r1"),
-		STR("host.name", "build-7"), INT("process.pid", 4242),
+		STR("service.name", "gemini-cli"),
+		STR("session.id", "r1"),
+		STR("host.name", "build-7"),
+		INT("process.pid", 4242),
 	};
 	const struct tv_attr a[] = {
-		STR("prompt_id", "p1"), STR("prompt", "from resource"),
+		STR("prompt_id", "p1"),
+		STR("prompt", "from resource"),
 	};
 	struct tv_session *s;
 
@@ -624,7 +727,8 @@ static void test_service_from_resource(void **state)
 		STR("service.name", "my-gemini"),
 	};
 	const struct tv_attr a[] = {
-		STR("session.id", "s"), STR("prompt_id", "p"),
+		STR("session.id", "s"),
+		STR("prompt_id", "p"),
 	};
 
 	rf_start(f, 0, false);
@@ -680,7 +784,10 @@ static void test_keep_events(void **state)
 {
 	struct rf_run *f = *state;
 	const struct tv_attr a[] = {
-		STR("session.id", "k1"), STR("prompt_id", "p"), INT("n", 3), BOOL("b", false),
+		STR("session.id", "k1"),
+		STR("prompt_id", "p"),
+		INT("n", 3),
+		BOOL("b", false),
 	};
 	struct tv_record r = {
 		.line = 7,
@@ -705,10 +812,11 @@ static void test_keep_events(void **state)
 	s = rf_session(f, "k1");
 	assert_int_equal(s->n_events, 2);
 	assert_string_equal(s->events[0], "{\"raw\":true}");
-	assert_string_equal(s->events[1],
-			    "{\"time\":\"2025-07-01T09:00:01.000Z\",\"name\":\"gemini_cli.user_prompt\","
-			    "\"body\":\"User prompt.\",\"attributes\":{\"session.id\":\"k1\","
-			    "\"prompt_id\":\"p\",\"n\":3,\"b\":false}}");
+	assert_string_equal(
+		s->events[1],
+		"{\"time\":\"2025-07-01T09:00:01.000Z\",\"name\":\"gemini_cli.user_prompt\","
+		"\"body\":\"User prompt.\",\"attributes\":{\"session.id\":\"k1\","
+		"\"prompt_id\":\"p\",\"n\":3,\"b\":false}}");
 }
 
 /* a single (not streamed) response object */
@@ -716,7 +824,9 @@ static void test_response_object(void **state)
 {
 	struct rf_run *f = *state;
 	const struct tv_attr resp[] = {
-		STR("session.id", "s1"), STR("prompt_id", "p1"), STR("model", "m"),
+		STR("session.id", "s1"),
+		STR("prompt_id", "p1"),
+		STR("model", "m"),
 		INT("duration_ms", 10),
 		STR("response_text",
 		    "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"one \"},{\"text\":\"piece\"}]},"
@@ -738,20 +848,26 @@ static void test_response_without_text(void **state)
 {
 	struct rf_run *f = *state;
 	const struct tv_attr text[] = {
-		STR("session.id", "s1"), STR("prompt_id", "p1"), STR("model", "m"),
+		STR("session.id", "s1"),
+		STR("prompt_id", "p1"),
+		STR("model", "m"),
 		INT("duration_ms", 10),
 		STR("response_text",
 		    "[{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Reading the file.\"}]}}]}]"),
 	};
 	const struct tv_attr call[] = {
-		STR("session.id", "s1"), STR("prompt_id", "p1"), STR("model", "m"),
+		STR("session.id", "s1"),
+		STR("prompt_id", "p1"),
+		STR("model", "m"),
 		INT("duration_ms", 10),
 		STR("response_text",
 		    "[{\"candidates\":[{\"content\":{\"parts\":[{\"functionCall\":{\"name\":\"read_file\","
 		    "\"args\":{\"path\":\"a\"}}}]}}]}]"),
 	};
 	const struct tv_attr only_call[] = {
-		STR("session.id", "s2"), STR("prompt_id", "q1"), STR("model", "m"),
+		STR("session.id", "s2"),
+		STR("prompt_id", "q1"),
+		STR("model", "m"),
 		INT("duration_ms", 10),
 		STR("response_text",
 		    "[{\"candidates\":[{\"content\":{\"parts\":[{\"functionCall\":{\"name\":\"ls\"}}]}}]}]"),
@@ -780,13 +896,17 @@ static void test_user_prompt_without_prompt_id(void **state)
 {
 	struct rf_run *f = *state;
 	const struct tv_attr up[] = {
-		STR("session.id", "s1"), STR("prompt", "old style"),
+		STR("session.id", "s1"),
+		STR("prompt", "old style"),
 	};
 	const struct tv_attr req[] = {
-		STR("session.id", "s1"), STR("prompt_id", "p1"), STR("model", "m"),
+		STR("session.id", "s1"),
+		STR("prompt_id", "p1"),
+		STR("model", "m"),
 	};
 	const struct tv_attr up2[] = {
-		STR("session.id", "s1"), STR("prompt", "second"),
+		STR("session.id", "s1"),
+		STR("prompt", "second"),
 	};
 	struct tv_session *s;
 
@@ -874,7 +994,7 @@ static void check_max_open(int64_t third_time)
 static void test_max_open(void **state)
 {
 	(void)state;
-	check_max_open(T0 + 30 * SEC);	/* the usual case: s1 is closed early */
+	check_max_open(T0 + 30 * SEC); /* the usual case: s1 is closed early */
 }
 
 static void test_max_open_older_record(void **state)
@@ -977,8 +1097,12 @@ static void test_records_outside_read_file(void **state)
 	if (pid == 0) {
 		const struct tv_attr a[] = { STR("session.id", "x"), STR("prompt_id", "p") };
 		struct tv_record r = {
-			.line = 1, .time = T0, .name = "gemini_cli.user_prompt", .name_len = 22,
-			.attrs = a, .n_attrs = N(a),
+			.line = 1,
+			.time = T0,
+			.name = "gemini_cli.user_prompt",
+			.name_len = 22,
+			.attrs = a,
+			.n_attrs = N(a),
 		};
 		struct tv_read_ctx *ctx;
 		int ok;

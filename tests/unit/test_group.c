@@ -22,7 +22,7 @@
 struct sink {
 	char **ids;
 	size_t n, cap;
-	size_t fail_at;		/* return -EIO for this emit (1-based), 0 never */
+	size_t fail_at; /* return -EIO for this emit (1-based), 0 never */
 	size_t calls;
 };
 
@@ -151,10 +151,10 @@ static void test_expire(void **state)
 	bool created, reopened;
 
 	(void)state;
-	get(g, "c", 5, &created, &reopened);	/* first 5, last 100 */
-	get(g, "b", 20, &created, &reopened);	/* first 20, last 30 */
-	get(g, "a", 10, &created, &reopened);	/* first 10, last 50 */
-	get(g, "n", TV_NONE, &created, &reopened);	/* never timed: never idle */
+	get(g, "c", 5, &created, &reopened);	   /* first 5, last 100 */
+	get(g, "b", 20, &created, &reopened);	   /* first 20, last 30 */
+	get(g, "a", 10, &created, &reopened);	   /* first 10, last 50 */
+	get(g, "n", TV_NONE, &created, &reopened); /* never timed: never idle */
 	get(g, "b", 30, &created, &reopened);
 	get(g, "a", 50, &created, &reopened);
 	get(g, "c", 100, &created, &reopened);
@@ -173,7 +173,7 @@ static void test_expire(void **state)
 	assert_int_equal(tv_group_expire(g, INT64_MAX, emit_cb, &k), 0);
 	assert_int_equal(tv_group_count(g), 1);
 	sink_free(&k);
-	tv_group_destroy(g);	/* frees n */
+	tv_group_destroy(g); /* frees n */
 }
 
 /* activity earlier than what was seen still moves first, not last */
@@ -187,7 +187,7 @@ static void test_expire_out_of_order_times(void **state)
 	(void)state;
 	get(g, "early", 100, &created, &reopened);
 	get(g, "late", 200, &created, &reopened);
-	get(g, "late", 50, &created, &reopened);	/* first becomes 50, last stays 200 */
+	get(g, "late", 50, &created, &reopened); /* first becomes 50, last stays 200 */
 	assert_int_equal(tv_group_expire(g, 150, emit_cb, &k), 0);
 	assert_int_equal(k.n, 1);
 	assert_string_equal(k.ids[0], "early");
@@ -233,9 +233,9 @@ static void test_evict(void **state)
 	get(g, "s2", 20, &created, &reopened);
 	get(g, "s3", 5, &created, &reopened);
 	get(g, "s4", 40, &created, &reopened);
-	get(g, "s1", 30, &created, &reopened);	/* s1: first 10, last 30 */
-	get(g, "s3", 25, &created, &reopened);	/* s3: first 5, last 25 */
-	get(g, "s2", 45, &created, &reopened);	/* s2: last 45 */
+	get(g, "s1", 30, &created, &reopened); /* s1: first 10, last 30 */
+	get(g, "s3", 25, &created, &reopened); /* s3: first 5, last 25 */
+	get(g, "s2", 45, &created, &reopened); /* s2: last 45 */
 	assert_int_equal(tv_group_evict(g, 0, emit_cb, &k), 0);
 	assert_int_equal(k.n, 0);
 	/* the two idle longest: s3 (25) and s1 (30), emitted oldest first */
@@ -259,7 +259,7 @@ static void test_flush(void **state)
 	bool created, reopened;
 
 	(void)state;
-	assert_int_equal(tv_group_flush(g, emit_cb, &k), 0);	/* empty */
+	assert_int_equal(tv_group_flush(g, emit_cb, &k), 0); /* empty */
 	get(g, "a", 20, &created, &reopened);
 	get(g, "b", 40, &created, &reopened);
 	get(g, "c", 10, &created, &reopened);
@@ -327,7 +327,7 @@ static void test_reopened(void **state)
 	assert_true(created);
 	assert_true(reopened);
 	assert_string_equal(s->id, "s");
-	assert_int_equal(s->n_turns, 0);	/* a fresh session */
+	assert_int_equal(s->n_turns, 0); /* a fresh session */
 	get(g, "s", 101, &created, &reopened);
 	assert_false(created);
 	assert_false(reopened);
@@ -555,8 +555,11 @@ static void test_random_against_model(void **state)
 			assert_int_equal(created, !m[i].open);
 			assert_int_equal(reopened, !m[i].open && m[i].closed_once);
 			if (!m[i].open) {
-				m[i] = (struct model){ .open = true, .closed_once = m[i].closed_once,
-						       .first = t, .last = t, .seq = seq++ };
+				m[i] = (struct model){ .open = true,
+						       .closed_once = m[i].closed_once,
+						       .first = t,
+						       .last = t,
+						       .seq = seq++ };
 			} else if (t != TV_NONE) {
 				if (m[i].last == TV_NONE || t > m[i].last) {
 					m[i].last = t;
@@ -628,7 +631,7 @@ static void test_destroy_open_sessions(void **state)
 		assert_int_equal(tv_set_str(&t->prompt, "p", 1), 0);
 		assert_non_null(tv_turn_add_llm(t));
 	}
-	tv_group_destroy(g);	/* LeakSanitizer reports anything left */
+	tv_group_destroy(g); /* LeakSanitizer reports anything left */
 }
 
 static void test_hash64(void **state)

@@ -43,38 +43,47 @@ static void run_q(struct rf_run *r, const char *q)
 
 #define TAG(k, type, v) "{'key':'" k "','type':'" type "','value':" v "}"
 #define REF(kind, span) "{'refType':'" kind "','traceID':'" TID "','spanID':'" span "'}"
-#define SPAN(id, refs, name, start, dur, tags, proc) "{'traceID':'" TID "','spanID':'" id \
-	"','operationName':'" name "','references':[" refs "],'startTime':" start \
-	",'duration':" dur ",'tags':[" tags "],'logs':[]," proc ",'warnings':null}"
+#define SPAN(id, refs, name, start, dur, tags, proc)                                            \
+	"{'traceID':'" TID "','spanID':'" id "','operationName':'" name "','references':[" refs \
+	"],'startTime':" start ",'duration':" dur ",'tags':[" tags "],'logs':[]," proc          \
+	",'warnings':null}"
 
-#define ROOT_TAGS TAG("gen_ai.operation.name", "string", "'invoke_agent'") "," \
-	TAG("gen_ai.conversation.id", "string", "'s-1'") "," \
-	TAG("span.kind", "string", "'internal'")
-#define CHAT_TAGS TAG("gen_ai.operation.name", "string", "'chat'") "," \
-	TAG("gen_ai.request.model", "string", "'gemini-2.5-pro'") "," \
-	TAG("gen_ai.usage.input_tokens", "int64", "'120'") "," \
-	TAG("gen_ai.usage.output_tokens", "int64", "30") "," \
-	TAG("otel.status_code", "string", "'OK'")
-#define TOOL_TAGS TAG("gen_ai.operation.name", "string", "'execute_tool'") "," \
-	TAG("gen_ai.tool.name", "string", "'read_file'") "," \
-	TAG("gen_ai.tool.call.arguments", "string", "'{\\'path\\':\\'x\\'}'") "," \
-	TAG("otel.status_code", "string", "'ERROR'") "," \
-	TAG("otel.status_description", "string", "'no such file'")
+#define ROOT_TAGS                                                                           \
+	TAG("gen_ai.operation.name", "string", "'invoke_agent'")                            \
+	"," TAG("gen_ai.conversation.id", "string", "'s-1'") "," TAG("span.kind", "string", \
+								     "'internal'")
+#define CHAT_TAGS                                                              \
+	TAG("gen_ai.operation.name", "string", "'chat'")                       \
+	"," TAG("gen_ai.request.model", "string", "'gemini-2.5-pro'") "," TAG( \
+		"gen_ai.usage.input_tokens", "int64",                          \
+		"'120'") "," TAG("gen_ai.usage.output_tokens", "int64",        \
+				 "30") "," TAG("otel.status_code", "string", "'OK'")
+#define TOOL_TAGS                                                                               \
+	TAG("gen_ai.operation.name", "string", "'execute_tool'")                                \
+	"," TAG("gen_ai.tool.name", "string", "'read_file'") "," TAG(                           \
+		"gen_ai.tool.call.arguments", "string",                                         \
+		"'{\\'path\\':\\'x\\'}'") "," TAG("otel.status_code", "string",                 \
+						  "'ERROR'") "," TAG("otel.status_description", \
+								     "string", "'no such file'")
 
-#define ROOT(proc) SPAN("b7ad6b7169203331", "", "invoke_agent gemini-cli", T0, "1500000", \
-	ROOT_TAGS, proc)
-#define CHAT(proc) SPAN("00f067aa0ba902b7", REF("CHILD_OF", "b7ad6b7169203331"), \
-	"chat gemini-2.5-pro", T1, "1000000", CHAT_TAGS, proc)
-#define TOOL(proc) SPAN("53995c3f42cd8ad8", REF("CHILD_OF", "b7ad6b7169203331"), \
-	"execute_tool read_file", T2, "400000", TOOL_TAGS, proc)
+#define ROOT(proc) \
+	SPAN("b7ad6b7169203331", "", "invoke_agent gemini-cli", T0, "1500000", ROOT_TAGS, proc)
+#define CHAT(proc)                                                                               \
+	SPAN("00f067aa0ba902b7", REF("CHILD_OF", "b7ad6b7169203331"), "chat gemini-2.5-pro", T1, \
+	     "1000000", CHAT_TAGS, proc)
+#define TOOL(proc)                                                                              \
+	SPAN("53995c3f42cd8ad8", REF("CHILD_OF", "b7ad6b7169203331"), "execute_tool read_file", \
+	     T2, "400000", TOOL_TAGS, proc)
 
 #define PID "'processID':'p1'"
-#define PROCS "'processes':{'p1':{'serviceName':'gemini-cli','tags':[" \
-	TAG("host.name", "string", "'devbox'") "]}}"
-#define EMBEDDED "'process':{'serviceName':'gemini-cli','tags':[" \
-	TAG("host.name", "string", "'devbox'") "]}"
-#define TRACE "{'traceID':'" TID "','spans':[" ROOT(PID) "," CHAT(PID) "," TOOL(PID) "]," \
-	PROCS ",'warnings':null}"
+#define PROCS                                                                               \
+	"'processes':{'p1':{'serviceName':'gemini-cli','tags':[" TAG("host.name", "string", \
+								     "'devbox'") "]}}"
+#define EMBEDDED \
+	"'process':{'serviceName':'gemini-cli','tags':[" TAG("host.name", "string", "'devbox'") "]}"
+#define TRACE                                                                             \
+	"{'traceID':'" TID "','spans':[" ROOT(PID) "," CHAT(PID) "," TOOL(PID) "]," PROCS \
+									       ",'warnings':null}"
 #define ENVELOPE "{'data':[" TRACE "],'total':0,'limit':0,'offset':0,'errors':null}\n"
 
 static void check_session(const struct rf_run *r)
@@ -152,11 +161,13 @@ static void test_shapes(void **state)
 /* pretty-printed documents one after another, with a BOM and CRLF line ends */
 static void test_pretty_crlf_bom(void **state)
 {
-	const char *doc = "\xef\xbb\xbf{\r\n  'data': [\r\n    {\r\n      'traceID': '" TID
-			  "',\r\n      'spans': [\r\n        " ROOT(PID) ",\r\n        "
-			  CHAT(PID) "\r\n      ],\r\n      " PROCS "\r\n    }\r\n  ]\r\n}\r\n"
-			  "{\r\n  'data': [\r\n    {\r\n      'spans': [\r\n        " TOOL(PID)
-			  "\r\n      ],\r\n      " PROCS "\r\n    }\r\n  ]\r\n}\r\n";
+	const char *doc =
+		"\xef\xbb\xbf{\r\n  'data': [\r\n    {\r\n      'traceID': '" TID
+		"',\r\n      'spans': [\r\n        " ROOT(PID) ",\r\n        " CHAT(
+			PID) "\r\n      ],\r\n      " PROCS "\r\n    }\r\n  ]\r\n}\r\n"
+			     "{\r\n  'data': [\r\n    {\r\n      'spans': [\r\n        " TOOL(
+				     PID) "\r\n      ],\r\n      " PROCS
+					  "\r\n    }\r\n  ]\r\n}\r\n";
 	struct rf_run r;
 
 	(void)state;
@@ -168,21 +179,26 @@ static void test_pretty_crlf_bom(void **state)
 /* every tag type, seen through the process tags in metadata.resource */
 static void test_tag_types(void **state)
 {
-	const char *doc = "{'traceID':'" TID "','spans':[" SPAN("01", "", "op", T0, "5", "",
-		PID) "],'processes':{'p1':{'serviceName':'svc','tags':["
-		TAG("s", "string", "'x\\'y'") ","
-		TAG("b", "bool", "true") ","
-		TAG("b2", "bool", "'false'") ","
-		TAG("i", "int64", "-42") ","
-		TAG("big", "int64", "'9223372036854775222'") ","
-		TAG("f", "float64", "72.5") ","
-		TAG("f2", "float64", "'NaN'") ","
-		TAG("bin", "binary", "'AAAwOQ=='") ","
-		"{'key':'untyped','value':[1,{'a':null}]},"
-		"{'key':'novalue','type':'string'},"
-		TAG("nullvalue", "int64", "null") ","
-		TAG("odd", "complex", "3")
-		"]}}}";
+	const char *doc =
+		"{'traceID':'" TID
+		"','spans':[" SPAN("01", "", "op", T0, "5", "", PID) "],'processes':{'p1':{'serviceName':'svc','tags':[" TAG("s", "string", "'x\\'y'") "," TAG("b", "bool", "true") "," TAG(
+			"b2", "bool",
+			"'false'") "," TAG("i", "int64",
+					   "-42") "," TAG("big", "int64",
+							  "'9223372036854775222'") "," TAG("f",
+											   "float64",
+											   "72.5") "," TAG("f2",
+													   "float64",
+													   "'NaN'") "," TAG("bin",
+															    "binary",
+															    "'AAAwOQ=='") ","
+																	  "{'key':'untyped','value':[1,{'a':null}]},"
+																	  "{'key':'novalue','type':'string'}," TAG(
+																		  "nullvalue",
+																		  "int64",
+																		  "null") "," TAG("odd",
+																				  "complex",
+																				  "3") "]}}}";
 	struct rf_run r;
 
 	(void)state;
@@ -203,16 +219,23 @@ static void test_tag_types(void **state)
  */
 static void test_parents(void **state)
 {
-	const char *doc = "{'traceID':'" TID "','spans':["
-		SPAN("0a", "", "a", T0, "5", "", PID) ","
-		SPAN("0b", "{'refType':'CHILD_OF','traceID':'ff','spanID':'0e'},"
-		     REF("FOLLOWS_FROM", "0e") "," REF("CHILD_OF", "0a"), "b", T0, "5", "", PID) ","
-		SPAN("0c", REF("FOLLOWS_FROM", "0a"), "c", T0, "5", "", PID) ","
-		"{'traceID':'" TID "','spanID':'0d','parentSpanID':'0a','startTime':" T0 "},"
-		"{'traceID':'" TID "','spanID':'0f','parentSpanID':'0000000000000000',"
-		"'references':[],'startTime':" T1 "},"
-		SPAN("0e", "{'refType':'CHILD_OF','traceID':'ff','spanID':'0a'}", "e", T1, "5", "",
-		     PID) "]," PROCS "}";
+	const char *doc =
+		"{'traceID':'" TID "','spans':[" SPAN("0a", "", "a", T0, "5", "", PID) "," SPAN(
+			"0b",
+			"{'refType':'CHILD_OF','traceID':'ff','spanID':'0e'}," REF(
+				"FOLLOWS_FROM", "0e") "," REF("CHILD_OF", "0a"),
+			"b", T0, "5", "",
+			PID) "," SPAN("0c", REF("FOLLOWS_FROM", "0a"), "c", T0, "5", "",
+				      PID) ","
+					   "{'traceID':'" TID
+					   "','spanID':'0d','parentSpanID':'0a','startTime':" T0
+					   "},"
+					   "{'traceID':'" TID
+					   "','spanID':'0f','parentSpanID':'0000000000000000',"
+					   "'references':[],'startTime':" T1 "}," SPAN(
+						   "0e",
+						   "{'refType':'CHILD_OF','traceID':'ff','spanID':'0a'}",
+						   "e", T1, "5", "", PID) "]," PROCS "}";
 	struct tv_session *s;
 	struct rf_run r;
 
@@ -230,16 +253,20 @@ static void test_parents(void **state)
 /* the `error` tag and otel.status_code ERROR fail an llm call */
 static void test_status(void **state)
 {
-	const char *doc = "{'traceID':'" TID "','spans':["
-		SPAN("0a", "", "chat m", T0, "5", TAG("gen_ai.operation.name", "string", "'chat'")
-		     "," TAG("gen_ai.conversation.id", "string", "'s-3'") ","
-		     TAG("error", "bool", "true"), PID) ","
-		SPAN("0b", "", "chat m", T1, "5", TAG("gen_ai.operation.name", "string", "'chat'")
-		     "," TAG("otel.status_code", "string", "'ERROR'") ","
-		     TAG("otel.status_description", "string", "'quota'"), PID) ","
-		SPAN("0c", "", "chat m", T2, "5", TAG("gen_ai.operation.name", "string", "'chat'")
-		     "," TAG("error", "bool", "false"), PID)
-		"]," PROCS "}";
+	const char *doc = "{'traceID':'" TID "','spans':[" SPAN(
+		"0a", "", "chat m", T0, "5",
+		TAG("gen_ai.operation.name", "string",
+		    "'chat'") "," TAG("gen_ai.conversation.id", "string",
+				      "'s-3'") "," TAG("error", "bool", "true"),
+		PID) "," SPAN("0b", "", "chat m", T1, "5",
+			      TAG("gen_ai.operation.name", "string",
+				  "'chat'") "," TAG("otel.status_code", "string",
+						    "'ERROR'") "," TAG("otel.status_description",
+								       "string", "'quota'"),
+			      PID) "," SPAN("0c", "", "chat m", T2, "5",
+					    TAG("gen_ai.operation.name", "string",
+						"'chat'") "," TAG("error", "bool", "false"),
+					    PID) "]," PROCS "}";
 	struct tv_session *s;
 	struct rf_run r;
 
@@ -264,7 +291,7 @@ static void test_keep_events(void **state)
 	run_opts(&r, ENVELOPE, 0, true);
 	s = rf_session(&r, "s-1");
 	assert_int_equal(s->n_events, 3);
-	assert_string_equal(s->events[1], want);	/* the span, minified */
+	assert_string_equal(s->events[1], want); /* the span, minified */
 	rf_free(&r);
 	free(want);
 }
@@ -291,34 +318,43 @@ static void test_empty(void **state)
 /* each bad span is rejected with its place and reason; the good ones stay */
 static void test_bad_spans(void **state)
 {
-	const char *doc = "{'data':[{'traceID':'" TID "','spans':["
-		ROOT(PID) ","
-		"7,"
-		"{'traceID':'" TID "','operationName':'x'},"
-		"{'spanID':'1','traceID':5},"
-		"{'spanID':'2','tags':{}},"
-		"{'spanID':'3','tags':[" TAG("n", "int64", "'12x'") "]},"
-		"{'spanID':'4','tags':[" TAG("n", "bool", "1") "]},"
-		"{'spanID':'5','tags':[{'type':'string','value':'v'}]},"
-		"{'spanID':'6','startTime':'soon'},"
-		"{'spanID':'7','startTime':" T0 ",'duration':-1},"
-		"{'spanID':'8','references':{}},"
-		"{'spanID':'9','references':[{'refType':1}]},"
-		"{'spanID':'10','processID':7},"
-		"{'spanID':'11','process':{'serviceName':1}},"
-		"{'spanID':'12','operationName':[]},"
-		"{'spanID':'13','tags':[" TAG("f", "float64", "'fast'") "]},"
-		"{'spanID':'14','tags':[" TAG("s", "string", "1") "]},"
-		"{'spanID':'15','startTime':18446744073709551615}"
-		"]," PROCS "},"
-		"{'traceID':'x','spans':{}},"
-		"{'traceID':1,'spans':[]},"
-		"{'traceID':'x','processes':[],'spans':[]},"
-		"17"
-		"]}\n"
-		"{'data':{}}\n"
-		"{'hello':'world'}\n"
-		"'text'\n";
+	const char *doc = "{'data':[{'traceID':'" TID "','spans':[" ROOT(
+		PID) ","
+		     "7,"
+		     "{'traceID':'" TID "','operationName':'x'},"
+		     "{'spanID':'1','traceID':5},"
+		     "{'spanID':'2','tags':{}},"
+		     "{'spanID':'3','tags':[" TAG(
+			     "n", "int64",
+			     "'12x'") "]},"
+				      "{'spanID':'4','tags':[" TAG(
+					      "n", "bool",
+					      "1") "]},"
+						   "{'spanID':'5','tags':[{'type':'string','value':'v'}]},"
+						   "{'spanID':'6','startTime':'soon'},"
+						   "{'spanID':'7','startTime':" T0
+						   ",'duration':-1},"
+						   "{'spanID':'8','references':{}},"
+						   "{'spanID':'9','references':[{'refType':1}]},"
+						   "{'spanID':'10','processID':7},"
+						   "{'spanID':'11','process':{'serviceName':1}},"
+						   "{'spanID':'12','operationName':[]},"
+						   "{'spanID':'13','tags':[" TAG(
+							   "f", "float64",
+							   "'fast'") "]},"
+								     "{'spanID':'14','tags':[" TAG(
+									     "s", "string",
+									     "1") "]},"
+										  "{'spanID':'15','startTime':18446744073709551615}"
+										  "]," PROCS "},"
+										  "{'traceID':'x','spans':{}},"
+										  "{'traceID':1,'spans':[]},"
+										  "{'traceID':'x','processes':[],'spans':[]},"
+										  "17"
+										  "]}\n"
+										  "{'data':{}}\n"
+										  "{'hello':'world'}\n"
+										  "'text'\n";
 	struct rf_run r;
 
 	(void)state;
@@ -330,8 +366,9 @@ static void test_bad_spans(void **state)
 	rf_assert_msg(&r, 1, "data[0].spans[2]: spanID is missing or not a string");
 	rf_assert_msg(&r, 1, "data[0].spans[3]: traceID is not a string");
 	rf_assert_msg(&r, 1, "data[0].spans[4]: tags is not an array");
-	rf_assert_msg(&r, 1, "data[0].spans[5]: tags[0]: the value of an int64 tag is not a "
-		   "64-bit integer");
+	rf_assert_msg(&r, 1,
+		      "data[0].spans[5]: tags[0]: the value of an int64 tag is not a "
+		      "64-bit integer");
 	rf_assert_msg(&r, 1, "data[0].spans[6]: tags[0]: the value of a bool tag");
 	rf_assert_msg(&r, 1, "data[0].spans[7]: tags[0]: key is missing or not a string");
 	rf_assert_msg(&r, 1, "data[0].spans[8]: startTime is not a number of microseconds");
@@ -357,9 +394,11 @@ static void test_bad_spans(void **state)
 /* a processID missing from processes: the span stays, without a service; warned once */
 static void test_unknown_process(void **state)
 {
-	const char *doc = "{'traceID':'" TID "','spans':[" SPAN("01", "", "op", T0, "5", "",
-		"'processID':'p9'") "," SPAN("02", "", "op", T0, "5", "", "'processID':'p9'")
-		"]}\n{'data':[],'errors':[{'code':500,'msg':'storage down'}]}\n";
+	const char *doc =
+		"{'traceID':'" TID
+		"','spans':[" SPAN("01", "", "op", T0, "5", "", "'processID':'p9'") "," SPAN(
+			"02", "", "op", T0, "5", "",
+			"'processID':'p9'") "]}\n{'data':[],'errors':[{'code':500,'msg':'storage down'}]}\n";
 	struct rf_run r;
 
 	(void)state;
@@ -417,8 +456,11 @@ static void test_too_big(void **state)
 
 	(void)state;
 	/* the first document is over 256 bytes: rejected; the next one is read */
-	run_opts(&r, "{'data':[{'traceID':'" TID "','spans':[" ROOT(PID) "]}]}\n"
-		     "{'traceID':'" TID "','spans':[{'spanID':'1'}]}\n", 256, false);
+	run_opts(&r,
+		 "{'data':[{'traceID':'" TID
+		 "','spans':[" ROOT(PID) "]}]}\n"
+					 "{'traceID':'" TID "','spans':[{'spanID':'1'}]}\n",
+		 256, false);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_rejected, 1);
 	assert_int_equal(r.st.records_used, 1);

@@ -20,7 +20,7 @@
 
 struct fix {
 	struct tv_json_parser *p;
-	struct tv_strbuf buf;	/* the parsed text: must outlive the handles */
+	struct tv_strbuf buf; /* the parsed text: must outlive the handles */
 	struct tv_strbuf out;
 };
 
@@ -456,9 +456,32 @@ static void check_bad(struct fix *f, const char *s, size_t n, int want)
 static void test_invalid_json(void **state)
 {
 	static const char *const bad[] = {
-		"", " ", "{", "}", "[1,]", "[1 2]", "{\"a\" 1}", "{\"a\":}", "{a:1}", "{'a':1}",
-		"tru", "nul", "01", "1.", "-", "+1", ".5", "\"unterminated", "\"bad \\x escape\"",
-		"\"ctl \x01 char\"", "1 2", "{} {}", "[] x", "NaN", "Infinity", "[1]]",
+		"",
+		" ",
+		"{",
+		"}",
+		"[1,]",
+		"[1 2]",
+		"{\"a\" 1}",
+		"{\"a\":}",
+		"{a:1}",
+		"{'a':1}",
+		"tru",
+		"nul",
+		"01",
+		"1.",
+		"-",
+		"+1",
+		".5",
+		"\"unterminated",
+		"\"bad \\x escape\"",
+		"\"ctl \x01 char\"",
+		"1 2",
+		"{} {}",
+		"[] x",
+		"NaN",
+		"Infinity",
+		"[1]]",
 	};
 	struct fix *f = *state;
 
@@ -476,8 +499,13 @@ static void test_invalid_json(void **state)
 static void test_invalid_utf8(void **state)
 {
 	static const char *const bad[] = {
-		"\"\xff\"", "\"a\xc3\"", "\"\xc0\xaf\"", "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"",
-		"{\"k\xfe\":1}", "[\"ok\", \"\x80\"]",
+		"\"\xff\"",
+		"\"a\xc3\"",
+		"\"\xc0\xaf\"",
+		"\"\xed\xa0\x80\"",
+		"\"\xf4\x90\x80\x80\"",
+		"{\"k\xfe\":1}",
+		"[\"ok\", \"\x80\"]",
 	};
 	struct fix *f = *state;
 

@@ -27,7 +27,7 @@ struct item {
 	int ret;
 	uint64_t first, last;
 	char why[128];
-	char *text;		/* the value, for ret == 1 */
+	char *text; /* the value, for ret == 1 */
 };
 
 struct seq {
@@ -334,7 +334,8 @@ static void test_several_on_a_line(void **state)
 
 	(void)state;
 	/* `}{` (cat of files without a final newline): each value on its own */
-	run_str(&s, "{\n  \"a\": 1\n}{\n  \"b\": 2\n}\n" PRETTY_B "{\"c\":1} {\"d\":2}\n{\"e\":3}\n");
+	run_str(&s,
+		"{\n  \"a\": 1\n}{\n  \"b\": 2\n}\n" PRETTY_B "{\"c\":1} {\"d\":2}\n{\"e\":3}\n");
 	assert_int_equal(s.n, 6);
 	assert_value(&s, 0, 1, 3);
 	assert_value(&s, 1, 3, 5);
@@ -410,8 +411,9 @@ static void test_long_line(void **state)
 	char data[512];
 
 	(void)state;
-	snprintf(data, sizeof(data), "{\"x\":\"%0100d\"}\n%s{\n  \"y\": \"%0100d\",\n  \"z\": 1\n}\n%s",
-		 0, PRETTY_B, 0, PRETTY_B);
+	snprintf(data, sizeof(data),
+		 "{\"x\":\"%0100d\"}\n%s{\n  \"y\": \"%0100d\",\n  \"z\": 1\n}\n%s", 0, PRETTY_B, 0,
+		 PRETTY_B);
 	run_data(&s, data, strlen(data), 64, 0);
 	assert_int_equal(s.n, 4);
 	assert_bad(&s, 0, -TV_ETOOBIG, 1, 1, "longer");
@@ -456,22 +458,14 @@ static void test_corrupt_gzip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_empty),
-		cmocka_unit_test(test_pretty),
-		cmocka_unit_test(test_lines),
-		cmocka_unit_test(test_mixed_and_strings),
-		cmocka_unit_test(test_crlf_bom),
-		cmocka_unit_test(test_trailing_blanks),
-		cmocka_unit_test(test_deep),
-		cmocka_unit_test(test_nul),
-		cmocka_unit_test(test_gzip),
-		cmocka_unit_test(test_text_outside),
-		cmocka_unit_test(test_unterminated),
-		cmocka_unit_test(test_several_on_a_line),
-		cmocka_unit_test(test_text_after),
-		cmocka_unit_test(test_truncated_resync),
-		cmocka_unit_test(test_too_big),
-		cmocka_unit_test(test_long_line),
+		cmocka_unit_test(test_empty),	     cmocka_unit_test(test_pretty),
+		cmocka_unit_test(test_lines),	     cmocka_unit_test(test_mixed_and_strings),
+		cmocka_unit_test(test_crlf_bom),     cmocka_unit_test(test_trailing_blanks),
+		cmocka_unit_test(test_deep),	     cmocka_unit_test(test_nul),
+		cmocka_unit_test(test_gzip),	     cmocka_unit_test(test_text_outside),
+		cmocka_unit_test(test_unterminated), cmocka_unit_test(test_several_on_a_line),
+		cmocka_unit_test(test_text_after),   cmocka_unit_test(test_truncated_resync),
+		cmocka_unit_test(test_too_big),	     cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_corrupt_gzip),
 	};
 

@@ -104,7 +104,7 @@ static void test_commas_nesting(void **state)
 	tv_jw_arr_end(w);
 	tv_jw_obj_end(w);
 	check_out(f, "{\"a\":1,\"b\":[1,-2,{},[],\"x\"],\"c\":{\"d\":null,\"e\":true,"
-		  "\"f\":false},\"g\":[[[]]]}");
+		     "\"f\":false},\"g\":[[[]]]}");
 }
 
 static void test_empty_containers(void **state)
@@ -229,15 +229,17 @@ static void test_invalid_utf8_replaced(void **state)
 		const char *want;
 	} cases[] = {
 		{ "\xff", "\"" FFFD "\"" },
-		{ "a\xfe" "b", "\"a" FFFD "b\"" },
-		{ "\x80", "\"" FFFD "\"" },			/* lone continuation */
-		{ "x\xc3", "\"x" FFFD "\"" },			/* truncated at the end */
-		{ "\xc3(", "\"" FFFD "(\"" },			/* bad continuation */
-		{ "\xe2\x82", "\"" FFFD FFFD "\"" },		/* truncated 3-byte */
-		{ "\xc0\xaf", "\"" FFFD FFFD "\"" },		/* overlong '/' */
-		{ "\xe0\x80\xaf", "\"" FFFD FFFD FFFD "\"" },	/* overlong 3-byte */
-		{ "\xed\xa0\x80", "\"" FFFD FFFD FFFD "\"" },	/* surrogate U+D800 */
-		{ "\xf4\x90\x80\x80", "\"" FFFD FFFD FFFD FFFD "\"" },	/* > U+10FFFF */
+		{ "a\xfe"
+		  "b",
+		  "\"a" FFFD "b\"" },
+		{ "\x80", "\"" FFFD "\"" },			       /* lone continuation */
+		{ "x\xc3", "\"x" FFFD "\"" },			       /* truncated at the end */
+		{ "\xc3(", "\"" FFFD "(\"" },			       /* bad continuation */
+		{ "\xe2\x82", "\"" FFFD FFFD "\"" },		       /* truncated 3-byte */
+		{ "\xc0\xaf", "\"" FFFD FFFD "\"" },		       /* overlong '/' */
+		{ "\xe0\x80\xaf", "\"" FFFD FFFD FFFD "\"" },	       /* overlong 3-byte */
+		{ "\xed\xa0\x80", "\"" FFFD FFFD FFFD "\"" },	       /* surrogate U+D800 */
+		{ "\xf4\x90\x80\x80", "\"" FFFD FFFD FFFD FFFD "\"" }, /* > U+10FFFF */
 		{ "\xf5\x80", "\"" FFFD FFFD "\"" },
 		{ "ok\xc3\xa9\xff\xc3\xa9", "\"ok\xc3\xa9" FFFD "\xc3\xa9\"" },
 	};
@@ -274,22 +276,42 @@ static void test_json_escape_no_quotes(void **state)
 static void test_utf8_valid(void **state)
 {
 	static const char *const good[] = {
-		"", "plain ascii", "caf\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
-		"\xf4\x8f\xbf\xbf",			/* U+10FFFF */
-		"\xed\x9f\xbf",				/* U+D7FF, just below the surrogates */
-		"\xee\x80\x80",				/* U+E000, just above */
-		"\xc2\x80", "\xe0\xa0\x80", "\xf0\x90\x80\x80",	/* smallest of each length */
+		"",
+		"plain ascii",
+		"caf\xc3\xa9",
+		"\xe2\x82\xac",
+		"\xf0\x9f\x98\x80",
+		"\xf4\x8f\xbf\xbf", /* U+10FFFF */
+		"\xed\x9f\xbf",	    /* U+D7FF, just below the surrogates */
+		"\xee\x80\x80",	    /* U+E000, just above */
+		"\xc2\x80",
+		"\xe0\xa0\x80",
+		"\xf0\x90\x80\x80", /* smallest of each length */
 	};
 	static const char *const bad[] = {
-		"\x80", "\xbf", "\xc3", "\xc3(", "\xe2\x82", "\xf0\x9f\x98",
-		"\xc0\x80", "\xc1\xbf",			/* overlong 2-byte */
-		"\xe0\x80\x80", "\xe0\x9f\xbf",		/* overlong 3-byte */
-		"\xf0\x80\x80\x80", "\xf0\x8f\xbf\xbf",	/* overlong 4-byte */
-		"\xed\xa0\x80", "\xed\xbf\xbf",		/* surrogates U+D800, U+DFFF */
-		"\xed\xb0\x80",				/* low surrogate U+DC00 */
-		"\xf4\x90\x80\x80", "\xf7\xbf\xbf\xbf",	/* above U+10FFFF */
-		"\xf5", "\xf8\x88\x80\x80\x80", "\xfe", "\xff",
-		"ok\xff", "\xe2\x82\xac\xe2\x82",
+		"\x80",
+		"\xbf",
+		"\xc3",
+		"\xc3(",
+		"\xe2\x82",
+		"\xf0\x9f\x98",
+		"\xc0\x80",
+		"\xc1\xbf", /* overlong 2-byte */
+		"\xe0\x80\x80",
+		"\xe0\x9f\xbf", /* overlong 3-byte */
+		"\xf0\x80\x80\x80",
+		"\xf0\x8f\xbf\xbf", /* overlong 4-byte */
+		"\xed\xa0\x80",
+		"\xed\xbf\xbf", /* surrogates U+D800, U+DFFF */
+		"\xed\xb0\x80", /* low surrogate U+DC00 */
+		"\xf4\x90\x80\x80",
+		"\xf7\xbf\xbf\xbf", /* above U+10FFFF */
+		"\xf5",
+		"\xf8\x88\x80\x80\x80",
+		"\xfe",
+		"\xff",
+		"ok\xff",
+		"\xe2\x82\xac\xe2\x82",
 	};
 
 	(void)state;
@@ -402,8 +424,8 @@ static void test_time_and_ms(void **state)
 	tv_jw_ms(&f->w, 2000000000);
 	tv_jw_obj_end(&f->w);
 	check_out(f, "{\"t\":\"2025-07-01T09:00:00.123Z\",\"t0\":null,"
-		  "\"t1\":\"1969-12-31T23:59:59.999999999Z\",\"d\":1.5,\"d0\":null,\"d1\":0,"
-		  "\"d2\":2000}");
+		     "\"t1\":\"1969-12-31T23:59:59.999999999Z\",\"d\":1.5,\"d0\":null,\"d1\":0,"
+		     "\"d2\":2000}");
 }
 
 static void test_cstr_raw(void **state)

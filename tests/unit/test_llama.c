@@ -25,9 +25,9 @@
 /* A test's store, and what reading it produced. */
 struct fix {
 	struct rf_run run;
-	int64_t gap;		/* --gap for the next read */
-	char path[64];		/* the database of the test */
-	sqlite3 *db;		/* open on it while the test builds it */
+	int64_t gap;   /* --gap for the next read */
+	char path[64]; /* the database of the test */
+	sqlite3 *db;   /* open on it while the test builds it */
 };
 
 /* Read @path in @fmt into f->run (freeing what it held). */
@@ -102,23 +102,25 @@ static void db_new(struct fix *f, const char *sql)
 static void add_trace(struct fix *f, const char *id, const char *root, const char *start,
 		      const char *end)
 {
-	execf(f, "INSERT INTO traces VALUES (%Q, 'llama-stack', %Q, %Q, %Q, CURRENT_TIMESTAMP)",
-	      id, root, start, end);
+	execf(f, "INSERT INTO traces VALUES (%Q, 'llama-stack', %Q, %Q, %Q, CURRENT_TIMESTAMP)", id,
+	      root, start, end);
 }
 
 static void add_span(struct fix *f, const char *id, const char *trace, const char *parent,
 		     const char *name, const char *start, const char *end, const char *attrs,
 		     const char *status)
 {
-	execf(f, "INSERT INTO spans VALUES (%Q, %Q, %Q, %Q, %Q, %Q, %Q, %Q, 'INTERNAL')", id,
-	      trace, parent, name, start, end, attrs, status);
+	execf(f, "INSERT INTO spans VALUES (%Q, %Q, %Q, %Q, %Q, %Q, %Q, %Q, 'INTERNAL')", id, trace,
+	      parent, name, start, end, attrs, status);
 }
 
 static void add_event(struct fix *f, const char *span, const char *name, const char *t,
 		      const char *attrs)
 {
-	execf(f, "INSERT INTO span_events (span_id, name, timestamp, attributes) VALUES "
-	      "(%Q, %Q, %Q, %Q)", span, name, t, attrs);
+	execf(f,
+	      "INSERT INTO span_events (span_id, name, timestamp, attributes) VALUES "
+	      "(%Q, %Q, %Q, %Q)",
+	      span, name, t, attrs);
 }
 
 #define SID "d73d9aaa-65ac-4255-8153-9f5cbff6e01e"
@@ -139,23 +141,29 @@ static void add_turn(struct fix *f, const char *trace, const char *sid, const ch
 		snprintf(when[i], sizeof(when[i]), "2025-03-01T12:%s:0%d.250000+00:00", sec, i);
 	}
 	add_trace(f, trace, id[0], when[0], when[3]);
-	add_span(f, id[0], trace, NULL, "/v1/agents/{agent_id}/session/{session_id}/turn",
-		 when[0], when[3], "{\"__root__\": true, \"__location__\": \"server\"}", "OK");
-	snprintf(attrs, sizeof(attrs), "{\"session_id\": \"%s\", \"agent_id\": \"agent-1\", "
+	add_span(f, id[0], trace, NULL, "/v1/agents/{agent_id}/session/{session_id}/turn", when[0],
+		 when[3], "{\"__root__\": true, \"__location__\": \"server\"}", "OK");
+	snprintf(attrs, sizeof(attrs),
+		 "{\"session_id\": \"%s\", \"agent_id\": \"agent-1\", "
 		 "\"turn_id\": \"turn-%s\", \"request\": \"{\\\"messages\\\": [{\\\"role\\\": "
-		 "\\\"user\\\", \\\"content\\\": \\\"%s\\\"}]}\"}", sid, sec, prompt);
+		 "\\\"user\\\", \\\"content\\\": \\\"%s\\\"}]}\"}",
+		 sid, sec, prompt);
 	add_span(f, id[1], trace, id[0], "create_and_execute_turn", when[0], when[3], attrs, "OK");
 	add_span(f, id[2], trace, id[1], "inference", when[0], when[1],
 		 "{\"model_id\": \"llama3.2:3b\", \"stop_reason\": \"end_of_turn\", "
 		 "\"input\": \"[]\", \"output\": \"{\\\"content\\\": \\\"\\\", \\\"tool_calls\\\": "
 		 "[{\\\"call_id\\\": \\\"c1\\\", \\\"tool_name\\\": \\\"ls\\\", \\\"arguments\\\": "
-		 "{\\\"dir\\\": \\\"/\\\"}}]}\"}", "OK");
+		 "{\\\"dir\\\": \\\"/\\\"}}]}\"}",
+		 "OK");
 	add_span(f, id[3], trace, id[1], "tool_execution", when[1], when[2],
 		 "{\"tool_name\": \"ls\", \"input\": \"{\\\"dir\\\": \\\"/\\\"}\", \"output\": "
 		 "\"{\\\"role\\\": \\\"tool\\\", \\\"call_id\\\": \\\"c1\\\", \\\"content\\\": "
-		 "\\\"bin etc\\\"}\"}", "OK");
-	snprintf(attrs, sizeof(attrs), "{\"model_id\": \"llama3.2:3b\", \"output\": "
-		 "\"{\\\"content\\\": \\\"%s\\\", \\\"tool_calls\\\": []}\"}", answer);
+		 "\\\"bin etc\\\"}\"}",
+		 "OK");
+	snprintf(attrs, sizeof(attrs),
+		 "{\"model_id\": \"llama3.2:3b\", \"output\": "
+		 "\"{\\\"content\\\": \\\"%s\\\", \\\"tool_calls\\\": []}\"}",
+		 answer);
 	add_span(f, id[4], trace, id[1], "inference", when[2], when[3], attrs, "OK");
 }
 
@@ -239,7 +247,7 @@ static char *attrs2(const char *k1, const char *v1, const char *k2, const char *
 struct notebook {
 	char *text;
 	char *in1, *out1, *in2, *out2;
-	char *inference, *tool;	/* attributes JSON */
+	char *inference, *tool; /* attributes JSON */
 };
 
 static bool notebook_load(struct notebook *nb)
@@ -248,8 +256,10 @@ static bool notebook_load(struct notebook *nb)
 	char path[4096], *a2;
 	size_t n;
 
-	snprintf(path, sizeof(path), "%s/reference/llama-stack-sqlite/"
-		 "getting_started_ipynb_query_spans_cells.txt", shared ? shared : "");
+	snprintf(path, sizeof(path),
+		 "%s/reference/llama-stack-sqlite/"
+		 "getting_started_ipynb_query_spans_cells.txt",
+		 shared ? shared : "");
 	nb->text = shared != NULL ? read_file(path) : NULL;
 	if (nb->text == NULL) {
 		print_message("skipped: %s is not there\n", path);
@@ -319,8 +329,8 @@ static void test_notebook(void **state)
 	assert_string_equal(t->id, "turn-1");
 	/* no request attribute: the prompt comes from the inference input */
 	assert_string_equal(t->prompt, "Which teams played in the NBA western conference finals "
-			    "of 2024. Search the web for the answer.");
-	assert_null(t->output);	/* the only inference answered with a tool call */
+				       "of 2024. Search the web for the answer.");
+	assert_null(t->output); /* the only inference answered with a tool call */
 	assert_int_equal(t->start_time, rf_ts("2025-03-01T12:00:00.100Z"));
 	assert_int_equal(t->end_time, rf_ts("2025-03-01T12:00:08.900Z"));
 	assert_int_equal(t->n_llm, 1);
@@ -390,9 +400,9 @@ static void test_gap(void **state)
 					   "00000000000000000000000000000002",
 					   "00000000000000000000000000000003" };
 	static const char *const when[][2] = {
-		{ "2025-03-01T10:00:00+00:00", "2025-03-01T12:00:00+00:00" },	/* A, 2h */
-		{ "2025-03-01T10:30:00+00:00", "2025-03-01T14:00:00+00:00" },	/* B, 3.5h */
-		{ "2025-03-01T12:10:00+00:00", "2025-03-01T12:20:00+00:00" },	/* A again */
+		{ "2025-03-01T10:00:00+00:00", "2025-03-01T12:00:00+00:00" }, /* A, 2h */
+		{ "2025-03-01T10:30:00+00:00", "2025-03-01T14:00:00+00:00" }, /* B, 3.5h */
+		{ "2025-03-01T12:10:00+00:00", "2025-03-01T12:20:00+00:00" }, /* A again */
 	};
 	static const char *const sess[] = { "A", "B", "A" };
 	char attrs[128];
@@ -402,8 +412,8 @@ static void test_gap(void **state)
 	for (int i = 0; i < 3; i++) {
 		snprintf(attrs, sizeof(attrs), "{\"session_id\": \"%s\"}", sess[i]);
 		add_trace(f, ids[i], ids[i], when[i][0], when[i][1]);
-		add_span(f, ids[i], ids[i], NULL, "create_and_execute_turn", when[i][0],
-			 when[i][1], attrs, "OK");
+		add_span(f, ids[i], ids[i], NULL, "create_and_execute_turn", when[i][0], when[i][1],
+			 attrs, "OK");
 		/* enough traces to pass the group's expiry check interval, before A's second */
 		for (int k = 0; k < 600; k++) {
 			const char *t = i == 2 ? "2025-03-01T12:05:00+00:00" : when[i][0];
@@ -438,7 +448,8 @@ static void test_trace_key_and_skip(void **state)
 		 "{\"input\": \"[{\\\"role\\\": \\\"user\\\", \\\"content\\\": [{\\\"type\\\": "
 		 "\\\"text\\\", \\\"text\\\": \\\"hi \\\"}, {\\\"type\\\": \\\"image\\\"}, "
 		 "{\\\"type\\\": \\\"text\\\", \\\"text\\\": \\\"there\\\"}]}]\", "
-		 "\"output\": \"not json\"}", "UNSET");
+		 "\"output\": \"not json\"}",
+		 "UNSET");
 	add_trace(f, T2, "c", T0("02"), T0("03"));
 	add_span(f, "c", T2, NULL, "/v1/models", T0("02"), T0("03"), "{}", "OK");
 	add_event(f, "c", "log", T0("02.5"), "{\"message\": \"listed\"}");
@@ -452,7 +463,7 @@ static void test_trace_key_and_skip(void **state)
 	assert_string_equal(s->turns[0].id, T1);
 	assert_string_equal(s->turns[0].prompt, "hi there");
 	assert_string_equal(s->turns[0].output, "not json");
-	assert_int_equal(s->turns[0].llm[0].status, TV_STATUS_OK);	/* UNSET */
+	assert_int_equal(s->turns[0].llm[0].status, TV_STATUS_OK); /* UNSET */
 	assert_int_equal(s->turns[0].start_time, rf_ts("2025-03-01T12:00:00Z"));
 }
 
@@ -470,11 +481,13 @@ static void test_errors(void **state)
 		 "{\"session_id\": \"s1\", \"request\": \"{\\\"messages\\\": [{\\\"role\\\": "
 		 "\\\"user\\\", \\\"content\\\": \\\"one\\\"}, {\\\"role\\\": \\\"assistant\\\", "
 		 "\\\"content\\\": \\\"x\\\"}, {\\\"role\\\": \\\"user\\\", \\\"content\\\": "
-		 "\\\"two\\\"}]}\"}", "ERROR");
+		 "\\\"two\\\"}]}\"}",
+		 "ERROR");
 	add_span(f, "b", T1, "a", "tool_execution", T0("01"), T0("02"),
 		 "{\"tool_name\": \"web\", \"input\": \"ls -l\", \"output\": \"{\\\"role\\\": "
 		 "\\\"tool\\\", \\\"content\\\": [{\\\"type\\\": \\\"text\\\", \\\"text\\\": "
-		 "\\\"HTTP 500\\\"}]}\"}", "ERROR");
+		 "\\\"HTTP 500\\\"}]}\"}",
+		 "ERROR");
 	add_span(f, "c", T1, "a", "inference", T0("03"), T0("04"), "{\"model_id\": \"m\"}",
 		 "StatusCode.ERROR");
 	add_event(f, "c", "exception", T0("04"),
@@ -500,7 +513,7 @@ static void test_errors(void **state)
 	assert_null(t->output);
 	assert_int_equal(s->success, 0);
 	assert_true(s->has_error);
-	assert_int_equal(s->n_events, 4);	/* three spans and the exception event */
+	assert_int_equal(s->n_events, 4); /* three spans and the exception event */
 	assert_non_null(strstr(s->events[3], "\"table\":\"span_events\""));
 	assert_non_null(strstr(s->events[3], "\"exception.message\":\"read timed out\""));
 	assert_non_null(strstr(s->events[0], "\"table\":\"spans\""));
@@ -519,16 +532,16 @@ static void test_bad_rows(void **state)
 	add_span(f, "bad2", T1, NULL, "inference", T0("01"), T0("02"), "[1, 2]", "OK");
 	add_span(f, "bad3", T1, NULL, "inference", T0("01"), T0("02"), "\"text\"", "OK");
 	exec(f, "INSERT INTO spans VALUES ('bad4', '" T1 "', NULL, 'inference', 1, 2, 42, 'OK', "
-	     "'INTERNAL')");
+		"'INTERNAL')");
 	exec(f, "INSERT INTO spans VALUES ('bad5', '" T1 "', NULL, 'inference', NULL, NULL, "
-	     "x'7b7d', 'OK', NULL)");
+		"x'7b7d', 'OK', NULL)");
 	exec(f, "INSERT INTO spans VALUES (NULL, '" T1 "', NULL, 'inference', NULL, NULL, '{}', "
-	     "'OK', NULL)");
+		"'OK', NULL)");
 	exec(f, "INSERT INTO spans VALUES ('bad6', NULL, NULL, 'inference', NULL, NULL, '{}', "
-	     "'OK', NULL)");
+		"'OK', NULL)");
 	/* numbers where times belong: the span stays, its times are left empty */
 	exec(f, "INSERT INTO spans VALUES ('odd', '" T1 "', NULL, 'tool_execution', 1740830400, "
-	     "2.5, '{\"tool_name\": \"x\"}', 7, NULL)");
+		"2.5, '{\"tool_name\": \"x\"}', 7, NULL)");
 	add_event(f, "odd", "log", T0("01"), "not json");
 	run_db(f, false);
 	assert_int_equal(r->ret, 0);
@@ -536,8 +549,8 @@ static void test_bad_rows(void **state)
 	assert_int_equal(r->st.records_read, 14);
 	assert_int_equal(r->st.records_rejected, 8);
 	assert_int_equal(r->st.records_used, 6);
-	assert_true(rf_find_msg(r, TV_REPORT_REJECT,
-				"(span bad1): attributes is not JSON") != NULL);
+	assert_true(rf_find_msg(r, TV_REPORT_REJECT, "(span bad1): attributes is not JSON") !=
+		    NULL);
 	assert_true(rf_find_msg(r, TV_REPORT_REJECT,
 				"(span bad2): attributes is not a JSON object") != NULL);
 	assert_true(rf_find_msg(r, TV_REPORT_REJECT,
@@ -548,8 +561,8 @@ static void test_bad_rows(void **state)
 	assert_true(rf_find_msg(r, TV_REPORT_REJECT, "(span bad5): attributes is a blob") != NULL);
 	assert_true(rf_find_msg(r, TV_REPORT_REJECT, ": no span_id") != NULL);
 	assert_true(rf_find_msg(r, TV_REPORT_REJECT, "(span bad6): no trace_id") != NULL);
-	assert_true(rf_find_msg(r, TV_REPORT_REJECT,
-				"span_events row 1: attributes is not JSON") != NULL);
+	assert_true(rf_find_msg(r, TV_REPORT_REJECT, "span_events row 1: attributes is not JSON") !=
+		    NULL);
 	assert_true(rf_find_msg(r, TV_REPORT_WARN, "start_time is not an ISO 8601 time") != NULL);
 	for (size_t i = 0; i < r->n_msgs; i++) {
 		assert_int_equal(r->msgs[i].line, 0);
@@ -570,16 +583,17 @@ static void test_column_types(void **state)
 	struct tv_session *s;
 
 	db_new(f, "CREATE TABLE traces (trace_id, service_name, root_span_id, start_time, "
-	       "end_time, created_at);"
-	       "CREATE TABLE spans (span_id, trace_id, parent_span_id, name, start_time, "
-	       "end_time, attributes, status, kind);"
-	       "CREATE TABLE span_events (id INTEGER PRIMARY KEY, span_id, name, timestamp, "
-	       "attributes);");
+		  "end_time, created_at);"
+		  "CREATE TABLE spans (span_id, trace_id, parent_span_id, name, start_time, "
+		  "end_time, attributes, status, kind);"
+		  "CREATE TABLE span_events (id INTEGER PRIMARY KEY, span_id, name, timestamp, "
+		  "attributes);");
 	exec(f, "INSERT INTO traces VALUES (7, 3, 1, 1.5, NULL, NULL)");
 	exec(f, "INSERT INTO spans VALUES (1, 7, NULL, 'inference', 1.5, 2, 42, 'OK', 1)");
 	exec(f, "INSERT INTO spans VALUES (2, 7, NULL, 'inference', 'x', NULL, 4.5, 'OK', 1)");
-	exec(f, "INSERT INTO spans VALUES (3, 7, NULL, 'inference', '" T0("01") "', NULL, "
-	     "'{\"session_id\": 99, \"model_id\": [\"a\"]}', 'OK', 1)");
+	exec(f, "INSERT INTO spans VALUES (3, 7, NULL, 'inference', '" T0(
+			"01") "', NULL, "
+			      "'{\"session_id\": 99, \"model_id\": [\"a\"]}', 'OK', 1)");
 	exec(f, "INSERT INTO span_events VALUES (NULL, 3, 'log', 5, '{}')");
 	run_db(f, true);
 	assert_int_equal(r->ret, 0);
@@ -590,7 +604,7 @@ static void test_column_types(void **state)
 	assert_true(rf_find_msg(r, TV_REPORT_REJECT, "(span 2): attributes is a number") != NULL);
 	assert_true(rf_find_msg(r, TV_REPORT_WARN, "is not an ISO 8601 time") != NULL);
 	assert_int_equal(r->n, 1);
-	s = rf_session(r, "99");	/* a number as session_id: its JSON text */
+	s = rf_session(r, "99"); /* a number as session_id: its JSON text */
 	assert_string_equal(s->source_service, "3");
 	assert_string_equal(s->turns[0].llm[0].model, "[\"a\"]");
 	assert_int_equal(s->n_events, 2);
@@ -667,7 +681,7 @@ static void test_wrong_schema(void **state)
 	assert_non_null(strstr(r->err.msg, "no table span_events"));
 	unlink(f->path);
 	db_new(f, "CREATE TABLE traces (trace_id TEXT); CREATE TABLE spans (span_id TEXT);"
-	       "CREATE TABLE span_events (id INTEGER PRIMARY KEY, span_id TEXT);");
+		  "CREATE TABLE span_events (id INTEGER PRIMARY KEY, span_id TEXT);");
 	run_db(f, false);
 	assert_true(r->ret < 0);
 	assert_non_null(strstr(r->err.msg, "not a Llama Stack telemetry store: no such column"));
@@ -790,18 +804,10 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		TEST(test_notebook),
-		TEST(test_turns_merge),
-		TEST(test_gap),
-		TEST(test_trace_key_and_skip),
-		TEST(test_errors),
-		TEST(test_bad_rows),
-		TEST(test_column_types),
-		TEST(test_locked),
-		TEST(test_corrupt),
-		TEST(test_wrong_schema),
-		TEST(test_empty),
-		TEST(test_not_a_file),
+		TEST(test_notebook),	       TEST(test_turns_merge), TEST(test_gap),
+		TEST(test_trace_key_and_skip), TEST(test_errors),      TEST(test_bad_rows),
+		TEST(test_column_types),       TEST(test_locked),      TEST(test_corrupt),
+		TEST(test_wrong_schema),       TEST(test_empty),       TEST(test_not_a_file),
 		TEST(test_uri_path),
 	};
 

@@ -35,14 +35,16 @@ static void run_str(struct rf_run *r, const char *data)
 #define KS(k, v) KV(k, STR(v))
 #define KI(k, v) KV(k, INT(v))
 
-#define RESOURCE "{\"attributes\":[" KS("service.name", "gemini-cli") "," \
-	KS("host.name", "devbox") "]}"
-#define LOGS(recs) "{\"resourceLogs\":[{\"resource\":" RESOURCE ",\"scopeLogs\":[{\"scope\":" \
+#define RESOURCE \
+	"{\"attributes\":[" KS("service.name", "gemini-cli") "," KS("host.name", "devbox") "]}"
+#define LOGS(recs)                                                                 \
+	"{\"resourceLogs\":[{\"resource\":" RESOURCE ",\"scopeLogs\":[{\"scope\":" \
 	"{\"name\":\"gemini-cli\"},\"logRecords\":[" recs "]}]}]}\n"
-#define REC(t, name, attrs) "{\"timeUnixNano\":\"" t "\",\"observedTimeUnixNano\":\"" t "\"," \
-	"\"severityNumber\":9,\"body\":{\"stringValue\":\"body of " name "\"},\"eventName\":\"" \
-	name "\",\"attributes\":[" KS("session.id", "s-1") "," KS("event.name", name) \
-	"," attrs "]}"
+#define REC(t, name, attrs)                                               \
+	"{\"timeUnixNano\":\"" t "\",\"observedTimeUnixNano\":\"" t "\"," \
+	"\"severityNumber\":9,\"body\":{\"stringValue\":\"body of " name  \
+	"\"},\"eventName\":\"" name                                       \
+	"\",\"attributes\":[" KS("session.id", "s-1") "," KS("event.name", name) "," attrs "]}"
 
 /* 2025-07-01T09:00:00Z, and so on */
 #define T0 "1751360400000000000"
@@ -50,21 +52,33 @@ static void run_str(struct rf_run *r, const char *data)
 #define T2 "1751360401100000000"
 #define T3 "1751360401500000000"
 
-#define PROMPT REC(T0, "gemini_cli.user_prompt", KS("prompt_id", "p1") "," \
-	KS("prompt", "list the files") "," KI("prompt_length", "14"))
-#define REQUEST REC(T1, "gemini_cli.api_request", KS("prompt_id", "p1") "," \
-	KS("model", "gemini-2.5-pro"))
-#define RESPONSE REC(T2, "gemini_cli.api_response", KS("prompt_id", "p1") "," \
-	KS("model", "gemini-2.5-pro") "," KV("duration_ms", "{\"intValue\":1000}") "," \
-	KI("input_token_count", "120") "," KI("output_token_count", "30") "," \
-	KI("cached_content_token_count", "10") "," KI("thoughts_token_count", "5") "," \
-	KI("total_token_count", "155") "," KI("status_code", "200") "," \
-	KV("finish_reasons", "{\"arrayValue\":{\"values\":[" STR("STOP") "]}}") "," \
-	KS("response_text", "Here they are"))
-#define TOOL REC(T3, "gemini_cli.tool_call", KS("prompt_id", "p1") "," \
-	KS("function_name", "ls") "," KS("function_args", "{\\\"path\\\": \\\".\\\"}") "," \
-	KV("success", "{\"boolValue\":true}") "," KI("duration_ms", "20") "," \
-	KS("decision", "auto_accept") "," KS("tool_type", "native"))
+#define PROMPT                                                                               \
+	REC(T0, "gemini_cli.user_prompt",                                                    \
+	    KS("prompt_id", "p1") "," KS("prompt", "list the files") "," KI("prompt_length", \
+									    "14"))
+#define REQUEST \
+	REC(T1, "gemini_cli.api_request", KS("prompt_id", "p1") "," KS("model", "gemini-2.5-pro"))
+#define RESPONSE                                                                                                                                   \
+	REC(T2, "gemini_cli.api_response",                                                                                                         \
+	    KS("prompt_id", "p1") "," KS("model", "gemini-2.5-pro") "," KV("duration_ms", "{\"intValue\":1000}") "," KI(                           \
+		    "input_token_count",                                                                                                           \
+		    "120") "," KI("output_token_count",                                                                                            \
+				  "30") "," KI("cached_content_token_count",                                                                       \
+					       "10") "," KI("thoughts_token_count",                                                                \
+							    "5") "," KI("total_token_count",                                                       \
+									"155") "," KI("status_code",                                               \
+										      "200") "," KV("finish_reasons",                              \
+												    "{\"arrayValue\":{\"values\":[" STR(           \
+													    "STOP") "]}}") "," KS("response_text", \
+																  "Here they are"))
+#define TOOL                                                                                                                 \
+	REC(T3, "gemini_cli.tool_call",                                                                                      \
+	    KS("prompt_id", "p1") "," KS("function_name", "ls") "," KS("function_args", "{\\\"path\\\": \\\".\\\"}") "," KV( \
+		    "success",                                                                                               \
+		    "{\"boolValue\":true}") "," KI("duration_ms",                                                            \
+						   "20") "," KS("decision",                                                  \
+								"auto_accept") "," KS("tool_type",                           \
+										      "native"))
 
 /* one turn in two requests, as the collector's file exporter writes them */
 #define GEMINI_JSONL LOGS(PROMPT "," REQUEST) LOGS(RESPONSE "," TOOL)
@@ -155,8 +169,8 @@ static void test_mode_detection(void **state)
 
 	(void)state;
 	/* a first line that opens but does not close a value: documents */
-	run_str(&r, "\n  \n{\"resourceLogs\": [{\"scopeLogs\": [{\"logRecords\": [\n"
-		    PROMPT "\n]}]}]}\n" LOGS(REQUEST));
+	run_str(&r, "\n  \n{\"resourceLogs\": [{\"scopeLogs\": [{\"logRecords\": [\n" PROMPT
+		    "\n]}]}]}\n" LOGS(REQUEST));
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_used, 2);
 	assert_int_equal(r.st.records_rejected, 0);
@@ -171,8 +185,9 @@ static void test_mode_detection(void **state)
 
 static void test_crlf_bom(void **state)
 {
-	const char *data = "\xef\xbb\xbf" "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":["
-			   PROMPT "]}]}]}\r\n";
+	const char *data = "\xef\xbb\xbf"
+			   "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[" PROMPT
+			   "]}]}]}\r\n";
 	struct rf_run r;
 	char *doc = rf_pretty(GEMINI_JSONL), *crlf;
 	size_t n = 0;
@@ -225,24 +240,22 @@ static void test_empty(void **state)
 /* every AnyValue kind, seen through the session's resource metadata */
 static void test_any_values(void **state)
 {
-	const char *data = "{\"resourceLogs\":[{\"resource\":{\"attributes\":["
-		KS("s", "x\\\"y") ","
-		KI("i", "-42") ","
-		KV("i2", "{\"intValue\":7}") ","
-		KV("d", "{\"doubleValue\":1.5}") ","
-		KV("d2", "{\"doubleValue\":\"Infinity\"}") ","
-		KV("d3", "{\"doubleValue\":\"2.25\"}") ","
-		KV("b", "{\"boolValue\":false}") ","
-		KV("bytes", "{\"bytesValue\":\"AAE=\"}") ","
-		KV("arr", "{\"arrayValue\":{\"values\":[" STR("a") "," INT("1") ","
-		   "{\"arrayValue\":{\"values\":[{\"boolValue\":true},{}]}},"
-		   "{\"arrayValue\":{}}]}}") ","
-		KV("map", "{\"kvlistValue\":{\"values\":[" KS("k", "v") ","
-		   KV("n", "{\"kvlistValue\":{\"values\":[{\"key\":\"m\"}]}}") "]}}") ","
-		KV("empty", "{}") ","
-		"{\"key\":\"novalue\"},"
-		KV("nullvalue", "null")
-		"]},\"scopeLogs\":[{\"logRecords\":[" PROMPT "]}]}]}\n";
+	const char *data =
+		"{\"resourceLogs\":[{\"resource\":{\"attributes\":[" KS("s", "x\\\"y") "," KI("i", "-42") "," KV("i2", "{\"intValue\":7}") "," KV("d", "{\"doubleValue\":1.5}") "," KV("d2", "{\"doubleValue\":\"Infinity\"}") "," KV("d3", "{\"doubleValue\":\"2.25\"}") "," KV("b", "{\"boolValue\":false}") "," KV(
+			"bytes",
+			"{\"bytesValue\":\"AAE=\"}") "," KV("arr",
+							    "{\"arrayValue\":{\"values\":[" STR("a") "," INT(
+								    "1") ","
+									 "{\"arrayValue\":{\"values\":[{\"boolValue\":true},{}]}},"
+									 "{\"arrayValue\":{}}]}}") "," KV("map",
+													  "{\"kvlistValue\":{\"values\":[" KS("k", "v") "," KV(
+														  "n",
+														  "{\"kvlistValue\":{\"values\":[{\"key\":\"m\"}]}}") "]}}") "," KV("empty",
+																						    "{}") ","
+																							  "{\"key\":\"novalue\"}," KV(
+																								  "nullvalue",
+																								  "null") "]},\"scopeLogs\":[{\"logRecords\":[" PROMPT
+																									  "]}]}]}\n";
 	struct rf_run r;
 	const char *meta;
 
@@ -252,24 +265,27 @@ static void test_any_values(void **state)
 	meta = tv_kvlist_find(&rf_session(&r, "s-1")->metadata, "resource");
 	assert_non_null(meta);
 	assert_string_equal(meta, "{\"s\":\"x\\\"y\",\"i\":-42,\"i2\":7,\"d\":1.5,\"d2\":null,"
-			    "\"d3\":2.25,\"b\":false,\"bytes\":\"AAE=\","
-			    "\"arr\":[\"a\",1,[true,null],[]],"
-			    "\"map\":{\"k\":\"v\",\"n\":{\"m\":null}},"
-			    "\"empty\":null,\"novalue\":null,\"nullvalue\":null}");
+				  "\"d3\":2.25,\"b\":false,\"bytes\":\"AAE=\","
+				  "\"arr\":[\"a\",1,[true,null],[]],"
+				  "\"map\":{\"k\":\"v\",\"n\":{\"m\":null}},"
+				  "\"empty\":null,\"novalue\":null,\"nullvalue\":null}");
 	rf_free(&r);
 }
 
 /* times: string or number; 0 or absent falls back to the observed time */
 static void test_times(void **state)
 {
-	const char *data = LOGS(
-		"{\"timeUnixNano\":1751360400000000000,\"attributes\":["
-		KS("session.id", "a") "," KS("event.name", "gemini_cli.user_prompt") "]},"
-		"{\"timeUnixNano\":\"0\",\"observedTimeUnixNano\":\"1751360460000000000\","
-		"\"attributes\":[" KS("session.id", "b") ","
-		KS("event.name", "gemini_cli.user_prompt") "]},"
-		"{\"attributes\":[" KS("session.id", "c") ","
-		KS("event.name", "gemini_cli.user_prompt") "]}");
+	const char *data = LOGS("{\"timeUnixNano\":1751360400000000000,\"attributes\":[" KS("session.id", "a") "," KS(
+		"event.name",
+		"gemini_cli.user_prompt") "]},"
+					  "{\"timeUnixNano\":\"0\",\"observedTimeUnixNano\":\"1751360460000000000\","
+					  "\"attributes\":[" KS("session.id", "b") "," KS(
+						  "event.name",
+						  "gemini_cli.user_prompt") "]},"
+									    "{\"attributes\":[" KS(
+										    "session.id",
+										    "c") "," KS("event.name",
+												"gemini_cli.user_prompt") "]}");
 	struct rf_run r;
 
 	(void)state;
@@ -285,17 +301,22 @@ static void test_times(void **state)
 static void test_names_and_trace_id(void **state)
 {
 	const char *data = LOGS(
-		"{\"timeUnixNano\":\"" T0 "\",\"attributes\":[" KS("session.id", "a") ","
-		KS("event.name", "gemini_cli.user_prompt") "," KS("prompt", "hi") "]},"
-		"{\"timeUnixNano\":\"" T0 "\",\"traceId\":\"5b8efff798038103d269b633813fc60c\","
-		"\"eventName\":\"gemini_cli.user_prompt\",\"attributes\":[" KS("prompt", "yo") "]},"
-		"{\"timeUnixNano\":\"" T0 "\",\"traceId\":\"\",\"attributes\":[]}");
+		"{\"timeUnixNano\":\"" T0
+		"\",\"attributes\":[" KS("session.id", "a") "," KS("event.name", "gemini_cli.user_prompt") "," KS(
+			"prompt",
+			"hi") "]},"
+			      "{\"timeUnixNano\":\"" T0
+			      "\",\"traceId\":\"5b8efff798038103d269b633813fc60c\","
+			      "\"eventName\":\"gemini_cli.user_prompt\",\"attributes\":[" KS(
+				      "prompt", "yo") "]},"
+						      "{\"timeUnixNano\":\"" T0
+						      "\",\"traceId\":\"\",\"attributes\":[]}");
 	struct rf_run r;
 
 	(void)state;
 	run_str(&r, data);
 	assert_int_equal(r.st.records_used, 2);
-	assert_int_equal(r.st.records_skipped, 1);	/* no session key at all */
+	assert_int_equal(r.st.records_skipped, 1); /* no session key at all */
 	assert_string_equal(rf_session(&r, "a")->turns[0].prompt, "hi");
 	assert_string_equal(rf_session(&r, "5b8efff798038103d269b633813fc60c")->turns[0].prompt,
 			    "yo");
@@ -319,25 +340,34 @@ static void test_keep_events(void **state)
 
 /* ---- traces ---- */
 
-#define SPAN(id, parent, name, start, end, status, attrs) "{\"traceId\":\"" \
+#define SPAN(id, parent, name, start, end, status, attrs)                                     \
+	"{\"traceId\":\""                                                                     \
 	"0af7651916cd43dd8448eb211c80319c\",\"spanId\":\"" id "\"," parent "\"name\":\"" name \
-	"\",\"kind\":1,\"startTimeUnixNano\":\"" start "\",\"endTimeUnixNano\":\"" end "\"," \
+	"\",\"kind\":1,\"startTimeUnixNano\":\"" start "\",\"endTimeUnixNano\":\"" end "\","  \
 	"\"attributes\":[" attrs "]," status "}"
-#define SPANS(spans) "{\"resourceSpans\":[{\"resource\":" RESOURCE ",\"scopeSpans\":[{\"scope\":" \
+#define SPANS(spans)                                                                 \
+	"{\"resourceSpans\":[{\"resource\":" RESOURCE ",\"scopeSpans\":[{\"scope\":" \
 	"{\"name\":\"gemini-cli\"},\"spans\":[" spans "]}]}]}\n"
-#define ROOT SPAN("b7ad6b7169203331", "\"parentSpanId\":\"\",", "invoke_agent gemini-cli", T0, T3, \
-	"\"status\":{\"code\":1}", KS("gen_ai.operation.name", "invoke_agent") "," \
-	KS("gen_ai.conversation.id", "s-2"))
-#define CHAT SPAN("00f067aa0ba902b7", "\"parentSpanId\":\"b7ad6b7169203331\",", \
-	"chat gemini-2.5-flash", T1, T2, "\"status\":{}", KS("gen_ai.operation.name", "chat") "," \
-	KS("gen_ai.request.model", "gemini-2.5-flash") "," \
-	KI("gen_ai.usage.input_tokens", "100") "," \
-	KV("gen_ai.usage.output_tokens", "{\"intValue\":20}") "," \
-	KV("gen_ai.response.finish_reasons", "{\"arrayValue\":{\"values\":[" STR("stop") "]}}"))
-#define EXEC SPAN("53995c3f42cd8ad8", "\"parentSpanId\":\"b7ad6b7169203331\",", \
-	"execute_tool read_file", T2, T3, "\"status\":{\"code\":2,\"message\":\"no such file\"}", \
-	KS("gen_ai.operation.name", "execute_tool") "," KS("gen_ai.tool.name", "read_file") "," \
-	KS("gen_ai.tool.call.arguments", "{\\\"path\\\":\\\"x\\\"}"))
+#define ROOT                                                                                  \
+	SPAN("b7ad6b7169203331", "\"parentSpanId\":\"\",", "invoke_agent gemini-cli", T0, T3, \
+	     "\"status\":{\"code\":1}",                                                       \
+	     KS("gen_ai.operation.name", "invoke_agent") "," KS("gen_ai.conversation.id", "s-2"))
+#define CHAT                                                                                                \
+	SPAN("00f067aa0ba902b7", "\"parentSpanId\":\"b7ad6b7169203331\",",                                  \
+	     "chat gemini-2.5-flash", T1, T2, "\"status\":{}",                                              \
+	     KS("gen_ai.operation.name", "chat") "," KS("gen_ai.request.model", "gemini-2.5-flash") "," KI( \
+		     "gen_ai.usage.input_tokens",                                                           \
+		     "100") "," KV("gen_ai.usage.output_tokens",                                            \
+				   "{\"intValue\":20}") "," KV("gen_ai.response.finish_reasons",            \
+							       "{\"arrayValue\":{\"values\":[" STR(         \
+								       "stop") "]}}"))
+#define EXEC                                                                               \
+	SPAN("53995c3f42cd8ad8", "\"parentSpanId\":\"b7ad6b7169203331\",",                 \
+	     "execute_tool read_file", T2, T3,                                             \
+	     "\"status\":{\"code\":2,\"message\":\"no such file\"}",                       \
+	     KS("gen_ai.operation.name", "execute_tool") "," KS(                           \
+		     "gen_ai.tool.name", "read_file") "," KS("gen_ai.tool.call.arguments", \
+							     "{\\\"path\\\":\\\"x\\\"}"))
 
 static void check_trace_session(const struct rf_run *r)
 {
@@ -387,9 +417,12 @@ static void test_mixed_signals(void **state)
 	struct rf_run r;
 
 	(void)state;
-	run_str(&r, LOGS(PROMPT) SPANS(ROOT "," CHAT "," EXEC)
-		"{\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":[{\"name\":\"a\"},"
-		"{\"name\":\"b\"}]}]}]}\n");
+	run_str(&r,
+		LOGS(PROMPT) SPANS(
+			ROOT
+			"," CHAT
+			"," EXEC) "{\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":[{\"name\":\"a\"},"
+				  "{\"name\":\"b\"}]}]}]}\n");
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_read, 6);
 	assert_int_equal(r.st.records_used, 4);
@@ -542,7 +575,7 @@ static void test_reference_concatenated(void **state)
 	assert_int_equal(r.st.records_read, 6);
 	assert_int_equal(r.st.records_used, 2);
 	assert_int_equal(r.st.records_skipped, 4);
-	assert_int_equal(r.n, 1);	/* the log record and the span share the trace id */
+	assert_int_equal(r.n, 1); /* the log record and the span share the trace id */
 	rf_free(&r);
 	/* glued: the trace and the logs on one line, the metrics on a new one */
 	total = 0;
@@ -634,8 +667,9 @@ static const struct {
 	  "attributes[0]: not a {key, value} object" },
 	{ "{\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":\"m\"}]}]}",
 	  "resourceMetrics[0].scopeMetrics[0]: metrics is not an array" },
-	{ "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"attributes\":[" KS("s", "\xff\xfe")
-	  "]}]}]}]}", "invalid JSON" },
+	{ "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"attributes\":[" KS(
+		  "s", "\xff\xfe") "]}]}]}]}",
+	  "invalid JSON" },
 };
 
 /* each bad line is one rejection at its line; good lines around still count */
@@ -781,9 +815,10 @@ static void test_record_limit(void **state)
 /* a 50 MB line is fine under the default limit */
 static void test_big_line(void **state)
 {
-	const char *head = "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"attributes\":["
-			   KS("session.id", "big") "," KS("event.name", "gemini_cli.user_prompt")
-			   ",{\"key\":\"prompt\",\"value\":{\"stringValue\":\"";
+	const char *head = "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"attributes\":[" KS(
+		"session.id",
+		"big") "," KS("event.name",
+			      "gemini_cli.user_prompt") ",{\"key\":\"prompt\",\"value\":{\"stringValue\":\"";
 	const char *tail = "\"}}]}]}]}]}\n";
 	size_t big = 50u << 20, hn = strlen(head), tn = strlen(tail);
 	char *data = malloc(hn + big + tn);

@@ -37,39 +37,50 @@ static void run_pretty(struct rf_run *r, const char *objects, bool keep_events)
 
 /* ---- fixtures (FORMATS.md A2), as in a real Gemini CLI outfile ---- */
 
-#define RESOURCE(sid) "\"resource\":{\"_rawAttributes\":[[\"host.name\",\"devbox\"]," \
+#define RESOURCE(sid)                                                                              \
+	"\"resource\":{\"_rawAttributes\":[[\"host.name\",\"devbox\"],"                            \
 	"[\"process.pid\",45123],[\"service.name\",\"gemini-cli\"],[\"session.id\",\"" sid "\"]]," \
 	"\"_asyncAttributesPending\":false}"
-#define LOG(sec, ns, name, body, attrs) "{\"hrTime\":[" #sec "," #ns "]," \
-	"\"hrTimeObserved\":[" #sec "," #ns "]," RESOURCE("s-1") "," \
-	"\"instrumentationScope\":{\"name\":\"gemini-cli\"},\"attributes\":{\"session.id\":" \
-	"\"s-1\",\"installation.id\":\"5b2f\",\"event.name\":\"gemini_cli." name "\"," \
-	"\"event.timestamp\":\"2025-07-01T09:00:00.000Z\"," attrs "},\"_body\":\"" body "\"," \
-	"\"totalAttributesCount\":9,\"_isReadonly\":true,\"_logRecordLimits\":" \
-	"{\"attributeCountLimit\":128,\"attributeValueLengthLimit\":null}}\n"
+#define LOG(sec, ns, name, body, attrs)                                                                     \
+	"{\"hrTime\":[" #sec "," #ns "],"                                                                   \
+	"\"hrTimeObserved\":[" #sec "," #ns "]," RESOURCE(                                                  \
+		"s-1") ","                                                                                  \
+		       "\"instrumentationScope\":{\"name\":\"gemini-cli\"},\"attributes\":{\"session.id\":" \
+		       "\"s-1\",\"installation.id\":\"5b2f\",\"event.name\":\"gemini_cli." name             \
+		       "\","                                                                                \
+		       "\"event.timestamp\":\"2025-07-01T09:00:00.000Z\"," attrs                            \
+		       "},\"_body\":\"" body "\","                                                          \
+		       "\"totalAttributesCount\":9,\"_isReadonly\":true,\"_logRecordLimits\":"              \
+		       "{\"attributeCountLimit\":128,\"attributeValueLengthLimit\":null}}\n"
 
 /* 1751360400 = 2025-07-01T09:00:00Z */
-#define PROMPT LOG(1751360400, 0, "user_prompt", "User prompt. Length: 14.", \
-	"\"prompt_length\":14,\"prompt_id\":\"p1\",\"auth_type\":\"oauth-personal\"," \
-	"\"prompt\":\"list the files\"")
-#define REQUEST LOG(1751360400, 100000000, "api_request", "API request to gemini-2.5-pro.", \
-	"\"model\":\"gemini-2.5-pro\",\"prompt_id\":\"p1\",\"request_text\":\"[]\"")
-#define RESPONSE LOG(1751360401, 100000000, "api_response", "API response from gemini-2.5-pro.", \
-	"\"model\":\"gemini-2.5-pro\",\"status_code\":200,\"duration_ms\":1000," \
-	"\"input_token_count\":120,\"output_token_count\":30," \
-	"\"cached_content_token_count\":10,\"thoughts_token_count\":5," \
-	"\"tool_token_count\":0,\"total_token_count\":155,\"finish_reasons\":[\"STOP\"]," \
-	"\"response_text\":\"Here they are\",\"prompt_id\":\"p1\"")
-#define TOOL LOG(1751360401, 500000000, "tool_call", "Tool call: ls. Success: true. Duration: 20ms.", \
-	"\"function_name\":\"ls\",\"function_args\":\"{\\n  \\\"path\\\": \\\".\\\"\\n}\"," \
-	"\"duration_ms\":20,\"success\":true,\"decision\":\"auto_accept\"," \
-	"\"prompt_id\":\"p1\",\"tool_type\":\"native\"")
-#define METRICS "{" RESOURCE("s-1") ",\"scopeMetrics\":[{\"scope\":{\"name\":\"gemini-cli\"," \
-	"\"version\":\"\"},\"metrics\":[{\"descriptor\":{\"name\":\"gemini_cli.api.request.count\"," \
-	"\"type\":\"COUNTER\",\"description\":\"\",\"unit\":\"\",\"valueType\":0,\"advice\":{}}," \
-	"\"aggregationTemporality\":1,\"dataPointType\":3,\"isMonotonic\":true,\"dataPoints\":" \
-	"[{\"attributes\":{\"model\":\"gemini-2.5-pro\"},\"startTime\":[1751360400,0]," \
-	"\"endTime\":[1751360410,0],\"value\":3}]}]}]}\n"
+#define PROMPT                                                                            \
+	LOG(1751360400, 0, "user_prompt", "User prompt. Length: 14.",                     \
+	    "\"prompt_length\":14,\"prompt_id\":\"p1\",\"auth_type\":\"oauth-personal\"," \
+	    "\"prompt\":\"list the files\"")
+#define REQUEST                                                                     \
+	LOG(1751360400, 100000000, "api_request", "API request to gemini-2.5-pro.", \
+	    "\"model\":\"gemini-2.5-pro\",\"prompt_id\":\"p1\",\"request_text\":\"[]\"")
+#define RESPONSE                                                                              \
+	LOG(1751360401, 100000000, "api_response", "API response from gemini-2.5-pro.",       \
+	    "\"model\":\"gemini-2.5-pro\",\"status_code\":200,\"duration_ms\":1000,"          \
+	    "\"input_token_count\":120,\"output_token_count\":30,"                            \
+	    "\"cached_content_token_count\":10,\"thoughts_token_count\":5,"                   \
+	    "\"tool_token_count\":0,\"total_token_count\":155,\"finish_reasons\":[\"STOP\"]," \
+	    "\"response_text\":\"Here they are\",\"prompt_id\":\"p1\"")
+#define TOOL                                                                                     \
+	LOG(1751360401, 500000000, "tool_call", "Tool call: ls. Success: true. Duration: 20ms.", \
+	    "\"function_name\":\"ls\",\"function_args\":\"{\\n  \\\"path\\\": \\\".\\\"\\n}\","  \
+	    "\"duration_ms\":20,\"success\":true,\"decision\":\"auto_accept\","                  \
+	    "\"prompt_id\":\"p1\",\"tool_type\":\"native\"")
+#define METRICS                                                                                                     \
+	"{" RESOURCE(                                                                                               \
+		"s-1") ",\"scopeMetrics\":[{\"scope\":{\"name\":\"gemini-cli\","                                    \
+		       "\"version\":\"\"},\"metrics\":[{\"descriptor\":{\"name\":\"gemini_cli.api.request.count\"," \
+		       "\"type\":\"COUNTER\",\"description\":\"\",\"unit\":\"\",\"valueType\":0,\"advice\":{}},"    \
+		       "\"aggregationTemporality\":1,\"dataPointType\":3,\"isMonotonic\":true,\"dataPoints\":"      \
+		       "[{\"attributes\":{\"model\":\"gemini-2.5-pro\"},\"startTime\":[1751360400,0],"              \
+		       "\"endTime\":[1751360410,0],\"value\":3}]}]}]}\n"
 
 #define TURN PROMPT REQUEST METRICS RESPONSE TOOL
 
@@ -138,10 +149,11 @@ static void test_resource(void **state)
 	run_pretty(&r, PROMPT, false);
 	meta = tv_kvlist_find(&rf_session(&r, "s-1")->metadata, "resource");
 	assert_string_equal(meta, "{\"host.name\":\"devbox\",\"process.pid\":45123,"
-			    "\"service.name\":\"gemini-cli\"}");
+				  "\"service.name\":\"gemini-cli\"}");
 	rf_free(&r);
 	/* odd pairs are passed over; nested values kept as JSON; an attributes object works too */
-	run_pretty(&r, "{\"hrTime\":[1751360400,0],\"resource\":{\"_rawAttributes\":["
+	run_pretty(&r,
+		   "{\"hrTime\":[1751360400,0],\"resource\":{\"_rawAttributes\":["
 		   "[\"a\",1.5],[\"b\",{\"c\":[1,null]}],[\"lone\"],[7,\"x\"],\"y\",[\"d\",null],"
 		   "[\"e\",true]]},\"attributes\":{\"session.id\":\"s-2\"}}\n"
 		   "{\"hrTime\":[1751360400,0],\"resource\":{\"attributes\":{\"service.name\":"
@@ -162,17 +174,18 @@ static void test_times(void **state)
 	struct rf_run r;
 
 	(void)state;
-	run_pretty(&r, "{\"hrTime\":[1751360400,500000000],\"attributes\":{\"session.id\":\"a\","
+	run_pretty(&r,
+		   "{\"hrTime\":[1751360400,500000000],\"attributes\":{\"session.id\":\"a\","
 		   "\"event.name\":\"gemini_cli.user_prompt\"}}\n"
 		   "{\"hrTime\":\"soon\",\"hrTimeObserved\":[1751360460,0],\"attributes\":{"
 		   "\"session.id\":\"b\",\"event.name\":\"gemini_cli.user_prompt\"}}\n"
 		   "{\"hrTime\":[-1,0],\"hrTimeObserved\":[1e30,0],\"attributes\":{"
-		   "\"session.id\":\"c\",\"event.name\":\"gemini_cli.user_prompt\"}}\n", false);
+		   "\"session.id\":\"c\",\"event.name\":\"gemini_cli.user_prompt\"}}\n",
+		   false);
 	/* a malformed hrTime rejects the record, even with an hrTimeObserved */
 	assert_int_equal(r.st.records_used, 1);
 	assert_int_equal(r.st.records_rejected, 2);
-	assert_int_equal(rf_session(&r, "a")->turns[0].start_time,
-			 rf_ts("2025-07-01T09:00:00.5Z"));
+	assert_int_equal(rf_session(&r, "a")->turns[0].start_time, rf_ts("2025-07-01T09:00:00.5Z"));
 	assert_int_equal(r.n, 1);
 	rf_free(&r);
 }
@@ -183,13 +196,15 @@ static void test_qwen(void **state)
 	struct tv_session *s;
 
 	(void)state;
-	run_pretty(&r, "{\"hrTime\":[1751360400,0],\"attributes\":{\"session.id\":\"q\","
+	run_pretty(&r,
+		   "{\"hrTime\":[1751360400,0],\"attributes\":{\"session.id\":\"q\","
 		   "\"event.name\":\"qwen-code.user_prompt\",\"prompt_id\":\"q1\","
 		   "\"prompt\":\"hi\"},\"_body\":\"User prompt. Length: 2.\"}\n"
 		   "{\"hrTime\":[1751360401,0],\"attributes\":{\"session.id\":\"q\","
 		   "\"event.name\":\"qwen-code.api_response\",\"prompt_id\":\"q1\","
 		   "\"model\":\"qwen3-coder\",\"input_token_count\":7,\"output_token_count\":3,"
-		   "\"duration_ms\":250}}\n", false);
+		   "\"duration_ms\":250}}\n",
+		   false);
 	s = rf_session(&r, "q");
 	assert_string_equal(s->source_service, "qwen-code");
 	assert_int_equal(s->n_turns, 1);
@@ -222,9 +237,10 @@ static void test_metrics(void **state)
 	struct rf_run r;
 
 	(void)state;
-	run_pretty(&r, METRICS METRICS
-		   "{\"descriptor\":{\"name\":\"x\"},\"dataPoints\":[]}\n"
-		   "{\"dataPoints\":[{\"value\":1}]}\n", false);
+	run_pretty(&r,
+		   METRICS METRICS "{\"descriptor\":{\"name\":\"x\"},\"dataPoints\":[]}\n"
+				   "{\"dataPoints\":[{\"value\":1}]}\n",
+		   false);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_read, 4);
 	assert_int_equal(r.st.records_skipped, 4);
@@ -234,24 +250,31 @@ static void test_metrics(void **state)
 
 /* ---- spans (ReadableSpan) ---- */
 
-#define SPAN(id, parent, name, start, end, status, attrs) "{\"resource\":{\"_rawAttributes\":" \
+#define SPAN(id, parent, name, start, end, status, attrs)                                          \
+	"{\"resource\":{\"_rawAttributes\":"                                                       \
 	"[[\"service.name\",\"gemini-cli\"]]},\"name\":\"" name "\",\"kind\":0,\"_spanContext\":{" \
-	"\"traceId\":\"0af7651916cd43dd8448eb211c80319c\",\"spanId\":\"" id "\"," \
-	"\"traceFlags\":1}," parent "\"startTime\":[" start "],\"endTime\":[" end "]," \
+	"\"traceId\":\"0af7651916cd43dd8448eb211c80319c\",\"spanId\":\"" id "\","                  \
+	"\"traceFlags\":1}," parent "\"startTime\":[" start "],\"endTime\":[" end "],"             \
 	"\"attributes\":{" attrs "},\"status\":" status ",\"events\":[],\"links\":[]}\n"
-#define ROOT SPAN("b7ad6b7169203331", "", "invoke_agent", "1751360400,0", "1751360402,0", \
-	"{\"code\":0}", "\"gen_ai.operation.name\":\"invoke_agent\"," \
-	"\"gen_ai.conversation.id\":\"s-9\"")
-#define CHAT SPAN("00f067aa0ba902b7", "\"parentSpanId\":\"b7ad6b7169203331\",", "llm_call", \
-	"1751360400,100000000", "1751360401,100000000", "{\"code\":1}", \
-	"\"gen_ai.operation.name\":\"chat\",\"gen_ai.request.model\":\"gemini-2.5-pro\"," \
-	"\"gen_ai.usage.input_tokens\":100,\"gen_ai.usage.output_tokens\":20," \
-	"\"gen_ai.response.finish_reasons\":[\"stop\"]")
-#define EXEC SPAN("53995c3f42cd8ad8", "\"parentSpanContext\":{\"traceId\":" \
-	"\"0af7651916cd43dd8448eb211c80319c\",\"spanId\":\"b7ad6b7169203331\"},", "tool_call", \
-	"1751360401,200000000", "1751360401,300000000", \
-	"{\"code\":2,\"message\":\"denied\"}", "\"gen_ai.operation.name\":\"execute_tool\"," \
-	"\"gen_ai.tool.name\":\"write_file\",\"gen_ai.tool.call.arguments\":{\"path\":\"a\"}")
+#define ROOT                                                                         \
+	SPAN("b7ad6b7169203331", "", "invoke_agent", "1751360400,0", "1751360402,0", \
+	     "{\"code\":0}",                                                         \
+	     "\"gen_ai.operation.name\":\"invoke_agent\","                           \
+	     "\"gen_ai.conversation.id\":\"s-9\"")
+#define CHAT                                                                                   \
+	SPAN("00f067aa0ba902b7", "\"parentSpanId\":\"b7ad6b7169203331\",", "llm_call",         \
+	     "1751360400,100000000", "1751360401,100000000", "{\"code\":1}",                   \
+	     "\"gen_ai.operation.name\":\"chat\",\"gen_ai.request.model\":\"gemini-2.5-pro\"," \
+	     "\"gen_ai.usage.input_tokens\":100,\"gen_ai.usage.output_tokens\":20,"            \
+	     "\"gen_ai.response.finish_reasons\":[\"stop\"]")
+#define EXEC                                                                           \
+	SPAN("53995c3f42cd8ad8",                                                       \
+	     "\"parentSpanContext\":{\"traceId\":"                                     \
+	     "\"0af7651916cd43dd8448eb211c80319c\",\"spanId\":\"b7ad6b7169203331\"},", \
+	     "tool_call", "1751360401,200000000", "1751360401,300000000",              \
+	     "{\"code\":2,\"message\":\"denied\"}",                                    \
+	     "\"gen_ai.operation.name\":\"execute_tool\","                             \
+	     "\"gen_ai.tool.name\":\"write_file\",\"gen_ai.tool.call.arguments\":{\"path\":\"a\"}")
 
 static void test_spans(void **state)
 {
@@ -324,7 +347,7 @@ static void test_crlf_bom(void **state)
 static void test_bad_objects(void **state)
 {
 	static const struct {
-		const char *text;	/* already pretty, ends with "\n" */
+		const char *text; /* already pretty, ends with "\n" */
 		const char *why;
 	} bad[] = {
 		{ "Starting telemetry...\n", "text outside any JSON value" },
@@ -333,17 +356,22 @@ static void test_bad_objects(void **state)
 		{ "{\n  \"hrTime\": [\n    1,\n    2\n  ],\n  \"attributes\": \"x\"\n}\n",
 		  "attributes is not an object" },
 		{ "{\n  \"_spanContext\": {},\n  \"name\": \"x\",\n  \"startTime\": [\n    1,\n"
-		  "    0\n  ]\n}\n", "_spanContext.traceId is missing" },
+		  "    0\n  ]\n}\n",
+		  "_spanContext.traceId is missing" },
 		{ "{\n  \"_spanContext\": {\n    \"traceId\": \"01\",\n    \"spanId\": \"02\"\n  },\n"
-		  "  \"name\": \"x\",\n  \"startTime\": \"now\"\n}\n", "startTime is not [seconds" },
+		  "  \"name\": \"x\",\n  \"startTime\": \"now\"\n}\n",
+		  "startTime is not [seconds" },
 		{ "{\n  \"_spanContext\": {\n    \"traceId\": \"01\",\n    \"spanId\": \"02\"\n  },\n"
 		  "  \"name\": \"x\",\n  \"startTime\": [\n    1,\n    0\n  ],\n  \"status\": {\n"
-		  "    \"code\": 9\n  }\n}\n", "status.code is not 0, 1 or 2" },
+		  "    \"code\": 9\n  }\n}\n",
+		  "status.code is not 0, 1 or 2" },
 		{ "{\n  \"_spanContext\": {\n    \"traceId\": \"01\",\n    \"spanId\": \"02\"\n  },\n"
 		  "  \"name\": \"x\",\n  \"startTime\": [\n    1,\n    0\n  ],\n  \"attributes\": [\n"
-		  "  ]\n}\n", "attributes is not an object" },
+		  "  ]\n}\n",
+		  "attributes is not an object" },
 		{ "{\n  \"hrTime\": [\n    1,\n    2\n  ],\n  \"attributes\": {\n    \"a\": \"\xc3\x28\"\n"
-		  "  }\n}\n", "invalid JSON" },
+		  "  }\n}\n",
+		  "invalid JSON" },
 		{ "{\n  \"hrTime\": [\n    1,\n    2\n  ],\n  \"attributes\": {\n    \"a\": 1,\n  }\n}\n",
 		  "invalid JSON" },
 		{ "{\n  \"a\": 1\n}{\n  \"hrTime\": 2\n}\n", "not a telemetry object" },

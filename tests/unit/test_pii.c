@@ -48,8 +48,8 @@ static void on_finding(void *udata, const struct tv_pii_finding *f, const char *
 	}
 }
 
-static struct tv_pii *make(const char *policy, const char *key, bool keep_ids,
-			   struct tv_error *err, int *ret)
+static struct tv_pii *make(const char *policy, const char *key, bool keep_ids, struct tv_error *err,
+			   int *ret)
 {
 	struct tv_pii_opts o = { policy, (const unsigned char *)key, key ? strlen(key) : 0,
 				 keep_ids };
@@ -131,23 +131,27 @@ static const char *scrub_json(struct fix *x, const char *s, int *ret)
 struct tp {
 	const char *rule;
 	const char *text;
-	const char *found;	/* the bytes the rule must report */
+	const char *found; /* the bytes the rule must report */
 };
 
 struct fp {
-	const char *rule;	/* the rule the near miss is aimed at */
-	const char *text;	/* must come out unchanged, with no finding */
+	const char *rule; /* the rule the near miss is aimed at */
+	const char *text; /* must come out unchanged, with no finding */
 };
 
-#define JWT "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6Ikpv" \
-	    "aG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
-#define PEM_BODY "MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n" \
-		 "KUpRKfFLfRYC9AIKjbJTWit+CqvjWYzvQwECAwEAAQJAIJLixBy2qpFoS4DSmoEm\n"
-#define ANT_KEY "sk-ant-api03-" \
-		"Zx9Qm2Lk7Wp4Rt8Yh3Nv6Bc1Df5Gj0Sa2Xe7Ku9Oi4Pl3Mn8Qw6Er1Ty5Ui2Op7As4Dg9Fh3Jk6Lz0Xc5Vb8Nm1Qa2W"
+#define JWT                                                                             \
+	"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6Ikpv" \
+	"aG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+#define PEM_BODY                                                             \
+	"MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n" \
+	"KUpRKfFLfRYC9AIKjbJTWit+CqvjWYzvQwECAwEAAQJAIJLixBy2qpFoS4DSmoEm\n"
+#define ANT_KEY         \
+	"sk-ant-api03-" \
+	"Zx9Qm2Lk7Wp4Rt8Yh3Nv6Bc1Df5Gj0Sa2Xe7Ku9Oi4Pl3Mn8Qw6Er1Ty5Ui2Op7As4Dg9Fh3Jk6Lz0Xc5Vb8Nm1Qa2W"
 /* github_pat_, 22 characters, '_', 59 characters */
-#define GH_FG "github_pat_11ABCDEFG0123456789abc_" \
-	      "defghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+#define GH_FG                                \
+	"github_pat_11ABCDEFG0123456789abc_" \
+	"defghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 static const struct tp tps[] = {
 	/* a phone right after a number word: not the tail of a digit run */
@@ -178,7 +182,8 @@ static const struct tp tps[] = {
 	{ "ipv4", "my ip:8.8.8.8", "8.8.8.8" },
 	{ "ipv6", "addr 2001:db8::1 up", "2001:db8::1" },
 	{ "ipv6", "ll fe80::1ff:fe23:4567:890a", "fe80::1ff:fe23:4567:890a" },
-	{ "ipv6", "2001:0db8:85a3:0000:0000:8a2e:0370:7334", "2001:0db8:85a3:0000:0000:8a2e:0370:7334" },
+	{ "ipv6", "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
+	  "2001:0db8:85a3:0000:0000:8a2e:0370:7334" },
 	{ "ipv6", "[::ffff:192.0.2.128]:443", "::ffff:192.0.2.128" },
 	{ "mac_address", "eth0 00:1a:2b:3c:4d:5e", "00:1a:2b:3c:4d:5e" },
 	{ "mac_address", "nic 00-1A-2B-3C-4D-5E", "00-1A-2B-3C-4D-5E" },
@@ -229,15 +234,18 @@ static const struct tp tps[] = {
 	{ "anthropic_api_key", "ANTHROPIC_API_KEY " ANT_KEY, ANT_KEY },
 	{ "slack_token", "xoxb-1234567890-1234567890123-abcdefABCDEF",
 	  "xoxb-1234567890-1234567890123-abcdefABCDEF" },
-	{ "slack_token", "post to https://hooks.slack.com/services/T0000ABCD/B0000EFGH/Xy12Zw34Ab56Cd78",
+	{ "slack_token",
+	  "post to https://hooks.slack.com/services/T0000ABCD/B0000EFGH/Xy12Zw34Ab56Cd78",
 	  "https://hooks.slack.com/services/T0000ABCD/B0000EFGH/Xy12Zw34Ab56Cd78" },
 	{ "google_api_key", "key AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q",
 	  "AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q" },
-	{ "stripe_key", "stripe sk_live_4eC39HqLyjWDarjtT1zdp7dc", "sk_live_4eC39HqLyjWDarjtT1zdp7dc" },
+	{ "stripe_key", "stripe sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+	  "sk_live_4eC39HqLyjWDarjtT1zdp7dc" },
 	{ "huggingface_token", "HF hf_AbCdEfGhIjKlMnOpQrStUvWxYzAbCdEfGh",
 	  "hf_AbCdEfGhIjKlMnOpQrStUvWxYzAbCdEfGh" },
 	{ "jwt", "token " JWT, JWT },
-	{ "pem_private_key", "k: -----BEGIN RSA PRIVATE KEY-----\n" PEM_BODY "-----END RSA PRIVATE KEY-----",
+	{ "pem_private_key",
+	  "k: -----BEGIN RSA PRIVATE KEY-----\n" PEM_BODY "-----END RSA PRIVATE KEY-----",
 	  "-----BEGIN RSA PRIVATE KEY-----\n" PEM_BODY "-----END RSA PRIVATE KEY-----" },
 	{ "pem_private_key", "-----BEGIN OPENSSH PRIVATE KEY-----\n" PEM_BODY "(truncated",
 	  "-----BEGIN OPENSSH PRIVATE KEY-----\n" PEM_BODY "(truncated" },
@@ -363,12 +371,13 @@ static void test_true_positives(void **state)
 
 		scrub(x, tps[i].text);
 		for (j = 0; j < x->nf && !ok; j++) {
-			ok = strcmp(x->rule[j], tps[i].rule) == 0 && strcmp(x->val[j], tps[i].found) == 0;
+			ok = strcmp(x->rule[j], tps[i].rule) == 0 &&
+			     strcmp(x->val[j], tps[i].found) == 0;
 		}
 		if (!ok) {
-			fail_msg("%s: not found in '%s' (output '%s', %zu findings%s%s)", tps[i].rule,
-				 tps[i].text, text_of(x), x->nf, x->nf ? ", first " : "",
-				 x->nf ? x->rule[0] : "");
+			fail_msg("%s: not found in '%s' (output '%s', %zu findings%s%s)",
+				 tps[i].rule, tps[i].text, text_of(x), x->nf,
+				 x->nf ? ", first " : "", x->nf ? x->rule[0] : "");
 		}
 		assert_null(strstr(text_of(x), tps[i].found));
 	}
@@ -479,15 +488,24 @@ static void test_key_ops(void **state)
 		const char *key;
 		enum tv_pii_op op;
 	} v[] = {
-		{ "email", TV_PII_PSEUDONYM },	  { "user.email", TV_PII_PSEUDONYM },
-		{ "USER.EMAIL", TV_PII_PSEUDONYM }, { "user_id", TV_PII_PSEUDONYM },
-		{ "password", TV_PII_REDACT },	  { "db_password", TV_PII_REDACT },
-		{ "x_auth_token", TV_PII_REDACT }, { "client_secret", TV_PII_REDACT },
-		{ "Authorization", TV_PII_REDACT }, { "api_key", TV_PII_REDACT },
-		{ "host.name", TV_PII_PSEUDONYM },  { "host.id", TV_PII_PSEUDONYM },
-		{ "process.owner", TV_PII_PSEUDONYM }, { "installation.id", TV_PII_PSEUDONYM },
-		{ "session.id", TV_PII_KEEP },	  { "traceId", TV_PII_KEEP },
-		{ "prompt", TV_PII_KEEP },	  { "model", TV_PII_KEEP },
+		{ "email", TV_PII_PSEUDONYM },
+		{ "user.email", TV_PII_PSEUDONYM },
+		{ "USER.EMAIL", TV_PII_PSEUDONYM },
+		{ "user_id", TV_PII_PSEUDONYM },
+		{ "password", TV_PII_REDACT },
+		{ "db_password", TV_PII_REDACT },
+		{ "x_auth_token", TV_PII_REDACT },
+		{ "client_secret", TV_PII_REDACT },
+		{ "Authorization", TV_PII_REDACT },
+		{ "api_key", TV_PII_REDACT },
+		{ "host.name", TV_PII_PSEUDONYM },
+		{ "host.id", TV_PII_PSEUDONYM },
+		{ "process.owner", TV_PII_PSEUDONYM },
+		{ "installation.id", TV_PII_PSEUDONYM },
+		{ "session.id", TV_PII_KEEP },
+		{ "traceId", TV_PII_KEEP },
+		{ "prompt", TV_PII_KEEP },
+		{ "model", TV_PII_KEEP },
 	};
 	size_t i;
 
@@ -579,28 +597,27 @@ static void write_file(char *path, size_t size, const char *text)
 	fclose(f);
 }
 
-static const char policy_text[] =
-	"# a policy for the tests\n"
-	"rules:\n"
-	"  email: {op: redact}\n"
-	"  phone_*: {op: mask, mask_keep: 2}\n"
-	"  ipv6: {disabled: true}\n"
-	"  credit_card: {op: keep}\n"
-	"keys:\n"
-	"  - {match: \"*Customer*\", op: pseudonym}\n"
-	"  - {match: debug_dump, op: drop}\n"
-	"  - match: notes\n"
-	"    op: keep\n"
-	"  - {match: card_last4, op: mask, mask_keep: 4, type: CARD}\n"
-	"add_rules:\n"
-	"  - name: employee_id\n"
-	"    pattern: 'emp=(?<pii>EMP-\\d{6})\\b'\n"
-	"    type: EMPLOYEE\n"
-	"    op: pseudonym\n"
-	"  - {name: ticket, pattern: 'TCK-\\d+', op: drop}\n"
-	"allow:\n"
-	"  values: [\"noreply@example.com\"]\n"
-	"  patterns: ['.*@corp\\.example', '10\\.0\\.0\\.\\d{1,3}']\n";
+static const char policy_text[] = "# a policy for the tests\n"
+				  "rules:\n"
+				  "  email: {op: redact}\n"
+				  "  phone_*: {op: mask, mask_keep: 2}\n"
+				  "  ipv6: {disabled: true}\n"
+				  "  credit_card: {op: keep}\n"
+				  "keys:\n"
+				  "  - {match: \"*Customer*\", op: pseudonym}\n"
+				  "  - {match: debug_dump, op: drop}\n"
+				  "  - match: notes\n"
+				  "    op: keep\n"
+				  "  - {match: card_last4, op: mask, mask_keep: 4, type: CARD}\n"
+				  "add_rules:\n"
+				  "  - name: employee_id\n"
+				  "    pattern: 'emp=(?<pii>EMP-\\d{6})\\b'\n"
+				  "    type: EMPLOYEE\n"
+				  "    op: pseudonym\n"
+				  "  - {name: ticket, pattern: 'TCK-\\d+', op: drop}\n"
+				  "allow:\n"
+				  "  values: [\"noreply@example.com\"]\n"
+				  "  patterns: ['.*@corp\\.example', '10\\.0\\.0\\.\\d{1,3}']\n";
 
 static int setup_policy(void **state)
 {
@@ -640,7 +657,7 @@ static void test_policy_keys(void **state)
 	int r;
 
 	o = scrub_k(x, "billing.CUSTOMER_ref", "C-123", &r);
-	assert_memory_equal(o, "<CUSTOMER:", 10);	/* type from the glob */
+	assert_memory_equal(o, "<CUSTOMER:", 10); /* type from the glob */
 	scrub_k(x, "debug_dump", "anything", &r);
 	assert_int_equal(r, TV_PII_DROPPED);
 	assert_string_equal(scrub_k(x, "notes", "mail alice@example.com", &r),
@@ -711,11 +728,12 @@ static void test_policy_errors(void **state)
 	static const struct {
 		const char *text;
 		uint64_t line;
-		const char *msg;	/* a part of the message */
+		const char *msg; /* a part of the message */
 	} v[] = {
 		{ "rules:\n  email: {op: redact\n", 3, "bad YAML" },
 		{ "rules:\n  email:\n    op: scramble\n", 3, "unknown op 'scramble'" },
-		{ "add_rules:\n  - name: x\n    pattern: '(unclosed'\n", 2, "bad pattern for rule 'x'" },
+		{ "add_rules:\n  - name: x\n    pattern: '(unclosed'\n", 2,
+		  "bad pattern for rule 'x'" },
 		{ "rules:\n  nosuchrule: {op: redact}\n", 2, "unknown rule 'nosuchrule'" },
 		{ "rulez: {}\n", 1, "unknown section 'rulez'" },
 		{ "keys:\n  - {op: redact}\n", 2, "needs both 'match' and 'op'" },
@@ -742,8 +760,8 @@ static void test_policy_errors(void **state)
 		assert_int_equal(r, -TV_EPARSE);
 		assert_string_equal(err.file, path);
 		if (err.line != v[i].line || strstr(err.msg, v[i].msg) == NULL) {
-			fail_msg("case %zu: got %s:%llu: %s", i, err.file, (unsigned long long)err.line,
-				 err.msg);
+			fail_msg("case %zu: got %s:%llu: %s", i, err.file,
+				 (unsigned long long)err.line, err.msg);
 		}
 	}
 	p = make("/nonexistent/policy.yaml", "k", true, &err, &r);
@@ -801,15 +819,14 @@ static void test_fail_closed_rule_error(void **state)
 static void test_json_layout(void **state)
 {
 	struct fix *x = *state;
-	static const char pretty[] =
-		"{\n"
-		"  \"sessionId\": \"s-1\",\n"
-		"  \"n\": -1.5e3,\n"
-		"  \"ok\": true,\n"
-		"  \"none\": null,\n"
-		"  \"text\": \"mail alice@example.com\\n\\u00e9\\/x\",\n"
-		"  \"list\": [ 1 , 2 ,\"plain\" ]\n"
-		"}\n";
+	static const char pretty[] = "{\n"
+				     "  \"sessionId\": \"s-1\",\n"
+				     "  \"n\": -1.5e3,\n"
+				     "  \"ok\": true,\n"
+				     "  \"none\": null,\n"
+				     "  \"text\": \"mail alice@example.com\\n\\u00e9\\/x\",\n"
+				     "  \"list\": [ 1 , 2 ,\"plain\" ]\n"
+				     "}\n";
 	const char *o;
 	int r;
 
@@ -861,12 +878,13 @@ static void test_json_jaeger(void **state)
 	const char *o;
 	int r;
 
-	o = scrub_json(x,
-		       "{\"traceID\":\"abc\",\"spanID\":\"def\",\"tags\":["
-		       "{\"key\":\"password\",\"type\":\"string\",\"value\":\"hunter2\"},"
-		       "{\"key\":\"http.url\",\"type\":\"string\",\"value\":\"https://h/x?token=t0k\"},"
-		       "{\"key\":\"n\",\"type\":\"int64\",\"value\":5}]}",
-		       &r);
+	o = scrub_json(
+		x,
+		"{\"traceID\":\"abc\",\"spanID\":\"def\",\"tags\":["
+		"{\"key\":\"password\",\"type\":\"string\",\"value\":\"hunter2\"},"
+		"{\"key\":\"http.url\",\"type\":\"string\",\"value\":\"https://h/x?token=t0k\"},"
+		"{\"key\":\"n\",\"type\":\"int64\",\"value\":5}]}",
+		&r);
 	assert_int_equal(r, 2);
 	assert_string_equal(o, "{\"traceID\":\"abc\",\"spanID\":\"def\",\"tags\":["
 			       "{\"key\":\"password\",\"type\":\"string\",\"value\":\"<SECRET>\"},"
@@ -886,9 +904,11 @@ static void test_json_in_string(void **state)
 	const char *o;
 	int r;
 
-	o = scrub_json(x, "{\"function_args\": \"{\\n  \\\"path\\\": \\\"/home/alice/x\\\"\\n}\"}", &r);
+	o = scrub_json(x, "{\"function_args\": \"{\\n  \\\"path\\\": \\\"/home/alice/x\\\"\\n}\"}",
+		       &r);
 	assert_int_equal(r, 1);
-	assert_memory_equal(o, "{\"function_args\": \"{\\n  \\\"path\\\": \\\"/home/<USERNAME:", 52);
+	assert_memory_equal(o,
+			    "{\"function_args\": \"{\\n  \\\"path\\\": \\\"/home/<USERNAME:", 52);
 	assert_string_equal(o + 60, ">/x\\\"\\n}\"}");
 	/* keys inside the inner JSON are keys */
 	o = scrub_json(x, "{\"args\": \"{\\\"password\\\": \\\"x\\\"}\"}", &r);
@@ -920,7 +940,8 @@ static void test_json_drop(void **state)
 	static const struct {
 		const char *in, *out;
 	} v[] = {
-		{ "{\"a\": \"x\", \"debug\": \"y\", \"c\": \"z\"}", "{\"a\": \"x\", \"c\": \"z\"}" },
+		{ "{\"a\": \"x\", \"debug\": \"y\", \"c\": \"z\"}",
+		  "{\"a\": \"x\", \"c\": \"z\"}" },
 		{ "{\"debug\": \"y\", \"c\": \"z\"}", "{\"c\": \"z\"}" },
 		{ "{\"a\": \"x\", \"debug\": \"y\"}", "{\"a\": \"x\"}" },
 		{ "{\"debug\": \"y\"}", "{}" },
@@ -965,9 +986,23 @@ static void test_json_bad(void **state)
 {
 	struct fix *x = *state;
 	static const char *const bad[] = {
-		"", "   ", "{", "{\"a\": tru}", "{\"a\": 1,}", "[1 2]", "{\"a\" 1}", "{'a': 1}",
-		"\"unterminated", "{\"a\": \"\\x\"}", "{\"a\": \"\\u12\"}", "{\"a\": 01}",
-		"{\"a\": 1.}", "{\"a\": -}", "[1] [2]", "{\"a\": \"tab\there\"}", "nul",
+		"",
+		"   ",
+		"{",
+		"{\"a\": tru}",
+		"{\"a\": 1,}",
+		"[1 2]",
+		"{\"a\" 1}",
+		"{'a': 1}",
+		"\"unterminated",
+		"{\"a\": \"\\x\"}",
+		"{\"a\": \"\\u12\"}",
+		"{\"a\": 01}",
+		"{\"a\": 1.}",
+		"{\"a\": -}",
+		"[1] [2]",
+		"{\"a\": \"tab\there\"}",
+		"nul",
 		"{\"a\": 1}}",
 	};
 	size_t i;
@@ -980,7 +1015,7 @@ static void test_json_bad(void **state)
 		if (r != -TV_EPARSE) {
 			fail_msg("'%s': %d, want -TV_EPARSE", bad[i], r);
 		}
-		assert_string_equal(x->out.p, "kept");	/* nothing appended */
+		assert_string_equal(x->out.p, "kept"); /* nothing appended */
 	}
 }
 
@@ -1025,10 +1060,10 @@ static void test_pseudonyms(void **state)
 	pseudo("key-2", "alice@example.com", c, sizeof(c));
 	pseudo("key-1", "bob@example.com", d, sizeof(d));
 	pseudo(NULL, "alice@example.com", e, sizeof(e));
-	assert_string_equal(a, b);	/* same key, another run: equal */
-	assert_string_not_equal(a, c);	/* another key: different */
+	assert_string_equal(a, b);     /* same key, another run: equal */
+	assert_string_not_equal(a, c); /* another key: different */
 	assert_string_not_equal(a, d);
-	assert_string_not_equal(a, e);	/* a random key */
+	assert_string_not_equal(a, e); /* a random key */
 	assert_int_equal(strlen(a), strlen("<EMAIL:3f9a1c2e>"));
 }
 
@@ -1060,8 +1095,9 @@ static void test_many_findings(void **state)
 
 	tv_strbuf_init(&in);
 	for (i = 0; i < 4000; i++) {
-		assert_int_equal(tv_strbuf_printf(&in, "u%zu@example.com 10.1.%zu.%zu ", i,
-						  i / 250, i % 250 + 1), 0);
+		assert_int_equal(tv_strbuf_printf(&in, "u%zu@example.com 10.1.%zu.%zu ", i, i / 250,
+						  i % 250 + 1),
+				 0);
 	}
 	tv_strbuf_reset(&x->out);
 	r = tv_pii_scrub(x->p, NULL, 0, in.p, in.len, &x->out);

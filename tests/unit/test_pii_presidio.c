@@ -51,7 +51,15 @@
 #include "libcommon/pii/tv_pii.h"
 #include "libcommon/core/tv_strbuf.h"
 
-enum etype { E_CARD, E_EMAIL, E_IBAN, E_SSN, E_IP, E_PHONE, E_N };
+enum etype {
+	E_CARD,
+	E_EMAIL,
+	E_IBAN,
+	E_SSN,
+	E_IP,
+	E_PHONE,
+	E_N
+};
 
 static const char *const enames[E_N] = {
 	"CREDIT_CARD", "EMAIL_ADDRESS", "IBAN_CODE", "US_SSN", "IP_ADDRESS", "PHONE_NUMBER",
@@ -63,7 +71,7 @@ static const bool required[E_N] = { true, true, true, true, true, false };
 #define MAX_FOUND 64
 
 struct span {
-	size_t a, b;	/* bytes, end exclusive */
+	size_t a, b; /* bytes, end exclusive */
 	int type;
 };
 
@@ -218,8 +226,8 @@ static int64_t member_int(const struct tv_jv *o, const char *k)
 }
 
 /* the labeled spans of one sample, in bytes */
-static size_t sample_spans(const struct tv_jv *sample, const char *text, size_t n,
-			   struct span *sp, size_t cap)
+static size_t sample_spans(const struct tv_jv *sample, const char *text, size_t n, struct span *sp,
+			   size_t cap)
 {
 	struct tv_jv spans, s, et;
 	struct tv_jiter it;
@@ -408,7 +416,7 @@ static void test_context_sentences(void **state)
 	cur = buf.p;
 	while ((line = next_line(&cur)) != NULL) {
 		if (line[0] == '#' || line[0] == '\0') {
-			label = NULL;	/* comments and blank lines end a block */
+			label = NULL; /* comments and blank lines end a block */
 		} else if (label == NULL) {
 			label = line;
 		} else {

@@ -43,25 +43,29 @@ static const struct tv_llm_call *call_of(const struct tv_session *s)
 /* ---- fixtures: as bench/gen_corpus.py w_pylog() writes them ---- */
 
 #define L(t, lvl) "2025-07-01 09:00:" t " - app.telemetry - " lvl " - "
-#define START(q, t, p) L(t, "INFO") "{\"event\": \"query_start\", \"query_id\": \"" q "\", " \
+#define START(q, t, p)                                           \
+	L(t, "INFO")                                             \
+	"{\"event\": \"query_start\", \"query_id\": \"" q "\", " \
 	"\"query_preview\": \"" p "\", \"timestamp\": \"2025-07-01T09:00:" t "000\"}\n"
-#define OK(q, t, ms, cost, m) L(t, "INFO") "{\"event\": \"query_success\", \"query_id\": \"" q \
-	"\", \"latency_ms\": " ms ", \"cost_usd\": " cost ", \"response_length\": 12, " \
+#define OK(q, t, ms, cost, m)                                                         \
+	L(t, "INFO")                                                                  \
+	"{\"event\": \"query_success\", \"query_id\": \"" q "\", \"latency_ms\": " ms \
+	", \"cost_usd\": " cost ", \"response_length\": 12, "                         \
 	"\"model\": \"" m "\", \"timestamp\": \"2025-07-01T09:00:" t "000\"}\n"
-#define FAIL(q, t, msg) L(t, "ERROR") "{\"event\": \"query_error\", \"query_id\": \"" q "\", " \
+#define FAIL(q, t, msg)                                                  \
+	L(t, "ERROR")                                                    \
+	"{\"event\": \"query_error\", \"query_id\": \"" q "\", "         \
 	"\"error_type\": \"APIError\", \"error_message\": \"" msg "\", " \
 	"\"timestamp\": \"2025-07-01T09:00:" t "000\"}\n"
-#define TB "Traceback (most recent call last):\n" \
+#define TB                                               \
+	"Traceback (most recent call last):\n"           \
 	"  File \"app.py\", line 42, in query_handler\n" \
-	"    response = your_ai_system(query)\n" \
+	"    response = your_ai_system(query)\n"         \
 	"APIError: upstream failure\n"
 
-static const char two_queries[] =
-	START("q-1", "04,001", "list the files")
-	START("q-2", "05,000", "fix the build")
-	FAIL("q-2", "06,500", "Internal error")
-	TB
-	OK("q-1", "07,501", "3500.0", "0.0125", "gemini-2.5-pro");
+static const char two_queries[] = START("q-1", "04,001", "list the files")
+	START("q-2", "05,000", "fix the build") FAIL("q-2", "06,500", "Internal error")
+		TB OK("q-1", "07,501", "3500.0", "0.0125", "gemini-2.5-pro");
 
 static void check_two(const struct rf_run *r)
 {
@@ -88,12 +92,12 @@ static void check_two(const struct rf_run *r)
 	s = rf_session(r, "q-2");
 	c = call_of(s);
 	assert_int_equal(c->status, TV_STATUS_ERROR);
-	assert_int_equal(c->duration, 1500 * TV_NS_PER_MS);	/* start to error */
+	assert_int_equal(c->duration, 1500 * TV_NS_PER_MS); /* start to error */
 	assert_string_equal(c->error, "Internal error\n"
-			    "Traceback (most recent call last):\n"
-			    "  File \"app.py\", line 42, in query_handler\n"
-			    "    response = your_ai_system(query)\n"
-			    "APIError: upstream failure");
+				      "Traceback (most recent call last):\n"
+				      "  File \"app.py\", line 42, in query_handler\n"
+				      "    response = your_ai_system(query)\n"
+				      "APIError: upstream failure");
 	assert_true(s->has_error);
 	assert_string_equal(s->error_type, "APIError");
 	assert_string_equal(s->error_message, "Internal error");
@@ -108,7 +112,7 @@ static void test_queries(void **state)
 	run_str(r, two_queries);
 	check_two(r);
 	assert_int_equal(r->st.records_read, 8);
-	assert_int_equal(r->st.records_used, 8);	/* the traceback's 4 lines too */
+	assert_int_equal(r->st.records_used, 8); /* the traceback's 4 lines too */
 	assert_int_equal(rf_count_msgs(r, TV_REPORT_WARN, "no time zone"), 1);
 	assert_int_equal(r->n_msgs, 1);
 }
@@ -153,7 +157,7 @@ static void test_json_lines(void **state)
 	assert_int_equal(r->n, 2);
 	assert_int_equal(r->st.records_used, 3);
 	assert_int_equal(r->st.records_skipped, 2);
-	assert_int_equal(r->n_msgs, 0);	/* times with zones, or numbers: no warning */
+	assert_int_equal(r->n_msgs, 0); /* times with zones, or numbers: no warning */
 	s = rf_session(r, "17");
 	assert_null(s->source_service);
 	c = call_of(s);
@@ -162,7 +166,8 @@ static void test_json_lines(void **state)
 	assert_int_equal(c->input_tokens, 10);
 	assert_int_equal(s->usage.input_tokens, 10);
 	assert_int_equal(s->n_events, 2);
-	assert_string_equal(s->events[0], "{\"event\":\"query_start\",\"query_id\":17,"
+	assert_string_equal(s->events[0],
+			    "{\"event\":\"query_start\",\"query_id\":17,"
 			    "\"query_preview\":\"hi\",\"timestamp\":\"2025-07-01T09:00:00Z\"}");
 	s = rf_session(r, "t");
 	c = call_of(s);
@@ -176,19 +181,18 @@ static void test_json_lines(void **state)
 static void test_garbage(void **state)
 {
 	struct rf_run *r = *state;
-	static const char data[] =
-		"starting up\n"
-		L("00,000", "INFO") "Application started\n"
-		"Traceback (most recent call last):\n"
-		"\n"
-		L("00,100", "WARNING") "{\"msg\": \"no query here\"}\n"
-		L("00,200", "INFO") "[\"a list\"]\n"
-		"2025-07-01 09:00:00,300 - a - b - c - NOTICE - {}\n"
-		"2025-07-01 09:00:00,300 - x - y - DEBUG - {\"event\": \"query_start\", "
-		"\"query_id\": \"q\"}\n"
-		"  indented\n"
-		START("q", "01,000", "p")
-		"  after a start\n";
+	static const char data[] = "starting up\n" L(
+		"00,000",
+		"INFO") "Application started\n"
+			"Traceback (most recent call last):\n"
+			"\n" L("00,100", "WARNING") "{\"msg\": \"no query here\"}\n" L(
+				"00,200",
+				"INFO") "[\"a list\"]\n"
+					"2025-07-01 09:00:00,300 - a - b - c - NOTICE - {}\n"
+					"2025-07-01 09:00:00,300 - x - y - DEBUG - {\"event\": \"query_start\", "
+					"\"query_id\": \"q\"}\n"
+					"  indented\n" START("q", "01,000",
+							     "p") "  after a start\n";
 
 	run_str(r, data);
 	assert_int_equal(r->ret, 0);
@@ -203,18 +207,18 @@ static void test_garbage(void **state)
 static void test_bad_json(void **state)
 {
 	struct rf_run *r = *state;
-	static const char data[] =
-		L("00,000", "INFO") "{\"event\": \"query_start\", \"query_id\": }\n"
-		TB
-		"{\"event\": \"query_start\", \"query_id\": \"q\", \"query_preview\": \"\xff\"}\n"
-		START("ok", "01,000", "fine")
-		"{\"event\": \"query_success\", \"query_id\": \"ok\", \"latency_ms\": 1";
+	static const char data[] = L(
+		"00,000",
+		"INFO") "{\"event\": \"query_start\", \"query_id\": }\n" TB
+			"{\"event\": \"query_start\", \"query_id\": \"q\", \"query_preview\": \"\xff\"}\n" START(
+				"ok", "01,000",
+				"fine") "{\"event\": \"query_success\", \"query_id\": \"ok\", \"latency_ms\": 1";
 
 	run_str(r, data);
 	assert_int_equal(r->ret, 0);
 	assert_int_equal(r->n, 1);
 	assert_int_equal(r->st.records_rejected, 3);
-	assert_int_equal(r->st.records_skipped, 4);	/* the traceback after a bad record */
+	assert_int_equal(r->st.records_skipped, 4); /* the traceback after a bad record */
 	assert_int_equal(r->st.records_used, 1);
 	assert_true(rf_has_msg(r, 1, "invalid JSON"));
 	assert_true(rf_has_msg(r, 6, "invalid JSON"));
@@ -228,8 +232,7 @@ static void test_invalid_utf8_traceback(void **state)
 	struct rf_run *r = *state;
 	struct tv_strbuf out;
 	static const char data[] =
-		FAIL("q", "01,000", "boom")
-		"ValueError: bad byte \xc3\x28 here\n";
+		FAIL("q", "01,000", "boom") "ValueError: bad byte \xc3\x28 here\n";
 
 	run_str(r, data);
 	assert_int_equal(r->ret, 0);
@@ -290,14 +293,10 @@ static void test_empty(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		TEST(test_queries),
-		TEST(test_detect_crlf_bom),
-		TEST(test_json_lines),
-		TEST(test_garbage),
-		TEST(test_bad_json),
-		TEST(test_invalid_utf8_traceback),
-		TEST(test_long_traceback),
-		TEST(test_empty),
+		TEST(test_queries),	   TEST(test_detect_crlf_bom),
+		TEST(test_json_lines),	   TEST(test_garbage),
+		TEST(test_bad_json),	   TEST(test_invalid_utf8_traceback),
+		TEST(test_long_traceback), TEST(test_empty),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -50,7 +50,8 @@ static void test_hash_python_values(void **state)
 		uint64_t h;
 	} v[] = {
 		{ UINT64_C(0), "a", UINT64_C(0x713439f4031c8cce) },
-		{ UINT64_C(7), "c386bbc4-cd61-4e30-98f1-6adf91b7584a", UINT64_C(0xad6078d0c7d7b425) },
+		{ UINT64_C(7), "c386bbc4-cd61-4e30-98f1-6adf91b7584a",
+		  UINT64_C(0xad6078d0c7d7b425) },
 		{ UINT64_C(7), "", UINT64_C(0x4487bed8e4d8b291) },
 		{ UINT64_C(42), "session-1", UINT64_C(0xb852c284764dc197) },
 		{ UINT64_C(18446744073709551615), "x", UINT64_C(0x724c5520ce49cfc2) },
@@ -65,10 +66,11 @@ static void test_hash_python_values(void **state)
 	for (size_t i = 0; i < N(v); i++) {
 		uint64_t h = tv_sample_hash(v[i].seed, v[i].id, strlen(v[i].id));
 
-		if (h != v[i].h)
+		if (h != v[i].h) {
 			fail_msg("seed %llu id \"%s\": hash %016llx, expected %016llx",
 				 (unsigned long long)v[i].seed, v[i].id, (unsigned long long)h,
 				 (unsigned long long)v[i].h);
+		}
 	}
 }
 
@@ -145,36 +147,54 @@ static void test_parse_rate(void **state)
 		const char *s;
 		double rate;
 	} ok[] = {
-		{ "0.05", 0.05 }, { "5%", 0.05 }, { "1/20", 0.05 }, { "0.1", 0.1 },
-		{ "10%", 0.1 }, { "1/10", 0.1 }, { "1", 1 }, { "1.0", 1 },
-		{ "100%", 1 }, { "1/1", 1 }, { "20/20", 1 }, { ".5", 0.5 },
-		{ "50%", 0.5 }, { "0.5%", 0.005 }, { "1/3", 1.0 / 3 }, { "2/3", 2.0 / 3 },
-		{ "3/1000", 0.003 }, { "0.000001", 0.000001 }, { "1/1000000", 0.000001 },
+		{ "0.05", 0.05 },
+		{ "5%", 0.05 },
+		{ "1/20", 0.05 },
+		{ "0.1", 0.1 },
+		{ "10%", 0.1 },
+		{ "1/10", 0.1 },
+		{ "1", 1 },
+		{ "1.0", 1 },
+		{ "100%", 1 },
+		{ "1/1", 1 },
+		{ "20/20", 1 },
+		{ ".5", 0.5 },
+		{ "50%", 0.5 },
+		{ "0.5%", 0.005 },
+		{ "1/3", 1.0 / 3 },
+		{ "2/3", 2.0 / 3 },
+		{ "3/1000", 0.003 },
+		{ "0.000001", 0.000001 },
+		{ "1/1000000", 0.000001 },
 	};
 	static const char *const bad[] = {
-		"", "0", "0.0", "0%", "0/5", "-0.1", "-5%", "1.5", "101%", "2/1",
-		"3/2", "1/0", "1/0.0", "1/", "1/-2", "1/+2", "/2", "%", "5%%", "5 %",
-		" 0.1", "0.1 ", "0.1x", "abc", "nan", "inf", "+0.5", "1/20x", "%5",
-		"1/2/3", "5%/2", "1/2%", "1e-400",
+		"",	 "0",	"0.0",	 "0%",	  "0/5",  "-0.1",   "-5%",  "1.5", "101%",
+		"2/1",	 "3/2", "1/0",	 "1/0.0", "1/",	  "1/-2",   "1/+2", "/2",  "%",
+		"5%%",	 "5 %", " 0.1",	 "0.1 ",  "0.1x", "abc",    "nan",  "inf", "+0.5",
+		"1/20x", "%5",	"1/2/3", "5%/2",  "1/2%", "1e-400",
 	};
 
 	(void)state;
 	for (size_t i = 0; i < N(ok); i++) {
 		double r = -1;
 
-		if (tv_sample_parse_rate(ok[i].s, &r) != 0)
+		if (tv_sample_parse_rate(ok[i].s, &r) != 0) {
 			fail_msg("\"%s\" refused", ok[i].s);
-		if (r != ok[i].rate)
+		}
+		if (r != ok[i].rate) {
 			fail_msg("\"%s\": %.17g, expected %.17g", ok[i].s, r, ok[i].rate);
+		}
 	}
 	for (size_t i = 0; i < N(bad); i++) {
 		double r = 42;
 		int ret = tv_sample_parse_rate(bad[i], &r);
 
-		if (ret != -TV_EPARSE)
+		if (ret != -TV_EPARSE) {
 			fail_msg("\"%s\": %d (rate %.17g), expected -TV_EPARSE", bad[i], ret, r);
-		if (r != 42)
+		}
+		if (r != 42) {
 			fail_msg("\"%s\": refused but the rate was changed to %.17g", bad[i], r);
+		}
 	}
 	{
 		double r = 42;
@@ -188,7 +208,7 @@ static void test_parse_rate(void **state)
 static void test_rate_forms_agree(void **state)
 {
 	static const char *const forms[][3] = {
-		{ "0.05", "5%", "1/20" }, { "0.1", "10%", "1/10" }, { "0.5", "50%", "1/2" },
+		{ "0.05", "5%", "1/20" }, { "0.1", "10%", "1/10" },  { "0.5", "50%", "1/2" },
 		{ "0.25", "25%", "1/4" }, { "0.01", "1%", "1/100" }, { "0.2", "20%", "1/5" },
 	};
 
@@ -200,9 +220,10 @@ static void test_rate_forms_agree(void **state)
 		assert_int_equal(tv_sample_parse_rate(forms[i][1], &b), 0);
 		assert_int_equal(tv_sample_parse_rate(forms[i][2], &c), 0);
 		if (tv_sample_threshold(a) != tv_sample_threshold(b) ||
-		    tv_sample_threshold(a) != tv_sample_threshold(c))
+		    tv_sample_threshold(a) != tv_sample_threshold(c)) {
 			fail_msg("%s, %s and %s give different thresholds", forms[i][0],
 				 forms[i][1], forms[i][2]);
+		}
 	}
 }
 
@@ -222,8 +243,10 @@ static void test_subset(void **state)
 		for (size_t r = 0; r < N(rates); r++) {
 			bool k = tv_sample_keep(h, rates[r]);
 
-			if (prev && !k)
-				fail_msg("%s: kept at rate %g, not at %g", id, rates[r - 1], rates[r]);
+			if (prev && !k) {
+				fail_msg("%s: kept at rate %g, not at %g", id, rates[r - 1],
+					 rates[r]);
+			}
 			prev = k;
 			kept[r] += k;
 		}

@@ -225,16 +225,16 @@ static void test_finalize_times(void **state)
 	t = tv_session_add_turn(s);
 	c = tv_turn_add_llm(t);
 	c->time = T0 + 1 * SEC;
-	c->duration = 2 * SEC;		/* ends at +3 s */
+	c->duration = 2 * SEC; /* ends at +3 s */
 	k = tv_turn_add_tool(t);
 	k->time = T0 + 4 * SEC;
-	k->duration = 500 * MS;		/* ends at +4.5 s */
+	k->duration = 500 * MS; /* ends at +4.5 s */
 	t = tv_session_add_turn(s);
-	t->start_time = T0 + 10 * SEC;	/* given: kept */
+	t->start_time = T0 + 10 * SEC; /* given: kept */
 	c = tv_turn_add_llm(t);
-	c->time = T0 + 9 * SEC;		/* before the turn's own start */
+	c->time = T0 + 9 * SEC; /* before the turn's own start */
 	c->duration = 3 * SEC;
-	t = tv_session_add_turn(s);	/* nothing timed */
+	t = tv_session_add_turn(s); /* nothing timed */
 	tv_session_finalize(s);
 
 	assert_int_equal(s->turns[0].start_time, T0 + 1 * SEC);
@@ -291,12 +291,12 @@ static void test_finalize_turn_success(void **state)
 		{ { TV_STATUS_OK }, 1, 1 },
 		{ { TV_STATUS_ERROR }, 1, 0 },
 		{ { TV_STATUS_TIMEOUT }, 1, 0 },
-		{ { TV_STATUS_ERROR, TV_STATUS_OK }, 2, 1 },	/* retried and succeeded */
+		{ { TV_STATUS_ERROR, TV_STATUS_OK }, 2, 1 }, /* retried and succeeded */
 		{ { TV_STATUS_OK, TV_STATUS_ERROR }, 2, 0 },
-		{ { TV_STATUS_OK, TV_STATUS_NONE }, 2, 1 },	/* unanswered call ignored */
+		{ { TV_STATUS_OK, TV_STATUS_NONE }, 2, 1 }, /* unanswered call ignored */
 		{ { TV_STATUS_ERROR, TV_STATUS_NONE, TV_STATUS_NONE }, 3, 0 },
 		{ { TV_STATUS_NONE }, 1, -1 },
-		{ { TV_STATUS_NONE }, 0, -1 },		/* no llm calls */
+		{ { TV_STATUS_NONE }, 0, -1 }, /* no llm calls */
 	};
 
 	(void)state;
@@ -344,7 +344,7 @@ static void test_finalize_session_success(void **state)
 	tv_session_add_turn(s)->success = 0;
 	tv_session_finalize(s);
 	assert_int_equal(s->success, 0);
-	assert_false(s->has_error);	/* no failed llm call to describe */
+	assert_false(s->has_error); /* no failed llm call to describe */
 	tv_session_destroy(s);
 }
 
@@ -388,7 +388,7 @@ static void test_finalize_error_timeout(void **state)
 	c->status = TV_STATUS_ERROR;
 	set(&c->error, "500");
 	c = tv_turn_add_llm(t);
-	c->status = TV_STATUS_TIMEOUT;	/* no message */
+	c->status = TV_STATUS_TIMEOUT; /* no message */
 	tv_session_finalize(s);
 	assert_true(s->has_error);
 	assert_string_equal(s->error_type, "timeout");
@@ -426,13 +426,13 @@ static void test_finalize_usage(void **state)
 	c->input_tokens = 100;
 	c->output_tokens = 20;
 	c->cached_tokens = 50;
-	c->total_tokens = 125;		/* given: used as is */
+	c->total_tokens = 125; /* given: used as is */
 	c = tv_turn_add_llm(t);
 	c->input_tokens = 10;
 	c->output_tokens = 5;
-	c->thinking_tokens = 7;		/* no total: in + out + thinking */
+	c->thinking_tokens = 7; /* no total: in + out + thinking */
 	t = tv_session_add_turn(s);
-	c = tv_turn_add_llm(t);		/* nothing known: adds nothing */
+	c = tv_turn_add_llm(t); /* nothing known: adds nothing */
 	c = tv_turn_add_llm(t);
 	c->output_tokens = 1;
 	tv_session_finalize(s);
@@ -463,8 +463,10 @@ static void test_finalize_usage_given(void **state)
 
 static void test_finalize_models(void **state)
 {
-	static const char *const names[] = { "gemini-2.5-pro", "gemini-2.5-flash", NULL,
-					     "gemini-2.5-pro", "claude", "gemini-2.5-flash" };
+	static const char *const names[] = {
+		"gemini-2.5-pro", "gemini-2.5-flash", NULL,
+		"gemini-2.5-pro", "claude",	      "gemini-2.5-flash"
+	};
 	struct tv_session *s = tv_session_create();
 	struct tv_turn *t;
 
@@ -536,12 +538,13 @@ static void test_write_null_session(void **state)
 
 	(void)state;
 	set(&s->id, "x");
-	assert_line(s, "{\"televal\":1,\"id\":\"x\",\"source\":{\"format\":null,\"service\":null,"
-		    "\"file\":null},\"start_time\":null,\"end_time\":null,\"duration_ms\":null,"
-		    "\"skill\":null,\"user\":null,\"models\":[],\"success\":null,\"error\":null,"
-		    "\"usage\":{\"input_tokens\":null,\"output_tokens\":null,\"cached_tokens\":null,"
-		    "\"thinking_tokens\":null,\"total_tokens\":null,\"cost_usd\":null},"
-		    "\"metadata\":{},\"turns\":[],\"events\":[]}\n");
+	assert_line(
+		s, "{\"televal\":1,\"id\":\"x\",\"source\":{\"format\":null,\"service\":null,"
+		   "\"file\":null},\"start_time\":null,\"end_time\":null,\"duration_ms\":null,"
+		   "\"skill\":null,\"user\":null,\"models\":[],\"success\":null,\"error\":null,"
+		   "\"usage\":{\"input_tokens\":null,\"output_tokens\":null,\"cached_tokens\":null,"
+		   "\"thinking_tokens\":null,\"total_tokens\":null,\"cost_usd\":null},"
+		   "\"metadata\":{},\"turns\":[],\"events\":[]}\n");
 	tv_session_destroy(s);
 }
 
@@ -551,27 +554,28 @@ static void test_write_small_session(void **state)
 
 	(void)state;
 	tv_session_finalize(s);
-	assert_line(s,
-		    "{\"televal\":1,\"id\":\"s1\","
-		    "\"source\":{\"format\":\"otlp\",\"service\":\"gemini-cli\",\"file\":\"in.jsonl\"},"
-		    "\"start_time\":\"2025-07-01T09:00:00.000Z\","
-		    "\"end_time\":\"2025-07-01T09:00:02.250Z\",\"duration_ms\":2250,"
-		    "\"skill\":null,\"user\":\"u@example.com\",\"models\":[\"gemini-2.5-pro\"],"
-		    "\"success\":true,\"error\":null,"
-		    "\"usage\":{\"input_tokens\":10,\"output_tokens\":5,\"cached_tokens\":2,"
-		    "\"thinking_tokens\":3,\"total_tokens\":18,\"cost_usd\":null},"
-		    "\"metadata\":{},"
-		    "\"turns\":[{\"id\":\"p1\",\"prompt\":\"hello\",\"output\":\"world\","
-		    "\"start_time\":\"2025-07-01T09:00:00.000Z\","
-		    "\"end_time\":\"2025-07-01T09:00:02.250Z\",\"duration_ms\":2250,\"success\":true,"
-		    "\"llm_calls\":[{\"time\":\"2025-07-01T09:00:00.000Z\",\"model\":\"gemini-2.5-pro\","
-		    "\"duration_ms\":1500,\"status\":\"ok\",\"status_code\":200,\"input_tokens\":10,"
-		    "\"output_tokens\":5,\"cached_tokens\":2,\"thinking_tokens\":3,\"total_tokens\":18,"
-		    "\"cache_hit\":null,\"finish_reason\":\"STOP\",\"error\":null}],"
-		    "\"tool_calls\":[{\"time\":\"2025-07-01T09:00:02.000Z\",\"name\":\"read_file\","
-		    "\"args\":{\"path\":\"/x\"},\"duration_ms\":250,\"success\":true,"
-		    "\"decision\":\"accept\",\"error\":null,\"type\":\"native\"}]}],"
-		    "\"events\":[]}\n");
+	assert_line(
+		s,
+		"{\"televal\":1,\"id\":\"s1\","
+		"\"source\":{\"format\":\"otlp\",\"service\":\"gemini-cli\",\"file\":\"in.jsonl\"},"
+		"\"start_time\":\"2025-07-01T09:00:00.000Z\","
+		"\"end_time\":\"2025-07-01T09:00:02.250Z\",\"duration_ms\":2250,"
+		"\"skill\":null,\"user\":\"u@example.com\",\"models\":[\"gemini-2.5-pro\"],"
+		"\"success\":true,\"error\":null,"
+		"\"usage\":{\"input_tokens\":10,\"output_tokens\":5,\"cached_tokens\":2,"
+		"\"thinking_tokens\":3,\"total_tokens\":18,\"cost_usd\":null},"
+		"\"metadata\":{},"
+		"\"turns\":[{\"id\":\"p1\",\"prompt\":\"hello\",\"output\":\"world\","
+		"\"start_time\":\"2025-07-01T09:00:00.000Z\","
+		"\"end_time\":\"2025-07-01T09:00:02.250Z\",\"duration_ms\":2250,\"success\":true,"
+		"\"llm_calls\":[{\"time\":\"2025-07-01T09:00:00.000Z\",\"model\":\"gemini-2.5-pro\","
+		"\"duration_ms\":1500,\"status\":\"ok\",\"status_code\":200,\"input_tokens\":10,"
+		"\"output_tokens\":5,\"cached_tokens\":2,\"thinking_tokens\":3,\"total_tokens\":18,"
+		"\"cache_hit\":null,\"finish_reason\":\"STOP\",\"error\":null}],"
+		"\"tool_calls\":[{\"time\":\"2025-07-01T09:00:02.000Z\",\"name\":\"read_file\","
+		"\"args\":{\"path\":\"/x\"},\"duration_ms\":250,\"success\":true,"
+		"\"decision\":\"accept\",\"error\":null,\"type\":\"native\"}]}],"
+		"\"events\":[]}\n");
 	tv_session_destroy(s);
 }
 
@@ -599,23 +603,24 @@ static void test_write_optional_members(void **state)
 	set(&c->request_text, "req \"q\"");
 	set(&c->response_text, "");
 	kv(&c->extra, "cx", "null");
-	assert_line(s,
-		    "{\"televal\":1,\"id\":\"o\",\"source\":{\"format\":null,\"service\":null,"
-		    "\"file\":null},\"start_time\":null,\"end_time\":null,\"duration_ms\":null,"
-		    "\"skill\":null,\"user\":null,\"models\":[],\"success\":null,"
-		    "\"error\":{\"type\":\"llm_error\",\"message\":null},"
-		    "\"usage\":{\"input_tokens\":null,\"output_tokens\":null,\"cached_tokens\":null,"
-		    "\"thinking_tokens\":null,\"total_tokens\":null,\"cost_usd\":0.0125},"
-		    "\"metadata\":{\"b\":{\"x\":[1]},\"a\":2},"
-		    "\"turns\":[{\"id\":null,\"prompt\":null,\"output\":null,\"start_time\":null,"
-		    "\"end_time\":null,\"duration_ms\":null,\"success\":null,"
-		    "\"llm_calls\":[{\"time\":null,\"model\":null,\"duration_ms\":null,"
-		    "\"status\":\"timeout\",\"status_code\":null,\"input_tokens\":null,"
-		    "\"output_tokens\":null,\"cached_tokens\":null,\"thinking_tokens\":null,"
-		    "\"total_tokens\":null,\"cache_hit\":false,\"finish_reason\":null,\"error\":null,"
-		    "\"request_text\":\"req \\\"q\\\"\",\"response_text\":\"\",\"cx\":null}],"
-		    "\"tool_calls\":[],\"tx\":true}],"
-		    "\"events\":[{\"e\":1},[2]],\"sampling\":{\"rate\":0.5}}\n");
+	assert_line(
+		s,
+		"{\"televal\":1,\"id\":\"o\",\"source\":{\"format\":null,\"service\":null,"
+		"\"file\":null},\"start_time\":null,\"end_time\":null,\"duration_ms\":null,"
+		"\"skill\":null,\"user\":null,\"models\":[],\"success\":null,"
+		"\"error\":{\"type\":\"llm_error\",\"message\":null},"
+		"\"usage\":{\"input_tokens\":null,\"output_tokens\":null,\"cached_tokens\":null,"
+		"\"thinking_tokens\":null,\"total_tokens\":null,\"cost_usd\":0.0125},"
+		"\"metadata\":{\"b\":{\"x\":[1]},\"a\":2},"
+		"\"turns\":[{\"id\":null,\"prompt\":null,\"output\":null,\"start_time\":null,"
+		"\"end_time\":null,\"duration_ms\":null,\"success\":null,"
+		"\"llm_calls\":[{\"time\":null,\"model\":null,\"duration_ms\":null,"
+		"\"status\":\"timeout\",\"status_code\":null,\"input_tokens\":null,"
+		"\"output_tokens\":null,\"cached_tokens\":null,\"thinking_tokens\":null,"
+		"\"total_tokens\":null,\"cache_hit\":false,\"finish_reason\":null,\"error\":null,"
+		"\"request_text\":\"req \\\"q\\\"\",\"response_text\":\"\",\"cx\":null}],"
+		"\"tool_calls\":[],\"tx\":true}],"
+		"\"events\":[{\"e\":1},[2]],\"sampling\":{\"rate\":0.5}}\n");
 	tv_session_destroy(s);
 }
 
@@ -642,7 +647,7 @@ static struct tv_session *rich_session(void)
 	c = tv_turn_add_llm(t);
 	c->time = T0 + 5 * SEC + 123456789;
 	set(&c->model, "gemini-2.5-flash");
-	c->duration = 1234567;		/* 1.234567 ms */
+	c->duration = 1234567; /* 1.234567 ms */
 	c->status = TV_STATUS_ERROR;
 	c->status_code = 429;
 	set(&c->error, "Resource exhausted");
@@ -661,7 +666,7 @@ static struct tv_session *rich_session(void)
 	set(&k->error, "denied");
 	set(&k->type, "mcp");
 	kv(&k->extra, "x-tool", "\"s\"");
-	k = tv_turn_add_tool(t);	/* all null */
+	k = tv_turn_add_tool(t); /* all null */
 	tv_session_finalize(s);
 	return s;
 }
@@ -720,7 +725,7 @@ static void test_round_trip_unfinalized(void **state)
 	set(&s->id, "bare");
 	round_trip(s);
 	tv_session_destroy(s);
-	s = small_session();	/* not finalized: nulls where finalize would fill */
+	s = small_session(); /* not finalized: nulls where finalize would fill */
 	round_trip(s);
 	tv_session_destroy(s);
 }
@@ -729,9 +734,15 @@ static void test_round_trip_unfinalized(void **state)
 static void test_round_trip_durations(void **state)
 {
 	static const int64_t d[] = {
-		0, 1, 999, 1000, 1234567, -5 * MS, 86400 * SEC + 1,
-		INT64_C(9007199254740993),		/* 2^53 + 1 ns, about 104 days */
-		200 * 86400 * SEC + 123456789,	/* 200 days and a bit */
+		0,
+		1,
+		999,
+		1000,
+		1234567,
+		-5 * MS,
+		86400 * SEC + 1,
+		INT64_C(9007199254740993),     /* 2^53 + 1 ns, about 104 days */
+		200 * 86400 * SEC + 123456789, /* 200 days and a bit */
 	};
 	int bad = 0;
 
@@ -751,7 +762,7 @@ static void test_round_trip_durations(void **state)
 		 * written (a double cannot carry the fraction), and the text is stable.
 		 */
 		if (d[i] < (INT64_C(1) << 53) ? back->duration != d[i]
-					       : llabs(back->duration - d[i]) > 500000) {
+					      : llabs(back->duration - d[i]) > 500000) {
 			print_error("duration %lld ns read back as %lld from %s", (long long)d[i],
 				    (long long)back->duration, line);
 			bad++;
@@ -843,7 +854,9 @@ static void test_from_json_lenient_numbers(void **state)
 
 	(void)state;
 	assert_int_equal(from_text("{\"televal\":1,\"id\":\"n\",\"usage\":{\"input_tokens\":3.0},"
-				   "\"duration_ms\":2}", &s, &why), 0);
+				   "\"duration_ms\":2}",
+				   &s, &why),
+			 0);
 	assert_int_equal(s->usage.input_tokens, 3);
 	assert_int_equal(s->duration, 2 * MS);
 	tv_session_destroy(s);
@@ -928,8 +941,9 @@ static void test_from_json_messages(void **state)
 	check_why("{\"televal\":1,\"id\":5}", "id is not a string");
 	check_why("{\"televal\":1,\"id\":\"x\",\"start_time\":\"yesterday\"}",
 		  "start_time is not a timestamp");
-	check_why("{\"televal\":1,\"id\":\"x\",\"turns\":[{\"llm_calls\":[{\"status\":\"weird\"}]}]}",
-		  "llm_call.status");
+	check_why(
+		"{\"televal\":1,\"id\":\"x\",\"turns\":[{\"llm_calls\":[{\"status\":\"weird\"}]}]}",
+		"llm_call.status");
 	check_why("{\"televal\":1,\"id\":\"x\",\"usage\":{\"cost_usd\":\"cheap\"}}",
 		  "usage.cost_usd");
 	check_why("{\"televal\":1}", "no id");
@@ -957,10 +971,13 @@ static void test_from_json_minifies(void **state)
 	char *line;
 
 	(void)state;
-	assert_int_equal(from_text("{ \"televal\" : 1 , \"id\" : \"m\" , \"events\" : [ { \"a\" : [ 1 ,"
-				   " 2 ] } ] , \"metadata\" : { \"k\" : { \"x\" : 1 } } ,"
-				   " \"turns\" : [ { \"tool_calls\" : [ { \"args\" : { \"p\" : \"v\" }"
-				   " } ] } ] }", &s, &why), 0);
+	assert_int_equal(
+		from_text("{ \"televal\" : 1 , \"id\" : \"m\" , \"events\" : [ { \"a\" : [ 1 ,"
+			  " 2 ] } ] , \"metadata\" : { \"k\" : { \"x\" : 1 } } ,"
+			  " \"turns\" : [ { \"tool_calls\" : [ { \"args\" : { \"p\" : \"v\" }"
+			  " } ] } ] }",
+			  &s, &why),
+		0);
 	assert_string_equal(s->events[0], "{\"a\":[1,2]}");
 	assert_string_equal(tv_kvlist_find(&s->metadata, "k"), "{\"x\":1}");
 	assert_string_equal(s->turns[0].tools[0].args_json, "{\"p\":\"v\"}");

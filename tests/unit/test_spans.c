@@ -29,9 +29,27 @@
 #define SEC TV_NS_PER_SEC
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
-#define STR(k, x) { k, sizeof(k) - 1, { .type = TV_V_STR, .s = x, .n = sizeof(x) - 1 } }
-#define INT(k, x) { k, sizeof(k) - 1, { .type = TV_V_INT, .i = x } }
-#define JSONV(k, x) { k, sizeof(k) - 1, { .type = TV_V_JSON, .s = x, .n = sizeof(x) - 1 } }
+#define STR(k, x)                                                    \
+	{                                                            \
+		k, sizeof(k) - 1,                                    \
+		{                                                    \
+			.type = TV_V_STR, .s = x, .n = sizeof(x) - 1 \
+		}                                                    \
+	}
+#define INT(k, x)                                \
+	{                                        \
+		k, sizeof(k) - 1,                \
+		{                                \
+			.type = TV_V_INT, .i = x \
+		}                                \
+	}
+#define JSONV(k, x)                                                   \
+	{                                                             \
+		k, sizeof(k) - 1,                                     \
+		{                                                     \
+			.type = TV_V_JSON, .s = x, .n = sizeof(x) - 1 \
+		}                                                     \
+	}
 
 #define TRACE_A "0af7651916cd43dd8448eb211c80319c"
 #define TRACE_B "4bf92f3577b34da6a3ce929d0e0e4736"
@@ -132,14 +150,13 @@ static void agent_trace(struct rf_run *f, const char *trace)
 {
 	span(f, &(struct sp){ trace, "r1", NULL, "invoke_agent gemini-cli", T0, T0 + 10 * SEC, 0,
 			      NULL, agent_root, N(agent_root), agent_res, N(agent_res), NULL });
-	span(f, &(struct sp){ trace, "c1", "r1", "chat gemini-2.5-pro", T0 + 1 * SEC,
-			      T0 + 2 * SEC, 2, "Resource exhausted", chat_fail, N(chat_fail),
-			      agent_res, N(agent_res), NULL });
+	span(f, &(struct sp){ trace, "c1", "r1", "chat gemini-2.5-pro", T0 + 1 * SEC, T0 + 2 * SEC,
+			      2, "Resource exhausted", chat_fail, N(chat_fail), agent_res,
+			      N(agent_res), NULL });
 	span(f, &(struct sp){ trace, "h1", "c1", "POST", T0 + 1 * SEC, T0 + 2 * SEC, 0, NULL,
 			      http_attrs, N(http_attrs), agent_res, N(agent_res), NULL });
-	span(f, &(struct sp){ trace, "c2", "r1", "chat gemini-2.5-pro", T0 + 3 * SEC,
-			      T0 + 5 * SEC, 1, NULL, chat_ok, N(chat_ok), agent_res, N(agent_res),
-			      NULL });
+	span(f, &(struct sp){ trace, "c2", "r1", "chat gemini-2.5-pro", T0 + 3 * SEC, T0 + 5 * SEC,
+			      1, NULL, chat_ok, N(chat_ok), agent_res, N(agent_res), NULL });
 	span(f, &(struct sp){ trace, "t1", "r1", "execute_tool read_file", T0 + 6 * SEC,
 			      T0 + 6500 * MS, 0, NULL, tool_attrs, N(tool_attrs), agent_res,
 			      N(agent_res), NULL });
@@ -182,7 +199,7 @@ static void test_genai_agent(void **state)
 	c = &t->llm[1];
 	assert_int_equal(c->status, TV_STATUS_OK);
 	assert_null(c->error);
-	assert_string_equal(c->model, "gemini-2.5-pro-002");	/* the response model wins */
+	assert_string_equal(c->model, "gemini-2.5-pro-002"); /* the response model wins */
 	assert_int_equal(c->input_tokens, 100);
 	assert_int_equal(c->output_tokens, 20);
 	assert_int_equal(c->cached_tokens, 30);
@@ -214,14 +231,17 @@ static void test_genai_agent(void **state)
 static void test_genai_failure(void **state)
 {
 	static const struct tv_attr root[] = {
-		STR("gen_ai.operation.name", "invoke_agent"), STR("session.id", "sess-f"),
+		STR("gen_ai.operation.name", "invoke_agent"),
+		STR("session.id", "sess-f"),
 	};
 	static const struct tv_attr timeout[] = {
-		STR("gen_ai.operation.name", "chat"), STR("gen_ai.request.model", "m"),
+		STR("gen_ai.operation.name", "chat"),
+		STR("gen_ai.request.model", "m"),
 		STR("error.type", "timeout"),
 	};
 	static const struct tv_attr tool_err[] = {
-		STR("gen_ai.operation.name", "execute_tool"), STR("gen_ai.tool.name", "shell"),
+		STR("gen_ai.operation.name", "execute_tool"),
+		STR("gen_ai.tool.name", "shell"),
 		STR("error.type", "ToolError"),
 	};
 	struct rf_run *f = *state;
@@ -230,10 +250,10 @@ static void test_genai_failure(void **state)
 	rf_start(f, 0, false);
 	span(f, &(struct sp){ TRACE_B, "r", NULL, "invoke_agent", T0, T0 + 3 * SEC, 2, "failed",
 			      root, N(root), NULL, 0, NULL });
-	span(f, &(struct sp){ TRACE_B, "k", "r", "execute_tool shell", T0 + 100 * MS,
-			      T0 + 200 * MS, 2, "exit 1", tool_err, N(tool_err), NULL, 0, NULL });
-	span(f, &(struct sp){ TRACE_B, "c", "r", "chat m", T0 + SEC, T0 + 2 * SEC, 2, NULL,
-			      timeout, N(timeout), NULL, 0, NULL });
+	span(f, &(struct sp){ TRACE_B, "k", "r", "execute_tool shell", T0 + 100 * MS, T0 + 200 * MS,
+			      2, "exit 1", tool_err, N(tool_err), NULL, 0, NULL });
+	span(f, &(struct sp){ TRACE_B, "c", "r", "chat m", T0 + SEC, T0 + 2 * SEC, 2, NULL, timeout,
+			      N(timeout), NULL, 0, NULL });
 	rf_finish(f);
 	s = rf_session(f, "sess-f");
 	assert_int_equal(s->n_turns, 1);
@@ -249,19 +269,24 @@ static void test_genai_failure(void **state)
 static void test_session_key(void **state)
 {
 	static const struct tv_attr conv_and_sess[] = {
-		STR("gen_ai.operation.name", "chat"), STR("session.id", "sess-1"),
+		STR("gen_ai.operation.name", "chat"),
+		STR("session.id", "sess-1"),
 	};
 	static const struct tv_attr conv_child[] = {
-		STR("gen_ai.operation.name", "chat"), STR("gen_ai.conversation.id", "conv-9"),
+		STR("gen_ai.operation.name", "chat"),
+		STR("gen_ai.conversation.id", "conv-9"),
 	};
 	static const struct tv_attr sess_only[] = {
-		STR("gen_ai.operation.name", "chat"), STR("session.id", "sess-2"),
+		STR("gen_ai.operation.name", "chat"),
+		STR("session.id", "sess-2"),
 	};
 	static const struct tv_attr sess_res[] = {
-		STR("service.name", "svc"), STR("session.id", "sess-res"),
+		STR("service.name", "svc"),
+		STR("session.id", "sess-res"),
 	};
 	static const struct tv_attr none[] = {
-		STR("gen_ai.operation.name", "chat"), STR("gen_ai.request.model", "m"),
+		STR("gen_ai.operation.name", "chat"),
+		STR("gen_ai.request.model", "m"),
 	};
 	struct rf_run *f = *state;
 
@@ -275,8 +300,8 @@ static void test_session_key(void **state)
 	span(f, &(struct sp){ TRACE_B, "b1", NULL, "chat", T0 + 1, T0 + 2, 0, NULL, sess_only,
 			      N(sess_only), NULL, 0, NULL });
 	/* session id in the resource */
-	span(f, &(struct sp){ TRACE_C, "c1", NULL, "chat", T0 + 2, T0 + 3, 0, NULL, none,
-			      N(none), sess_res, N(sess_res), NULL });
+	span(f, &(struct sp){ TRACE_C, "c1", NULL, "chat", T0 + 2, T0 + 3, 0, NULL, none, N(none),
+			      sess_res, N(sess_res), NULL });
 	/* nothing: the trace id */
 	span(f, &(struct sp){ "1111111111111111aaaaaaaaaaaaaaaa", "d1", NULL, "chat", T0 + 3,
 			      T0 + 4, 0, NULL, none, N(none), NULL, 0, NULL });
@@ -293,7 +318,8 @@ static void test_traces_to_turns(void **state)
 {
 	struct rf_run *f = *state;
 	static const struct tv_attr root2[] = {
-		STR("gen_ai.operation.name", "invoke_agent"), STR("gen_ai.conversation.id", "conv-1"),
+		STR("gen_ai.operation.name", "invoke_agent"),
+		STR("gen_ai.conversation.id", "conv-1"),
 		STR("gen_ai.input.messages", "second question"),
 	};
 	struct tv_session *s;
@@ -321,7 +347,8 @@ static void test_traces_to_turns(void **state)
 static void test_nested_agents(void **state)
 {
 	static const struct tv_attr root[] = {
-		STR("gen_ai.operation.name", "invoke_agent"), STR("session.id", "nest"),
+		STR("gen_ai.operation.name", "invoke_agent"),
+		STR("session.id", "nest"),
 		STR("gen_ai.input.messages", "[{\"role\":\"user\",\"content\":\"top prompt\"}]"),
 	};
 	static const struct tv_attr sub[] = {
@@ -329,7 +356,8 @@ static void test_nested_agents(void **state)
 		STR("gen_ai.input.messages", "[{\"role\":\"user\",\"content\":\"sub prompt\"}]"),
 	};
 	static const struct tv_attr chat[] = {
-		STR("gen_ai.operation.name", "chat"), STR("gen_ai.request.model", "m"),
+		STR("gen_ai.operation.name", "chat"),
+		STR("gen_ai.request.model", "m"),
 	};
 	struct rf_run *f = *state;
 	struct tv_session *s;
@@ -393,11 +421,14 @@ static void test_openinference(void **state)
 static void test_openinference_agent_tool(void **state)
 {
 	static const struct tv_attr agent[] = {
-		STR("openinference.span.kind", "AGENT"), STR("session.id", "oi-agent"),
-		STR("input.value", "plan my trip"), STR("output.value", "done"),
+		STR("openinference.span.kind", "AGENT"),
+		STR("session.id", "oi-agent"),
+		STR("input.value", "plan my trip"),
+		STR("output.value", "done"),
 	};
 	static const struct tv_attr tool[] = {
-		STR("openinference.span.kind", "TOOL"), STR("tool.name", "search"),
+		STR("openinference.span.kind", "TOOL"),
+		STR("tool.name", "search"),
 		STR("tool.parameters", "{\"q\": \"flights\"}"),
 	};
 	struct rf_run *f = *state;
@@ -443,7 +474,7 @@ static void test_openllmetry(void **state)
 	span(f, &(struct sp){ TRACE_C, "l1", NULL, "openai.chat", T0, T0 + 300 * MS, 0, NULL, a,
 			      N(a), NULL, 0, NULL });
 	rf_finish(f);
-	s = rf_session(f, TRACE_C);	/* no conversation or session id: the trace */
+	s = rf_session(f, TRACE_C); /* no conversation or session id: the trace */
 	assert_int_equal(s->n_turns, 1);
 	assert_string_equal(s->turns[0].prompt, "hello llmetry");
 	assert_string_equal(s->turns[0].output, "hi from llmetry");
@@ -458,16 +489,20 @@ static void test_openllmetry(void **state)
 static void test_openllmetry_workflow(void **state)
 {
 	static const struct tv_attr wf[] = {
-		STR("traceloop.span.kind", "agent"), STR("traceloop.entity.name", "joke_agent"),
+		STR("traceloop.span.kind", "agent"),
+		STR("traceloop.entity.name", "joke_agent"),
 		STR("traceloop.entity.input", "{\"topic\": \"cats\"}"),
 	};
 	static const struct tv_attr llm[] = {
-		STR("llm.request.type", "chat"), STR("gen_ai.request.model", "gpt-4o"),
-		STR("gen_ai.prompt.0.role", "user"), STR("gen_ai.prompt.0.content", "tell a cat joke"),
+		STR("llm.request.type", "chat"),
+		STR("gen_ai.request.model", "gpt-4o"),
+		STR("gen_ai.prompt.0.role", "user"),
+		STR("gen_ai.prompt.0.content", "tell a cat joke"),
 		STR("gen_ai.completion.0.content", "meow"),
 	};
 	static const struct tv_attr tool[] = {
-		STR("traceloop.span.kind", "tool"), STR("traceloop.entity.name", "lookup"),
+		STR("traceloop.span.kind", "tool"),
+		STR("traceloop.entity.name", "lookup"),
 		STR("traceloop.entity.input", "{\"k\": 1}"),
 	};
 	struct rf_run *f = *state;
@@ -495,7 +530,8 @@ static void test_openllmetry_workflow(void **state)
 static void test_plain_trace(void **state)
 {
 	static const struct tv_attr http[] = {
-		STR("http.request.method", "GET"), STR("url.path", "/api"),
+		STR("http.request.method", "GET"),
+		STR("url.path", "/api"),
 	};
 	static const struct tv_attr db[] = {
 		STR("db.system", "postgresql"),
@@ -508,8 +544,8 @@ static void test_plain_trace(void **state)
 			      T0 + 3 * SEC, 0, NULL, db, N(db), NULL, 0, NULL });
 	span(f, &(struct sp){ TRACE_A, "root", NULL, "GET /api", T0, T0 + SEC, 2, "boom", http,
 			      N(http), NULL, 0, NULL });
-	span(f, &(struct sp){ TRACE_A, "q", "root", "SELECT", T0 + 100 * MS, T0 + 200 * MS, 0,
-			      NULL, db, N(db), NULL, 0, NULL });
+	span(f, &(struct sp){ TRACE_A, "q", "root", "SELECT", T0 + 100 * MS, T0 + 200 * MS, 0, NULL,
+			      db, N(db), NULL, 0, NULL });
 	rf_finish(f);
 	s = rf_session(f, TRACE_A);
 	assert_int_equal(s->n_turns, 2);
@@ -517,7 +553,7 @@ static void test_plain_trace(void **state)
 	assert_string_equal(s->turns[0].id, "root");
 	assert_int_equal(s->turns[0].start_time, T0);
 	assert_int_equal(s->turns[0].end_time, T0 + SEC);
-	assert_int_equal(s->turns[0].success, 0);	/* the root span failed */
+	assert_int_equal(s->turns[0].success, 0); /* the root span failed */
 	assert_string_equal(s->turns[1].id, "job");
 	assert_int_equal(s->turns[1].start_time, T0 + 2 * SEC);
 	for (size_t i = 0; i < 2; i++) {
@@ -531,7 +567,8 @@ static void test_plain_trace(void **state)
 static void test_two_batches(void **state)
 {
 	static const struct tv_attr other[] = {
-		STR("gen_ai.operation.name", "chat"), STR("session.id", "other"),
+		STR("gen_ai.operation.name", "chat"),
+		STR("session.id", "other"),
 	};
 	struct rf_run *f = *state;
 	struct tv_session *s;
@@ -540,9 +577,9 @@ static void test_two_batches(void **state)
 	span(f, &(struct sp){ TRACE_A, "c1", "r1", "chat gemini-2.5-pro", T0 + 1 * SEC,
 			      T0 + 2 * SEC, 2, "Resource exhausted", chat_fail, N(chat_fail),
 			      agent_res, N(agent_res), NULL });
-	span(f, &(struct sp){ TRACE_A, "c2", "r1", "chat gemini-2.5-pro", T0 + 3 * SEC,
-			      T0 + 5 * SEC, 1, NULL, chat_ok, N(chat_ok), agent_res, N(agent_res),
-			      NULL });
+	span(f,
+	     &(struct sp){ TRACE_A, "c2", "r1", "chat gemini-2.5-pro", T0 + 3 * SEC, T0 + 5 * SEC,
+			   1, NULL, chat_ok, N(chat_ok), agent_res, N(agent_res), NULL });
 	for (int i = 0; i < 50; i++) {
 		span(f, &(struct sp){ TRACE_C, "x", NULL, "chat", T0 + i * MS, T0 + i * MS + 1, 0,
 				      NULL, other, N(other), NULL, 0, NULL });
@@ -568,15 +605,16 @@ static void test_two_batches(void **state)
 static void test_two_batches_within_gap(void **state)
 {
 	static const struct tv_attr other[] = {
-		STR("gen_ai.operation.name", "chat"), STR("session.id", "other"),
+		STR("gen_ai.operation.name", "chat"),
+		STR("session.id", "other"),
 	};
 	struct rf_run *f = *state;
 	struct tv_session *s;
 
 	rf_start(f, 60 * SEC, false);
-	span(f, &(struct sp){ TRACE_A, "c2", "r1", "chat gemini-2.5-pro", T0 + 3 * SEC,
-			      T0 + 5 * SEC, 1, NULL, chat_ok, N(chat_ok), agent_res, N(agent_res),
-			      NULL });
+	span(f,
+	     &(struct sp){ TRACE_A, "c2", "r1", "chat gemini-2.5-pro", T0 + 3 * SEC, T0 + 5 * SEC,
+			   1, NULL, chat_ok, N(chat_ok), agent_res, N(agent_res), NULL });
 	for (int i = 0; i < 1100; i++) {
 		span(f, &(struct sp){ TRACE_C, "x", NULL, "chat", T0 + 5 * SEC + i * 10 * MS,
 				      T0 + 5 * SEC + i * 10 * MS + 1, 0, NULL, other, N(other),
@@ -594,7 +632,8 @@ static void test_two_batches_within_gap(void **state)
 static void test_keep_events(void **state)
 {
 	static const struct tv_attr a[] = {
-		STR("gen_ai.operation.name", "chat"), STR("session.id", "ev"),
+		STR("gen_ai.operation.name", "chat"),
+		STR("session.id", "ev"),
 	};
 	struct rf_run *f = *state;
 	struct tv_session *s;
@@ -618,12 +657,14 @@ static void test_keep_events(void **state)
 static void test_agent_output_kept(void **state)
 {
 	static const struct tv_attr root[] = {
-		STR("gen_ai.operation.name", "invoke_agent"), STR("session.id", "own"),
+		STR("gen_ai.operation.name", "invoke_agent"),
+		STR("session.id", "own"),
 		STR("gen_ai.output.messages",
 		    "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"AGENT OUT\"}]}]"),
 	};
 	static const struct tv_attr chat[] = {
-		STR("gen_ai.operation.name", "chat"), STR("gen_ai.request.model", "m"),
+		STR("gen_ai.operation.name", "chat"),
+		STR("gen_ai.request.model", "m"),
 		STR("gen_ai.input.messages",
 		    "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"question\"}]}]"),
 		STR("gen_ai.output.messages",
@@ -652,10 +693,12 @@ static void test_agent_output_kept(void **state)
 static void test_conversation_across_traces_with_gap(void **state)
 {
 	static const struct tv_attr root[] = {
-		STR("gen_ai.operation.name", "invoke_agent"), STR("gen_ai.conversation.id", "long"),
+		STR("gen_ai.operation.name", "invoke_agent"),
+		STR("gen_ai.conversation.id", "long"),
 	};
 	static const struct tv_attr chat[] = {
-		STR("gen_ai.operation.name", "chat"), STR("gen_ai.conversation.id", "long"),
+		STR("gen_ai.operation.name", "chat"),
+		STR("gen_ai.conversation.id", "long"),
 		STR("gen_ai.request.model", "m"),
 	};
 	struct rf_run *f = *state;
@@ -673,8 +716,8 @@ static void test_conversation_across_traces_with_gap(void **state)
 
 		snprintf(id, sizeof(id), "x%d", i);
 		span(f, &(struct sp){ TRACE_B, id, "r2", "chat m", T0 + 20 * SEC + i * 120 * MS,
-				      T0 + 20 * SEC + i * 120 * MS + 100 * MS, 0, NULL, chat, N(chat),
-				      NULL, 0, NULL });
+				      T0 + 20 * SEC + i * 120 * MS + 100 * MS, 0, NULL, chat,
+				      N(chat), NULL, 0, NULL });
 	}
 	span(f, &(struct sp){ TRACE_B, "r2", NULL, "invoke_agent", T0 + 20 * SEC, T0 + 200 * SEC, 0,
 			      NULL, root, N(root), NULL, 0, NULL });
@@ -698,12 +741,21 @@ static void test_spans_outside_read_file(void **state)
 
 	if (pid == 0) {
 		static const struct tv_attr a[] = {
-			STR("gen_ai.operation.name", "chat"), STR("session.id", "x"),
+			STR("gen_ai.operation.name", "chat"),
+			STR("session.id", "x"),
 		};
 		struct tv_span sp = {
-			.line = 1, .trace_id = TRACE_A, .trace_id_len = 32, .span_id = "s",
-			.span_id_len = 1, .name = "chat", .name_len = 4, .start = T0, .end = T0 + 1,
-			.attrs = a, .n_attrs = N(a),
+			.line = 1,
+			.trace_id = TRACE_A,
+			.trace_id_len = 32,
+			.span_id = "s",
+			.span_id_len = 1,
+			.name = "chat",
+			.name_len = 4,
+			.start = T0,
+			.end = T0 + 1,
+			.attrs = a,
+			.n_attrs = N(a),
 		};
 		struct tv_read_ctx *ctx;
 		int ok;

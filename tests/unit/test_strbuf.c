@@ -212,7 +212,7 @@ static void test_reset(void **state)
 
 	(void)state;
 	tv_strbuf_init(&b);
-	tv_strbuf_reset(&b);	/* on an empty buffer: no crash */
+	tv_strbuf_reset(&b); /* on an empty buffer: no crash */
 	assert_null(b.p);
 	assert_int_equal(tv_strbuf_puts(&b, "hello world"), 0);
 	p = b.p;

@@ -109,8 +109,7 @@ static void test_go_time_string(void **state)
 	check_time("2025-07-27 08:52:48.08 +0000 UTC", INT64_C(1753606368080000000), false);
 	check_time("2025-07-27 10:52:48.08 +0200 CEST", INT64_C(1753606368080000000), false);
 	check_time("2025-07-27 08:52:48 +0000 UTC", INT64_C(1753606368000000000), false);
-	check_time("2025-07-27 03:52:48.123456789 -0500 EST", INT64_C(1753606368123456789),
-		   false);
+	check_time("2025-07-27 03:52:48.123456789 -0500 EST", INT64_C(1753606368123456789), false);
 }
 
 static void test_zap_prefix(void **state)
@@ -204,8 +203,8 @@ static void test_invalid_dates(void **state)
 {
 	(void)state;
 	check_bad_time("2025-02-30T00:00:00Z");
-	check_bad_time("2025-02-29T00:00:00Z");	/* 2025 is no leap year */
-	check_bad_time("1900-02-29T00:00:00Z");	/* nor is 1900 */
+	check_bad_time("2025-02-29T00:00:00Z"); /* 2025 is no leap year */
+	check_bad_time("1900-02-29T00:00:00Z"); /* nor is 1900 */
 	check_bad_time("2025-04-31T00:00:00Z");
 	check_bad_time("2025-06-31T00:00:00Z");
 	check_bad_time("2025-09-31T00:00:00Z");
@@ -251,16 +250,22 @@ static void test_format_pre_1970(void **state)
 	check_format(-INT64_C(1500000000), "1969-12-31T23:59:58.500Z");
 	check_format(-INT64_C(86400) * TV_NS_PER_SEC, "1969-12-31T00:00:00.000Z");
 	check_format(-INT64_C(2208988800) * TV_NS_PER_SEC, "1900-01-01T00:00:00.000Z");
-	check_format(-INT64_C(2208988800) * TV_NS_PER_SEC + 250000000,
-		     "1900-01-01T00:00:00.250Z");
+	check_format(-INT64_C(2208988800) * TV_NS_PER_SEC + 250000000, "1900-01-01T00:00:00.250Z");
 }
 
 static void test_format_round_trip(void **state)
 {
 	static const int64_t v[] = {
-		0, 1, -1, 999, T0, T0 + 7, T0 + 123456000, -INT64_C(2208988800000000001),
-		INT64_C(4102444800000000000),	/* 2100-01-01 */
-		INT64_MAX,			/* 2262-04-11T23:47:16.854775807Z */
+		0,
+		1,
+		-1,
+		999,
+		T0,
+		T0 + 7,
+		T0 + 123456000,
+		-INT64_C(2208988800000000001),
+		INT64_C(4102444800000000000), /* 2100-01-01 */
+		INT64_MAX,		      /* 2262-04-11T23:47:16.854775807Z */
 	};
 	char buf[TV_TIME_BUFSZ];
 

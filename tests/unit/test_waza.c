@@ -49,21 +49,25 @@ static char *pretty(const char *q)
 
 /* ---- fixtures ---- */
 
-#define EV(t, type, data) "{'timestamp':'2025-07-01T09:00:" t "','event_type':'" type \
+#define EV(t, type, data)                                           \
+	"{'timestamp':'2025-07-01T09:00:" t "','event_type':'" type \
 	"','skill_name':'azure-deploy','data':" data ",'session_id':'s-1'}"
-#define EVENTS EV("00.000000", "skill.invoked", "{}") "," \
-	EV("00.100000", "llm.request", "{'model':'gpt-4.1','tokens':1200}") "," \
-	EV("01.100000", "llm.response", "{'model':'gpt-4.1','latency_ms':1000}") "," \
-	EV("01.200000", "tool.called", "{'tool':'az','args':['webapp','create']}") "," \
-	EV("01.450000", "tool.completed", "{'tool':'az','success':true,'error':null}")
-#define SESSION(id, events, tool_calls, rest) "{'session_id':'" id "'," \
+#define EVENTS                                                                                                                       \
+	EV("00.000000", "skill.invoked", "{}")                                                                                       \
+	"," EV("00.100000", "llm.request", "{'model':'gpt-4.1','tokens':1200}") "," EV(                                              \
+		"01.100000", "llm.response",                                                                                         \
+		"{'model':'gpt-4.1','latency_ms':1000}") "," EV("01.200000", "tool.called",                                          \
+								"{'tool':'az','args':['webapp','create']}") "," EV("01.450000",      \
+														   "tool.completed", \
+														   "{'tool':'az','success':true,'error':null}")
+#define SESSION(id, events, tool_calls, rest)                                         \
+	"{'session_id':'" id "',"                                                     \
 	"'start_time':'2025-07-01T09:00:00','end_time':'2025-07-01T09:00:02.500000'," \
-	"'skill_name':null,'prompt':'Deploy my app','output':'Deployed'," \
-	"'events':[" events "],'tool_calls':[" tool_calls "],'success':true," \
-	"'error':null,'duration_ms':2500,'metadata':{'user_id':'user123'," \
+	"'skill_name':null,'prompt':'Deploy my app','output':'Deployed',"             \
+	"'events':[" events "],'tool_calls':[" tool_calls "],'success':true,"         \
+	"'error':null,'duration_ms':2500,'metadata':{'user_id':'user123',"            \
 	"'environment':'production','tags':['a',1]}" rest "}"
-#define EXPORT(sessions) "{'exported_at':'2025-07-31T12:00:00.000000','sessions':[" \
-	sessions "]}"
+#define EXPORT(sessions) "{'exported_at':'2025-07-31T12:00:00.000000','sessions':[" sessions "]}"
 
 static void check_session(const struct rf_run *r, const char *id)
 {
@@ -106,15 +110,15 @@ static void check_session(const struct rf_run *r, const char *id)
 /* an export as json.dumps(indent=2) writes it; tool_calls repeats the tool.called data */
 static void test_export(void **state)
 {
-	char *doc = pretty(EXPORT(SESSION("s-1", EVENTS, "{'tool':'az','args':['webapp','create']}",
-					  "")));
+	char *doc = pretty(
+		EXPORT(SESSION("s-1", EVENTS, "{'tool':'az','args':['webapp','create']}", "")));
 	struct rf_run r;
 
 	(void)state;
 	run_q(&r, doc);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.n, 1);
-	assert_int_equal(r.st.records_read, 6);	/* the session and its 5 events */
+	assert_int_equal(r.st.records_read, 6); /* the session and its 5 events */
 	assert_int_equal(r.st.records_used, 6);
 	check_session(&r, "s-1");
 	assert_int_equal(r.n_msgs, 1);
@@ -127,10 +131,12 @@ static void test_export(void **state)
 /* two exports back to back, a bare session and an array of sessions; one warning */
 static void test_shapes(void **state)
 {
-	const char *doc = EXPORT(SESSION("s-1", EVENTS, "", "")) "\n"
-			  EXPORT(SESSION("s-2", EVENTS, "", "") "," SESSION("s-3", EVENTS, "", ""))
-			  "\n" SESSION("s-4", EVENTS, "", "") "\n"
-			  "[" SESSION("s-5", EVENTS, "", "") "]\n";
+	const char *doc = EXPORT(SESSION("s-1", EVENTS, "", "")) "\n" EXPORT(
+		SESSION("s-2", EVENTS, "", "") "," SESSION(
+			"s-3", EVENTS, "", "")) "\n" SESSION("s-4", EVENTS, "",
+							     "") "\n"
+								 "[" SESSION("s-5", EVENTS, "",
+									     "") "]\n";
 	struct rf_run r;
 
 	(void)state;
@@ -165,19 +171,22 @@ static void test_tool_calls_fallback(void **state)
 	rf_free(&r);
 }
 
-#define PAIR_EVENTS \
-		EV("00.000000", "llm.request", "{'model':'a','tokens':1}") "," \
-		EV("00.100000", "llm.request", "{'model':'b','tokens':2}") "," \
-		EV("00.200000", "tool.called", "{'tool':'x','args':1}") "," \
-		EV("00.300000", "tool.called", "{'tool':'y','args':2}") "," \
-		EV("00.400000", "tool.called", "{'tool':'x','args':3}") "," \
-		EV("00.500000", "llm.response", "{'model':'b','latency_ms':400}") "," \
-		EV("00.600000", "tool.completed", "{'tool':'x','success':false,'error':'boom'}") "," \
-		EV("00.700000", "tool.completed", "{'tool':'y','success':true}") "," \
-		EV("00.800000", "llm.response", "{'model':'c','latency_ms':300.5}") "," \
-		EV("00.900000", "tool.completed", "{'tool':'z','success':true}") "," \
-		EV("01.000000", "custom.thing", "{'x':1}") "," \
-		EV("01.100000", "llm.response", "{'latency_ms':50}")
+#define PAIR_EVENTS                                                                                                                                                                                                                                                     \
+	EV("00.000000", "llm.request", "{'model':'a','tokens':1}")                                                                                                                                                                                                      \
+	"," EV("00.100000", "llm.request", "{'model':'b','tokens':2}") "," EV("00.200000", "tool.called", "{'tool':'x','args':1}") "," EV("00.300000", "tool.called", "{'tool':'y','args':2}") "," EV("00.400000", "tool.called", "{'tool':'x','args':3}") "," EV(      \
+		"00.500000", "llm.response",                                                                                                                                                                                                                            \
+		"{'model':'b','latency_ms':400}") "," EV("00.600000", "tool.completed",                                                                                                                                                                                 \
+							 "{'tool':'x','success':false,'error':'boom'}") "," EV("00.700000",                                                                                                                                             \
+													       "tool.completed",                                                                                                                                        \
+													       "{'tool':'y','success':true}") "," EV("00.800000",                                                                                                       \
+																		     "llm.response",                                                                                                    \
+																		     "{'model':'c','latency_ms':300.5}") "," EV("00.900000",                                                            \
+																								"tool.completed",                                                       \
+																								"{'tool':'z','success':true}") "," EV("01.000000",                      \
+																												      "custom.thing",                   \
+																												      "{'x':1}") "," EV("01.100000",    \
+																															"llm.response", \
+																															"{'latency_ms':50}")
 
 /*
  * Pairing in order: a response goes to the waiting request of its model,
@@ -194,13 +203,13 @@ static void test_pairing(void **state)
 	assert_int_equal(r.st.records_used, 13);
 	t = &rf_session(&r, "s-1")->turns[0];
 	assert_int_equal(t->n_llm, 3);
-	assert_string_equal(t->llm[0].model, "a");	/* answered by c's response (none waits for c) */
+	assert_string_equal(t->llm[0].model, "a"); /* answered by c's response (none waits for c) */
 	assert_int_equal(t->llm[0].duration, 300500000);
 	assert_int_equal(t->llm[0].status, TV_STATUS_OK);
 	assert_string_equal(t->llm[1].model, "b");
 	assert_int_equal(t->llm[1].duration, 400 * TV_NS_PER_MS);
 	assert_int_equal(t->llm[1].input_tokens, 2);
-	assert_null(t->llm[2].model);		/* a response with no request left */
+	assert_null(t->llm[2].model); /* a response with no request left */
 	assert_int_equal(t->llm[2].time, rf_ts("2025-07-01T09:00:01.05Z"));
 	assert_int_equal(t->llm[2].status, TV_STATUS_OK);
 	assert_int_equal(t->n_tools, 4);
@@ -209,17 +218,17 @@ static void test_pairing(void **state)
 	assert_string_equal(t->tools[0].error, "boom");
 	assert_int_equal(t->tools[0].duration, 400 * TV_NS_PER_MS);
 	assert_int_equal(t->tools[1].success, 1);
-	assert_int_equal(t->tools[2].success, -1);	/* the second x never completed */
+	assert_int_equal(t->tools[2].success, -1); /* the second x never completed */
 	assert_string_equal(t->tools[3].name, "z");
 	assert_int_equal(t->tools[3].success, 1);
 	assert_int_equal(t->tools[3].time, rf_ts("2025-07-01T09:00:00.9Z"));
 	rf_free(&r);
 }
 
-#define ERR_EVENTS \
-		EV("00.000000", "llm.request", "{'model':'a','tokens':1}") "," \
-		EV("00.250000", "error", "{'error_type':'RateLimit','message':'429 from api'}") "," \
-		EV("00.300000", "error", "{'error_type':'Other','message':'later'}")
+#define ERR_EVENTS                                                                                  \
+	EV("00.000000", "llm.request", "{'model':'a','tokens':1}")                                  \
+	"," EV("00.250000", "error", "{'error_type':'RateLimit','message':'429 from api'}") "," EV( \
+		"00.300000", "error", "{'error_type':'Other','message':'later'}")
 
 /* an error event fails the waiting request and the session */
 static void test_errors(void **state)
@@ -228,10 +237,12 @@ static void test_errors(void **state)
 	struct rf_run r;
 
 	(void)state;
-	run_q(&r, EXPORT(
-		"{'session_id':'e-1','start_time':'2025-07-01T09:00:00','events':[" ERR_EVENTS "]},"
-		"{'session_id':'e-2','success':false,'error':'it broke','events':[" ERR_EVENTS "]},"
-		"{'session_id':'e-3','success':null,'error':'bad','end_time':null,'duration_ms':0}"));
+	run_q(&r,
+	      EXPORT("{'session_id':'e-1','start_time':'2025-07-01T09:00:00','events':[" ERR_EVENTS
+		     "]},"
+		     "{'session_id':'e-2','success':false,'error':'it broke','events':[" ERR_EVENTS
+		     "]},"
+		     "{'session_id':'e-3','success':null,'error':'bad','end_time':null,'duration_ms':0}"));
 	assert_int_equal(r.n, 3);
 	s = rf_session(&r, "e-1");
 	assert_int_equal(s->success, 0);
@@ -255,7 +266,8 @@ static void test_errors(void **state)
 
 static void test_keep_events(void **state)
 {
-	char *want = rf_unq(EV("01.100000", "llm.response", "{'model':'gpt-4.1','latency_ms':1000}"));
+	char *want =
+		rf_unq(EV("01.100000", "llm.response", "{'model':'gpt-4.1','latency_ms':1000}"));
 	char *doc = pretty(EXPORT(SESSION("s-1", EVENTS, "", "")));
 	struct tv_session *s;
 	struct rf_run r;
@@ -291,22 +303,23 @@ static void test_empty(void **state)
 static void test_bad_sessions(void **state)
 {
 	const char *doc = EXPORT(
-		SESSION("ok", EVENTS, "", "") ","
-		"7,"
-		"{'prompt':'no id'},"
-		"{'session_id':''},"
-		"{'session_id':'a','start_time':'yesterday'},"
-		"{'session_id':'b','end_time':5},"
-		"{'session_id':'c','metadata':[]},"
-		"{'session_id':'d','events':{}},"
-		"{'session_id':'e','tool_calls':'x'},"
-		"{'session_id':'f','success':'yes'},"
-		"{'session_id':'g','duration_ms':-5},"
-		"{'session_id':'h','prompt':3},"
-		"{'session_id':'i','error':{}}") "\n"
-		"{'exported_at':'x','sessions':{}}\n"
-		"{'hello':1}\n"
-		"'text'\n";
+		SESSION("ok", EVENTS, "",
+			"") ","
+			    "7,"
+			    "{'prompt':'no id'},"
+			    "{'session_id':''},"
+			    "{'session_id':'a','start_time':'yesterday'},"
+			    "{'session_id':'b','end_time':5},"
+			    "{'session_id':'c','metadata':[]},"
+			    "{'session_id':'d','events':{}},"
+			    "{'session_id':'e','tool_calls':'x'},"
+			    "{'session_id':'f','success':'yes'},"
+			    "{'session_id':'g','duration_ms':-5},"
+			    "{'session_id':'h','prompt':3},"
+			    "{'session_id':'i','error':{}}") "\n"
+							     "{'exported_at':'x','sessions':{}}\n"
+							     "{'hello':1}\n"
+							     "'text'\n";
 	struct rf_run r;
 
 	(void)state;
@@ -333,19 +346,19 @@ static void test_bad_sessions(void **state)
 	rf_free(&r);
 }
 
-#define BAD_EVENTS \
-	EVENTS "," \
-		"7," \
-		"{'timestamp':'2025-07-01T09:00:03'}," \
-		"{'event_type':'llm.request','timestamp':'noon'}," \
-		"{'event_type':'llm.request','timestamp':'2025-07-01T09:00:03','data':[]}," \
-		"{'event_type':'llm.request','data':{'tokens':'many'}}," \
-		"{'event_type':'llm.request','data':{'model':5}}," \
-		"{'event_type':'llm.response','data':{'latency_ms':'slow'}}," \
-		"{'event_type':'tool.called','data':{'tool':['x']}}," \
-		"{'event_type':'tool.completed','data':{'tool':'az','success':'ok'}}," \
-		"{'event_type':'error','data':{'message':false}}," \
-		"{'event_type':'skill.invoked','skill_name':7}"
+#define BAD_EVENTS                                                                         \
+	EVENTS ","                                                                         \
+	       "7,"                                                                        \
+	       "{'timestamp':'2025-07-01T09:00:03'},"                                      \
+	       "{'event_type':'llm.request','timestamp':'noon'},"                          \
+	       "{'event_type':'llm.request','timestamp':'2025-07-01T09:00:03','data':[]}," \
+	       "{'event_type':'llm.request','data':{'tokens':'many'}},"                    \
+	       "{'event_type':'llm.request','data':{'model':5}},"                          \
+	       "{'event_type':'llm.response','data':{'latency_ms':'slow'}},"               \
+	       "{'event_type':'tool.called','data':{'tool':['x']}},"                       \
+	       "{'event_type':'tool.completed','data':{'tool':'az','success':'ok'}},"      \
+	       "{'event_type':'error','data':{'message':false}},"                          \
+	       "{'event_type':'skill.invoked','skill_name':7}"
 
 /* a bad event is rejected alone and leaves nothing behind; the session stays */
 static void test_bad_events(void **state)

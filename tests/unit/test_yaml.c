@@ -50,10 +50,10 @@ static bool is_word(const char *s, size_t n, const char *const *words)
 static void put_plain(struct tv_jw *w, const char *s, size_t n)
 {
 	static const char *const nulls[] = { "", "~", "null", "Null", "NULL", NULL };
-	static const char *const trues[] = { "true", "True", "TRUE", "yes", "Yes", "YES", "on",
-					     "On", "ON", NULL };
-	static const char *const falses[] = { "false", "False", "FALSE", "no", "No", "NO",
-					      "off", "Off", "OFF", NULL };
+	static const char *const trues[] = { "true", "True", "TRUE", "yes", "Yes",
+					     "YES",  "on",   "On",   "ON",  NULL };
+	static const char *const falses[] = { "false", "False", "FALSE", "no",	"No",
+					      "NO",    "off",	"Off",	 "OFF", NULL };
 
 	if (is_word(s, n, nulls)) {
 		tv_jw_null(w);
@@ -61,9 +61,10 @@ static void put_plain(struct tv_jw *w, const char *s, size_t n)
 		tv_jw_bool(w, true);
 	} else if (is_word(s, n, falses)) {
 		tv_jw_bool(w, false);
-	} else if (all_in(s, n, "0123456789+-.eE_:xabcdefABCDEF") && strchr("0123456789+-.", s[0]) &&
+	} else if (all_in(s, n, "0123456789+-.eE_:xabcdefABCDEF") &&
+		   strchr("0123456789+-.", s[0]) &&
 		   !(n == 1 && (s[0] == '-' || s[0] == '.' || s[0] == '+'))) {
-		tv_jw_raw(w, s, n);	/* a number (or a date): kept as written */
+		tv_jw_raw(w, s, n); /* a number (or a date): kept as written */
 	} else {
 		tv_jw_str(w, s, n);
 	}
@@ -81,11 +82,14 @@ static int to_json(yaml_parser_t *p, struct tv_jw *w, bool in_map, bool *is_key)
 		switch (ev.type) {
 		case YAML_SCALAR_EVENT:
 			if (in_map && *is_key) {
-				tv_jw_key_n(w, (const char *)ev.data.scalar.value, ev.data.scalar.length);
+				tv_jw_key_n(w, (const char *)ev.data.scalar.value,
+					    ev.data.scalar.length);
 			} else if (ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
-				put_plain(w, (const char *)ev.data.scalar.value, ev.data.scalar.length);
+				put_plain(w, (const char *)ev.data.scalar.value,
+					  ev.data.scalar.length);
 			} else {
-				tv_jw_str(w, (const char *)ev.data.scalar.value, ev.data.scalar.length);
+				tv_jw_str(w, (const char *)ev.data.scalar.value,
+					  ev.data.scalar.length);
 			}
 			*is_key = in_map ? !*is_key : false;
 			break;
@@ -243,8 +247,8 @@ static void check(const char *tmpl, const char *json, const char *want)
 	if (back == NULL) {
 		fail_msg("output is not YAML:\n%s", yaml);
 	}
-	if (strcmp(back, want) != 0 && !(strlen(back) == strlen(want) + 1 &&
-					  strncmp(back, want, strlen(want)) == 0)) {
+	if (strcmp(back, want) != 0 &&
+	    !(strlen(back) == strlen(want) + 1 && strncmp(back, want, strlen(want)) == 0)) {
 		fail_msg("YAML:\n%s\nread back: %s\nwanted:    %s", yaml, back, want);
 	}
 	free(back);
@@ -334,8 +338,8 @@ static void t_omit_if_each(void **state)
 	      "{\"l\":[\"n3\",\"n4\"]}");
 	check("l:\n  - _each: \"{{x.empty}}\"\n    v: 1\n  - _each: \"{{x.z}}\"\n    v: 2\n", CTX,
 	      "{\"l\":[]}");
-	check("l:\n  - _each: \"{{x.nums}}\"\n    _if: \"{{item}}\"\n    _value: \"{{item}}\"\n", CTX,
-	      "{\"l\":[3,4]}");
+	check("l:\n  - _each: \"{{x.nums}}\"\n    _if: \"{{item}}\"\n    _value: \"{{item}}\"\n",
+	      CTX, "{\"l\":[3,4]}");
 	check("v:\n  _value: \"{{x.list}}\"\n", CTX, "{\"v\":[\"a\",\"b\",\"c\"]}");
 	check("p: '\\{{prompt}} {{x.name}}'\nq: '\\{{raw}}'\n", CTX,
 	      "{\"p\":\"{{prompt}} W\",\"q\":\"{{raw}}\"}");
@@ -360,18 +364,109 @@ static void t_skip(void **state)
 
 /* strings that break naive YAML writers */
 static const char *const nasty[] = {
-	"", "true", "False", "null", "~", "yes", "NO", "on", "off", "y", "n", "123", "1.5", "-1",
-	".5", "1e3", "0x1F", "0o17", "2024-01-01", "12:30:00", ".inf", "-.inf", ".NaN", "<<", "=",
-	"- item", "-", "key: value", "key:value", "# comment", "a #b", "a# b", "'single'",
-	"\"double\"", "it's", "{{x}}", "{{", "}}", "[1, 2]", "{a: 1}", "!tag", "!!str x",
-	"&anchor", "*alias", "|", ">", "|-\n  x", "%YAML 1.2", "@at", "`back`", "a\nb", "a\n",
-	"\nlead", "trailing \n", "a\n\n", "a\n\n\n", "\n", "\n\n", "  spaced  ", " lead", "trail ",
-	"tab\there", "\ttab", "cr\r\nlf", "only\rcr", "nel\xc2\x85x", "ls\xe2\x80\xa8x",
-	"ps\xe2\x80\xa9x", "\x01\x02\x1f" " ctl", "del\x7f" "", "bom\xef\xbb\xbf" "mid", "\xef\xbb\xbf" "lead",
-	"\xc3\xbc" "n\xc3\xaf" "c\xc3\xb6" "d\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x8e\x89", "...", "---",
-	"--- x", "... x", "? q", ": colon", "a: b: c", "multi\nline: with\n- dashes\n# hash\n",
-	"\\backslash\\", "\\n literal", "% percent", ", comma", "[", "]", "{", "}", "a,b",
-	"x\xc2\xa0" "nbsp", "\xe2\x80\x8b" "zw", "\xef\xbf\xbe", "long " /* grown below */,
+	"",
+	"true",
+	"False",
+	"null",
+	"~",
+	"yes",
+	"NO",
+	"on",
+	"off",
+	"y",
+	"n",
+	"123",
+	"1.5",
+	"-1",
+	".5",
+	"1e3",
+	"0x1F",
+	"0o17",
+	"2024-01-01",
+	"12:30:00",
+	".inf",
+	"-.inf",
+	".NaN",
+	"<<",
+	"=",
+	"- item",
+	"-",
+	"key: value",
+	"key:value",
+	"# comment",
+	"a #b",
+	"a# b",
+	"'single'",
+	"\"double\"",
+	"it's",
+	"{{x}}",
+	"{{",
+	"}}",
+	"[1, 2]",
+	"{a: 1}",
+	"!tag",
+	"!!str x",
+	"&anchor",
+	"*alias",
+	"|",
+	">",
+	"|-\n  x",
+	"%YAML 1.2",
+	"@at",
+	"`back`",
+	"a\nb",
+	"a\n",
+	"\nlead",
+	"trailing \n",
+	"a\n\n",
+	"a\n\n\n",
+	"\n",
+	"\n\n",
+	"  spaced  ",
+	" lead",
+	"trail ",
+	"tab\there",
+	"\ttab",
+	"cr\r\nlf",
+	"only\rcr",
+	"nel\xc2\x85x",
+	"ls\xe2\x80\xa8x",
+	"ps\xe2\x80\xa9x",
+	"\x01\x02\x1f"
+	" ctl",
+	"del\x7f"
+	"",
+	"bom\xef\xbb\xbf"
+	"mid",
+	"\xef\xbb\xbf"
+	"lead",
+	"\xc3\xbc"
+	"n\xc3\xaf"
+	"c\xc3\xb6"
+	"d\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x8e\x89",
+	"...",
+	"---",
+	"--- x",
+	"... x",
+	"? q",
+	": colon",
+	"a: b: c",
+	"multi\nline: with\n- dashes\n# hash\n",
+	"\\backslash\\",
+	"\\n literal",
+	"% percent",
+	", comma",
+	"[",
+	"]",
+	"{",
+	"}",
+	"a,b",
+	"x\xc2\xa0"
+	"nbsp",
+	"\xe2\x80\x8b"
+	"zw",
+	"\xef\xbf\xbe",
+	"long " /* grown below */,
 };
 
 static void put_json_string(struct tv_strbuf *b, const char *s, size_t n)
@@ -492,7 +587,7 @@ static void expect_error(const char *tmpl, int code, unsigned long line, const c
 			 err.file, (unsigned long long)err.line, err.msg, code, line, frag);
 	}
 	if (out) {
-		assert_string_equal(out, "");	/* nothing half-written */
+		assert_string_equal(out, ""); /* nothing half-written */
 	}
 	free(out);
 }
@@ -500,7 +595,8 @@ static void expect_error(const char *tmpl, int code, unsigned long line, const c
 static void t_errors(void **state)
 {
 	(void)state;
-	expect_error("a: 1\nb: 2\nc: \"{{x.n | bogus}}\"\n", -TV_EPARSE, 3, "{{x.n | bogus}}: unknown filter");
+	expect_error("a: 1\nb: 2\nc: \"{{x.n | bogus}}\"\n", -TV_EPARSE, 3,
+		     "{{x.n | bogus}}: unknown filter");
 	expect_error("a: 1\nb: \"{{x.n\"\n", -TV_EPARSE, 2, "unterminated placeholder");
 	expect_error("a: \"{{x.n | truncate}}\"\n", -TV_EPARSE, 1, "truncate");
 	expect_error("a: \"{{x.n | default}}\"\n", -TV_EPARSE, 1, "default needs a value");
@@ -509,9 +605,12 @@ static void t_errors(void **state)
 	expect_error("a: [1,\n", -TV_EPARSE, 2, "");
 	expect_error("a: 1\n---\nb: 2\n", -TV_EPARSE, 2, "one YAML document");
 	expect_error("", -TV_EPARSE, 1, "empty");
-	expect_error("a:\n  _each: \"{{x.list}}\"\n  b: 1\n", -TV_EPARSE, 2, "_each is only allowed in a list item");
-	expect_error("l:\n  - _if: \"x {{x.b}}\"\n    a: 1\n", -TV_EPARSE, 2, "_if needs one placeholder");
-	expect_error("a: 1\nb: 2\nc: 3\nd: \"{{nope.x}}\"\n", -TV_ETYPE, 4, "{{nope.x}}: unknown name 'nope'");
+	expect_error("a:\n  _each: \"{{x.list}}\"\n  b: 1\n", -TV_EPARSE, 2,
+		     "_each is only allowed in a list item");
+	expect_error("l:\n  - _if: \"x {{x.b}}\"\n    a: 1\n", -TV_EPARSE, 2,
+		     "_if needs one placeholder");
+	expect_error("a: 1\nb: 2\nc: 3\nd: \"{{nope.x}}\"\n", -TV_ETYPE, 4,
+		     "{{nope.x}}: unknown name 'nope'");
 	expect_error("a: 1\nb: \"text {{x.nmae}}\"\n", -TV_ETYPE, 2, "no member 'nmae'");
 	expect_error("a: |\n  line one\n  line two {{x.gone}}\n", -TV_ETYPE, 3, "no member 'gone'");
 	expect_error("a: \"{{x.list.name}}\"\n", -TV_ETYPE, 1, "of a list");
@@ -520,11 +619,12 @@ static void t_errors(void **state)
 	expect_error("l:\n  - _each: \"{{x.o}}\"\n    a: 1\n", -TV_ETYPE, 2, "_each needs a list");
 	expect_error("\"{{x.list}}\": 1\n", -TV_ETYPE, 1, "a key must be a scalar");
 	expect_error("a: &a [*a]\n", -TV_EPARSE, 1, "nested too deep");
-	expect_error("a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
-		     "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
-		     "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
-		     "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n",
-		     -TV_EPARSE, 1, "expands too much");
+	expect_error(
+		"a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+		"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+		"e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+		"g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n",
+		-TV_EPARSE, 1, "expands too much");
 }
 
 static void t_load(void **state)
@@ -560,14 +660,10 @@ static void t_load(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(t_text),
-		cmocka_unit_test(t_typed),
-		cmocka_unit_test(t_filters),
-		cmocka_unit_test(t_omit_if_each),
-		cmocka_unit_test(t_skip),
-		cmocka_unit_test(t_nasty),
-		cmocka_unit_test(t_modes),
-		cmocka_unit_test(t_errors),
+		cmocka_unit_test(t_text),    cmocka_unit_test(t_typed),
+		cmocka_unit_test(t_filters), cmocka_unit_test(t_omit_if_each),
+		cmocka_unit_test(t_skip),    cmocka_unit_test(t_nasty),
+		cmocka_unit_test(t_modes),   cmocka_unit_test(t_errors),
 		cmocka_unit_test(t_load),
 	};
 

@@ -26,13 +26,13 @@
 #include "libcommon/core/tv_strbuf.h"
 
 struct anon_opts {
-	struct tool_input_opts in;	/* --from (NULL: detect), limits, --stats */
+	struct tool_input_opts in; /* --from (NULL: detect), limits, --stats */
 	bool to_canonical;
 	bool check;
 	bool report;
 	bool stats;
 	bool scrub_ids;
-	const char *output;	/* NULL: stdout */
+	const char *output; /* NULL: stdout */
 	const char *key_file;
 	const char *policy;
 };
@@ -41,19 +41,19 @@ struct anon {
 	struct anon_opts o;
 	struct tv_pii *pii;
 	struct tool_report rep;
-	bool out_dir;		/* -o names a directory: one output per input */
+	bool out_dir; /* -o names a directory: one output per input */
 
-	FILE *out;		/* the current output; NULL under --check */
-	struct tv_strbuf buf;	/* output not written yet */
-	struct tv_strbuf tmp;	/* scratch for the handlers */
+	FILE *out;	      /* the current output; NULL under --check */
+	struct tv_strbuf buf; /* output not written yet */
+	struct tv_strbuf tmp; /* scratch for the handlers */
 	struct tv_json_parser *jp;
 
 	/* where the text being scrubbed comes from, for --check messages */
 	const char *file;
-	uint64_t line;		/* the line the text starts on */
-	const char *text;	/* the record text, to find lines inside it; may be NULL */
+	uint64_t line;	  /* the line the text starts on */
+	const char *text; /* the record text, to find lines inside it; may be NULL */
 	size_t text_len;
-	const char *where;	/* instead of a line: "session ID", "spans row N" (or NULL) */
+	const char *where; /* instead of a line: "session ID", "spans row N" (or NULL) */
 
 	/* per-rule counts at the start of a session, for its redaction member */
 	uint64_t *snap;
@@ -61,12 +61,12 @@ struct anon {
 
 	/* counts */
 	uint64_t files, bytes;
-	uint64_t records;	/* records read: lines, JSON values, rows */
-	uint64_t written;	/* records written (or checked) */
-	uint64_t rejected;	/* records not processed, reported with file:line */
+	uint64_t records;  /* records read: lines, JSON values, rows */
+	uint64_t written;  /* records written (or checked) */
+	uint64_t rejected; /* records not processed, reported with file:line */
 	uint64_t findings;
-	bool failed;		/* an input or output failed */
-	bool usage;		/* a usage error found while running (exit 2) */
+	bool failed; /* an input or output failed */
+	bool usage;  /* a usage error found while running (exit 2) */
 	bool write_error;
 };
 

@@ -56,16 +56,18 @@ int anon_put_redaction(struct anon *a, const char *prior, size_t plen, struct tv
 	tv_jw_obj_begin(&w);
 	for (size_t i = 0; i < a->n_rules; i++) {
 		const char *name = tv_pii_rule_name(a->pii, i);
-		double n = (double)(tv_pii_count(a->pii, i) - a->snap[i]) + take_prior(counts, name);
+		double n =
+			(double)(tv_pii_count(a->pii, i) - a->snap[i]) + take_prior(counts, name);
 
 		if (n > 0) {
 			tv_jw_key(&w, name);
 			tv_jw_int(&w, (int64_t)n);
 		}
 	}
-	cJSON_ArrayForEach(c, counts) {
+	cJSON_ArrayForEach(c, counts)
+	{
 		if (c->string != NULL && cJSON_IsNumber(c) && c->valuedouble > 0) {
-			tv_jw_key(&w, c->string);	/* a rule this run does not have */
+			tv_jw_key(&w, c->string); /* a rule this run does not have */
 			tv_jw_int(&w, (int64_t)c->valuedouble);
 		}
 	}

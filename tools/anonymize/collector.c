@@ -43,12 +43,12 @@ struct cl {
 	enum target target;
 	bool pending;
 	bool pend_body;
-	bool toobig;		/* the pending value outgrew the record limit */
-	struct tv_strbuf pre;	/* the first line of the value up to its text */
-	struct tv_strbuf val;	/* the value text, lines joined by '\n' */
-	size_t koff, klen;	/* the key, in pre */
+	bool toobig;	      /* the pending value outgrew the record limit */
+	struct tv_strbuf pre; /* the first line of the value up to its text */
+	struct tv_strbuf val; /* the value text, lines joined by '\n' */
+	size_t koff, klen;    /* the key, in pre */
 	enum tv_dbg_type type;
-	uint64_t first;		/* the line the value starts on */
+	uint64_t first; /* the line the value starts on */
 	size_t max;
 };
 
@@ -109,8 +109,8 @@ static size_t value_len(const struct cl *c)
 
 static bool scanned_type(enum tv_dbg_type t)
 {
-	return t == TV_DBG_T_RAW || t == TV_DBG_T_STR || t == TV_DBG_T_BYTES ||
-	       t == TV_DBG_T_MAP || t == TV_DBG_T_SLICE;
+	return t == TV_DBG_T_RAW || t == TV_DBG_T_STR || t == TV_DBG_T_BYTES || t == TV_DBG_T_MAP ||
+	       t == TV_DBG_T_SLICE;
 }
 
 /* The pending value is complete: write it, scrubbed. */
@@ -147,7 +147,7 @@ static int end_value(struct cl *c)
 	r = anon_scrub(a, c->pend_body ? NULL : c->pre.p + c->koff, c->pend_body ? 0 : c->klen,
 		       c->val.p, inner);
 	if (r == TV_PII_DROPPED) {
-		a->buf.len = mark;	/* the attribute goes, all its lines */
+		a->buf.len = mark; /* the attribute goes, all its lines */
 		a->buf.p[mark] = '\0';
 		return 0;
 	}
@@ -450,7 +450,7 @@ int anon_collector(struct anon *a, struct tv_input *in)
 		}
 		a->records++;
 		if (first && l.n >= 3 && memcmp(l.s, "\xef\xbb\xbf", 3) == 0) {
-			r = put(&c, l.s, 3);	/* the BOM stays */
+			r = put(&c, l.s, 3); /* the BOM stays */
 			l.s += 3;
 			l.n -= 3;
 		}

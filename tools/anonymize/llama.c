@@ -29,10 +29,8 @@ struct column {
 };
 
 static const struct column columns[] = {
-	{ "spans", "attributes", true },
-	{ "span_events", "attributes", true },
-	{ "spans", "name", false },
-	{ "span_events", "name", false },
+	{ "spans", "attributes", true },     { "span_events", "attributes", true },
+	{ "spans", "name", false },	     { "span_events", "name", false },
 	{ "traces", "service_name", false },
 };
 
@@ -117,7 +115,7 @@ static int scrub_cell(struct anon *a, const struct column *c, const struct row *
 	r = tv_pii_scrub(a->pii, c->column, klen, row->text, row->len, &a->tmp);
 	if (r == TV_PII_DROPPED) {
 		tv_strbuf_reset(&a->tmp);
-		return 1;	/* the cell becomes NULL */
+		return 1; /* the cell becomes NULL */
 	}
 	return r < 0 ? r : 0;
 }
@@ -128,15 +126,14 @@ static int update(sqlite3_stmt *upd, const struct anon *a, const struct row *row
 	if (null) {
 		sqlite3_bind_null(upd, 1);
 	} else {
-		sqlite3_bind_text(upd, 1, a->tmp.p ? a->tmp.p : "", (int)a->tmp.len,
-				  SQLITE_STATIC);
+		sqlite3_bind_text(upd, 1, a->tmp.p ? a->tmp.p : "", (int)a->tmp.len, SQLITE_STATIC);
 	}
 	sqlite3_bind_int64(upd, 2, row->id);
 	return sqlite3_step(upd) == SQLITE_DONE ? 0 : -1;
 }
 
-static int scrub_rows(struct anon *a, sqlite3 *db, const struct column *c,
-		      sqlite3_stmt *sel, sqlite3_stmt *upd, bool write)
+static int scrub_rows(struct anon *a, sqlite3 *db, const struct column *c, sqlite3_stmt *sel,
+		      sqlite3_stmt *upd, bool write)
 {
 	struct row rows[BATCH];
 	sqlite3_int64 after = -1;
@@ -164,8 +161,9 @@ static int scrub_rows(struct anon *a, sqlite3 *db, const struct column *c,
 			if (r < 0) {
 				tool_err("%s: %s", a->file, tv_strerror(r));
 			}
-			if (r >= 0 && write && (r == 1 || a->tmp.len != rows[i].len ||
-						memcmp(a->tmp.p, rows[i].text, rows[i].len) != 0)) {
+			if (r >= 0 && write &&
+			    (r == 1 || a->tmp.len != rows[i].len ||
+			     memcmp(a->tmp.p, rows[i].text, rows[i].len) != 0)) {
 				r = update(upd, a, &rows[i], r == 1);
 				if (r < 0) {
 					db_err(a, db, "cannot update");
@@ -195,8 +193,7 @@ static int scrub_column(struct anon *a, sqlite3 *db, const struct column *c, boo
 		db_err(a, db, c->table);
 		goto out;
 	}
-	snprintf(q, sizeof(q), "UPDATE \"%s\" SET \"%s\" = ? WHERE rowid = ?", c->table,
-		 c->column);
+	snprintf(q, sizeof(q), "UPDATE \"%s\" SET \"%s\" = ? WHERE rowid = ?", c->table, c->column);
 	if (write && sqlite3_prepare_v2(db, q, -1, &upd, NULL) != SQLITE_OK) {
 		db_err(a, db, c->table);
 		goto out;

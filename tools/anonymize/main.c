@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "anonymize.h"
+#include "libcommon/core/tv_text.h"
 #include "libcommon/read/tv_reader.h"
 
 #define KEY_MAX (1u << 20)
@@ -35,7 +36,7 @@ enum {
 static const char short_opts[] = "o:hV";
 static const struct option long_opts[] = {
 	{ "to", required_argument, NULL, OPT_TO },
-	{ "key", required_argument, NULL, OPT_KEY },	/* refused: see parse_opts() */
+	{ "key", required_argument, NULL, OPT_KEY }, /* refused: see parse_opts() */
 	{ "key-file", required_argument, NULL, OPT_KEY_FILE },
 	{ "policy", required_argument, NULL, OPT_POLICY },
 	{ "scrub-ids", no_argument, NULL, OPT_SCRUB_IDS },
@@ -163,22 +164,7 @@ static int parse_opts(int argc, char **argv, struct anon_opts *o)
 	return r != 0 ? r : check_opts(o);
 }
 
-
 /* ---- the key ---- */
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9') {
-		return c - '0';
-	}
-	if (c >= 'a' && c <= 'f') {
-		return c - 'a' + 10;
-	}
-	if (c >= 'A' && c <= 'F') {
-		return c - 'A' + 10;
-	}
-	return -1;
-}
 
 /* TELEVAL_KEY: 32 or more hex digits (an even number) are decoded, anything else is used as is */
 static int key_from_env(const char *s, unsigned char **key, size_t *len)
@@ -187,7 +173,7 @@ static int key_from_env(const char *s, unsigned char **key, size_t *len)
 	bool hex = n >= 32 && n % 2 == 0;
 
 	for (i = 0; hex && i < n; i++) {
-		hex = hexval(s[i]) >= 0;
+		hex = tv_text_hexval(s[i]) >= 0;
 	}
 	*key = malloc(n + 1);
 	if (*key == NULL) {
@@ -199,7 +185,8 @@ static int key_from_env(const char *s, unsigned char **key, size_t *len)
 		return 0;
 	}
 	for (i = 0; i < n / 2; i++) {
-		(*key)[i] = (unsigned char)(hexval(s[2 * i]) << 4 | hexval(s[2 * i + 1]));
+		(*key)[i] = (unsigned char)(tv_text_hexval(s[2 * i]) << 4 |
+					    tv_text_hexval(s[2 * i + 1]));
 	}
 	*len = n / 2;
 	return 0;
@@ -323,9 +310,9 @@ struct run {
 	struct anon *a;
 	int argc;
 	char **argv;
-	const char *root;	/* the operand being walked */
+	const char *root; /* the operand being walked */
 	struct names done;
-	struct tool_atomic out;	/* the one output, unless -o DIR */
+	struct tool_atomic out; /* the one output, unless -o DIR */
 	bool out_open;
 };
 
@@ -418,7 +405,7 @@ static int input_format(struct anon *a, struct tv_input *in, const struct tv_for
 		i++;
 	}
 	if (i == n) {
-		return 0;	/* nothing to anonymize */
+		return 0; /* nothing to anonymize */
 	}
 	*fmt = tv_format_detect(d, n);
 	if (*fmt == NULL) {
@@ -436,7 +423,8 @@ static int llama(struct run *run, const char *path, const char *dest)
 
 	if (!a->o.check && dest == NULL) {
 		tool_err("%s: a Llama Stack database is written as an anonymized copy: give it "
-			 "alone with -o FILE, or -o DIR/", path);
+			 "alone with -o FILE, or -o DIR/",
+			 path);
 		a->usage = true;
 		return -1;
 	}
@@ -716,7 +704,7 @@ int main(int argc, char **argv)
 	if (r == 0) {
 		r = run_all(&a, argc - optind, argv + optind);
 	} else if (r < 0) {
-		r = 0;	/* --help, --version */
+		r = 0; /* --help, --version */
 	}
 	if (tool_output_close(stdout) < 0 && r == 0) {
 		r = 1;

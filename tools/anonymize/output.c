@@ -125,8 +125,8 @@ static bool is_token(const char *s, size_t n)
 	if (n < 3 || s[0] != '<' || s[n - 1] != '>' || !(s[1] >= 'A' && s[1] <= 'Z')) {
 		return false;
 	}
-	while (i < n - 1 && ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
-			     s[i] == '_')) {
+	while (i < n - 1 &&
+	       ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_')) {
 		i++;
 	}
 	if (i == n - 1) {
@@ -148,10 +148,10 @@ void anon_finding_cb(void *udata, const struct tv_pii_finding *f, const char *va
 	uint64_t line;
 
 	if (f->op == TV_PII_KEEP) {
-		return;		/* allowed by the policy */
+		return; /* allowed by the policy */
 	}
 	if (f->start <= n && f->len <= n - f->start && is_token(value + f->start, f->len)) {
-		return;		/* anonymized already */
+		return; /* anonymized already */
 	}
 	a->findings++;
 	if (f->start > n || f->len > n - f->start) {

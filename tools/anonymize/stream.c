@@ -22,7 +22,7 @@
 #include "anonymize.h"
 #include "libcommon/json/tv_jsonseq.h"
 
-#define STAMP_LEN 23	/* `YYYY-MM-DD HH:MM:SS,mmm` */
+#define STAMP_LEN 23 /* `YYYY-MM-DD HH:MM:SS,mmm` */
 
 static bool is_blank(const char *s, size_t n)
 {
@@ -161,7 +161,7 @@ static int json_values(struct anon *a, struct tv_input *in)
 		}
 		a->records++;
 		for (; prev + 1 < first; prev++) {
-			tv_strbuf_putc(&a->buf, '\n');	/* blank lines between values */
+			tv_strbuf_putc(&a->buf, '\n'); /* blank lines between values */
 		}
 		prev = last;
 		r = json_record(a, a->tmp.p, a->tmp.len, first);
@@ -246,7 +246,7 @@ static int pylog_line(struct anon *a, const char *line, size_t len, uint64_t lin
 	if (msg < len && line[msg] == '{') {
 		r = json_record(a, line + msg, len - msg, lineno);
 		if (r == 0) {
-			undo(a, mark);	/* the whole line goes */
+			undo(a, mark); /* the whole line goes */
 			return 0;
 		}
 	} else {

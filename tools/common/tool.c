@@ -81,12 +81,14 @@ void tool_report_cb(void *udata, enum tv_report_level lvl, const char *file, uin
 	struct tool_report *rep = udata;
 
 	if (lvl == TV_REPORT_WARN) {
-		if (rep->quiet_warnings)
+		if (rep->quiet_warnings) {
 			return;
-		if (line)
+		}
+		if (line) {
 			tool_warn("%s:%llu: %s", file, (unsigned long long)line, msg);
-		else
+		} else {
 			tool_warn("%s: %s", file, msg);
+		}
 		return;
 	}
 	if (rep->max && rep->shown >= rep->max) {
@@ -98,30 +100,35 @@ void tool_report_cb(void *udata, enum tv_report_level lvl, const char *file, uin
 		return;
 	}
 	rep->shown++;
-	if (line)
+	if (line) {
 		tool_err("%s:%llu: %s", file, (unsigned long long)line, msg);
-	else
+	} else {
 		tool_err("%s: %s", file, msg);
+	}
 }
 
 FILE *tool_output_open(const char *path)
 {
 	FILE *f;
 
-	if (path == NULL || strcmp(path, "-") == 0)
+	if (path == NULL || strcmp(path, "-") == 0) {
 		return stdout;
+	}
 	f = fopen(path, "w");
-	if (f == NULL)
+	if (f == NULL) {
 		tool_err("%s: cannot open for writing: %s", path, strerror(errno));
+	}
 	return f;
 }
 
 int tool_write(FILE *f, const void *p, size_t n)
 {
-	if (write_failed)
+	if (write_failed) {
 		return -1;
-	if (fwrite(p, 1, n, f) == n)
+	}
+	if (fwrite(p, 1, n, f) == n) {
 		return 0;
+	}
 	write_failed = true;
 	tool_err("write error: %s", strerror(errno));
 	return -1;
@@ -131,17 +138,20 @@ int tool_output_close(FILE *f)
 {
 	int r = 0;
 
-	if (f == NULL)
+	if (f == NULL) {
 		return -1;
+	}
 	if (fflush(f) != 0 || ferror(f)) {
-		if (!write_failed)
+		if (!write_failed) {
 			tool_err("write error: %s", strerror(errno));
+		}
 		write_failed = true;
 		r = -1;
 	}
 	if (fclose(f) != 0 && r == 0) {
-		if (!write_failed)
+		if (!write_failed) {
 			tool_err("write error: %s", strerror(errno));
+		}
 		write_failed = true;
 		r = -1;
 	}
@@ -181,8 +191,9 @@ static int walk_dir(const char *path, int (*fn)(const char *, void *), void *uda
 		return -1;
 	}
 	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
+		if (de->d_name[0] == '.') {
 			continue;
+		}
 		if (n == cap) {
 			char **v = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof(*v));
 
@@ -200,8 +211,9 @@ static int walk_dir(const char *path, int (*fn)(const char *, void *), void *uda
 		n++;
 	}
 	closedir(d);
-	if (n > 1)
+	if (n > 1) {
 		qsort(names, n, sizeof(*names), cmp_names);
+	}
 	for (size_t i = 0; i < n && r == 0; i++) {
 		struct stat st;
 
@@ -213,14 +225,16 @@ static int walk_dir(const char *path, int (*fn)(const char *, void *), void *uda
 		}
 		snprintf(full, len, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/",
 			 names[i]);
-		if (stat(full, &st) == 0 && S_ISDIR(st.st_mode))
+		if (stat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
 			r = walk_dir(full, fn, udata, depth + 1);
-		else if (stat(full, &st) == 0 && S_ISREG(st.st_mode))
+		} else if (stat(full, &st) == 0 && S_ISREG(st.st_mode)) {
 			r = fn(full, udata);
+		}
 		free(full);
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		free(names[i]);
+	}
 	free(names);
 	return r;
 }
@@ -229,8 +243,9 @@ int tool_walk(const char *path, int (*fn)(const char *file, void *udata), void *
 {
 	struct stat st;
 
-	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		return walk_dir(path, fn, udata, 0);
+	}
 	return fn(path, udata);
 }
 
@@ -240,22 +255,27 @@ int tool_parse_size(const char *s, size_t *out)
 	unsigned shift = 0;
 	char *end;
 
-	if (*s < '0' || *s > '9')
+	if (*s < '0' || *s > '9') {
 		return -1;
+	}
 	errno = 0;
 	v = strtoull(s, &end, 10);
-	if (errno || end == s)
+	if (errno || end == s) {
 		return -1;
-	if (*end == 'k' || *end == 'K')
+	}
+	if (*end == 'k' || *end == 'K') {
 		shift = 10;
-	else if (*end == 'M')
+	} else if (*end == 'M') {
 		shift = 20;
-	else if (*end == 'G')
+	} else if (*end == 'G') {
 		shift = 30;
-	if (shift)
+	}
+	if (shift) {
 		end++;
-	if (*end != '\0' || v > (SIZE_MAX / 2) >> shift)
+	}
+	if (*end != '\0' || v > (SIZE_MAX / 2) >> shift) {
 		return -1;
+	}
 	*out = (size_t)(v << shift);
 	return 0;
 }
@@ -265,12 +285,14 @@ int tool_parse_count(const char *s, uint64_t *out)
 	unsigned long long v;
 	char *end;
 
-	if (!(*s >= '0' && *s <= '9'))
+	if (!(*s >= '0' && *s <= '9')) {
 		return -1;
+	}
 	errno = 0;
 	v = strtoull(s, &end, 10);
-	if (errno || *end != '\0')
+	if (errno || *end != '\0') {
 		return -1;
+	}
 	*out = v;
 	return 0;
 }
@@ -279,9 +301,11 @@ bool tool_same_file(const char *a, const char *b)
 {
 	struct stat sa, sb;
 
-	if (a == NULL || b == NULL || strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
+	if (a == NULL || b == NULL || strcmp(a, "-") == 0 || strcmp(b, "-") == 0) {
 		return false;
-	if (stat(a, &sa) < 0 || stat(b, &sb) < 0)
+	}
+	if (stat(a, &sa) < 0 || stat(b, &sb) < 0) {
 		return false;
+	}
 	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }

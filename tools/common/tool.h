@@ -34,7 +34,7 @@ int tool_usage_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* reader messages: rejections as `prog: FILE:LINE: reason` (at most max shown) */
 struct tool_report {
 	uint64_t shown;
-	uint64_t max;		/* 0: no limit */
+	uint64_t max; /* 0: no limit */
 	bool suppressed_note;
 	bool quiet_warnings;
 };

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#define _XOPEN_SOURCE 700	/* realpath() */
+#define _XOPEN_SOURCE 700 /* realpath() */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -21,8 +21,9 @@ static volatile sig_atomic_t sig_have_tmp;
 
 static void on_signal(int sig)
 {
-	if (sig_have_tmp)
+	if (sig_have_tmp) {
 		unlink(sig_tmp);
+	}
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -35,8 +36,9 @@ void tool_atomic_signals(void)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		sigaction(sigs[i], &sa, NULL);
+	}
 }
 
 static void set_sig_tmp(const char *path)
@@ -60,14 +62,17 @@ static char *target_of(const char *path, bool *through)
 	char *real;
 
 	*through = false;
-	if (lstat(path, &st) < 0)
-		return strdup(path);	/* not there yet: created */
+	if (lstat(path, &st) < 0) {
+		return strdup(path); /* not there yet: created */
+	}
 	if (S_ISLNK(st.st_mode)) {
 		real = realpath(path, NULL);
-		if (real == NULL)
-			return strdup(path);	/* a dangling link: written through */
-		if (stat(real, &st) == 0 && !S_ISREG(st.st_mode))
+		if (real == NULL) {
+			return strdup(path); /* a dangling link: written through */
+		}
+		if (stat(real, &st) == 0 && !S_ISREG(st.st_mode)) {
 			*through = true;
+		}
 		return real;
 	}
 	*through = !S_ISREG(st.st_mode);
@@ -82,8 +87,9 @@ static char *tmp_name(const char *path)
 	size_t n = strlen(path) + sizeof("." TMP_MARK "XXXXXX");
 	char *t = malloc(n);
 
-	if (t != NULL)
+	if (t != NULL) {
 		snprintf(t, n, "%.*s.%s" TMP_MARK "XXXXXX", (int)dir, path, path + dir);
+	}
 	return t;
 }
 
@@ -98,8 +104,7 @@ static int make_tmp(struct tool_atomic *o, const char *path)
 	}
 	fd = mkstemp(o->tmp);
 	if (fd < 0) {
-		tool_err("%s: cannot create a temporary file beside it: %s", path,
-			 strerror(errno));
+		tool_err("%s: cannot create a temporary file beside it: %s", path, strerror(errno));
 		free(o->tmp);
 		o->tmp = NULL;
 		return -1;
@@ -129,8 +134,9 @@ int tool_atomic_open(struct tool_atomic *o, const char *path)
 		o->f = stdout;
 		return 0;
 	}
-	if (start(o, path, &through) < 0)
+	if (start(o, path, &through) < 0) {
 		return -1;
+	}
 	if (through) {
 		o->f = fopen(o->path, "w");
 		if (o->f == NULL) {
@@ -160,8 +166,9 @@ int tool_atomic_open_tmp(struct tool_atomic *o, const char *path)
 	bool through;
 	int fd;
 
-	if (start(o, path, &through) < 0)
+	if (start(o, path, &through) < 0) {
 		return -1;
+	}
 	if (through) {
 		tool_err("%s: not a regular file: a database is written only to a file", path);
 		tool_atomic_abort(o);
@@ -203,10 +210,12 @@ static int sync_tmp(struct tool_atomic *o)
 {
 	int fd = open(o->tmp, O_RDONLY), r = 0;
 
-	if (fd < 0 || fsync(fd) < 0)
+	if (fd < 0 || fsync(fd) < 0) {
 		r = -1;
-	if (fd >= 0)
+	}
+	if (fd >= 0) {
 		close(fd);
+	}
 	return r;
 }
 
@@ -216,7 +225,7 @@ int tool_atomic_close(struct tool_atomic *o, bool sync)
 
 	if (o->f == stdout) {
 		o->f = NULL;
-		return fflush(stdout) != 0 ? -1 : 0;	/* reported by tool_output_close */
+		return fflush(stdout) != 0 ? -1 : 0; /* reported by tool_output_close */
 	}
 	if (o->f != NULL) {
 		r = tool_output_close(o->f);
@@ -226,15 +235,15 @@ int tool_atomic_close(struct tool_atomic *o, bool sync)
 		tool_err("%s: cannot flush to disk: %s", o->path, strerror(errno));
 		r = -1;
 	}
-	if (r < 0)
+	if (r < 0) {
 		tool_atomic_abort(o);
+	}
 	return r;
 }
 
 int tool_atomic_rename(struct tool_atomic *o)
 {
-	if (o->tmp != NULL &&
-	    (chmod(o->tmp, new_file_mode()) < 0 || rename(o->tmp, o->path) < 0)) {
+	if (o->tmp != NULL && (chmod(o->tmp, new_file_mode()) < 0 || rename(o->tmp, o->path) < 0)) {
 		tool_err("%s: cannot put into place: %s", o->path, strerror(errno));
 		tool_atomic_abort(o);
 		return -1;
@@ -251,27 +260,31 @@ int tool_atomic_commit(struct tool_atomic *o)
 	char *path;
 	bool renamed;
 
-	if (tool_atomic_close(o, true) < 0)
+	if (tool_atomic_close(o, true) < 0) {
 		return -1;
+	}
 	renamed = o->tmp != NULL;
 	path = renamed ? strdup(o->path) : NULL;
 	if (tool_atomic_rename(o) < 0) {
 		free(path);
 		return -1;
 	}
-	if (path != NULL)
+	if (path != NULL) {
 		tool_atomic_sync_dir(path);
+	}
 	free(path);
 	return 0;
 }
 
 void tool_atomic_abort(struct tool_atomic *o)
 {
-	if (o->f != NULL && o->f != stdout)
+	if (o->f != NULL && o->f != stdout) {
 		fclose(o->f);
+	}
 	o->f = NULL;
-	if (o->tmp != NULL)
+	if (o->tmp != NULL) {
 		unlink(o->tmp);
+	}
 	sig_have_tmp = 0;
 	free(o->tmp);
 	free(o->path);

@@ -20,9 +20,9 @@
 #include <stdio.h>
 
 struct tool_atomic {
-	FILE *f;		/* where to write; stdout for NULL and "-" */
-	char *path;		/* the file to replace (a link's target); NULL for stdout */
-	char *tmp;		/* the temporary file; NULL when written through */
+	FILE *f;    /* where to write; stdout for NULL and "-" */
+	char *path; /* the file to replace (a link's target); NULL for stdout */
+	char *tmp;  /* the temporary file; NULL when written through */
 };
 
 /** tool_atomic_open: start writing @path (see above).  0, or -1 (reported). */

@@ -15,20 +15,27 @@ static const struct {
 	struct option opt;
 	const char *help;
 } shared[] = {
-	{ TOOL_IN_FROM, { "from", required_argument, NULL, TOOL_OPT_FROM },
+	{ TOOL_IN_FROM,
+	  { "from", required_argument, NULL, TOOL_OPT_FROM },
 	  "      --from FORMAT     do not detect the input format; one of:\n" },
-	{ TOOL_IN_GAP, { "gap", required_argument, NULL, TOOL_OPT_GAP },
+	{ TOOL_IN_GAP,
+	  { "gap", required_argument, NULL, TOOL_OPT_GAP },
 	  "      --gap DURATION    close a session idle this long on the records' own\n"
 	  "                        clock (default 1h; 0: only at the end of input)\n" },
-	{ TOOL_IN_MAX_OPEN, { "max-open", required_argument, NULL, TOOL_OPT_MAX_OPEN },
+	{ TOOL_IN_MAX_OPEN,
+	  { "max-open", required_argument, NULL, TOOL_OPT_MAX_OPEN },
 	  "      --max-open N      most sessions held open at once (default 1000000)\n" },
-	{ TOOL_IN_MAX_RECORD, { "max-record", required_argument, NULL, TOOL_OPT_MAX_RECORD },
+	{ TOOL_IN_MAX_RECORD,
+	  { "max-record", required_argument, NULL, TOOL_OPT_MAX_RECORD },
 	  "      --max-record SIZE largest record in bytes, k/M/G suffixes (default 256M)\n" },
-	{ TOOL_IN_MAX_ERRORS, { "max-errors", required_argument, NULL, TOOL_OPT_MAX_ERRORS },
+	{ TOOL_IN_MAX_ERRORS,
+	  { "max-errors", required_argument, NULL, TOOL_OPT_MAX_ERRORS },
 	  "      --max-errors N    show at most N rejected records (default 100; 0: all)\n" },
-	{ TOOL_IN_STATS, { "stats", no_argument, NULL, TOOL_OPT_STATS },
+	{ TOOL_IN_STATS,
+	  { "stats", no_argument, NULL, TOOL_OPT_STATS },
 	  "      --stats           print the counts on standard error\n" },
-	{ TOOL_IN_PROGRESS, { "progress", no_argument, NULL, TOOL_OPT_PROGRESS },
+	{ TOOL_IN_PROGRESS,
+	  { "progress", no_argument, NULL, TOOL_OPT_PROGRESS },
 	  "      --progress        show progress on standard error (default: when it is\n"
 	  "                        a terminal); --no-progress never\n" },
 	{ TOOL_IN_PROGRESS, { "no-progress", no_argument, NULL, TOOL_OPT_NO_PROGRESS }, NULL },
@@ -46,15 +53,18 @@ struct option *tool_input_options(const struct option *own, unsigned which)
 	size_t n = 0, k = 0;
 	struct option *v;
 
-	while (own[n].name != NULL)
+	while (own[n].name != NULL) {
 		n++;
+	}
 	v = calloc(n + N_SHARED + 1, sizeof(*v));
-	if (v == NULL)
+	if (v == NULL) {
 		return NULL;
+	}
 	memcpy(v, own, n * sizeof(*v));
 	for (size_t i = 0; i < N_SHARED; i++) {
-		if (shared[i].which & which)
+		if (shared[i].which & which) {
 			v[n + k++] = shared[i].opt;
+		}
 	}
 	return v;
 }
@@ -62,11 +72,13 @@ struct option *tool_input_options(const struct option *own, unsigned which)
 void tool_input_help(unsigned which)
 {
 	for (size_t i = 0; i < N_SHARED; i++) {
-		if (!(shared[i].which & which) || shared[i].help == NULL)
+		if (!(shared[i].which & which) || shared[i].help == NULL) {
 			continue;
+		}
 		fputs(shared[i].help, stdout);
-		if (shared[i].which == TOOL_IN_FROM)
+		if (shared[i].which == TOOL_IN_FROM) {
 			printf("                        %s\n", tv_format_list());
+		}
 	}
 }
 
@@ -78,8 +90,9 @@ static int parse_count(const char *opt, const char *arg, uint64_t *out)
 		*out = 0;
 		return 0;
 	}
-	if (tool_parse_size(arg, &n) < 0)
+	if (tool_parse_size(arg, &n) < 0) {
 		return tool_usage_err("invalid number '%s' for %s", arg, opt);
+	}
 	*out = n;
 	return 0;
 }
@@ -89,21 +102,25 @@ int tool_input_parse(struct tool_input_opts *o, int c, const char *arg)
 	switch (c) {
 	case TOOL_OPT_FROM:
 		o->from = tv_format_find(arg);
-		if (o->from == NULL)
+		if (o->from == NULL) {
 			return tool_usage_err("unknown format '%s' (one of %s)", arg,
 					      tv_format_list());
+		}
 		return 0;
 	case TOOL_OPT_GAP:
-		if (tv_duration_parse(arg, &o->gap) < 0)
+		if (tv_duration_parse(arg, &o->gap) < 0) {
 			return tool_usage_err("invalid duration '%s' for --gap", arg);
+		}
 		return 0;
 	case TOOL_OPT_MAX_OPEN:
-		if (tool_parse_size(arg, &o->max_open) < 0 || o->max_open == 0)
+		if (tool_parse_size(arg, &o->max_open) < 0 || o->max_open == 0) {
 			return tool_usage_err("invalid number '%s' for --max-open", arg);
+		}
 		return 0;
 	case TOOL_OPT_MAX_RECORD:
-		if (tool_parse_size(arg, &o->max_record) < 0 || o->max_record == 0)
+		if (tool_parse_size(arg, &o->max_record) < 0 || o->max_record == 0) {
 			return tool_usage_err("invalid size '%s' for --max-record", arg);
+		}
 		return 0;
 	case TOOL_OPT_MAX_ERRORS:
 		return parse_count("--max-errors", arg, &o->max_errors);
@@ -144,10 +161,11 @@ int tool_input_start(struct tool_input *in, const struct tool_input_opts *o,
 
 static void report_failure(const struct tv_error *err)
 {
-	if (err->line)
+	if (err->line) {
 		tool_err("%s:%llu: %s", err->file, (unsigned long long)err->line, err->msg);
-	else
+	} else {
 		tool_err("%s: %s", err->file, err->msg);
+	}
 }
 
 static int read_one(const char *path, void *udata)
@@ -158,11 +176,12 @@ static int read_one(const char *path, void *udata)
 
 	tv_error_clear(&err);
 	r = tv_read_file(in->ctx, path, in->o.from, &err);
-	if (r == 0 || in->halted)
+	if (r == 0 || in->halted) {
 		return r;
+	}
 	report_failure(&err);
 	in->failed = true;
-	return r == -ENOMEM ? r : 0;	/* go on with the other inputs */
+	return r == -ENOMEM ? r : 0; /* go on with the other inputs */
 }
 
 int tool_input_read_all(struct tool_input *in, int argc, char **argv)
@@ -170,8 +189,9 @@ int tool_input_read_all(struct tool_input *in, int argc, char **argv)
 	struct tv_error err;
 	int r = 0;
 
-	if (argc == 0)
+	if (argc == 0) {
 		r = read_one("-", in);
+	}
 	for (int i = 0; i < argc && r == 0; i++) {
 		r = tool_walk(argv[i], read_one, in);
 		if (r == -1) {
@@ -180,10 +200,12 @@ int tool_input_read_all(struct tool_input *in, int argc, char **argv)
 		}
 	}
 	tv_error_clear(&err);
-	if (r == 0)
+	if (r == 0) {
 		r = tv_read_finish(in->ctx, &err);
-	if (r < 0 && !in->halted)
+	}
+	if (r < 0 && !in->halted) {
 		tool_err("%s", err.msg[0] ? err.msg : tv_strerror(r));
+	}
 	return r;
 }
 
@@ -192,12 +214,15 @@ void tool_input_progress(struct tool_input *in, bool last, uint64_t n, const cha
 	const struct tv_stats *st = tv_read_stats(in->ctx);
 	struct timespec now;
 
-	if (!in->progress)
+	if (!in->progress) {
 		return;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (!last && (now.tv_sec - in->last_progress.tv_sec) * 1000000000L +
-			     (now.tv_nsec - in->last_progress.tv_nsec) < 250000000L)
+				     (now.tv_nsec - in->last_progress.tv_nsec) <
+			     250000000L) {
 		return;
+	}
 	in->last_progress = now;
 	fprintf(stderr, "\r%s: %llu MB, %llu records, %llu sessions, %llu %s%s", tv_progname,
 		(unsigned long long)(st->bytes >> 20), (unsigned long long)st->records_read,

@@ -45,13 +45,13 @@ enum {
 };
 
 struct tool_input_opts {
-	const struct tv_format *from;	/* NULL: detect each input */
-	int64_t gap;			/* ns; default 1h */
-	size_t max_open;		/* 0: the reader's default */
-	size_t max_record;		/* 0: the reader's default */
-	uint64_t max_errors;		/* rejected records shown; 0: all */
+	const struct tv_format *from; /* NULL: detect each input */
+	int64_t gap;		      /* ns; default 1h */
+	size_t max_open;	      /* 0: the reader's default */
+	size_t max_record;	      /* 0: the reader's default */
+	uint64_t max_errors;	      /* rejected records shown; 0: all */
 	bool stats;
-	int progress;			/* -1: when standard error is a terminal */
+	int progress; /* -1: when standard error is a terminal */
 };
 
 /** tool_input_defaults: the defaults of the shared options. */
@@ -79,11 +79,11 @@ struct tool_input {
 	struct tool_input_opts o;
 	struct tool_report rep;
 	struct tv_read_ctx *ctx;
-	bool failed;		/* an input could not be read (reported) */
-	bool halted;		/* set by the tool: its callback failed and said why */
-	bool progress;		/* show the progress line */
+	bool failed;   /* an input could not be read (reported) */
+	bool halted;   /* set by the tool: its callback failed and said why */
+	bool progress; /* show the progress line */
 	struct timespec last_progress;
-	void *udata;		/* the tool's, for its callbacks */
+	void *udata; /* the tool's, for its callbacks */
 };
 
 /**

@@ -28,9 +28,9 @@ struct opts {
 	bool events;
 	const char *output;
 	struct select_opts sel;
-	const char **where;	/* --where and the shorthands, as expressions */
+	const char **where; /* --where and the shorthands, as expressions */
 	size_t n_where;
-	char **owned;		/* expressions built from shorthands */
+	char **owned; /* expressions built from shorthands */
 	size_t n_owned;
 	bool seed_set;
 };
@@ -151,8 +151,9 @@ static char *quoted(const char *s)
 	tv_strbuf_init(&b);
 	tv_strbuf_putc(&b, '"');
 	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
+		if (*s == '"' || *s == '\\') {
 			tv_strbuf_putc(&b, '\\');
+		}
 		tv_strbuf_putc(&b, *s);
 	}
 	tv_strbuf_putc(&b, '"');
@@ -163,8 +164,9 @@ static int add_where(struct opts *o, const char *expr)
 {
 	const char **v = realloc(o->where, (o->n_where + 1) * sizeof(*v));
 
-	if (v == NULL)
+	if (v == NULL) {
 		return -ENOMEM;
+	}
 	o->where = v;
 	o->where[o->n_where++] = expr;
 	return 0;
@@ -194,8 +196,9 @@ static int add_shorthand(struct opts *o, const char *fmt, const char *arg)
 	}
 	o->owned = v;
 	o->owned[o->n_owned] = tv_strbuf_steal(&b);
-	if (o->owned[o->n_owned] == NULL)
+	if (o->owned[o->n_owned] == NULL) {
 		return -ENOMEM;
+	}
 	r = add_where(o, o->owned[o->n_owned]);
 	o->n_owned++;
 	return r;
@@ -208,13 +211,17 @@ static int time_arg(struct opts *o, const char *opt, const char *arg, const char
 	struct timespec now;
 	int64_t ns, d;
 
-	if (tv_time_parse(arg, strlen(arg), &ns, NULL) == 0)
+	if (tv_time_parse(arg, strlen(arg), &ns, NULL) == 0) {
 		return add_shorthand(o, fmt, arg);
-	if (strlen(arg) == 10 && arg[4] == '-' && arg[7] == '-')
-		return add_shorthand(o, fmt, arg);	/* a date: checked by the compiler */
-	if (tv_duration_parse(arg, &d) < 0)
+	}
+	if (strlen(arg) == 10 && arg[4] == '-' && arg[7] == '-') {
+		return add_shorthand(o, fmt, arg); /* a date: checked by the compiler */
+	}
+	if (tv_duration_parse(arg, &d) < 0) {
 		return tool_usage_err("invalid time '%s' for %s (RFC 3339, YYYY-MM-DD or a "
-				      "duration like 7d)", arg, opt);
+				      "duration like 7d)",
+				      arg, opt);
+	}
 	clock_gettime(CLOCK_REALTIME, &now);
 	ns = (int64_t)now.tv_sec * TV_NS_PER_SEC - d;
 	tv_time_format(ns, buf);
@@ -248,16 +255,18 @@ static int parse_selection(struct opts *o, int c, const char *arg, int argc, cha
 		o->sel.dedupe_window = SIZE_MAX;
 		return 0;
 	case OPT_DEDUPE_WINDOW:
-		if (tool_parse_count(arg, &n) < 0 || n == 0)
+		if (tool_parse_count(arg, &n) < 0 || n == 0) {
 			return tool_usage_err("invalid number '%s' for --dedupe-window", arg);
+		}
 		o->sel.dedupe_window = (size_t)n;
 		return 0;
 	case 'v':
 		o->sel.invert = true;
 		return 0;
 	case OPT_LIMIT:
-		if (tool_parse_count(arg, &o->sel.limit) < 0)
+		if (tool_parse_count(arg, &o->sel.limit) < 0) {
 			return tool_usage_err("invalid number '%s' for --limit", arg);
+		}
 		return 0;
 	case OPT_COUNT:
 		o->sel.count = true;
@@ -266,24 +275,29 @@ static int parse_selection(struct opts *o, int c, const char *arg, int argc, cha
 		o->sel.ids = true;
 		return 0;
 	case OPT_SAMPLE:
-		if (tv_sample_parse_rate(arg, &o->sel.rate) < 0)
-			return tool_usage_err("invalid rate '%s' for --sample (0.05, 5%%, 1/20)", arg);
+		if (tv_sample_parse_rate(arg, &o->sel.rate) < 0) {
+			return tool_usage_err("invalid rate '%s' for --sample (0.05, 5%%, 1/20)",
+					      arg);
+		}
 		o->sel.sample = true;
 		return 0;
 	case OPT_SEED:
-		if (tool_parse_count(arg, &o->sel.seed) < 0)
+		if (tool_parse_count(arg, &o->sel.seed) < 0) {
 			return tool_usage_err("invalid seed '%s' (a non-negative integer)", arg);
+		}
 		o->seed_set = true;
 		return 0;
 	case OPT_RESERVOIR:
-		if (tool_parse_count(arg, &n) < 0 || n == 0 || n > SIZE_MAX / 64)
+		if (tool_parse_count(arg, &n) < 0 || n == 0 || n > SIZE_MAX / 64) {
 			return tool_usage_err("invalid size '%s' for --reservoir", arg);
+		}
 		o->sel.reservoir = (size_t)n;
 		return 0;
 	case OPT_PER:
 		if (optind >= argc || tool_parse_count(argv[optind], &n) < 0 || n == 0 ||
-		    n > SIZE_MAX / 64)
+		    n > SIZE_MAX / 64) {
 			return tool_usage_err("--per needs a FIELD and a number N: --per skill 50");
+		}
 		o->sel.per_field = arg;
 		o->sel.per_n = (size_t)n;
 		optind++;
@@ -295,15 +309,18 @@ static int parse_selection(struct opts *o, int c, const char *arg, int argc, cha
 
 static int check_opts(struct opts *o)
 {
-	int modes = (o->sel.sample ? 1 : 0) + (o->sel.reservoir ? 1 : 0) +
-		    (o->sel.per_field ? 1 : 0);
+	int modes =
+		(o->sel.sample ? 1 : 0) + (o->sel.reservoir ? 1 : 0) + (o->sel.per_field ? 1 : 0);
 
-	if (modes > 1)
+	if (modes > 1) {
 		return tool_usage_err("choose one of --sample, --reservoir and --per");
-	if (o->seed_set && modes == 0)
+	}
+	if (o->seed_set && modes == 0) {
 		return tool_usage_err("--seed needs --sample, --reservoir or --per");
-	if (o->sel.ids && o->sel.count)
+	}
+	if (o->sel.ids && o->sel.count) {
 		return tool_usage_err("choose one of --ids and --count");
+	}
 	o->sel.where = o->where;
 	o->sel.n_where = o->n_where;
 	return 0;
@@ -338,16 +355,20 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	tool_input_defaults(&o->in);
 	o->sel.limit = UINT64_MAX;
 	opts = tool_input_options(long_opts, TOOL_IN_ALL);
-	if (opts == NULL)
+	if (opts == NULL) {
 		return tool_usage_err("out of memory");
+	}
 	while ((c = getopt_long(argc, argv, short_opts, opts, NULL)) != -1) {
 		r = parse_selection(o, c, optarg, argc, argv);
-		if (r < 0)
+		if (r < 0) {
 			r = tool_input_parse(&o->in, c, optarg);
-		if (r == 0)
+		}
+		if (r == 0) {
 			continue;
-		if (r < 0)
+		}
+		if (r < 0) {
 			r = other_opt(o, c);
+		}
 		if (r != 0) {
 			free(opts);
 			return r;
@@ -359,8 +380,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 
 static int flush_out(struct run *run)
 {
-	if (run->buf.len == 0)
+	if (run->buf.len == 0) {
 		return 0;
+	}
 	if (tool_write(run->out.f, run->buf.p, run->buf.len) < 0) {
 		run->write_error = true;
 		run->in.halted = true;
@@ -374,10 +396,12 @@ static int write_cb(void *udata, const char *p, size_t n)
 {
 	struct run *run = udata;
 
-	if (tv_strbuf_append(&run->buf, p, n) < 0)
+	if (tv_strbuf_append(&run->buf, p, n) < 0) {
 		return -ENOMEM;
-	if (run->buf.len >= FLUSH_AT)
+	}
+	if (run->buf.len >= FLUSH_AT) {
 		return flush_out(run);
+	}
 	return 0;
 }
 
@@ -398,11 +422,13 @@ static int emit(void *udata, struct tv_session *s)
 	tv_strbuf_reset(&run->line);
 	r = tv_session_write(s, &run->line);
 	tv_session_destroy(s);
-	if (r < 0)
+	if (r < 0) {
 		return r;
+	}
 	r = selector_feed(run->sel, run->line.p, run->line.len, write_cb, run);
-	if (run->in.progress && (tv_read_stats(run->in.ctx)->sessions & 255) == 0)
+	if (run->in.progress && (tv_read_stats(run->in.ctx)->sessions & 255) == 0) {
 		progress(run, false);
+	}
 	return r;
 }
 
@@ -413,13 +439,15 @@ static int emit_line(void *udata, const char *line, size_t len, const struct tv_
 	int r;
 
 	tv_strbuf_reset(&run->line);
-	if (tv_strbuf_reserve(&run->line, len + 1) < 0)
+	if (tv_strbuf_reserve(&run->line, len + 1) < 0) {
 		return -ENOMEM;
+	}
 	tv_strbuf_append(&run->line, line, len);
 	tv_strbuf_putc(&run->line, '\n');
 	r = selector_feed_parsed(run->sel, run->line.p, run->line.len, root, write_cb, run);
-	if (run->in.progress && (tv_read_stats(run->in.ctx)->sessions & 255) == 0)
+	if (run->in.progress && (tv_read_stats(run->in.ctx)->sessions & 255) == 0) {
 		progress(run, false);
+	}
 	return r;
 }
 
@@ -451,8 +479,9 @@ static int make_selector(struct run *run)
 		size_t chars = 0;
 
 		/* the caret goes under the character: count UTF-8 lead bytes, not bytes */
-		for (size_t i = 0; bad && i < col && bad[i]; i++)
+		for (size_t i = 0; bad && i < col && bad[i]; i++) {
 			chars += ((unsigned char)bad[i] & 0xc0) != 0x80;
+		}
 		tool_err("invalid expression: %s", why);
 		fprintf(stderr, "  %s\n  %*s^\n", bad ? bad : "", (int)chars, "");
 		return 2;
@@ -462,42 +491,51 @@ static int make_selector(struct run *run)
 
 static void free_opts(struct opts *o)
 {
-	for (size_t i = 0; i < o->n_owned; i++)
+	for (size_t i = 0; i < o->n_owned; i++) {
 		free(o->owned[i]);
+	}
 	free(o->owned);
 	free(o->where);
 }
 
 static int run_all(struct run *run, int argc, char **argv)
 {
-	struct tv_read_opts ro = { .keep_events = run->o.events, .emit = emit,
-				   .emit_line = emit_line, .udata = run };
+	struct tv_read_opts ro = {
+		.keep_events = run->o.events, .emit = emit, .emit_line = emit_line, .udata = run
+	};
 	int r, status = 0;
 
-	if (tool_atomic_open(&run->out, run->o.output) < 0)
+	if (tool_atomic_open(&run->out, run->o.output) < 0) {
 		return 1;
+	}
 	if (tool_input_start(&run->in, &run->o.in, &ro) != 0) {
 		tool_atomic_abort(&run->out);
 		return 1;
 	}
 	tool_atomic_signals();
 	r = tool_input_read_all(&run->in, argc, argv);
-	if (r == 0)
+	if (r == 0) {
 		r = selector_finish(run->sel, write_cb, run);
-	if (r == 0)
+	}
+	if (r == 0) {
 		r = flush_out(run);
+	}
 	progress(run, true);
-	if (r < 0 && !run->in.halted)
+	if (r < 0 && !run->in.halted) {
 		tool_err("%s", tv_strerror(r));
-	if (r < 0 || tool_input_bad(&run->in))
+	}
+	if (r < 0 || tool_input_bad(&run->in)) {
 		status = 1;
+	}
 	/* what was read is written, rejected records or not; a failed write is not */
-	if (r < 0 || run->write_error)
+	if (r < 0 || run->write_error) {
 		tool_atomic_abort(&run->out);
-	else if (tool_atomic_commit(&run->out) < 0)
+	} else if (tool_atomic_commit(&run->out) < 0) {
 		status = 1;
-	if (run->o.in.stats)
+	}
+	if (run->o.in.stats) {
 		print_stats(run);
+	}
 	tool_input_end(&run->in);
 	return status;
 }
@@ -511,14 +549,17 @@ int main(int argc, char **argv)
 	tv_strbuf_init(&run.buf);
 	tv_strbuf_init(&run.line);
 	r = parse_opts(argc, argv, &run.o);
-	if (r == 0)
+	if (r == 0) {
 		r = make_selector(&run);
-	if (r == 0)
+	}
+	if (r == 0) {
 		r = run_all(&run, argc - optind, argv + optind);
-	else if (r < 0)
-		r = 0;	/* --help, --version */
-	if (tool_output_close(stdout) < 0 && r == 0)
+	} else if (r < 0) {
+		r = 0; /* --help, --version */
+	}
+	if (tool_output_close(stdout) < 0 && r == 0) {
 		r = 1;
+	}
 	selector_destroy(run.sel);
 	free_opts(&run.o);
 	tv_strbuf_finish(&run.buf);

@@ -24,11 +24,13 @@ struct hset {
 
 static bool hset_has(const struct hset *s, uint64_t h)
 {
-	if (s->cap == 0)
+	if (s->cap == 0) {
 		return false;
+	}
 	for (size_t i = h & (s->cap - 1); s->v[i]; i = (i + 1) & (s->cap - 1)) {
-		if (s->v[i] == h)
+		if (s->v[i] == h) {
 			return true;
+		}
 	}
 	return false;
 }
@@ -41,18 +43,21 @@ static int hset_add(struct hset *s, uint64_t h)
 		struct hset g = { .cap = s->cap ? s->cap * 2 : 1024 };
 
 		g.v = calloc(g.cap, sizeof(*g.v));
-		if (g.v == NULL)
+		if (g.v == NULL) {
 			return -ENOMEM;
+		}
 		for (size_t k = 0; k < s->cap; k++) {
-			if (s->v[k])
+			if (s->v[k]) {
 				hset_add(&g, s->v[k]);
+			}
 		}
 		free(s->v);
 		*s = g;
 	}
 	for (i = h & (s->cap - 1); s->v[i]; i = (i + 1) & (s->cap - 1)) {
-		if (s->v[i] == h)
+		if (s->v[i] == h) {
 			return 0;
+		}
 	}
 	s->v[i] = h;
 	s->n++;
@@ -75,18 +80,19 @@ struct kept {
 
 struct heap {
 	struct kept *v;
-	size_t n, cap;		/* cap = k */
+	size_t n, cap; /* cap = k */
 	uint64_t seen;
-	uint64_t min_out;	/* smallest hash not kept; UINT64_MAX if none */
-	char *key;		/* the stratum, or NULL */
+	uint64_t min_out; /* smallest hash not kept; UINT64_MAX if none */
+	char *key;	  /* the stratum, or NULL */
 };
 
 static int kcmp(const struct kept *a, const struct kept *b)
 {
 	int c;
 
-	if (a->h != b->h)
+	if (a->h != b->h) {
 		return a->h < b->h ? -1 : 1;
+	}
 	c = memcmp(a->line, b->line, a->len < b->len ? a->len : b->len);
 	return c ? c : (a->len > b->len) - (a->len < b->len);
 }
@@ -97,12 +103,15 @@ static void sift_down(struct heap *hp, size_t i)
 		size_t l = 2 * i + 1, r = l + 1, m = i;
 		struct kept t;
 
-		if (l < hp->n && kcmp(&hp->v[l], &hp->v[m]) > 0)
+		if (l < hp->n && kcmp(&hp->v[l], &hp->v[m]) > 0) {
 			m = l;
-		if (r < hp->n && kcmp(&hp->v[r], &hp->v[m]) > 0)
+		}
+		if (r < hp->n && kcmp(&hp->v[r], &hp->v[m]) > 0) {
 			m = r;
-		if (m == i)
+		}
+		if (m == i) {
 			return;
+		}
 		t = hp->v[i];
 		hp->v[i] = hp->v[m];
 		hp->v[m] = t;
@@ -116,8 +125,9 @@ static void sift_up(struct heap *hp, size_t i)
 		size_t p = (i - 1) / 2;
 		struct kept t;
 
-		if (kcmp(&hp->v[p], &hp->v[i]) >= 0)
+		if (kcmp(&hp->v[p], &hp->v[i]) >= 0) {
 			return;
+		}
 		t = hp->v[i];
 		hp->v[i] = hp->v[p];
 		hp->v[p] = t;
@@ -127,8 +137,9 @@ static void sift_up(struct heap *hp, size_t i)
 
 static void note_out(struct heap *hp, uint64_t h)
 {
-	if (h < hp->min_out)
+	if (h < hp->min_out) {
 		hp->min_out = h;
+	}
 }
 
 static int heap_offer(struct heap *hp, uint64_t h, const char *line, size_t len)
@@ -147,8 +158,9 @@ static int heap_offer(struct heap *hp, uint64_t h, const char *line, size_t len)
 		sift_down(hp, 0);
 	}
 	k.line = tv_strndup(line, len);
-	if (k.line == NULL)
+	if (k.line == NULL) {
 		return -ENOMEM;
+	}
 	hp->v[hp->n] = k;
 	sift_up(hp, hp->n++);
 	return 0;
@@ -156,8 +168,9 @@ static int heap_offer(struct heap *hp, uint64_t h, const char *line, size_t len)
 
 static void heap_free(struct heap *hp)
 {
-	for (size_t i = 0; i < hp->n; i++)
+	for (size_t i = 0; i < hp->n; i++) {
 		free(hp->v[i].line);
+	}
 	free(hp->v);
 	free(hp->key);
 }
@@ -177,20 +190,19 @@ struct selector {
 	size_t n_exprs;
 	struct tv_expr *per;
 	struct tv_json_parser *jp;
-	struct hset seen[2];		/* dedupe: current and previous generation */
-	struct heap all;		/* --reservoir */
-	struct heap *strata;		/* --per */
+	struct hset seen[2]; /* dedupe: current and previous generation */
+	struct heap all;     /* --reservoir */
+	struct heap *strata; /* --per */
 	size_t n_strata, cap_strata;
 	struct tv_strbuf tmp, key, line;
-	struct tv_strbuf hash_json;	/* the --sample member, without its weight */
+	struct tv_strbuf hash_json; /* the --sample member, without its weight */
 	uint64_t n_in, n_out;
 };
 
 bool selector_passthrough(const struct selector *s)
 {
 	return s->n_exprs == 0 && !s->o.invert && !s->o.dedupe_window && !s->o.sample &&
-	       !s->o.reservoir && !s->per && s->o.limit == UINT64_MAX && !s->o.ids &&
-	       !s->o.count;
+	       !s->o.reservoir && !s->per && s->o.limit == UINT64_MAX && !s->o.ids && !s->o.count;
 }
 
 void selector_counts(const struct selector *s, uint64_t *seen, uint64_t *written,
@@ -207,8 +219,9 @@ int selector_create(const struct select_opts *o, struct selector **out, const ch
 	struct selector *s = calloc(1, sizeof(*s));
 	int r = -ENOMEM;
 
-	if (s == NULL)
+	if (s == NULL) {
 		return -ENOMEM;
+	}
 	s->o = *o;
 	tv_strbuf_init(&s->tmp);
 	tv_strbuf_init(&s->key);
@@ -216,8 +229,9 @@ int selector_create(const struct select_opts *o, struct selector **out, const ch
 	tv_strbuf_init(&s->hash_json);
 	s->jp = tv_json_parser_create();
 	s->exprs = calloc(o->n_where ? o->n_where : 1, sizeof(*s->exprs));
-	if (s->jp == NULL || s->exprs == NULL)
+	if (s->jp == NULL || s->exprs == NULL) {
 		goto fail;
+	}
 	for (size_t i = 0; i < o->n_where; i++) {
 		r = tv_expr_compile(o->where[i], &s->exprs[i], col, why, whylen);
 		if (r < 0) {
@@ -244,8 +258,9 @@ int selector_create(const struct select_opts *o, struct selector **out, const ch
 		tv_jw_double(&jw, o->rate);
 		tv_jw_key(&jw, "seed");
 		tv_jw_int(&jw, (int64_t)o->seed);
-		if (tv_jw_error(&jw) < 0)
+		if (tv_jw_error(&jw) < 0) {
 			goto fail;
+		}
 	}
 	if (o->reservoir && heap_init(&s->all, o->reservoir) < 0) {
 		r = -ENOMEM;
@@ -260,19 +275,23 @@ fail:
 
 void selector_destroy(struct selector *s)
 {
-	if (s == NULL)
+	if (s == NULL) {
 		return;
-	for (size_t i = 0; i < s->n_exprs; i++)
+	}
+	for (size_t i = 0; i < s->n_exprs; i++) {
 		tv_expr_destroy(s->exprs[i]);
+	}
 	free(s->exprs);
 	tv_expr_destroy(s->per);
 	tv_json_parser_destroy(s->jp);
 	hset_clear(&s->seen[0]);
 	hset_clear(&s->seen[1]);
-	if (s->o.reservoir)
+	if (s->o.reservoir) {
 		heap_free(&s->all);
-	for (size_t i = 0; i < s->n_strata; i++)
+	}
+	for (size_t i = 0; i < s->n_strata; i++) {
 		heap_free(&s->strata[i]);
+	}
 	free(s->strata);
 	tv_strbuf_finish(&s->tmp);
 	tv_strbuf_finish(&s->key);
@@ -292,8 +311,9 @@ static uint64_t prompt_hash(struct selector *s, const struct tv_jv *root)
 
 	if (tv_jv_get(root, "turns", &turns)) {
 		tv_jv_iter_init(&turns, &it);
-		if (tv_jv_iter_next(&it, &k, &kn, &t) && tv_jv_get(&t, "prompt", &p))
+		if (tv_jv_iter_next(&it, &k, &kn, &t) && tv_jv_get(&t, "prompt", &p)) {
 			tv_jv_str(&p, &str, &n);
+		}
 	}
 	tv_strbuf_reset(&s->tmp);
 	for (size_t i = 0; i < n; i++) {
@@ -303,8 +323,9 @@ static uint64_t prompt_hash(struct selector *s, const struct tv_jv *root)
 			space = s->tmp.len > 0;
 			continue;
 		}
-		if (space && tv_strbuf_putc(&s->tmp, ' ') < 0)
+		if (space && tv_strbuf_putc(&s->tmp, ' ') < 0) {
 			return 0;
+		}
 		space = false;
 		tv_strbuf_putc(&s->tmp, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
 	}
@@ -316,8 +337,9 @@ static bool dedupe_seen(struct selector *s, const struct tv_jv *root)
 {
 	uint64_t h = prompt_hash(s, root);
 
-	if (hset_has(&s->seen[0], h) || hset_has(&s->seen[1], h))
+	if (hset_has(&s->seen[0], h) || hset_has(&s->seen[1], h)) {
 		return true;
+	}
 	if (s->o.dedupe_window != SIZE_MAX && s->seen[0].n >= s->o.dedupe_window / 2 + 1) {
 		hset_clear(&s->seen[1]);
 		s->seen[1] = s->seen[0];
@@ -331,8 +353,9 @@ static bool predicates(struct selector *s, const struct tv_jv *root)
 {
 	bool ok = true;
 
-	for (size_t i = 0; i < s->n_exprs && ok; i++)
+	for (size_t i = 0; i < s->n_exprs && ok; i++) {
 		ok = tv_expr_eval(s->exprs[i], root);
+	}
 	return s->o.invert ? !ok : ok;
 }
 
@@ -360,17 +383,20 @@ static void inherit_threshold(struct selector *s, const struct tv_jv *root, stru
 
 	if (!tv_jv_get(root, "sampling", &smp) || !same_seed(&smp, s->o.seed) ||
 	    !tv_jv_get(&smp, "method", &m) || !tv_jv_str(&m, &method, &mn) ||
-	    !tv_jv_get(&smp, "threshold", &t) || !tv_jv_str(&t, &hex, &hn) || hn == 0 || hn > 16)
+	    !tv_jv_get(&smp, "threshold", &t) || !tv_jv_str(&t, &hex, &hn) || hn == 0 || hn > 16) {
 		return;
+	}
 	if (mn != strlen(hp->key ? "stratified" : "reservoir") ||
-	    memcmp(method, hp->key ? "stratified" : "reservoir", mn) != 0)
+	    memcmp(method, hp->key ? "stratified" : "reservoir", mn) != 0) {
 		return;
+	}
 	memcpy(buf, hex, hn);
 	buf[hn] = '\0';
 	errno = 0;
 	thr = strtoull(buf, &end, 16);
-	if (errno == 0 && *end == '\0')
+	if (errno == 0 && *end == '\0') {
 		note_out(hp, thr);
+	}
 }
 
 /*
@@ -386,8 +412,9 @@ static int with_sampling(struct selector *s, const char *line, size_t len, const
 	double prev;
 	int r;
 
-	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == ' '))
+	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == ' ')) {
 		len--;
+	}
 	tv_strbuf_reset(&s->line);
 	r = tv_json_parse(s->jp, line, len, &root, NULL);
 	if (r == 0 && tv_jv_get(&root, "sampling", &old)) {
@@ -398,11 +425,13 @@ static int with_sampling(struct selector *s, const char *line, size_t len, const
 		 * stands alone.
 		 */
 		if (!same_seed(&old, s->o.seed) && tv_jv_get(&old, "weight", &ow) &&
-		    tv_jv_num(&ow, &prev) && prev > 0)
+		    tv_jv_num(&ow, &prev) && prev > 0) {
 			weight *= prev;
+		}
 		r = tv_session_from_json(&root, &sess, &why);
-		if (r < 0)
+		if (r < 0) {
 			return r;
+		}
 		tv_strbuf_reset(&s->tmp);
 		r = tv_strbuf_printf(&s->tmp, "%s", json);
 		if (r == 0) {
@@ -414,48 +443,57 @@ static int with_sampling(struct selector *s, const char *line, size_t len, const
 			tv_jw_double(&jw, weight);
 			r = tv_strbuf_putc(&s->tmp, '}');
 		}
-		if (r == 0)
+		if (r == 0) {
 			r = tv_kvlist_set(&sess->extra, "sampling", 8, s->tmp.p, s->tmp.len);
-		if (r == 0)
+		}
+		if (r == 0) {
 			r = tv_session_write(sess, &s->line);
+		}
 		tv_session_destroy(sess);
 	} else {
 		struct tv_jw jw;
 
 		r = tv_strbuf_append(&s->line, line, len - 1);
-		if (r == 0)
+		if (r == 0) {
 			r = tv_strbuf_printf(&s->line, ",\"sampling\":%s", json);
+		}
 		tv_jw_init(&jw, &s->line);
 		jw.need_comma = true;
 		tv_jw_key(&jw, "weight");
 		tv_jw_double(&jw, weight);
-		if (r == 0)
+		if (r == 0) {
 			r = tv_jw_error(&jw);
-		if (r == 0)
+		}
+		if (r == 0) {
 			r = tv_strbuf_puts(&s->line, "}}\n");
+		}
 	}
-	if (r < 0)
+	if (r < 0) {
 		return r;
+	}
 	return w(udata, s->line.p, s->line.len);
 }
 
-static int write_out(struct selector *s, const char *line, size_t len, const char *id,
-		     size_t idn, const char *sampling, double weight, select_write_fn w,
-		     void *udata)
+static int write_out(struct selector *s, const char *line, size_t len, const char *id, size_t idn,
+		     const char *sampling, double weight, select_write_fn w, void *udata)
 {
-	if (s->n_out >= s->o.limit)
+	if (s->n_out >= s->o.limit) {
 		return 0;
+	}
 	s->n_out++;
-	if (s->o.count)
+	if (s->o.count) {
 		return 0;
+	}
 	if (s->o.ids) {
 		tv_strbuf_reset(&s->tmp);
-		if (tv_strbuf_append(&s->tmp, id, idn) < 0 || tv_strbuf_putc(&s->tmp, '\n') < 0)
+		if (tv_strbuf_append(&s->tmp, id, idn) < 0 || tv_strbuf_putc(&s->tmp, '\n') < 0) {
 			return -ENOMEM;
+		}
 		return w(udata, s->tmp.p, s->tmp.len);
 	}
-	if (sampling)
+	if (sampling) {
 		return with_sampling(s, line, len, sampling, weight, w, udata);
+	}
 	return w(udata, line, len);
 }
 
@@ -463,8 +501,9 @@ static int stratum_key_cb(void *udata, const char *text, size_t n)
 {
 	struct tv_strbuf *b = udata;
 
-	if (b->len > 0 && tv_strbuf_putc(b, ',') < 0)
+	if (b->len > 0 && tv_strbuf_putc(b, ',') < 0) {
 		return -ENOMEM;
+	}
 	return tv_strbuf_append(b, text, n);
 }
 
@@ -473,25 +512,29 @@ static struct heap *stratum(struct selector *s, const struct tv_jv *root)
 	struct heap *hp;
 
 	tv_strbuf_reset(&s->key);
-	if (tv_expr_path_values(s->per, root, stratum_key_cb, &s->key) < 0)
+	if (tv_expr_path_values(s->per, root, stratum_key_cb, &s->key) < 0) {
 		return NULL;
+	}
 	for (size_t i = 0; i < s->n_strata; i++) {
 		if (strlen(s->strata[i].key) == s->key.len &&
-		    memcmp(s->strata[i].key, s->key.p, s->key.len) == 0)
+		    memcmp(s->strata[i].key, s->key.p, s->key.len) == 0) {
 			return &s->strata[i];
+		}
 	}
 	if (s->n_strata == s->cap_strata) {
 		size_t c = s->cap_strata ? s->cap_strata * 2 : 16;
 		struct heap *v = realloc(s->strata, c * sizeof(*v));
 
-		if (v == NULL)
+		if (v == NULL) {
 			return NULL;
+		}
 		s->strata = v;
 		s->cap_strata = c;
 	}
 	hp = &s->strata[s->n_strata];
-	if (heap_init(hp, s->o.per_n) < 0)
+	if (heap_init(hp, s->o.per_n) < 0) {
 		return NULL;
+	}
 	hp->key = tv_strndup(s->key.p ? s->key.p : "", s->key.len);
 	if (hp->key == NULL) {
 		heap_free(hp);
@@ -501,8 +544,7 @@ static struct heap *stratum(struct selector *s, const struct tv_jv *root)
 	return hp;
 }
 
-int selector_feed(struct selector *s, const char *line, size_t len, select_write_fn w,
-		  void *udata)
+int selector_feed(struct selector *s, const char *line, size_t len, select_write_fn w, void *udata)
 {
 	struct tv_jv root;
 	int r;
@@ -513,8 +555,9 @@ int selector_feed(struct selector *s, const char *line, size_t len, select_write
 		return w(udata, line, len);
 	}
 	r = tv_json_parse(s->jp, line, len, &root, NULL);
-	if (r < 0)
+	if (r < 0) {
 		return r;
+	}
 	return selector_feed_parsed(s, line, len, &root, w, udata);
 }
 
@@ -531,16 +574,21 @@ int selector_feed_parsed(struct selector *s, const char *line, size_t len,
 		s->n_out++;
 		return w(udata, line, len);
 	}
-	if (tv_jv_get(&root, "id", &idv))
+	if (tv_jv_get(&root, "id", &idv)) {
 		tv_jv_str(&idv, &id, &idn);
-	if (!predicates(s, &root))
+	}
+	if (!predicates(s, &root)) {
 		return 0;
-	if (s->o.dedupe_window && dedupe_seen(s, &root))
+	}
+	if (s->o.dedupe_window && dedupe_seen(s, &root)) {
 		return 0;
-	if (s->o.sample || s->o.reservoir || s->per)
+	}
+	if (s->o.sample || s->o.reservoir || s->per) {
 		h = tv_sample_hash(s->o.seed, id, idn);
-	if (s->o.sample && !tv_sample_keep(h, s->o.rate))
+	}
+	if (s->o.sample && !tv_sample_keep(h, s->o.rate)) {
 		return 0;
+	}
 	if (s->o.reservoir) {
 		inherit_threshold(s, &root, &s->all);
 		return heap_offer(&s->all, h, line, len);
@@ -548,13 +596,15 @@ int selector_feed_parsed(struct selector *s, const char *line, size_t len,
 	if (s->per) {
 		struct heap *hp = stratum(s, &root);
 
-		if (hp == NULL)
+		if (hp == NULL) {
 			return -ENOMEM;
+		}
 		inherit_threshold(s, &root, hp);
 		return heap_offer(hp, h, line, len);
 	}
-	if (!s->o.sample)
+	if (!s->o.sample) {
 		return write_out(s, line, len, id, idn, NULL, 1, w, udata);
+	}
 	return write_out(s, line, len, id, idn, s->hash_json.p, 1 / s->o.rate, w, udata);
 }
 
@@ -566,8 +616,9 @@ static int cmp_kept(const void *a, const void *b)
 /* the weight of a bottom-k member: 2^64 / the smallest hash not kept (1: none left out) */
 static double bottomk_weight(const struct heap *hp)
 {
-	if (hp->min_out == UINT64_MAX)
+	if (hp->min_out == UINT64_MAX) {
 		return 1;
+	}
 	return ldexp(1, 64) / ((double)hp->min_out + 1);
 }
 
@@ -601,7 +652,7 @@ static int flush_heap(struct selector *s, struct heap *hp, select_write_fn w, vo
 		tv_jw_int(&jw, (int64_t)hp->seen);
 		tv_jw_key(&jw, "seed");
 		tv_jw_int(&jw, (int64_t)s->o.seed);
-		tv_jw_key(&jw, "threshold");	/* the smallest hash left out, for merges */
+		tv_jw_key(&jw, "threshold"); /* the smallest hash left out, for merges */
 		if (hp->min_out == UINT64_MAX) {
 			tv_jw_null(&jw);
 		} else {
@@ -610,11 +661,14 @@ static int flush_heap(struct selector *s, struct heap *hp, select_write_fn w, vo
 			snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)hp->min_out);
 			tv_jw_str(&jw, hex, 16);
 		}
-		if (tv_jw_error(&jw))
+		if (tv_jw_error(&jw)) {
 			return tv_jw_error(&jw);
-		if (s->o.ids && tv_json_parse(s->jp, hp->v[i].line, hp->v[i].len, &root, NULL) == 0 &&
-		    tv_jv_get(&root, "id", &idv))
+		}
+		if (s->o.ids &&
+		    tv_json_parse(s->jp, hp->v[i].line, hp->v[i].len, &root, NULL) == 0 &&
+		    tv_jv_get(&root, "id", &idv)) {
 			tv_jv_str(&idv, &id, &idn);
+		}
 		r = write_out(s, hp->v[i].line, hp->v[i].len, id, idn, js->p, weight, w, udata);
 	}
 	return r;
@@ -630,12 +684,15 @@ int selector_finish(struct selector *s, select_write_fn w, void *udata)
 	char buf[32];
 	int r = 0, n;
 
-	if (s->o.reservoir)
+	if (s->o.reservoir) {
 		r = flush_heap(s, &s->all, w, udata);
-	if (s->per && s->n_strata > 1)
+	}
+	if (s->per && s->n_strata > 1) {
 		qsort(s->strata, s->n_strata, sizeof(*s->strata), cmp_strata);
-	for (size_t i = 0; i < s->n_strata && r == 0; i++)
+	}
+	for (size_t i = 0; i < s->n_strata && r == 0; i++) {
 		r = flush_heap(s, &s->strata[i], w, udata);
+	}
 	if (r == 0 && s->o.count) {
 		n = snprintf(buf, sizeof(buf), "%llu\n", (unsigned long long)s->n_out);
 		r = w(udata, buf, (size_t)n);

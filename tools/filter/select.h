@@ -15,17 +15,17 @@
 #include "libcommon/json/tv_json.h"
 
 struct select_opts {
-	const char **where;	/* expressions, ANDed */
+	const char **where; /* expressions, ANDed */
 	size_t n_where;
-	bool invert;		/* -v: invert the predicates */
-	size_t dedupe_window;	/* 0: no dedupe; SIZE_MAX: exact */
+	bool invert;	      /* -v: invert the predicates */
+	size_t dedupe_window; /* 0: no dedupe; SIZE_MAX: exact */
 	bool sample;
 	double rate;
 	uint64_t seed;
-	size_t reservoir;	/* 0: none */
+	size_t reservoir; /* 0: none */
 	const char *per_field;
 	size_t per_n;
-	uint64_t limit;		/* UINT64_MAX: none */
+	uint64_t limit; /* UINT64_MAX: none */
 	bool ids;
 	bool count;
 };
@@ -49,14 +49,13 @@ void selector_destroy(struct selector *s);
  * reservoirs, at selector_finish().  Returns 0 or a negative code
  * (a write error, ENOMEM, or -TV_EPARSE for a line that is not JSON).
  */
-int selector_feed(struct selector *s, const char *line, size_t len, select_write_fn w,
-		  void *udata);
+int selector_feed(struct selector *s, const char *line, size_t len, select_write_fn w, void *udata);
 /**
  * selector_feed_parsed: selector_feed() for a line already parsed into
  * @root (borrowed), which saves parsing it again.
  */
-int selector_feed_parsed(struct selector *s, const char *line, size_t len,
-			 const struct tv_jv *root, select_write_fn w, void *udata);
+int selector_feed_parsed(struct selector *s, const char *line, size_t len, const struct tv_jv *root,
+			 select_write_fn w, void *udata);
 /** selector_finish: write what reservoirs kept, or the --count. */
 int selector_finish(struct selector *s, select_write_fn w, void *udata);
 

@@ -12,7 +12,7 @@
 #include "libcommon/tmpl/tv_yaml.h"
 
 struct builtin_template {
-	const char *name;	/* file name in templates/ */
+	const char *name; /* file name in templates/ */
 	const char *text;
 	size_t len;
 };
@@ -21,14 +21,14 @@ struct builtin_template {
 extern const struct builtin_template builtin_templates[];
 
 struct format {
-	const char *name;		/* --format NAME */
-	const char *task;		/* template of one task */
-	const char *suite;		/* template of the suite file, or NULL */
-	const char *suite_file;		/* its name in DIR */
-	enum tv_yaml_mode out_mode;	/* standard output */
-	enum tv_yaml_mode file_mode;	/* one file per task */
-	const char *ext;		/* task files' extension */
-	const char *what;		/* for --help */
+	const char *name;	     /* --format NAME */
+	const char *task;	     /* template of one task */
+	const char *suite;	     /* template of the suite file, or NULL */
+	const char *suite_file;	     /* its name in DIR */
+	enum tv_yaml_mode out_mode;  /* standard output */
+	enum tv_yaml_mode file_mode; /* one file per task */
+	const char *ext;	     /* task files' extension */
+	const char *what;	     /* for --help */
 };
 
 /** format_find: the built-in format @name, or NULL. */

@@ -122,7 +122,8 @@ static bool is_path(const char *s, size_t n)
 		if (!path_char(s[i])) {
 			return false;
 		}
-		if (s[i] == '/' && i > 0 && i + 1 < n && name_char(s[i - 1]) && name_char(s[i + 1])) {
+		if (s[i] == '/' && i > 0 && i + 1 < n && name_char(s[i - 1]) &&
+		    name_char(s[i + 1])) {
 			slash = true;
 		}
 		if (i + 1 < n && s[i] == '/' && s[i + 1] == '/') {
@@ -190,7 +191,8 @@ static int word(const char *s, size_t n, struct literals *out)
 
 	u = NULL;
 	for (size_t i = 0; i + 7 < n; i++) {
-		if (memcmp(s + i, "http://", 7) == 0 || (i + 8 < n && memcmp(s + i, "https://", 8) == 0)) {
+		if (memcmp(s + i, "http://", 7) == 0 ||
+		    (i + 8 < n && memcmp(s + i, "https://", 8) == 0)) {
 			u = s + i;
 			break;
 		}

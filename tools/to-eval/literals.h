@@ -17,7 +17,7 @@ enum literal_kind {
 
 struct literal {
 	enum literal_kind kind;
-	const char *s;		/* borrowed from the text given to literals_find() */
+	const char *s; /* borrowed from the text given to literals_find() */
 	size_t n;
 };
 

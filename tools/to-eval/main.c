@@ -22,10 +22,10 @@
 #include "libcommon/tmpl/tv_yaml.h"
 
 #define FLUSH_AT (1u << 20)
-#define MAX_TALLY 4096		/* distinct skills/models remembered for the suite */
+#define MAX_TALLY 4096 /* distinct skills/models remembered for the suite */
 
 struct opts {
-	const struct format *fmt;	/* NULL with --template */
+	const struct format *fmt; /* NULL with --template */
 	const char *template_file;
 	const char *suite_template_file;
 	bool jsonl;
@@ -34,7 +34,7 @@ struct opts {
 	bool prune;
 	bool sync;
 	struct tool_input_opts in;
-	const char **vars;		/* KEY=VALUE */
+	const char **vars; /* KEY=VALUE */
 	size_t n_vars;
 };
 
@@ -51,7 +51,7 @@ struct counts {
 	uint64_t tasks;
 	uint64_t no_prompt;
 	uint64_t failed;
-	uint64_t skipped;	/* by the template's root _if */
+	uint64_t skipped; /* by the template's root _if */
 };
 
 struct run {
@@ -173,10 +173,11 @@ static int add_var(struct opts *o, const char *kv)
 		return tool_usage_err("--var needs KEY=VALUE, not '%s'", kv);
 	}
 	for (const char *p = kv; p < eq; p++) {
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		      *p == '_' || *p == '-')) {
-			return tool_usage_err("--var: KEY may hold letters, digits, _ and -: '%.*s'",
-					      (int)(eq - kv), kv);
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '-')) {
+			return tool_usage_err(
+				"--var: KEY may hold letters, digits, _ and -: '%.*s'",
+				(int)(eq - kv), kv);
 		}
 	}
 	v = realloc(o->vars, (o->n_vars + 1) * sizeof(*v));
@@ -243,7 +244,8 @@ static int print_template(const char *name)
 	const struct builtin_template *t = builtin_template(f ? f->task : name);
 
 	if (t == NULL) {
-		return tool_usage_err("no built-in template '%s' (formats: %s)", name, format_list());
+		return tool_usage_err("no built-in template '%s' (formats: %s)", name,
+				      format_list());
 	}
 	fwrite(t->text, 1, t->len, stdout);
 	return -1;
@@ -329,8 +331,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 
 	*o = (struct opts){ .sync = true };
 	tool_input_defaults(&o->in);
-	o->task = (struct task_opts){ .expect = EXPECT_ALL, .factor = 2.0, .max_literals = 5,
-				      .id_prefix = "runtime-" };
+	o->task = (struct task_opts){
+		.expect = EXPECT_ALL, .factor = 2.0, .max_literals = 5, .id_prefix = "runtime-"
+	};
 	opts = tool_input_options(long_opts, TOOL_IN_ALL);
 	if (opts == NULL) {
 		return tool_usage_err("out of memory");
@@ -844,8 +847,7 @@ static void print_stats(const struct run *run)
 	const char *unit = run->o.task.turn_unit ? "turns" : "sessions";
 
 	tool_print_record_stats(tv_read_stats(run->in.ctx));
-	fprintf(stderr, "%s: sessions: read %llu\n", tv_progname,
-		(unsigned long long)n->sessions);
+	fprintf(stderr, "%s: sessions: read %llu\n", tv_progname, (unsigned long long)n->sessions);
 	fprintf(stderr,
 		"%s: %s: read %llu = tasks %llu + no prompt %llu + failed %llu + "
 		"skipped by the template %llu\n",
@@ -986,7 +988,7 @@ int main(int argc, char **argv)
 	if (r == 0) {
 		r = run_all(&run, argc - optind, argv + optind);
 	} else if (r < 0) {
-		r = fflush(stdout) == 0 ? 0 : 1;	/* --help, --version */
+		r = fflush(stdout) == 0 ? 0 : 1; /* --help, --version */
 	}
 	cleanup(&run);
 	return r;

@@ -8,7 +8,7 @@
  * directory is fsynced after the renames.
  */
 #ifdef __linux__
-#define _GNU_SOURCE	/* syncfs() */
+#define _GNU_SOURCE /* syncfs() */
 #endif
 #include <dirent.h>
 #include <errno.h>
@@ -25,9 +25,9 @@
 #include "libcommon/core/tv_hash.h"
 #include "libcommon/core/tv_strbuf.h"
 
-#define STEM_MAX 100		/* bytes of the id kept in a name */
-#define BATCH 8192		/* renames waiting for one syncfs() */
-#define OLD_TMP_PREFIX ".tvtmp-"	/* temporary files of earlier versions */
+#define STEM_MAX 100		 /* bytes of the id kept in a name */
+#define BATCH 8192		 /* renames waiting for one syncfs() */
+#define OLD_TMP_PREFIX ".tvtmp-" /* temporary files of earlier versions */
 
 /* a set of strings (open addressing) */
 struct sset {
@@ -39,13 +39,13 @@ struct outdir {
 	char *path;
 	int dfd;
 	bool sync;
-	struct sset folded;	/* every name given out or reserved, lower case */
-	struct sset exact;	/* task names written */
-	char **files;		/* task names, in order */
+	struct sset folded; /* every name given out or reserved, lower case */
+	struct sset exact;  /* task names written */
+	char **files;	    /* task names, in order */
 	size_t n_files, cap_files;
-	struct tool_atomic *pend;	/* written and closed, not renamed yet */
+	struct tool_atomic *pend; /* written and closed, not renamed yet */
 	size_t n_pend, cap_pend;
-	bool dirty;		/* a rename or unlink to make durable */
+	bool dirty; /* a rename or unlink to make durable */
 	struct outdir_stats st;
 	struct tv_strbuf scratch;
 };
@@ -198,8 +198,9 @@ int outdir_reserve(struct outdir *d, const char *name)
 /* device names that Windows refuses as a file's stem, whatever the extension */
 static bool reserved_stem(const char *s, size_t n)
 {
-	static const char *const dev[] = { "con", "prn", "aux", "nul", "clock$", "conin$",
-					   "conout$" };
+	static const char *const dev[] = {
+		"con", "prn", "aux", "nul", "clock$", "conin$", "conout$"
+	};
 	char low[16];
 	size_t stem = 0;
 
@@ -334,7 +335,8 @@ static int same_content(const char *path, const char *data, size_t len)
 			if (n < 0 && errno == EINTR) {
 				continue;
 			}
-			if (n <= 0 || (size_t)n > len - off || memcmp(buf, data + off, (size_t)n) != 0) {
+			if (n <= 0 || (size_t)n > len - off ||
+			    memcmp(buf, data + off, (size_t)n) != 0) {
 				same = 0;
 				break;
 			}

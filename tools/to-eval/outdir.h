@@ -23,8 +23,8 @@
 struct outdir;
 
 struct outdir_stats {
-	uint64_t written;	/* created or replaced */
-	uint64_t unchanged;	/* same content: not rewritten */
+	uint64_t written;   /* created or replaced */
+	uint64_t unchanged; /* same content: not rewritten */
 	uint64_t pruned;
 };
 

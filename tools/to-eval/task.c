@@ -13,7 +13,7 @@
 #include "task.h"
 #include "libcommon/json/tv_jw.h"
 
-#define TITLE_MAX 72		/* characters of the prompt's first line in a title */
+#define TITLE_MAX 72 /* characters of the prompt's first line in a title */
 
 static const struct {
 	const char *name;
@@ -194,13 +194,13 @@ struct sref {
 };
 
 struct facts {
-	size_t first, last;		/* turns [first, last) */
-	size_t turn;			/* the task's turn */
+	size_t first, last; /* turns [first, last) */
+	size_t turn;	    /* the task's turn */
 	bool failed;
-	struct sref *used, *rejected;	/* tool names */
+	struct sref *used, *rejected; /* tool names */
 	size_t n_used, n_rejected, cap_used, cap_rejected;
 	size_t tool_calls;
-	double duration;		/* NaN: unknown */
+	double duration; /* NaN: unknown */
 	double tokens;
 	double cost;
 };
@@ -272,7 +272,8 @@ static int scan_tools(struct facts *f, const struct tv_jv *turn)
 		if (!get_str(&c, "name", &name, &nn) || nn == 0) {
 			continue;
 		}
-		if (get_str(&c, "decision", &dec, &dn) && dn == 6 && memcmp(dec, "reject", 6) == 0) {
+		if (get_str(&c, "decision", &dec, &dn) && dn == 6 &&
+		    memcmp(dec, "reject", 6) == 0) {
 			r = push_ref(&f->rejected, &f->n_rejected, &f->cap_rejected, name, nn);
 		} else if (get_tristate(&c, "success") == 1) {
 			r = push_ref(&f->used, &f->n_used, &f->cap_used, name, nn);
@@ -337,8 +338,8 @@ static void observe(const struct session_view *v, struct facts *f)
 	f->duration = any ? sum : NAN;
 	f->tokens = turn_tokens(&v->turns[f->turn]);
 	/* a turn's share of the session's cost, by tokens */
-	if (has_usage && get_num(&usage, "cost_usd", &d) && get_num(&usage, "total_tokens", &all) && all > 0 &&
-	    !isnan(f->tokens)) {
+	if (has_usage && get_num(&usage, "cost_usd", &d) && get_num(&usage, "total_tokens", &all) &&
+	    all > 0 && !isnan(f->tokens)) {
 		f->cost = d * f->tokens / all;
 	}
 }
@@ -369,8 +370,7 @@ static void facts_finish(struct facts *f)
 
 /* ---- writing ---- */
 
-static void jw_member_str(struct tv_jw *w, const struct tv_jv *obj, const char *key,
-			  const char *as)
+static void jw_member_str(struct tv_jw *w, const struct tv_jv *obj, const char *key, const char *as)
 {
 	const char *s;
 	size_t n;
@@ -484,9 +484,8 @@ static size_t prompted_turns(const struct session_view *v)
 	return c;
 }
 
-static void jw_description(struct tv_jw *w, const struct task_opts *o,
-			   const struct session_view *v, const struct facts *f,
-			   struct tv_strbuf *tmp)
+static void jw_description(struct tv_jw *w, const struct task_opts *o, const struct session_view *v,
+			   const struct facts *f, struct tv_strbuf *tmp)
 {
 	struct tv_jv src, err;
 	const char *s, *fmt = "televal", *start = "";
@@ -778,7 +777,8 @@ static int write_expect(struct tv_jw *w, const struct task_opts *o, const struct
 	} else {
 		tv_jw_null(w);
 	}
-	jw_budget(w, "max_tokens", f->tokens, o->factor, (o->expect & EXPECT_TOKENS) && f->tokens > 0);
+	jw_budget(w, "max_tokens", f->tokens, o->factor,
+		  (o->expect & EXPECT_TOKENS) && f->tokens > 0);
 	jw_behavior(w, o, f, forb, n_forb);
 	tv_jw_obj_end(w);
 	free(forb);
@@ -872,7 +872,7 @@ static void write_ref(struct tv_jw *w, const struct task_opts *o, const struct s
 		      const struct facts *f, struct tv_strbuf *tmp)
 {
 	const struct tv_jv *turn = &v->turns[f->turn];
-	struct tv_jv src = v->root;	/* no source: members read as absent */
+	struct tv_jv src = v->root; /* no source: members read as absent */
 	size_t ans = answer_turn(o, v, f);
 	int ok;
 

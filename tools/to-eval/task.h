@@ -43,8 +43,8 @@ struct task_opts {
 	bool turn_unit;
 	bool include_failed;
 	bool ignore_case;
-	unsigned expect;	/* EXPECT_* */
-	double factor;		/* budgets: observed value x factor */
+	unsigned expect; /* EXPECT_* */
+	double factor;	 /* budgets: observed value x factor */
 	size_t max_literals;
 	const char *id_prefix;
 };
@@ -61,7 +61,7 @@ struct session_view {
 	size_t n_turns, cap_turns;
 	const char *id;
 	size_t id_len;
-	int success;		/* -1 null, 0, 1 */
+	int success; /* -1 null, 0, 1 */
 };
 
 /** session_view_load: fill @v from a canonical session @root.  0 or -ENOMEM. */
@@ -69,9 +69,9 @@ int session_view_load(struct session_view *v, const struct tv_jv *root);
 void session_view_finish(struct session_view *v);
 
 enum verdict {
-	V_TASK,			/* becomes a task */
-	V_NO_PROMPT,		/* skipped: no prompt */
-	V_FAILED,		/* skipped: failed (no --include-failed) */
+	V_TASK,	     /* becomes a task */
+	V_NO_PROMPT, /* skipped: no prompt */
+	V_FAILED,    /* skipped: failed (no --include-failed) */
 };
 
 /**

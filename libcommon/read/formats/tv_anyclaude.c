@@ -41,7 +41,7 @@ struct entry {
 struct seen {
 	struct entry *v;
 	size_t n, cap;
-	size_t *tab;	/* entry index + 1; 0 is free */
+	size_t *tab; /* entry index + 1; 0 is free */
 	size_t tcap;
 };
 
@@ -50,11 +50,11 @@ struct anyclaude {
 	struct tv_json_parser *parser;
 	bool keep;
 	bool warned_naive;
-	char *id;		/* the session id */
-	bool id_from_name;	/* the file name had the session-<id>-... form */
+	char *id;	   /* the session id */
+	bool id_from_name; /* the file name had the session-<id>-... form */
 	bool warned_name;
-	struct tv_session *s;	/* the metrics file's session */
-	uint64_t used;		/* its lines */
+	struct tv_session *s; /* the metrics file's session */
+	uint64_t used;	      /* its lines */
 	struct counts got;
 	struct tv_strbuf buf;
 	char why[256];
@@ -194,7 +194,7 @@ static struct entry *seen_get(struct tv_read_ctx *ctx, const char *id)
 
 static void mismatch(struct tv_strbuf *b, const char *what, int64_t summary, int64_t metrics)
 {
-	if (summary != TV_NONE && summary != metrics) {	/* absent: nothing to check */
+	if (summary != TV_NONE && summary != metrics) { /* absent: nothing to check */
 		tv_strbuf_printf(b, "%s%s %lld in the summary, %lld in the metrics",
 				 b->len ? "; " : "", what, (long long)summary, (long long)metrics);
 	}
@@ -260,8 +260,10 @@ static void warn_name(struct anyclaude *a, uint64_t line)
 {
 	if (!a->id_from_name && !a->warned_name) {
 		a->warned_name = true;
-		tv_read_warn(a->ctx, line, "the file name is not session-<id>-metrics.jsonl: "
-			     "taking \"%s\" as the session id", a->id);
+		tv_read_warn(a->ctx, line,
+			     "the file name is not session-<id>-metrics.jsonl: "
+			     "taking \"%s\" as the session id",
+			     a->id);
 	}
 }
 
@@ -280,8 +282,8 @@ static bool opt_num(const struct tv_jv *obj, const char *key, double *out, bool 
 	return *have;
 }
 
-static int count_field(struct anyclaude *a, const struct tv_jv *obj, const char *key,
-		       int64_t *out, const char **why)
+static int count_field(struct anyclaude *a, const struct tv_jv *obj, const char *key, int64_t *out,
+		       const char **why)
 {
 	double d;
 	bool have;
@@ -297,8 +299,8 @@ static int count_field(struct anyclaude *a, const struct tv_jv *obj, const char 
 }
 
 /* A non-negative number of milliseconds as nanoseconds (TV_NONE if absent). */
-static int ms_field(struct anyclaude *a, const struct tv_jv *obj, const char *key,
-		    int64_t *out, const char **why)
+static int ms_field(struct anyclaude *a, const struct tv_jv *obj, const char *key, int64_t *out,
+		    const char **why)
 {
 	double d;
 	bool have;
@@ -338,8 +340,8 @@ static int metric_status(const struct tv_jv *v, struct metric *m, const char **w
 }
 
 /* timestamp (ISO; naive is UTC, warned once), else request_start_ms. */
-static int metric_time(struct anyclaude *a, const struct tv_jv *v, struct metric *m,
-		       uint64_t line, const char **why)
+static int metric_time(struct anyclaude *a, const struct tv_jv *v, struct metric *m, uint64_t line,
+		       const char **why)
 {
 	const char *s;
 	size_t n;
@@ -385,8 +387,8 @@ static int metric_strings(const struct tv_jv *v, struct metric *m, const char **
 	return 0;
 }
 
-static int read_metric(struct anyclaude *a, const struct tv_jv *v, struct metric *m,
-		       uint64_t line, const char **why)
+static int read_metric(struct anyclaude *a, const struct tv_jv *v, struct metric *m, uint64_t line,
+		       const char **why)
 {
 	struct tv_jv cache;
 	bool b;
@@ -523,7 +525,8 @@ static int metric_line(struct anyclaude *a, const char *p, size_t n, uint64_t li
 		return summary_line(a, &v, line);
 	}
 	if (!has(&v, "request_id") && !has(&v, "status") && !has(&v, "latency_ms")) {
-		return tv_read_reject(a->ctx, line, "not a RequestMetric (no request_id, status "
+		return tv_read_reject(a->ctx, line,
+				      "not a RequestMetric (no request_id, status "
 				      "or latency_ms)");
 	}
 	memset(&m, 0, sizeof(m));
@@ -550,7 +553,7 @@ static int metrics_done(struct anyclaude *a)
 	int r;
 
 	if (s == NULL) {
-		return 0;	/* no good line: no session */
+		return 0; /* no good line: no session */
 	}
 	a->s = NULL;
 	r = tv_set_str(&s->id, a->id, strlen(a->id));
@@ -594,8 +597,10 @@ static int read_metrics(struct anyclaude *a, struct tv_input *in, struct tv_erro
 			break;
 		}
 		if (r == -TV_ETOOBIG) {
-			tv_read_reject(a->ctx, lineno, "line longer than the record limit "
-				       "(%zu bytes)", tv_read_max_record(a->ctx));
+			tv_read_reject(a->ctx, lineno,
+				       "line longer than the record limit "
+				       "(%zu bytes)",
+				       tv_read_max_record(a->ctx));
 			continue;
 		}
 		if (r < 0) {
@@ -607,7 +612,8 @@ static int read_metrics(struct anyclaude *a, struct tv_input *in, struct tv_erro
 		}
 		r = metric_line(a, line, len, lineno);
 		if (r < 0) {
-			return tv_error_set(err, r, tv_input_name(in), lineno, "%s", tv_strerror(r));
+			return tv_error_set(err, r, tv_input_name(in), lineno, "%s",
+					    tv_strerror(r));
 		}
 	}
 	r = metrics_done(a);
@@ -679,13 +685,14 @@ static int summary_root(struct anyclaude *a, const struct tv_jv *v, uint64_t lin
 		r = summary_id(a, v, id, line, &why);
 	}
 	if (r == -TV_ETYPE) {
-		return tv_read_reject(a->ctx, line, "%s", why ? why :
-				      "not an anyclaude session summary (not an object)");
+		return tv_read_reject(a->ctx, line, "%s",
+				      why ? why
+					  : "not an anyclaude session summary (not an object)");
 	}
 	if (r < 0) {
 		return r;
 	}
-	tv_read_skip(a->ctx);	/* the metrics file holds the data */
+	tv_read_skip(a->ctx); /* the metrics file holds the data */
 	e = seen_get(a->ctx, id->p);
 	if (e == NULL) {
 		return -ENOMEM;
@@ -809,10 +816,12 @@ static bool looks_summary(const char *d, size_t n)
 
 static bool detect(const struct tv_sniff *s)
 {
-	if (s->shape == TV_SHAPE_JSON_PRETTY)
+	if (s->shape == TV_SHAPE_JSON_PRETTY) {
 		return looks_summary(s->data, s->len);
-	if (s->shape != TV_SHAPE_JSON_LINE)
+	}
+	if (s->shape != TV_SHAPE_JSON_LINE) {
 		return false;
+	}
 	return (tv_text_has(s->line, s->line_len, "\"request_id\"") &&
 		tv_text_has(s->line, s->line_len, "\"latency_ms\"")) ||
 	       looks_summary(s->line, s->line_len);

@@ -31,7 +31,7 @@ struct item {
 	size_t koff, klen;
 	size_t voff;
 	enum tv_dbg_type type;
-	struct tv_val v;	/* v.s is NULL until the record is delivered */
+	struct tv_val v; /* v.s is NULL until the record is delivered */
 };
 
 struct items {
@@ -40,17 +40,17 @@ struct items {
 };
 
 enum state {
-	S_TOP,		/* between collector log lines */
-	S_BLOCK,	/* in a ResourceLog block, outside records */
-	S_REC,		/* in a LogRecord */
-	S_SKIP,		/* in a metrics or traces block */
+	S_TOP,	 /* between collector log lines */
+	S_BLOCK, /* in a ResourceLog block, outside records */
+	S_REC,	 /* in a LogRecord */
+	S_SKIP,	 /* in a metrics or traces block */
 };
 
 /* Where attribute lines go outside records. */
 enum target {
-	T_NONE,		/* nowhere: they are out of place */
-	T_RES,		/* resource attributes */
-	T_SCOPE,	/* instrumentation scope attributes: dropped */
+	T_NONE,	 /* nowhere: they are out of place */
+	T_RES,	 /* resource attributes */
+	T_SCOPE, /* instrumentation scope attributes: dropped */
 };
 
 /* What continuation lines extend. */
@@ -68,7 +68,7 @@ struct coll {
 	enum state state;
 	enum target target;
 	enum pend pend;
-	bool stack;		/* after a collector line: its stack trace may follow */
+	bool stack; /* after a collector line: its stack trace may follow */
 	uint64_t lineno;
 
 	/* the resource of the current block */
@@ -89,11 +89,11 @@ struct coll {
 	bool has_name;
 	size_t name_off, name_len;
 	size_t tid_off, tid_len;
-	size_t ev_item;		/* 1 + index of the event.name attribute, or 0 */
-	bool complete;		/* saw Flags: */
+	size_t ev_item; /* 1 + index of the event.name attribute, or 0 */
+	bool complete;	/* saw Flags: */
 	bool toobig;
-	const char *bad;	/* why the record is rejected, or NULL */
-	char bad_key[64];	/* the attribute it is about */
+	const char *bad;  /* why the record is rejected, or NULL */
+	char bad_key[64]; /* the attribute it is about */
 };
 
 /* ---- buffers and items ---- */
@@ -193,8 +193,9 @@ static void mark_bad(struct coll *c, const struct tv_strbuf *b, const struct ite
 {
 	size_t n = it->klen < sizeof(c->bad_key) - 1 ? it->klen : sizeof(c->bad_key) - 1;
 
-	if (c->bad != NULL || b != &c->buf)
+	if (c->bad != NULL || b != &c->buf) {
 		return;
+	}
 	c->bad = why;
 	memcpy(c->bad_key, it == &c->body ? "Body" : at(b, it->koff), it == &c->body ? 4 : n);
 	c->bad_key[it == &c->body ? 4 : n] = '\0';
@@ -207,10 +208,11 @@ static void finish_item(struct coll *c, const struct tv_strbuf *b, struct item *
 
 	v->n = value_len(b, it);
 	v->type = TV_V_STR;
-	if (memchr(s, '\0', v->n) != NULL)
+	if (memchr(s, '\0', v->n) != NULL) {
 		mark_bad(c, b, it, "NUL byte in the value");
-	else if (!tv_utf8_valid(s, v->n))
+	} else if (!tv_utf8_valid(s, v->n)) {
 		mark_bad(c, b, it, "invalid UTF-8 in the value");
+	}
 	switch (it->type) {
 	case TV_DBG_T_INT:
 		if (tv_parse_int64(s, v->n, &v->i) == 0) {
@@ -403,8 +405,7 @@ static bool is_space(char c)
 }
 
 /* Copy a one-line field value into the record buffer. */
-static int save_field(struct coll *c, const struct tv_dbg_line *l, size_t *off,
-		      size_t *len)
+static int save_field(struct coll *c, const struct tv_dbg_line *l, size_t *off, size_t *len)
 {
 	size_t n = l->n - l->val;
 
@@ -486,11 +487,11 @@ static int end_record(struct coll *c)
 	c->state = S_BLOCK;
 	c->target = T_NONE;
 	if (c->toobig) {
-		return tv_read_reject(c->ctx, c->line, "log record longer than %zu bytes",
-				      c->max);
+		return tv_read_reject(c->ctx, c->line, "log record longer than %zu bytes", c->max);
 	}
 	if (!c->complete) {
-		return tv_read_reject(c->ctx, c->line, "truncated log record (it has no Flags: line)");
+		return tv_read_reject(c->ctx, c->line,
+				      "truncated log record (it has no Flags: line)");
 	}
 	if (c->bad) {
 		return tv_read_reject(c->ctx, c->line, "log record: %s: %s", c->bad_key, c->bad);
@@ -576,7 +577,7 @@ static int dispatch(struct coll *c, struct tv_dbg_line *l, enum tv_dbg_kind kind
 
 	c->stack = false;
 	if (stack && kind == TV_DBG_K_OTHER && stack_line(l)) {
-		c->stack = true;	/* part of the collector line already counted */
+		c->stack = true; /* part of the collector line already counted */
 		return 0;
 	}
 	if (kind == TV_DBG_K_BLANK) {
@@ -787,8 +788,9 @@ static bool isdig(char c)
 /* zap console line: 2025-04-17T10:40:44.560+0200<TAB>level<TAB> */
 static bool looks_zap(const char *s, size_t n)
 {
-	if (!tv_text_stamp(s, n, 'T') || n < 29 || s[19] != '.')
+	if (!tv_text_stamp(s, n, 'T') || n < 29 || s[19] != '.') {
 		return false;
+	}
 	return isdig(s[20]) && isdig(s[21]) && isdig(s[22]) && (s[23] == '+' || s[23] == '-') &&
 	       s[28] == '\t';
 }
@@ -801,8 +803,9 @@ static bool looks_block_header(const char *s, size_t n)
 	for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
 		size_t k = strlen(heads[i]);
 
-		if (n > k && memcmp(s, heads[i], k) == 0 && isdig(s[k]))
+		if (n > k && memcmp(s, heads[i], k) == 0 && isdig(s[k])) {
 			return true;
+		}
 	}
 	return false;
 }

@@ -73,9 +73,9 @@ static bool value_type(const char *s, size_t n, enum tv_dbg_type *type, size_t *
 		const char *name;
 		enum tv_dbg_type type;
 	} types[] = {
-		{ "Str(", TV_DBG_T_STR }, { "Int(", TV_DBG_T_INT },
-		{ "Bool(", TV_DBG_T_BOOL }, { "Double(", TV_DBG_T_DOUBLE },
-		{ "Map(", TV_DBG_T_MAP }, { "Slice(", TV_DBG_T_SLICE },
+		{ "Str(", TV_DBG_T_STR },     { "Int(", TV_DBG_T_INT },
+		{ "Bool(", TV_DBG_T_BOOL },   { "Double(", TV_DBG_T_DOUBLE },
+		{ "Map(", TV_DBG_T_MAP },     { "Slice(", TV_DBG_T_SLICE },
 		{ "Bytes(", TV_DBG_T_BYTES }, { "Empty(", TV_DBG_T_EMPTY },
 	};
 
@@ -213,8 +213,7 @@ static enum tv_dbg_kind classify_t(struct tv_dbg_line *l)
 }
 
 /* a line that is a `<name>:` field or nothing */
-static enum tv_dbg_kind one_field(struct tv_dbg_line *l, const char *name,
-				  enum tv_dbg_kind kind)
+static enum tv_dbg_kind one_field(struct tv_dbg_line *l, const char *name, enum tv_dbg_kind kind)
 {
 	return field(l, name) ? kind : TV_DBG_K_OTHER;
 }
@@ -258,7 +257,7 @@ enum tv_dbg_kind tv_dbg_classify(struct tv_dbg_line *l)
 		return classify_t(l);
 	default:
 		return is_digit(l->s[0]) && tv_dbg_is_zap(l->s, l->n) ? TV_DBG_K_ZAP
-								       : TV_DBG_K_OTHER;
+								      : TV_DBG_K_OTHER;
 	}
 }
 

@@ -22,36 +22,36 @@ extern "C" {
 
 /* What one line is, judged by its start alone. */
 enum tv_dbg_kind {
-	TV_DBG_K_BLANK,		/* empty, or blanks only */
-	TV_DBG_K_OTHER,		/* none of the below: continuations, stack traces, ... */
-	TV_DBG_K_ZAP,		/* a zap line: `<ts>\t<level>\t...` */
-	TV_DBG_K_TRAILER,	/* `\t{json}`: the fields that close a zap entry */
-	TV_DBG_K_ATTR,		/* `[blanks]-> key: Type(value` */
-	TV_DBG_K_RESOURCE_LOG,	/* `ResourceLog #N` */
+	TV_DBG_K_BLANK,		 /* empty, or blanks only */
+	TV_DBG_K_OTHER,		 /* none of the below: continuations, stack traces, ... */
+	TV_DBG_K_ZAP,		 /* a zap line: `<ts>\t<level>\t...` */
+	TV_DBG_K_TRAILER,	 /* `\t{json}`: the fields that close a zap entry */
+	TV_DBG_K_ATTR,		 /* `[blanks]-> key: Type(value` */
+	TV_DBG_K_RESOURCE_LOG,	 /* `ResourceLog #N` */
 	TV_DBG_K_RESOURCE_OTHER, /* `ResourceMetrics #N`, `ResourceSpans #N` */
-	TV_DBG_K_RES_SCHEMA,	/* `Resource SchemaURL: ...` */
-	TV_DBG_K_RES_ATTRS,	/* `Resource attributes:` */
-	TV_DBG_K_SCOPE,		/* `ScopeLogs #N` */
-	TV_DBG_K_SCOPE_SCHEMA,	/* `ScopeLogs SchemaURL: ...` */
-	TV_DBG_K_ISCOPE,	/* `InstrumentationScope <name> <version>` */
-	TV_DBG_K_ISCOPE_ATTRS,	/* `InstrumentationScope attributes:` */
-	TV_DBG_K_LOG_RECORD,	/* `LogRecord #N` */
-	TV_DBG_K_OBSERVED,	/* `ObservedTimestamp: ...` */
-	TV_DBG_K_TIMESTAMP,	/* `Timestamp: ...` */
-	TV_DBG_K_SEVERITY,	/* `SeverityText: ...`, `SeverityNumber: ...` */
-	TV_DBG_K_EVENT_NAME,	/* `EventName: ...` */
-	TV_DBG_K_BODY,		/* `Body: [Type(]value` */
-	TV_DBG_K_ATTRS,		/* `Attributes:` */
-	TV_DBG_K_TRACE_ID,	/* `Trace ID: ...` */
-	TV_DBG_K_SPAN_ID,	/* `Span ID: ...` */
-	TV_DBG_K_FLAGS,		/* `Flags: ...` */
-	TV_DBG_K_METRIC,	/* `Metric #N` */
-	TV_DBG_K_SPAN,		/* `Span #N` */
+	TV_DBG_K_RES_SCHEMA,	 /* `Resource SchemaURL: ...` */
+	TV_DBG_K_RES_ATTRS,	 /* `Resource attributes:` */
+	TV_DBG_K_SCOPE,		 /* `ScopeLogs #N` */
+	TV_DBG_K_SCOPE_SCHEMA,	 /* `ScopeLogs SchemaURL: ...` */
+	TV_DBG_K_ISCOPE,	 /* `InstrumentationScope <name> <version>` */
+	TV_DBG_K_ISCOPE_ATTRS,	 /* `InstrumentationScope attributes:` */
+	TV_DBG_K_LOG_RECORD,	 /* `LogRecord #N` */
+	TV_DBG_K_OBSERVED,	 /* `ObservedTimestamp: ...` */
+	TV_DBG_K_TIMESTAMP,	 /* `Timestamp: ...` */
+	TV_DBG_K_SEVERITY,	 /* `SeverityText: ...`, `SeverityNumber: ...` */
+	TV_DBG_K_EVENT_NAME,	 /* `EventName: ...` */
+	TV_DBG_K_BODY,		 /* `Body: [Type(]value` */
+	TV_DBG_K_ATTRS,		 /* `Attributes:` */
+	TV_DBG_K_TRACE_ID,	 /* `Trace ID: ...` */
+	TV_DBG_K_SPAN_ID,	 /* `Span ID: ...` */
+	TV_DBG_K_FLAGS,		 /* `Flags: ...` */
+	TV_DBG_K_METRIC,	 /* `Metric #N` */
+	TV_DBG_K_SPAN,		 /* `Span #N` */
 };
 
 /* The pdata value types, as the exporter names them (`Str(`, `Int(`, ...). */
 enum tv_dbg_type {
-	TV_DBG_T_RAW,		/* no `Type(` prefix: the text as is */
+	TV_DBG_T_RAW, /* no `Type(` prefix: the text as is */
 	TV_DBG_T_STR,
 	TV_DBG_T_INT,
 	TV_DBG_T_DOUBLE,
@@ -68,13 +68,13 @@ enum tv_dbg_type {
  * from s.
  */
 struct tv_dbg_line {
-	const char *s;		/* borrowed: the caller's text */
+	const char *s; /* borrowed: the caller's text */
 	size_t n;
-	uint64_t no;		/* the caller's line number */
-	size_t val;		/* fields, attributes, Body: where the value starts */
-	size_t key, klen;	/* TV_DBG_K_ATTR (and unknown_type): the key */
-	enum tv_dbg_type type;	/* TV_DBG_K_ATTR, after tv_dbg_body(): the value type */
-	bool unknown_type;	/* `-> key: Word(` with a type the exporter never writes */
+	uint64_t no;	       /* the caller's line number */
+	size_t val;	       /* fields, attributes, Body: where the value starts */
+	size_t key, klen;      /* TV_DBG_K_ATTR (and unknown_type): the key */
+	enum tv_dbg_type type; /* TV_DBG_K_ATTR, after tv_dbg_body(): the value type */
+	bool unknown_type;     /* `-> key: Word(` with a type the exporter never writes */
 };
 
 /**

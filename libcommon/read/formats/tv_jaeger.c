@@ -31,23 +31,23 @@ struct jaeger {
 	struct tv_read_ctx *ctx;
 	struct tv_json_parser *parser;
 	bool keep;
-	bool warned_process;	/* a processID without a process, once per input */
-	uint64_t line;		/* first line of the document */
-	struct tv_attrs attrs;	/* the span's tags */
-	struct tv_attrs res;	/* its process */
-	struct tv_strbuf json;	/* nested tag values */
-	struct tv_strbuf raw;	/* the span for --events */
-	struct tv_strbuf key;	/* a processID, NUL-terminated */
-	char where[96];		/* the span's place in the document */
-	char why[256];		/* a reason built for a rejection */
+	bool warned_process;   /* a processID without a process, once per input */
+	uint64_t line;	       /* first line of the document */
+	struct tv_attrs attrs; /* the span's tags */
+	struct tv_attrs res;   /* its process */
+	struct tv_strbuf json; /* nested tag values */
+	struct tv_strbuf raw;  /* the span for --events */
+	struct tv_strbuf key;  /* a processID, NUL-terminated */
+	char where[96];	       /* the span's place in the document */
+	char why[256];	       /* a reason built for a rejection */
 };
 
 /* Where a span list sits: its trace's processes and trace id. */
 struct trace {
-	const struct tv_jv *processes;	/* NULL if none */
+	const struct tv_jv *processes; /* NULL if none */
 	const char *id;
 	size_t id_len;
-	const char *prefix;		/* "data[0].spans", "spans", "" */
+	const char *prefix; /* "data[0].spans", "spans", "" */
 };
 
 static bool is(const char *s, size_t n, const char *lit)
@@ -77,8 +77,8 @@ static bool int64_of(const struct tv_jv *v, int64_t *out)
 	if (tv_jv_str(v, &s, &n)) {
 		return tv_parse_int64(s, n, out) == 0;
 	}
-	if (tv_jv_type(v) == TV_J_DOUBLE && tv_jv_num(v, &d) && d == floor(d) &&
-	    d >= -9.2e18 && d <= 9.2e18) {
+	if (tv_jv_type(v) == TV_J_DOUBLE && tv_jv_num(v, &d) && d == floor(d) && d >= -9.2e18 &&
+	    d <= 9.2e18) {
 		*out = (int64_t)d;
 		return true;
 	}
@@ -137,7 +137,7 @@ static int typed(struct jaeger *o, const char *type, size_t tn, const struct tv_
 		return 0;
 	}
 	if (is(type, tn, "string") || is(type, tn, "binary")) {
-		out->type = TV_V_STR;	/* binary stays base64 text */
+		out->type = TV_V_STR; /* binary stays base64 text */
 		*why = "the value of a string or binary tag is not a string";
 		return tv_jv_str(v, &out->s, &out->n) ? 0 : -TV_ETYPE;
 	}
@@ -160,8 +160,7 @@ static int typed(struct jaeger *o, const char *type, size_t tn, const struct tv_
 }
 
 /* One {key, type, value} tag appended to @out. */
-static int tag(struct jaeger *o, const struct tv_jv *kv, struct tv_attrs *out,
-	       const char **why)
+static int tag(struct jaeger *o, const struct tv_jv *kv, struct tv_attrs *out, const char **why)
 {
 	struct tv_val val = { .type = TV_V_NONE };
 	struct tv_jv v;
@@ -279,9 +278,10 @@ static int span_process(struct jaeger *o, const struct tv_jv *span, const struct
 	if (t->processes == NULL || !tv_jv_get(t->processes, o->key.p, &proc)) {
 		if (!o->warned_process) {
 			o->warned_process = true;
-			tv_read_warn(o->ctx, o->line, "%s: process %.*s is not in the trace's "
-				     "processes: the span has no service", o->where,
-				     (int)(n > 64 ? 64 : n), id);
+			tv_read_warn(o->ctx, o->line,
+				     "%s: process %.*s is not in the trace's "
+				     "processes: the span has no service",
+				     o->where, (int)(n > 64 ? 64 : n), id);
 		}
 		return 0;
 	}
@@ -291,8 +291,7 @@ static int span_process(struct jaeger *o, const struct tv_jv *span, const struct
 /* ---- span fields ---- */
 
 /* A non-negative integer number of microseconds (a number or a decimal string). */
-static int micros(const struct tv_jv *span, const char *key, int64_t *out, char *why,
-		  size_t whyn)
+static int micros(const struct tv_jv *span, const char *key, int64_t *out, char *why, size_t whyn)
 {
 	struct tv_jv v;
 
@@ -324,7 +323,7 @@ static int span_times(struct jaeger *o, const struct tv_jv *span, struct tv_span
 	}
 	sp->start = sp->end = TV_NONE;
 	if (start == TV_NONE || start == 0) {
-		return 0;	/* unknown, as OTLP's 0 */
+		return 0; /* unknown, as OTLP's 0 */
 	}
 	sp->start = start * 1000;
 	if (dur != TV_NONE && dur <= (INT64_MAX - sp->start) / 1000) {
@@ -356,8 +355,8 @@ static bool same_id(const char *a, size_t an, const char *b, size_t bn)
 }
 
 /* One reference: 1 CHILD_OF, 2 FOLLOWS_FROM, 0 another trace or kind; -TV_ETYPE. */
-static int reference(const struct tv_jv *ref, const struct tv_span *sp, const char **id,
-		     size_t *n, const char **why)
+static int reference(const struct tv_jv *ref, const struct tv_span *sp, const char **id, size_t *n,
+		     const char **why)
 {
 	const char *type, *tid;
 	size_t tn, tidn;
@@ -367,8 +366,7 @@ static int reference(const struct tv_jv *ref, const struct tv_span *sp, const ch
 		*why = "references: an entry is not {refType, traceID, spanID} strings";
 		return -TV_ETYPE;
 	}
-	if (*id == NULL || (tid != NULL && !same_id(tid, tidn, sp->trace_id,
-						     sp->trace_id_len))) {
+	if (*id == NULL || (tid != NULL && !same_id(tid, tidn, sp->trace_id, sp->trace_id_len))) {
 		return 0;
 	}
 	return type && is(type, tn, "CHILD_OF") ? 1 : type && is(type, tn, "FOLLOWS_FROM") ? 2 : 0;
@@ -411,13 +409,13 @@ static int span_parent(const struct tv_jv *span, struct tv_span *sp, const char 
 	}
 	sp->parent_id = follows;
 	sp->parent_id_len = fn;
-	if (follows == NULL && !tv_jv_opt_text(span, "parentSpanID", &sp->parent_id,
-					&sp->parent_id_len)) {
+	if (follows == NULL &&
+	    !tv_jv_opt_text(span, "parentSpanID", &sp->parent_id, &sp->parent_id_len)) {
 		*why = "parentSpanID is not a string";
 		return -TV_ETYPE;
 	}
 	if (sp->parent_id != NULL && same_id(sp->parent_id, sp->parent_id_len, "", 0)) {
-		sp->parent_id = NULL;	/* all zeros: no parent */
+		sp->parent_id = NULL; /* all zeros: no parent */
 		sp->parent_id_len = 0;
 	}
 	return 0;
@@ -438,7 +436,8 @@ static int span_ids(const struct tv_jv *span, const struct trace *t, struct tv_s
 		*why = "traceID is missing";
 		return -TV_ETYPE;
 	}
-	if (!tv_jv_opt_text(span, "spanID", &sp->span_id, &sp->span_id_len) || sp->span_id == NULL) {
+	if (!tv_jv_opt_text(span, "spanID", &sp->span_id, &sp->span_id_len) ||
+	    sp->span_id == NULL) {
 		*why = "spanID is missing or not a string";
 		return -TV_ETYPE;
 	}
@@ -457,14 +456,15 @@ static void span_status(struct tv_span *sp)
 {
 	const struct tv_attr *code = tv_attrs_find(sp->attrs, sp->n_attrs, "otel.status_code");
 	const struct tv_attr *err = tv_attrs_find(sp->attrs, sp->n_attrs, "error");
-	const struct tv_attr *desc = tv_attrs_find(sp->attrs, sp->n_attrs,
-						   "otel.status_description");
+	const struct tv_attr *desc =
+		tv_attrs_find(sp->attrs, sp->n_attrs, "otel.status_description");
 	bool b;
 
 	sp->status = 0;
 	if (code != NULL && code->v.type == TV_V_STR) {
-		sp->status = is(code->v.s, code->v.n, "ERROR") ? 2 :
-			     is(code->v.s, code->v.n, "OK") ? 1 : 0;
+		sp->status = is(code->v.s, code->v.n, "ERROR") ? 2
+			     : is(code->v.s, code->v.n, "OK")  ? 1
+							       : 0;
 	}
 	if (err != NULL && tv_val_bool(&err->v, &b) && b) {
 		sp->status = 2;
@@ -579,7 +579,7 @@ static int trace(struct jaeger *o, const struct tv_jv *v, const char *where)
 		t.processes = &procs;
 	}
 	if (!tv_jv_get(v, "spans", &spans) || tv_jv_type(&spans) == TV_J_NULL) {
-		return 0;	/* a trace without spans holds no records */
+		return 0; /* a trace without spans holds no records */
 	}
 	if (tv_jv_type(&spans) != TV_J_ARRAY) {
 		return tv_read_reject(o->ctx, o->line, "%s%sspans is not an array", where,
@@ -690,7 +690,7 @@ static int document(struct jaeger *o, const char *p, size_t n)
 		return trace(o, &root, "");
 	}
 	if (tv_jv_type(&root) == TV_J_OBJECT && has(&root, "spanID")) {
-		t.prefix = NULL;	/* a lone span */
+		t.prefix = NULL; /* a lone span */
 		return span(o, &root, &t, 0);
 	}
 	return tv_read_reject(o->ctx, o->line, "not Jaeger JSON (no data, spans or spanID)");
@@ -739,10 +739,10 @@ static int read_input(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_er
 
 static bool detect(const struct tv_sniff *s)
 {
-	if (s->shape == TV_SHAPE_JSON_PRETTY)
+	if (s->shape == TV_SHAPE_JSON_PRETTY) {
 		return tv_text_has(s->data, s->len, "\"traceID\"");
-	return s->shape == TV_SHAPE_JSON_LINE &&
-	       tv_text_has(s->line, s->line_len, "\"traceID\"") &&
+	}
+	return s->shape == TV_SHAPE_JSON_LINE && tv_text_has(s->line, s->line_len, "\"traceID\"") &&
 	       (tv_text_has(s->line, s->line_len, "\"spans\"") ||
 		tv_text_has(s->line, s->line_len, "\"operationName\""));
 }

@@ -53,18 +53,18 @@
 
 /* the columns of the query below */
 enum col {
-	C_KIND,		/* 0 spans row, 1 span_events row */
+	C_KIND, /* 0 spans row, 1 span_events row */
 	C_ROWID,
 	C_SPAN_ID,
 	C_TRACE_ID,
 	C_PARENT,
 	C_NAME,
-	C_START,	/* span start_time, event timestamp */
+	C_START, /* span start_time, event timestamp */
 	C_END,
 	C_ATTRS,
 	C_STATUS,
 	C_SKIND,
-	C_TSTART,	/* the trace's start_time */
+	C_TSTART, /* the trace's start_time */
 	C_ROOT,
 	C_SERVICE,
 };
@@ -105,8 +105,8 @@ enum attr {
 };
 
 static const char *const attr_names[A_N] = {
-	"session_id", "turn_id", "agent_id", "agent_name", "request", "input",
-	"output", "model_id", "model", "tool_name", "stop_reason",
+	"session_id", "turn_id",  "agent_id", "agent_name", "request",	   "input",
+	"output",     "model_id", "model",    "tool_name",  "stop_reason",
 };
 
 enum sstatus {
@@ -120,20 +120,20 @@ struct lspan {
 	char *span_id, *parent_id, *name;
 	int64_t start, end;
 	enum sstatus status;
-	char *a[A_N];		/* strings as is, other values as JSON; NULL if absent */
-	char *exception;	/* the message of an `exception` span event */
+	char *a[A_N];	 /* strings as is, other values as JSON; NULL if absent */
+	char *exception; /* the message of an `exception` span event */
 };
 
 /* the rows of one trace */
 struct ltrace {
 	bool open;
-	char *trace_id;		/* NULL: span_events rows whose span is unknown */
+	char *trace_id; /* NULL: span_events rows whose span is unknown */
 	char *root_span_id, *service;
 	int64_t start;
 	struct lspan *spans;
 	size_t n_spans, cap_spans;
-	uint64_t n_events;	/* span_events rows, counted when the trace is done */
-	char **ev;		/* --events: JSON texts in row order */
+	uint64_t n_events; /* span_events rows, counted when the trace is done */
+	char **ev;	   /* --events: JSON texts in row order */
 	size_t n_ev, cap_ev;
 };
 
@@ -143,9 +143,9 @@ struct llama {
 	sqlite3 *db;
 	sqlite3_stmt *st;
 	struct ltrace tr;
-	struct tv_strbuf buf;	/* JSON text with the parser's padding */
-	struct tv_strbuf txt;	/* text pulled out of JSON */
-	struct tv_strbuf ev;	/* an event being built */
+	struct tv_strbuf buf; /* JSON text with the parser's padding */
+	struct tv_strbuf txt; /* text pulled out of JSON */
+	struct tv_strbuf ev;  /* an event being built */
 	bool warned_time;
 	bool warned_orphan;
 };
@@ -202,7 +202,7 @@ static int col_dup(struct llama *L, int col, char **out)
 
 static int64_t col_time(struct llama *L, int col, const char *table, const char *what)
 {
-	int type = sqlite3_column_type(L->st, col);	/* before any conversion */
+	int type = sqlite3_column_type(L->st, col); /* before any conversion */
 	size_t n;
 	const char *s = col_text(L, col, &n);
 	int64_t ns;
@@ -215,9 +215,10 @@ static int64_t col_time(struct llama *L, int col, const char *table, const char 
 	}
 	if (!L->warned_time) {
 		L->warned_time = true;
-		tv_read_warn(L->ctx, 0, "%s row %lld: %s is not an ISO 8601 time; such times "
-			     "are left empty", table, (long long)sqlite3_column_int64(L->st, C_ROWID),
-			     what);
+		tv_read_warn(L->ctx, 0,
+			     "%s row %lld: %s is not an ISO 8601 time; such times "
+			     "are left empty",
+			     table, (long long)sqlite3_column_int64(L->st, C_ROWID), what);
 	}
 	return TV_NONE;
 }
@@ -412,8 +413,8 @@ static int row_attrs(struct llama *L, const char *table, const char *id, struct 
 		return r;
 	}
 	if (r < 0) {
-		return tv_read_reject(L->ctx, 0, "%s row %lld%s: attributes is not JSON: %s",
-				      table, (long long)rowid, id, why ? why : "parse error");
+		return tv_read_reject(L->ctx, 0, "%s row %lld%s: attributes is not JSON: %s", table,
+				      (long long)rowid, id, why ? why : "parse error");
 	}
 	if (tv_jv_type(root) != TV_J_OBJECT) {
 		return tv_read_reject(L->ctx, 0, "%s row %lld%s: attributes is not a JSON object",
@@ -648,7 +649,7 @@ static int content_text(const struct tv_jv *c, struct tv_strbuf *out)
 	tv_jv_iter_init(c, &it);
 	while (tv_jv_iter_next(&it, &k, &kn, &item)) {
 		if (tv_jv_type(&item) == TV_J_ARRAY) {
-			continue;	/* one level of lists only */
+			continue; /* one level of lists only */
 		}
 		r = content_text(&item, out);
 		if (r < 0) {
@@ -910,14 +911,14 @@ static int tool_call_id(struct llama *L, const char *output, struct tv_strbuf *i
 }
 
 /* in a message's tool_calls[], the call @call_id, else the first named @name, else the first */
-static bool pick_call(const struct tv_jv *calls, const struct tv_strbuf *call_id,
-		      const char *name, struct tv_jv *out)
+static bool pick_call(const struct tv_jv *calls, const struct tv_strbuf *call_id, const char *name,
+		      struct tv_jv *out)
 {
 	struct tv_jiter it;
 	struct tv_jv c, v;
 	const char *k, *s;
 	size_t kn, n;
-	int best = 0;	/* 3 by call_id, 2 by name, 1 first */
+	int best = 0; /* 3 by call_id, 2 by name, 1 first */
 
 	tv_jv_iter_init(calls, &it);
 	while (tv_jv_iter_next(&it, &k, &kn, &c)) {
@@ -952,7 +953,8 @@ static int args_value(struct llama *L, const struct tv_jv *v)
 
 		tv_strbuf_init(&tmp);
 		r = tv_strbuf_append(&tmp, s, n);
-		if (r == 0 && tv_json_parse(tv_read_parser(L->ctx), tmp.p, tmp.len, &inner, &why) == 0 &&
+		if (r == 0 &&
+		    tv_json_parse(tv_read_parser(L->ctx), tmp.p, tmp.len, &inner, &why) == 0 &&
 		    tv_jv_type(&inner) == TV_J_OBJECT) {
 			r = tv_jv_minify(&inner, &L->txt);
 			tv_strbuf_finish(&tmp);
@@ -1133,7 +1135,8 @@ static int trace_done(struct llama *L)
 	turn = find_turn_span(tr);
 	if (tr->n_spans == 0 && tr->n_events > 0 && !L->warned_orphan) {
 		L->warned_orphan = true;
-		tv_read_warn(L->ctx, 0, "span_events rows whose span is not in table spans "
+		tv_read_warn(L->ctx, 0,
+			     "span_events rows whose span is not in table spans "
 			     "(or was rejected) are skipped (counted)");
 	}
 	/* rows come in trace start order: the clock never jumps past a later trace */
@@ -1202,8 +1205,8 @@ static int db_uri(const char *path, struct tv_strbuf *b)
 	int r = tv_strbuf_puts(b, path[0] == '/' ? "file://" : "file:");
 
 	for (const unsigned char *p = (const unsigned char *)path; r == 0 && *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr("._~/-", *p) != NULL) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("._~/-", *p) != NULL) {
 			r = tv_strbuf_putc(b, (char)*p);
 		} else {
 			r = tv_strbuf_printf(b, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
@@ -1259,9 +1262,11 @@ static int db_check(struct llama *L, struct tv_error *err)
 	}
 	for (unsigned i = 0; i < 3; i++) {
 		if (!(seen & (1u << i))) {
-			return tv_error_set(err, -TV_EFORMAT, L->name, 0, "not a Llama Stack "
+			return tv_error_set(err, -TV_EFORMAT, L->name, 0,
+					    "not a Llama Stack "
 					    "telemetry store: no table %s (it needs traces, spans "
-					    "and span_events)", need[i]);
+					    "and span_events)",
+					    need[i]);
 		}
 	}
 	return 0;
@@ -1299,11 +1304,13 @@ static int check_input(struct tv_input *in, struct tv_error *err)
 	const char *path = tv_input_path(in);
 
 	if (strcmp(path, "-") == 0) {
-		return tv_error_set(err, -TV_EUSAGE, tv_input_name(in), 0, "a Llama Stack SQLite "
+		return tv_error_set(err, -TV_EUSAGE, tv_input_name(in), 0,
+				    "a Llama Stack SQLite "
 				    "store cannot be read from standard input; give its path");
 	}
 	if (tv_input_compressed(in)) {
-		return tv_error_set(err, -TV_EUSAGE, tv_input_name(in), 0, "a gzip-compressed "
+		return tv_error_set(err, -TV_EUSAGE, tv_input_name(in), 0,
+				    "a gzip-compressed "
 				    "SQLite database cannot be read; decompress it first");
 	}
 	return 0;
@@ -1330,7 +1337,7 @@ static int read_input(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_er
 		r = db_read(&L, err);
 	}
 	if (r == 0 && stat(tv_input_path(in), &st) == 0) {
-		tv_read_count_bytes(ctx, (uint64_t)st.st_size);	/* nothing went through @in */
+		tv_read_count_bytes(ctx, (uint64_t)st.st_size); /* nothing went through @in */
 	}
 	sqlite3_finalize(L.st);
 	sqlite3_close(L.db);

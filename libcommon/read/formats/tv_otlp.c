@@ -26,13 +26,13 @@ struct otlp {
 	struct tv_read_ctx *ctx;
 	struct tv_json_parser *parser;
 	bool keep;
-	uint64_t line;			/* of the request being read */
-	struct tv_attrs attrs;		/* the current record's */
-	struct tv_attrs res;		/* the current resource's */
-	struct tv_strbuf json;		/* JSON texts of the record's values */
-	struct tv_strbuf res_json;	/* ... and of the resource's */
-	struct tv_strbuf raw;		/* the record for --events */
-	char why[160];			/* a reason built for a rejection */
+	uint64_t line;		   /* of the request being read */
+	struct tv_attrs attrs;	   /* the current record's */
+	struct tv_attrs res;	   /* the current resource's */
+	struct tv_strbuf json;	   /* JSON texts of the record's values */
+	struct tv_strbuf res_json; /* ... and of the resource's */
+	struct tv_strbuf raw;	   /* the record for --events */
+	char why[160];		   /* a reason built for a rejection */
 };
 
 struct signal;
@@ -70,8 +70,8 @@ static int int_value(const struct tv_jv *v, int64_t *out, const char **why)
 	if (tv_jv_str(v, &s, &n) && tv_parse_int64(s, n, out) == 0) {
 		return 0;
 	}
-	if (tv_jv_type(v) == TV_J_DOUBLE && tv_jv_num(v, &d) && d == floor(d) &&
-	    d >= -9.2e18 && d <= 9.2e18) {
+	if (tv_jv_type(v) == TV_J_DOUBLE && tv_jv_num(v, &d) && d == floor(d) && d >= -9.2e18 &&
+	    d <= 9.2e18) {
 		*out = (int64_t)d;
 		return 0;
 	}
@@ -117,8 +117,8 @@ static int scalar(const char *k, size_t kn, const struct tv_jv *v, struct tv_val
 	if (key_is(k, kn, "stringValue") || key_is(k, kn, "bytesValue")) {
 		out->type = TV_V_STR;
 		if (!tv_jv_str(v, &out->s, &out->n)) {
-			*why = k[0] == 's' ? "stringValue is not a string" :
-					     "bytesValue is not a string";
+			*why = k[0] == 's' ? "stringValue is not a string"
+					   : "bytesValue is not a string";
 			return -TV_ETYPE;
 		}
 		return 1;
@@ -338,7 +338,7 @@ static int any_to_val(const struct tv_jv *v, struct tv_strbuf *json, struct tv_v
 			return r < 0 ? r : 0;
 		}
 	}
-	return 0;	/* {} or only unknown members: no value */
+	return 0; /* {} or only unknown members: no value */
 }
 static int kv_entry(const struct tv_jv *kv, struct tv_attrs *out, struct tv_strbuf *json,
 		    const char **why)
@@ -361,7 +361,7 @@ static int kv_entry(const struct tv_jv *kv, struct tv_attrs *out, struct tv_strb
 				v.n = fast.n;
 				return tv_attrs_push(out, fast.key, fast.klen, &v);
 			}
-			break;	/* an intValue string: checked below */
+			break; /* an intValue string: checked below */
 		case TV_J_INT:
 			v.type = TV_V_INT;
 			v.i = fast.i;
@@ -404,8 +404,8 @@ static int kv_entry(const struct tv_jv *kv, struct tv_attrs *out, struct tv_strb
  * The KV array @field of @obj appended to @out (absent or null: nothing).
  * JSON values wait for fix_json().
  */
-static int kv_list(struct otlp *o, const struct tv_jv *obj, const char *field,
-		   struct tv_attrs *out, struct tv_strbuf *json, const char **why)
+static int kv_list(struct otlp *o, const struct tv_jv *obj, const char *field, struct tv_attrs *out,
+		   struct tv_strbuf *json, const char **why)
 {
 	struct tv_jv arr, kv;
 	struct tv_jiter it;
@@ -470,8 +470,8 @@ static int keep_raw(struct otlp *o, const struct tv_jv *v, const char **raw, siz
 
 static int reject_item(struct otlp *o, const struct loc *l, const char *why)
 {
-	return tv_read_reject(o->ctx, o->line, "%s[%zu].%s[%zu].%s[%zu]: %s", l->sig->res,
-			      l->r, l->sig->scope, l->s, l->sig->items, l->i, why);
+	return tv_read_reject(o->ctx, o->line, "%s[%zu].%s[%zu].%s[%zu]: %s", l->sig->res, l->r,
+			      l->sig->scope, l->s, l->sig->items, l->i, why);
 }
 
 /* -TV_ETYPE becomes a rejection of the item; anything else is returned. */
@@ -603,8 +603,9 @@ static int span_status(const struct tv_jv *v, struct tv_span *sp, const char **w
 	}
 	/* enum names, which some non-conforming exporters write */
 	if (tv_jv_str(&code, &s, &n) && n > 12 && memcmp(s, "STATUS_CODE_", 12) == 0) {
-		sp->status = key_is(s, n, "STATUS_CODE_OK") ? 1 :
-			     key_is(s, n, "STATUS_CODE_ERROR") ? 2 : 0;
+		sp->status = key_is(s, n, "STATUS_CODE_OK")	 ? 1
+			     : key_is(s, n, "STATUS_CODE_ERROR") ? 2
+								 : 0;
 		return 0;
 	}
 	*why = "status.code is not 0, 1 or 2";
@@ -631,13 +632,12 @@ static int span_ids(const struct tv_jv *v, struct tv_span *sp, const char **why)
 		return -TV_ETYPE;
 	}
 	if (sp->name == NULL) {
-		sp->name = "";	/* proto3 JSON leaves out an empty name */
+		sp->name = ""; /* proto3 JSON leaves out an empty name */
 	}
 	return 0;
 }
 
-static int build_span(struct otlp *o, const struct tv_jv *v, struct tv_span *sp,
-		      const char **why)
+static int build_span(struct otlp *o, const struct tv_jv *v, struct tv_span *sp, const char **why)
 {
 	int r;
 
@@ -767,8 +767,7 @@ static int walk_resource(struct otlp *o, const struct tv_jv *rv, struct loc *l)
 	int r;
 
 	if (tv_jv_type(rv) != TV_J_OBJECT) {
-		return tv_read_reject(o->ctx, o->line, "%s[%zu]: not an object", l->sig->res,
-				      l->r);
+		return tv_read_reject(o->ctx, o->line, "%s[%zu]: not an object", l->sig->res, l->r);
 	}
 	r = walk_resource_attrs(o, rv, l);
 	if (r != 0) {
@@ -778,8 +777,8 @@ static int walk_resource(struct otlp *o, const struct tv_jv *rv, struct loc *l)
 		return 0;
 	}
 	if (tv_jv_type(&scopes) != TV_J_ARRAY) {
-		return tv_read_reject(o->ctx, o->line, "%s[%zu]: %s is not an array",
-				      l->sig->res, l->r, l->sig->scope);
+		return tv_read_reject(o->ctx, o->line, "%s[%zu]: %s is not an array", l->sig->res,
+				      l->r, l->sig->scope);
 	}
 	l->s = 0;
 	tv_jv_iter_init(&scopes, &it);
@@ -835,7 +834,8 @@ static int request(struct otlp *o, const char *p, size_t n)
 		return tv_read_reject(o->ctx, o->line, "invalid JSON: %s", why);
 	}
 	if (tv_jv_type(&root) != TV_J_OBJECT) {
-		return tv_read_reject(o->ctx, o->line, "not an OTLP export request (not an object)");
+		return tv_read_reject(o->ctx, o->line,
+				      "not an OTLP export request (not an object)");
 	}
 	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++) {
 		if (!tv_jv_get(&root, signals[i].res, &arr)) {
@@ -848,7 +848,8 @@ static int request(struct otlp *o, const char *p, size_t n)
 		}
 	}
 	if (!found) {
-		return tv_read_reject(o->ctx, o->line, "not an OTLP export request (no "
+		return tv_read_reject(o->ctx, o->line,
+				      "not an OTLP export request (no "
 				      "resourceLogs, resourceSpans or resourceMetrics)");
 	}
 	return 0;
@@ -907,7 +908,8 @@ static int read_lines(struct otlp *o, struct tv_input *in, struct tv_error *err)
 			return 0;
 		}
 		if (r == -TV_ETOOBIG) {
-			tv_read_reject(o->ctx, lineno, "line longer than the record limit (%zu bytes)",
+			tv_read_reject(o->ctx, lineno,
+				       "line longer than the record limit (%zu bytes)",
 				       tv_read_max_record(o->ctx));
 			continue;
 		}
@@ -987,8 +989,9 @@ static bool detect(const struct tv_sniff *s)
 	const char *d = s->shape == TV_SHAPE_JSON_LINE ? s->line : s->data;
 	size_t n = s->shape == TV_SHAPE_JSON_LINE ? s->line_len : s->len;
 
-	if (s->shape != TV_SHAPE_JSON_LINE && s->shape != TV_SHAPE_JSON_PRETTY)
+	if (s->shape != TV_SHAPE_JSON_LINE && s->shape != TV_SHAPE_JSON_PRETTY) {
 		return false;
+	}
 	return tv_text_has(d, n, "\"resourceLogs\"") || tv_text_has(d, n, "\"resourceSpans\"") ||
 	       tv_text_has(d, n, "\"resourceMetrics\"");
 }

@@ -24,10 +24,10 @@ struct outfile {
 	struct tv_read_ctx *ctx;
 	struct tv_json_parser *parser;
 	bool keep;
-	uint64_t line;			/* first line of the object */
+	uint64_t line; /* first line of the object */
 	struct tv_attrs attrs, res;
-	struct tv_strbuf json;		/* minified nested values */
-	struct tv_strbuf raw;		/* the object for --events */
+	struct tv_strbuf json; /* minified nested values */
+	struct tv_strbuf raw;  /* the object for --events */
 };
 
 static bool has(const struct tv_jv *obj, const char *key)
@@ -113,8 +113,7 @@ static bool hr_time(const struct tv_jv *obj, const char *key, int64_t *out)
 	size_t kn;
 	double part[2];
 
-	if (!tv_jv_get(obj, key, &arr) || tv_jv_type(&arr) != TV_J_ARRAY ||
-	    tv_jv_len(&arr) != 2) {
+	if (!tv_jv_get(obj, key, &arr) || tv_jv_type(&arr) != TV_J_ARRAY || tv_jv_len(&arr) != 2) {
 		return false;
 	}
 	tv_jv_iter_init(&arr, &it);
@@ -236,7 +235,8 @@ static const char *span_ids(const struct tv_jv *root, struct tv_span *sp)
 	    tv_jv_type(&sc) != TV_J_OBJECT) {
 		return "span: _spanContext is not an object";
 	}
-	if (!tv_jv_opt_text(&sc, "traceId", &sp->trace_id, &sp->trace_id_len) || sp->trace_id == NULL) {
+	if (!tv_jv_opt_text(&sc, "traceId", &sp->trace_id, &sp->trace_id_len) ||
+	    sp->trace_id == NULL) {
 		return "span: _spanContext.traceId is missing or not a string";
 	}
 	if (!tv_jv_opt_text(&sc, "spanId", &sp->span_id, &sp->span_id_len) || sp->span_id == NULL) {
@@ -409,11 +409,12 @@ static int read_input(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_er
 
 static bool detect(const struct tv_sniff *s)
 {
-	if (s->shape == TV_SHAPE_JSON_PRETTY)
+	if (s->shape == TV_SHAPE_JSON_PRETTY) {
 		return tv_text_has(s->data, s->len, "\"hrTime\"") ||
 		       tv_text_has(s->data, s->len, "\"_rawAttributes\"") ||
 		       tv_text_has(s->data, s->len, "\"scopeMetrics\"") ||
 		       tv_text_has(s->data, s->len, "\"_spanContext\"");
+	}
 	return s->shape == TV_SHAPE_JSON_LINE &&
 	       (tv_text_has(s->line, s->line_len, "\"hrTime\"") ||
 		tv_text_has(s->line, s->line_len, "\"scopeMetrics\""));

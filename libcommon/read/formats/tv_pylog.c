@@ -52,16 +52,16 @@ struct pylog {
 	uint64_t lineno;
 	bool warned_naive;
 	bool warned_long;
-	bool tb_open;		/* the last record was a query_error: lines attach to it */
-	struct tv_strbuf tb_key;	/* its query_id */
-	struct tv_strbuf key;	/* the current record's query_id */
-	struct tv_strbuf ev;	/* an event being built */
+	bool tb_open;		 /* the last record was a query_error: lines attach to it */
+	struct tv_strbuf tb_key; /* its query_id */
+	struct tv_strbuf key;	 /* the current record's query_id */
+	struct tv_strbuf ev;	 /* an event being built */
 };
 
 /* the JSON record being mapped */
 struct rec {
 	struct pylog *P;
-	const struct logline *ll;	/* NULL for a plain JSON line */
+	const struct logline *ll; /* NULL for a plain JSON line */
 	struct tv_jv root;
 	int64_t time;
 	struct tv_session *s;
@@ -189,7 +189,8 @@ static void note_naive(struct pylog *P)
 {
 	if (!P->warned_naive) {
 		P->warned_naive = true;
-		tv_read_warn(P->ctx, P->lineno, "times carry no time zone (Python logging writes "
+		tv_read_warn(P->ctx, P->lineno,
+			     "times carry no time zone (Python logging writes "
 			     "local time); they are read as UTC");
 	}
 }
@@ -219,7 +220,7 @@ static int64_t record_time(struct rec *R)
 	if (get_str(R, "timestamp", &s, &n)) {
 		t = text_time(R->P, s, n);
 	} else if (get_num(R, "timestamp", &d) && d > 0 && d < 1e11) {
-		t = (int64_t)llround(d * 1e9);	/* Unix seconds, as time.time() gives */
+		t = (int64_t)llround(d * 1e9); /* Unix seconds, as time.time() gives */
 	}
 	if (t == TV_NONE && R->ll != NULL) {
 		t = text_time(R->P, R->ll->stamp, STAMP_LEN);
@@ -341,8 +342,8 @@ static int on_error(struct rec *R)
 	get_str(R, "error_type", &type, &tn);
 	get_str(R, "error_message", &msg, &mn);
 	call_times(R, c);
-	c->status = mentions_timeout(type, tn) || mentions_timeout(msg, mn) ? TV_STATUS_TIMEOUT :
-									       TV_STATUS_ERROR;
+	c->status = mentions_timeout(type, tn) || mentions_timeout(msg, mn) ? TV_STATUS_TIMEOUT
+									    : TV_STATUS_ERROR;
 	if (msg != NULL) {
 		r = tv_set_str(&c->error, msg, mn);
 	} else {
@@ -471,8 +472,10 @@ static int on_other(struct pylog *P, const char *s, size_t n)
 	if (have + 1 + n > tv_read_max_record(P->ctx)) {
 		if (!P->warned_long) {
 			P->warned_long = true;
-			tv_read_warn(P->ctx, P->lineno, "traceback longer than %zu bytes: the rest "
-				     "is skipped (counted)", tv_read_max_record(P->ctx));
+			tv_read_warn(P->ctx, P->lineno,
+				     "traceback longer than %zu bytes: the rest "
+				     "is skipped (counted)",
+				     tv_read_max_record(P->ctx));
 		}
 		tv_read_skip(P->ctx);
 		return 0;
@@ -492,8 +495,7 @@ static int on_other(struct pylog *P, const char *s, size_t n)
 }
 
 /* the JSON message @s (followed by the input's padding) of a record */
-static int on_json(struct pylog *P, const struct logline *ll, const char *s, size_t n,
-		   bool cut)
+static int on_json(struct pylog *P, const struct logline *ll, const char *s, size_t n, bool cut)
 {
 	struct tv_jv root;
 	const char *why = NULL;
@@ -599,15 +601,15 @@ static int read_input(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_er
 /* 2025-01-01 12:00:00,123 - name - LEVEL - message */
 static bool pylog_line(const char *s, size_t n)
 {
-	return tv_text_stamp(s, n, ' ') && n > 26 && s[19] == ',' && s[20] >= '0' &&
-	       s[20] <= '9' && s[22] >= '0' && s[22] <= '9' && s[23] == ' ' && s[24] == '-' &&
-	       s[25] == ' ';
+	return tv_text_stamp(s, n, ' ') && n > 26 && s[19] == ',' && s[20] >= '0' && s[20] <= '9' &&
+	       s[22] >= '0' && s[22] <= '9' && s[23] == ' ' && s[24] == '-' && s[25] == ' ';
 }
 
 static bool detect(const struct tv_sniff *s)
 {
-	if (s->shape == TV_SHAPE_TEXT_LINE)
+	if (s->shape == TV_SHAPE_TEXT_LINE) {
 		return pylog_line(s->line, s->line_len);
+	}
 	return s->shape == TV_SHAPE_JSON_LINE &&
 	       tv_text_has(s->line, s->line_len, "\"query_id\"") &&
 	       tv_text_has(s->line, s->line_len, "\"event\"");

@@ -39,13 +39,13 @@ struct waza {
 	struct tv_read_ctx *ctx;
 	struct tv_json_parser *parser;
 	bool keep;
-	bool warned_naive;	/* once per input */
-	uint64_t line;		/* first line of the document */
-	struct tv_strbuf buf;	/* minified JSON */
+	bool warned_naive;    /* once per input */
+	uint64_t line;	      /* first line of the document */
+	struct tv_strbuf buf; /* minified JSON */
 	struct pending llm, tool;
-	bool tool_events;	/* the session has tool.called/completed events */
-	bool typed_error;	/* the session's error type came from an error event */
-	char where[64];		/* "sessions[3]" */
+	bool tool_events; /* the session has tool.called/completed events */
+	bool typed_error; /* the session's error type came from an error event */
+	char where[64];	  /* "sessions[3]" */
 	char why[256];
 };
 
@@ -118,7 +118,8 @@ static int time_field(struct waza *w, const struct tv_jv *obj, const char *key, 
 	}
 	if (naive && !w->warned_naive) {
 		w->warned_naive = true;
-		tv_read_warn(w->ctx, w->line, "times without a time zone (Python's naive "
+		tv_read_warn(w->ctx, w->line,
+			     "times without a time zone (Python's naive "
 			     "isoformat) are taken as UTC");
 	}
 	return 0;
@@ -197,8 +198,7 @@ static int json_field(struct waza *w, const struct tv_jv *obj, const char *key, 
 
 /* ---- session fields ---- */
 
-static int metadata(struct waza *w, const struct tv_jv *sv, struct tv_session *s,
-		    const char **why)
+static int metadata(struct waza *w, const struct tv_jv *sv, struct tv_session *s, const char **why)
 {
 	struct tv_jv md, v;
 	struct tv_jiter it;
@@ -302,12 +302,11 @@ struct event {
 	const char *type;
 	size_t type_len;
 	int64_t time;
-	struct tv_jv data;	/* an object, or null */
+	struct tv_jv data; /* an object, or null */
 	bool has_data;
 };
 
-static int llm_request(struct waza *w, struct tv_turn *t, const struct event *e,
-		       const char **why)
+static int llm_request(struct waza *w, struct tv_turn *t, const struct event *e, const char **why)
 {
 	struct tv_llm_call *c;
 	int64_t tokens = TV_NONE;
@@ -350,8 +349,7 @@ static size_t llm_waiting(struct waza *w, const struct tv_turn *t, const char *m
 	return w->llm.n > 0 ? pending_take(&w->llm, 0) : SIZE_MAX;
 }
 
-static int llm_response(struct waza *w, struct tv_turn *t, const struct event *e,
-			const char **why)
+static int llm_response(struct waza *w, struct tv_turn *t, const struct event *e, const char **why)
 {
 	struct tv_llm_call *c;
 	char *model = NULL;
@@ -377,7 +375,7 @@ static int llm_response(struct waza *w, struct tv_turn *t, const struct event *e
 	if (idx != SIZE_MAX) {
 		c = &t->llm[idx];
 	} else if (e->time != TV_NONE) {
-		c->time = latency != TV_NONE ? e->time - latency : e->time;	/* no request seen */
+		c->time = latency != TV_NONE ? e->time - latency : e->time; /* no request seen */
 	}
 	c->duration = latency;
 	c->status = TV_STATUS_OK;
@@ -389,8 +387,7 @@ static int llm_response(struct waza *w, struct tv_turn *t, const struct event *e
 	return 0;
 }
 
-static int tool_called(struct waza *w, struct tv_turn *t, const struct event *e,
-		       const char **why)
+static int tool_called(struct waza *w, struct tv_turn *t, const struct event *e, const char **why)
 {
 	struct tv_tool_call *c;
 	const char *name = NULL;
@@ -462,7 +459,7 @@ static int tool_completed(struct waza *w, struct tv_turn *t, const struct event 
 			c->duration = e->time - c->time;
 		}
 	} else {
-		c->time = e->time;	/* no tool.called seen */
+		c->time = e->time; /* no tool.called seen */
 		c->name = done.name;
 		done.name = NULL;
 	}
@@ -498,7 +495,8 @@ static int error_event(struct waza *w, struct tv_session *s, const struct event 
 	if (r == 0 && !w->typed_error) {
 		w->typed_error = true;
 		s->has_error = true;
-		r = tv_set_str(&s->error_type, type ? type : "error", strlen(type ? type : "error"));
+		r = tv_set_str(&s->error_type, type ? type : "error",
+			       strlen(type ? type : "error"));
 		if (r == 0 && s->error_message == NULL && msg != NULL) {
 			r = tv_set_str(&s->error_message, msg, strlen(msg));
 		}
@@ -555,11 +553,10 @@ static int apply_event(struct waza *w, struct tv_session *s, const struct tv_jv 
 	if (is(e->type, e->type_len, "skill.invoked")) {
 		return skill_invoked(s, ev, e, why);
 	}
-	return 0;	/* another event type: kept in events only */
+	return 0; /* another event type: kept in events only */
 }
 
-static int read_event(struct waza *w, const struct tv_jv *ev, struct event *e,
-		      const char **why)
+static int read_event(struct waza *w, const struct tv_jv *ev, struct event *e, const char **why)
 {
 	if (tv_jv_type(ev) != TV_J_OBJECT) {
 		*why = "not an object";
@@ -607,8 +604,7 @@ static int event(struct waza *w, struct tv_session *s, const struct tv_jv *ev, s
 }
 
 /* The events in order; *@used counts those that went into the session. */
-static int events(struct waza *w, const struct tv_jv *sv, struct tv_session *s,
-		  uint64_t *used)
+static int events(struct waza *w, const struct tv_jv *sv, struct tv_session *s, uint64_t *used)
 {
 	struct tv_jv arr, ev;
 	struct tv_jiter it;
@@ -708,8 +704,8 @@ static void session_outcome(struct tv_session *s)
 	}
 }
 
-static int build(struct waza *w, const struct tv_jv *sv, struct tv_session *s,
-		 uint64_t *used, const char **why)
+static int build(struct waza *w, const struct tv_jv *sv, struct tv_session *s, uint64_t *used,
+		 const char **why)
 {
 	int r;
 
@@ -735,7 +731,7 @@ static int session(struct waza *w, const struct tv_jv *sv, const char *where)
 {
 	struct tv_session *s = tv_session_create();
 	const char *why = NULL;
-	uint64_t used = 1;	/* the session object */
+	uint64_t used = 1; /* the session object */
 	int r;
 
 	if (s == NULL) {
@@ -843,8 +839,9 @@ static int read_input(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_er
 
 static bool detect(const struct tv_sniff *s)
 {
-	if (s->shape == TV_SHAPE_JSON_PRETTY)
+	if (s->shape == TV_SHAPE_JSON_PRETTY) {
 		return tv_text_has(s->data, s->len, "\"exported_at\"");
+	}
 	return s->shape == TV_SHAPE_JSON_LINE &&
 	       tv_text_has(s->line, s->line_len, "\"exported_at\"") &&
 	       tv_text_has(s->line, s->line_len, "\"sessions\"");
