@@ -98,7 +98,18 @@ static enum ev classify(const char *name, size_t n, const char **service, size_t
 }
 
 /* the session key: session.id, gen_ai.conversation.id, else the trace id */
-static bool session_key(const struct tv_record *r, const char **k, size_t *n)
+void tv_events_skip_keyless(struct tv_read_ctx *ctx, const struct tv_record *r)
+{
+	ctx->st.records_skipped++;
+	if (!ctx->warned_nokey) {
+		ctx->warned_nokey = true;
+		tv_read_warn(ctx, r->line,
+			     "log records without session.id, "
+			     "gen_ai.conversation.id or trace id are skipped (counted)");
+	}
+}
+
+bool tv_events_key(const struct tv_record *r, const char **k, size_t *n)
 {
 	static const char *const keys[] = { "session.id", "gen_ai.conversation.id" };
 
@@ -622,14 +633,8 @@ int tv_events_apply(struct tv_read_ctx *ctx, const struct tv_record *r)
 		name = v ? v->s : "";
 		name_len = v ? v->n : 0;
 	}
-	if (!session_key(r, &key, &key_len)) {
-		ctx->st.records_skipped++;
-		if (!ctx->warned_nokey) {
-			ctx->warned_nokey = true;
-			tv_read_warn(ctx, r->line,
-				     "log records without session.id, "
-				     "gen_ai.conversation.id or trace id are skipped (counted)");
-		}
+	if (!tv_events_key(r, &key, &key_len)) {
+		tv_events_skip_keyless(ctx, r);
 		return 0;
 	}
 	e.s = tv_read_open_session(ctx, key, key_len, r->time, r->line);

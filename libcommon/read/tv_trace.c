@@ -547,7 +547,7 @@ static ssize_t turn_span(struct tctx *x, size_t i)
 	return agent >= 0 ? agent : root;
 }
 
-static const char *session_key(const struct tv_trace *t, size_t *n)
+const char *tv_trace_key(const struct tv_trace *t, size_t *n)
 {
 	static const char *const keys[] = { "gen_ai.conversation.id", "session.id" };
 
@@ -758,7 +758,7 @@ int tv_trace_apply(struct tv_read_ctx *ctx, const struct tv_trace *t)
 			last = t->spans[i].end;
 		}
 	}
-	key = session_key(t, &kn);
+	key = tv_trace_key(t, &kn);
 	ctx->path = ctx->name = t->spans[0].file;
 	ctx->fmt = t->spans[0].fmt;
 	x.s = tv_read_open_session(ctx, key, kn, first, t->spans[0].line);

@@ -26,4 +26,8 @@ fi
 if [ -n "${TELEVAL_TO_EVAL:-}" ]; then
 	part to-eval check_tool "$TELEVAL_TO_EVAL" "$SRC/tools/to-eval/televal-to-eval.1.scd"
 fi
+front="$(dirname "$TELEVAL_FILTER")/../televal/televal"
+if [ -x "$front" ]; then
+	part televal check_tool "$front" "$SRC/tools/televal/televal.1.scd"
+fi
 finish
