@@ -280,6 +280,7 @@ int tv_spans_add(struct tv_spans *b, const struct tv_span *sp, const char *file,
 	o = &t->spans[t->n];
 	memset(o, 0, sizeof(*o));
 	o->line = sp->line;
+	o->seq = t->n;
 	o->start = sp->start;
 	o->end = sp->end;
 	o->status = sp->status;

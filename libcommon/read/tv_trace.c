@@ -737,6 +737,34 @@ static int map_trace(struct tctx *x)
 	return r;
 }
 
+/* the spans kept as events (--events), in the order they were read */
+static int add_events(struct tv_session *s, const struct tv_trace *t)
+{
+	size_t *order = malloc(t->n * sizeof(*order));
+	int r = 0;
+
+	if (order == NULL) {
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		order[i] = SIZE_MAX;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		if (t->spans[i].seq < t->n) {
+			order[t->spans[i].seq] = i;
+		}
+	}
+	for (size_t k = 0; k < t->n && r == 0; k++) {
+		const char *raw = order[k] == SIZE_MAX ? NULL : t->spans[order[k]].raw;
+
+		if (raw != NULL) {
+			r = tv_session_add_event(s, raw, strlen(raw));
+		}
+	}
+	free(order);
+	return r;
+}
+
 int tv_trace_apply(struct tv_read_ctx *ctx, const struct tv_trace *t)
 {
 	struct tctx x = { .ctx = ctx, .t = t };
@@ -779,11 +807,8 @@ int tv_trace_apply(struct tv_read_ctx *ctx, const struct tv_trace *t)
 	x.dup = calloc(t->n, sizeof(*x.dup));
 	if (x.roles && x.parent && x.turn_of && x.by_id && x.status && x.dup) {
 		r = session_info(&x);
-		for (size_t i = 0; i < t->n && r == 0; i++) {
-			if (t->spans[i].raw) {
-				r = tv_session_add_event(x.s, t->spans[i].raw,
-							 strlen(t->spans[i].raw));
-			}
+		if (r == 0) {
+			r = add_events(x.s, t);
 		}
 		if (r == 0) {
 			r = map_trace(&x);
