@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Gemini CLI / Qwen Code telemetry events to sessions (FORMATS.md A3).
+ * Gemini CLI / Qwen Code telemetry events to sessions (docs/FORMATS.md#log-events).
  *
  * session.id is the session; prompt_id the turn (user_prompt starts it);
  * api_request/api_response/api_error are llm_calls; tool_call is a

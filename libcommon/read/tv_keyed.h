@@ -21,7 +21,7 @@
  *
  * Each also names its format ("f"), its file and its line.  Attribute values
  * keep their type: strings, integers, booleans and null as JSON; a double as
- * {"d":N}; a JSON value as {"j":V}.  docs/FORMATS.md has the details.
+ * {"d":N}; a JSON value as {"j":V}.  See docs/FORMATS.md#keyed-lines.
  */
 #ifndef TV_KEYED_H
 #define TV_KEYED_H

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * One complete trace to turns (FORMATS.md E): the session is
+ * One complete trace to turns (docs/FORMATS.md#traces): the session is
  * gen_ai.conversation.id, else session.id, else the trace id; an
  * invoke_agent span (or, without one, a root span) is a turn; chat,
  * generate_content and text_completion spans are llm_calls and

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * tv_read_pylog: Python logging lines `YYYY-MM-DD HH:MM:SS,mmm - logger -
- * LEVEL - {json}` carrying query events (FORMATS.md H), and plain JSON lines
+ * tv_pylog: Python logging lines `YYYY-MM-DD HH:MM:SS,mmm - logger -
+ * LEVEL - {json}` carrying query events (docs/FORMATS.md#pylog), and plain JSON lines
  * of the same events (`{"event": "query_start", "query_id": ...}`).
  *
  * One query_id is one session with one turn and one llm_call:
