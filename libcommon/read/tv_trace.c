@@ -635,9 +635,20 @@ static int borrow_text(struct tctx *x, ssize_t ti, struct tv_turn *t)
 	return r;
 }
 
+/* the span that speaks for the trace: its first root (no parent), else its first span */
+static const struct tv_ospan *first_root(const struct tv_trace *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		if (t->spans[i].parent_id == NULL) {
+			return &t->spans[i];
+		}
+	}
+	return &t->spans[0];
+}
+
 static int session_info(struct tctx *x)
 {
-	const struct tv_ospan *sp = &x->t->spans[0];
+	const struct tv_ospan *sp = first_root(x->t);
 	const struct tv_attr *a = tv_attrs_find(sp->res, sp->n_res, "service.name");
 	struct tv_strbuf *b = &x->ctx->scratch2;
 	struct tv_jw w;
