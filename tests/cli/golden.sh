@@ -15,7 +15,7 @@
 # read the diff before committing it.
 . "$(dirname "$0")/lib.sh"
 
-DATA=$SRC/tests/data
+DATA=${TV_GOLDEN_DATA:-$SRC/tests/data}	# another tree: the harness checks itself (golden_harness.sh)
 UPDATE=${TV_GOLDEN_UPDATE:-}
 [ -d "$DATA" ] || fail "$DATA is missing"
 
@@ -24,8 +24,8 @@ ARGS=()
 read_args() {
 	ARGS=()
 	[ -f "$1" ] || return 0
-	mapfile -d '' ARGS < <(xargs -r printf '%s\0' <"$1") ||
-		fail "$1: cannot split into arguments"
+	xargs -r printf '%s\0' <"$1" >"$T/args" || fail "$1: cannot split into arguments"
+	mapfile -d '' ARGS <"$T/args"
 }
 
 # DIR NAME: the input of case NAME of DIR, made in the current directory;
@@ -213,7 +213,7 @@ done
 # the expectations themselves are canonical output
 [ "${#outs[@]}" -eq 0 ] || check_schema "${outs[@]}"
 
-echo "# $PASSED passed, $(printf '%s' "$BROKEN" | grep -c .) known broken, $(echo $FAILED | wc -w) failed"
+echo "# $PASSED passed, $(printf '%s' "$BROKEN" | grep -c .) known broken, $(echo "$FAILED" | wc -w) failed"
 [ -z "$BROKEN" ] || echo "# known broken (NAME.xfail):$BROKEN"
 [ -z "$FAILED" ] || fail "failed:$FAILED"
 [ -z "$UPDATE" ] || note "TV_GOLDEN_UPDATE: expectations rewritten; read the diff before committing"
