@@ -63,6 +63,8 @@ struct tv_llm_call {
 
 #define TV_LLM_SEEN_REQUEST 1u
 #define TV_LLM_SEEN_RESPONSE 2u
+/* the output tokens already count the thinking tokens (GenAI, OpenInference) */
+#define TV_LLM_THINKING_IN_OUTPUT 4u
 
 struct tv_tool_call {
 	int64_t time; /* start */
