@@ -2,12 +2,14 @@
 /*
  * tv_pii: find PII and secrets in telemetry text and replace them.
  *
- * How a value is processed (pii_scrub_value):
+ * How a value is processed (scrub_value):
  *   1. invalid UTF-8: the whole value becomes <REDACTED> (fail closed);
  *   2. a value on an allow-list is kept as is;
  *   3. a key policy for the key the value sits under acts on the whole
  *      value (op keep: the value is not even scanned);
- *   4. a value that is itself JSON is scanned as JSON (tv_pii_json.c);
+ *   4. a value that is itself JSON is scanned as JSON: tv_jscan walks it,
+ *      keeping its layout, and asks on_string() / on_container() below
+ *      about each string and container, which come back here;
  *   5. otherwise every enabled rule whose prefilter hits runs its pattern,
  *      its validator checks each candidate, overlaps are resolved (the rule
  *      listed first wins, then the earliest match) and each finding is
@@ -60,6 +62,7 @@
 #include <pcre2.h>
 
 #include "libcommon/json/tv_jw.h"
+#include "libcommon/pii/tv_jscan.h"
 #include "libcommon/pii/tv_pii_int.h"
 #include "libcommon/sample/tv_sample.h"
 
@@ -513,8 +516,17 @@ struct tv_pii {
 	size_t allow_max;	 /* the longest allowed value */
 	struct key_slot kcache[KEY_CACHE];
 	struct pseudo_slot pcache[PSEUDO_CACHE];
-	struct pii_level lvl[PII_MAX_LEVELS];
+	struct tv_jscan *js[PII_MAX_LEVELS]; /* one scanner per level of JSON in strings */
 };
+
+/* how a value's key is used */
+enum keymode {
+	KEY_POLICY,   /* key policies first, then the rules */
+	KEY_RULES,    /* rules only: the key is structure (a KV list's "key") */
+	KEY_VERBATIM, /* untouched: a number in a string (OTLP intValue) */
+};
+
+static int json_scan(struct tv_pii *p, int lvl, const char *json, size_t n, struct tv_strbuf *out);
 
 static char lower(char c)
 {
@@ -960,8 +972,13 @@ static int put_op(struct tv_pii *p, enum tv_pii_op op, const char *type, unsigne
 	return put_label(out, type, NULL);
 }
 
-int pii_fail_closed(struct tv_pii *p, const char *why, const char *s, size_t n,
-		    struct tv_strbuf *out)
+/*
+ * Append the text that replaces a value tv_pii could not process (invalid
+ * UTF-8, a lone surrogate, a rule error) and count it.  Returns 1 (one
+ * finding) or -ENOMEM.
+ */
+static int fail_closed(struct tv_pii *p, const char *why, const char *s, size_t n,
+		       struct tv_strbuf *out)
 {
 	size_t extra = strcmp(why, "rule_error") == 0 ? CNT_ERROR : CNT_UTF8;
 	size_t counter = p->nrules + p->nkeys + extra;
@@ -1235,7 +1252,7 @@ static int scan_text(struct tv_pii *p, int lvl, const char *s, size_t n, struct 
 	int r;
 
 	if (lvl + 1 < PII_MAX_LEVELS && looks_json(s, n)) {
-		r = pii_json_scan(p, lvl + 1, s, n, out);
+		r = json_scan(p, lvl + 1, s, n, out);
 		if (r >= 0 || r == -ENOMEM) {
 			return r;
 		}
@@ -1246,7 +1263,7 @@ static int scan_text(struct tv_pii *p, int lvl, const char *s, size_t n, struct 
 		return r;
 	}
 	if (r < 0) {
-		return pii_fail_closed(p, "rule_error", s, n, out);
+		return fail_closed(p, "rule_error", s, n, out);
 	}
 	if (p->acc.n == 0 || allowed(p, s, n)) {
 		return 0;
@@ -1313,18 +1330,26 @@ static bool needs_utf8_check(const char *s, size_t n)
 	return (acc & UINT64_C(0x8080808080808080)) != 0;
 }
 
-int pii_scrub_value(struct tv_pii *p, int lvl, enum pii_keymode mode, const char *key, size_t klen,
-		    const char *s, size_t n, struct tv_strbuf *out)
+/*
+ * Append the scrubbed form of @s/@n (decoded text) found under @key to
+ * @out.  @lvl: the JSON nesting level @s came from (JSON inside it is
+ * scanned at @lvl + 1).  Returns the number of findings, TV_PII_DROPPED
+ * (nothing appended) or -ENOMEM.  When it returns 0 the text is unchanged
+ * and @out may or may not hold a copy of it: callers use @s (copying every
+ * untouched value would cost a pass over every byte).
+ */
+static int scrub_value(struct tv_pii *p, int lvl, enum keymode mode, const char *key, size_t klen,
+		       const char *s, size_t n, struct tv_strbuf *out)
 {
 	int ki = -1;
 
 	if (needs_utf8_check(s, n) && !tv_utf8_valid(s, n)) {
-		return pii_fail_closed(p, "invalid_utf8", s, n, out);
+		return fail_closed(p, "invalid_utf8", s, n, out);
 	}
-	if (mode == PII_KEY_VERBATIM) {
+	if (mode == KEY_VERBATIM) {
 		return 0;
 	}
-	if (mode == PII_KEY_POLICY && key != NULL) {
+	if (mode == KEY_POLICY && key != NULL) {
 		ki = find_key(p, key, klen);
 	}
 	if (ki >= 0) {
@@ -1340,7 +1365,12 @@ int pii_scrub_value(struct tv_pii *p, int lvl, enum pii_keymode mode, const char
 	return scan_text(p, lvl, s, n, out);
 }
 
-int pii_key_drop(struct tv_pii *p, const char *key, size_t klen)
+/*
+ * Does the key policy for @key drop the value?  Then the finding is counted
+ * and reported.  For containers, whose strings are not scanned when they
+ * go.  Returns 1 (dropped) or 0.
+ */
+static int key_drop(struct tv_pii *p, const char *key, size_t klen)
 {
 	int ki = p->drop_keys ? find_key(p, key, klen) : -1;
 
@@ -1351,9 +1381,76 @@ int pii_key_drop(struct tv_pii *p, const char *key, size_t klen)
 	return 1;
 }
 
-struct pii_level *pii_level_get(struct tv_pii *p, int lvl)
+/* ---- JSON: tv_jscan walks it, these callbacks scrub what it finds ---- */
+
+struct jctx {
+	struct tv_pii *p;
+	int lvl;
+	int findings;
+};
+
+static int on_string(void *udata, const struct tv_jscan_item *it, struct tv_strbuf *repl)
 {
-	return (lvl >= 0 && lvl < PII_MAX_LEVELS) ? &p->lvl[lvl] : NULL;
+	static const enum keymode modes[] = {
+		[TV_JSCAN_VALUE] = KEY_POLICY,
+		[TV_JSCAN_NAME] = KEY_RULES,
+		[TV_JSCAN_PAIR_KEY] = KEY_RULES,
+		[TV_JSCAN_NUMERIC] = KEY_VERBATIM,
+	};
+	struct jctx *c = udata;
+	int r;
+
+	if (it->bad) {
+		r = fail_closed(c->p, "invalid_utf8", it->raw, it->rawlen, repl);
+	} else {
+		r = scrub_value(c->p, c->lvl, modes[it->role], it->key, it->klen, it->s, it->n,
+				repl);
+	}
+	if (r == TV_PII_DROPPED && it->role == TV_JSCAN_NAME) {
+		/* a name cannot go without its value: replaced whole */
+		tv_strbuf_reset(repl);
+		r = tv_strbuf_puts(repl, "<REDACTED>") < 0 ? -ENOMEM : 1;
+	}
+	if (r == TV_PII_DROPPED) {
+		c->findings++;
+		return TV_JSCAN_DROP;
+	}
+	if (r <= 0) {
+		return r;
+	}
+	c->findings += r;
+	return TV_JSCAN_REPLACE;
+}
+
+/* a container under a key whose policy is drop goes whole, unscanned */
+static int on_container(void *udata, const struct tv_jscan_item *it)
+{
+	struct jctx *c = udata;
+
+	if (it->role != TV_JSCAN_VALUE || it->key == NULL || !key_drop(c->p, it->key, it->klen)) {
+		return TV_JSCAN_KEEP;
+	}
+	c->findings++;
+	return TV_JSCAN_DROP;
+}
+
+/*
+ * Append @json/@n with every string scrubbed and the layout kept (see
+ * tv_pii_scrub_json()), with the scanner of level @lvl.  Returns the number
+ * of findings, -TV_EPARSE (nothing appended), -TV_EDEPTH or -ENOMEM.  With
+ * no findings nothing is appended either: the text is unchanged.
+ */
+static int json_scan(struct tv_pii *p, int lvl, const char *json, size_t n, struct tv_strbuf *out)
+{
+	static const struct tv_jscan_ops ops = { on_string, on_container };
+	struct jctx c = { p, lvl, 0 };
+	int r;
+
+	if (lvl < 0 || lvl >= PII_MAX_LEVELS) {
+		return -TV_EDEPTH;
+	}
+	r = tv_jscan_run(p->js[lvl], json, n, &ops, &c, out);
+	return r < 0 ? r : c.findings;
 }
 
 /* ---- building ---- */
@@ -1667,6 +1764,12 @@ static int match_setup(struct tv_pii *p)
 
 static int alloc_tables(struct tv_pii *p, const struct pii_policy *pol)
 {
+	for (int i = 0; i < PII_MAX_LEVELS; i++) {
+		p->js[i] = tv_jscan_create();
+		if (p->js[i] == NULL) {
+			return -ENOMEM;
+		}
+	}
 	p->rules = calloc(N_ELEMS(builtins) + pol->nadds, sizeof(*p->rules));
 	p->keys = calloc(pol->nkeys + N_ELEMS(id_keys) + N_ELEMS(builtin_keys), sizeof(*p->keys));
 	p->allow = calloc(N_ELEMS(default_allow) + pol->nallow_values + 1, sizeof(*p->allow));
@@ -1742,13 +1845,8 @@ int tv_pii_create(const struct tv_pii_opts *o, struct tv_pii **out, struct tv_er
 
 static void free_levels(struct tv_pii *p)
 {
-	int i;
-
-	for (i = 0; i < PII_MAX_LEVELS; i++) {
-		tv_strbuf_finish(&p->lvl[i].dec);
-		tv_strbuf_finish(&p->lvl[i].res);
-		tv_strbuf_finish(&p->lvl[i].names);
-		free(p->lvl[i].frames);
+	for (int i = 0; i < PII_MAX_LEVELS; i++) {
+		tv_jscan_destroy(p->js[i]);
 	}
 }
 
@@ -1809,7 +1907,7 @@ int tv_pii_scrub(struct tv_pii *p, const char *key, size_t klen, const char *s, 
 		 struct tv_strbuf *out)
 {
 	size_t mark = out->len;
-	int r = pii_scrub_value(p, 0, PII_KEY_POLICY, key, klen, s, n, out);
+	int r = scrub_value(p, 0, KEY_POLICY, key, klen, s, n, out);
 
 	if (r != 0) {
 		return r;
@@ -1825,7 +1923,7 @@ int tv_pii_scrub(struct tv_pii *p, const char *key, size_t klen, const char *s, 
 
 int tv_pii_scrub_json(struct tv_pii *p, const char *json, size_t n, struct tv_strbuf *out)
 {
-	int r = pii_json_scan(p, 0, json, n, out);
+	int r = json_scan(p, 0, json, n, out);
 
 	if (r == 0) {
 		r = tv_strbuf_append(out, json, n); /* unchanged */

@@ -2,8 +2,9 @@
 /*
  * tv_pii_int: what the files of the tv_pii module share (tv_pii.c, the
  * engine; tv_pii_valid.c, the validators; tv_pii_policy.c, the YAML
- * policy; tv_pii_json.c, the layout-preserving JSON scanner).  Not for
- * use outside libcommon, except by the unit tests.
+ * policy).  The layout-keeping JSON scanner below them is tv_jscan.h,
+ * which knows nothing of these.  Not for use outside libcommon, except by
+ * the unit tests.
  */
 #ifndef TV_PII_INT_H
 #define TV_PII_INT_H
@@ -106,86 +107,5 @@ int pii_policy_load(const char *file, struct pii_policy *pol, struct tv_error *e
 void pii_policy_free(struct pii_policy *pol);
 /** pii_op_parse: "redact" ... "keep" to an operator.  Returns false if unknown. */
 bool pii_op_parse(const char *s, enum tv_pii_op *op);
-
-/* ---- the JSON scanner and the engine call each other ---- */
-
-/* how a value's key is used */
-enum pii_keymode {
-	PII_KEY_POLICY,	  /* key policies first, then the rules */
-	PII_KEY_RULES,	  /* rules only: the key is structure (a KV list's "key") */
-	PII_KEY_VERBATIM, /* untouched: a number in a string (OTLP intValue) */
-};
-
-/* a member name: bytes in the input, or (escaped names) in the level's arena */
-struct pii_name {
-	const char *s; /* NULL: in the arena at off */
-	size_t off, len;
-};
-
-struct pii_frame {
-	bool is_obj;
-	bool transparent; /* a KV pair's value (OTLP AnyValue): drops go up */
-	bool kv;	  /* a "key" member holding a string was seen */
-	bool dropped;	  /* remove this whole container when it closes */
-	bool silent;	  /* inside a dropped container: strings are not scanned */
-	bool any_kept;	  /* an element stayed: the next one has a comma */
-	bool cur_removed; /* the current element was removed */
-	bool skip_comma;  /* a first element was removed: eat the next comma */
-	bool has_sep;	  /* a comma was written before the current element */
-	bool in_elem;	  /* an element has begun */
-	bool have_inherit;
-	size_t open_out;	 /* out length just after the bracket */
-	size_t elem_out;	 /* out length where the current element starts */
-	size_t sep_out;		 /* out length before the current element's comma */
-	struct pii_name name;	 /* current member name */
-	struct pii_name kvkey;	 /* K of {"key": K, ...} */
-	struct pii_name inherit; /* the key this container sits under */
-};
-
-struct pii_level {
-	struct tv_strbuf dec;	/* a decoded string */
-	struct tv_strbuf res;	/* its scrubbed form */
-	struct tv_strbuf names; /* decoded member names with escapes */
-	struct pii_frame *frames;
-	size_t nframes, capframes;
-};
-
-/** pii_level_get: scratch space for nesting level @lvl, NULL past PII_MAX_LEVELS. */
-struct pii_level *pii_level_get(struct tv_pii *p, int lvl);
-
-/**
- * pii_scrub_value: append the scrubbed form of @s/@n (decoded text) found
- * under @key to @out.  @lvl: the JSON nesting level @s came from (JSON
- * inside it is scanned at @lvl + 1).  Returns the number of findings,
- * TV_PII_DROPPED (nothing appended) or -ENOMEM.  When it returns 0 the
- * text is unchanged and @out may or may not hold a copy of it: callers use
- * @s (copying every untouched value would cost a pass over every byte).
- */
-int pii_scrub_value(struct tv_pii *p, int lvl, enum pii_keymode mode, const char *key, size_t klen,
-		    const char *s, size_t n, struct tv_strbuf *out);
-
-/**
- * pii_fail_closed: append the text that replaces a value tv_pii could not
- * process (invalid UTF-8, a lone surrogate, a rule error) and count it.
- * Returns 1 (one finding) or -ENOMEM.
- */
-int pii_fail_closed(struct tv_pii *p, const char *why, const char *s, size_t n,
-		    struct tv_strbuf *out);
-
-/**
- * pii_key_drop: does the key policy for @key drop the value?  Then the
- * finding is counted and reported.  For containers, whose strings are not
- * scanned when they go.  Returns 1 (dropped) or 0.
- */
-int pii_key_drop(struct tv_pii *p, const char *key, size_t klen);
-
-/**
- * pii_json_scan: append @json/@n with every string scrubbed and the layout
- * kept (see tv_pii_scrub_json()), using the scratch of level @lvl.
- * Returns the number of findings, -TV_EPARSE (nothing appended),
- * -TV_EDEPTH or -ENOMEM.  With no findings nothing is appended either: the
- * text is unchanged.
- */
-int pii_json_scan(struct tv_pii *p, int lvl, const char *json, size_t n, struct tv_strbuf *out);
 
 #endif
