@@ -35,12 +35,16 @@ struct frame {
 	bool has_sep;	  /* a comma was written before the current element */
 	bool in_elem;	  /* an element has begun */
 	bool have_inherit;
+	bool have_tkey;	     /* an array whose first element is a string like a key */
+	bool tuple;	     /* ... and has exactly two elements: the second is under it */
+	size_t nelem;	     /* elements begun */
 	size_t open_out;     /* out length just after the bracket */
 	size_t elem_out;     /* out length where the current element starts */
 	size_t sep_out;	     /* out length before the current element's comma */
 	struct name name;    /* current member name */
 	struct name kvkey;   /* K of {"key": K, ...} */
 	struct name inherit; /* the key this container sits under */
+	struct name tkey;    /* K of a [K, V] tuple */
 };
 
 struct tv_jscan {
@@ -152,7 +156,7 @@ static bool is_number(const struct scan *sc, const struct name *nm)
 static bool passes_through(const struct scan *sc, const struct frame *f)
 {
 	if (!f->is_obj) {
-		return false;
+		return f->tuple;
 	}
 	return (f->kv && name_is(sc, &f->name, "value")) ||
 	       (f->transparent && is_wrapper(sc, &f->name));
@@ -175,7 +179,11 @@ static void value_key(const struct scan *sc, const struct frame *f, struct vkey 
 	if (f == NULL) {
 		return;
 	}
-	if (!f->is_obj) {
+	if (!f->is_obj && f->tuple) {
+		k->have = true;
+		k->name = f->tkey;
+		k->transparent = true;
+	} else if (!f->is_obj) {
 		k->have = f->have_inherit;
 		k->name = f->inherit;
 		k->transparent = f->transparent;
@@ -300,10 +308,10 @@ static size_t plain_run(const unsigned char *s, size_t n, size_t i)
 }
 
 /* the closing quote of the string at sc->i; *esc: it has escapes */
-static int string_end(struct scan *sc, size_t *end, bool *esc)
+static int string_end(const struct scan *sc, size_t at, size_t *end, bool *esc)
 {
 	const unsigned char *s = (const unsigned char *)sc->s;
-	size_t i = sc->i + 1;
+	size_t i = at + 1;
 
 	*esc = false;
 	for (;;) {
@@ -387,7 +395,7 @@ struct str {
 static int read_string(struct scan *sc, struct tv_strbuf *buf, struct str *t)
 {
 	bool esc;
-	int r = string_end(sc, &t->end, &esc);
+	int r = string_end(sc, sc->i, &t->end, &esc);
 
 	t->bad = false;
 	t->in_input = !esc;
@@ -484,9 +492,12 @@ static int string_value(struct scan *sc)
 	if (f && f->is_obj && k.role == TV_JSCAN_PAIR_KEY && !t.bad) {
 		f->kv = true; /* {"key": K, ...} */
 		r = keep_name(sc, &t, &f->kvkey);
-		if (r < 0) {
-			return r;
-		}
+	} else if (f && !f->is_obj && f->nelem == 1 && !t.bad && tv_jscan_keylike(t.d, t.dn)) {
+		f->have_tkey = true; /* [K, ...] */
+		r = keep_name(sc, &t, &f->tkey);
+	}
+	if (r < 0) {
+		return r;
 	}
 	r = ask_string(sc, &t, &k);
 	if (r == TV_JSCAN_REPLACE) {
@@ -588,11 +599,53 @@ static int number(struct scan *sc)
 
 /* ---- structure ---- */
 
+/* the end of the value at @i (just past it), or 0 if it is not valid */
+static size_t skip_value(const struct scan *sc, size_t i)
+{
+	size_t depth = 0, end;
+	bool esc;
+
+	do {
+		if (i >= sc->n) {
+			return 0;
+		}
+		if (sc->s[i] == '"') {
+			if (string_end(sc, i, &end, &esc) < 0) {
+				return 0;
+			}
+			i = end;
+		} else if (sc->s[i] == '{' || sc->s[i] == '[') {
+			depth++;
+		} else if (sc->s[i] == '}' || sc->s[i] == ']') {
+			depth--;
+		} else if (depth == 0) {
+			while (i + 1 < sc->n && strchr(",]} \t\r\n", sc->s[i + 1]) == NULL) {
+				i++; /* a number or literal */
+			}
+		}
+		i++;
+	} while (depth > 0);
+	return i;
+}
+
+/* does the array close right after the value at sc->i? */
+static bool last_elem(const struct scan *sc)
+{
+	size_t i = skip_value(sc, sc->i);
+
+	while (i > 0 && i < sc->n && is_ws(sc->s[i])) {
+		i++;
+	}
+	return i > 0 && i < sc->n && sc->s[i] == ']';
+}
+
 static void begin_elem(struct scan *sc, struct frame *f)
 {
 	f->elem_out = vlen(sc);
 	f->cur_removed = false;
 	f->in_elem = true;
+	f->nelem++;
+	f->tuple = !f->is_obj && f->have_tkey && f->nelem == 2 && last_elem(sc);
 }
 
 /* the current element ends (at a comma or the closing bracket) */
@@ -835,6 +888,27 @@ int tv_jscan_run(struct tv_jscan *js, const char *json, size_t n, const struct t
 		return r;
 	}
 	return sc.changes;
+}
+
+static bool key_char(char c, bool first)
+{
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_') {
+		return true;
+	}
+	return !first && ((c >= '0' && c <= '9') || c == '.' || c == '-' || c == ':' || c == '/');
+}
+
+bool tv_jscan_keylike(const char *s, size_t n)
+{
+	if (n == 0 || n > TV_JSCAN_KEY_MAX) {
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!key_char(s[i], i == 0)) {
+			return false;
+		}
+	}
+	return true;
 }
 
 struct tv_jscan *tv_jscan_create(void)

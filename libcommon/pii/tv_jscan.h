@@ -20,12 +20,16 @@
  *     kvlistValue, values, bytesValue) pass the key on; K itself is
  *     TV_JSCAN_PAIR_KEY, and OTLP's numbers written as strings (intValue,
  *     doubleValue, boolValue) are TV_JSCAN_NUMERIC;
+ *   - a [K, V] tuple (an array of exactly two elements whose first is a
+ *     string that looks like a key, tv_jscan_keylike()): K for V, as in
+ *     Gemini CLI's "_rawAttributes": [["host.name", "..."], ...]; K itself
+ *     is an element like any other (under the array's key);
  *   - the top-level value: no key.
  * When "value" comes before "key" the member name "value" is used.
  *
  * Dropping: a dropped value removes its member or element (with the right
- * comma); inside a key/value pair it removes the whole pair from its
- * list; a dropped top-level value becomes `null`.
+ * comma); inside a key/value pair or a [K, V] tuple it removes the whole
+ * pair from its list; a dropped top-level value becomes `null`.
  *
  * A struct tv_jscan holds the scratch space (decoded strings, member
  * names, the stack of open containers), reused from run to run; one run
@@ -96,5 +100,15 @@ void tv_jscan_destroy(struct tv_jscan *js);
  */
 int tv_jscan_run(struct tv_jscan *js, const char *json, size_t n, const struct tv_jscan_ops *ops,
 		 void *udata, struct tv_strbuf *out);
+
+/* the longest string tv_jscan_keylike() takes */
+#define TV_JSCAN_KEY_MAX 128
+
+/**
+ * tv_jscan_keylike: does @s/@n look like an attribute key: 1 to
+ * TV_JSCAN_KEY_MAX bytes of letters, digits and `_ . - : /`, starting with a
+ * letter or `_`?
+ */
+bool tv_jscan_keylike(const char *s, size_t n);
 
 #endif

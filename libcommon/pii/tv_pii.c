@@ -362,9 +362,13 @@ static const struct builtin builtins[] = {
 
 /* ---- built-in key policies (after the policy file's) ---- */
 
+/* a key matches when it matches the glob and, if there is one, the predicate */
+typedef bool (*key_pred_fn)(const char *key, size_t klen);
+
 struct builtin_key {
 	const char *glob, *type;
 	enum tv_pii_op op;
+	key_pred_fn when;
 };
 
 /* structure, not PII: pseudonymized only when keep_ids is false */
@@ -375,48 +379,49 @@ static const char *const id_keys[] = {
 
 static const struct builtin_key builtin_keys[] = {
 	/* OTLP timestamps are numbers written as strings */
-	{ "timeunixnano", NULL, TV_PII_KEEP },
-	{ "observedtimeunixnano", NULL, TV_PII_KEEP },
-	{ "starttimeunixnano", NULL, TV_PII_KEEP },
-	{ "endtimeunixnano", NULL, TV_PII_KEEP },
-	{ "email", "EMAIL", TV_PII_PSEUDONYM },
-	{ "*.email", "EMAIL", TV_PII_PSEUDONYM },
-	{ "*_email", "EMAIL", TV_PII_PSEUDONYM },
-	{ "e-mail", "EMAIL", TV_PII_PSEUDONYM },
-	{ "email_address", "EMAIL", TV_PII_PSEUDONYM },
-	{ "user_id", "USER", TV_PII_PSEUDONYM },
-	{ "user.id", "USER", TV_PII_PSEUDONYM },
-	{ "userid", "USER", TV_PII_PSEUDONYM },
-	{ "enduser.id", "USER", TV_PII_PSEUDONYM },
-	{ "user", "USER", TV_PII_PSEUDONYM },
-	{ "user.name", "USER", TV_PII_PSEUDONYM },
-	{ "username", "USER", TV_PII_PSEUDONYM },
-	{ "user_name", "USER", TV_PII_PSEUDONYM },
-	{ "login", "USER", TV_PII_PSEUDONYM },
-	{ "process.owner", "USER", TV_PII_PSEUDONYM },
-	{ "host.name", "HOST", TV_PII_PSEUDONYM },
-	{ "host.id", "HOST", TV_PII_PSEUDONYM },
-	{ "host.hostname", "HOST", TV_PII_PSEUDONYM },
-	{ "hostname", "HOST", TV_PII_PSEUDONYM },
-	{ "installation.id", "ID", TV_PII_PSEUDONYM },
-	{ "device.id", "ID", TV_PII_PSEUDONYM },
-	{ "machine.id", "ID", TV_PII_PSEUDONYM },
-	{ "*password*", "SECRET", TV_PII_REDACT },
-	{ "*passwd*", "SECRET", TV_PII_REDACT },
-	{ "pwd", "SECRET", TV_PII_REDACT },
-	{ "*secret*", "SECRET", TV_PII_REDACT },
-	{ "*token*", "SECRET", TV_PII_REDACT },
-	{ "*credential*", "SECRET", TV_PII_REDACT },
-	{ "authorization", "SECRET", TV_PII_REDACT },
-	{ "proxy-authorization", "SECRET", TV_PII_REDACT },
-	{ "api_key", "SECRET", TV_PII_REDACT },
-	{ "*_api_key", "SECRET", TV_PII_REDACT },
-	{ "*.api_key", "SECRET", TV_PII_REDACT },
-	{ "apikey", "SECRET", TV_PII_REDACT },
-	{ "api-key", "SECRET", TV_PII_REDACT },
-	{ "x-api-key", "SECRET", TV_PII_REDACT },
-	{ "cookie", "SECRET", TV_PII_REDACT },
-	{ "set-cookie", "SECRET", TV_PII_REDACT },
+	{ "timeunixnano", NULL, TV_PII_KEEP, NULL },
+	{ "observedtimeunixnano", NULL, TV_PII_KEEP, NULL },
+	{ "starttimeunixnano", NULL, TV_PII_KEEP, NULL },
+	{ "endtimeunixnano", NULL, TV_PII_KEEP, NULL },
+	{ "email", "EMAIL", TV_PII_PSEUDONYM, NULL },
+	{ "*.email", "EMAIL", TV_PII_PSEUDONYM, NULL },
+	{ "*_email", "EMAIL", TV_PII_PSEUDONYM, NULL },
+	{ "e-mail", "EMAIL", TV_PII_PSEUDONYM, NULL },
+	{ "email_address", "EMAIL", TV_PII_PSEUDONYM, NULL },
+	{ "user_id", "USER", TV_PII_PSEUDONYM, NULL },
+	{ "user.id", "USER", TV_PII_PSEUDONYM, NULL },
+	{ "userid", "USER", TV_PII_PSEUDONYM, NULL },
+	{ "enduser.id", "USER", TV_PII_PSEUDONYM, NULL },
+	{ "user", "USER", TV_PII_PSEUDONYM, NULL },
+	{ "user.name", "USER", TV_PII_PSEUDONYM, NULL },
+	{ "username", "USER", TV_PII_PSEUDONYM, NULL },
+	{ "user_name", "USER", TV_PII_PSEUDONYM, NULL },
+	{ "login", "USER", TV_PII_PSEUDONYM, NULL },
+	{ "process.owner", "USER", TV_PII_PSEUDONYM, NULL },
+	{ "host.name", "HOST", TV_PII_PSEUDONYM, NULL },
+	{ "host.id", "HOST", TV_PII_PSEUDONYM, NULL },
+	{ "host.hostname", "HOST", TV_PII_PSEUDONYM, NULL },
+	{ "hostname", "HOST", TV_PII_PSEUDONYM, NULL },
+	{ "installation.id", "ID", TV_PII_PSEUDONYM, NULL },
+	{ "device.id", "ID", TV_PII_PSEUDONYM, NULL },
+	{ "machine.id", "ID", TV_PII_PSEUDONYM, NULL },
+	{ "*password*", "SECRET", TV_PII_REDACT, NULL },
+	{ "*passwd*", "SECRET", TV_PII_REDACT, NULL },
+	{ "pwd", "SECRET", TV_PII_REDACT, NULL },
+	{ "*secret*", "SECRET", TV_PII_REDACT, NULL },
+	/* a token, not a count of tokens: pii_token_secret_key() */
+	{ "*token*", "SECRET", TV_PII_REDACT, pii_token_secret_key },
+	{ "*credential*", "SECRET", TV_PII_REDACT, NULL },
+	{ "authorization", "SECRET", TV_PII_REDACT, NULL },
+	{ "proxy-authorization", "SECRET", TV_PII_REDACT, NULL },
+	{ "api_key", "SECRET", TV_PII_REDACT, NULL },
+	{ "*_api_key", "SECRET", TV_PII_REDACT, NULL },
+	{ "*.api_key", "SECRET", TV_PII_REDACT, NULL },
+	{ "apikey", "SECRET", TV_PII_REDACT, NULL },
+	{ "api-key", "SECRET", TV_PII_REDACT, NULL },
+	{ "x-api-key", "SECRET", TV_PII_REDACT, NULL },
+	{ "cookie", "SECRET", TV_PII_REDACT, NULL },
+	{ "set-cookie", "SECRET", TV_PII_REDACT, NULL },
 };
 
 static const char *const default_allow[] = {
@@ -443,11 +448,13 @@ struct keypol {
 	char *glob, *name, *type;
 	enum tv_pii_op op;
 	unsigned mask_keep;
+	key_pred_fn when;
 };
 
 struct cand {
 	size_t start, end;
 	uint32_t rule;
+	int key; /* >= 0: the value of a key=value pair in text, under this key policy */
 	bool allowed;
 };
 
@@ -490,6 +497,7 @@ struct tv_pii {
 	size_t nallow;
 	pcre2_code **allow_re;
 	size_t nallow_re;
+	const char *at; /* the string token of the current value in the top-level JSON */
 	unsigned char key[64];
 	size_t key_len;
 	bool key_random;
@@ -832,7 +840,8 @@ static int find_key_slow(const struct tv_pii *p, const char *key, size_t klen)
 	size_t i;
 
 	for (i = 0; i < p->nkeys; i++) {
-		if (glob_match(p->keys[i].glob, key, klen)) {
+		if (glob_match(p->keys[i].glob, key, klen) &&
+		    (p->keys[i].when == NULL || p->keys[i].when(key, klen))) {
 			return (int)i;
 		}
 	}
@@ -875,7 +884,7 @@ static int find_key(struct tv_pii *p, const char *key, size_t klen)
 static void report(struct tv_pii *p, size_t counter, const char *name, size_t start, size_t len,
 		   enum tv_pii_op op, const char *s, size_t n)
 {
-	struct tv_pii_finding f = { name, start, len, op };
+	struct tv_pii_finding f = { name, start, len, op, p->at };
 
 	p->counts[counter]++;
 	if (p->cb) {
@@ -1066,7 +1075,7 @@ static int cand_add(struct tv_pii *p, uint32_t rule, size_t start, size_t end, b
 	}
 	r = cands_reserve(&p->pend, p->pend.n + 1);
 	if (r == 0) {
-		p->pend.v[p->pend.n++] = (struct cand){ start, end, rule, allow };
+		p->pend.v[p->pend.n++] = (struct cand){ start, end, rule, -1, allow };
 	}
 	return r;
 }
@@ -1167,14 +1176,48 @@ static int rule_scan(struct tv_pii *p, uint32_t ri, const char *s, size_t n)
 	return 0;
 }
 
+static bool is_token(const char *s, size_t n);
+
+/*
+ * `key=value` pairs in text: the key policies act on their values as they
+ * do on a JSON member's (a drop policy redacts: text has no field to
+ * remove).  After the rules: a value a rule found (a URL's token=, an
+ * e-mail under user=) keeps the rule's finding.
+ */
+static int find_pairs(struct tv_pii *p, const char *s, size_t n)
+{
+	struct pii_kv kv;
+	size_t from = 0;
+	int r = 0;
+
+	while (r == 0 && pii_kv_next(s, n, from, &kv)) {
+		int ki = find_key(p, s + kv.ks, kv.ke - kv.ks);
+		size_t vn = kv.ve - kv.vs;
+
+		from = kv.ke + 1;
+		if (ki < 0 || p->keys[ki].op == TV_PII_KEEP || is_token(s + kv.vs, vn) ||
+		    cand_overlaps(&p->acc, kv.vs, kv.ve)) {
+			continue;
+		}
+		r = cands_reserve(&p->pend, p->pend.n + 1);
+		if (r == 0) {
+			p->pend.v[p->pend.n++] =
+				(struct cand){ kv.vs, kv.ve, 0, ki, allowed(p, s + kv.vs, vn) };
+			from = kv.ve;
+		}
+	}
+	return r ? r : cand_merge(p);
+}
+
 static int find_all(struct tv_pii *p, const char *s, size_t n)
 {
 	uint64_t sel = prefilter(p, s, n);
 	uint32_t i;
-	int r = 0;
+	int r;
 
 	p->acc.n = 0;
 	p->pend.n = 0;
+	r = 0;
 	/* in rule order: an earlier rule's finding wins an overlap */
 	for (; r == 0 && sel; sel &= sel - 1) {
 		r = rule_scan(p, (uint32_t)__builtin_ctzll(sel), s, n);
@@ -1186,6 +1229,27 @@ static int find_all(struct tv_pii *p, const char *s, size_t n)
 			r = r ? r : cand_merge(p);
 		}
 	}
+	return r == 0 ? find_pairs(p, s, n) : r;
+}
+
+static int emit_rule(struct tv_pii *p, const struct cand *c, const char *s, size_t n,
+		     struct tv_strbuf *out)
+{
+	const struct rule *ru = &p->rules[c->rule];
+	int r = put_op(p, ru->op, ru->type, ru->mask_keep, s + c->start, c->end - c->start, out);
+
+	report(p, c->rule, ru->name, c->start, c->end - c->start, ru->op, s, n);
+	return r;
+}
+
+static int emit_pair(struct tv_pii *p, const struct cand *c, const char *s, size_t n,
+		     struct tv_strbuf *out)
+{
+	const struct keypol *k = &p->keys[c->key];
+	enum tv_pii_op op = k->op == TV_PII_DROP ? TV_PII_REDACT : k->op;
+	int r = put_op(p, op, k->type, k->mask_keep, s + c->start, c->end - c->start, out);
+
+	report(p, p->nrules + (size_t)c->key, k->name, c->start, c->end - c->start, op, s, n);
 	return r;
 }
 
@@ -1198,17 +1262,14 @@ static int emit(struct tv_pii *p, const char *s, size_t n, struct tv_strbuf *out
 
 	for (i = 0; r == 0 && i < p->acc.n; i++) {
 		const struct cand *c = &p->acc.v[i];
-		const struct rule *ru = &p->rules[c->rule];
 
 		r = tv_strbuf_append(out, s + pos, c->start - pos);
 		pos = c->start;
 		if (r < 0 || c->allowed) {
 			continue;
 		}
-		r = put_op(p, ru->op, ru->type, ru->mask_keep, s + c->start, c->end - c->start,
-			   out);
-		report(p, c->rule, ru->name, c->start, c->end - c->start, ru->op, s, n);
-		drop = drop || ru->op == TV_PII_DROP;
+		r = c->key >= 0 ? emit_pair(p, c, s, n, out) : emit_rule(p, c, s, n, out);
+		drop = drop || (c->key < 0 && p->rules[c->rule].op == TV_PII_DROP);
 		found++;
 		pos = c->end;
 	}
@@ -1400,6 +1461,9 @@ static int on_string(void *udata, const struct tv_jscan_item *it, struct tv_strb
 	struct jctx *c = udata;
 	int r;
 
+	if (c->lvl == 0) {
+		c->p->at = it->raw;
+	}
 	if (it->bad) {
 		r = fail_closed(c->p, "invalid_utf8", it->raw, it->rawlen, repl);
 	} else {
@@ -1427,6 +1491,9 @@ static int on_container(void *udata, const struct tv_jscan_item *it)
 {
 	struct jctx *c = udata;
 
+	if (c->lvl == 0) {
+		c->p->at = it->raw;
+	}
 	if (it->role != TV_JSCAN_VALUE || it->key == NULL || !key_drop(c->p, it->key, it->klen)) {
 		return TV_JSCAN_KEEP;
 	}
@@ -1554,7 +1621,7 @@ static char *type_from_glob(const char *g)
 }
 
 static int add_key(struct tv_pii *p, const char *glob, const char *type, enum tv_pii_op op,
-		   unsigned keep)
+		   unsigned keep, key_pred_fn when)
 {
 	struct keypol *k = &p->keys[p->nkeys];
 	size_t n = strlen(glob) + 5;
@@ -1565,6 +1632,7 @@ static int add_key(struct tv_pii *p, const char *glob, const char *type, enum tv
 	k->type = type ? strdup(type) : type_from_glob(glob);
 	k->op = op;
 	k->mask_keep = keep;
+	k->when = when;
 	p->drop_keys = p->drop_keys || op == TV_PII_DROP;
 	p->nkeys++;
 	if (k->glob == NULL || k->name == NULL || k->type == NULL) {
@@ -1582,16 +1650,17 @@ static int add_keys(struct tv_pii *p, const struct pii_policy *pol, bool keep_id
 	for (i = 0; e == 0 && i < pol->nkeys; i++) {
 		const struct pii_key_cfg *k = &pol->keys[i];
 
-		e = add_key(p, k->glob, k->type, k->op, k->mask_keep);
+		e = add_key(p, k->glob, k->type, k->op, k->mask_keep, NULL);
 	}
 	for (i = 0; e == 0 && i < N_ELEMS(id_keys); i++) {
 		e = add_key(p, id_keys[i], "ID", keep_ids ? TV_PII_KEEP : TV_PII_PSEUDONYM,
-			    PII_MASK_KEEP_DEFAULT);
+			    PII_MASK_KEEP_DEFAULT, NULL);
 	}
 	for (i = 0; e == 0 && i < N_ELEMS(builtin_keys); i++) {
 		const struct builtin_key *b = &builtin_keys[i];
 
-		e = add_key(p, b->glob, b->type ? b->type : "X", b->op, PII_MASK_KEEP_DEFAULT);
+		e = add_key(p, b->glob, b->type ? b->type : "X", b->op, PII_MASK_KEEP_DEFAULT,
+			    b->when);
 	}
 	return e;
 }
@@ -1925,6 +1994,7 @@ int tv_pii_scrub_json(struct tv_pii *p, const char *json, size_t n, struct tv_st
 {
 	int r = json_scan(p, 0, json, n, out);
 
+	p->at = NULL;
 	if (r == 0) {
 		r = tv_strbuf_append(out, json, n); /* unchanged */
 	}

@@ -50,6 +50,13 @@ struct tv_pii_finding {
 	const char *rule;  /* rule or key-policy name; static or owned by the tv_pii */
 	size_t start, len; /* the matched bytes in the value scanned */
 	enum tv_pii_op op;
+	/*
+	 * Under tv_pii_scrub_json(): where the value stands in the JSON text
+	 * given, the first byte of its string token (or its container's
+	 * bracket), also when the value was decoded or was JSON inside a
+	 * string; NULL under tv_pii_scrub().
+	 */
+	const char *at;
 };
 
 typedef void (*tv_pii_finding_fn)(void *udata, const struct tv_pii_finding *f, const char *value,

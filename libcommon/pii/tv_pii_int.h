@@ -50,6 +50,34 @@ bool pii_card_prefix(const char *digits, size_t n);
 bool pii_iban_mod97(const char *s, size_t n);
 double pii_entropy(const char *s, size_t n);
 
+/* ---- key shapes (tv_pii_keys.c) ---- */
+
+/**
+ * pii_token_secret_key: does the key @k/@n name a token that is a secret?
+ * True when one of its words (split at non-alphanumerics and camelCase
+ * humps, compared without case) is "token" and none is a count word
+ * (count, usage, type, limit, max, min, budget, len, length, num, total,
+ * estimate, size and their plurals where they have one): access_token,
+ * x-auth-token, idToken, token are secrets; gen_ai.token.type,
+ * llm.token_count.prompt, max_tokens, input_tokens, token_usage are not.
+ */
+bool pii_token_secret_key(const char *k, size_t n);
+
+/* a `key=value` pair in text: the key [ks, ke), the value [vs, ve) */
+struct pii_kv {
+	size_t ks, ke, vs, ve;
+};
+
+/**
+ * pii_kv_next: the first `key=value` pair in @s/@n whose '=' is at or
+ * after @from.  The key is the run of letters, digits and `_ . -` before
+ * the '=' (from its first letter, digit or `_`; not starting with a
+ * digit); the value is a quoted string after it (without the quotes; an
+ * unclosed quote runs to the end) or the bytes up to a space or one of
+ * `,;&)]}"'<>`.  `a==b`, `a = b` and empty values are no pairs.
+ */
+bool pii_kv_next(const char *s, size_t n, size_t from, struct pii_kv *kv);
+
 /*
  * The policy file, parsed but not compiled: tv_pii_policy.c reads the YAML,
  * tv_pii.c compiles patterns and checks rule names.  `line` is where the

@@ -147,6 +147,9 @@ static void expect(struct fix *x, const char *json, const char *want, const char
 	if (r < 0) {
 		fail_msg("%s: %d", json, r);
 	}
+	if (want == NULL) {
+		want = json; /* unchanged */
+	}
 	if (strcmp(x->out.p, want) != 0) {
 		fail_msg("%s\n  gave %s\n  want %s", json, x->out.p, want);
 	}
@@ -196,8 +199,8 @@ static void test_member_and_element_keys(void **state)
 	struct fix *x = *state;
 
 	reset_probe(x);
-	expect(x, "{\"a\":\"x\",\"b\":[\"y\",{\"c\":\"z\"}],\"d\":{\"e\":\"w\"}}",
-	       "{\"a\":\"x\",\"b\":[\"y\",{\"c\":\"z\"}],\"d\":{\"e\":\"w\"}}",
+	expect(x, "{\"a\":\"x\",\"b\":[\"y\",{\"c\":\"z\"},1],\"d\":{\"e\":\"w\"}}",
+	       "{\"a\":\"x\",\"b\":[\"y\",{\"c\":\"z\"},1],\"d\":{\"e\":\"w\"}}",
 	       "N=a;V[a]=x;N=b;C[b];V[b]=y;C[b];N=c;V[c]=z;N=d;C[d];N=e;V[e]=w;");
 	/* the top-level value has no key; escaped names are decoded */
 	expect(x, "[\"t\"]", "[\"t\"]", "V=t;");
@@ -241,6 +244,33 @@ static void test_jaeger_tags_and_order(void **state)
 	/* a "key" member that is not a string makes no pair */
 	expect(x, "{\"key\":1,\"value\":\"v\"}", "{\"key\":1,\"value\":\"v\"}",
 	       "N=key;N=value;V[value]=v;");
+}
+
+static void test_tuples(void **state)
+{
+	struct fix *x = *state;
+
+	reset_probe(x);
+	/* Gemini CLI's _rawAttributes: V sits under K, whatever V is */
+	expect(x, "{\"r\":[[\"host.name\",\"h\"],[\"pid\",1],[\"args\",[\"/bin/a\",\"b\"]]]}", NULL,
+	       "N=r;C[r];C[r];V[r]=host.name;V[host.name]=h;C[r];V[r]=pid;C[r];V[r]=args;C[args];"
+	       "V[args]=/bin/a;V[args]=b;");
+	expect(x, "[\n  [\n    \"process.owner\",\n    {\"a\": \"o\"}\n  ]\n]", NULL,
+	       "C;V=process.owner;C[process.owner];N=a;V[a]=o;");
+	/* not tuples: three elements, a first element unlike a key, or not a string */
+	expect(x, "[[\"k\",\"v\",\"w\"],[\"a b\",\"v\"],[\"\",\"v\"],[\"9k\",\"v\"],[1,\"v\"]]",
+	       NULL, "C;V=k;V=v;V=w;C;V=a b;V=v;C;V=;V=v;C;V=9k;V=v;C;V=v;");
+	/* a dropped V takes its tuple along */
+	x->pr.drop = "gone";
+	expect(x, "{\"r\": [[\"user.name\", \"gone\"], [\"os\", \"linux\"]]}",
+	       "{\"r\": [[\"os\", \"linux\"]]}", NULL);
+	x->pr.drop = NULL;
+	x->pr.drop_key = "dump";
+	expect(x, "[[\"dump\",{\"a\":\"b\"}],[\"dump\",[1]],2]", "[2]", NULL);
+	assert_true(tv_jscan_keylike("a", 1));
+	assert_true(tv_jscan_keylike("_x.y-z:w/v0", 11));
+	assert_false(tv_jscan_keylike("0a", 2));
+	assert_false(tv_jscan_keylike("a b", 3));
 }
 
 /* ---- replace ---- */
@@ -412,6 +442,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_member_and_element_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_otlp_pairs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_jaeger_tags_and_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tuples, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replace_keeps_layout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drop_members_and_elements, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drop_pair, setup, teardown),
