@@ -8,6 +8,7 @@
  * under, and re-encoded with tv_json_escape() only when replaced.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -566,9 +567,40 @@ static size_t digits(const struct scan *sc, size_t i)
 	return i;
 }
 
+/*
+ * Does the number @s/@n (valid JSON syntax) fit, as tv_json takes numbers?
+ * An integer must fit in 64 bits (int64 below zero, uint64 above), any
+ * other number must be finite as a double.  What the readers reject as a
+ * number, the scanner rejects too.
+ */
+static bool number_fits(const char *s, size_t n, bool integer)
+{
+	char buf[64], *copy;
+	size_t digits = n - (s[0] == '-');
+	const char *limit = s[0] == '-' ? "9223372036854775808" : "18446744073709551615";
+	double d;
+
+	if (integer) {
+		return digits < strlen(limit) ||
+		       (digits == strlen(limit) && memcmp(s + n - digits, limit, digits) <= 0);
+	}
+	copy = n < sizeof(buf) ? buf : malloc(n + 1);
+	if (copy == NULL) {
+		return false; /* cannot tell: refused */
+	}
+	memcpy(copy, s, n);
+	copy[n] = '\0';
+	d = strtod(copy, NULL);
+	if (copy != buf) {
+		free(copy);
+	}
+	return !isinf(d);
+}
+
 static int number(struct scan *sc)
 {
 	size_t i = sc->i;
+	bool integer = true;
 
 	if (i < sc->n && sc->s[i] == '-') {
 		i++;
@@ -582,8 +614,10 @@ static int number(struct scan *sc)
 			return -TV_EPARSE;
 		}
 		i = digits(sc, i + 1);
+		integer = false;
 	}
 	if (i < sc->n && (sc->s[i] == 'e' || sc->s[i] == 'E')) {
+		integer = false;
 		i++;
 		if (i < sc->n && (sc->s[i] == '+' || sc->s[i] == '-')) {
 			i++;
@@ -592,6 +626,9 @@ static int number(struct scan *sc)
 			return -TV_EPARSE;
 		}
 		i = digits(sc, i);
+	}
+	if (!number_fits(sc->s + sc->i, i - sc->i, integer)) {
+		return -TV_EPARSE;
 	}
 	sc->i = i;
 	return 0;

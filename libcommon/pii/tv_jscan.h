@@ -2,9 +2,10 @@
 /*
  * tv_jscan: a JSON scanner that keeps the layout, driven by callbacks.
  *
- * It walks a JSON text once, validating it, and copies it byte for byte
- * (whitespace, key order, numbers, escapes) except where its callbacks ask
- * for a change.  Each string (member names and values) is decoded and
+ * It walks a JSON text once, validating it (numbers too: an integer must
+ * fit in 64 bits and any other number be finite as a double, as tv_json
+ * takes them), and copies it byte for byte (whitespace, key order,
+ * numbers, escapes) except where its callbacks ask for a change.  Each string (member names and values) is decoded and
  * handed to ops->string, which keeps it, replaces it by other text
  * (re-encoded as a JSON string) or drops the value; each object or array
  * below the top is first shown to ops->container, which keeps it (it is

@@ -70,6 +70,7 @@ struct anon {
 	uint64_t written;  /* records written (or checked) */
 	uint64_t rejected; /* records not processed, reported with file:line */
 	uint64_t findings;
+	bool hold;   /* keep the output buffered: a record may yet be taken back */
 	bool failed; /* an input or output failed */
 	bool usage;  /* a usage error found while running (exit 2) */
 	bool write_error;

@@ -385,6 +385,40 @@ static bool seen_name(struct run *run, const char *dest)
 	return false;
 }
 
+static bool is_blank_byte(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static int unknown_format(struct anon *a)
+{
+	tool_err("%s: cannot tell the input format (use --from; one of %s)", a->file,
+		 tv_format_list());
+	return -TV_EFORMAT;
+}
+
+/* an input that starts blank: 0 if it is blank to the end, else it cannot be read */
+static int rest_blank(struct anon *a, struct tv_input *in)
+{
+	const char *line;
+	size_t len;
+	uint64_t no = 0;
+	int r;
+
+	while ((r = tv_input_line(in, &line, &len, &no, NULL)) > 0) {
+		for (size_t i = 0; i < len; i++) {
+			if (!is_blank_byte(line[i])) {
+				return unknown_format(a);
+			}
+		}
+	}
+	if (r < 0) {
+		tool_err("%s:%llu: cannot read: %s", a->file, (unsigned long long)no,
+			 tv_strerror(r));
+	}
+	return r;
+}
+
 /* the format of @in: --from, else detected (NULL for an empty input) */
 static int input_format(struct anon *a, struct tv_input *in, const struct tv_format **fmt)
 {
@@ -401,17 +435,16 @@ static int input_format(struct anon *a, struct tv_input *in, const struct tv_for
 		tool_err("%s: cannot read: %s", a->file, tv_strerror(r));
 		return r;
 	}
-	while (i < n && strchr(" \t\r\n", d[i]) != NULL) {
+	while (i < n && is_blank_byte(d[i])) {
 		i++;
 	}
 	if (i == n) {
-		return 0; /* nothing to anonymize */
+		return rest_blank(a, in); /* nothing to anonymize, if the rest is blank too */
 	}
 	*fmt = tv_format_detect(d, n);
 	if (*fmt == NULL) {
-		tool_err("%s: cannot tell the input format (use --from; one of %s)", a->file,
-			 tv_format_list());
-		return -TV_EFORMAT;
+		a->bytes += n; /* peeked, not read: still seen */
+		return unknown_format(a);
 	}
 	return 0;
 }
@@ -638,18 +671,26 @@ static void print_stats(const struct anon *a)
 		(unsigned long long)a->written, (unsigned long long)a->rejected);
 }
 
+/*
+ * 2 usage, 1 when anything was not read or not written (also under --check:
+ * a finding never hides input that was not read), 3 for findings, else 0.
+ */
 static int status(const struct anon *a, int r)
 {
+	bool bad = r < 0 || a->failed || a->write_error || a->rejected > 0;
+
 	if (a->usage) {
 		return 2;
 	}
-	if (a->o.check && a->findings > 0) {
-		return 3;
+	if (a->o.check && bad) {
+		tool_err("--check: %llu finding%s, and %s: not all of the input was checked",
+			 (unsigned long long)a->findings, a->findings == 1 ? "" : "s",
+			 a->rejected > 0 ? "records were rejected" : "an input could not be read");
 	}
-	if (r < 0 || a->failed || a->write_error || a->rejected > 0) {
+	if (bad) {
 		return 1;
 	}
-	return 0;
+	return a->o.check && a->findings > 0 ? 3 : 0;
 }
 
 static int run_all(struct anon *a, int argc, char **argv)

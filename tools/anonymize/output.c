@@ -35,7 +35,7 @@ int anon_flush(struct anon *a)
 
 int anon_flush_maybe(struct anon *a)
 {
-	return a->buf.len >= ANON_FLUSH_AT ? anon_flush(a) : 0;
+	return a->buf.len >= ANON_FLUSH_AT && !a->hold ? anon_flush(a) : 0;
 }
 
 int anon_put(struct anon *a, const char *p, size_t n)
