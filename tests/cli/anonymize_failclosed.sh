@@ -132,9 +132,13 @@ nothing_unread() {
 	stderr_has 'nul\.bin: cannot tell the input format'
 	stderr_has 'input: 1 files, 4096 bytes'
 	anon 1 --check nul.bin
-	# blank lines first, then data past what is peeked at
-	{ head -c 300000 /dev/zero | tr '\0' '\n'; echo "{\"m\": \"$PII_MAIL\"}"; } >late.txt
-	anon 1 --check late.txt
+	# blank lines first, then data past what detection looks at: read all the same
+	{ head -c 3000000 /dev/zero | tr '\0' '\n'; echo "{\"m\": \"$PII_MAIL\"}"; } >late.txt
+	anon 3 --check late.txt
+	stderr_has 'late\.txt:3000001: email: '
+	{ head -c 3000000 /dev/zero | tr '\0' '\n'; echo "mail $PII_MAIL"; } >late2.txt
+	anon 1 --check late2.txt
+	stderr_has 'late2\.txt:3000001: not valid JSON'
 	# a collector.log cut inside a log record: the record goes, whole
 	gen gemini-collector-log 3 cl.log --pii-rate 0
 	local cut

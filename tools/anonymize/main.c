@@ -397,28 +397,6 @@ static int unknown_format(struct anon *a)
 	return -TV_EFORMAT;
 }
 
-/* an input that starts blank: 0 if it is blank to the end, else it cannot be read */
-static int rest_blank(struct anon *a, struct tv_input *in)
-{
-	const char *line;
-	size_t len;
-	uint64_t no = 0;
-	int r;
-
-	while ((r = tv_input_line(in, &line, &len, &no, NULL)) > 0) {
-		for (size_t i = 0; i < len; i++) {
-			if (!is_blank_byte(line[i])) {
-				return unknown_format(a);
-			}
-		}
-	}
-	if (r < 0) {
-		tool_err("%s:%llu: cannot read: %s", a->file, (unsigned long long)no,
-			 tv_strerror(r));
-	}
-	return r;
-}
-
 /* the format of @in: --from, else detected (NULL for an empty input) */
 static int input_format(struct anon *a, struct tv_input *in, const struct tv_format **fmt)
 {
@@ -439,9 +417,14 @@ static int input_format(struct anon *a, struct tv_input *in, const struct tv_for
 		i++;
 	}
 	if (i == n) {
-		return rest_blank(a, in); /* nothing to anonymize, if the rest is blank too */
+		/*
+		 * Blank as far as detection looks: read as JSON Lines, which keeps
+		 * blank lines as they are and takes any other line only as JSON.
+		 */
+		*fmt = n > 0 ? tv_format_find("otlp") : NULL;
+		return 0;
 	}
-	*fmt = tv_format_detect(d, n);
+	*fmt = tv_format_detect(d + i, n - i); /* after blank lines */
 	if (*fmt == NULL) {
 		a->bytes += n; /* peeked, not read: still seen */
 		return unknown_format(a);
