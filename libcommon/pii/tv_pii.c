@@ -373,8 +373,9 @@ struct builtin_key {
 
 /* structure, not PII: pseudonymized only when keep_ids is false */
 static const char *const id_keys[] = {
-	"id",	  "session_id",	    "session.id",   "sessionid", "trace_id",   "traceid", "span_id",
-	"spanid", "parent_span_id", "parentspanid", "prompt_id", "request_id", "turn_id",
+	"id",		"session_id", "session.id", "sessionid",      "trace_id",
+	"traceid",	"span_id",    "spanid",	    "parent_span_id", "parentspanid",
+	"root_span_id", "prompt_id",  "request_id", "turn_id",
 };
 
 static const struct builtin_key builtin_keys[] = {

@@ -490,6 +490,7 @@ static void test_key_ops(void **state)
 		enum tv_pii_op op;
 	} v[] = {
 		{ "email", TV_PII_PSEUDONYM },
+		{ "root_span_id", TV_PII_KEEP }, /* an id, like span_id: the Llama Stack column */
 		{ "user.email", TV_PII_PSEUDONYM },
 		{ "USER.EMAIL", TV_PII_PSEUDONYM },
 		{ "user_id", TV_PII_PSEUDONYM },
