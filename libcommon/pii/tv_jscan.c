@@ -309,10 +309,10 @@ static size_t plain_run(const unsigned char *s, size_t n, size_t i)
 }
 
 /* the closing quote of the string at sc->i; *esc: it has escapes */
-static int string_end(const struct scan *sc, size_t at, size_t *end, bool *esc)
+static int string_end(const struct scan *sc, size_t *end, bool *esc)
 {
 	const unsigned char *s = (const unsigned char *)sc->s;
-	size_t i = at + 1;
+	size_t i = sc->i + 1;
 
 	*esc = false;
 	for (;;) {
@@ -396,7 +396,7 @@ struct str {
 static int read_string(struct scan *sc, struct tv_strbuf *buf, struct str *t)
 {
 	bool esc;
-	int r = string_end(sc, sc->i, &t->end, &esc);
+	int r = string_end(sc, &t->end, &esc);
 
 	t->bad = false;
 	t->in_input = !esc;
@@ -639,18 +639,20 @@ static int number(struct scan *sc)
 /* the end of the value at @i (just past it), or 0 if it is not valid */
 static size_t skip_value(const struct scan *sc, size_t i)
 {
-	size_t depth = 0, end;
-	bool esc;
+	size_t depth = 0;
 
 	do {
 		if (i >= sc->n) {
 			return 0;
 		}
 		if (sc->s[i] == '"') {
-			if (string_end(sc, i, &end, &esc) < 0) {
+			/* to the closing quote; the scan proper validates the string */
+			for (i++; i < sc->n && sc->s[i] != '"'; i++) {
+				i += sc->s[i] == '\\';
+			}
+			if (i >= sc->n) {
 				return 0;
 			}
-			i = end;
 		} else if (sc->s[i] == '{' || sc->s[i] == '[') {
 			depth++;
 		} else if (sc->s[i] == '}' || sc->s[i] == ']') {
@@ -681,8 +683,10 @@ static void begin_elem(struct scan *sc, struct frame *f)
 	f->elem_out = vlen(sc);
 	f->cur_removed = false;
 	f->in_elem = true;
-	f->nelem++;
-	f->tuple = !f->is_obj && f->have_tkey && f->nelem == 2 && last_elem(sc);
+	if (!f->is_obj) {
+		f->nelem++;
+		f->tuple = false;
+	}
 }
 
 /* the current element ends (at a comma or the closing bracket) */
@@ -819,6 +823,7 @@ static int comma(struct scan *sc, struct frame *f, enum state *st)
 		*st = ST_KEY;
 	} else {
 		begin_elem(sc, f);
+		f->tuple = f->have_tkey && f->nelem == 2 && last_elem(sc);
 		*st = ST_VALUE;
 	}
 	return r;

@@ -224,6 +224,7 @@ enum {
 struct feat {
 	uint32_t bits;
 	unsigned digits; /* most digits in one run of digits and " -.()" */
+	bool eq;	 /* an '=': there may be key=value pairs */
 };
 
 /* ---- the built-in rules, in priority order ---- */
@@ -393,6 +394,9 @@ static const struct builtin_key builtin_keys[] = {
 	{ "user.id", "USER", TV_PII_PSEUDONYM, NULL },
 	{ "userid", "USER", TV_PII_PSEUDONYM, NULL },
 	{ "enduser.id", "USER", TV_PII_PSEUDONYM, NULL },
+	{ "user.account_id", "USER", TV_PII_PSEUDONYM, NULL }, /* Codex */
+	{ "account_id", "USER", TV_PII_PSEUDONYM, NULL },
+	{ "account.id", "USER", TV_PII_PSEUDONYM, NULL },
 	{ "user", "USER", TV_PII_PSEUDONYM, NULL },
 	{ "user.name", "USER", TV_PII_PSEUDONYM, NULL },
 	{ "username", "USER", TV_PII_PSEUDONYM, NULL },
@@ -708,6 +712,7 @@ static void features(const unsigned char *ctab, const unsigned char *s, size_t n
 	end_cluster(&st, f);
 	f->bits |= st.tok >= LONGTOK ? F_LONGTOK : 0;
 	f->bits |= st.eq ? F_ASSIGN : 0;
+	f->eq = st.eq;
 	f->bits |= (st.eq && st.qa) ? F_QUERY : 0;
 	f->bits |= st.hexcolon >= 2 ? F_HEXCOLON : 0;
 	f->bits |= (st.hexsep5 >= 5 || st.hexdot >= 2) ? F_MAC : 0;
@@ -750,12 +755,13 @@ static uint64_t find_keywords(const struct tv_pii *p, const unsigned char *s, si
 }
 
 /* the rules whose prefilter passes on @s (bit i: rule i, for the first 64) */
-static uint64_t prefilter(const struct tv_pii *p, const char *s, size_t n)
+static uint64_t prefilter(const struct tv_pii *p, const char *s, size_t n, bool *eq)
 {
 	uint64_t ok = p->enabled, want = 0, hit = 0, m, found;
 	struct feat f;
 
 	features(p->ctab, (const unsigned char *)s, n, &f);
+	*eq = f.eq;
 	ok &= p->feat_ok[f.bits & ((1u << F_COUNT) - 1)];
 	ok &= ~p->digit_need[f.digits < MAX_DIGITS ? f.digits : MAX_DIGITS];
 	want = p->kw_base;
@@ -1212,7 +1218,8 @@ static int find_pairs(struct tv_pii *p, const char *s, size_t n)
 
 static int find_all(struct tv_pii *p, const char *s, size_t n)
 {
-	uint64_t sel = prefilter(p, s, n);
+	bool eq;
+	uint64_t sel = prefilter(p, s, n, &eq);
 	uint32_t i;
 	int r;
 
@@ -1230,7 +1237,7 @@ static int find_all(struct tv_pii *p, const char *s, size_t n)
 			r = r ? r : cand_merge(p);
 		}
 	}
-	return r == 0 ? find_pairs(p, s, n) : r;
+	return r == 0 && eq ? find_pairs(p, s, n) : r;
 }
 
 static int emit_rule(struct tv_pii *p, const struct cand *c, const char *s, size_t n,
@@ -1510,14 +1517,16 @@ static int on_container(void *udata, const struct tv_jscan_item *it)
  */
 static int json_scan(struct tv_pii *p, int lvl, const char *json, size_t n, struct tv_strbuf *out)
 {
+	/* containers need a look only when a key policy drops */
 	static const struct tv_jscan_ops ops = { on_string, on_container };
+	static const struct tv_jscan_ops ops_nodrop = { on_string, NULL };
 	struct jctx c = { p, lvl, 0 };
 	int r;
 
 	if (lvl < 0 || lvl >= PII_MAX_LEVELS) {
 		return -TV_EDEPTH;
 	}
-	r = tv_jscan_run(p->js[lvl], json, n, &ops, &c, out);
+	r = tv_jscan_run(p->js[lvl], json, n, p->drop_keys ? &ops : &ops_nodrop, &c, out);
 	return r < 0 ? r : c.findings;
 }
 

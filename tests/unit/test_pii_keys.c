@@ -161,6 +161,14 @@ static void test_pairs_in_text(void **state)
 	/* scrubbing the output again finds nothing */
 	o = scrub_k(x, NULL, "host.name=<HOST:1234abcd> user=<USER:0badf00d>");
 	assert_int_equal(x->nf, 0);
+	/* a Codex tracing line on stderr: the account id goes, the counts stay */
+	o = scrub_k(x, NULL,
+		    "INFO codex_otel.log_only: event.name=\"codex.conversation_starts\" "
+		    "user.account_id=\"0f2d7c1e-1111-4222-8333-944455556666\" "
+		    "input_token_count=10 conversation.id=c-1");
+	assert_non_null(strstr(o, "user.account_id=\"<USER:"));
+	assert_null(strstr(o, "0f2d7c1e"));
+	assert_non_null(strstr(o, "\" input_token_count=10 conversation.id=c-1"));
 	/* a drop policy cannot drop from text: the value is redacted */
 	o = scrub_k(x, NULL, "cookie=abc; path=/");
 	assert_string_equal(o, "cookie=<SECRET>; path=/");
