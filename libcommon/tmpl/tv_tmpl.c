@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * tv_yaml: compile YAML templates (placeholders, filters, _if/_each/_value)
+ * tv_tmpl: compile YAML templates (placeholders, filters, _if/_each/_value)
  * and render them through libyaml's emitter, or as one line of JSON.
  *
  * The template stays a libyaml document (yaml_parser_load); compiling adds
@@ -23,7 +23,7 @@
 
 #include "libcommon/core/tv_text.h"
 #include "libcommon/json/tv_jw.h"
-#include "libcommon/tmpl/tv_yaml.h"
+#include "libcommon/tmpl/tv_tmpl.h"
 
 #define MAX_DEPTH 64	   /* nesting of template nodes (and alias chains) */
 #define MAX_VISITS 1000000 /* nodes rendered per call: stops alias bombs */
@@ -113,19 +113,19 @@ struct ninfo {
 	bool special;		      /* a key scalar that is _if, _each or _value */
 };
 
-struct tv_yaml_tmpl {
+struct tv_tmpl {
 	char *name;
 	yaml_document_t doc;
 	struct ninfo *info; /* indexed by node id - 1 */
 	size_t n;
 };
 
-static yaml_node_t *node_at(const struct tv_yaml_tmpl *t, int id)
+static yaml_node_t *node_at(const struct tv_tmpl *t, int id)
 {
 	return yaml_document_get_node((yaml_document_t *)&t->doc, id);
 }
 
-static struct ninfo *info_at(const struct tv_yaml_tmpl *t, int id)
+static struct ninfo *info_at(const struct tv_tmpl *t, int id)
 {
 	return &t->info[id - 1];
 }
@@ -171,7 +171,7 @@ static void ninfo_finish(struct ninfo *in)
 	free(in->lit);
 }
 
-void tv_yaml_tmpl_destroy(struct tv_yaml_tmpl *t)
+void tv_tmpl_destroy(struct tv_tmpl *t)
 {
 	if (t == NULL) {
 		return;
@@ -185,7 +185,7 @@ void tv_yaml_tmpl_destroy(struct tv_yaml_tmpl *t)
 	free(t);
 }
 
-const char *tv_yaml_tmpl_name(const struct tv_yaml_tmpl *t)
+const char *tv_tmpl_name(const struct tv_tmpl *t)
 {
 	return t->name;
 }
@@ -658,8 +658,7 @@ static unsigned long scalar_line(const yaml_node_t *node, const char *s, size_t 
 	return line;
 }
 
-static int scan_scalar(struct tv_yaml_tmpl *t, yaml_node_t *node, struct ninfo *in,
-		       struct tv_error *err)
+static int scan_scalar(struct tv_tmpl *t, yaml_node_t *node, struct ninfo *in, struct tv_error *err)
 {
 	const char *s = (const char *)node->data.scalar.value, *e, *end;
 	size_t n = node->data.scalar.length, i = 0;
@@ -736,8 +735,7 @@ static bool plain_empty(const yaml_node_t *n)
 }
 
 /* `{{x}}` unquoted reads as {{x: null}: null}: the text of x, or NULL */
-static const yaml_node_t *unquoted_placeholder(const struct tv_yaml_tmpl *t,
-					       const yaml_node_t *node)
+static const yaml_node_t *unquoted_placeholder(const struct tv_tmpl *t, const yaml_node_t *node)
 {
 	const yaml_node_t *k, *inner_k;
 
@@ -783,7 +781,7 @@ static int special_key(const yaml_node_t *k)
 	return 0;
 }
 
-static int compile_mapping(struct tv_yaml_tmpl *t, int id, struct tv_error *err)
+static int compile_mapping(struct tv_tmpl *t, int id, struct tv_error *err)
 {
 	yaml_node_t *node = node_at(t, id);
 	struct ninfo *in = info_at(t, id);
@@ -826,7 +824,7 @@ enum place {
 	P_KEY
 };
 
-static int check_node(struct tv_yaml_tmpl *t, int id, enum place where, int depth, size_t *visits,
+static int check_node(struct tv_tmpl *t, int id, enum place where, int depth, size_t *visits,
 		      struct tv_error *err)
 {
 	yaml_node_t *node = node_at(t, id);
@@ -886,7 +884,7 @@ static int check_node(struct tv_yaml_tmpl *t, int id, enum place where, int dept
 	return 0;
 }
 
-static int compile(struct tv_yaml_tmpl *t, struct tv_error *err)
+static int compile(struct tv_tmpl *t, struct tv_error *err)
 {
 	size_t visits = 0;
 	int r;
@@ -912,7 +910,7 @@ static int compile(struct tv_yaml_tmpl *t, struct tv_error *err)
 	return check_node(t, 1, P_ROOT, 0, &visits, err);
 }
 
-static int load_doc(struct tv_yaml_tmpl *t, const char *text, size_t len, struct tv_error *err)
+static int load_doc(struct tv_tmpl *t, const char *text, size_t len, struct tv_error *err)
 {
 	yaml_parser_t parser;
 	yaml_document_t extra;
@@ -947,10 +945,10 @@ static int load_doc(struct tv_yaml_tmpl *t, const char *text, size_t len, struct
 	return r;
 }
 
-int tv_yaml_tmpl_parse(const char *name, const char *text, size_t len, struct tv_yaml_tmpl **out,
-		       struct tv_error *err)
+int tv_tmpl_parse(const char *name, const char *text, size_t len, struct tv_tmpl **out,
+		  struct tv_error *err)
 {
-	struct tv_yaml_tmpl *t = calloc(1, sizeof(*t));
+	struct tv_tmpl *t = calloc(1, sizeof(*t));
 	int r;
 
 	if (t == NULL) {
@@ -969,14 +967,14 @@ int tv_yaml_tmpl_parse(const char *name, const char *text, size_t len, struct tv
 		if (r == -ENOMEM) {
 			tv_error_set(err, r, name, 0, "out of memory");
 		}
-		tv_yaml_tmpl_destroy(t);
+		tv_tmpl_destroy(t);
 		return r;
 	}
 	*out = t;
 	return 0;
 }
 
-int tv_yaml_tmpl_load(const char *path, struct tv_yaml_tmpl **out, struct tv_error *err)
+int tv_tmpl_load(const char *path, struct tv_tmpl **out, struct tv_error *err)
 {
 	struct tv_strbuf b;
 	char buf[65536];
@@ -1012,7 +1010,7 @@ int tv_yaml_tmpl_load(const char *path, struct tv_yaml_tmpl **out, struct tv_err
 		tv_strbuf_finish(&b);
 		return tv_error_set(err, r, path, 0, "read error: %s", strerror(-r));
 	}
-	r = tv_yaml_tmpl_parse(path, b.p ? b.p : "", b.len, out, err);
+	r = tv_tmpl_parse(path, b.p ? b.p : "", b.len, out, err);
 	tv_strbuf_finish(&b);
 	return r;
 }
@@ -1234,8 +1232,8 @@ static size_t utf8_prefix(const char *s, size_t n, size_t chars)
 /* ---- rendering ---- */
 
 struct rctx {
-	const struct tv_yaml_tmpl *t;
-	const struct tv_yaml_var *vars;
+	const struct tv_tmpl *t;
+	const struct tv_tmpl_var *vars;
 	size_t n_vars;
 	struct tv_jv items[MAX_LOOPS];
 	size_t n_items;
@@ -2073,7 +2071,7 @@ static int write_handler(void *data, unsigned char *buffer, size_t size)
 	return tv_strbuf_append(data, buffer, size) == 0;
 }
 
-static int render_yaml(struct rctx *r, struct slot *root, enum tv_yaml_mode mode,
+static int render_yaml(struct rctx *r, struct slot *root, enum tv_tmpl_mode mode,
 		       struct tv_strbuf *out)
 {
 	yaml_emitter_t em;
@@ -2093,9 +2091,9 @@ static int render_yaml(struct rctx *r, struct slot *root, enum tv_yaml_mode mode
 	if (rc == 0) {
 		rc = emit(r, &ev,
 			  yaml_document_start_event_initialize(&ev, NULL, NULL, NULL,
-							       mode != TV_YAML_STREAM_DOC));
+							       mode != TV_TMPL_STREAM_DOC));
 	}
-	if (rc == 0 && mode == TV_YAML_LIST_ITEM) {
+	if (rc == 0 && mode == TV_TMPL_LIST_ITEM) {
 		rc = emit(r, &ev,
 			  yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
 							       YAML_BLOCK_SEQUENCE_STYLE));
@@ -2105,7 +2103,7 @@ static int render_yaml(struct rctx *r, struct slot *root, enum tv_yaml_mode mode
 	} else if (root->has_val) {
 		val_free(&root->v);
 	}
-	if (rc == 0 && mode == TV_YAML_LIST_ITEM) {
+	if (rc == 0 && mode == TV_TMPL_LIST_ITEM) {
 		rc = emit(r, &ev, yaml_sequence_end_event_initialize(&ev));
 	}
 	if (rc == 0) {
@@ -2122,8 +2120,8 @@ static int render_yaml(struct rctx *r, struct slot *root, enum tv_yaml_mode mode
 	return rc;
 }
 
-int tv_yaml_render(const struct tv_yaml_tmpl *t, const struct tv_yaml_var *vars, size_t n_vars,
-		   enum tv_yaml_mode mode, struct tv_strbuf *out, struct tv_error *err)
+int tv_tmpl_render(const struct tv_tmpl *t, const struct tv_tmpl_var *vars, size_t n_vars,
+		   enum tv_tmpl_mode mode, struct tv_strbuf *out, struct tv_error *err)
 {
 	struct rctx r = { .t = t, .vars = vars, .n_vars = n_vars, .err = err };
 	size_t orig = out->len;
@@ -2133,7 +2131,7 @@ int tv_yaml_render(const struct tv_yaml_tmpl *t, const struct tv_yaml_var *vars,
 
 	tv_strbuf_init(&r.scratch);
 	rc = slot_prepare(&r, 1, &root);
-	if (rc == 0 && mode == TV_YAML_JSON_LINE) {
+	if (rc == 0 && mode == TV_TMPL_JSON_LINE) {
 		tv_jw_init(&w, out);
 		r.jw = &w;
 		rc = slot_emit(&r, &root);
@@ -2154,7 +2152,7 @@ int tv_yaml_render(const struct tv_yaml_tmpl *t, const struct tv_yaml_var *vars,
 		}
 	}
 	if (rc == 1) {
-		return TV_YAML_SKIPPED;
+		return TV_TMPL_SKIPPED;
 	}
 	return rc;
 }

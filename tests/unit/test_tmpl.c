@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * tv_yaml: placeholders, filters, typed values, _if/_each/_value, nasty
+ * tv_tmpl: placeholders, filters, typed values, _if/_each/_value, nasty
  * strings through the emitter (read back with libyaml's parser and typed
  * the way YAML 1.1 readers type plain scalars), JSON lines, and template
  * errors that name the file, line and placeholder.
@@ -22,7 +22,7 @@
 
 #include "libcommon/json/tv_json.h"
 #include "libcommon/json/tv_jw.h"
-#include "libcommon/tmpl/tv_yaml.h"
+#include "libcommon/tmpl/tv_tmpl.h"
 
 /* ---- reading the output back: YAML -> JSON text, plain scalars typed ---- */
 
@@ -171,7 +171,7 @@ static char *read_back(const char *yaml)
 
 struct ctx {
 	struct tv_json_parser *p;
-	struct tv_yaml_var vars[8];
+	struct tv_tmpl_var vars[8];
 	size_t n;
 	struct tv_strbuf json;
 };
@@ -208,16 +208,16 @@ static void ctx_finish(struct ctx *c)
 }
 
 /* render @tmpl in @mode; returns the text (free it) and the result in *rc */
-static char *render_mode(const char *tmpl, const char *json, enum tv_yaml_mode mode, int *rc,
+static char *render_mode(const char *tmpl, const char *json, enum tv_tmpl_mode mode, int *rc,
 			 struct tv_error *err)
 {
-	struct tv_yaml_tmpl *t = NULL;
+	struct tv_tmpl *t = NULL;
 	struct tv_strbuf out;
 	struct ctx c;
 	int r;
 
 	tv_error_clear(err);
-	r = tv_yaml_tmpl_parse("t.yaml", tmpl, strlen(tmpl), &t, err);
+	r = tv_tmpl_parse("t.yaml", tmpl, strlen(tmpl), &t, err);
 	if (r < 0) {
 		*rc = r;
 		return NULL;
@@ -225,9 +225,9 @@ static char *render_mode(const char *tmpl, const char *json, enum tv_yaml_mode m
 	ctx_load(&c, json);
 	tv_strbuf_init(&out);
 	tv_strbuf_puts(&out, "");
-	*rc = tv_yaml_render(t, c.vars, c.n, mode, &out, err);
+	*rc = tv_tmpl_render(t, c.vars, c.n, mode, &out, err);
 	ctx_finish(&c);
-	tv_yaml_tmpl_destroy(t);
+	tv_tmpl_destroy(t);
 	return tv_strbuf_steal(&out);
 }
 
@@ -238,7 +238,7 @@ static void check(const char *tmpl, const char *json, const char *want)
 	char *yaml, *back, *line;
 	int rc;
 
-	yaml = render_mode(tmpl, json, TV_YAML_DOCUMENT, &rc, &err);
+	yaml = render_mode(tmpl, json, TV_TMPL_DOCUMENT, &rc, &err);
 	if (rc != 0) {
 		fail_msg("render failed (%d): %s:%llu: %s", rc, err.file,
 			 (unsigned long long)err.line, err.msg);
@@ -253,7 +253,7 @@ static void check(const char *tmpl, const char *json, const char *want)
 	}
 	free(back);
 	free(yaml);
-	line = render_mode(tmpl, json, TV_YAML_JSON_LINE, &rc, &err);
+	line = render_mode(tmpl, json, TV_TMPL_JSON_LINE, &rc, &err);
 	assert_int_equal(rc, 0);
 	assert_true(strlen(line) > 0 && line[strlen(line) - 1] == '\n');
 	line[strlen(line) - 1] = '\0';
@@ -352,11 +352,11 @@ static void t_skip(void **state)
 	int rc;
 
 	(void)state;
-	out = render_mode("_if: \"{{x.z}}\"\na: 1\n", CTX, TV_YAML_DOCUMENT, &rc, &err);
-	assert_int_equal(rc, TV_YAML_SKIPPED);
+	out = render_mode("_if: \"{{x.z}}\"\na: 1\n", CTX, TV_TMPL_DOCUMENT, &rc, &err);
+	assert_int_equal(rc, TV_TMPL_SKIPPED);
 	assert_string_equal(out, "");
 	free(out);
-	out = render_mode("_if: \"{{x.n}}\"\na: 1\n", CTX, TV_YAML_DOCUMENT, &rc, &err);
+	out = render_mode("_if: \"{{x.n}}\"\na: 1\n", CTX, TV_TMPL_DOCUMENT, &rc, &err);
 	assert_int_equal(rc, 0);
 	assert_string_equal(out, "a: 1\n");
 	free(out);
@@ -518,7 +518,7 @@ static void t_nasty(void **state)
 		tv_strbuf_finish(&esc);
 		check("v: \"{{x.s}}\"\nt: \"<{{x.s}}>\"\nl:\n  - \"{{x.s}}\"\n", ctx.p, want.p);
 		/* as list items, concatenated: one list */
-		out = render_mode("v: \"{{x.s}}\"\n", ctx.p, TV_YAML_LIST_ITEM, &rc, &err);
+		out = render_mode("v: \"{{x.s}}\"\n", ctx.p, TV_TMPL_LIST_ITEM, &rc, &err);
 		assert_int_equal(rc, 0);
 		tv_strbuf_puts(&all, out);
 		free(out);
@@ -551,23 +551,23 @@ static void t_modes(void **state)
 	int rc;
 
 	(void)state;
-	out = render_mode("a: \"{{x.name}}\"\nb: [1, 2]\n", CTX, TV_YAML_STREAM_DOC, &rc, &err);
+	out = render_mode("a: \"{{x.name}}\"\nb: [1, 2]\n", CTX, TV_TMPL_STREAM_DOC, &rc, &err);
 	assert_int_equal(rc, 0);
 	assert_string_equal(out, "---\na: W\nb: [1, 2]\n");
-	again = render_mode("a: \"{{x.name}}\"\nb: [1, 2]\n", CTX, TV_YAML_STREAM_DOC, &rc, &err);
+	again = render_mode("a: \"{{x.name}}\"\nb: [1, 2]\n", CTX, TV_TMPL_STREAM_DOC, &rc, &err);
 	assert_string_equal(out, again);
 	free(out);
 	free(again);
 	/* a float YAML 1.1 readers take as one, not "1e+20", a string to them */
-	out = render_mode("big: \"{{x.big}}\"\n", CTX, TV_YAML_DOCUMENT, &rc, &err);
+	out = render_mode("big: \"{{x.big}}\"\n", CTX, TV_TMPL_DOCUMENT, &rc, &err);
 	assert_string_equal(out, "big: 1.0e+20\n");
 	free(out);
-	out = render_mode("a: \"{{x.name}}\"\nb: \"{{x.list}}\"\n", CTX, TV_YAML_LIST_ITEM, &rc,
+	out = render_mode("a: \"{{x.name}}\"\nb: \"{{x.list}}\"\n", CTX, TV_TMPL_LIST_ITEM, &rc,
 			  &err);
 	assert_int_equal(rc, 0);
 	assert_string_equal(out, "- a: W\n  b:\n  - a\n  - b\n  - c\n");
 	free(out);
-	out = render_mode("a: \"{{x.name}}\"\nb: \"{{x.list}}\"\nc: 1\n", CTX, TV_YAML_JSON_LINE,
+	out = render_mode("a: \"{{x.name}}\"\nb: \"{{x.list}}\"\nc: 1\n", CTX, TV_TMPL_JSON_LINE,
 			  &rc, &err);
 	assert_string_equal(out, "{\"a\":\"W\",\"b\":[\"a\",\"b\",\"c\"],\"c\":1}\n");
 	free(out);
@@ -580,7 +580,7 @@ static void expect_error(const char *tmpl, int code, unsigned long line, const c
 	char *out;
 	int rc;
 
-	out = render_mode(tmpl, CTX, TV_YAML_DOCUMENT, &rc, &err);
+	out = render_mode(tmpl, CTX, TV_TMPL_DOCUMENT, &rc, &err);
 	if (rc != code || err.line != line || strstr(err.msg, frag) == NULL ||
 	    strcmp(err.file, "t.yaml") != 0) {
 		fail_msg("template:\n%s\ngot %d %s:%llu: %s\nwanted %d line %lu /%s/", tmpl, rc,
@@ -629,31 +629,31 @@ static void t_errors(void **state)
 
 static void t_load(void **state)
 {
-	char path[] = "/tmp/tv-test-yaml-XXXXXX";
-	struct tv_yaml_tmpl *t = NULL;
+	char path[] = "/tmp/tv-test-tmpl-XXXXXX";
+	struct tv_tmpl *t = NULL;
 	struct tv_error err;
 	int fd, rc;
 
 	(void)state;
 	tv_error_clear(&err);
-	rc = tv_yaml_tmpl_load("/nonexistent/t.yaml", &t, &err);
+	rc = tv_tmpl_load("/nonexistent/t.yaml", &t, &err);
 	assert_int_equal(rc, -ENOENT);
 	assert_string_equal(err.file, "/nonexistent/t.yaml");
 	fd = mkstemp(path);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "a: 1\nb: \"{{x | nope}}\"\n", 23), 23);
 	close(fd);
-	rc = tv_yaml_tmpl_load(path, &t, &err);
+	rc = tv_tmpl_load(path, &t, &err);
 	assert_int_equal(rc, -TV_EPARSE);
 	assert_string_equal(err.file, path);
 	assert_int_equal(err.line, 2);
 	fd = open(path, O_WRONLY | O_TRUNC);
 	assert_int_equal(write(fd, "a: \"{{x.n}}\"\n", 13), 13);
 	close(fd);
-	rc = tv_yaml_tmpl_load(path, &t, &err);
+	rc = tv_tmpl_load(path, &t, &err);
 	assert_int_equal(rc, 0);
-	assert_string_equal(tv_yaml_tmpl_name(t), path);
-	tv_yaml_tmpl_destroy(t);
+	assert_string_equal(tv_tmpl_name(t), path);
+	tv_tmpl_destroy(t);
 	unlink(path);
 }
 
