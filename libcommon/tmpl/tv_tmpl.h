@@ -43,6 +43,15 @@
  * 2024-01-01, ...) are quoted, multi-line text uses literal blocks when
  * that keeps the text exact, and the same context always gives the same
  * bytes.  The same tree can also be written as one line of JSON.
+ *
+ * Nesting is limited: a template nests at most TV_TMPL_MAX_DEPTH lists and
+ * mappings as written (an unquoted {{x}} is a scalar; an alias counts as
+ * the node it names, where it is used), and so does its output: a value
+ * placed inside N lists and mappings may nest at most TV_TMPL_MAX_DEPTH - N
+ * more.  Deeper is an error naming the template file and line (of the node
+ * or of the placeholder), never a deep recursion.
+ *
+ * The engine's parts are described in tv_tmpl_int.h.
  */
 #ifndef TV_TMPL_H
 #define TV_TMPL_H
@@ -52,6 +61,9 @@
 #include "libcommon/core/tv_error.h"
 #include "libcommon/json/tv_json.h"
 #include "libcommon/core/tv_strbuf.h"
+
+/* the most lists and mappings a template, or what it renders, may nest */
+#define TV_TMPL_MAX_DEPTH 64
 
 /* tv_tmpl_render() result: the root's _if was false, nothing was written */
 #define TV_TMPL_SKIPPED 1
@@ -78,7 +90,8 @@ struct tv_tmpl;
  * @out: set on success; free with tv_tmpl_destroy().
  * @err: on failure, the message with @name as file and the line.
  * Returns: 0, -TV_EPARSE (bad YAML, more than one document, a bad
- * placeholder) or -ENOMEM.
+ * placeholder, nested deeper than TV_TMPL_MAX_DEPTH, aliases expanding too
+ * much) or -ENOMEM.
  */
 int tv_tmpl_parse(const char *name, const char *text, size_t len, struct tv_tmpl **out,
 		  struct tv_error *err);
@@ -101,7 +114,8 @@ const char *tv_tmpl_name(const struct tv_tmpl *t);
  * Returns: 0, TV_TMPL_SKIPPED when the root's _if is false (nothing
  * appended), or a negative code with @err set (file and line of the
  * template, the placeholder in the message; @out is left as it was):
- * -TV_ETYPE for a lookup or type error, -ENOMEM.
+ * -TV_ETYPE for a lookup or type error, -TV_EDEPTH when a value would
+ * nest the output deeper than TV_TMPL_MAX_DEPTH, -ENOMEM.
  */
 int tv_tmpl_render(const struct tv_tmpl *t, const struct tv_tmpl_var *vars, size_t n_vars,
 		   enum tv_tmpl_mode mode, struct tv_strbuf *out, struct tv_error *err);

@@ -133,6 +133,10 @@ int tmpl_out_seq_begin(struct tmpl_out *o, yaml_sequence_style_t style)
 {
 	yaml_event_t ev;
 
+	if (o->depth >= TV_TMPL_MAX_DEPTH) {
+		return -TV_EDEPTH;
+	}
+	o->depth++;
 	if (o->json) {
 		tv_jw_arr_begin(&o->jw);
 		return 0;
@@ -144,6 +148,7 @@ int tmpl_out_seq_end(struct tmpl_out *o)
 {
 	yaml_event_t ev;
 
+	o->depth--;
 	if (o->json) {
 		tv_jw_arr_end(&o->jw);
 		return 0;
@@ -155,6 +160,10 @@ int tmpl_out_map_begin(struct tmpl_out *o, yaml_mapping_style_t style)
 {
 	yaml_event_t ev;
 
+	if (o->depth >= TV_TMPL_MAX_DEPTH) {
+		return -TV_EDEPTH;
+	}
+	o->depth++;
 	if (o->json) {
 		tv_jw_obj_begin(&o->jw);
 		return 0;
@@ -166,6 +175,7 @@ int tmpl_out_map_end(struct tmpl_out *o)
 {
 	yaml_event_t ev;
 
+	o->depth--;
 	if (o->json) {
 		tv_jw_obj_end(&o->jw);
 		return 0;
@@ -362,8 +372,20 @@ static void yaml_double(double d, char *buf, size_t size)
 	}
 }
 
+/* true when the list or mapping @v would nest the output too deep */
+static bool json_too_deep(const struct tmpl_out *o, const struct tmpl_val *v)
+{
+	if (v->k == TMPL_V_LIST0 || v->k == TMPL_V_MAP0) {
+		return o->depth >= TV_TMPL_MAX_DEPTH;
+	}
+	return v->k == TMPL_V_JV && tmpl_jv_deeper(&v->jv, TV_TMPL_MAX_DEPTH - o->depth);
+}
+
 static int json_val(struct tmpl_out *o, const struct tmpl_val *v)
 {
+	if (json_too_deep(o, v)) {
+		return -TV_EDEPTH;
+	}
 	switch (v->k) {
 	case TMPL_V_ABSENT:
 	case TMPL_V_NULL:

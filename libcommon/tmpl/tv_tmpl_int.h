@@ -33,8 +33,7 @@
 #include "libcommon/json/tv_jw.h"
 #include "libcommon/tmpl/tv_tmpl.h"
 
-#define TMPL_MAX_DEPTH 64	/* nesting of template nodes (and alias chains) */
-#define TMPL_MAX_VISITS 1000000 /* nodes rendered per call: stops alias bombs */
+#define TMPL_MAX_VISITS 1000000 /* nodes checked, or rendered per call: stops alias bombs */
 #define TMPL_MAX_LOOPS 16	/* nested _each */
 
 /* ---- tv_tmpl_lex.c: placeholders ---- */
@@ -210,6 +209,13 @@ bool tmpl_val_truthy(const struct tmpl_val *v);
  */
 int tmpl_val_text(const struct tmpl_val *v, struct tv_strbuf *b, bool json);
 
+/**
+ * tmpl_jv_deeper: true when @jv nests more than @levels lists and mappings
+ * (a scalar nests none, [] and [1] one, [[1]] two).  Recurses at most
+ * @levels + 1 deep.
+ */
+bool tmpl_jv_deeper(const struct tv_jv *jv, int levels);
+
 /* ---- tv_tmpl_eval.c: placeholders against the roots ---- */
 
 /* what a placeholder can see; `items` are the elements _each binds */
@@ -238,12 +244,18 @@ int tmpl_expr_error(struct tmpl_scope *sc, const struct tmpl_expr *e, int code, 
 
 /* ---- tv_tmpl_emit.c: the output ---- */
 
-/* YAML through libyaml's emitter (em_live), or JSON through jw (json) */
+/*
+ * YAML through libyaml's emitter (em_live), or JSON through jw (json).
+ * Lists and mappings nest at most TV_TMPL_MAX_DEPTH deep: opening one more,
+ * or writing a value that would, is -TV_EDEPTH, with no message (the
+ * caller knows the line).
+ */
 struct tmpl_out {
 	bool json;
 	struct tv_jw jw;
 	yaml_emitter_t em;
 	bool em_live;
+	int depth;		  /* lists and mappings open */
 	struct tv_strbuf scratch; /* minified JSON values */
 	const char *name;	  /* the template's, for messages */
 	struct tv_error *err;

@@ -6,7 +6,8 @@
  * one struct tmpl_node per node: a scalar's placeholders (tv_tmpl_lex.c),
  * a mapping's _if/_each/_value, an unquoted {{x}} (which YAML reads as a
  * flow mapping) recognised.  Then the tree is checked: where _each may be,
- * what _if and _each hold, how deep it nests and how far aliases expand.
+ * what _if and _each hold, how deep it nests (TV_TMPL_MAX_DEPTH, checked
+ * before libyaml builds the document too) and how far aliases expand.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -311,6 +312,13 @@ static int compile_mapping(struct tv_tmpl *t, int id, struct tv_error *err)
 
 /* ---- checks that need the tree ---- */
 
+static int too_deep(const struct tv_tmpl *t, unsigned long line, struct tv_error *err)
+{
+	return tv_error_set(err, -TV_EPARSE, t->name, line,
+			    "template nested too deep: more than %d levels of lists and mappings",
+			    TV_TMPL_MAX_DEPTH);
+}
+
 /* where a node is: _each only in a list item */
 enum place {
 	P_ROOT,
@@ -381,16 +389,22 @@ static int check_pairs(struct check *c, const yaml_node_t *node, const struct tm
 	return 0;
 }
 
+/* @depth: the lists and mappings around the node, as written (through aliases) */
 static int check_node(struct check *c, int id, enum place where, int depth)
 {
 	const yaml_node_t *node = tmpl_yaml_node(c->t, id);
 	const struct tmpl_node *in = tmpl_node(c->t, id);
 	unsigned long line = node->start_mark.line + 1;
+	bool nests = node->type == YAML_SEQUENCE_NODE ||
+		     (node->type == YAML_MAPPING_NODE && in->role != TMPL_R_SINGLE);
 	int r;
 
-	if (depth > TMPL_MAX_DEPTH || ++c->visits > TMPL_MAX_VISITS) {
+	if (nests && depth >= TV_TMPL_MAX_DEPTH) {
+		return too_deep(c->t, line, c->err);
+	}
+	if (++c->visits > TMPL_MAX_VISITS) {
 		return tv_error_set(c->err, -TV_EPARSE, c->t->name, line,
-				    "template nested too deep or expands too much (aliases?)");
+				    "template expands too much (aliases?)");
 	}
 	if (node->type == YAML_SEQUENCE_NODE) {
 		return check_items(c, node, depth);
@@ -432,6 +446,45 @@ static int compile(struct tv_tmpl *t, struct tv_error *err)
 }
 
 /* ---- loading ---- */
+
+/*
+ * Before libyaml builds the document: stop at the first list or mapping
+ * nested too deep, as libyaml's scanner slows down with every level of a
+ * flow collection.  An unquoted {{x}} is two flow mappings: two levels more
+ * are let through for it, and check_node() counts exactly.  Past them, the
+ * list or mapping one level too deep is a real one: its line is reported.
+ * Syntax errors are left to load_doc(), which reports them.
+ */
+static int check_nesting(struct tv_tmpl *t, const char *text, size_t len, struct tv_error *err)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	unsigned long line = 0; /* of the last list or mapping one level too deep */
+	int depth = 0, r = 0;
+	bool end = false;
+
+	if (!yaml_parser_initialize(&parser)) {
+		return -ENOMEM;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	while (r == 0 && !end && yaml_parser_parse(&parser, &ev)) {
+		if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) {
+			if (++depth == TV_TMPL_MAX_DEPTH + 1) {
+				line = ev.start_mark.line + 1;
+			}
+		} else if (ev.type == YAML_SEQUENCE_END_EVENT ||
+			   ev.type == YAML_MAPPING_END_EVENT) {
+			depth--;
+		}
+		if (depth > TV_TMPL_MAX_DEPTH + 2) {
+			r = too_deep(t, line, err);
+		}
+		end = ev.type == YAML_STREAM_END_EVENT;
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	return r;
+}
 
 /* after the document: nothing but the end of the stream */
 static int load_rest(struct tv_tmpl *t, yaml_parser_t *parser, struct tv_error *err)
@@ -492,7 +545,10 @@ int tv_tmpl_parse(const char *name, const char *text, size_t len, struct tv_tmpl
 		free(t);
 		return -ENOMEM;
 	}
-	r = load_doc(t, text, len, err);
+	r = check_nesting(t, text, len, err);
+	if (r == 0) {
+		r = load_doc(t, text, len, err);
+	}
 	if (r == 0) {
 		r = compile(t, err);
 	}

@@ -19,7 +19,6 @@ struct rctx {
 	struct tmpl_scope sc;
 	struct tmpl_out out;
 	size_t visits;
-	int depth;
 };
 
 /* a node in a list item, mapping value or the root, after _if/_value/omit */
@@ -114,7 +113,7 @@ static int follow_value(struct rctx *r, int *id)
 				return rc;
 			}
 		}
-		if (in->value_id == 0 || ++hops > TMPL_MAX_DEPTH) {
+		if (in->value_id == 0 || ++hops > TV_TMPL_MAX_DEPTH) {
 			break;
 		}
 		*id = in->value_id;
@@ -152,6 +151,20 @@ static int slot_prepare(struct rctx *r, int id, struct slot *s)
 	return 0;
 }
 
+/* the value of the placeholder @e with its own type, if the output has room for it */
+static int out_value(struct rctx *r, const struct tmpl_expr *e, const struct tmpl_val *v)
+{
+	int rc = tmpl_out_val(&r->out, v);
+
+	if (rc == -TV_EDEPTH) {
+		return tmpl_expr_error(&r->sc, e, rc,
+				       "the value nests too deep: the output would have more "
+				       "than %d levels of lists and mappings",
+				       TV_TMPL_MAX_DEPTH);
+	}
+	return rc;
+}
+
 static int slot_emit(struct rctx *r, struct slot *s)
 {
 	int rc;
@@ -159,7 +172,7 @@ static int slot_emit(struct rctx *r, struct slot *s)
 	if (!s->has_val) {
 		return render_node(r, s->id);
 	}
-	rc = tmpl_out_val(&r->out, &s->v);
+	rc = out_value(r, tmpl_node(r->t, s->id)->ex, &s->v);
 	tmpl_val_free(&s->v);
 	return rc;
 }
@@ -321,7 +334,7 @@ static int render_single(struct rctx *r, const struct tmpl_node *in)
 
 	rc = tmpl_eval(&r->sc, in->ex, &v);
 	if (rc == 0) {
-		rc = tmpl_out_val(&r->out, &v);
+		rc = out_value(r, in->ex, &v);
 		tmpl_val_free(&v);
 	}
 	return rc;
@@ -333,14 +346,15 @@ static int render_node(struct rctx *r, int id)
 	const struct tmpl_node *in = tmpl_node(r->t, id);
 	int rc;
 
-	if (++r->visits > TMPL_MAX_VISITS || r->depth >= TMPL_MAX_DEPTH) {
+	/* the nesting is bounded: tv_tmpl_parse() checked it */
+	if (++r->visits > TMPL_MAX_VISITS) {
 		return tv_error_set(r->sc.err, -TV_ETYPE, r->t->name, node->start_mark.line + 1,
-				    "template nested too deep or expands too much");
+				    "template expands too much (more than %d nodes)",
+				    TMPL_MAX_VISITS);
 	}
 	if (in->role == TMPL_R_SINGLE) {
 		return render_single(r, in);
 	}
-	r->depth++;
 	switch (node->type) {
 	case YAML_SCALAR_NODE:
 		if (in->role == TMPL_R_TEXT) {
@@ -359,7 +373,6 @@ static int render_node(struct rctx *r, int id)
 		rc = 0;
 		break;
 	}
-	r->depth--;
 	return rc;
 }
 

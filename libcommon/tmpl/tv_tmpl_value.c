@@ -143,3 +143,26 @@ int tmpl_val_text(const struct tmpl_val *v, struct tv_strbuf *b, bool json)
 	}
 	return 0;
 }
+
+bool tmpl_jv_deeper(const struct tv_jv *jv, int levels)
+{
+	enum tv_jtype ty = tv_jv_type(jv);
+	struct tv_jiter it;
+	struct tv_jv el;
+	const char *k;
+	size_t kn;
+
+	if (ty != TV_J_ARRAY && ty != TV_J_OBJECT) {
+		return false;
+	}
+	if (levels <= 0) {
+		return true;
+	}
+	tv_jv_iter_init(jv, &it);
+	while (tv_jv_iter_next(&it, &k, &kn, &el)) {
+		if (tmpl_jv_deeper(&el, levels - 1)) {
+			return true;
+		}
+	}
+	return false;
+}

@@ -619,12 +619,174 @@ static void t_errors(void **state)
 	expect_error("l:\n  - _each: \"{{x.o}}\"\n    a: 1\n", -TV_ETYPE, 2, "_each needs a list");
 	expect_error("\"{{x.list}}\": 1\n", -TV_ETYPE, 1, "a key must be a scalar");
 	expect_error("a: &a [*a]\n", -TV_EPARSE, 1, "nested too deep");
+	expect_error("a: &a {b: *a}\n", -TV_EPARSE, 1, "nested too deep");
 	expect_error(
 		"a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
 		"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
 		"e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
 		"g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n",
 		-TV_EPARSE, 1, "expands too much");
+}
+
+/* @n times @open, then @mid, then @n times @close */
+static char *nested(size_t n, const char *open, const char *mid, const char *close)
+{
+	struct tv_strbuf b;
+
+	tv_strbuf_init(&b);
+	for (size_t i = 0; i < n; i++) {
+		tv_strbuf_puts(&b, open);
+	}
+	tv_strbuf_puts(&b, mid);
+	for (size_t i = 0; i < n; i++) {
+		tv_strbuf_puts(&b, close);
+	}
+	return tv_strbuf_steal(&b);
+}
+
+/* @n mappings in block style, one per line, the innermost holding "x: 1" */
+static char *nested_block(size_t n)
+{
+	struct tv_strbuf b;
+
+	tv_strbuf_init(&b);
+	for (size_t i = 0; i + 1 < n; i++) {
+		for (size_t k = 0; k < i; k++) {
+			tv_strbuf_puts(&b, "  ");
+		}
+		tv_strbuf_puts(&b, "k:\n");
+	}
+	for (size_t k = 0; k + 1 < n; k++) {
+		tv_strbuf_puts(&b, "  ");
+	}
+	tv_strbuf_puts(&b, "x: 1\n");
+	return tv_strbuf_steal(&b);
+}
+
+/* renders in YAML and JSON, without error */
+static void renders(const char *tmpl, const char *json)
+{
+	struct tv_error err;
+	char *out;
+	int rc;
+
+	out = render_mode(tmpl, json, TV_TMPL_DOCUMENT, &rc, &err);
+	if (rc != 0) {
+		fail_msg("%d %s:%llu: %s", rc, err.file, (unsigned long long)err.line, err.msg);
+	}
+	free(out);
+	out = render_mode(tmpl, json, TV_TMPL_JSON_LINE, &rc, &err);
+	assert_int_equal(rc, 0);
+	free(out);
+}
+
+/* templates nest at most TV_TMPL_MAX_DEPTH lists and mappings, whatever their style */
+static void t_template_depth(void **state)
+{
+	char *t;
+
+	(void)state;
+	t = nested(TV_TMPL_MAX_DEPTH, "[", "1", "]");
+	renders(t, CTX);
+	free(t);
+	t = nested(TV_TMPL_MAX_DEPTH + 1, "[", "1", "]");
+	expect_error(t, -TV_EPARSE, 1,
+		     "nested too deep: more than 64 levels of lists and mappings");
+	free(t);
+	t = nested_block(TV_TMPL_MAX_DEPTH);
+	renders(t, CTX);
+	free(t);
+	/* the 65th mapping is on line 65, also when libyaml is stopped early */
+	t = nested_block(TV_TMPL_MAX_DEPTH + 1);
+	expect_error(t, -TV_EPARSE, 65, "nested too deep");
+	free(t);
+	t = nested_block(2000);
+	expect_error(t, -TV_EPARSE, 65, "nested too deep");
+	free(t);
+	/* a million levels: an error at once, no deep recursion, no slow scan */
+	t = nested(1000000, "[", "1", "]");
+	expect_error(t, -TV_EPARSE, 1, "nested too deep");
+	free(t);
+	t = nested(1000000, "{a: ", "1", "}");
+	expect_error(t, -TV_EPARSE, 1, "nested too deep");
+	free(t);
+	/* an unquoted {{x}} is a scalar, though YAML reads two mappings */
+	t = nested(TV_TMPL_MAX_DEPTH, "[", "{{x.n}}", "]");
+	renders(t, CTX);
+	free(t);
+	/* _value counts as written */
+	t = nested(TV_TMPL_MAX_DEPTH - 1, "[", "{_value: 1}", "]");
+	renders(t, CTX);
+	free(t);
+	t = nested(TV_TMPL_MAX_DEPTH - 1, "[", "{_value: [1]}", "]");
+	expect_error(t, -TV_EPARSE, 1, "nested too deep");
+	free(t);
+}
+
+/* a context of @n nested lists ([[...["leaf"]...]]) under x.deep */
+static char *deep_ctx(size_t n)
+{
+	char *inner = nested(n, "[", "\"leaf\"", "]"), *ctx;
+	struct tv_strbuf b;
+
+	tv_strbuf_init(&b);
+	tv_strbuf_puts(&b, "{\"x\":{\"deep\":");
+	tv_strbuf_puts(&b, inner);
+	tv_strbuf_puts(&b, "}}");
+	free(inner);
+	ctx = tv_strbuf_steal(&b);
+	return ctx;
+}
+
+static void expect_value_too_deep(const char *tmpl, const char *ctx, unsigned long line)
+{
+	enum tv_tmpl_mode modes[] = { TV_TMPL_DOCUMENT, TV_TMPL_LIST_ITEM, TV_TMPL_JSON_LINE };
+	struct tv_error err;
+	char *out;
+	int rc;
+
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		out = render_mode(tmpl, ctx, modes[i], &rc, &err);
+		if (rc != -TV_EDEPTH || err.line != line || strcmp(err.file, "t.yaml") != 0 ||
+		    strstr(err.msg, "the value nests too deep: the output would have more than 64 "
+				    "levels of lists and mappings") == NULL) {
+			fail_msg("mode %d: got %d %s:%llu: %s", (int)modes[i], rc, err.file,
+				 (unsigned long long)err.line, err.msg);
+		}
+		assert_string_equal(out, "");
+		free(out);
+	}
+}
+
+/* what a template renders nests at most TV_TMPL_MAX_DEPTH deep too */
+static void t_value_depth(void **state)
+{
+	char *ok = deep_ctx(TV_TMPL_MAX_DEPTH - 1), *deep = deep_ctx(TV_TMPL_MAX_DEPTH);
+	char *far = deep_ctx(1000), *t;
+
+	(void)state;
+	/* in the root mapping: 63 levels more fit, 64 do not */
+	renders("a: 1\nv: \"{{x.deep}}\"\n", ok);
+	expect_value_too_deep("a: 1\nv: \"{{x.deep}}\"\n", deep, 2);
+	expect_value_too_deep("a: 1\nv: \"{{x.deep}}\"\n", far, 2);
+	/* as the root, in a list, through _each, _value and default */
+	renders("\"{{x.deep}}\"\n", deep);
+	expect_value_too_deep("- \"{{x.deep}}\"\n", deep, 1);
+	expect_value_too_deep("l:\n  - _each: \"{{x.deep}}\"\n    v: \"{{item}}\"\n", deep, 3);
+	expect_value_too_deep("a:\n  _value: \"{{x.deep}}\"\n", deep, 2);
+	expect_value_too_deep("a: \"{{x.gone | default x.deep}}\"\n", deep, 1);
+	/* text and json give a string: no nesting */
+	renders("a: \"<{{x.deep}}>\"\nb: \"{{x.deep | json}}\"\n", far);
+	/* [] and {} from default take a level */
+	t = nested(TV_TMPL_MAX_DEPTH - 1, "[", "\"{{x.gone | default []}}\"", "]");
+	renders(t, CTX);
+	free(t);
+	t = nested(TV_TMPL_MAX_DEPTH, "[", "\"{{x.gone | default {} }}\"", "]");
+	expect_value_too_deep(t, CTX, 1);
+	free(t);
+	free(ok);
+	free(deep);
+	free(far);
 }
 
 static void t_load(void **state)
@@ -660,11 +822,12 @@ static void t_load(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(t_text),    cmocka_unit_test(t_typed),
-		cmocka_unit_test(t_filters), cmocka_unit_test(t_omit_if_each),
-		cmocka_unit_test(t_skip),    cmocka_unit_test(t_nasty),
-		cmocka_unit_test(t_modes),   cmocka_unit_test(t_errors),
-		cmocka_unit_test(t_load),
+		cmocka_unit_test(t_text),	 cmocka_unit_test(t_typed),
+		cmocka_unit_test(t_filters),	 cmocka_unit_test(t_omit_if_each),
+		cmocka_unit_test(t_skip),	 cmocka_unit_test(t_nasty),
+		cmocka_unit_test(t_modes),	 cmocka_unit_test(t_errors),
+		cmocka_unit_test(t_load),	 cmocka_unit_test(t_template_depth),
+		cmocka_unit_test(t_value_depth),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

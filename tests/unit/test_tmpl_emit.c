@@ -206,13 +206,65 @@ static void t_modes(void **state)
 	expect(TV_TMPL_JSON_LINE, items, 1, "{\"k0\":\"v\"}\n");
 }
 
+/* @v written inside @n lists in @mode: the result (an error has no message) */
+static int val_at(enum tv_tmpl_mode mode, int n, const struct tmpl_val *v)
+{
+	struct tv_strbuf out;
+	struct tmpl_out o;
+	struct tv_error err;
+	int rc = 0;
+
+	tv_strbuf_init(&out);
+	tv_error_clear(&err);
+	tmpl_out_init(&o, "t.yaml", &err);
+	assert_int_equal(tmpl_out_begin(&o, mode, &out), 0);
+	for (int i = 0; rc == 0 && i < n; i++) {
+		rc = tmpl_out_seq_begin(&o, YAML_FLOW_SEQUENCE_STYLE);
+	}
+	if (rc == 0) {
+		rc = tmpl_out_val(&o, v);
+	}
+	assert_string_equal(err.msg, "");
+	tmpl_out_finish(&o);
+	tv_strbuf_finish(&out);
+	return rc;
+}
+
+/* lists and mappings nest at most TV_TMPL_MAX_DEPTH deep: -TV_EDEPTH */
+static void t_depth(void **state)
+{
+	enum tv_tmpl_mode modes[] = { TV_TMPL_DOCUMENT, TV_TMPL_JSON_LINE };
+	struct tv_json_parser *p = tv_json_parser_create();
+	struct tmpl_val one = { .k = TMPL_V_INT, .i = 1 }, list0 = { .k = TMPL_V_LIST0 },
+			map0 = { .k = TMPL_V_MAP0 }, three;
+	struct tv_strbuf json;
+	struct tv_jv root;
+	const char *why;
+
+	(void)state;
+	tv_strbuf_init(&json);
+	tv_strbuf_puts(&json, "[[[1]],[2]]");
+	assert_int_equal(tv_json_parse(p, json.p, json.len, &root, &why), 0);
+	tmpl_val_from_jv(&root, &three);
+	for (size_t m = 0; m < 2; m++) {
+		assert_int_equal(val_at(modes[m], TV_TMPL_MAX_DEPTH, &one), 0);
+		assert_int_equal(val_at(modes[m], TV_TMPL_MAX_DEPTH + 1, &one), -TV_EDEPTH);
+		assert_int_equal(val_at(modes[m], TV_TMPL_MAX_DEPTH - 1, &list0), 0);
+		assert_int_equal(val_at(modes[m], TV_TMPL_MAX_DEPTH, &list0), -TV_EDEPTH);
+		assert_int_equal(val_at(modes[m], TV_TMPL_MAX_DEPTH, &map0), -TV_EDEPTH);
+		assert_int_equal(val_at(modes[m], TV_TMPL_MAX_DEPTH - 3, &three), 0);
+		assert_int_equal(val_at(modes[m], TV_TMPL_MAX_DEPTH - 2, &three), -TV_EDEPTH);
+	}
+	tv_strbuf_finish(&json);
+	tv_json_parser_destroy(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(t_strings),
-		cmocka_unit_test(t_literals),
-		cmocka_unit_test(t_values),
-		cmocka_unit_test(t_modes),
+		cmocka_unit_test(t_strings), cmocka_unit_test(t_literals),
+		cmocka_unit_test(t_values),  cmocka_unit_test(t_modes),
+		cmocka_unit_test(t_depth),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

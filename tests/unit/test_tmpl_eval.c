@@ -246,6 +246,28 @@ static void t_values(void **state)
 		  "{\"k\":\"v\",\"sub\":{\"deep\":[10,20]}}");
 }
 
+/* how deep a JSON value nests, counted up to a bound */
+static void t_deeper(void **state)
+{
+	static const char *const docs[] = { "1", "[]", "[1]", "{\"a\":[{}]}", "[1,[2,[3]],4]" };
+	static const int levels[] = { 0, 1, 1, 3, 3 };
+	struct tv_json_parser *p = tv_json_parser_create();
+	struct tv_strbuf b;
+	struct tv_jv root;
+	const char *why;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		tv_strbuf_init(&b);
+		tv_strbuf_puts(&b, docs[i]);
+		assert_int_equal(tv_json_parse(p, b.p, b.len, &root, &why), 0);
+		assert_false(tmpl_jv_deeper(&root, levels[i]));
+		assert_int_equal(tmpl_jv_deeper(&root, levels[i] - 1), levels[i] > 0);
+		tv_strbuf_finish(&b);
+	}
+	tv_json_parser_destroy(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +275,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_items, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_filters, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_values, setup, teardown),
+		cmocka_unit_test(t_deeper),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
