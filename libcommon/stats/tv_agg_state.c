@@ -56,7 +56,7 @@ static void put_str(struct tv_jw *w, const char *s, size_t n)
 	}
 }
 
-static void put_group(const struct tv_agg *a, struct tv_jw *w, const struct tv_agg_group *g)
+static void put_group(const struct tv_agg *a, struct tv_jw *w, struct tv_agg_group *g)
 {
 	tv_jw_obj_begin(w);
 	TV_JW_KEY(w, "key");
@@ -113,19 +113,39 @@ static void put_name(struct tv_jw *w, const struct tv_agg_name *e)
 	tv_jw_obj_end(w);
 }
 
+static int cmp_name(const void *pa, const void *pb)
+{
+	const struct tv_agg_name *a = *(const struct tv_agg_name *const *)pa;
+	const struct tv_agg_name *b = *(const struct tv_agg_name *const *)pb;
+	int c = memcmp(a->name.s, b->name.s, a->name.n < b->name.n ? a->name.n : b->name.n);
+
+	return c ? c : (a->name.n > b->name.n) - (a->name.n < b->name.n);
+}
+
+/* the names in name order, so equal tallies write equal text */
 static void put_tally(const struct tv_agg *a, struct tv_jw *w, int k)
 {
 	const struct tv_agg_tally *t = &a->tally[k];
+	const struct tv_agg_name **v = malloc((t->n ? t->n : 1) * sizeof(*v));
 
+	if (v == NULL) {
+		w->err = -ENOMEM;
+		return;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		v[i] = &t->v[i];
+	}
+	qsort(v, t->n, sizeof(*v), cmp_name);
 	tv_jw_obj_begin(w);
 	TV_JW_KEY(w, "tally");
 	tv_jw_cstr(w, tally_names[k]);
 	TV_JW_KEY(w, "names");
 	tv_jw_arr_begin(w);
 	for (size_t i = 0; i < t->n; i++) {
-		put_name(w, &t->v[i]);
+		put_name(w, v[i]);
 	}
 	tv_jw_arr_end(w);
+	free(v);
 	TV_JW_KEY(w, "other");
 	if (t->has_other) {
 		put_name(w, &t->other);
@@ -135,13 +155,16 @@ static void put_tally(const struct tv_agg *a, struct tv_jw *w, int k)
 	tv_jw_obj_end(w);
 }
 
-static void put_slowest(const struct tv_agg *a, struct tv_jw *w)
+static void put_slowest(struct tv_agg *a, struct tv_jw *w)
 {
+	size_t n;
+	const struct tv_agg_call *sorted = tv_agg_slowest(a, &n);
+
 	tv_jw_obj_begin(w);
 	TV_JW_KEY(w, "slowest");
 	tv_jw_arr_begin(w);
-	for (size_t i = 0; i < a->n_slow; i++) {
-		const struct tv_agg_call *c = &a->slow[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct tv_agg_call *c = &sorted[i];
 
 		tv_jw_obj_begin(w);
 		TV_JW_KEY(w, "dur");
@@ -215,13 +238,16 @@ static void put_waterfall(struct tv_jw *w, const struct tv_agg_waterfall *f)
 
 static void put_waterfalls(const struct tv_agg *a, struct tv_jw *w, int which)
 {
+	size_t n;
+	const struct tv_agg_waterfall *sorted = tv_agg_waterfalls(a, which == 1, &n);
+
 	tv_jw_obj_begin(w);
 	TV_JW_KEY(w, "waterfalls");
 	tv_jw_cstr(w, wf_names[which]);
 	TV_JW_KEY(w, "list");
 	tv_jw_arr_begin(w);
-	for (size_t i = 0; i < a->n_wf[which]; i++) {
-		put_waterfall(w, &a->wf[which][i]);
+	for (size_t i = 0; i < n; i++) {
+		put_waterfall(w, &sorted[i]);
 	}
 	tv_jw_arr_end(w);
 	tv_jw_obj_end(w);
@@ -272,7 +298,8 @@ static void put_header(const struct tv_agg *a, struct tv_jw *w, const char *tool
 static void put_line(struct tv_agg *a, struct tv_jw *w, size_t i, const char *tool_json,
 		     size_t lines)
 {
-	size_t groups = a->n_groups + (a->other ? 1 : 0);
+	size_t groups;
+	struct tv_agg_group **sorted = tv_agg_groups(a, &groups);
 
 	if (i == 0) {
 		put_header(a, w, tool_json, lines);
@@ -284,7 +311,7 @@ static void put_line(struct tv_agg *a, struct tv_jw *w, size_t i, const char *to
 	} else if (i < 2 + groups) {
 		tv_jw_obj_begin(w);
 		TV_JW_KEY(w, "group");
-		put_group(a, w, i - 2 < a->n_groups ? a->groups[i - 2] : a->other);
+		put_group(a, w, sorted[i - 2]);
 		tv_jw_obj_end(w);
 	} else if (i < 2 + groups + TV_AGG_NTALLY) {
 		put_tally(a, w, (int)(i - 2 - groups));
@@ -300,11 +327,13 @@ static void put_line(struct tv_agg *a, struct tv_jw *w, size_t i, const char *to
 int tv_agg_state_write(struct tv_agg *a, const char *tool_json,
 		       int (*write)(void *udata, const char *line, size_t n), void *udata)
 {
-	size_t body = 1 + a->n_groups + (a->other ? 1 : 0) + TV_AGG_NTALLY + 2 + 2;
+	size_t groups, body;
 	struct tv_strbuf b;
 	struct tv_jw w;
 	int r = 0;
 
+	tv_agg_groups(a, &groups);
+	body = 1 + groups + TV_AGG_NTALLY + 2 + 2;
 	tv_strbuf_init(&b);
 	for (size_t i = 0; r == 0 && i <= body; i++) {
 		tv_strbuf_reset(&b);

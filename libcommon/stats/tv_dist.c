@@ -253,7 +253,8 @@ static void sort_list(struct tv_dist *d)
 {
 	struct pair *p;
 
-	if (d->sorted) {
+	if (d->sorted || d->len < 2) {
+		d->sorted = true;
 		return;
 	}
 	if (d->vw == NULL) {
@@ -435,8 +436,9 @@ static void write_list(const struct tv_dist *d, struct tv_jw *w)
 	}
 }
 
-void tv_dist_write(const struct tv_dist *d, struct tv_jw *w)
+void tv_dist_write(struct tv_dist *d, struct tv_jw *w)
 {
+	sort_list(d); /* equal distributions, equal text */
 	tv_jw_obj_begin(w);
 	TV_JW_KEY(w, "n");
 	tv_jw_int(w, (int64_t)d->n);

@@ -94,8 +94,11 @@ bool tv_dist_mean(const struct tv_dist *d, double *out);
  */
 void tv_dist_histogram(const struct tv_dist *d, const double *edges, size_t n_edges, double *w);
 
-/** tv_dist_write: @d as a JSON object, for tv_dist_read(). */
-void tv_dist_write(const struct tv_dist *d, struct tv_jw *w);
+/**
+ * tv_dist_write: @d as a JSON object, for tv_dist_read().  The list is
+ * sorted in place first, so equal distributions write equal text.
+ */
+void tv_dist_write(struct tv_dist *d, struct tv_jw *w);
 
 /**
  * tv_dist_read: fill @d (initialised, empty) from tv_dist_write()'s object.

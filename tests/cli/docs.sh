@@ -26,4 +26,7 @@ fi
 if [ -n "${TELEVAL_TO_EVAL:-}" ]; then
 	part to-eval check_tool "$TELEVAL_TO_EVAL" "$SRC/tools/to-eval/televal-to-eval.1.scd"
 fi
+if [ -n "${TELEVAL_AGGREGATE:-}" ]; then
+	part aggregate check_tool "$TELEVAL_AGGREGATE" "$SRC/tools/aggregate/televal-aggregate.1.scd"
+fi
 finish
