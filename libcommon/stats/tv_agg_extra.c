@@ -8,6 +8,7 @@
  * shards equal one run.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -397,7 +398,8 @@ static int cmp_ranked(const void *pa, const void *pb)
 {
 	const struct ranked *x = pa, *y = pb;
 
-	if (x->key != y->key) {
+	/* weighted counts of shards add up in another order: equal to rounding is a tie */
+	if (fabs(x->key - y->key) > 1e-9 * fmax(fabs(x->key), fabs(y->key))) {
 		return x->key > y->key ? -1 : 1;
 	}
 	return cmp_str(x->e->name.s, x->e->name.n, y->e->name.s, y->e->name.n);

@@ -305,13 +305,16 @@ static int unary(struct parser *ps, struct node **out)
 	skip(ps);
 	if (*ps->p == '(') {
 		ps->p++;
-		r = parse_or(ps, out);
+		r = parse_or(ps, &n);
 		skip(ps);
 		if (r == 0 && *ps->p != ')') {
-			node_free(*out);
+			node_free(n);
 			r = fail(ps, ps->p, "')'");
 		}
-		ps->p += r == 0;
+		if (r == 0) {
+			ps->p++;
+			*out = n;
+		}
 	} else if (word(ps, "!") || word(ps, "not")) {
 		n = node_new(N_NOT);
 		r = n ? unary(ps, &n->a) : -ENOMEM;
