@@ -29,6 +29,7 @@ static const char style[] =
 	"th,td{padding:3px 10px;border-bottom:1px solid #edf0f3;text-align:left}\n"
 	"th{background:#f4f6f8}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}\n"
 	".good{color:#1e7b45}.bad{color:#b8322a;font-weight:600}.dim{color:#98a2ad}\n"
+	"figure{margin:10px 0 18px}figcaption{color:#5a6673;font-size:13px}\n"
 	"svg.chart{max-width:100%;height:auto;display:block;margin:6px 0}\n"
 	"svg text{font:11px system-ui,sans-serif;fill:#3c4752}\n"
 	"svg .axis{stroke:#3c4752}svg .grid{stroke:#dde3ea;stroke-dasharray:3 3}\n"
@@ -282,9 +283,6 @@ static void waterfalls(struct report *r, struct tv_strbuf *out)
 			}
 			snprintf(title, sizeof(title), "session %s, %s%s", w[i].id, ms,
 				 w[i].dropped ? " (rows cut)" : "");
-			tv_strbuf_puts(out, "<p class=\"note\">");
-			html_escape(out, title);
-			tv_strbuf_puts(out, "</p>\n");
 			svg_waterfall(out, title, &w[i]);
 		}
 	}

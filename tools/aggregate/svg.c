@@ -40,8 +40,12 @@ void html_escape(struct tv_strbuf *out, const char *s)
 	}
 }
 
+/* a figure: the title as its caption, then the chart */
 static void open_svg(struct tv_strbuf *out, const char *title, int height)
 {
+	tv_strbuf_puts(out, "<figure><figcaption>");
+	html_escape(out, title);
+	tv_strbuf_puts(out, "</figcaption>\n");
 	tv_strbuf_printf(out,
 			 "<svg class=\"chart\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
 			 "role=\"img\" xmlns=\"http://www.w3.org/2000/svg\"><title>",
@@ -140,7 +144,7 @@ void svg_columns(struct tv_strbuf *out, const char *title, const struct bar *b, 
 			x_label(out, x + w / 2, b[i].label);
 		}
 	}
-	tv_strbuf_puts(out, "</svg>\n");
+	tv_strbuf_puts(out, "</svg></figure>\n");
 }
 
 void svg_rows(struct tv_strbuf *out, const char *title, const struct bar *b, size_t n,
@@ -162,7 +166,7 @@ void svg_rows(struct tv_strbuf *out, const char *title, const struct bar *b, siz
 		number(buf, sizeof(buf), b[i].v[0] + (stacked ? b[i].v[1] : 0), unit);
 		text(out, LABEL_W + w0 + w1 + 4, y + 15, "start", buf);
 	}
-	tv_strbuf_puts(out, "</svg>\n");
+	tv_strbuf_puts(out, "</svg></figure>\n");
 }
 
 static void legend(struct tv_strbuf *out, const char *const *series, size_t k)
@@ -202,7 +206,7 @@ void svg_grouped(struct tv_strbuf *out, const char *title, const char *const *la
 		}
 		x_label(out, LEFT + step * (double)i + step / 2, labels[i]);
 	}
-	tv_strbuf_puts(out, "</svg>\n");
+	tv_strbuf_puts(out, "</svg></figure>\n");
 }
 
 /* the time the waterfall spans, in ns */
@@ -276,5 +280,5 @@ void svg_waterfall(struct tv_strbuf *out, const char *title, const struct tv_agg
 	for (size_t i = 0; i < w->n_rows; i++) {
 		wf_row(out, &w->rows[i], 20 + (double)i * 16, span);
 	}
-	tv_strbuf_puts(out, "</svg>\n");
+	tv_strbuf_puts(out, "</svg></figure>\n");
 }
