@@ -97,6 +97,20 @@ static bool group_eq(const void *ctx, size_t item, const void *key, size_t n)
 	return g->enc_n == n && memcmp(g->enc, key, n) == 0;
 }
 
+/* @v with each 0x00 written as 0x00 0xff */
+static int escaped(struct tv_strbuf *out, struct vstr v)
+{
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < v.n; i++) {
+		r = tv_strbuf_putc(out, v.s[i]);
+		if (r == 0 && v.s[i] == 0) {
+			r = tv_strbuf_putc(out, (char)0xff);
+		}
+	}
+	return r;
+}
+
 /*
  * The tuple as bytes that sort like the values: none is 0x00; a value is
  * 0x01, its bytes (0x00 written as 0x00 0xff) and 0x00 0x00.
@@ -112,11 +126,10 @@ int agg_key_encode(struct tv_strbuf *out, const struct vstr *vals, size_t n)
 			continue;
 		}
 		r = tv_strbuf_putc(out, 1);
-		for (size_t i = 0; r == 0 && i < vals[k].n; i++) {
-			r = tv_strbuf_putc(out, vals[k].s[i]);
-			if (r == 0 && vals[k].s[i] == 0) {
-				r = tv_strbuf_putc(out, (char)0xff);
-			}
+		if (r == 0 && memchr(vals[k].s, 0, vals[k].n) == NULL) {
+			r = tv_strbuf_append(out, vals[k].s, vals[k].n);
+		} else {
+			r = r ? r : escaped(out, vals[k]);
 		}
 		if (r == 0) {
 			r = tv_strbuf_append(out, "\0\0", 2);
@@ -853,10 +866,10 @@ int tv_agg_add(struct tv_agg *a, const struct tv_jv *session)
 	if (v->weight != 1) {
 		a->weighted = true;
 	}
-	if (needs_requests(a)) {
-		agg_view_requests(v);
+	r = needs_requests(a) ? agg_view_requests(v) : 0;
+	if (r == 0) {
+		r = unit(a, UNIT_SESSION, 0);
 	}
-	r = unit(a, UNIT_SESSION, 0);
 	for (size_t i = 0; r == 0 && i < v->n_turns; i++) {
 		r = unit(a, UNIT_TURN, i);
 	}
@@ -926,12 +939,12 @@ static int merge_extras(struct tv_agg *dst, const struct tv_agg *src)
 
 	for (size_t i = 0; r == 0 && i < src->n_slow; i++) {
 		const struct tv_agg_call *c = &src->slow[i];
-		struct slow_cand k = { c->dur,
-				       { c->session, strlen(c->session) },
-				       { c->model, c->model ? strlen(c->model) : 0 },
-				       c->turn,
-				       c->call,
-				       c->time };
+		struct slow_cand k = { .dur = c->dur,
+				       .session = { c->session, strlen(c->session) },
+				       .model = { c->model, c->model ? strlen(c->model) : 0 },
+				       .turn = c->turn,
+				       .call = c->call,
+				       .time = c->time };
 
 		r = agg_slow_offer(dst, &k);
 	}

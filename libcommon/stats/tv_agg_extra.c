@@ -186,9 +186,11 @@ static bool call_before(const struct slow_cand *a, const struct slow_cand *b)
 
 static struct slow_cand cand_of(const struct tv_agg_call *c)
 {
-	return (struct slow_cand){ c->dur,	{ c->session, strlen(c->session) },
-				   { NULL, 0 }, c->turn,
-				   c->call,	c->time };
+	return (struct slow_cand){ .dur = c->dur,
+				   .session = { c->session, strlen(c->session) },
+				   .turn = c->turn,
+				   .call = c->call,
+				   .time = c->time };
 }
 
 static bool kept_before(const struct tv_agg_call *a, const struct tv_agg_call *b)
@@ -214,6 +216,9 @@ static int call_copy(struct tv_agg_call *k, const struct slow_cand *c)
 	*k = (struct tv_agg_call){
 		.dur = c->dur, .turn = c->turn, .call = c->call, .time = c->time
 	};
+	if (k->time == TV_NONE && c->time_s.s) {
+		k->time = agg_view_time(c->time_s);
+	}
 	k->session = tv_strndup(c->session.s ? c->session.s : "", c->session.s ? c->session.n : 0);
 	k->model = c->model.s ? tv_strndup(c->model.s, c->model.n) : NULL;
 	if (k->session == NULL || (c->model.s && k->model == NULL)) {
@@ -777,25 +782,36 @@ static int offer_calls(struct tv_agg *a)
 
 	for (size_t i = 0; r == 0 && i < v->n_llm; i++) {
 		const struct v_llm *c = &v->llm[i];
-		struct slow_cand k = { c->dur,
-				       v->id,
-				       c->model,
-				       (uint32_t)c->turn,
-				       (uint32_t)(i - v->turns[c->turn].llm0),
-				       TV_NONE };
+		struct slow_cand k = { .dur = c->dur,
+				       .session = v->id,
+				       .model = c->model,
+				       .turn = (uint32_t)c->turn,
+				       .call = (uint32_t)(i - v->turns[c->turn].llm0),
+				       .time = TV_NONE,
+				       .time_s = c->time };
 
 		if (c->dur != TV_NONE) {
-			k.time = agg_view_time(c->time);
-			r = agg_slow_offer(a, &k);
+			r = agg_slow_offer(a, &k); /* the time is parsed only if kept */
 		}
 	}
 	return r;
 }
 
+/* digits at @s[@i..@n) */
+static size_t digit_run(const char *s, size_t i, size_t n)
+{
+	size_t k = i;
+
+	while (k < n && s[k] >= '0' && s[k] <= '9') {
+		k++;
+	}
+	return k - i;
+}
+
 /* @text cut at a character boundary; runs of DIGITS_ID digits or more as '#' when @digits */
 static void put_text(struct tv_strbuf *b, struct vstr text, bool digits)
 {
-	size_t n = text.n;
+	size_t n = text.n, i = 0, from = 0;
 
 	if (n > ERROR_TEXT_MAX) {
 		n = ERROR_TEXT_MAX;
@@ -803,25 +819,20 @@ static void put_text(struct tv_strbuf *b, struct vstr text, bool digits)
 			n--;
 		}
 	}
-	for (size_t i = 0; i < n; i++) {
+	while (i < n) {
 		char ch = text.s[i];
-		size_t run = 0;
+		size_t run = digits ? digit_run(text.s, i, n) : 0;
 
-		while (digits && i + run < n && text.s[i + run] >= '0' && text.s[i + run] <= '9') {
-			run++;
-		}
-		if (run >= DIGITS_ID) { /* an id, a time, a port: one '#' */
-			tv_strbuf_putc(b, '#');
-			i += run - 1;
+		if (run < DIGITS_ID && ch != '\n' && ch != '\r' && ch != '\t') {
+			i += run ? run : 1;
 			continue;
 		}
-		if (run > 0) {
-			tv_strbuf_append(b, text.s + i, run);
-			i += run - 1;
-			continue;
-		}
-		tv_strbuf_putc(b, ch == '\n' || ch == '\r' || ch == '\t' ? ' ' : ch);
+		tv_strbuf_append(b, text.s + from, i - from);
+		tv_strbuf_putc(b, run ? '#' : ' '); /* an id, a time, a port; a line end */
+		i += run ? run : 1;
+		from = i;
 	}
+	tv_strbuf_append(b, text.s + from, n - from);
 }
 
 /* "PREFIXNAME" or "PREFIXNAME: MESSAGE" in a->tmp (messages with digits as '#') */

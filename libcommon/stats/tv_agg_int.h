@@ -72,12 +72,14 @@ struct agg_view {
 	size_t n_llm, cap_llm;
 	struct v_tool *tools;
 	size_t n_tools, cap_tools;
+	int64_t *starts; /* agg_view_requests(): each call's start */
+	size_t cap_starts;
 };
 
 /** agg_view_parse: @v from the session object @root.  0 or -ENOMEM. */
 int agg_view_parse(struct agg_view *v, const struct tv_jv *root);
-/** agg_view_requests: set each tool call's req (needs the call times). */
-void agg_view_requests(struct agg_view *v);
+/** agg_view_requests: set each tool call's req (parses the call times).  0 or -ENOMEM. */
+int agg_view_requests(struct agg_view *v);
 /** agg_view_time: a borrowed time string in ns, TV_NONE when null or bad. */
 int64_t agg_view_time(struct vstr t);
 void agg_view_finish(struct agg_view *v);
@@ -191,6 +193,7 @@ struct slow_cand {
 	struct vstr session, model;
 	uint32_t turn, call;
 	int64_t time;
+	struct vstr time_s; /* parsed into time when kept, if time is TV_NONE */
 };
 
 /** agg_slow_offer: offer a slow call (its strings are copied when kept).  0 or -ENOMEM. */

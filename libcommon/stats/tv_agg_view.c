@@ -390,7 +390,8 @@ int agg_view_parse(struct agg_view *vw, const struct tv_jv *root)
 }
 
 /* the LLM call of turn @t that asked for tool call @tc: the last one started by then */
-static size_t request_of(const struct agg_view *vw, const struct v_turn *t, const struct v_tool *tc)
+static size_t request_of(const struct agg_view *vw, const int64_t *starts, const struct v_turn *t,
+			 const struct v_tool *tc)
 {
 	int64_t when = agg_view_time(tc->time);
 	size_t best = t->llm0;
@@ -399,23 +400,35 @@ static size_t request_of(const struct agg_view *vw, const struct v_turn *t, cons
 		return best;
 	}
 	for (size_t i = t->llm0; i < t->llm0 + t->n_llm; i++) {
-		int64_t s = agg_view_time(vw->llm[i].time);
-
-		if (s != TV_NONE && s <= when) {
+		if (starts[i] != TV_NONE && starts[i] <= when) {
 			best = i;
 		}
 	}
 	return best;
 }
 
-void agg_view_requests(struct agg_view *vw)
+int agg_view_requests(struct agg_view *vw)
 {
+	int64_t *starts;
+
+	if (vw->n_tools == 0) {
+		return 0;
+	}
+	/* each call's start parsed once, not once per tool call of its turn */
+	if (grow((void **)&vw->starts, &vw->cap_starts, vw->n_llm, sizeof(*vw->starts)) < 0) {
+		return -ENOMEM;
+	}
+	starts = vw->starts;
+	for (size_t i = 0; i < vw->n_llm; i++) {
+		starts[i] = agg_view_time(vw->llm[i].time);
+	}
 	for (size_t i = 0; i < vw->n_tools; i++) {
 		struct v_tool *tc = &vw->tools[i];
 		const struct v_turn *t = &vw->turns[tc->turn];
 
-		tc->req = t->n_llm ? request_of(vw, t, tc) : SIZE_MAX;
+		tc->req = t->n_llm ? request_of(vw, starts, t, tc) : SIZE_MAX;
 	}
+	return 0;
 }
 
 void agg_view_finish(struct agg_view *vw)
@@ -423,5 +436,6 @@ void agg_view_finish(struct agg_view *vw)
 	free(vw->turns);
 	free(vw->llm);
 	free(vw->tools);
+	free(vw->starts);
 	memset(vw, 0, sizeof(*vw));
 }

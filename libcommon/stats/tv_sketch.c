@@ -22,7 +22,7 @@ struct store {
 };
 
 struct tv_sketch {
-	double alpha, gamma, lg;
+	double alpha, gamma, lg, inv_lg;
 	struct store pos, neg;
 	double zero;
 	double total;
@@ -42,6 +42,7 @@ int tv_sketch_create(double alpha, struct tv_sketch **out)
 	s->alpha = alpha;
 	s->gamma = (1 + alpha) / (1 - alpha);
 	s->lg = log(s->gamma);
+	s->inv_lg = 1 / s->lg;
 	*out = s;
 	return 0;
 }
@@ -113,7 +114,7 @@ static int store_add(struct store *st, int32_t i, double w)
 
 static int32_t index_of(const struct tv_sketch *s, double mag)
 {
-	return (int32_t)ceil(log(mag) / s->lg);
+	return (int32_t)ceil(log(mag) * s->inv_lg);
 }
 
 /* the value that stands for bucket @i: within alpha of all it holds */

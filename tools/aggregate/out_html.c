@@ -133,7 +133,7 @@ static void latency_chart(struct report *r, struct tv_strbuf *out)
 	}
 	for (size_t i = first; i <= last; i++, n++) {
 		fmt_ms(i ? edges[i] / 1e6 : 0, labels[n], sizeof(labels[n]));
-		snprintf(tips[n], sizeof(tips[n]), "from %s: %.0f calls", labels[n], w[i]);
+		snprintf(tips[n], sizeof(tips[n]), "from %.31s: %.0f calls", labels[n], w[i]);
 		b[n] = (struct bar){ labels[n], { w[i], 0 }, tips[n] };
 	}
 	svg_columns(out, "LLM calls by latency (bins from the label up)", b, n, "", 0);
