@@ -33,11 +33,11 @@ static void put_time(struct tv_jw *w, int64_t ns)
 	tv_jw_time(w, ns);
 }
 
-static void put_key(struct report *r, struct tv_jw *w, const struct tv_agg_group *g)
+/* {"KEY": value, ...} of @g; null values for none and the other group */
+static void put_key_object(struct report *r, struct tv_jw *w, const struct tv_agg_group *g)
 {
 	const struct tv_agg_opts *o = tv_agg_options(r->agg);
 
-	TV_JW_KEY(w, "key");
 	tv_jw_obj_begin(w);
 	for (size_t k = 0; k < o->n_by; k++) {
 		tv_jw_key(w, o->by[k]);
@@ -48,6 +48,12 @@ static void put_key(struct report *r, struct tv_jw *w, const struct tv_agg_group
 		}
 	}
 	tv_jw_obj_end(w);
+}
+
+static void put_key(struct report *r, struct tv_jw *w, const struct tv_agg_group *g)
+{
+	TV_JW_KEY(w, "key");
+	put_key_object(r, w, g);
 	TV_JW_KEY(w, "other");
 	tv_jw_bool(w, g->other);
 }
@@ -356,22 +362,11 @@ static void put_waterfalls(struct report *r, struct tv_jw *w)
 
 static void put_group_ref(struct report *r, struct tv_jw *w, const struct tv_agg_group *g)
 {
-	const struct tv_agg_opts *o = tv_agg_options(r->agg);
-
 	if (g == NULL) {
 		tv_jw_null(w);
-		return;
+	} else {
+		put_key_object(r, w, g);
 	}
-	tv_jw_obj_begin(w);
-	for (size_t k = 0; k < o->n_by; k++) {
-		tv_jw_key(w, o->by[k]);
-		if (g->other || g->key[k].s == NULL) {
-			tv_jw_null(w);
-		} else {
-			tv_jw_str(w, g->key[k].s, g->key[k].n);
-		}
-	}
-	tv_jw_obj_end(w);
 }
 
 static void put_fired(struct report *r, struct tv_jw *w, const struct fired *f)
