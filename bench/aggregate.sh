@@ -11,7 +11,8 @@
 # Environment: SIZE_MB (default 300; a corpus SIZE_MB/10 is made too),
 # RUNS (default 1), SKIP_BUILD=1, BUILD_DIR (default build-bench), CPU (the
 # core to pin to; default 1, "" for none), MLR_MB (mlr on the first MLR_MB of
-# the corpus only; its ratio is per MB; default: all of it).
+# the corpus only; its ratio is per MB; default: all of it), GEN_ONLY=1 (make
+# the corpora and stop: generate while the machine is busy, time later).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -76,11 +77,27 @@ BIG=$out/canonical-${SIZE_MB}MB.jsonl
 SMALL=$out/canonical-${small_mb}MB.jsonl
 canonical "$SIZE_MB" "$BIG"
 canonical "$small_mb" "$SMALL"
+[[ ${GEN_ONLY:-0} == 1 ]] && exit 0
 MLR_IN=$BIG
 if ((MLR_MB > 0)); then
 	MLR_IN=$out/canonical-mlr-${MLR_MB}MB.jsonl
 	head -c $((MLR_MB * 1000000)) "$BIG" | sed '$d' >"$MLR_IN"
 fi
+
+# two halves for the two-core row (cut by lines, so by session)
+HALF=$out/canonical-${SIZE_MB}MB.half
+if [[ ! -s $HALF.0 || $HALF.0 -ot $BIG ]]; then
+	awk -v p="$HALF." '{ print > (p (NR % 2)) }' "$BIG"
+fi
+cat >"$out/two-cores.sh" <<EOF2
+#!/bin/sh
+# both halves at once, one process a core, then the merge of their states
+"$AGG" --by model --partial -o "$HALF.0.state" "$HALF.0" &
+"$AGG" --by model --partial -o "$HALF.1.state" "$HALF.1" &
+wait
+exec "$AGG" --merge --format json "$HALF.0.state" "$HALF.1.state"
+EOF2
+chmod +x "$out/two-cores.sh"
 
 MLR_PROG='for (t in $turns) { for (c in t["llm_calls"]) {
 	emit1 {"model": c["model"], "latency": c["duration_ms"],
@@ -92,6 +109,7 @@ CMDS=(
 	"televal-aggregate --by model (1/10)|$SMALL|$AGG --by model --format json"
 	"mlr put (calls) then stats1 -a p50,p95,p99,sum|$MLR_IN|mlr"
 	"python3 json.loads, lists, sort|$BIG|python3 $here/aggregate_peer.py"
+	"televal-aggregate, 2 halves at once + --merge|$BIG|two-cores"
 )
 
 declare -A WALL CPUS RSS
@@ -102,7 +120,10 @@ run() {	# I
 	IFS='|' read -r name input cmd <<<"${CMDS[$1]}"
 	local log=$out/logs/aggregate.$1
 	t0=$EPOCHREALTIME
-	if [[ $cmd == mlr ]]; then
+	if [[ $cmd == two-cores ]]; then # not pinned: it is meant to use both cores
+		"$TIME" -f '%M %U %S' -o "$tf" sh "$out/two-cores.sh" >"$log.out" 2>"$log.err" ||
+			die "$name failed (see $log.err)"
+	elif [[ $cmd == mlr ]]; then
 		"$TIME" -f '%M %U %S' -o "$tf" "${PIN[@]}" mlr --ijsonl --ojson put -q "$MLR_PROG" \
 			then stats1 -a p50,p95,p99,sum -f latency,input_tokens,output_tokens -g model \
 			"$input" >"$log.out" 2>"$log.err" || die "$name failed (see $log.err)"
@@ -150,12 +171,17 @@ res=$out/aggregate-results.txt
 		}'
 	done
 	echo "x wall, x cpu: seconds per MB of the command over those of televal-aggregate on the"
-	echo "large corpus: how many times slower the peer is."
+	echo "large corpus: how many times slower the peer is.  Every command is pinned to one core"
+	echo "but the last (two processes, not pinned; its cpu s is their sum, its RSS the largest)."
 } | tee "$res"
-python3 - "$out/logs/aggregate.0.out" "$out/logs/aggregate.3.out" <<'PY' | tee -a "$res"
+python3 - "$out/logs/aggregate.0.out" "$out/logs/aggregate.3.out" "$out/logs/aggregate.4.out" <<'PY' | tee -a "$res"
 import json, sys
 t = json.load(open(sys.argv[1]))
 p = {g["model"]: g for g in json.load(open(sys.argv[2]))}
+two = json.load(open(sys.argv[3]))
+for d in (t, two):
+    d.pop("input")
+print("two halves merged = one run:", two == t)
 worst = 0
 for g in t["groups"]:
     m, d = g["key"]["model"], g["distributions"]["llm.latency_ms"]
