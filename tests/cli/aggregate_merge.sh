@@ -121,6 +121,28 @@ PY
 }
 part "weighted" weighted
 
+# states one after another in one stream, as GNU parallel --pipe writes them
+concatenated() {
+	shard 7 sessions.jsonl
+	for s in shard.7.*; do
+		expect_exit 0 "$AGG" --partial --by model -o "$s.state" "$s"
+	done
+	cat shard.7.*.state >all.states
+	expect_exit 0 "$AGG" --merge --format json --stats - <all.states
+	stderr_has '^televal-aggregate: partial states merged: 7$'
+	same_report model.one.json "$T/out"
+	if ! command -v parallel >/dev/null 2>&1; then
+		note "GNU parallel is not installed: its pipe is not run"
+		return 0
+	fi
+	parallel --will-cite --pipe --block 2M "$AGG" --by model --partial <sessions.jsonl >par.states ||
+		fail "parallel --pipe --partial"
+	expect_exit 0 "$AGG" --merge --format json par.states
+	same_report model.one.json "$T/out"
+	note "GNU parallel: $(grep -c televal_partial par.states) states merged = one run"
+}
+part "concatenated states" concatenated
+
 refused() {
 	head -100 sessions.jsonl >h.jsonl
 	expect_exit 0 "$AGG" --partial --by model -o m.state h.jsonl

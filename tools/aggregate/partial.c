@@ -89,36 +89,64 @@ static void read_counts(struct input_counts *c, const struct tv_jv *tool)
 	}
 }
 
-/* a state merged: its counts; the state of one run counts as one partial */
-static void add_counts(struct input_counts *dst, const struct input_counts *src)
+static void sum_counts(struct input_counts *dst, struct input_counts *src)
 {
-	struct input_counts c = *src;
-
-	if (c.partials == 0) {
-		c.partials = 1;
-	}
 	for (size_t i = 0; i < N_COUNTS; i++) {
-		*count_field(dst, i) += *count_field(&c, i);
+		*count_field(dst, i) += *count_field(src, i);
 	}
 }
 
+/*
+ * A file holds one partial state or several one after another (the output
+ * of --partial runs concatenated, as GNU parallel --pipe writes them): each
+ * complete state is merged into those before it.
+ */
 struct partial {
 	struct tv_json_parser *jp;
-	struct tv_agg *agg;
+	struct tv_agg *acc; /* the complete states so far, merged */
+	struct tv_agg *cur; /* the state being read */
 	const char *file;
 	uint64_t line;
-	struct input_counts counts;
+	struct input_counts counts, cur_counts;
 	struct tv_strbuf tool;
 };
 
 static int header(struct partial *p, const struct tv_jv *root, const char **why)
 {
 	struct tv_jv tool;
-	int r = tv_agg_state_begin(root, &p->agg, &p->tool, why);
+	int r = tv_agg_state_begin(root, &p->cur, &p->tool, why);
 
 	/* the header's DOM is gone once the tool object is parsed: it was copied */
+	p->cur_counts = (struct input_counts){ 0 };
 	if (r == 0 && tv_json_parse(p->jp, p->tool.p, p->tool.len, &tool, NULL) == 0) {
-		read_counts(&p->counts, &tool);
+		read_counts(&p->cur_counts, &tool);
+	}
+	return r;
+}
+
+/* the state read is complete: merged into those before it */
+static int finish_state(struct partial *p, const char **why)
+{
+	int r = tv_agg_state_end(p->cur, why);
+
+	if (r == 0 && p->acc == NULL) {
+		p->acc = p->cur;
+		p->cur = NULL;
+	} else if (r == 0) {
+		r = tv_agg_merge(p->acc, p->cur);
+		if (r == -TV_EUSAGE) {
+			*why = "a partial state of other options (--by, --max-groups, --top, --exact, "
+			       "--relative-error, --prices) than the one before it";
+			r = -TV_EPARSE;
+		}
+		tv_agg_destroy(p->cur);
+		p->cur = NULL;
+	}
+	if (r == 0) {
+		if (p->cur_counts.partials == 0) {
+			p->cur_counts.partials = 1; /* the state of one run */
+		}
+		sum_counts(&p->counts, &p->cur_counts);
 	}
 	return r;
 }
@@ -129,8 +157,11 @@ static int one_line(struct partial *p, const char *text, size_t len)
 	const char *why = "not JSON";
 	int r = tv_json_parse(p->jp, text, len, &root, &why);
 
+	if (r == 0 && p->cur && tv_agg_state_end(p->cur, &why) == 0) {
+		r = finish_state(p, &why); /* and this line starts the next one */
+	}
 	if (r == 0) {
-		r = p->agg ? tv_agg_state_line(p->agg, &root, &why) : header(p, &root, &why);
+		r = p->cur ? tv_agg_state_line(p->cur, &root, &why) : header(p, &root, &why);
 	}
 	if (r < 0 && r != -ENOMEM) {
 		tool_err("%s:%llu: %s", p->file, (unsigned long long)p->line, why);
@@ -154,7 +185,11 @@ static int read_lines(struct partial *p, struct tv_input *in)
 		tool_err("%s:%llu: %s", p->file, (unsigned long long)p->line, tv_strerror(r));
 		return r;
 	}
-	if (p->agg == NULL || tv_agg_state_end(p->agg, &why) < 0) {
+	r = p->cur ? finish_state(p, &why) : -TV_EPARSE;
+	if (r == -ENOMEM) {
+		return r;
+	}
+	if (r < 0 || p->acc == NULL) {
 		tool_err("%s: not a complete partial state: %s", p->file, why);
 		return -TV_EPARSE;
 	}
@@ -177,11 +212,12 @@ int partial_read(const char *file, struct tv_json_parser *jp, struct tv_agg **ou
 	r = read_lines(&p, in);
 	tv_input_close(in);
 	tv_strbuf_finish(&p.tool);
+	tv_agg_destroy(p.cur);
 	if (r < 0) {
-		tv_agg_destroy(p.agg);
+		tv_agg_destroy(p.acc);
 		return r;
 	}
-	add_counts(c, &p.counts);
-	*out = p.agg;
+	sum_counts(c, &p.counts);
+	*out = p.acc;
 	return 0;
 }
