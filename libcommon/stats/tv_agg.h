@@ -250,7 +250,7 @@ struct tv_agg_group *tv_agg_total(struct tv_agg *a);
  */
 struct tv_agg_group **tv_agg_groups(struct tv_agg *a, size_t *n);
 
-/** tv_agg_slowest: the slowest LLM calls, slowest first (borrowed). */
+/** tv_agg_slowest: the slowest LLM calls, slowest first (borrowed: valid until @a changes). */
 const struct tv_agg_call *tv_agg_slowest(struct tv_agg *a, size_t *n);
 
 enum tv_agg_tally_kind {
@@ -275,10 +275,11 @@ const struct tv_agg_name *const *tv_agg_tally(struct tv_agg *a, enum tv_agg_tall
 const struct tv_agg_point *tv_agg_series(const struct tv_agg *a, size_t *n, int64_t *width);
 
 /**
- * tv_agg_waterfalls: the slowest sessions (*@n_slow, slowest first) or the
- * failed ones (*@n_failed, the latest first).
+ * tv_agg_waterfalls: the slowest sessions (slowest first) or, when
+ * @failed, the failed ones (the latest first); *@n set.  Borrowed: valid
+ * until @a changes.
  */
-const struct tv_agg_waterfall *tv_agg_waterfalls(const struct tv_agg *a, bool failed, size_t *n);
+const struct tv_agg_waterfall *tv_agg_waterfalls(struct tv_agg *a, bool failed, size_t *n);
 
 /* ---- metrics by name: --fail-if, --compare and the report formats ---- */
 

@@ -657,9 +657,8 @@ static int cmp_wf_failed(const void *a, const void *b)
 	return wf_leaves_first_failed(b, a) ? -1 : wf_leaves_first_failed(a, b) ? 1 : 0;
 }
 
-const struct tv_agg_waterfall *tv_agg_waterfalls(const struct tv_agg *ac, bool failed, size_t *n)
+const struct tv_agg_waterfall *tv_agg_waterfalls(struct tv_agg *a, bool failed, size_t *n)
 {
-	struct tv_agg *a = (struct tv_agg *)ac; /* the sorted copy is a cache */
 	int which = failed ? 1 : 0;
 	struct tv_agg_waterfall *v;
 

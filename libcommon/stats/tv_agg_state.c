@@ -236,7 +236,7 @@ static void put_waterfall(struct tv_jw *w, const struct tv_agg_waterfall *f)
 	tv_jw_obj_end(w);
 }
 
-static void put_waterfalls(const struct tv_agg *a, struct tv_jw *w, int which)
+static void put_waterfalls(struct tv_agg *a, struct tv_jw *w, int which)
 {
 	size_t n;
 	const struct tv_agg_waterfall *sorted = tv_agg_waterfalls(a, which == 1, &n);
