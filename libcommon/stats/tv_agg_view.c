@@ -63,14 +63,67 @@ static int64_t ns_of(const struct tv_jv *v)
 	return TV_NONE;
 }
 
+/* the number of the @n digits at @s, -1 if one is not a digit */
+static int64_t digits(const char *s, size_t n)
+{
+	int64_t v = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9') {
+			return -1;
+		}
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/*
+ * The canonical writer's form, YYYY-MM-DDTHH:MM:SS.fffZ with 3, 6 or 9
+ * fraction digits, read at fixed places: most of the times read here (the
+ * reader has checked them); anything else takes tv_time_parse().
+ */
+static bool canonical_time(struct vstr t, int64_t *ns)
+{
+	const char *s = t.s;
+	int64_t y, mo, d, h, mi, sec, frac;
+
+	if ((t.n != 24 && t.n != 27 && t.n != 30) || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
+	    s[13] != ':' || s[16] != ':' || s[19] != '.' || s[t.n - 1] != 'Z') {
+		return false;
+	}
+	y = digits(s, 4);
+	mo = digits(s + 5, 2);
+	d = digits(s + 8, 2);
+	h = digits(s + 11, 2);
+	mi = digits(s + 14, 2);
+	sec = digits(s + 17, 2);
+	frac = digits(s + 20, t.n - 21);
+	/* nanoseconds in 64 bits reach from 1677 to 2262 */
+	if (y < 1678 || y > 2261 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 ||
+	    mi < 0 || mi > 59 || sec < 0 || sec > 60 || frac < 0) {
+		return false;
+	}
+	for (size_t i = t.n - 21; i < 9; i++) {
+		frac *= 10;
+	}
+	*ns = ((tv_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 +
+		sec) *
+	       TV_NS_PER_SEC) +
+	      frac;
+	return true;
+}
+
 int64_t agg_view_time(struct vstr t)
 {
 	int64_t ns;
 
-	if (t.s == NULL || tv_time_parse(t.s, t.n, &ns, NULL) < 0) {
+	if (t.s == NULL) {
 		return TV_NONE;
 	}
-	return ns;
+	if (canonical_time(t, &ns)) {
+		return ns;
+	}
+	return tv_time_parse(t.s, t.n, &ns, NULL) < 0 ? TV_NONE : ns;
 }
 
 static int64_t chars_of(struct vstr s)

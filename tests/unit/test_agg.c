@@ -314,6 +314,34 @@ static void test_bad_key(void **state)
 	assert_int_equal(tv_agg_create(&o, &a, &err), -TV_EUSAGE);
 }
 
+/* times in the canonical form (read at fixed places) and others (parsed) */
+static void test_times(void **state)
+{
+	static const char *const times[] = {
+		"2025-07-01T09:00:00.000Z",	  "2024-02-29T23:59:59.999999Z",
+		"1999-12-31T00:00:00.123456789Z", "2025-07-01T09:00:00Z",
+		"2025-07-01T11:00:00.5+02:00",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N(times); i++) {
+		struct tv_agg *a = make(NULL, 0, 0, 10);
+		struct tv_strbuf b;
+		int64_t want;
+
+		tv_strbuf_init(&b);
+		tv_strbuf_printf(&b, "{\"id\":\"t\",\"start_time\":\"%s\",\"turns\":[]}", times[i]);
+		add_json(a, b.p);
+		assert_int_equal(tv_time_parse(times[i], strlen(times[i]), &want, NULL), 0);
+		if (tv_agg_total(a)->first_start != want) {
+			fail_msg("%s: %lld, expected %lld", times[i],
+				 (long long)tv_agg_total(a)->first_start, (long long)want);
+		}
+		tv_strbuf_finish(&b);
+		tv_agg_destroy(a);
+	}
+}
+
 /* ---- states: written to text, compared ---- */
 
 static int collect(void *udata, const char *line, size_t n)
@@ -612,11 +640,17 @@ static void test_prices_bad(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_levels_model),   cmocka_unit_test(test_levels_tool),
-		cmocka_unit_test(test_bad_key),	       cmocka_unit_test(test_other_any_order),
-		cmocka_unit_test(test_merge_k_shards), cmocka_unit_test(test_merge_other_options),
-		cmocka_unit_test(test_weights),	       cmocka_unit_test(test_tallies),
-		cmocka_unit_test(test_state_broken),   cmocka_unit_test(test_prices),
+		cmocka_unit_test(test_levels_model),
+		cmocka_unit_test(test_levels_tool),
+		cmocka_unit_test(test_bad_key),
+		cmocka_unit_test(test_times),
+		cmocka_unit_test(test_other_any_order),
+		cmocka_unit_test(test_merge_k_shards),
+		cmocka_unit_test(test_merge_other_options),
+		cmocka_unit_test(test_weights),
+		cmocka_unit_test(test_tallies),
+		cmocka_unit_test(test_state_broken),
+		cmocka_unit_test(test_prices),
 		cmocka_unit_test(test_prices_bad),
 	};
 
