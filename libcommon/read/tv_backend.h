@@ -143,6 +143,18 @@ bool tv_read_wants_lines(const struct tv_read_ctx *ctx);
 int tv_read_session_line(struct tv_read_ctx *ctx, const char *line, size_t len,
 			 const struct tv_jv *root);
 
+/**
+ * tv_read_nested: read the file @path as part of the current input (the
+ * files a transcript's sub-agents were written to): it is opened, reports
+ * name it and sessions opened meanwhile take it as their source file, its
+ * bytes are counted (not as another input), and @fn reads it.  Returns
+ * @fn's result, or a negative code with @err set when it cannot be opened.
+ * (read/tv_reader.c)
+ */
+int tv_read_nested(struct tv_read_ctx *ctx, const char *path,
+		   int (*fn)(void *udata, struct tv_input *in, struct tv_error *err), void *udata,
+		   struct tv_error *err);
+
 /* ---- counting and reporting (read/tv_backend.c) ---- */
 
 /** tv_read_reject: count a rejected record and report it.  Returns 0. */

@@ -66,6 +66,28 @@ int tv_read_file(struct tv_read_ctx *ctx, const char *path, const struct tv_form
 	return r;
 }
 
+int tv_read_nested(struct tv_read_ctx *ctx, const char *path,
+		   int (*fn)(void *udata, struct tv_input *in, struct tv_error *err), void *udata,
+		   struct tv_error *err)
+{
+	const char *name = ctx->name, *outer = ctx->path;
+	struct tv_input *in = NULL;
+	int r;
+
+	r = tv_input_open(path, ctx->o.max_record, &in);
+	if (r < 0) {
+		return tv_error_set(err, r, path, 0, "cannot open: %s", tv_strerror(r));
+	}
+	ctx->name = tv_input_name(in);
+	ctx->path = tv_input_path(in);
+	r = fn(udata, in, err);
+	ctx->st.bytes += tv_input_bytes(in);
+	ctx->name = name;
+	ctx->path = outer;
+	tv_input_close(in);
+	return r;
+}
+
 int tv_read_finish(struct tv_read_ctx *ctx, struct tv_error *err)
 {
 	int r;
