@@ -305,3 +305,46 @@ int tv_read_json_values(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_
 		}
 	}
 }
+
+static bool blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r') {
+			return false;
+		}
+	}
+	return true;
+}
+
+int tv_read_lines(struct tv_read_ctx *ctx, struct tv_input *in,
+		  int (*fn)(void *udata, const char *line, size_t n, uint64_t lineno), void *udata,
+		  struct tv_error *err)
+{
+	const char *line;
+	size_t len;
+	uint64_t no = 0;
+	int r;
+
+	for (;;) {
+		r = tv_input_line(in, &line, &len, &no, NULL);
+		if (r == 0) {
+			return 0;
+		}
+		if (r == -TV_ETOOBIG) {
+			tv_read_reject(ctx, no, "line longer than the record limit (%zu bytes)",
+				       ctx->o.max_record);
+			continue;
+		}
+		if (r < 0) {
+			return tv_error_set(err, r, tv_input_name(in), no, "cannot read: %s",
+					    tv_strerror(r));
+		}
+		if (blank(line, len)) {
+			continue;
+		}
+		r = fn(udata, line, len, no);
+		if (r < 0) {
+			return tv_error_set(err, r, tv_input_name(in), no, "%s", tv_strerror(r));
+		}
+	}
+}

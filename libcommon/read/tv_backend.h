@@ -188,6 +188,16 @@ size_t tv_read_max_record(const struct tv_read_ctx *ctx);
 void *tv_read_state(struct tv_read_ctx *ctx);
 
 /**
+ * tv_read_lines: hand every line of @in that is not blank to @fn with its
+ * number.  A line over the record limit is rejected and skipped.  Returns
+ * 0, or a negative code with @err set for a read error or a negative
+ * return of @fn.
+ */
+int tv_read_lines(struct tv_read_ctx *ctx, struct tv_input *in,
+		  int (*fn)(void *udata, const char *line, size_t n, uint64_t lineno), void *udata,
+		  struct tv_error *err);
+
+/**
  * tv_read_json_values: read every top-level JSON value of @in (framed with
  * tv_jsonseq: pretty-printed documents back to back, one per line, or
  * glued) into @buf and hand each to @fn with the line it starts on.  A bad

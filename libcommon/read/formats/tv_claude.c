@@ -42,6 +42,7 @@
 #include "libcommon/core/tv_map.h"
 #include "libcommon/core/tv_text.h"
 #include "libcommon/core/tv_time.h"
+#include "libcommon/json/tv_jw.h"
 #include "libcommon/read/tv_backend.h"
 
 #define REF(turn, i) (((uint64_t)(turn) << 32) | (uint64_t)(i))
@@ -182,25 +183,12 @@ static bool starts(const char *s, size_t n, const char *lit)
 	return s != NULL && n >= k && memcmp(s, lit, k) == 0;
 }
 
-static bool flag(const struct tv_jv *obj, const char *key)
-{
-	struct tv_jv v;
-	bool b = false;
-
-	return tv_jv_get(obj, key, &v) && tv_jv_bool(&v, &b) && b;
-}
-
-/* a count: an integer or an integral number; TV_NONE otherwise */
+/* a count, or TV_NONE */
 static int64_t count(const struct tv_jv *obj, const char *key)
 {
-	struct tv_jv v;
-	double d;
+	int64_t v;
 
-	if (!tv_jv_get(obj, key, &v) || !tv_jv_num(&v, &d) || !(d >= 0 && d < 9e15) ||
-	    d != floor(d)) {
-		return TV_NONE;
-	}
-	return (int64_t)d;
+	return tv_jv_count(obj, key, &v) ? v : TV_NONE;
 }
 
 static const char *str(const struct tv_jv *obj, const char *key, size_t *n)
@@ -361,43 +349,6 @@ static void drop_pending(struct cc *c, struct sess *x)
 		x->pending = NULL;
 		tv_read_skip(c->ctx);
 	}
-}
-
-static int set_extra_str(struct tv_kvlist *l, const char *key, const char *s, size_t n,
-			 struct tv_strbuf *b)
-{
-	tv_strbuf_reset(b);
-	if (tv_strbuf_putc(b, '"') < 0) {
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		int r;
-
-		if (ch == '"' || ch == '\\') {
-			r = tv_strbuf_printf(b, "\\%c", ch);
-		} else if (ch < 0x20) {
-			r = tv_strbuf_printf(b, "\\u%04x", ch);
-		} else {
-			r = tv_strbuf_putc(b, (char)ch);
-		}
-		if (r < 0) {
-			return -ENOMEM;
-		}
-	}
-	if (tv_strbuf_putc(b, '"') < 0) {
-		return -ENOMEM;
-	}
-	return tv_kvlist_set(l, key, strlen(key), b->p, b->len);
-}
-
-static int set_extra_int(struct tv_kvlist *l, const char *key, int64_t v, struct tv_strbuf *b)
-{
-	tv_strbuf_reset(b);
-	if (tv_strbuf_printf(b, "%lld", (long long)v) < 0) {
-		return -ENOMEM;
-	}
-	return tv_kvlist_set(l, key, strlen(key), b->p, b->len);
 }
 
 /* ---- user lines ---- */
@@ -614,7 +565,7 @@ static int tool_result(struct cc *c, struct sess *x, const struct line *l,
 	if (l->time != TV_NONE && t->time != TV_NONE && l->time >= t->time) {
 		t->duration = l->time - t->time;
 	}
-	t->success = !flag(block, "is_error");
+	t->success = !tv_jv_flag(block, "is_error");
 	if (!t->success && tool_error(c, t, block) < 0) {
 		return -ENOMEM;
 	}
@@ -671,8 +622,8 @@ static int user_line(struct cc *c, struct sess *x, const struct line *l)
 		}
 		return 0; /* a sub-agent's instructions are not prompts */
 	}
-	if (s == NULL || flag(&l->v, "isMeta") || flag(&l->v, "isCompactSummary") ||
-	    flag(&l->v, "isVisibleInTranscriptOnly")) {
+	if (s == NULL || tv_jv_flag(&l->v, "isMeta") || tv_jv_flag(&l->v, "isCompactSummary") ||
+	    tv_jv_flag(&l->v, "isVisibleInTranscriptOnly")) {
 		return 0;
 	}
 	return user_prompt(c, x, l, s, n);
@@ -703,7 +654,7 @@ static int call_tokens(struct cc *c, struct tv_llm_call *k, const struct tv_jv *
 	if (cr != TV_NONE) {
 		k->cache_hit = cr > 0;
 	}
-	return cw != TV_NONE ? set_extra_int(&k->extra, "cache_creation_tokens", cw, &c->buf) : 0;
+	return cw != TV_NONE ? tv_kvlist_set_int(&k->extra, "cache_creation_tokens", cw) : 0;
 }
 
 static int api_error(struct cc *c, struct tv_llm_call *k, const struct line *l)
@@ -740,7 +691,7 @@ static int new_call_fields(struct cc *c, struct sess *x, struct tv_llm_call *k,
 	if (s != NULL && n > 0 && !is(s, n, "<synthetic>") && tv_set_str(&k->model, s, n) < 0) {
 		return -ENOMEM;
 	}
-	if (flag(&l->v, "isApiErrorMessage") && api_error(c, k, l) < 0) {
+	if (tv_jv_flag(&l->v, "isApiErrorMessage") && api_error(c, k, l) < 0) {
 		return -ENOMEM;
 	}
 	if (tv_jv_get(&l->v, "costUSD", &v) && tv_jv_num(&v, &cost) && isfinite(cost)) {
@@ -748,7 +699,7 @@ static int new_call_fields(struct cc *c, struct sess *x, struct tv_llm_call *k,
 		x->have_cost = true;
 	}
 	if (l->side && l->agent != NULL &&
-	    set_extra_str(&k->extra, "agent_id", l->agent, l->agent_len, &c->buf) < 0) {
+	    tv_kvlist_set_str(&k->extra, "agent_id", l->agent, l->agent_len) < 0) {
 		return -ENOMEM;
 	}
 	return 0;
@@ -815,9 +766,9 @@ static int tool_use(struct cc *c, struct sess *x, const struct line *l, size_t t
 			return -ENOMEM;
 		}
 	}
-	if ((id && set_extra_str(&k->extra, "id", id, n, &c->buf) < 0) ||
+	if ((id && tv_kvlist_set_str(&k->extra, "id", id, n) < 0) ||
 	    (l->side && l->agent &&
-	     set_extra_str(&k->extra, "agent_id", l->agent, l->agent_len, &c->buf) < 0)) {
+	     tv_kvlist_set_str(&k->extra, "agent_id", l->agent, l->agent_len) < 0)) {
 		return -ENOMEM;
 	}
 	return id && n ? tv_map_put(&x->tools, id, n, REF(turn, t->n_tools - 1)) : 0;
@@ -832,7 +783,7 @@ static int text_block(struct sess *x, const struct line *l, size_t turn, const s
 	struct tv_strbuf o;
 
 	s = str(b, "text", &n);
-	if (l->side || s == NULL || n == 0 || flag(&l->v, "isApiErrorMessage")) {
+	if (l->side || s == NULL || n == 0 || tv_jv_flag(&l->v, "isApiErrorMessage")) {
 		return 0;
 	}
 	id = str(&l->msg, "id", &in);
@@ -966,7 +917,7 @@ static int session_meta(struct cc *c, struct sess *x, const struct tv_jv *v)
 	x->have_meta = true;
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		s = str(v, keys[i][0], &n);
-		if (s && n && set_extra_str(&x->s->metadata, keys[i][1], s, n, &c->buf) < 0) {
+		if (s && n && tv_kvlist_set_str(&x->s->metadata, keys[i][1], s, n) < 0) {
 			return -ENOMEM;
 		}
 	}
@@ -1019,7 +970,7 @@ static void line_envelope(struct cc *c, struct line *l)
 		l->time = TV_NONE;
 	}
 	l->has_msg = tv_jv_get(&l->v, "message", &l->msg) && tv_jv_type(&l->msg) == TV_J_OBJECT;
-	l->side = flag(&l->v, "isSidechain") || c->force != NULL;
+	l->side = tv_jv_flag(&l->v, "isSidechain") || c->force != NULL;
 	l->agent = str(&l->v, "agentId", &l->agent_len);
 	if ((l->agent == NULL || l->agent_len == 0) && c->agent != NULL) {
 		l->agent = c->agent;
@@ -1078,46 +1029,16 @@ static int one_line(struct cc *c, const char *p, size_t len, uint64_t no)
 	return keep_event(c, x, p, len);
 }
 
-static bool blank(const char *s, size_t n)
+static int one_line_cb(void *udata, const char *line, size_t n, uint64_t no)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r') {
-			return false;
-		}
-	}
-	return true;
+	return one_line(udata, line, n, no);
 }
 
 static int read_lines(void *udata, struct tv_input *in, struct tv_error *err)
 {
 	struct cc *c = udata;
-	const char *line;
-	size_t len;
-	uint64_t no = 0;
-	int r;
 
-	for (;;) {
-		r = tv_input_line(in, &line, &len, &no, NULL);
-		if (r == 0) {
-			return 0;
-		}
-		if (r == -TV_ETOOBIG) {
-			tv_read_reject(c->ctx, no, "line longer than the record limit (%zu bytes)",
-				       tv_read_max_record(c->ctx));
-			continue;
-		}
-		if (r < 0) {
-			return tv_error_set(err, r, tv_input_name(in), no, "cannot read: %s",
-					    tv_strerror(r));
-		}
-		if (blank(line, len)) {
-			continue;
-		}
-		r = one_line(c, line, len, no);
-		if (r < 0) {
-			return tv_error_set(err, r, tv_input_name(in), no, "%s", tv_strerror(r));
-		}
-	}
+	return tv_read_lines(c->ctx, in, one_line_cb, c, err);
 }
 
 /* ---- sub-agent files ---- */
@@ -1363,12 +1284,10 @@ static int read_agents(struct cc *c, const char *path, struct tv_error *err)
 
 static int session_notes(struct cc *c, struct sess *x)
 {
-	if (x->retries > 0 &&
-	    set_extra_int(&x->s->metadata, "api_retries", x->retries, &c->buf) < 0) {
+	if (x->retries > 0 && tv_kvlist_set_int(&x->s->metadata, "api_retries", x->retries) < 0) {
 		return -ENOMEM;
 	}
-	if (x->compacts > 0 &&
-	    set_extra_int(&x->s->metadata, "compactions", x->compacts, &c->buf) < 0) {
+	if (x->compacts > 0 && tv_kvlist_set_int(&x->s->metadata, "compactions", x->compacts) < 0) {
 		return -ENOMEM;
 	}
 	return 0;
