@@ -396,6 +396,13 @@ static int64_t exit_code(struct cx *c, const char *s, size_t n)
 	return TV_NONE;
 }
 
+/* the output Codex gives the model when the user declined a command or a patch */
+static bool rejected(const char *s, size_t n)
+{
+	return starts(s, n, "exec command rejected by user") ||
+	       starts(s, n, "patch rejected by user");
+}
+
 static int tool_output(struct cx *c, const struct item *it)
 {
 	struct tv_tool_call *t = tool_of(c, &it->p);
@@ -412,6 +419,12 @@ static int tool_output(struct cx *c, const struct item *it)
 	code = s ? exit_code(c, s, n) : TV_NONE;
 	if (code != TV_NONE && t->success < 0) {
 		t->success = code == 0;
+	}
+	if (s && rejected(s, n)) {
+		t->success = 0;
+		if (tv_set_str(&t->decision, "reject", 6) < 0) {
+			return -ENOMEM;
+		}
 	}
 	if (t->success == 0 && s && t->error == NULL &&
 	    tv_set_str(&t->error, s, n > MAX_ERROR ? MAX_ERROR : n) < 0) {
