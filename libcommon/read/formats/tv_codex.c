@@ -710,6 +710,12 @@ static int64_t line_time(struct cx *c, const struct tv_jv *v)
 	return t;
 }
 
+static bool envelope_type(const char *type, size_t n)
+{
+	return is(type, n, "session_meta") || is(type, n, "turn_context") ||
+	       is(type, n, "response_item") || is(type, n, "event_msg") || is(type, n, "compacted");
+}
+
 static int dispatch(struct cx *c, struct item *it)
 {
 	const char *type;
@@ -717,7 +723,7 @@ static int dispatch(struct cx *c, struct item *it)
 	struct tv_jv v;
 
 	type = str(&it->p, "type", &n);
-	if (type != NULL && tv_jv_get(&it->p, "payload", &v)) {
+	if (type != NULL && (tv_jv_get(&it->p, "payload", &v) || envelope_type(type, n))) {
 		return envelope(c, it, type, n);
 	}
 	if (type != NULL) {
