@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The coding agents' OpenTelemetry log events, each in its own dialect,
+ * read from OTLP/JSON logs into the same session model (tv_dialect.c).
+ *
+ * Claude Code: the events and attributes of its monitoring documentation
+ * (code.claude.com/docs/en/monitoring-usage, "Events": claude_code.user_prompt,
+ * api_request with input_tokens/output_tokens/cache_read_tokens/
+ * cache_creation_tokens/cost_usd/duration_ms, api_error, tool_decision,
+ * tool_result, assistant_response; session.id and prompt.id), with the
+ * event name in the body and the short name in event.name as Claude Code
+ * 2.1 writes them.  Codex CLI: its configuration documentation (docs/config.md,
+ * "otel": codex.user_prompt, codex.sse_event with event.kind and the token
+ * counts, codex.tool_decision, codex.tool_result; conversation.id), with the
+ * full event name in the event.name attribute and a source location as the
+ * record's eventName, as Codex 0.140 writes them.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "libcommon/core/tv_time.h"
+#include "libcommon/read/tv_reader.h"
+
+#include "reader_fixture.h"
+
+#define S(k, v) "{'key':'" k "','value':{'stringValue':'" v "'}}"
+#define I(k, v) "{'key':'" k "','value':{'intValue':" v "}}"
+#define D(k, v) "{'key':'" k "','value':{'doubleValue':" v "}}"
+#define REC(ms, body, attrs)                                                  \
+	"{'timeUnixNano':'17914473" ms "000000','body':{'stringValue':'" body \
+	"'},'attributes':[" attrs "]}"
+#define CODEX_REC(ms, attrs)                                                         \
+	"{'timeUnixNano':'17914473" ms "000000','eventName':'event otel/src/events/" \
+	"session_telemetry.rs:925','attributes':[" attrs "]}"
+#define LOGS(svc, scope, recs)                                                          \
+	"{'resourceLogs':[{'resource':{'attributes':[" S("service.name",                \
+							 svc) "]},'scopeLogs':[{"       \
+							      "'scope':{'name':'" scope \
+							      "'},'logRecords':[" recs "]}]}]}\n"
+
+#define CC(name) \
+	S("session.id", "cc-1") "," S("user.email", "ana@example.com") "," S("event.name", name)
+
+static void run(struct rf_run *r, const char *q)
+{
+	rf_run_q(r, q, rf_fmt("otlp"), 0, false);
+	assert_int_equal(r->ret, 0);
+	rf_check_sessions(r);
+	assert_int_equal(r->st.records_rejected, 0);
+}
+
+static void test_claude_code(void **state)
+{
+	struct rf_run r;
+	struct tv_session *s;
+	struct tv_turn *t;
+	struct tv_tool_call *x;
+
+	(void)state;
+	run(&r,
+	    LOGS("claude-code", "com.anthropic.claude_code.events",
+		 REC("10000", "claude_code.user_prompt", CC("user_prompt") "," S("prompt.id", "p1") "," S("prompt", "List the files ✓") "," S("prompt_length", "16")) "," REC(
+			 "12000", "claude_code.api_request",
+			 CC("api_request") "," S("prompt.id", "p1") "," S("model", "claude-opus-4-6") "," I("input_tokens", "2") "," I("output_tokens", "40") "," I("cache_read_tokens", "9000") "," I("cache_creation_tokens", "100") "," D("cost_usd", "0.5") "," I(
+				 "duration_ms",
+				 "1500")) "," REC("12100", "claude_code.tool_decision",
+						  CC("tool_decision") "," S("prompt.id", "p1") "," S("tool_name", "Bash") "," S("tool_use_id", "toolu_1") "," S("decision", "accept") "," S(
+							  "source",
+							  "config")) "," REC("12600",
+									     "claude_code.tool_result",
+									     CC("tool_result") "," S("prompt.id", "p1") "," S("tool_name", "Bash") "," S("tool_use_id", "toolu_1") "," S("success", "true") "," I(
+										     "duration_ms",
+										     "400")) "," REC("12700",
+												     "claude_code.tool_decision",
+												     CC("tool_decision") "," S("prompt.id", "p1") "," S("tool_name", "Write") "," S("tool_use_id", "toolu_2") "," S("decision", "reject") "," S(
+													     "source",
+													     "user_reject")) "," REC("14000",
+																     "claude_code.api_error",
+																     CC("api_error") "," S("prompt.id", "p1") "," S("model", "claude-opus-4-6") "," S("error", "rate limited") "," I(
+																	     "status_code",
+																	     "429") "," I("duration_ms",
+																			  "100")) "," REC("15000",
+																					  "claude_code.assistant_response",
+																					  CC("assistant_response") "," S(
+																						  "prompt.id",
+																						  "p1") "," S("response",
+																							      "Two files.") "," S("model",
+																										  "claude-opus-4-6"))));
+	s = rf_session(&r, "cc-1");
+	assert_string_equal(s->source_service, "claude-code");
+	assert_string_equal(s->user, "ana@example.com");
+	assert_int_equal(s->n_turns, 1);
+	t = &s->turns[0];
+	assert_string_equal(t->id, "p1");
+	assert_string_equal(t->prompt, "List the files ✓");
+	assert_string_equal(t->output, "Two files.");
+	assert_int_equal(t->n_llm, 2);
+	assert_string_equal(t->llm[0].model, "claude-opus-4-6");
+	assert_int_equal(t->llm[0].input_tokens, 9102);
+	assert_int_equal(t->llm[0].cached_tokens, 9000);
+	assert_int_equal(t->llm[0].output_tokens, 40);
+	assert_int_equal(t->llm[0].duration, 1500 * TV_NS_PER_MS);
+	assert_string_equal(tv_kvlist_find(&t->llm[0].extra, "cache_creation_tokens"), "100");
+	assert_int_equal(t->llm[1].status, TV_STATUS_ERROR);
+	assert_int_equal(t->llm[1].status_code, 429);
+	assert_string_equal(t->llm[1].error, "rate limited");
+	assert_true(s->usage.cost_usd == 0.5);
+	assert_int_equal(t->n_tools, 2);
+	x = &t->tools[0];
+	assert_string_equal(x->name, "Bash");
+	assert_string_equal(x->decision, "accept");
+	assert_int_equal(x->success, 1);
+	assert_int_equal(x->duration, 400 * TV_NS_PER_MS);
+	x = &t->tools[1];
+	assert_string_equal(x->name, "Write");
+	assert_string_equal(x->decision, "reject");
+	assert_int_equal(x->success, 0);
+	rf_free(&r);
+}
+
+/* the redacted prompt (OTEL_LOG_USER_PROMPTS unset) is no prompt text */
+static void test_claude_code_redacted(void **state)
+{
+	struct rf_run r;
+	struct tv_session *s;
+
+	(void)state;
+	run(&r,
+	    LOGS("claude-code", "com.anthropic.claude_code.events",
+		 REC("10000", "claude_code.user_prompt",
+		     CC("user_prompt") "," S("prompt.id", "p1") "," S("prompt", "<REDACTED>"))));
+	s = rf_session(&r, "cc-1");
+	assert_int_equal(s->n_turns, 1);
+	assert_null(s->turns[0].prompt);
+	rf_free(&r);
+}
+
+#define CX(name) S("conversation.id", "cx-1") "," S("event.name", name) "," S("model", "gpt-5.5")
+
+static void test_codex(void **state)
+{
+	struct rf_run r;
+	struct tv_session *s;
+	struct tv_turn *t;
+
+	(void)state;
+	run(&r,
+	    LOGS("codex_cli_rs", "codex_otel",
+		 CODEX_REC("10000", CX("codex.conversation_starts") "," S("provider_name", "openai")) "," CODEX_REC("10100", CX("codex.user_prompt") "," S("prompt", "Run the tests") "," S("prompt_length", "13")) "," CODEX_REC("11000", CX("codex.sse_event") "," S("event.kind", "response.created")) "," CODEX_REC(
+			 "12000",
+			 CX("codex.sse_event") "," S("event.kind", "response.completed") "," S("input_token_count", "12000") "," I("output_token_count", "300") "," I("cached_token_count", "8000") "," I("reasoning_token_count", "100") "," I(
+				 "duration_ms",
+				 "2000")) "," CODEX_REC("12100",
+							CX("codex.tool_decision") "," S("tool_name", "shell") "," S("call_id", "call_1") "," S("decision", "approved_for_session") "," S(
+								"source",
+								"user")) "," CODEX_REC("13000",
+										       CX("codex.tool_result") "," S("tool_name", "shell") "," S("call_id", "call_1") "," S("arguments", "{\\'command\\':[\\'make\\',\\'test\\']}") "," I(
+											       "duration_ms",
+											       "800") "," S("success",
+													    "false") "," S("output",
+															   "exit 2")) "," CODEX_REC("13500",
+																		    CX("codex.tool_decision") "," S("tool_name", "shell") "," S(
+																			    "call_id",
+																			    "call_2") "," S("decision",
+																					    "denied") "," S("source",
+																							    "user"))));
+	s = rf_session(&r, "cx-1");
+	assert_string_equal(s->source_service, "codex_cli_rs");
+	assert_int_equal(s->n_turns, 1);
+	t = &s->turns[0];
+	assert_string_equal(t->prompt, "Run the tests");
+	assert_int_equal(t->n_llm, 1);
+	assert_string_equal(t->llm[0].model, "gpt-5.5");
+	assert_int_equal(t->llm[0].input_tokens, 12000);
+	assert_int_equal(t->llm[0].cached_tokens, 8000);
+	assert_int_equal(t->llm[0].thinking_tokens, 100);
+	assert_int_equal(t->n_tools, 2);
+	assert_string_equal(t->tools[0].decision, "accept");
+	assert_int_equal(t->tools[0].success, 0);
+	assert_string_equal(t->tools[0].args_json, "{\"command\":[\"make\",\"test\"]}");
+	assert_string_equal(t->tools[1].decision, "reject");
+	assert_int_equal(t->tools[1].success, 0);
+	rf_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_claude_code),
+		cmocka_unit_test(test_claude_code_redacted),
+		cmocka_unit_test(test_codex),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
