@@ -2,8 +2,8 @@
 /*
  * tv_map: a map from byte strings to 64-bit values, for the lookups of a
  * reader (message ids, tool call ids, agent ids).  Open addressing on
- * tv_hash64(); keys are copied and freed by tv_map_finish().  A zeroed
- * struct is an empty map.
+ * tv_hash64(); the keys are copied into one buffer the map owns, freed by
+ * tv_map_finish().  A zeroed struct is an empty map.
  */
 #ifndef TV_MAP_H
 #define TV_MAP_H
@@ -14,7 +14,7 @@
 
 struct tv_map_slot {
 	uint64_t hash; /* 0: free */
-	char *key;
+	size_t key;    /* offset of the key in keys */
 	size_t klen;
 	uint64_t value;
 };
@@ -22,6 +22,8 @@ struct tv_map_slot {
 struct tv_map {
 	struct tv_map_slot *slots;
 	size_t cap, n;
+	char *keys; /* the keys, back to back */
+	size_t keys_len, keys_cap;
 };
 
 /** tv_map_get: true and *@value when @key is in @m. */

@@ -58,8 +58,9 @@ struct flat_agent {
 };
 
 struct state {
-	struct tv_map done; /* "dev:ino" of the files read */
-	char *dir;	    /* the directory whose flat agent files are listed */
+	struct tv_map done;    /* the paths of the files read */
+	char *dir;	       /* the directory whose entries are listed */
+	struct tv_map entries; /* its entry names */
 	struct flat_agent *flat;
 	size_t n_flat;
 };
@@ -72,6 +73,7 @@ static void flat_clear(struct state *st)
 	}
 	free(st->flat);
 	free(st->dir);
+	tv_map_finish(&st->entries);
 	st->flat = NULL;
 	st->dir = NULL;
 	st->n_flat = 0;
@@ -94,35 +96,20 @@ static void state_destroy(void *p)
 	free(st);
 }
 
-/* @path's "dev:ino" into @key; false when it cannot be stat'ed */
-static bool file_key(const char *path, char *key, size_t n)
-{
-	struct stat sb;
-
-	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		return false;
-	}
-	snprintf(key, n, "%llu:%llu", (unsigned long long)sb.st_dev, (unsigned long long)sb.st_ino);
-	return true;
-}
-
+/*
+ * The files read are remembered by path, as the directory walk and the
+ * joins below spell it (the directory, "/", the name): no system call.
+ */
 static bool was_read(struct state *st, const char *path)
 {
-	char key[64];
 	uint64_t v;
 
-	return st != NULL && file_key(path, key, sizeof(key)) &&
-	       tv_map_get(&st->done, key, strlen(key), &v);
+	return st != NULL && tv_map_get(&st->done, path, strlen(path), &v);
 }
 
 static int mark_read(struct state *st, const char *path)
 {
-	char key[64];
-
-	if (st == NULL || !file_key(path, key, sizeof(key))) {
-		return 0;
-	}
-	return tv_map_put(&st->done, key, strlen(key), 1);
+	return st == NULL ? 0 : tv_map_put(&st->done, path, strlen(path), 1);
 }
 
 /* ---- one read ---- */
@@ -1107,8 +1094,11 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The names in @dir matching agent-*.jsonl, sorted (*@names NULL when none). */
-static int list_agents(const char *dir, char ***names, size_t *n)
+/*
+ * The names in @dir matching agent-*.jsonl, sorted (*@names NULL when
+ * none); every entry's name goes into @all when it is not NULL.
+ */
+static int list_agents(const char *dir, char ***names, size_t *n, struct tv_map *all)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -1123,6 +1113,9 @@ static int list_agents(const char *dir, char ***names, size_t *n)
 		return 0;
 	}
 	while ((de = readdir(d)) != NULL) {
+		if (all != NULL && tv_map_put(all, de->d_name, strlen(de->d_name), 1) < 0) {
+			break;
+		}
 		if (!agent_file(de->d_name, &id, &idn)) {
 			continue;
 		}
@@ -1187,7 +1180,7 @@ static int flat_list(struct cc *c, const char *dir)
 	}
 	flat_clear(st);
 	st->dir = tv_strndup(dir, strlen(dir));
-	list_agents(dir, &names, &n);
+	list_agents(dir, &names, &n, &st->entries);
 	st->flat = calloc(n ? n : 1, sizeof(*st->flat));
 	if (st->dir == NULL || st->flat == NULL) {
 		free_names(names, n);
@@ -1225,7 +1218,7 @@ static int read_subfolder(struct cc *c, const char *path, size_t dn, const char 
 	    (sub = tv_strndup(c->buf.p, c->buf.len)) == NULL) {
 		return -ENOMEM;
 	}
-	list_agents(sub, &names, &n);
+	list_agents(sub, &names, &n, NULL);
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		full = join(sub, strlen(sub), names[i]);
 		r = full ? read_agent(c, full, id, err) : -ENOMEM;
@@ -1240,40 +1233,46 @@ static int read_subfolder(struct cc *c, const char *path, size_t dn, const char 
 static int read_flat(struct cc *c, const char *path, size_t dn, const char *id,
 		     struct tv_error *err)
 {
-	char *dir = dn ? tv_strndup(path, dn - 1) : tv_strndup(".", 1), *full;
-	int r;
+	char *full;
+	int r = 0;
 
-	r = dir ? flat_list(c, dir) : -ENOMEM;
 	for (size_t i = 0; r == 0 && i < c->st->n_flat; i++) {
 		if (strcmp(c->st->flat[i].session, id) != 0) {
 			continue;
 		}
-		full = join(path, dn, c->st->flat[i].name);
+		full = join(path, dn ? dn - 1 : 0, c->st->flat[i].name); /* without its '/' */
 		r = full ? read_agent(c, full, id, err) : -ENOMEM;
 		free(full);
 	}
-	free(dir);
 	return r;
 }
 
 /*
  * The sub-agent files of the sessions read from @path: its <stem>/subagents/
  * folder belongs to the session named like the file (else the first one),
- * the agent files beside it to the session their lines name.
+ * the agent files beside it to the session their lines name.  The
+ * directory is listed once for all the sessions in it.
  */
 static int read_agents(struct cc *c, const char *path, struct tv_error *err)
 {
 	const char *name = base_name(path);
 	size_t dn = (size_t)(name - path), k = strlen(name);
-	struct sess *own = NULL;
+	char *dir;
 	uint64_t i;
-	int r = 0;
+	int r;
 
 	if (c->st == NULL || c->n == 0 || k <= 6 || strcmp(name + k - 6, ".jsonl") != 0) {
 		return 0;
 	}
-	own = tv_map_get(&c->ids, c->stem, strlen(c->stem), &i) ? &c->v[i] : &c->v[0];
-	r = read_subfolder(c, path, dn, own->s->id, err);
+	dir = dn ? tv_strndup(path, dn - 1) : tv_strndup(".", 1);
+	r = dir ? flat_list(c, dir) : -ENOMEM;
+	free(dir);
+	if (r == 0 && tv_map_get(&c->st->entries, name, k - 6, &i)) {
+		struct sess *own = tv_map_get(&c->ids, c->stem, strlen(c->stem), &i) ? &c->v[i]
+										     : &c->v[0];
+
+		r = read_subfolder(c, path, dn, own->s->id, err);
+	}
 	for (size_t j = 0; r == 0 && j < c->n; j++) {
 		r = read_flat(c, path, dn, c->v[j].s->id, err);
 	}
@@ -1380,13 +1379,19 @@ static int read_session_cb(void *udata, struct tv_input *in, struct tv_error *er
 	return read_session(udata, in, err);
 }
 
+static bool is_file(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
 /* The session file a sub-agent file at @path belongs to, into @out: false when there is none. */
 static bool parent_file(struct tv_read_ctx *ctx, const char *path, struct tv_strbuf *out)
 {
 	const char *name = base_name(path), *id;
 	size_t dn = (size_t)(name - path), idn;
 	struct cc probe = { .ctx = ctx };
-	char key[64];
 
 	if (!agent_file(name, &id, &idn)) {
 		return false;
@@ -1395,7 +1400,7 @@ static bool parent_file(struct tv_read_ctx *ctx, const char *path, struct tv_str
 	if (dn > 11 && memcmp(path + dn - 11, "/subagents/", 11) == 0) {
 		tv_strbuf_append(out, path, dn - 11); /* <dir>/<session>/subagents/agent-x.jsonl */
 		tv_strbuf_puts(out, ".jsonl");
-		return file_key(out->p, key, sizeof(key));
+		return is_file(out->p);
 	}
 	tv_strbuf_init(&probe.text);
 	first_session_id(&probe, path, &probe.text);
@@ -1405,7 +1410,7 @@ static bool parent_file(struct tv_read_ctx *ctx, const char *path, struct tv_str
 		tv_strbuf_puts(out, ".jsonl");
 	}
 	tv_strbuf_finish(&probe.text);
-	return out->len > 0 && strcmp(out->p, path) != 0 && file_key(out->p, key, sizeof(key));
+	return out->len > 0 && strcmp(out->p, path) != 0 && is_file(out->p);
 }
 
 static int read_input(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err)
