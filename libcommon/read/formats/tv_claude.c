@@ -138,6 +138,7 @@ struct cc {
 	struct tv_map ids; /* session id -> index into v */
 	struct sess *v;
 	size_t n, cap;
+	size_t last;	      /* the session of the last line */
 	char *stem;	      /* the file name without .jsonl: the id when lines have none */
 	const char *force;    /* reading a sub-agent file of this session */
 	const char *agent;    /* ... whose agent id is this */
@@ -231,7 +232,12 @@ static struct sess *session(struct cc *c, const char *id, size_t n)
 	struct sess *x;
 	uint64_t i;
 
+	if (c->last < c->n && strlen(c->v[c->last].s->id) == n &&
+	    memcmp(c->v[c->last].s->id, id, n) == 0) {
+		return &c->v[c->last]; /* a file is mostly one session */
+	}
 	if (tv_map_get(&c->ids, id, n, &i)) {
+		c->last = (size_t)i;
 		return &c->v[i];
 	}
 	if (grow_sessions(c) < 0 || tv_map_put(&c->ids, id, n, c->n) < 0) {
@@ -244,7 +250,7 @@ static struct sess *session(struct cc *c, const char *id, size_t n)
 		tv_session_destroy(x->s);
 		return NULL;
 	}
-	c->n++;
+	c->last = c->n++;
 	return x;
 }
 
