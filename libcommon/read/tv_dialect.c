@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The dialects of the coding agents' telemetry events (see tv_dialect.h).
-// Sources: Gemini CLI docs/telemetry.md; Qwen Code the same; Claude Code
+// Sources: the OpenTelemetry GenAI semantic conventions (gen-ai-events.md,
+// v1.37+); Gemini CLI docs/telemetry.md; Qwen Code the same; Claude Code
 // code.claude.com/docs/en/monitoring-usage ("Events"); Codex CLI
 // docs/config.md ("otel").
 #include <string.h>
@@ -38,6 +39,12 @@ static const struct tv_dialect_event codex_events[] = {
 	{ NULL, TV_EV_OTHER, NULL, NULL },
 };
 
+/* OpenTelemetry GenAI semantic conventions v1.37+: one event per model call */
+static const struct tv_dialect_event genai_events[] = {
+	{ "client.inference.operation.details", TV_EV_RESPONSE, NULL, NULL },
+	{ NULL, TV_EV_OTHER, NULL, NULL },
+};
+
 #define GEMINI_ATTRS                                                                                  \
 	{                                                                                             \
 		[TV_DF_TURN_ID] = { "prompt_id" }, [TV_DF_PROMPT] = { "prompt" },                     \
@@ -58,6 +65,26 @@ static const struct tv_dialect_event codex_events[] = {
 	}
 
 static const struct tv_dialect dialects[] = {
+	{
+		.name = "gen-ai",
+		.prefix = "gen_ai.",
+		.session = "gen_ai.conversation.id",
+		.events = genai_events,
+		.attrs = {
+			[TV_DF_MODEL] = { "gen_ai.response.model", "gen_ai.request.model" },
+			[TV_DF_REQUEST_TEXT] = { "gen_ai.input.messages" },
+			[TV_DF_RESPONSE_TEXT] = { "gen_ai.output.messages" },
+			[TV_DF_INPUT_TOKENS] = { "gen_ai.usage.input_tokens" },
+			[TV_DF_OUTPUT_TOKENS] = { "gen_ai.usage.output_tokens" },
+			[TV_DF_CACHE_READ] = { "gen_ai.usage.cache_read.input_tokens",
+					       "gen_ai.usage.cache_read_input_tokens" },
+			[TV_DF_CACHE_WRITE] = { "gen_ai.usage.cache_creation.input_tokens",
+						"gen_ai.usage.cache_creation_input_tokens" },
+			[TV_DF_FINISH_REASON] = { "gen_ai.response.finish_reasons" },
+			[TV_DF_ERROR] = { "error.message", "error.type" },
+			[TV_DF_ERROR_TYPE] = { "error.type" },
+		},
+	},
 	{
 		.name = "gemini-cli",
 		.prefix = "gemini_cli.",

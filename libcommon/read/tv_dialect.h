@@ -5,7 +5,8 @@
  *
  * Each coding agent writes its own OpenTelemetry log events: Gemini CLI
  * (gemini_cli.*), Qwen Code (qwen-code.*), Claude Code (claude_code.*) and
- * Codex CLI (codex.*).  A dialect names its events (what each one is for a
+ * Codex CLI (codex.*); the GenAI semantic conventions (v1.37+) add one
+ * event per model call (gen_ai.client.inference.operation.details).  A dialect names its events (what each one is for a
  * session) and, per field of the session model, the attributes that hold
  * it, first one present wins.  tv_events.c maps every dialect with the
  * same code through this table.

@@ -81,12 +81,30 @@ static const struct tv_val *field_str(const struct evctx *e, enum tv_df f)
 	return v;
 }
 
+/* a text or structured (JSON) field, unless redacted */
+static const struct tv_val *field_text(const struct evctx *e, enum tv_df f)
+{
+	const struct tv_val *v = field(e, f);
+
+	if (v != NULL && v->type == TV_V_JSON) {
+		return v;
+	}
+	return field_str(e, f);
+}
+
 static int64_t field_int(const struct evctx *e, enum tv_df f)
 {
 	const struct tv_val *v = field(e, f);
 	int64_t i;
 
 	return v && tv_val_int(v, &i) ? i : TV_NONE;
+}
+
+static int set_text(const struct evctx *e, char **dst, enum tv_df f)
+{
+	const struct tv_val *v = field_text(e, f);
+
+	return v ? tv_set_str(dst, v->s, v->n) : 0;
 }
 
 static int set_field_str(const struct evctx *e, char **dst, enum tv_df f)
@@ -232,7 +250,7 @@ static int on_api_request(struct evctx *e)
 	c->time = e->r->time;
 	r = set_field_str(e, &c->model, TV_DF_MODEL);
 	if (r == 0) {
-		r = set_field_str(e, &c->request_text, TV_DF_REQUEST_TEXT);
+		r = set_text(e, &c->request_text, TV_DF_REQUEST_TEXT);
 	}
 	return r;
 }
@@ -296,7 +314,46 @@ static int chunk_text(const struct tv_jv *chunk, struct tv_strbuf *out)
 }
 
 /*
- * The turn's output: the text of a Gemini response JSON, else the raw text.
+ * The text parts of GenAI messages ([{"role", "parts": [{"type": "text",
+ * "content"}]}], semantic conventions v1.37+) of @role, the last such
+ * message only, appended to @out.
+ */
+static int messages_text(const struct tv_jv *root, const char *role, struct tv_strbuf *out)
+{
+	struct tv_jv msg, parts, part, last;
+	struct tv_jiter it;
+	const char *k, *s;
+	size_t kn, n;
+	bool found = false;
+
+	tv_jv_iter_init(root, &it);
+	while (tv_jv_type(root) == TV_J_ARRAY && tv_jv_iter_next(&it, &k, &kn, &msg)) {
+		if (tv_jv_opt_str(&msg, "role", &s, &n) && s && eq(s, n, role) &&
+		    tv_jv_get(&msg, "parts", &parts)) {
+			last = parts;
+			found = true;
+		}
+	}
+	if (!found) {
+		return 0;
+	}
+	tv_jv_iter_init(&last, &it);
+	while (tv_jv_iter_next(&it, &k, &kn, &part)) {
+		if (!tv_jv_opt_str(&part, "type", &s, &n) || s == NULL || !eq(s, n, "text") ||
+		    !tv_jv_opt_str(&part, "content", &s, &n) || s == NULL) {
+			continue;
+		}
+		if ((out->len && tv_strbuf_putc(out, '\n') < 0) ||
+		    tv_strbuf_append(out, s, n) < 0) {
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The turn's output: the text of a GenAI output messages or Gemini response
+ * JSON, else the raw text.
  * Returns 1 if it was set, 0 if the response had no text, or -ENOMEM.
  */
 static int response_output(struct evctx *e, const struct tv_val *v, struct tv_turn *t)
@@ -313,7 +370,8 @@ static int response_output(struct evctx *e, const struct tv_val *v, struct tv_tu
 		return r < 0 ? r : 1;
 	}
 	tv_strbuf_reset(out);
-	if (tv_jv_type(&root) == TV_J_ARRAY) { /* streamed chunks */
+	r = messages_text(&root, "assistant", out);
+	if (r == 0 && out->len == 0 && tv_jv_type(&root) == TV_J_ARRAY) { /* streamed chunks */
 		tv_jv_iter_init(&root, &it);
 		while (r == 0 && tv_jv_iter_next(&it, &k, &kn, &chunk)) {
 			r = chunk_text(&chunk, out);
@@ -411,6 +469,35 @@ static int call_usage(struct evctx *e, struct tv_llm_call *c)
 	return r;
 }
 
+/*
+ * A whole call's request (GenAI operation details): its messages, the
+ * error it ended with, and the turn's prompt when nothing else gave one
+ * (the last user message).
+ */
+static int call_request(struct evctx *e, struct tv_turn *t, struct tv_llm_call *c)
+{
+	const struct tv_val *req = field_text(e, TV_DF_REQUEST_TEXT);
+	const struct tv_val *err = field_str(e, TV_DF_ERROR_TYPE);
+	struct tv_strbuf *b = &e->ctx->scratch2;
+	struct tv_jv root;
+	int r = 0;
+
+	if (err != NULL) {
+		c->status = TV_STATUS_ERROR;
+		r = set_field_str(e, &c->error, TV_DF_ERROR);
+	}
+	if (r < 0 || req == NULL || c->request_text != NULL) {
+		return r;
+	}
+	r = tv_set_str(&c->request_text, req->s, req->n);
+	if (r < 0 || t->prompt != NULL || !parse_inner(e, req->s, req->n, &root)) {
+		return r;
+	}
+	tv_strbuf_reset(b);
+	r = messages_text(&root, "user", b);
+	return r == 0 && b->len > 0 ? tv_set_str(&t->prompt, b->p, b->len) : r;
+}
+
 static int on_api_response(struct evctx *e)
 {
 	struct tv_turn *t = turn_for(e);
@@ -427,7 +514,10 @@ static int on_api_response(struct evctx *e)
 	if (r == 0) {
 		r = finish_reason(e, c);
 	}
-	resp = field_str(e, TV_DF_RESPONSE_TEXT);
+	if (r == 0) {
+		r = call_request(e, t, c);
+	}
+	resp = field_text(e, TV_DF_RESPONSE_TEXT);
 	if (r == 0 && resp) {
 		r = tv_set_str(&c->response_text, resp->s, resp->n);
 		/* the turn's output is the latest successful response, whatever the record order */
@@ -753,7 +843,7 @@ static int session_info(struct evctx *e)
 		a = tv_attrs_find(e->r->res, e->r->n_res, "service.name");
 		if (a && a->v.type == TV_V_STR) {
 			r = tv_set_str(&s->source_service, a->v.s, a->v.n);
-		} else if (e->d) {
+		} else if (e->d && e->d->service) {
 			r = tv_set_str(&s->source_service, e->d->service, strlen(e->d->service));
 		}
 	}

@@ -191,12 +191,53 @@ static void test_codex(void **state)
 	rf_free(&r);
 }
 
+/*
+ * The GenAI semantic conventions' event per model call (gen-ai-events.md
+ * v1.37: gen_ai.client.inference.operation.details with gen_ai.input.messages
+ * and gen_ai.output.messages as JSON, gen_ai.usage.*, error.type), keyed by
+ * gen_ai.conversation.id, from a producer with no dialect of its own.
+ */
+static void test_genai_operation_details(void **state)
+{
+	struct rf_run r;
+	struct tv_session *s;
+	struct tv_turn *t;
+
+	(void)state;
+	run(&r,
+	    LOGS("my-app", "opentelemetry.instrumentation.genai",
+		 "{'timeUnixNano':'1791447310000000000','eventName':'gen_ai.client.inference."
+		 "operation.details','attributes':[" S("gen_ai.conversation.id", "conv-1") "," S("gen_ai.operation.name", "chat") "," S("gen_ai.request.model", "gpt-4.1") "," S("gen_ai.input.messages", "[{\\'role\\':\\'system\\',\\'parts\\':[{\\'type\\':\\'text\\',\\'content\\':\\'Be brief\\'}]},{\\'role\\':\\'user\\',\\'parts\\':[{\\'type\\':\\'text\\',\\'content\\':\\'Weather in Paris?\\'}]}]") "," S("gen_ai.output.messages", "[{\\'role\\':\\'assistant\\',\\'parts\\':[{\\'type\\':\\'text\\',\\'content\\':\\'Rainy, 12°C.\\'}],\\'finish_reason\\':\\'stop\\'}]") "," I(
+			 "gen_ai.usage.input_tokens",
+			 "120") "," I("gen_ai.usage.output_tokens",
+				      "8") "]},"
+					   "{'timeUnixNano':'1791447320000000000','eventName':'gen_ai.client.inference."
+					   "operation.details','attributes':[" S(
+						   "gen_ai.conversation.id",
+						   "conv-1") "," S("gen_ai.request.model",
+								   "gpt-4.1") "," S("error.type",
+										    "timeout") "]}"));
+	s = rf_session(&r, "conv-1");
+	assert_int_equal(s->n_turns, 1);
+	t = &s->turns[0];
+	assert_string_equal(t->prompt, "Weather in Paris?");
+	assert_string_equal(t->output, "Rainy, 12°C.");
+	assert_int_equal(t->n_llm, 2);
+	assert_string_equal(t->llm[0].model, "gpt-4.1");
+	assert_int_equal(t->llm[0].input_tokens, 120);
+	assert_int_equal(t->llm[0].status, TV_STATUS_OK);
+	assert_int_equal(t->llm[1].status, TV_STATUS_ERROR);
+	assert_string_equal(t->llm[1].error, "timeout");
+	rf_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_claude_code),
 		cmocka_unit_test(test_claude_code_redacted),
 		cmocka_unit_test(test_codex),
+		cmocka_unit_test(test_genai_operation_details),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
