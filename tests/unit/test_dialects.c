@@ -231,6 +231,71 @@ static void test_genai_operation_details(void **state)
 	rf_free(&r);
 }
 
+/*
+ * Claude Code's beta tracing (monitoring-usage, "Traces"): a
+ * claude_code.interaction span per prompt (user_prompt), claude_code.llm_request
+ * children (model, input_tokens, cache_read_tokens, cache_creation_tokens),
+ * claude_code.tool children (tool_name), a sub-agent's llm_request nested
+ * under the Task tool's span, and hooks that are not calls.
+ */
+#define SPAN(id, parent, name, start, end, attrs)                                                 \
+	"{'traceId':'0af7651916cd43dd8448eb211c80319c','spanId':'" id "','parentSpanId':'" parent \
+	"','name':'" name "','kind':1,'startTimeUnixNano':'17914473" start                        \
+	"000000','endTimeUnixNano':'17914473" end "000000','attributes':[" attrs "]}"
+#define TRACE(spans)                                                                                                 \
+	"{'resourceSpans':[{'resource':{'attributes':[" S(                                                           \
+		"service.name",                                                                                      \
+		"claude-code") "]},"                                                                                 \
+			       "'scopeSpans':[{'scope':{'name':'com.anthropic.claude_code.tracing'},'spans':[" spans \
+			       "]}]}]}\n"
+#define SID S("session.id", "cc-9")
+
+static void test_claude_code_spans(void **state)
+{
+	struct rf_run r;
+	struct tv_turn *t;
+
+	(void)state;
+	run(&r,
+	    TRACE(SPAN("a000000000000001", "", "claude_code.interaction", "10000", "20000", SID "," S("user_prompt", "Fix the bug") "," I("interaction.sequence", "1")) "," SPAN(
+		    "a000000000000002", "a000000000000001", "claude_code.llm_request",
+		    "10100", "11000",
+		    SID
+		    "," S("model", "claude-opus-4-6") "," I("input_tokens", "3") "," I("output_tokens", "50") "," I("cache_read_tokens", "1000") "," I(
+			    "cache_creation_tokens",
+			    "7")) "," SPAN("a000000000000003", "a000000000000001",
+					   "claude_code.tool", "11000", "15000",
+					   SID
+					   "," S("tool_name",
+						 "Task")) "," SPAN("a000000000000004",
+								   "a000000000000003",
+								   "claude_code.llm_request",
+								   "11500", "14000",
+								   SID
+								   "," S("model", "claude-haiku-4-5") "," I(
+									   "input_tokens",
+									   "10") "," I("output_tokens",
+										       "5")) "," SPAN("a000000000000005",
+												      "a000000000000001",
+												      "claude_code.hook",
+												      "15000",
+												      "15100",
+												      SID)));
+	assert_int_equal(r.n, 1);
+	assert_int_equal(rf_session(&r, "cc-9")->n_turns, 1);
+	t = &rf_session(&r, "cc-9")->turns[0];
+	assert_string_equal(t->prompt, "Fix the bug");
+	assert_int_equal(t->n_llm, 2);
+	assert_string_equal(t->llm[0].model, "claude-opus-4-6");
+	assert_int_equal(t->llm[0].input_tokens, 1010);
+	assert_int_equal(t->llm[0].cached_tokens, 1000);
+	assert_int_equal(t->llm[0].output_tokens, 50);
+	assert_string_equal(t->llm[1].model, "claude-haiku-4-5");
+	assert_int_equal(t->n_tools, 1);
+	assert_string_equal(t->tools[0].name, "Task");
+	rf_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -238,6 +303,7 @@ int main(void)
 		cmocka_unit_test(test_claude_code_redacted),
 		cmocka_unit_test(test_codex),
 		cmocka_unit_test(test_genai_operation_details),
+		cmocka_unit_test(test_claude_code_spans),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
