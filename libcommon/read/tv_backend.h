@@ -149,7 +149,7 @@ int tv_read_session_line(struct tv_read_ctx *ctx, const char *line, size_t len,
  * name it and sessions opened meanwhile take it as their source file, its
  * bytes are counted (not as another input), and @fn reads it.  Returns
  * @fn's result, or a negative code with @err set when it cannot be opened.
- * (read/tv_reader.c)
+ * (read/tv_backend.c)
  */
 int tv_read_nested(struct tv_read_ctx *ctx, const char *path,
 		   int (*fn)(void *udata, struct tv_input *in, struct tv_error *err), void *udata,
