@@ -3,7 +3,7 @@
 #
 # bench/agents.sh: televal-filter reading Claude Code transcripts (a project
 # directory, sub-agent files included) and Codex rollouts (a sessions tree)
-# against the OTLP logs reader, per MB of input, on corpora of gen_corpus.py
+# against the OTLP logs reader, per MB of input, on corpora of tests/tools/gen_corpus.py
 # of at least SIZE_MB each.  The figure is CPU time (user + system, best of
 # 5 runs), which a machine shared with other builds does not disturb as it
 # does wall time.
@@ -28,7 +28,7 @@ gen() {
 	local fmt=$1 dst=$out/agents-$1-${SIZE_MB}MB n=2000
 	while [[ ! -e $dst.done ]]; do
 		rm -rf "$dst"
-		python3 "$here/gen_corpus.py" --format "$fmt" --sessions "$n" -o "$dst" >&2
+		python3 "$root/tests/tools/gen_corpus.py" --format "$fmt" --sessions "$n" -o "$dst" >&2
 		if (($(du -sb "$dst" | cut -f1) >= SIZE_MB * 1000000)); then
 			touch "$dst.done"
 		fi

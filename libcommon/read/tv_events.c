@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Coding agents' telemetry events to sessions (FORMATS.md A3 and the
- * dialect table): Gemini CLI, Qwen Code, Claude Code and Codex CLI write
+ * Coding agents' telemetry events to sessions (docs/FORMATS.md#log-events
+ * and its table of dialects): Gemini CLI, Qwen Code, Claude Code and Codex CLI write
  * the same kinds of events under their own names and attributes, which
  * tv_dialect.c lists.  The dialect's session attribute (session.id,
  * conversation.id) is the session; its turn attribute (prompt_id,
@@ -169,6 +169,25 @@ static bool session_key(const struct tv_record *r, const struct tv_dialect *d, c
 		return true;
 	}
 	return false;
+}
+
+void tv_events_skip_keyless(struct tv_read_ctx *ctx, const struct tv_record *r)
+{
+	ctx->st.records_skipped++;
+	if (!ctx->warned_nokey) {
+		ctx->warned_nokey = true;
+		tv_read_warn(ctx, r->line,
+			     "log records without session.id, "
+			     "gen_ai.conversation.id or trace id are skipped (counted)");
+	}
+}
+
+bool tv_events_key(const struct tv_record *r, const char **k, size_t *n)
+{
+	struct evctx e = { .r = r };
+
+	classify(&e);
+	return session_key(r, e.d, k, n);
 }
 
 static struct tv_turn *turn_for(struct evctx *e)
@@ -881,13 +900,7 @@ int tv_events_apply(struct tv_read_ctx *ctx, const struct tv_record *r)
 
 	ev = classify(&e);
 	if (!session_key(r, e.d, &key, &key_len)) {
-		ctx->st.records_skipped++;
-		if (!ctx->warned_nokey) {
-			ctx->warned_nokey = true;
-			tv_read_warn(ctx, r->line,
-				     "log records without session.id, "
-				     "gen_ai.conversation.id or trace id are skipped (counted)");
-		}
+		tv_events_skip_keyless(ctx, r);
 		return 0;
 	}
 	e.s = tv_read_open_session(ctx, key, key_len, r->time, r->line);

@@ -13,6 +13,7 @@
 #define TV_READ_CTX_H
 
 #include "libcommon/read/tv_backend.h"
+#include "libcommon/read/tv_keyed.h"
 #include "libcommon/read/tv_group.h"
 #include "libcommon/read/tv_reader.h"
 #include "libcommon/read/tv_spans.h"
@@ -41,6 +42,7 @@ struct tv_read_ctx {
 	struct tv_strbuf scratch2;
 	struct tv_format_state *states; /* per-format state, made on first use */
 	size_t n_states;
+	struct tv_strbuf keyed; /* the map: the payload being written */
 };
 
 /** tv_read_format_name: the current input's format name ("unknown" if none). */
@@ -60,13 +62,31 @@ int tv_read_as_current(struct tv_read_ctx *ctx, const char *path,
 /** tv_read_emit_session: finalize @s, count it and hand it to the tool.  Takes @s. */
 int tv_read_emit_session(struct tv_read_ctx *ctx, struct tv_session *s);
 
+/**
+ * tv_read_map_out: hand the payload in ctx->keyed, keyed @key, to the tool
+ * (the map; tv_backend.c).  0 or the tool's error.
+ */
+int tv_read_map_out(struct tv_read_ctx *ctx, const char *key, size_t klen);
+
+/** tv_events_key: the session key of log event @r (borrowed from it); false if none. */
+bool tv_events_key(const struct tv_record *r, const char **key, size_t *n);
+
+/** tv_events_skip_keyless: count @r, which has no session key, as skipped (and say so once). */
+void tv_events_skip_keyless(struct tv_read_ctx *ctx, const struct tv_record *r);
+
 /** tv_events_apply: map one log event into its session (tv_events.c). */
 int tv_events_apply(struct tv_read_ctx *ctx, const struct tv_record *r);
 
 /** tv_trace_apply: map one complete trace into turns of its session (tv_trace.c). */
 int tv_trace_apply(struct tv_read_ctx *ctx, const struct tv_trace *t);
 
+/** tv_trace_key: the session key of trace @t (borrowed from it) (tv_trace.c). */
+const char *tv_trace_key(const struct tv_trace *t, size_t *n);
+
 /** tv_read_flush: end of all input: map every buffered trace, emit every open session. */
 int tv_read_flush(struct tv_read_ctx *ctx);
+
+/** tv_read_end_group: the reduce's key changed: tv_read_flush(), and a new input clock. */
+int tv_read_end_group(struct tv_read_ctx *ctx);
 
 #endif

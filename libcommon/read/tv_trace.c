@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * One complete trace to turns (FORMATS.md E): the session is
+ * One complete trace to turns (docs/FORMATS.md#traces): the session is
  * gen_ai.conversation.id, else session.id, else the trace id; an
  * invoke_agent span (or, without one, a root span) is a turn; chat,
  * generate_content and text_completion spans are llm_calls and
@@ -577,7 +577,7 @@ static ssize_t turn_span(struct tctx *x, size_t i)
 	return agent >= 0 ? agent : root;
 }
 
-static const char *session_key(const struct tv_trace *t, size_t *n)
+const char *tv_trace_key(const struct tv_trace *t, size_t *n)
 {
 	static const char *const keys[] = { "gen_ai.conversation.id", "session.id" };
 
@@ -665,9 +665,20 @@ static int borrow_text(struct tctx *x, ssize_t ti, struct tv_turn *t)
 	return r;
 }
 
+/* the span that speaks for the trace: its first root (no parent), else its first span */
+static const struct tv_ospan *first_root(const struct tv_trace *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		if (t->spans[i].parent_id == NULL) {
+			return &t->spans[i];
+		}
+	}
+	return &t->spans[0];
+}
+
 static int session_info(struct tctx *x)
 {
-	const struct tv_ospan *sp = &x->t->spans[0];
+	const struct tv_ospan *sp = first_root(x->t);
 	const struct tv_attr *a = tv_attrs_find(sp->res, sp->n_res, "service.name");
 	struct tv_strbuf *b = &x->ctx->scratch2;
 	struct tv_jw w;
@@ -767,6 +778,34 @@ static int map_trace(struct tctx *x)
 	return r;
 }
 
+/* the spans kept as events (--events), in the order they were read */
+static int add_events(struct tv_session *s, const struct tv_trace *t)
+{
+	size_t *order = malloc(t->n * sizeof(*order));
+	int r = 0;
+
+	if (order == NULL) {
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		order[i] = SIZE_MAX;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		if (t->spans[i].seq < t->n) {
+			order[t->spans[i].seq] = i;
+		}
+	}
+	for (size_t k = 0; k < t->n && r == 0; k++) {
+		const char *raw = order[k] == SIZE_MAX ? NULL : t->spans[order[k]].raw;
+
+		if (raw != NULL) {
+			r = tv_session_add_event(s, raw, strlen(raw));
+		}
+	}
+	free(order);
+	return r;
+}
+
 int tv_trace_apply(struct tv_read_ctx *ctx, const struct tv_trace *t)
 {
 	struct tctx x = { .ctx = ctx, .t = t };
@@ -788,7 +827,7 @@ int tv_trace_apply(struct tv_read_ctx *ctx, const struct tv_trace *t)
 			last = t->spans[i].end;
 		}
 	}
-	key = session_key(t, &kn);
+	key = tv_trace_key(t, &kn);
 	ctx->path = ctx->name = t->spans[0].file;
 	ctx->fmt = t->spans[0].fmt;
 	x.s = tv_read_open_session(ctx, key, kn, first, t->spans[0].line);
@@ -809,11 +848,8 @@ int tv_trace_apply(struct tv_read_ctx *ctx, const struct tv_trace *t)
 	x.dup = calloc(t->n, sizeof(*x.dup));
 	if (x.roles && x.parent && x.turn_of && x.by_id && x.status && x.dup) {
 		r = session_info(&x);
-		for (size_t i = 0; i < t->n && r == 0; i++) {
-			if (t->spans[i].raw) {
-				r = tv_session_add_event(x.s, t->spans[i].raw,
-							 strlen(t->spans[i].raw));
-			}
+		if (r == 0) {
+			r = add_events(x.s, t);
 		}
 		if (r == 0) {
 			r = map_trace(&x);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * collector.log (FORMATS.md A1) anonymized in place, line by line.
+ * collector.log (docs/FORMATS.md#collector-log) anonymized in place, line by line.
  *
  * Values are printed unescaped (`-> key: Str(<raw text>)`) and may spill
  * over several lines, so a value is gathered until the line that ends it

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * A Llama Stack trace store (SQLite, FORMATS.md D) is never changed in
+ * A Llama Stack trace store (SQLite, docs/FORMATS.md#llama-stack) is never changed in
  * place: it is copied with SQLite's backup API to a temporary file next to
  * the output, the text columns that can hold PII are rewritten there in
  * one transaction, and the copy is vacuumed (with secure_delete on) so no

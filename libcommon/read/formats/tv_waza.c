@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * waza runtime telemetry (FORMATS.md G): RuntimeCollector.export_to_file,
+ * waza runtime telemetry (docs/FORMATS.md#waza): RuntimeCollector.export_to_file,
  * one pretty-printed {"exported_at", "sessions": [...]} document.  A bare
  * session object, or an array of them, is read the same way.
  *
