@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tv_dialect: the telemetry events of each producer, as one table
- * (private to read/; docs/FORMATS.md shows the same table).
+ * (private to read/; docs/FORMATS.md#log-events shows the same table).
  *
  * Each coding agent writes its own OpenTelemetry log events: Gemini CLI
  * (gemini_cli.*), Qwen Code (qwen-code.*), Claude Code (claude_code.*) and

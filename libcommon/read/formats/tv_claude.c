@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Claude Code transcripts (FORMATS.md, "claude-code"):
+ * Claude Code transcripts (docs/FORMATS.md#claude-code):
  * ~/.claude/projects/<project>/<session>.jsonl, one JSON object a line.
  *
  * Lines of type user and assistant make the conversation; the others
@@ -121,12 +121,13 @@ struct sess {
 	struct tv_map agents; /* agent id -> turn */
 	size_t cur;	      /* the current turn + 1; 0: none yet */
 	char *pending;	      /* a slash command not yet answered */
-	uint64_t pending_line;
-	uint64_t used;	  /* lines used */
-	char *out_msg;	  /* the message the current turn's output came from */
-	int64_t retries;  /* system/api_error lines */
-	int64_t compacts; /* compaction boundaries */
-	bool have_meta;	  /* cwd, version and branch taken */
+	char *pending_id;     /* its line's uuid */
+	int64_t pending_time; /* and time */
+	uint64_t used;	      /* lines used */
+	char *out_msg;	      /* the message the current turn's output came from */
+	int64_t retries;      /* system/api_error lines */
+	int64_t compacts;     /* compaction boundaries */
+	bool have_meta;	      /* cwd, version and branch taken */
 	bool have_cost;
 };
 
@@ -205,6 +206,7 @@ static void sess_free(struct sess *x)
 	tv_map_finish(&x->tools);
 	tv_map_finish(&x->agents);
 	free(x->pending);
+	free(x->pending_id);
 	free(x->out_msg);
 }
 
@@ -318,19 +320,20 @@ static struct tv_turn *call_turn(struct sess *x, const struct line *l, size_t *i
 }
 
 /* A slash command the model answers is the turn's prompt. */
-static int answer_pending(struct sess *x, int64_t t)
+static int answer_pending(struct sess *x)
 {
 	struct tv_turn *turn;
 
 	if (x->pending == NULL) {
 		return 0;
 	}
-	turn = new_turn(x, t);
+	turn = new_turn(x, x->pending_time);
 	if (turn == NULL) {
 		return -ENOMEM;
 	}
 	turn->prompt = x->pending;
-	x->pending = NULL;
+	turn->id = x->pending_id;
+	x->pending = x->pending_id = NULL;
 	x->used++;
 	return 0;
 }
@@ -339,7 +342,8 @@ static void drop_pending(struct cc *c, struct sess *x)
 {
 	if (x->pending != NULL) {
 		free(x->pending);
-		x->pending = NULL;
+		free(x->pending_id);
+		x->pending = x->pending_id = NULL;
 		tv_read_skip(c->ctx);
 	}
 }
@@ -485,7 +489,10 @@ static int user_prompt(struct cc *c, struct sess *x, const struct line *l, const
 	if (command_text(c, s, n)) {
 		drop_pending(c, x);
 		x->pending = tv_strndup(c->buf.p, c->buf.len);
-		x->pending_line = l->no;
+		x->pending_time = l->time;
+		if ((s = str(&l->v, "uuid", &n)) != NULL && n > 0) {
+			x->pending_id = tv_strndup(s, n);
+		}
 		return x->pending ? 2 : -ENOMEM; /* counted when answered or dropped */
 	}
 	if (starts(s, n, "[Request interrupted by user")) {
@@ -829,7 +836,7 @@ static int assistant_line(struct cc *c, struct sess *x, const struct line *l)
 	if (!l->has_msg) {
 		return 0;
 	}
-	if (!l->side && answer_pending(x, l->time) < 0) {
+	if (!l->side && answer_pending(x) < 0) {
 		return -ENOMEM;
 	}
 	k = message_call(c, x, l, &turn);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * OpenAI Codex CLI rollouts (FORMATS.md, "codex"):
+ * OpenAI Codex CLI rollouts (docs/FORMATS.md#codex):
  * ~/.codex/sessions/YYYY/MM/DD/rollout-<time>-<uuid>.jsonl, one JSON
  * object a line, in two layouts:
  *
