@@ -547,7 +547,7 @@ static int read_member(struct rd *rd, const char *k, size_t n, const struct tv_j
 
 /* every member the schema requires (session.schema.json) */
 static const char *const required[] = {
-	"id",	 "source",  "start_time", "end_time", "duration_ms", "skill",	"user",
+	"id",	  "source",  "start_time", "end_time", "duration_ms", "skill", "user",
 	"models", "success", "error",	   "usage",    "metadata",    "turns", "events",
 };
 
