@@ -39,9 +39,15 @@ static const struct tv_dialect_event codex_events[] = {
 	{ NULL, TV_EV_OTHER, NULL, NULL },
 };
 
-/* OpenTelemetry GenAI semantic conventions v1.37+: one event per model call */
+/*
+ * OpenTelemetry GenAI semantic conventions v1.37+: one event per model call;
+ * before (v1.36), one event per message, whose texts fill the turn (the
+ * call itself is its span's).
+ */
 static const struct tv_dialect_event genai_events[] = {
 	{ "client.inference.operation.details", TV_EV_RESPONSE, NULL, NULL },
+	{ "user.message", TV_EV_USER_MESSAGE, NULL, NULL },
+	{ "choice", TV_EV_CHOICE, NULL, NULL },
 	{ NULL, TV_EV_OTHER, NULL, NULL },
 };
 

@@ -19,14 +19,16 @@
 
 /* what an event is for the session */
 enum tv_ev {
-	TV_EV_OTHER,	   /* kept as an event only */
-	TV_EV_USER_PROMPT, /* starts a turn */
-	TV_EV_REQUEST,	   /* the request half of an llm_call */
-	TV_EV_RESPONSE,	   /* the response half, or a whole call reported when it ended */
-	TV_EV_ERROR,	   /* a failed llm_call */
-	TV_EV_TOOL,	   /* a tool call, reported when it ended */
-	TV_EV_DECISION,	   /* the user's (or config's) decision on a tool call */
-	TV_EV_OUTPUT,	   /* the model's answer text */
+	TV_EV_OTHER,	    /* kept as an event only */
+	TV_EV_USER_PROMPT,  /* starts a turn */
+	TV_EV_REQUEST,	    /* the request half of an llm_call */
+	TV_EV_RESPONSE,	    /* the response half, or a whole call reported when it ended */
+	TV_EV_ERROR,	    /* a failed llm_call */
+	TV_EV_TOOL,	    /* a tool call, reported when it ended */
+	TV_EV_DECISION,	    /* the user's (or config's) decision on a tool call */
+	TV_EV_OUTPUT,	    /* the model's answer text */
+	TV_EV_USER_MESSAGE, /* a user message in the body (GenAI v1.36 and before) */
+	TV_EV_CHOICE,	    /* the model's answer in the body (GenAI v1.36 and before) */
 };
 
 /* the session model's fields an attribute can fill */

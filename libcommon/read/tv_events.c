@@ -744,6 +744,73 @@ static int on_output(struct evctx *e)
 	return tv_set_str(&t->output, v->s, v->n);
 }
 
+/* the string at @path ("content", "message.content") of the record's JSON body */
+static bool body_text(struct evctx *e, const char *const *path, const char **s, size_t *n)
+{
+	const struct tv_val *b = &e->r->body;
+	struct tv_jv v;
+
+	if ((b->type != TV_V_JSON && b->type != TV_V_STR) || !parse_inner(e, b->s, b->n, &v)) {
+		return false;
+	}
+	for (; *path; path++) {
+		if (!tv_jv_get(&v, *path, &v)) {
+			return false;
+		}
+	}
+	return tv_jv_str(&v, s, n) && *n > 0;
+}
+
+/*
+ * A v1.36 user message: the prompt of a turn.  The whole history is sent
+ * again with every call, so a text some turn already has opens nothing.
+ */
+static int on_user_message(struct evctx *e)
+{
+	static const char *const path[] = { "content", NULL };
+	struct tv_session *s = e->s;
+	struct tv_turn *t;
+	const char *text;
+	size_t n;
+
+	if (!body_text(e, path, &text, &n)) {
+		return 0;
+	}
+	for (size_t i = 0; i < s->n_turns; i++) {
+		if (s->turns[i].prompt && eq(text, n, s->turns[i].prompt)) {
+			return 0;
+		}
+	}
+	t = s->n_turns > 0 && s->turns[s->n_turns - 1].prompt == NULL ? &s->turns[s->n_turns - 1]
+								      : tv_session_add_turn(s);
+	if (t == NULL || tv_set_str(&t->prompt, text, n) < 0) {
+		return -ENOMEM;
+	}
+	if (t->start_time == TV_NONE) {
+		t->start_time = e->r->time;
+	}
+	return 0;
+}
+
+/* a v1.36 choice: the answer of the latest turn */
+static int on_choice(struct evctx *e)
+{
+	static const char *const path[] = { "message", "content", NULL };
+	struct tv_turn *t;
+	const char *text;
+	size_t n;
+
+	if (!body_text(e, path, &text, &n)) {
+		return 0;
+	}
+	t = e->s->n_turns > 0 ? &e->s->turns[e->s->n_turns - 1] : tv_session_add_turn(e->s);
+	if (t == NULL) {
+		return -ENOMEM;
+	}
+	t->output_at = e->r->time;
+	return tv_set_str(&t->output, text, n);
+}
+
 static int apply(struct evctx *e, enum tv_ev ev)
 {
 	switch (ev) {
@@ -761,6 +828,10 @@ static int apply(struct evctx *e, enum tv_ev ev)
 		return on_decision(e);
 	case TV_EV_OUTPUT:
 		return on_output(e);
+	case TV_EV_USER_MESSAGE:
+		return on_user_message(e);
+	case TV_EV_CHOICE:
+		return on_choice(e);
 	case TV_EV_OTHER:
 	default:
 		return 0;

@@ -296,6 +296,53 @@ static void test_claude_code_spans(void **state)
 	rf_free(&r);
 }
 
+/*
+ * GenAI v1.36 per-message events (gen-ai-events.md of v1.36: gen_ai.user.message
+ * body {content}, gen_ai.choice body {index, finish_reason, message{content}}),
+ * keyed by the trace: the history sent again does not open turns again,
+ * and no llm_call is made (the call is the span's).
+ */
+#define MSG(ms, name, body)                                                                        \
+	"{'timeUnixNano':'17914473" ms "000000','eventName':'" name "','traceId':'0af7651916cd43d" \
+	"d8448eb211c80319c','body':" body ",'attributes':[" S("gen_ai.system", "openai") "]}"
+#define KV(k, v) "{'kvlistValue':{'values':[{'key':'" k "','value':" v "}]}}"
+#define SV(x) "{'stringValue':'" x "'}"
+
+static void test_genai_message_events(void **state)
+{
+	struct rf_run r;
+	struct tv_session *s;
+
+	(void)state;
+	run(&r,
+	    LOGS("my-app", "opentelemetry.instrumentation.openai",
+		 MSG("10000", "gen_ai.system.message", KV("content", SV("Be brief"))) "," MSG("10001", "gen_ai.user.message", KV("content", SV("Tell me a joke"))) "," MSG(
+			 "11000", "gen_ai.choice",
+			 KV("message",
+			    KV("content",
+			       SV("Knock knock.")))) "," MSG("20000", "gen_ai.user.message",
+							     KV("content",
+								SV("Tell me a joke"))) "," MSG("20001",
+											       "gen_ai.assistant.message",
+											       KV("content",
+												  SV("Knock knock."))) "," MSG("20002",
+															       "gen_ai.user.message",
+															       KV("content",
+																  SV("Another one"))) "," MSG("21000",
+																			      "gen_ai.choice",
+																			      KV("message",
+																				 KV("content",
+																				    SV("Why did the span cross the trace?"))))));
+	s = rf_session(&r, "0af7651916cd43dd8448eb211c80319c");
+	assert_int_equal(s->n_turns, 2);
+	assert_string_equal(s->turns[0].prompt, "Tell me a joke");
+	assert_string_equal(s->turns[0].output, "Knock knock.");
+	assert_string_equal(s->turns[1].prompt, "Another one");
+	assert_string_equal(s->turns[1].output, "Why did the span cross the trace?");
+	assert_int_equal(s->turns[0].n_llm + s->turns[1].n_llm, 0);
+	rf_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -304,6 +351,7 @@ int main(void)
 		cmocka_unit_test(test_codex),
 		cmocka_unit_test(test_genai_operation_details),
 		cmocka_unit_test(test_claude_code_spans),
+		cmocka_unit_test(test_genai_message_events),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
