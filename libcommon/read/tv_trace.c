@@ -520,6 +520,10 @@ static int tool_from_span(struct tctx *x, const struct tv_ospan *sp, struct tv_t
 					    "traceloop.entity.name", "tool_name", NULL };
 	static const char *const args[] = { "gen_ai.tool.call.arguments", "tool.parameters",
 					    "input.value", "traceloop.entity.input", NULL };
+	/* the call id: GenAI, Gemini CLI's spelling, OpenInference, Claude Code */
+	static const char *const ids[] = { "gen_ai.tool.call.id", "gen_ai.tool.call_id",
+					   "tool_call.id",	  "tool.id",
+					   "tool_use_id",	  NULL };
 	struct tv_tool_call *c = tv_turn_add_tool(t);
 	const struct tv_val *a, *nm;
 	struct tv_strbuf *b = &x->ctx->scratch2;
@@ -554,6 +558,9 @@ static int tool_from_span(struct tctx *x, const struct tv_ospan *sp, struct tv_t
 	}
 	if (r == 0) {
 		r = set_val(&c->type, sattr_str(sp, "gen_ai.tool.type"));
+	}
+	if (r == 0 && (a = first_str(sp, ids)) != NULL) {
+		r = tv_kvlist_set_str(&c->extra, "id", a->s, a->n);
 	}
 	if (r == 0 && !c->success && sp->status_message && sp->status_message[0]) {
 		r = tv_set_str(&c->error, sp->status_message, strlen(sp->status_message));

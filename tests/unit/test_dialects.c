@@ -265,22 +265,22 @@ static void test_claude_code_spans(void **state)
 			    "cache_creation_tokens",
 			    "7")) "," SPAN("a000000000000003", "a000000000000001",
 					   "claude_code.tool", "11000", "15000",
-					   SID
-					   "," S("tool_name",
-						 "Task")) "," SPAN("a000000000000004",
-								   "a000000000000003",
-								   "claude_code.llm_request",
-								   "11500", "14000",
-								   SID
-								   "," S("model", "claude-haiku-4-5") "," I(
-									   "input_tokens",
-									   "10") "," I("output_tokens",
-										       "5")) "," SPAN("a000000000000005",
-												      "a000000000000001",
-												      "claude_code.hook",
-												      "15000",
-												      "15100",
-												      SID)));
+					   SID "," S("tool_name", "Task") "," S(
+						   "gen_ai.tool.call.id",
+						   "toolu_9")) "," SPAN("a000000000000004",
+									"a000000000000003",
+									"claude_code.llm_request",
+									"11500", "14000",
+									SID
+									"," S("model", "claude-haiku-4-5") "," I(
+										"input_tokens",
+										"10") "," I("output_tokens",
+											    "5")) "," SPAN("a000000000000005",
+													   "a000000000000001",
+													   "claude_code.hook",
+													   "15000",
+													   "15100",
+													   SID)));
 	assert_int_equal(r.n, 1);
 	assert_int_equal(rf_session(&r, "cc-9")->n_turns, 1);
 	t = &rf_session(&r, "cc-9")->turns[0];
@@ -293,6 +293,7 @@ static void test_claude_code_spans(void **state)
 	assert_string_equal(t->llm[1].model, "claude-haiku-4-5");
 	assert_int_equal(t->n_tools, 1);
 	assert_string_equal(t->tools[0].name, "Task");
+	assert_string_equal(tv_kvlist_find(&t->tools[0].extra, "id"), "\"toolu_9\"");
 	rf_free(&r);
 }
 
