@@ -127,6 +127,14 @@ bool tv_jv_opt_text(const struct tv_jv *obj, const char *key, const char **s, si
  */
 int tv_jv_minify_into(const struct tv_jv *v, struct tv_strbuf *buf, const char **s, size_t *n);
 
+/** tv_jv_flag: true when member @key of @obj is the boolean true. */
+bool tv_jv_flag(const struct tv_jv *obj, const char *key);
+/**
+ * tv_jv_count: member @key of @obj as a count (a non-negative integer, also
+ * written as an integral double): true and *@out, false when absent or not one.
+ */
+bool tv_jv_count(const struct tv_jv *obj, const char *key, int64_t *out);
+
 #ifdef __cplusplus
 }
 #endif

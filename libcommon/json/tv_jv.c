@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Small helpers over struct tv_jv handles that several readers share.
+#include <math.h>
+
 #include "libcommon/json/tv_json.h"
 
 bool tv_jv_opt_str(const struct tv_jv *obj, const char *key, const char **s, size_t *n)
@@ -37,4 +39,25 @@ int tv_jv_minify_into(const struct tv_jv *v, struct tv_strbuf *buf, const char *
 	*s = buf->p;
 	*n = buf->len;
 	return 0;
+}
+
+bool tv_jv_flag(const struct tv_jv *obj, const char *key)
+{
+	struct tv_jv v;
+	bool b = false;
+
+	return tv_jv_get(obj, key, &v) && tv_jv_bool(&v, &b) && b;
+}
+
+bool tv_jv_count(const struct tv_jv *obj, const char *key, int64_t *out)
+{
+	struct tv_jv v;
+	double d;
+
+	if (!tv_jv_get(obj, key, &v) || !tv_jv_num(&v, &d) || !(d >= 0 && d < 9e15) ||
+	    d != floor(d)) {
+		return false;
+	}
+	*out = (int64_t)d;
+	return true;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
@@ -62,6 +63,34 @@ int tv_kvlist_set(struct tv_kvlist *l, const char *key, size_t klen, const char 
 	l->v[l->n].json = j;
 	l->n++;
 	return 0;
+}
+
+int tv_kvlist_set_str(struct tv_kvlist *l, const char *key, const char *s, size_t n)
+{
+	struct tv_strbuf b;
+	int r;
+
+	tv_strbuf_init(&b);
+	r = tv_strbuf_putc(&b, '"');
+	if (r == 0) {
+		r = tv_json_escape(&b, s, n);
+	}
+	if (r == 0) {
+		r = tv_strbuf_putc(&b, '"');
+	}
+	if (r == 0) {
+		r = tv_kvlist_set(l, key, strlen(key), b.p, b.len);
+	}
+	tv_strbuf_finish(&b);
+	return r < 0 ? -ENOMEM : 0;
+}
+
+int tv_kvlist_set_int(struct tv_kvlist *l, const char *key, int64_t v)
+{
+	char num[32];
+	int k = snprintf(num, sizeof(num), "%lld", (long long)v);
+
+	return tv_kvlist_set(l, key, strlen(key), num, (size_t)k);
 }
 
 const char *tv_kvlist_find(const struct tv_kvlist *l, const char *key)

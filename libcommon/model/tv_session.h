@@ -134,6 +134,10 @@ int tv_session_add_event(struct tv_session *s, const char *json, size_t n);
 
 /** tv_kvlist_set: set @key to the JSON text @json (both copied); replaces an existing key. */
 int tv_kvlist_set(struct tv_kvlist *l, const char *key, size_t klen, const char *json, size_t jlen);
+/** tv_kvlist_set_str: set @key to the JSON string of @s/@n (copied).  0 or -ENOMEM. */
+int tv_kvlist_set_str(struct tv_kvlist *l, const char *key, const char *s, size_t n);
+/** tv_kvlist_set_int: set @key to the JSON number @v.  0 or -ENOMEM. */
+int tv_kvlist_set_int(struct tv_kvlist *l, const char *key, int64_t v);
 /** tv_kvlist_find: the JSON text of @key (borrowed), or NULL. */
 const char *tv_kvlist_find(const struct tv_kvlist *l, const char *key);
 void tv_kvlist_finish(struct tv_kvlist *l);

@@ -318,6 +318,55 @@ int tv_read_complete(struct tv_read_ctx *ctx, struct tv_session *s, uint64_t rec
 	return tv_read_emit_session(ctx, s);
 }
 
+/* ---- inputs ---- */
+
+int tv_read_as_current(struct tv_read_ctx *ctx, const char *path,
+		       int (*fn)(struct tv_read_ctx *ctx, struct tv_input *in, void *udata,
+				 struct tv_error *err),
+		       void *udata, struct tv_error *err)
+{
+	const char *name = ctx->name, *outer = ctx->path;
+	struct tv_input *in = NULL;
+	int r;
+
+	r = tv_input_open(path, ctx->o.max_record, &in);
+	if (r < 0) {
+		return tv_error_set(err, r, path, 0, "cannot open: %s", tv_strerror(r));
+	}
+	ctx->name = tv_input_name(in);
+	ctx->path = tv_input_path(in);
+	r = fn(ctx, in, udata, err);
+	ctx->st.bytes += tv_input_bytes(in);
+	/* spans and sessions keep copies; the names must not dangle */
+	ctx->name = name;
+	ctx->path = outer;
+	tv_input_close(in);
+	return r;
+}
+
+struct nested {
+	int (*fn)(void *udata, struct tv_input *in, struct tv_error *err);
+	void *udata;
+};
+
+static int read_nested(struct tv_read_ctx *ctx, struct tv_input *in, void *udata,
+		       struct tv_error *err)
+{
+	struct nested *n = udata;
+
+	(void)ctx;
+	return n->fn(n->udata, in, err);
+}
+
+int tv_read_nested(struct tv_read_ctx *ctx, const char *path,
+		   int (*fn)(void *udata, struct tv_input *in, struct tv_error *err), void *udata,
+		   struct tv_error *err)
+{
+	struct nested n = { fn, udata };
+
+	return tv_read_as_current(ctx, path, read_nested, &n, err);
+}
+
 /* ---- framing ---- */
 
 int tv_read_json_values(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_strbuf *buf,
@@ -349,6 +398,49 @@ int tv_read_json_values(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_
 		r = fn(udata, buf->p, buf->len, first);
 		if (r < 0) {
 			return tv_error_set(err, r, tv_input_name(in), first, "%s", tv_strerror(r));
+		}
+	}
+}
+
+static bool blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r') {
+			return false;
+		}
+	}
+	return true;
+}
+
+int tv_read_lines(struct tv_read_ctx *ctx, struct tv_input *in,
+		  int (*fn)(void *udata, const char *line, size_t n, uint64_t lineno), void *udata,
+		  struct tv_error *err)
+{
+	const char *line;
+	size_t len;
+	uint64_t no = 0;
+	int r;
+
+	for (;;) {
+		r = tv_input_line(in, &line, &len, &no, NULL);
+		if (r == 0) {
+			return 0;
+		}
+		if (r == -TV_ETOOBIG) {
+			tv_read_reject(ctx, no, "line longer than the record limit (%zu bytes)",
+				       ctx->o.max_record);
+			continue;
+		}
+		if (r < 0) {
+			return tv_error_set(err, r, tv_input_name(in), no, "cannot read: %s",
+					    tv_strerror(r));
+		}
+		if (blank(line, len)) {
+			continue;
+		}
+		r = fn(udata, line, len, no);
+		if (r < 0) {
+			return tv_error_set(err, r, tv_input_name(in), no, "%s", tv_strerror(r));
 		}
 	}
 }

@@ -143,6 +143,18 @@ bool tv_read_wants_lines(const struct tv_read_ctx *ctx);
 int tv_read_session_line(struct tv_read_ctx *ctx, const char *line, size_t len,
 			 const struct tv_jv *root);
 
+/**
+ * tv_read_nested: read the file @path as part of the current input (the
+ * files a transcript's sub-agents were written to): it is opened, reports
+ * name it and sessions opened meanwhile take it as their source file, its
+ * bytes are counted (not as another input), and @fn reads it.  Returns
+ * @fn's result, or a negative code with @err set when it cannot be opened.
+ * (read/tv_backend.c)
+ */
+int tv_read_nested(struct tv_read_ctx *ctx, const char *path,
+		   int (*fn)(void *udata, struct tv_input *in, struct tv_error *err), void *udata,
+		   struct tv_error *err);
+
 /* ---- the map of a sharded run (read/tv_backend.c) ---- */
 
 /** tv_read_mapping: true when records become keyed lines, not sessions (tv_keyed.h). */
@@ -187,6 +199,16 @@ size_t tv_read_max_record(const struct tv_read_ctx *ctx);
  * the format keeps none.
  */
 void *tv_read_state(struct tv_read_ctx *ctx);
+
+/**
+ * tv_read_lines: hand every line of @in that is not blank to @fn with its
+ * number.  A line over the record limit is rejected and skipped.  Returns
+ * 0, or a negative code with @err set for a read error or a negative
+ * return of @fn.
+ */
+int tv_read_lines(struct tv_read_ctx *ctx, struct tv_input *in,
+		  int (*fn)(void *udata, const char *line, size_t n, uint64_t lineno), void *udata,
+		  struct tv_error *err);
 
 /**
  * tv_read_json_values: read every top-level JSON value of @in (framed with

@@ -1,34 +1,31 @@
 // SPDX-License-Identifier: MIT
 /*
- * Gemini CLI / Qwen Code telemetry events to sessions (docs/FORMATS.md#log-events).
- *
- * session.id is the session; prompt_id the turn (user_prompt starts it);
- * api_request/api_response/api_error are llm_calls; tool_call is a
- * tool_call.  Events of other producers (generic OTLP logs) land in the
- * session named by session.id, gen_ai.conversation.id or the trace id and
- * are kept only as events.
+ * Coding agents' telemetry events to sessions (docs/FORMATS.md#log-events
+ * and its table of dialects): Gemini CLI, Qwen Code, Claude Code and Codex CLI write
+ * the same kinds of events under their own names and attributes, which
+ * tv_dialect.c lists.  The dialect's session attribute (session.id,
+ * conversation.id) is the session; its turn attribute (prompt_id,
+ * prompt.id) the turn, which a user_prompt starts; requests, responses and
+ * errors are llm_calls; tool results and decisions are tool_calls (paired
+ * on the tool call id when the dialect has one).  Events of other
+ * producers (generic OTLP logs) land in the session named by session.id,
+ * gen_ai.conversation.id or the trace id and are kept only as events.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "libcommon/core/tv_text.h"
 #include "libcommon/json/tv_jw.h"
+#include "libcommon/read/tv_dialect.h"
 #include "libcommon/read/tv_read_ctx.h"
-
-enum ev {
-	EV_OTHER,
-	EV_USER_PROMPT,
-	EV_API_REQUEST,
-	EV_API_RESPONSE,
-	EV_API_ERROR,
-	EV_TOOL_CALL,
-};
 
 struct evctx {
 	struct tv_read_ctx *ctx;
 	const struct tv_record *r;
 	struct tv_session *s;
+	const struct tv_dialect *d; /* NULL: no coding agent's event */
 };
 
 static bool eq(const char *s, size_t n, const char *lit)
@@ -50,14 +47,6 @@ static const struct tv_val *attr_str(const struct evctx *e, const char *key)
 	return v && v->type == TV_V_STR ? v : NULL;
 }
 
-static int64_t attr_int(const struct evctx *e, const char *key)
-{
-	const struct tv_val *v = attr(e, key);
-	int64_t i;
-
-	return v && tv_val_int(v, &i) ? i : TV_NONE;
-}
-
 static int set_attr_str(const struct evctx *e, char **dst, const char *key)
 {
 	const struct tv_val *v = attr_str(e, key);
@@ -65,56 +54,105 @@ static int set_attr_str(const struct evctx *e, char **dst, const char *key)
 	return v ? tv_set_str(dst, v->s, v->n) : 0;
 }
 
-static enum ev classify(const char *name, size_t n, const char **service, size_t *svc_len)
+/* the dialect's attribute for @f: the first of its names present */
+static const struct tv_val *field(const struct evctx *e, enum tv_df f)
 {
-	static const struct {
-		const char *suffix;
-		enum ev ev;
-	} map[] = {
-		{ "user_prompt", EV_USER_PROMPT },   { "api_request", EV_API_REQUEST },
-		{ "api_response", EV_API_RESPONSE }, { "api_error", EV_API_ERROR },
-		{ "tool_call", EV_TOOL_CALL },
-	};
-	const char *dot;
+	const struct tv_val *v;
 
-	*service = NULL;
-	*svc_len = 0;
-	if (n > 11 && memcmp(name, "gemini_cli.", 11) == 0) {
-		*service = "gemini-cli";
-		*svc_len = 10;
-	} else if (n > 10 && memcmp(name, "qwen-code.", 10) == 0) {
-		*service = "qwen-code";
-		*svc_len = 9;
-	} else {
-		return EV_OTHER;
+	if (e->d == NULL) {
+		return NULL;
 	}
-	dot = memchr(name, '.', n);
-	dot++;
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-		if (eq(dot, n - (size_t)(dot - name), map[i].suffix)) {
-			return map[i].ev;
+	for (size_t i = 0; i < TV_DIALECT_ALTS && e->d->attrs[f][i]; i++) {
+		v = attr(e, e->d->attrs[f][i]);
+		if (v != NULL) {
+			return v;
 		}
 	}
-	return EV_OTHER;
+	return NULL;
 }
 
-/* the session key: session.id, gen_ai.conversation.id, else the trace id */
-void tv_events_skip_keyless(struct tv_read_ctx *ctx, const struct tv_record *r)
+/* a text field; a value the producer redacted ("<REDACTED>") is none */
+static const struct tv_val *field_str(const struct evctx *e, enum tv_df f)
 {
-	ctx->st.records_skipped++;
-	if (!ctx->warned_nokey) {
-		ctx->warned_nokey = true;
-		tv_read_warn(ctx, r->line,
-			     "log records without session.id, "
-			     "gen_ai.conversation.id or trace id are skipped (counted)");
+	const struct tv_val *v = field(e, f);
+
+	if (v == NULL || v->type != TV_V_STR || eq(v->s, v->n, "<REDACTED>")) {
+		return NULL;
 	}
+	return v;
 }
 
-bool tv_events_key(const struct tv_record *r, struct tv_strbuf *buf, const char **k, size_t *n)
+/* a text or structured (JSON) field, unless redacted */
+static const struct tv_val *field_text(const struct evctx *e, enum tv_df f)
 {
-	static const char *const keys[] = { "session.id", "gen_ai.conversation.id" };
+	const struct tv_val *v = field(e, f);
 
-	for (size_t i = 0; i < 2; i++) {
+	if (v != NULL && v->type == TV_V_JSON) {
+		return v;
+	}
+	return field_str(e, f);
+}
+
+static int64_t field_int(const struct evctx *e, enum tv_df f)
+{
+	const struct tv_val *v = field(e, f);
+	int64_t i;
+
+	return v && tv_val_int(v, &i) ? i : TV_NONE;
+}
+
+static int set_text(const struct evctx *e, char **dst, enum tv_df f)
+{
+	const struct tv_val *v = field_text(e, f);
+
+	return v ? tv_set_str(dst, v->s, v->n) : 0;
+}
+
+static int set_field_str(const struct evctx *e, char **dst, enum tv_df f)
+{
+	const struct tv_val *v = field_str(e, f);
+
+	return v ? tv_set_str(dst, v->s, v->n) : 0;
+}
+
+static bool get_str_cb(void *udata, const char *key, const char **s, size_t *n)
+{
+	const struct tv_val *v = attr_str(udata, key);
+
+	if (v == NULL) {
+		return false;
+	}
+	*s = v->s;
+	*n = v->n;
+	return true;
+}
+
+/* the event's dialect and kind, from its name, its body or its event.name */
+static enum tv_ev classify(struct evctx *e)
+{
+	const struct tv_record *r = e->r;
+	const struct tv_val *v = attr_str(e, "event.name");
+	const char *names[3] = { r->name, r->body.type == TV_V_STR ? r->body.s : NULL,
+				 v ? v->s : NULL };
+	size_t lens[3] = { r->name_len, r->body.type == TV_V_STR ? r->body.n : 0, v ? v->n : 0 };
+	enum tv_ev ev = TV_EV_OTHER;
+
+	for (size_t i = 0; i < 3 && e->d == NULL; i++) {
+		if (names[i] != NULL && lens[i] > 0) {
+			e->d = tv_dialect_event(names[i], lens[i], &ev, get_str_cb, e);
+		}
+	}
+	return ev;
+}
+
+/* the session key: the dialect's, session.id, gen_ai.conversation.id, else the trace id */
+static bool session_key(const struct tv_record *r, const struct tv_dialect *d,
+			struct tv_strbuf *buf, const char **k, size_t *n)
+{
+	const char *keys[] = { d ? d->session : "session.id", "session.id",
+			       "gen_ai.conversation.id" };
+
+	for (size_t i = 0; i < 3; i++) {
 		const struct tv_attr *a = tv_attrs_find(r->attrs, r->n_attrs, keys[i]);
 
 		if (a == NULL) {
@@ -136,9 +174,28 @@ bool tv_events_key(const struct tv_record *r, struct tv_strbuf *buf, const char 
 	return false;
 }
 
+void tv_events_skip_keyless(struct tv_read_ctx *ctx, const struct tv_record *r)
+{
+	ctx->st.records_skipped++;
+	if (!ctx->warned_nokey) {
+		ctx->warned_nokey = true;
+		tv_read_warn(ctx, r->line,
+			     "log records without session.id, "
+			     "gen_ai.conversation.id or trace id are skipped (counted)");
+	}
+}
+
+bool tv_events_key(const struct tv_record *r, struct tv_strbuf *buf, const char **k, size_t *n)
+{
+	struct evctx e = { .r = r };
+
+	classify(&e);
+	return session_key(r, e.d, buf, k, n);
+}
+
 static struct tv_turn *turn_for(struct evctx *e)
 {
-	const struct tv_val *pid = attr_str(e, "prompt_id");
+	const struct tv_val *pid = field_str(e, TV_DF_TURN_ID);
 	struct tv_session *s = e->s;
 	struct tv_turn *t;
 
@@ -181,9 +238,9 @@ static bool parse_inner(struct evctx *e, const char *s, size_t n, struct tv_jv *
 
 static int on_user_prompt(struct evctx *e)
 {
-	const struct tv_val *p = attr_str(e, "prompt");
+	const struct tv_val *p = field_str(e, TV_DF_PROMPT);
 	/* a user_prompt starts a turn: without a prompt_id, always a new one */
-	struct tv_turn *t = attr_str(e, "prompt_id") ? turn_for(e) : tv_session_add_turn(e->s);
+	struct tv_turn *t = field_str(e, TV_DF_TURN_ID) ? turn_for(e) : tv_session_add_turn(e->s);
 
 	if (t == NULL) {
 		return -ENOMEM;
@@ -213,9 +270,9 @@ static int on_api_request(struct evctx *e)
 	}
 	c->seen = TV_LLM_SEEN_REQUEST;
 	c->time = e->r->time;
-	r = set_attr_str(e, &c->model, "model");
+	r = set_field_str(e, &c->model, TV_DF_MODEL);
 	if (r == 0) {
-		r = set_attr_str(e, &c->request_text, "request_text");
+		r = set_text(e, &c->request_text, TV_DF_REQUEST_TEXT);
 	}
 	return r;
 }
@@ -229,23 +286,17 @@ static struct tv_llm_call *call_for(struct evctx *e, struct tv_turn *t)
 		return NULL;
 	}
 	c->seen = TV_LLM_SEEN_RESPONSE;
-	if (set_attr_str(e, &c->model, "model") < 0) {
+	if (set_field_str(e, &c->model, TV_DF_MODEL) < 0) {
 		return NULL;
 	}
-	if (c->model == NULL && set_attr_str(e, &c->model, "model_name") < 0) {
-		return NULL;
-	}
-	c->duration = attr_int(e, "duration_ms");
+	c->duration = field_int(e, TV_DF_DURATION_MS);
 	if (c->duration != TV_NONE) {
 		c->duration *= TV_NS_PER_MS;
 	}
 	if (e->r->time != TV_NONE) {
 		c->time = e->r->time - (c->duration != TV_NONE ? c->duration : 0);
 	}
-	c->status_code = attr_int(e, "status_code");
-	if (c->status_code == TV_NONE) {
-		c->status_code = attr_int(e, "http.status_code");
-	}
+	c->status_code = field_int(e, TV_DF_STATUS_CODE);
 	return c;
 }
 
@@ -285,7 +336,46 @@ static int chunk_text(const struct tv_jv *chunk, struct tv_strbuf *out)
 }
 
 /*
- * The turn's output: the text of a Gemini response JSON, else the raw text.
+ * The text parts of GenAI messages ([{"role", "parts": [{"type": "text",
+ * "content"}]}], semantic conventions v1.37+) of @role, the last such
+ * message only, appended to @out.
+ */
+static int messages_text(const struct tv_jv *root, const char *role, struct tv_strbuf *out)
+{
+	struct tv_jv msg, parts, part, last;
+	struct tv_jiter it;
+	const char *k, *s;
+	size_t kn, n;
+	bool found = false;
+
+	tv_jv_iter_init(root, &it);
+	while (tv_jv_type(root) == TV_J_ARRAY && tv_jv_iter_next(&it, &k, &kn, &msg)) {
+		if (tv_jv_opt_str(&msg, "role", &s, &n) && s && eq(s, n, role) &&
+		    tv_jv_get(&msg, "parts", &parts)) {
+			last = parts;
+			found = true;
+		}
+	}
+	if (!found) {
+		return 0;
+	}
+	tv_jv_iter_init(&last, &it);
+	while (tv_jv_iter_next(&it, &k, &kn, &part)) {
+		if (!tv_jv_opt_str(&part, "type", &s, &n) || s == NULL || !eq(s, n, "text") ||
+		    !tv_jv_opt_str(&part, "content", &s, &n) || s == NULL) {
+			continue;
+		}
+		if ((out->len && tv_strbuf_putc(out, '\n') < 0) ||
+		    tv_strbuf_append(out, s, n) < 0) {
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The turn's output: the text of a GenAI output messages or Gemini response
+ * JSON, else the raw text.
  * Returns 1 if it was set, 0 if the response had no text, or -ENOMEM.
  */
 static int response_output(struct evctx *e, const struct tv_val *v, struct tv_turn *t)
@@ -302,7 +392,8 @@ static int response_output(struct evctx *e, const struct tv_val *v, struct tv_tu
 		return r < 0 ? r : 1;
 	}
 	tv_strbuf_reset(out);
-	if (tv_jv_type(&root) == TV_J_ARRAY) { /* streamed chunks */
+	r = messages_text(&root, "assistant", out);
+	if (r == 0 && out->len == 0 && tv_jv_type(&root) == TV_J_ARRAY) { /* streamed chunks */
 		tv_jv_iter_init(&root, &it);
 		while (r == 0 && tv_jv_iter_next(&it, &k, &kn, &chunk)) {
 			r = chunk_text(&chunk, out);
@@ -322,15 +413,12 @@ static int response_output(struct evctx *e, const struct tv_val *v, struct tv_tu
 
 static int finish_reason(struct evctx *e, struct tv_llm_call *c)
 {
-	const struct tv_val *v = attr(e, "finish_reasons");
+	const struct tv_val *v = field(e, TV_DF_FINISH_REASON);
 	struct tv_jv root, first;
 	struct tv_jiter it;
 	const char *k, *s;
 	size_t kn, n;
 
-	if (v == NULL) {
-		v = attr(e, "finish_reason");
-	}
 	if (v == NULL) {
 		return 0;
 	}
@@ -347,6 +435,91 @@ static int finish_reason(struct evctx *e, struct tv_llm_call *c)
 	return 0;
 }
 
+/* a number: ints, doubles, decimal strings */
+static bool field_num(const struct evctx *e, enum tv_df f, double *out)
+{
+	const struct tv_val *v = field(e, f);
+	int64_t i;
+
+	if (v && v->type == TV_V_DOUBLE) {
+		*out = v->d;
+		return true;
+	}
+	if (v && v->type == TV_V_STR && tv_parse_double(v->s, v->n, out) == 0) {
+		return true;
+	}
+	if (v && tv_val_int(v, &i)) {
+		*out = (double)i;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * The call's tokens and cost.  Input tokens count cache reads and writes
+ * (as the GenAI conventions say): added where the dialect leaves them out;
+ * cache writes and the cost are kept as call members, the cost summed.
+ */
+static int call_usage(struct evctx *e, struct tv_llm_call *c)
+{
+	int64_t cw = field_int(e, TV_DF_CACHE_WRITE);
+	double cost;
+	int r = 0;
+
+	c->input_tokens = field_int(e, TV_DF_INPUT_TOKENS);
+	c->output_tokens = field_int(e, TV_DF_OUTPUT_TOKENS);
+	c->cached_tokens = field_int(e, TV_DF_CACHE_READ);
+	c->thinking_tokens = field_int(e, TV_DF_THINKING_TOKENS);
+	c->total_tokens = field_int(e, TV_DF_TOTAL_TOKENS);
+	if (e->d && e->d->input_excludes_cache && c->input_tokens != TV_NONE) {
+		c->input_tokens += (c->cached_tokens != TV_NONE ? c->cached_tokens : 0) +
+				   (cw != TV_NONE ? cw : 0);
+	}
+	if (cw != TV_NONE) {
+		r = tv_kvlist_set_int(&c->extra, "cache_creation_tokens", cw);
+	}
+	if (r == 0 && field_num(e, TV_DF_COST_USD, &cost)) {
+		e->s->usage.cost_usd = isnan(e->s->usage.cost_usd) ? cost
+								   : e->s->usage.cost_usd + cost;
+		tv_strbuf_reset(&e->ctx->scratch2);
+		r = tv_strbuf_printf(&e->ctx->scratch2, "%.17g", cost);
+		if (r == 0) {
+			r = tv_kvlist_set(&c->extra, "cost_usd", 8, e->ctx->scratch2.p,
+					  e->ctx->scratch2.len);
+		}
+	}
+	return r;
+}
+
+/*
+ * A whole call's request (GenAI operation details): its messages, the
+ * error it ended with, and the turn's prompt when nothing else gave one
+ * (the last user message).
+ */
+static int call_request(struct evctx *e, struct tv_turn *t, struct tv_llm_call *c)
+{
+	const struct tv_val *req = field_text(e, TV_DF_REQUEST_TEXT);
+	const struct tv_val *err = field_str(e, TV_DF_ERROR_TYPE);
+	struct tv_strbuf *b = &e->ctx->scratch2;
+	struct tv_jv root;
+	int r = 0;
+
+	if (err != NULL) {
+		c->status = TV_STATUS_ERROR;
+		r = set_field_str(e, &c->error, TV_DF_ERROR);
+	}
+	if (r < 0 || req == NULL || c->request_text != NULL) {
+		return r;
+	}
+	r = tv_set_str(&c->request_text, req->s, req->n);
+	if (r < 0 || t->prompt != NULL || !parse_inner(e, req->s, req->n, &root)) {
+		return r;
+	}
+	tv_strbuf_reset(b);
+	r = messages_text(&root, "user", b);
+	return r == 0 && b->len > 0 ? tv_set_str(&t->prompt, b->p, b->len) : r;
+}
+
 static int on_api_response(struct evctx *e)
 {
 	struct tv_turn *t = turn_for(e);
@@ -359,13 +532,14 @@ static int on_api_response(struct evctx *e)
 	}
 	c->status = c->status_code != TV_NONE && c->status_code >= 400 ? TV_STATUS_ERROR
 								       : TV_STATUS_OK;
-	c->input_tokens = attr_int(e, "input_token_count");
-	c->output_tokens = attr_int(e, "output_token_count");
-	c->cached_tokens = attr_int(e, "cached_content_token_count");
-	c->thinking_tokens = attr_int(e, "thoughts_token_count");
-	c->total_tokens = attr_int(e, "total_token_count");
-	r = finish_reason(e, c);
-	resp = attr_str(e, "response_text");
+	r = call_usage(e, c);
+	if (r == 0) {
+		r = finish_reason(e, c);
+	}
+	if (r == 0) {
+		r = call_request(e, t, c);
+	}
+	resp = field_text(e, TV_DF_RESPONSE_TEXT);
 	if (r == 0 && resp) {
 		r = tv_set_str(&c->response_text, resp->s, resp->n);
 		/* the turn's output is the latest successful response, whatever the record order */
@@ -411,17 +585,8 @@ static int on_api_error(struct evctx *e)
 	if (t == NULL || (c = call_for(e, t)) == NULL) {
 		return -ENOMEM;
 	}
-	type = attr_str(e, "error.type");
-	if (type == NULL) {
-		type = attr_str(e, "error_type");
-	}
-	msg = attr_str(e, "error.message");
-	if (msg == NULL) {
-		msg = attr_str(e, "error");
-	}
-	if (msg == NULL) {
-		msg = attr_str(e, "error_message");
-	}
+	type = field_str(e, TV_DF_ERROR_TYPE);
+	msg = field_str(e, TV_DF_ERROR);
 	c->status = TV_STATUS_ERROR;
 	if (c->status_code == 408 || c->status_code == 504 || has_word(type, "timeout") ||
 	    has_word(type, "deadline") || has_word(msg, "timed out")) {
@@ -438,7 +603,7 @@ static int on_api_error(struct evctx *e)
 
 static int tool_args(struct evctx *e, struct tv_tool_call *c)
 {
-	const struct tv_val *v = attr(e, "function_args");
+	const struct tv_val *v = field(e, TV_DF_TOOL_ARGS);
 	struct tv_strbuf *b = &e->ctx->scratch2;
 	struct tv_jv root;
 	int r;
@@ -458,45 +623,222 @@ static int tool_args(struct evctx *e, struct tv_tool_call *c)
 	return tv_set_str(&c->args_json, b->p, b->len);
 }
 
+/* the tool call with the event's tool call id, else a new one (NULL on ENOMEM) */
+static struct tv_tool_call *tool_for(struct evctx *e, struct tv_turn *t)
+{
+	const struct tv_val *id = field_str(e, TV_DF_TOOL_ID);
+	struct tv_strbuf *b = &e->ctx->scratch2;
+	struct tv_tool_call *c;
+	const char *have;
+
+	if (id != NULL) {
+		tv_strbuf_reset(b);
+		if (tv_val_to_json(id, b) < 0) {
+			return NULL;
+		}
+		for (size_t i = t->n_tools; i-- > 0;) {
+			have = tv_kvlist_find(&t->tools[i].extra, "id");
+			if (have && strlen(have) == b->len && memcmp(have, b->p, b->len) == 0) {
+				return &t->tools[i];
+			}
+		}
+	}
+	c = tv_turn_add_tool(t);
+	if (c == NULL || (id && tv_kvlist_set(&c->extra, "id", 2, b->p, b->len) < 0)) {
+		return NULL;
+	}
+	return c;
+}
+
+static int tool_decision(struct evctx *e, struct tv_tool_call *c)
+{
+	const struct tv_val *v = field_str(e, TV_DF_DECISION);
+	const char *d;
+
+	if (v == NULL) {
+		return 0;
+	}
+	d = tv_dialect_decision(v->s, v->n);
+	if (d != NULL && strcmp(d, "reject") == 0 && c->success < 0) {
+		c->success = 0;
+	}
+	return d ? tv_set_str(&c->decision, d, strlen(d)) : tv_set_str(&c->decision, v->s, v->n);
+}
+
+static int tool_fields(struct evctx *e, struct tv_tool_call *c)
+{
+	int r = 0;
+
+	if (c->name == NULL) {
+		r = set_field_str(e, &c->name, TV_DF_TOOL_NAME);
+	}
+	if (r == 0 && c->args_json == NULL) {
+		r = tool_args(e, c);
+	}
+	if (r == 0) {
+		r = tool_decision(e, c);
+	}
+	if (r == 0 && c->type == NULL) {
+		r = set_field_str(e, &c->type, TV_DF_TOOL_TYPE);
+	}
+	if (r == 0 && c->error == NULL) {
+		r = set_field_str(e, &c->error, TV_DF_ERROR);
+	}
+	return r;
+}
+
 static int on_tool_call(struct evctx *e)
 {
 	struct tv_turn *t = turn_for(e);
 	const struct tv_val *v;
 	struct tv_tool_call *c;
 	bool ok;
-	int r;
 
-	if (t == NULL || (c = tv_turn_add_tool(t)) == NULL) {
+	if (t == NULL || (c = tool_for(e, t)) == NULL) {
 		return -ENOMEM;
 	}
-	c->duration = attr_int(e, "duration_ms");
+	c->duration = field_int(e, TV_DF_DURATION_MS);
 	if (c->duration != TV_NONE) {
 		c->duration *= TV_NS_PER_MS;
 	}
 	if (e->r->time != TV_NONE) {
 		c->time = e->r->time - (c->duration != TV_NONE ? c->duration : 0);
 	}
-	v = attr(e, "success");
+	v = field(e, TV_DF_SUCCESS);
 	if (v && tv_val_bool(v, &ok)) {
 		c->success = ok;
 	}
-	r = set_attr_str(e, &c->name, "function_name");
-	if (r == 0) {
-		r = tool_args(e, c);
+	return tool_fields(e, c);
+}
+
+/* a decision before the tool ran (or instead of it, when rejected) */
+static int on_decision(struct evctx *e)
+{
+	struct tv_turn *t = turn_for(e);
+	struct tv_tool_call *c;
+
+	if (t == NULL || (c = tool_for(e, t)) == NULL) {
+		return -ENOMEM;
 	}
-	if (r == 0) {
-		r = set_attr_str(e, &c->decision, "decision");
+	if (c->time == TV_NONE) {
+		c->time = e->r->time;
 	}
-	if (r == 0) {
-		r = set_attr_str(e, &c->type, "tool_type");
+	return tool_fields(e, c);
+}
+
+/* the model's answer text, unless redacted */
+static int on_output(struct evctx *e)
+{
+	const struct tv_val *v = field_str(e, TV_DF_RESPONSE_TEXT);
+	struct tv_turn *t;
+
+	if (v == NULL) {
+		return 0;
 	}
-	if (r == 0) {
-		r = set_attr_str(e, &c->error, "error.message");
+	t = turn_for(e);
+	if (t == NULL) {
+		return -ENOMEM;
 	}
-	if (r == 0 && c->error == NULL) {
-		r = set_attr_str(e, &c->error, "error");
+	if (t->output != NULL && t->output_at != TV_NONE && e->r->time != TV_NONE &&
+	    e->r->time < t->output_at) {
+		return 0;
 	}
-	return r;
+	t->output_at = e->r->time;
+	return tv_set_str(&t->output, v->s, v->n);
+}
+
+/* the string at @path ("content", "message.content") of the record's JSON body */
+static bool body_text(struct evctx *e, const char *const *path, const char **s, size_t *n)
+{
+	const struct tv_val *b = &e->r->body;
+	struct tv_jv v;
+
+	if ((b->type != TV_V_JSON && b->type != TV_V_STR) || !parse_inner(e, b->s, b->n, &v)) {
+		return false;
+	}
+	for (; *path; path++) {
+		if (!tv_jv_get(&v, *path, &v)) {
+			return false;
+		}
+	}
+	return tv_jv_str(&v, s, n) && *n > 0;
+}
+
+/*
+ * A v1.36 user message: the prompt of a turn.  The whole history is sent
+ * again with every call, so a text some turn already has opens nothing.
+ */
+static int on_user_message(struct evctx *e)
+{
+	static const char *const path[] = { "content", NULL };
+	struct tv_session *s = e->s;
+	struct tv_turn *t;
+	const char *text;
+	size_t n;
+
+	if (!body_text(e, path, &text, &n)) {
+		return 0;
+	}
+	for (size_t i = 0; i < s->n_turns; i++) {
+		if (s->turns[i].prompt && eq(text, n, s->turns[i].prompt)) {
+			return 0;
+		}
+	}
+	t = s->n_turns > 0 && s->turns[s->n_turns - 1].prompt == NULL ? &s->turns[s->n_turns - 1]
+								      : tv_session_add_turn(s);
+	if (t == NULL || tv_set_str(&t->prompt, text, n) < 0) {
+		return -ENOMEM;
+	}
+	if (t->start_time == TV_NONE) {
+		t->start_time = e->r->time;
+	}
+	return 0;
+}
+
+/* a v1.36 choice: the answer of the latest turn */
+static int on_choice(struct evctx *e)
+{
+	static const char *const path[] = { "message", "content", NULL };
+	struct tv_turn *t;
+	const char *text;
+	size_t n;
+
+	if (!body_text(e, path, &text, &n)) {
+		return 0;
+	}
+	t = e->s->n_turns > 0 ? &e->s->turns[e->s->n_turns - 1] : tv_session_add_turn(e->s);
+	if (t == NULL) {
+		return -ENOMEM;
+	}
+	t->output_at = e->r->time;
+	return tv_set_str(&t->output, text, n);
+}
+
+static int apply(struct evctx *e, enum tv_ev ev)
+{
+	switch (ev) {
+	case TV_EV_USER_PROMPT:
+		return on_user_prompt(e);
+	case TV_EV_REQUEST:
+		return on_api_request(e);
+	case TV_EV_RESPONSE:
+		return on_api_response(e);
+	case TV_EV_ERROR:
+		return on_api_error(e);
+	case TV_EV_TOOL:
+		return on_tool_call(e);
+	case TV_EV_DECISION:
+		return on_decision(e);
+	case TV_EV_OUTPUT:
+		return on_output(e);
+	case TV_EV_USER_MESSAGE:
+		return on_user_message(e);
+	case TV_EV_CHOICE:
+		return on_choice(e);
+	case TV_EV_OTHER:
+	default:
+		return 0;
+	}
 }
 
 /* the record as an event object, when the reader has no JSON of its own */
@@ -581,7 +923,7 @@ static int attrs_object(const struct tv_attr *a, size_t n, struct tv_strbuf *b, 
 }
 
 /* first-seen session attributes: service, user, resource and a few common attrs */
-static int session_info(struct evctx *e, const char *svc, size_t svc_len)
+static int session_info(struct evctx *e)
 {
 	static const char *const common[] = { "installation.id", "auth_type", "interactive",
 					      "experiments.ids" };
@@ -594,8 +936,8 @@ static int session_info(struct evctx *e, const char *svc, size_t svc_len)
 		a = tv_attrs_find(e->r->res, e->r->n_res, "service.name");
 		if (a && a->v.type == TV_V_STR) {
 			r = tv_set_str(&s->source_service, a->v.s, a->v.n);
-		} else if (svc) {
-			r = tv_set_str(&s->source_service, svc, svc_len);
+		} else if (e->d && e->d->service) {
+			r = tv_set_str(&s->source_service, e->d->service, strlen(e->d->service));
 		}
 	}
 	if (r == 0 && s->user == NULL) {
@@ -625,18 +967,13 @@ static int session_info(struct evctx *e, const char *svc, size_t svc_len)
 int tv_events_apply(struct tv_read_ctx *ctx, const struct tv_record *r)
 {
 	struct evctx e = { .ctx = ctx, .r = r };
-	const char *name = r->name, *key, *svc;
-	size_t name_len = r->name_len, key_len, svc_len;
-	enum ev ev;
+	const char *key;
+	size_t key_len;
+	enum tv_ev ev;
 	int ret;
 
-	if (name == NULL) {
-		const struct tv_val *v = attr_str(&e, "event.name");
-
-		name = v ? v->s : "";
-		name_len = v ? v->n : 0;
-	}
-	if (!tv_events_key(r, &ctx->keybuf, &key, &key_len)) {
+	ev = classify(&e);
+	if (!session_key(r, e.d, &ctx->keybuf, &key, &key_len)) {
 		tv_events_skip_keyless(ctx, r);
 		return 0;
 	}
@@ -653,27 +990,9 @@ int tv_events_apply(struct tv_read_ctx *ctx, const struct tv_record *r)
 		}
 	}
 	ctx->st.records_used++;
-	ev = classify(name, name_len, &svc, &svc_len);
-	ret = session_info(&e, svc, svc_len);
+	ret = session_info(&e);
 	if (ret == 0 && ctx->o.keep_events) {
 		ret = add_event(&e);
 	}
-	if (ret < 0) {
-		return ret;
-	}
-	switch (ev) {
-	case EV_USER_PROMPT:
-		return on_user_prompt(&e);
-	case EV_API_REQUEST:
-		return on_api_request(&e);
-	case EV_API_RESPONSE:
-		return on_api_response(&e);
-	case EV_API_ERROR:
-		return on_api_error(&e);
-	case EV_TOOL_CALL:
-		return on_tool_call(&e);
-	case EV_OTHER:
-	default:
-		return 0;
-	}
+	return ret < 0 ? ret : apply(&e, ev);
 }

@@ -8,6 +8,8 @@
 
 extern const struct tv_format tv_format_canonical;     /* formats/tv_canonical.c */
 extern const struct tv_format tv_format_otlp;	       /* formats/tv_otlp.c */
+extern const struct tv_format tv_format_claude_code;   /* formats/tv_claude.c */
+extern const struct tv_format tv_format_codex;	       /* formats/tv_codex.c */
 extern const struct tv_format tv_format_anyclaude;     /* formats/tv_anyclaude.c */
 extern const struct tv_format tv_format_waza;	       /* formats/tv_waza.c */
 extern const struct tv_format tv_format_jaeger;	       /* formats/tv_jaeger.c */
@@ -17,9 +19,9 @@ extern const struct tv_format tv_format_pylog;	       /* formats/tv_pylog.c */
 extern const struct tv_format tv_format_llama_stack;   /* formats/tv_llama.c */
 
 static const struct tv_format *const formats[] = {
-	&tv_format_canonical,	  &tv_format_otlp,   &tv_format_anyclaude,
-	&tv_format_waza,	  &tv_format_jaeger, &tv_format_outfile,
-	&tv_format_collector_log, &tv_format_pylog,  &tv_format_llama_stack,
+	&tv_format_canonical,	  &tv_format_otlp,  &tv_format_claude_code, &tv_format_codex,
+	&tv_format_anyclaude,	  &tv_format_waza,  &tv_format_jaeger,	    &tv_format_outfile,
+	&tv_format_collector_log, &tv_format_pylog, &tv_format_llama_stack,
 };
 
 #define N_FORMATS (sizeof(formats) / sizeof(formats[0]))

@@ -49,6 +49,17 @@ struct tv_read_ctx {
 /** tv_read_format_name: the current input's format name ("unknown" if none). */
 const char *tv_read_format_name(const struct tv_read_ctx *ctx);
 
+/**
+ * tv_read_as_current: open @path and make it the current input (its name
+ * for reports, its path for source.file) while @fn reads it; its bytes are
+ * counted and the previous input's name and path restored after.  Returns
+ * @fn's result, or a negative code with @err set when it cannot be opened.
+ */
+int tv_read_as_current(struct tv_read_ctx *ctx, const char *path,
+		       int (*fn)(struct tv_read_ctx *ctx, struct tv_input *in, void *udata,
+				 struct tv_error *err),
+		       void *udata, struct tv_error *err);
+
 /** tv_read_emit_session: finalize @s, count it and hand it to the tool.  Takes @s. */
 int tv_read_emit_session(struct tv_read_ctx *ctx, struct tv_session *s);
 

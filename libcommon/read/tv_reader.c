@@ -37,18 +37,11 @@ static int detect(struct tv_read_ctx *ctx, struct tv_input *in, const struct tv_
 	return 0;
 }
 
-int tv_read_file(struct tv_read_ctx *ctx, const char *path, const struct tv_format *fmt,
-		 struct tv_error *err)
+static int read_top(struct tv_read_ctx *ctx, struct tv_input *in, void *udata, struct tv_error *err)
 {
-	struct tv_input *in = NULL;
-	int r;
+	const struct tv_format *fmt = *(const struct tv_format **)udata;
+	int r = 0;
 
-	r = tv_input_open(path, ctx->o.max_record, &in);
-	if (r < 0) {
-		return tv_error_set(err, r, path, 0, "cannot open: %s", tv_strerror(r));
-	}
-	ctx->name = tv_input_name(in);
-	ctx->path = tv_input_path(in);
 	ctx->clock = ctx->checked = TV_NONE;
 	ctx->st.files++;
 	if (fmt == NULL) {
@@ -58,12 +51,14 @@ int tv_read_file(struct tv_read_ctx *ctx, const char *path, const struct tv_form
 		ctx->fmt = fmt;
 		r = fmt->read(ctx, in, err);
 	}
-	ctx->st.bytes += tv_input_bytes(in);
-	/* spans and sessions keep copies; the names must not dangle */
-	ctx->name = NULL;
-	ctx->path = NULL;
-	tv_input_close(in);
 	return r;
+}
+
+int tv_read_file(struct tv_read_ctx *ctx, const char *path, const struct tv_format *fmt,
+		 struct tv_error *err)
+{
+	ctx->name = ctx->path = NULL;
+	return tv_read_as_current(ctx, path, read_top, &fmt, err);
 }
 
 int tv_read_finish(struct tv_read_ctx *ctx, struct tv_error *err)

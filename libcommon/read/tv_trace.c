@@ -110,11 +110,14 @@ static enum role span_role(const struct tv_ospan *sp)
 	if (str_is(op, "invoke_agent") || str_ci(oi, "AGENT") || str_is(tl, "agent")) {
 		return ROLE_AGENT;
 	}
-	if (str_is(op, "execute_tool") || str_ci(oi, "TOOL") || str_is(tl, "tool")) {
+	/* Gemini CLI spells the operations tool_call and llm_call; Claude Code names its spans */
+	if (str_is(op, "execute_tool") || str_is(op, "tool_call") || str_ci(oi, "TOOL") ||
+	    str_is(tl, "tool") || (sp->name && strcmp(sp->name, "claude_code.tool") == 0)) {
 		return ROLE_TOOL;
 	}
 	if (str_is(op, "chat") || str_is(op, "generate_content") || str_is(op, "text_completion") ||
-	    str_ci(oi, "LLM") || sattr(sp, "llm.request.type")) {
+	    str_is(op, "llm_call") || str_ci(oi, "LLM") || sattr(sp, "llm.request.type") ||
+	    (sp->name && strcmp(sp->name, "claude_code.llm_request") == 0)) {
 		return ROLE_LLM;
 	}
 	if (op == NULL && oi == NULL && sattr(sp, "gen_ai.request.model")) {
@@ -280,8 +283,10 @@ static bool indexed_text(struct tv_read_ctx *ctx, const struct tv_ospan *sp, con
 /* the user prompt (@user) or the assistant output of a span, in ctx->scratch2 */
 static bool span_text(struct tv_read_ctx *ctx, const struct tv_ospan *sp, bool user)
 {
-	static const char *const in_keys[] = { "gen_ai.input.messages", "gen_ai.prompt",
-					       "input.value", "traceloop.entity.input", NULL };
+	static const char *const in_keys[] = {
+		"gen_ai.input.messages",  "gen_ai.prompt", "input.value",
+		"traceloop.entity.input", "user_prompt",   NULL
+	}; /* claude_code.interaction */
 	static const char *const out_keys[] = { "gen_ai.output.messages", "gen_ai.completion",
 						"output.value", "traceloop.entity.output", NULL };
 	const char *const *keys = user ? in_keys : out_keys;
@@ -422,10 +427,34 @@ static int output_finish_reason(struct tv_read_ctx *ctx, const struct tv_val *v,
 	return 0;
 }
 
+/*
+ * Claude Code's claude_code.llm_request spans count input_tokens without
+ * the cache (cache_read_tokens, cache_creation_tokens): input counts all.
+ */
+static void claude_tokens(const struct tv_ospan *sp, struct tv_llm_call *c)
+{
+	static const char *const in[] = { "input_tokens", NULL };
+	static const char *const out[] = { "output_tokens", NULL };
+	static const char *const read[] = { "cache_read_tokens", NULL };
+	static const char *const write[] = { "cache_creation_tokens", NULL };
+	int64_t cr = sattr_int(sp, read), cw = sattr_int(sp, write);
+
+	if (c->input_tokens != TV_NONE || (c->input_tokens = sattr_int(sp, in)) == TV_NONE) {
+		return;
+	}
+	if (c->output_tokens == TV_NONE) {
+		c->output_tokens = sattr_int(sp, out);
+	}
+	c->input_tokens += (cr != TV_NONE ? cr : 0) + (cw != TV_NONE ? cw : 0);
+	if (c->cached_tokens == TV_NONE) {
+		c->cached_tokens = cr;
+	}
+}
+
 static int llm_from_span(struct tctx *x, const struct tv_ospan *sp, struct tv_turn *t)
 {
 	static const char *const model[] = { "gen_ai.response.model", "gen_ai.request.model",
-					     "llm.model_name", NULL };
+					     "llm.model_name", "model", NULL };
 	static const char *const in[] = { "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens",
 					  "llm.token_count.prompt", NULL };
 	static const char *const outk[] = { "gen_ai.usage.output_tokens",
@@ -467,6 +496,7 @@ static int llm_from_span(struct tctx *x, const struct tv_ospan *sp, struct tv_tu
 	c->input_tokens = sattr_int(sp, in);
 	c->output_tokens = sattr_int(sp, outk);
 	c->cached_tokens = sattr_int(sp, cached);
+	claude_tokens(sp, c);
 	c->thinking_tokens = sattr_int(sp, think);
 	c->total_tokens = sattr_int(sp, total);
 	c->seen |= TV_LLM_THINKING_IN_OUTPUT; /* as the conventions count reasoning */
@@ -501,9 +531,13 @@ static int llm_from_span(struct tctx *x, const struct tv_ospan *sp, struct tv_tu
 static int tool_from_span(struct tctx *x, const struct tv_ospan *sp, struct tv_turn *t)
 {
 	static const char *const name[] = { "gen_ai.tool.name", "tool.name",
-					    "traceloop.entity.name", NULL };
+					    "traceloop.entity.name", "tool_name", NULL };
 	static const char *const args[] = { "gen_ai.tool.call.arguments", "tool.parameters",
 					    "input.value", "traceloop.entity.input", NULL };
+	/* the call id: GenAI, Gemini CLI's spelling, OpenInference, Claude Code */
+	static const char *const ids[] = { "gen_ai.tool.call.id", "gen_ai.tool.call_id",
+					   "tool_call.id",	  "tool.id",
+					   "tool_use_id",	  NULL };
 	struct tv_tool_call *c = tv_turn_add_tool(t);
 	const struct tv_val *a, *nm;
 	struct tv_strbuf *b = &x->ctx->scratch2;
@@ -538,6 +572,9 @@ static int tool_from_span(struct tctx *x, const struct tv_ospan *sp, struct tv_t
 	}
 	if (r == 0) {
 		r = set_val(&c->type, sattr_str(sp, "gen_ai.tool.type"));
+	}
+	if (r == 0 && (a = first_str(sp, ids)) != NULL) {
+		r = tv_kvlist_set_str(&c->extra, "id", a->s, a->n);
 	}
 	if (r == 0 && !c->success && span_message(x, sp) && span_message(x, sp)[0]) {
 		r = tv_set_str(&c->error, span_message(x, sp), strlen(span_message(x, sp)));

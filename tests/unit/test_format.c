@@ -164,6 +164,45 @@ static void test_anyclaude(void **state)
 		rf_fmt("anyclaude"));
 }
 
+/* Claude Code transcripts: the first line of each version's files, and a neighbour */
+static void test_claude_code(void **state)
+{
+	(void)state;
+	check_s("{\"type\":\"summary\",\"summary\":\"Typo fixes\",\"leafUuid\":\"u9\"}\n",
+		rf_fmt("claude-code"));
+	check_s("{\"type\":\"file-history-snapshot\",\"messageId\":\"m0\",\"snapshot\":{}}\n",
+		rf_fmt("claude-code"));
+	check_s("{\"parentUuid\":null,\"isSidechain\":false,\"userType\":\"external\",\"cwd\":\"/p\","
+		"\"sessionId\":\"s-1\",\"version\":\"2.1.38\",\"type\":\"user\"}\n",
+		rf_fmt("claude-code"));
+	check_s("{\"type\":\"queue-operation\",\"operation\":\"enqueue\",\"sessionId\":\"s-1\"}\n",
+		rf_fmt("claude-code"));
+	/* a usage tool's minimal lines */
+	check_s("{\"timestamp\":\"2026-01-09T10:00:00Z\",\"sessionId\":\"s\",\"message\":{\"usage\":{}},"
+		"\"costUSD\":0.12}\n",
+		rf_fmt("claude-code"));
+	/* anyclaude names sessions in file names, never in lines */
+	check_s("{\"timestamp\":\"2025-10-28T10:00:00Z\",\"request_id\":\"r\",\"latency_ms\":12}\n",
+		rf_fmt("anyclaude"));
+}
+
+/* Codex rollouts, both layouts, and the OTLP and canonical neighbours */
+static void test_codex(void **state)
+{
+	(void)state;
+	check_s("{\"timestamp\":\"2026-05-11T08:27:17Z\",\"type\":\"session_meta\",\"payload\":{\"id\":"
+		"\"019e\"}}\n",
+		rf_fmt("codex"));
+	check_s("{\"timestamp\":\"2026-05-13T09:00:00Z\",\"type\":\"turn_context\",\"payload\":{\"model\":"
+		"\"gpt-5\"}}\n",
+		rf_fmt("codex"));
+	check_s("{\"id\":\"c27a914d\",\"timestamp\":\"2025-08-20T10:00:00Z\",\"instructions\":null}\n",
+		rf_fmt("codex"));
+	check_s("{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"attributes\":[{\"key\":"
+		"\"event.name\",\"value\":{\"stringValue\":\"codex.sse_event\"}}]}]}]}]}\n",
+		rf_fmt("otlp"));
+}
+
 static void test_pylog(void **state)
 {
 	(void)state;
@@ -264,7 +303,8 @@ int main(void)
 		cmocka_unit_test(test_jaeger),	      cmocka_unit_test(test_anyclaude),
 		cmocka_unit_test(test_pylog),	      cmocka_unit_test(test_sqlite),
 		cmocka_unit_test(test_unknown),	      cmocka_unit_test(test_prefix_only),
-		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_names),	      cmocka_unit_test(test_claude_code),
+		cmocka_unit_test(test_codex),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: MIT
+/*
+ * OpenAI Codex CLI rollouts read through tv_read_file(): the envelope
+ * layout and the older bare layout, each prompt counted once, injected
+ * context not a prompt, one llm_call per model response with the usage of
+ * its token_count (cumulative, some written twice), tool calls with their
+ * exit status, errors, interrupts and a declined command.
+ *
+ * The fixtures follow the rollout types of the Codex source, the public
+ * description of the format: openai/codex codex-rs/protocol/src/protocol.rs
+ * (RolloutLine {timestamp, type, payload}, RolloutItem SessionMeta /
+ * ResponseItem / TurnContext / EventMsg, TokenCountEvent {info:
+ * TokenUsageInfo {total_token_usage, last_token_usage}}, ExecCommandEndEvent)
+ * and codex-rs/protocol/src/models.rs (ResponseItem message, reasoning,
+ * function_call, function_call_output).  Fixtures are written with ' for ".
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "libcommon/core/tv_time.h"
+#include "libcommon/read/tv_reader.h"
+
+#include "reader_fixture.h"
+
+#define LINE(ts, type, payload) \
+	"{'timestamp':'2026-05-11T08:00:" ts "Z','type':'" type "','payload':" payload "}\n"
+#define META                                                                                      \
+	LINE("00.000", "session_meta",                                                            \
+	     "{'id':'019e-aaaa','timestamp':'2026-05-11T08:00:00Z','cwd':'/home/ana/proj',"       \
+	     "'originator':'codex-tui','cli_version':'0.125.0','source':'cli','model_provider':'" \
+	     "openai','base_instructions':{'text':'You are Codex'}}")
+#define USAGE(in, cached, out, total)                                                  \
+	"{'input_tokens':" in ",'cached_input_tokens':" cached ",'output_tokens':" out \
+	",'reasoning_output_tokens':2,'total_tokens':" total "}"
+#define TOKENS(ts, total_u, last_u)                                       \
+	LINE(ts, "event_msg",                                             \
+	     "{'type':'token_count','info':{'total_token_usage':" total_u \
+	     ",'last_token_usage':" last_u ",'model_context_window':258400},'rate_limits':null}")
+#define USER_ITEM(ts, text)                                                                  \
+	LINE(ts, "response_item",                                                            \
+	     "{'type':'message','role':'user','content':[{'type':'input_text','text':'" text \
+	     "'}]}")
+#define USER_EVENT(ts, text) LINE(ts, "event_msg", "{'type':'user_message','message':'" text "'}")
+
+static void run(struct rf_run *r, const char *q)
+{
+	rf_run_q(r, q, NULL, 0, false); /* detected */
+	assert_int_equal(r->ret, 0);
+	rf_check_sessions(r);
+}
+
+#define TURN_ONE                                                                                     \
+	META LINE("00.100", "event_msg", "{'type':'task_started','turn_id':'t1'}") LINE(             \
+		"00.200", "response_item",                                                           \
+		"{'type':'message','role':'developer','content':[{'type':'input_text','text':'<"     \
+		"permissions instructions>...'}]}")                                                  \
+		LINE("00.300", "response_item",                                                      \
+		     "{'type':'message','role':'user','content':[{'type':'input_text','text':'# "    \
+		     "AGENTS.md instructions for /home/ana/proj'},{'type':'input_text','text':'<"    \
+		     "environment_context>...</environment_context>'}]}")                            \
+			LINE("00.400", "turn_context",                                               \
+			     "{'turn_id':'t1','cwd':'/home/ana/proj','model':'gpt-5.5','effort':"    \
+			     "'medium'}") USER_ITEM("00.500", "Run the tests ✓")                     \
+				USER_EVENT("00.510", "Run the tests ✓") LINE(                        \
+					"01.000", "response_item",                                   \
+					"{'type':'reasoning','summary':[],'encrypted_content':'x'}") \
+					LINE("01.100", "response_item",                              \
+					     "{'type':'function_call','name':'shell','arguments':'{\\'command\\':[\\'bash\\',\\'-lc\\',\\'make test\\']}','call_id':'call_1'}")
+
+/* one turn: a prompt written twice, injected context, two responses with their usage */
+static void test_turn(void **state)
+{
+	struct rf_run r;
+	struct tv_session *s;
+	struct tv_turn *t;
+
+	(void)state;
+	run(&r,
+	    TURN_ONE TOKENS("01.200", USAGE("1000", "800", "50", "1050"),
+			    USAGE("1000", "800", "50", "1050"))
+		    LINE("03.000", "response_item",
+			 "{'type':'function_call_output','call_id':'call_1','output':'Process exited "
+			 "with code 0\\nOutput:\\nok'}")
+			    LINE("03.100", "event_msg",
+				 "{'type':'exec_command_end','call_id':'call_1','exit_code':0,"
+				 "'duration':{'secs':1,'nanos':500000000},'status':'completed'}")
+				    LINE("04.000", "response_item",
+					 "{'type':'message','role':'assistant','content':[{'type':'"
+					 "output_text','text':'All tests pass.'}]}")
+					    TOKENS("04.100", USAGE("2100", "1900", "70", "2170"),
+						   USAGE("1100", "1100", "20",
+							 "1120")) TOKENS("04.200",
+									 USAGE("2100", "1900", "70",
+									       "2170"),
+									 USAGE("1100", "1100", "20",
+									       "1120"))
+						    LINE("04.300", "event_msg",
+							 "{'type':'task_complete','turn_id':'t1',"
+							 "'last_agent_message':'All tests pass.'}"));
+	assert_int_equal(r.n, 1);
+	s = rf_session(&r, "019e-aaaa");
+	assert_string_equal(s->source_format, "codex");
+	assert_int_equal(s->n_turns, 1);
+	t = &s->turns[0];
+	assert_string_equal(t->prompt, "Run the tests ✓");
+	assert_string_equal(t->output, "All tests pass.");
+	assert_int_equal(t->n_llm, 2);
+	assert_string_equal(t->llm[0].model, "gpt-5.5");
+	assert_int_equal(t->llm[0].input_tokens, 1000);
+	assert_int_equal(t->llm[0].cached_tokens, 800);
+	assert_int_equal(t->llm[1].output_tokens, 20);
+	assert_int_equal(s->usage.total_tokens, 2170);
+	assert_int_equal(s->usage.input_tokens, 2100);
+	assert_int_equal(t->n_tools, 1);
+	assert_string_equal(t->tools[0].name, "shell");
+	assert_string_equal(t->tools[0].args_json,
+			    "{\"command\":[\"bash\",\"-lc\",\"make test\"]}");
+	assert_int_equal(t->tools[0].success, 1);
+	assert_int_equal(t->tools[0].duration, 1500 * TV_NS_PER_MS);
+	assert_string_equal(tv_kvlist_find(&s->metadata, "version"), "\"0.125.0\"");
+	assert_int_equal(r.st.records_rejected, 0);
+	rf_free(&r);
+}
+
+/* the output in a JSON object with metadata.exit_code (0.77); a declined command */
+static void test_tool_outcomes(void **state)
+{
+	struct rf_run r;
+	struct tv_turn *t;
+
+	(void)state;
+	run(&r,
+	    TURN_ONE LINE("02.000", "response_item",
+			  "{'type':'function_call_output','call_id':'call_1','output':'{\\'"
+			  "output\\':\\'boom\\',\\'metadata\\':{\\'exit_code\\':2,\\'"
+			  "duration_seconds\\':0.5}}'}")
+		    LINE("03.000", "response_item",
+			 "{'type':'function_call','name':'shell','arguments':'{}','call_id':'call_2'}")
+			    LINE("04.000", "response_item",
+				 "{'type':'function_call_output','call_id':'call_2','output':'exec "
+				 "command rejected by user'}"));
+	t = &rf_session(&r, "019e-aaaa")->turns[0];
+	assert_int_equal(t->n_tools, 2);
+	assert_int_equal(t->tools[0].success, 0);
+	assert_non_null(t->tools[0].error);
+	assert_int_equal(t->tools[1].success, 0);
+	assert_string_equal(t->tools[1].decision, "reject");
+	rf_free(&r);
+}
+
+/* an error event fails the call; an aborted turn is marked */
+static void test_error_and_abort(void **state)
+{
+	struct rf_run r;
+	struct tv_session *s;
+
+	(void)state;
+	run(&r, TURN_ONE LINE("02.000", "event_msg",
+			      "{'type':'error','message':'stream disconnected before completion'}")
+			LINE("03.000", "event_msg",
+			     "{'type':'turn_aborted','turn_id':'t1','reason':'interrupted'}")
+				USER_EVENT("04.000", "try again"));
+	s = rf_session(&r, "019e-aaaa");
+	assert_int_equal(s->n_turns, 2);
+	assert_int_equal(s->turns[0].llm[0].status, TV_STATUS_ERROR);
+	assert_string_equal(s->turns[0].llm[0].error, "stream disconnected before completion");
+	assert_string_equal(tv_kvlist_find(&s->turns[0].extra, "interrupted"), "true");
+	assert_string_equal(s->turns[1].prompt, "try again");
+	assert_true(s->has_error);
+	rf_free(&r);
+}
+
+/* the older layout: a bare header, state markers and bare items */
+static void test_older_layout(void **state)
+{
+	struct rf_run r;
+	struct tv_session *s;
+
+	(void)state;
+	run(&r, "{'id':'old-1','timestamp':'2025-08-20T10:00:00.000Z','instructions':null,'git':{'"
+		"branch':'main'}}\n"
+		"{'record_type':'state'}\n"
+		"{'type':'message','id':null,'role':'user','content':[{'type':'input_text','text':'"
+		"Create a README'}]}\n"
+		"{'type':'reasoning','id':'rs_1','summary':[],'encrypted_content':'x'}\n"
+		"{'type':'function_call','name':'shell','arguments':'{\\'command\\':[\\'touch\\',"
+		"\\'README.md\\']}','call_id':'c1'}\n"
+		"{'type':'function_call_output','call_id':'c1','output':'{\\'output\\':\\'\\',"
+		"\\'metadata\\':{\\'exit_code\\':0}}'}\n"
+		"{'type':'message','id':null,'role':'assistant','content':[{'type':'output_text','"
+		"text':'Created.'}]}\n");
+	s = rf_session(&r, "old-1");
+	assert_int_equal(s->n_turns, 1);
+	assert_string_equal(s->turns[0].prompt, "Create a README");
+	assert_string_equal(s->turns[0].output, "Created.");
+	assert_int_equal(s->turns[0].n_llm, 2);
+	assert_int_equal(s->turns[0].tools[0].success, 1);
+	assert_int_equal(s->start_time, rf_ts("2025-08-20T10:00:00Z"));
+	assert_int_equal(r.st.records_skipped, 1);
+	rf_free(&r);
+}
+
+/* lines that are not rollout lines are rejected with their number */
+static void test_bad_lines(void **state)
+{
+	struct rf_run r;
+
+	(void)state;
+	run(&r, META
+	    "not json\n[1]\n{'timestamp':'2026-05-11T08:00:01Z','type':'event_msg'}\n" USER_EVENT(
+		    "02.000", "hi"));
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.st.records_rejected, 3);
+	rf_assert_msg(&r, 2, "invalid JSON");
+	rf_assert_msg(&r, 3, "not a JSON object");
+	rf_assert_msg(&r, 4, "without a payload");
+	rf_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_turn),
+		cmocka_unit_test(test_tool_outcomes),
+		cmocka_unit_test(test_error_and_abort),
+		cmocka_unit_test(test_older_layout),
+		cmocka_unit_test(test_bad_lines),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
