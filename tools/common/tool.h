@@ -73,8 +73,11 @@ bool tool_same_file(const char *a, const char *b);
 /**
  * tool_walk: call @fn for @path, or for every regular file below it when it
  * is a directory (names sorted, hidden entries skipped), so the order is the
- * same on every machine.  Returns 0, a negative code from @fn (which stops
- * the walk), or -1 after reporting a directory that cannot be read.
+ * same on every machine.  A path below it that cannot be read (a directory
+ * that cannot be opened, a dangling link, a link back to a directory above
+ * it, anything but a file or a directory) is named on stderr and the walk
+ * goes on.  Returns 0, a negative code from @fn (which stops the walk) or
+ * -ENOMEM, or -1 when a path was not read.
  */
 int tool_walk(const char *path, int (*fn)(const char *file, void *udata), void *udata);
 
