@@ -52,6 +52,8 @@ const char *tv_strerror(int code)
 		return "write error";
 	case TV_ECORRUPT:
 		return "corrupt or truncated compressed input";
+	case TV_EENCODING:
+		return "invalid UTF-16 text (an unpaired surrogate or a cut code unit)";
 	default:
 		break;
 	}
