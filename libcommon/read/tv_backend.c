@@ -156,19 +156,71 @@ void tv_read_warn(struct tv_read_ctx *ctx, uint64_t line, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* the row of @kind among the skipped kinds, added if new; the last row takes the rest */
+static struct tv_skip_kind *skip_kind(struct tv_stats *st, const char *kind, size_t len)
+{
+	struct tv_skip_kind *k;
+
+	if (len >= TV_SKIP_KIND_MAX) {
+		len = TV_SKIP_KIND_MAX - 1;
+	}
+	for (size_t i = 0; i < st->n_skip_kinds; i++) {
+		k = &st->skip[i];
+		if (strlen(k->name) == len && memcmp(k->name, kind, len) == 0) {
+			return k;
+		}
+	}
+	if (st->n_skip_kinds == TV_SKIP_KINDS) {
+		return &st->skip[TV_SKIP_KINDS - 1];
+	}
+	if (st->n_skip_kinds == TV_SKIP_KINDS - 1) {
+		kind = "other kinds";
+		len = strlen(kind);
+	}
+	k = &st->skip[st->n_skip_kinds++];
+	memcpy(k->name, kind, len);
+	k->name[len] = '\0';
+	return k;
+}
+
+void tv_read_skip_as(struct tv_read_ctx *ctx, uint64_t n, const char *kind, size_t len)
+{
+	if (n == 0) {
+		return;
+	}
+	ctx->st.records_read += n;
+	ctx->st.records_skipped += n;
+	skip_kind(&ctx->st, kind, len)->n += n;
+}
+
+void tv_read_skip_kind(struct tv_read_ctx *ctx, const char *kind)
+{
+	tv_read_skip_as(ctx, 1, kind, strlen(kind));
+}
+
 void tv_read_skip(struct tv_read_ctx *ctx)
 {
-	tv_read_count(ctx, 1, false);
+	tv_read_skip_kind(ctx, "other records");
+}
+
+void tv_read_unuse(struct tv_read_ctx *ctx, uint64_t n, const char *kind)
+{
+	if (n == 0 || n > ctx->st.records_used) {
+		return;
+	}
+	ctx->st.records_used -= n;
+	ctx->st.records_read -= n;
+	tv_read_skip_as(ctx, n, kind, strlen(kind));
 }
 
 void tv_read_count(struct tv_read_ctx *ctx, uint64_t n, bool used)
 {
-	ctx->st.records_read += n;
-	if (used) {
-		ctx->st.records_used += n;
-	} else {
-		ctx->st.records_skipped += n;
+	if (!used) {
+		tv_read_skip_as(ctx, n, "other records", strlen("other records"));
+		return;
 	}
+	ctx->st.records_read += n;
+	ctx->st.records_used += n;
 }
 
 void tv_read_count_bytes(struct tv_read_ctx *ctx, uint64_t n)

@@ -4,9 +4,9 @@
  *
  * session.id is the session; prompt_id the turn (user_prompt starts it);
  * api_request/api_response/api_error are llm_calls; tool_call is a
- * tool_call.  Events of other producers (generic OTLP logs) land in the
- * session named by session.id, gen_ai.conversation.id or the trace id and
- * are kept only as events.
+ * tool_call.  Records are used only when they go into a session: events
+ * of other kinds (Gemini's config or startup events, generic OTLP logs) are
+ * skipped and counted under their event name, and open no session.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -622,8 +622,14 @@ int tv_events_apply(struct tv_read_ctx *ctx, const struct tv_record *r)
 		name = v ? v->s : "";
 		name_len = v ? v->n : 0;
 	}
+	ev = classify(name, name_len, &svc, &svc_len);
+	if (ev == EV_OTHER) {
+		tv_read_skip_as(ctx, 1, name_len ? name : "log records without an event name",
+				name_len ? name_len : strlen("log records without an event name"));
+		return 0;
+	}
 	if (!session_key(r, &key, &key_len)) {
-		ctx->st.records_skipped++;
+		tv_read_skip_kind(ctx, "log records without a session key");
 		if (!ctx->warned_nokey) {
 			ctx->warned_nokey = true;
 			tv_read_warn(ctx, r->line,
@@ -644,8 +650,8 @@ int tv_events_apply(struct tv_read_ctx *ctx, const struct tv_record *r)
 			e.s->end_time = r->time;
 		}
 	}
+	ctx->st.records_read++;
 	ctx->st.records_used++;
-	ev = classify(name, name_len, &svc, &svc_len);
 	ret = session_info(&e, svc, svc_len);
 	if (ret == 0 && ctx->o.keep_events) {
 		ret = add_event(&e);
@@ -663,9 +669,7 @@ int tv_events_apply(struct tv_read_ctx *ctx, const struct tv_record *r)
 	case EV_API_ERROR:
 		return on_api_error(&e);
 	case EV_TOOL_CALL:
-		return on_tool_call(&e);
-	case EV_OTHER:
 	default:
-		return 0;
+		return on_tool_call(&e);
 	}
 }

@@ -60,8 +60,7 @@ int tv_read_record(struct tv_read_ctx *ctx, const struct tv_record *r)
 	if (ret < 0) {
 		return ret;
 	}
-	ctx->st.records_read++;
-	return tv_events_apply(ctx, r);
+	return tv_events_apply(ctx, r); /* counts the record as used or skipped */
 }
 
 int tv_read_span(struct tv_read_ctx *ctx, const struct tv_span *sp)

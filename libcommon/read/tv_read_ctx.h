@@ -46,6 +46,12 @@ struct tv_read_ctx {
 /** tv_read_format_name: the current input's format name ("unknown" if none). */
 const char *tv_read_format_name(const struct tv_read_ctx *ctx);
 
+/**
+ * tv_read_unuse: @n records counted as used turned out not to go into a
+ * session (a second copy of a span): count them as skipped, as @kind.
+ */
+void tv_read_unuse(struct tv_read_ctx *ctx, uint64_t n, const char *kind);
+
 /** tv_read_emit_session: finalize @s, count it and hand it to the tool.  Takes @s. */
 int tv_read_emit_session(struct tv_read_ctx *ctx, struct tv_session *s);
 

@@ -737,6 +737,17 @@ static int map_trace(struct tctx *x)
 	return r;
 }
 
+/* a second copy of a span goes into nothing: skipped, once index_spans() found it */
+static void count_copies(struct tctx *x)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < x->t->n; i++) {
+		n += x->dup[i];
+	}
+	tv_read_unuse(x->ctx, n, "duplicate spans");
+}
+
 int tv_trace_apply(struct tv_read_ctx *ctx, const struct tv_trace *t)
 {
 	struct tctx x = { .ctx = ctx, .t = t };
@@ -787,6 +798,9 @@ int tv_trace_apply(struct tv_read_ctx *ctx, const struct tv_trace *t)
 		}
 		if (r == 0) {
 			r = map_trace(&x);
+		}
+		if (r == 0) {
+			count_copies(&x);
 		}
 	}
 	free(x.by_id);

@@ -158,6 +158,38 @@ int tool_output_close(FILE *f)
 	return write_failed ? -1 : r;
 }
 
+static int cmp_kinds(const void *a, const void *b)
+{
+	const struct tv_skip_kind *x = *(const struct tv_skip_kind *const *)a;
+	const struct tv_skip_kind *y = *(const struct tv_skip_kind *const *)b;
+
+	if (x->n != y->n) {
+		return x->n > y->n ? -1 : 1;
+	}
+	return strcmp(x->name, y->name);
+}
+
+/* `skipped: 3 metrics, 1 gemini_cli.config`: the kinds, most first */
+static void print_skipped_kinds(const struct tv_stats *st)
+{
+	const struct tv_skip_kind *v[TV_SKIP_KINDS];
+	size_t n = st->n_skip_kinds;
+
+	if (n == 0) {
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		v[i] = &st->skip[i];
+	}
+	qsort(v, n, sizeof(*v), cmp_kinds);
+	fprintf(stderr, "%s: skipped:", tv_progname);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(stderr, "%s %llu %s", i ? "," : "", (unsigned long long)v[i]->n,
+			v[i]->name);
+	}
+	fputc('\n', stderr);
+}
+
 void tool_print_record_stats(const struct tv_stats *st)
 {
 	fprintf(stderr, "%s: input: %llu files, %llu bytes\n", tv_progname,
@@ -166,6 +198,7 @@ void tool_print_record_stats(const struct tv_stats *st)
 		tv_progname, (unsigned long long)st->records_read,
 		(unsigned long long)st->records_used, (unsigned long long)st->records_skipped,
 		(unsigned long long)st->records_rejected);
+	print_skipped_kinds(st);
 }
 
 static int cmp_names(const void *a, const void *b)

@@ -64,7 +64,10 @@ int tool_parse_size(const char *s, size_t *out);
  */
 int tool_parse_count(const char *s, uint64_t *out);
 
-/** tool_print_record_stats: the `records:` --stats line. */
+/**
+ * tool_print_record_stats: the `input:` and `records:` --stats lines, and
+ * a `skipped:` line naming the kinds of the skipped records.
+ */
 void tool_print_record_stats(const struct tv_stats *st);
 
 /** tool_same_file: true if @a and @b name the same existing file ("-" never does). */

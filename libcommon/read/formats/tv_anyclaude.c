@@ -692,7 +692,7 @@ static int summary_root(struct anyclaude *a, const struct tv_jv *v, uint64_t lin
 	if (r < 0) {
 		return r;
 	}
-	tv_read_skip(a->ctx); /* the metrics file holds the data */
+	tv_read_skip_kind(a->ctx, "session summaries"); /* the metrics file holds the data */
 	e = seen_get(a->ctx, id->p);
 	if (e == NULL) {
 		return -ENOMEM;

@@ -517,7 +517,7 @@ static int zap_line(struct coll *c, const struct tv_dbg_line *l)
 	} else {
 		c->state = S_TOP;
 		c->stack = true;
-		tv_read_skip(c->ctx);
+		tv_read_skip_kind(c->ctx, "collector log lines");
 	}
 	return 0;
 }
@@ -549,7 +549,7 @@ static int boundary_line(struct coll *c, struct tv_dbg_line *l, enum tv_dbg_kind
 		return zap_line(c, l);
 	case TV_DBG_K_TRAILER:
 		c->state = S_TOP;
-		tv_read_skip(c->ctx);
+		tv_read_skip_kind(c->ctx, "batch trailers");
 		break;
 	case TV_DBG_K_RESOURCE_LOG:
 		clear_resource(c);
@@ -560,9 +560,12 @@ static int boundary_line(struct coll *c, struct tv_dbg_line *l, enum tv_dbg_kind
 		c->state = S_SKIP;
 		break;
 	case TV_DBG_K_METRIC:
+		c->state = S_SKIP;
+		tv_read_skip_kind(c->ctx, "metrics");
+		break;
 	case TV_DBG_K_SPAN:
 		c->state = S_SKIP;
-		tv_read_skip(c->ctx);
+		tv_read_skip_kind(c->ctx, "spans in debug-exporter text");
 		break;
 	default:
 		start_record(c, l->no);

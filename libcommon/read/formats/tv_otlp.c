@@ -689,7 +689,7 @@ static int span(struct otlp *o, const struct tv_jv *v, const struct loc *l)
 
 static int metric(struct otlp *o, const struct tv_jv *v, const struct loc *l)
 {
-	tv_read_skip(o->ctx);
+	tv_read_skip_kind(o->ctx, "metrics");
 	return 0;
 }
 

@@ -360,7 +360,7 @@ static int object(struct outfile *o, const char *p, size_t n)
 		return log_record(o, &root);
 	}
 	if (has(&root, "scopeMetrics") || has(&root, "descriptor") || has(&root, "dataPoints")) {
-		tv_read_skip(o->ctx);
+		tv_read_skip_kind(o->ctx, "metrics");
 		return 0;
 	}
 	if ((has(&root, "_spanContext") || has(&root, "spanContext")) && has(&root, "name") &&

@@ -438,7 +438,7 @@ static int on_record(struct pylog *P, const struct logline *ll, const struct tv_
 	int r;
 
 	if (!query_key(&R)) {
-		tv_read_skip(P->ctx);
+		tv_read_skip_kind(P->ctx, "records without a query_id");
 		return 0;
 	}
 	R.time = record_time(&R);
@@ -460,7 +460,7 @@ static int on_other(struct pylog *P, const char *s, size_t n)
 	char *e;
 
 	if (!P->tb_open) {
-		tv_read_skip(P->ctx);
+		tv_read_skip_kind(P->ctx, "text lines");
 		return 0;
 	}
 	sess = tv_read_open_session(P->ctx, P->tb_key.p, P->tb_key.len, TV_NONE, P->lineno);
@@ -477,7 +477,7 @@ static int on_other(struct pylog *P, const char *s, size_t n)
 				     "is skipped (counted)",
 				     tv_read_max_record(P->ctx));
 		}
-		tv_read_skip(P->ctx);
+		tv_read_skip_kind(P->ctx, "traceback lines over the record limit");
 		return 0;
 	}
 	e = realloc(c->error, have + 1 + n + 1);
@@ -511,7 +511,7 @@ static int on_json(struct pylog *P, const struct logline *ll, const char *s, siz
 				      why ? why : tv_strerror(r));
 	}
 	if (tv_jv_type(&root) != TV_J_OBJECT) {
-		tv_read_skip(P->ctx);
+		tv_read_skip_kind(P->ctx, "JSON lines that are not objects");
 		return 0;
 	}
 	return on_record(P, ll, &root);
@@ -543,7 +543,7 @@ static int one_line(struct pylog *P, const char *s, size_t n, bool cut)
 		if (ll.msg_len > 0 && ll.msg[0] == '{') {
 			return on_json(P, &ll, ll.msg, ll.msg_len, cut);
 		}
-		tv_read_skip(P->ctx);
+		tv_read_skip_kind(P->ctx, "log lines without a JSON message");
 		return 0;
 	}
 	if (s[0] == '{') {
