@@ -469,6 +469,44 @@ int tv_input_peek(struct tv_input *in, const char **data, size_t *len)
 	return 0;
 }
 
+/* where @mark is in the @n bytes at @d, searching from @from; NULL if not there */
+static const char *find_mark(const char *d, size_t n, size_t from, const char *mark, size_t k)
+{
+	const char *p = d + from, *end = d + n;
+
+	while (k > 0 && (size_t)(end - p) >= k) {
+		p = memchr(p, mark[0], (size_t)(end - p) - k + 1);
+		if (p == NULL || memcmp(p, mark, k) == 0) {
+			return p;
+		}
+		p++;
+	}
+	return NULL;
+}
+
+int tv_input_peek_until(struct tv_input *in, const char *mark, size_t mark_len, size_t max,
+			const char **data, size_t *len)
+{
+	size_t from = 1, have;
+	int r = tv_input_peek(in, data, len);
+
+	while (r == 0) {
+		have = in->end - in->start;
+		if (have > from && find_mark(in->buf + in->start, have, from, mark, mark_len)) {
+			break;
+		}
+		if (in->eof || have >= max) {
+			break;
+		}
+		from = have >= mark_len ? have - mark_len + 1 : 1;
+		r = fill(in);
+		r = r > 0 ? 0 : r == 0 ? 1 : r;
+	}
+	*data = in->buf + in->start;
+	*len = in->end - in->start;
+	return r < 0 ? r : 0;
+}
+
 int tv_input_line(struct tv_input *in, const char **line, size_t *len, uint64_t *lineno,
 		  bool *unterminated)
 {

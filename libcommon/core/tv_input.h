@@ -60,6 +60,15 @@ const char *tv_input_looks_utf16(const char *data, size_t len);
 int tv_input_peek(struct tv_input *in, const char **data, size_t *len);
 
 /**
+ * tv_input_peek_until: tv_input_peek(), but read on until the bytes from
+ * the second one on hold @mark (@mark_len bytes), the input ends, or @max
+ * bytes are held: for looking at a whole first record however long it is.
+ * Memory grows with what is held (at most about @max).  Returns 0 or -errno.
+ */
+int tv_input_peek_until(struct tv_input *in, const char *mark, size_t mark_len, size_t max,
+			const char **data, size_t *len);
+
+/**
  * tv_input_line: the next line.  *@line is borrowed until the next call and
  * is followed by TV_STRBUF_PAD readable bytes; *@lineno is its 1-based number.
  * Returns 1 for a line, 0 at end of input, -TV_ETOOBIG for an overlong line

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "libcommon/core/tv_text.h"
 #include "libcommon/read/tv_backend.h"
 
 extern const struct tv_format tv_format_canonical;     /* formats/tv_canonical.c */
@@ -103,6 +104,58 @@ static const struct tv_format *ask_lines(struct tv_sniff *s)
 		l = nl + 1;
 	}
 	return NULL;
+}
+
+/*
+ * What ends the first record when the bytes at @d (blank space skipped)
+ * start a JSON value but do not hold all of its first record: "\n" for a
+ * first line that runs on, "\n}" or "\n]" for a pretty-printed value whose
+ * closer in column 0 is not there yet.  NULL when there is nothing to wait for.
+ */
+static const char *first_record_end(const char *d, size_t n)
+{
+	const char *nl, *closer;
+	size_t k = 0;
+
+	while (k < n && (d[k] == ' ' || d[k] == '\t' || d[k] == '\r' || d[k] == '\n')) {
+		k++;
+	}
+	if (k == n || (d[k] != '{' && d[k] != '[')) {
+		return NULL;
+	}
+	closer = d[k] == '{' ? "\n}" : "\n]";
+	nl = memchr(d + k, '\n', n - k);
+	if (nl == NULL) {
+		return "\n";
+	}
+	for (const char *p = d + k + 1; p < nl; p++) {
+		if (*p != ' ' && *p != '\t' && *p != '\r') {
+			return NULL; /* a whole first line: what a JSON-line format looks at */
+		}
+	}
+	return tv_text_has(nl, (size_t)(d + n - nl), closer) ? NULL : closer;
+}
+
+int tv_format_sniff(struct tv_input *in, size_t max, const struct tv_format **fmt,
+		    const char **data, size_t *len)
+{
+	const char *mark;
+	int r = tv_input_peek(in, data, len);
+
+	if (r < 0) {
+		return r;
+	}
+	*fmt = tv_format_detect(*data, *len);
+	mark = *fmt == NULL ? first_record_end(*data, *len) : NULL;
+	if (mark == NULL) {
+		return 0;
+	}
+	r = tv_input_peek_until(in, mark, strlen(mark), max, data, len);
+	if (r < 0) {
+		return r;
+	}
+	*fmt = tv_format_detect(*data, *len);
+	return 0;
 }
 
 const struct tv_format *tv_format_detect(const char *d, size_t n)

@@ -53,14 +53,13 @@ static int detect(struct tv_read_ctx *ctx, struct tv_input *in, const struct tv_
 	size_t len = 0;
 	int r;
 
-	r = tv_input_peek(in, &data, &len);
+	r = tv_format_sniff(in, ctx->o.max_record, fmt, &data, &len);
 	if (r < 0) {
 		return unreadable(ctx, in, NULL, 0, r, err);
 	}
 	if (blank(data, len)) {
 		return 0; /* an empty input holds no records */
 	}
-	*fmt = tv_format_detect(data, len);
 	if (*fmt == NULL) {
 		ctx->st.bytes += len; /* they were read, and are not of any format */
 		return unreadable(ctx, in, data, len, 0, err);
