@@ -28,6 +28,7 @@ enum {
 	TV_EWRITE,    /* output could not be written */
 	TV_ECORRUPT,  /* corrupt or truncated compressed input */
 	TV_EENCODING, /* text that is not valid in its encoding (UTF-16) */
+	TV_ERANGE,    /* a time or duration outside what 64-bit nanoseconds hold */
 };
 
 #define TV_ERROR_MSG_MAX 512

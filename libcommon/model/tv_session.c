@@ -261,7 +261,7 @@ static void minmax(int64_t *lo, int64_t *hi, int64_t start, int64_t dur)
 	if (*lo == TV_NONE || start < *lo) {
 		*lo = start;
 	}
-	if (dur != TV_NONE && dur > 0) {
+	if (dur != TV_NONE && dur > 0 && tv_time_add(start, dur) != TV_NONE) {
 		start += dur;
 	}
 	if (*hi == TV_NONE || start > *hi) {
@@ -397,8 +397,9 @@ static ssize_t response_for(const struct tv_turn *t, const struct tv_llm_call *r
 		if (req->time == TV_NONE || c->time == TV_NONE) {
 			return (ssize_t)j; /* no times: in arrival order */
 		}
-		d = c->time > req->time ? (uint64_t)(c->time - req->time)
-					: (uint64_t)(req->time - c->time);
+		/* in unsigned arithmetic: times far apart do not overflow */
+		d = c->time > req->time ? (uint64_t)c->time - (uint64_t)req->time
+					: (uint64_t)req->time - (uint64_t)c->time;
 		if (d <= PAIR_TOLERANCE && d < best_d) {
 			best = (ssize_t)j;
 			best_d = d;
@@ -467,8 +468,8 @@ static void turn_finalize(struct tv_turn *t)
 	if (t->end_time == TV_NONE) {
 		t->end_time = hi;
 	}
-	if (t->duration == TV_NONE && t->start_time != TV_NONE && t->end_time != TV_NONE) {
-		t->duration = t->end_time - t->start_time;
+	if (t->duration == TV_NONE) {
+		t->duration = tv_time_diff(t->end_time, t->start_time);
 	}
 	if (t->success >= 0) {
 		return;
@@ -581,8 +582,8 @@ void tv_session_finalize(struct tv_session *s)
 	if (hi != TV_NONE && (s->end_time == TV_NONE || hi > s->end_time)) {
 		s->end_time = hi;
 	}
-	if (s->duration == TV_NONE && s->start_time != TV_NONE && s->end_time != TV_NONE) {
-		s->duration = s->end_time - s->start_time;
+	if (s->duration == TV_NONE) {
+		s->duration = tv_time_diff(s->end_time, s->start_time);
 	}
 	if (s->success < 0 && (any_ok || any_fail)) {
 		s->success = !any_fail;

@@ -62,19 +62,30 @@ static int get_time(struct rd *rd, const struct tv_jv *v, int64_t *dst, const ch
 {
 	const char *s;
 	size_t n;
+	int r;
 
 	if (tv_jv_type(v) == TV_J_NULL) {
 		*dst = TV_NONE;
 		return 0;
 	}
-	if (!tv_jv_str(v, &s, &n) || tv_time_parse(s, n, dst, NULL) < 0) {
+	if (!tv_jv_str(v, &s, &n)) {
 		return fail(rd, why);
 	}
-	return 0;
+	r = tv_time_parse(s, n, dst, NULL);
+	if (r == -TV_ERANGE) {
+		return fail(rd,
+			    "a time is outside the range televal holds (" TV_TIME_RANGE_TEXT ")");
+	}
+	return r < 0 ? fail(rd, why) : 0;
 }
 
+/*
+ * Milliseconds: every duration int64 nanoseconds hold reads back as
+ * written, including the whole-millisecond rounding of the largest ones.
+ */
 static int get_ms(struct rd *rd, const struct tv_jv *v, int64_t *dst, const char *why)
 {
+	const int64_t ms_max = INT64_MAX / TV_NS_PER_MS;
 	int64_t i;
 	double d;
 
@@ -82,14 +93,13 @@ static int get_ms(struct rd *rd, const struct tv_jv *v, int64_t *dst, const char
 		*dst = TV_NONE;
 		return 0;
 	}
-	if (tv_jv_int(v, &i) && i > -9000000000000 && i < 9000000000000) {
-		*dst = i * TV_NS_PER_MS; /* exact for whole milliseconds */
+	if (tv_jv_int(v, &i) && i >= -ms_max - 1 && i <= ms_max + 1) {
+		*dst = i > ms_max ? INT64_MAX : i < -ms_max ? -INT64_MAX : i * TV_NS_PER_MS;
 		return 0;
 	}
-	if (!tv_jv_num(v, &d) || !isfinite(d) || fabs(d) > 9e12) {
+	if (!tv_jv_num(v, &d) || tv_time_scale_double(d, 1e6, dst) < 0) {
 		return fail(rd, why);
 	}
-	*dst = llround(d * 1e6);
 	return 0;
 }
 

@@ -57,6 +57,35 @@ static int64_t attr_int(const struct evctx *e, const char *key)
 	return v && tv_val_int(v, &i) ? i : TV_NONE;
 }
 
+/* a duration in milliseconds; one that nanoseconds cannot hold is unknown (warned once) */
+static int64_t attr_ms(const struct evctx *e, const char *key)
+{
+	int64_t ms = attr_int(e, key), ns;
+
+	if (ms == TV_NONE) {
+		return TV_NONE;
+	}
+	if (tv_time_scale(ms, TV_NS_PER_MS, &ns) < 0) {
+		if (!e->ctx->warned_range) {
+			e->ctx->warned_range = true;
+			tv_read_warn(e->ctx, e->r->line,
+				     "%s %lld is longer than televal can hold (about 292 "
+				     "years): taken as unknown",
+				     key, (long long)ms);
+		}
+		return TV_NONE;
+	}
+	return ns;
+}
+
+/* when something that ended at @end after @duration began (@end when that cannot be told) */
+static int64_t started(int64_t end, int64_t duration)
+{
+	int64_t t = duration != TV_NONE ? tv_time_add(end, -duration) : end;
+
+	return t != TV_NONE ? t : end;
+}
+
 static int set_attr_str(const struct evctx *e, char **dst, const char *key)
 {
 	const struct tv_val *v = attr_str(e, key);
@@ -221,13 +250,8 @@ static struct tv_llm_call *call_for(struct evctx *e, struct tv_turn *t)
 	if (c->model == NULL && set_attr_str(e, &c->model, "model_name") < 0) {
 		return NULL;
 	}
-	c->duration = attr_int(e, "duration_ms");
-	if (c->duration != TV_NONE) {
-		c->duration *= TV_NS_PER_MS;
-	}
-	if (e->r->time != TV_NONE) {
-		c->time = e->r->time - (c->duration != TV_NONE ? c->duration : 0);
-	}
+	c->duration = attr_ms(e, "duration_ms");
+	c->time = started(e->r->time, c->duration);
 	c->status_code = attr_int(e, "status_code");
 	if (c->status_code == TV_NONE) {
 		c->status_code = attr_int(e, "http.status_code");
@@ -455,13 +479,8 @@ static int on_tool_call(struct evctx *e)
 	if (t == NULL || (c = tv_turn_add_tool(t)) == NULL) {
 		return -ENOMEM;
 	}
-	c->duration = attr_int(e, "duration_ms");
-	if (c->duration != TV_NONE) {
-		c->duration *= TV_NS_PER_MS;
-	}
-	if (e->r->time != TV_NONE) {
-		c->time = e->r->time - (c->duration != TV_NONE ? c->duration : 0);
-	}
+	c->duration = attr_ms(e, "duration_ms");
+	c->time = started(e->r->time, c->duration);
 	v = attr(e, "success");
 	if (v && tv_val_bool(v, &ok)) {
 		c->success = ok;

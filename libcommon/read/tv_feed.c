@@ -30,7 +30,7 @@ static int trace_cb(void *udata, const struct tv_trace *t)
  */
 int tv_read_note_time(struct tv_read_ctx *ctx, int64_t t)
 {
-	int64_t cutoff;
+	int64_t cutoff, since;
 	int r;
 
 	if (t != TV_NONE && (ctx->clock == TV_NONE || t > ctx->clock)) {
@@ -39,12 +39,15 @@ int tv_read_note_time(struct tv_read_ctx *ctx, int64_t t)
 	if (ctx->o.gap <= 0 || ctx->clock == TV_NONE) {
 		return 0;
 	}
-	if (++ctx->tick % EXPIRE_EVERY != 0 && ctx->checked != TV_NONE &&
-	    ctx->clock - ctx->checked <= ctx->o.gap) {
+	since = tv_time_diff(ctx->clock, ctx->checked);
+	if (++ctx->tick % EXPIRE_EVERY != 0 && since != TV_NONE && since <= ctx->o.gap) {
 		return 0;
 	}
 	ctx->checked = ctx->clock;
-	cutoff = ctx->clock - ctx->o.gap;
+	cutoff = tv_time_add(ctx->clock, -ctx->o.gap);
+	if (cutoff == TV_NONE) {
+		return 0; /* the clock is within a gap of the earliest time there is */
+	}
 	r = tv_spans_expire(ctx->spans, cutoff, trace_cb, ctx);
 	if (r < 0) {
 		return r;

@@ -37,6 +37,7 @@ struct tv_read_ctx {
 	int64_t checked;	     /* the clock at the last idle check */
 	uint64_t tick;
 	bool warned_evict;
+	bool warned_range; /* a duration too long for int64 nanoseconds */
 	struct tv_strbuf scratch;
 	struct tv_strbuf scratch2;
 	struct tv_format_state *states; /* per-format state, made on first use */

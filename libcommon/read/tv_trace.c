@@ -442,9 +442,7 @@ static int llm_from_span(struct tctx *x, const struct tv_ospan *sp, struct tv_tu
 		return -ENOMEM;
 	}
 	c->time = sp->start;
-	if (sp->start != TV_NONE && sp->end != TV_NONE) {
-		c->duration = sp->end - sp->start;
-	}
+	c->duration = tv_time_diff(sp->end, sp->start);
 	c->status = span_status(x, sp) == 2 || err ? TV_STATUS_ERROR : TV_STATUS_OK;
 	if (err && (str_ci(err, "timeout") || str_ci(err, "deadline_exceeded"))) {
 		c->status = TV_STATUS_TIMEOUT;
@@ -500,9 +498,7 @@ static int tool_from_span(struct tctx *x, const struct tv_ospan *sp, struct tv_t
 		return -ENOMEM;
 	}
 	c->time = sp->start;
-	if (sp->start != TV_NONE && sp->end != TV_NONE) {
-		c->duration = sp->end - sp->start;
-	}
+	c->duration = tv_time_diff(sp->end, sp->start);
 	c->success = span_status(x, sp) != 2 && sattr(sp, "error.type") == NULL;
 	nm = first_str(sp, name);
 	if (nm) {

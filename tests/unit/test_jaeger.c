@@ -380,7 +380,7 @@ static void test_bad_spans(void **state)
 	rf_assert_msg(&r, 1, "data[0].spans[14]: operationName is not a string");
 	rf_assert_msg(&r, 1, "data[0].spans[15]: tags[0]: the value of a float64 tag");
 	rf_assert_msg(&r, 1, "data[0].spans[16]: tags[0]: the value of a string or binary tag");
-	rf_assert_msg(&r, 1, "data[0].spans[17]: startTime is not a number of microseconds");
+	rf_assert_msg(&r, 1, "data[0].spans[17]: startTime is outside the range televal holds");
 	rf_assert_msg(&r, 1, "data[1]: spans is not an array");
 	rf_assert_msg(&r, 1, "data[2]: traceID is not a string");
 	rf_assert_msg(&r, 1, "data[3]: processes is not an object");

@@ -860,7 +860,7 @@ static void span_times(const struct lspan *sp, int64_t *time, int64_t *duration)
 {
 	*time = sp->start;
 	if (sp->start != TV_NONE && sp->end != TV_NONE && sp->end >= sp->start) {
-		*duration = sp->end - sp->start;
+		*duration = tv_time_diff(sp->end, sp->start);
 	}
 }
 

@@ -104,8 +104,11 @@ static int resource_attrs(struct outfile *o, const struct tv_jv *root)
 	return 0;
 }
 
-/* [seconds, nanoseconds] as nanoseconds since the epoch. */
-static bool hr_time(const struct tv_jv *obj, const char *key, int64_t *out)
+/*
+ * [seconds, nanoseconds] as nanoseconds since the epoch: 0, -TV_ETYPE
+ * (absent or not such a pair) or -TV_ERANGE (after 2262-04-11).
+ */
+static int hr_time_of(const struct tv_jv *obj, const char *key, int64_t *out)
 {
 	struct tv_jv arr, v;
 	struct tv_jiter it;
@@ -114,20 +117,35 @@ static bool hr_time(const struct tv_jv *obj, const char *key, int64_t *out)
 	double part[2];
 
 	if (!tv_jv_get(obj, key, &arr) || tv_jv_type(&arr) != TV_J_ARRAY || tv_jv_len(&arr) != 2) {
-		return false;
+		return -TV_ETYPE;
 	}
 	tv_jv_iter_init(&arr, &it);
 	for (int i = 0; i < 2; i++) {
 		tv_jv_iter_next(&it, &k, &kn, &v);
-		if (!tv_jv_num(&v, &part[i]) || part[i] < 0 || part[i] >= 9.2e18) {
-			return false;
+		if (!tv_jv_num(&v, &part[i]) || part[i] < 0 || (i == 1 && part[i] >= 1e9)) {
+			return -TV_ETYPE;
 		}
 	}
-	if (part[0] > (double)(INT64_MAX / TV_NS_PER_SEC) - 1 || part[1] >= 1e9) {
-		return false;
+	if (part[0] > (double)(INT64_MAX / TV_NS_PER_SEC) - 1) {
+		return -TV_ERANGE;
 	}
 	*out = (int64_t)part[0] * TV_NS_PER_SEC + (int64_t)part[1];
-	return true;
+	return 0;
+}
+
+static bool hr_time(const struct tv_jv *obj, const char *key, int64_t *out)
+{
+	return hr_time_of(obj, key, out) == 0;
+}
+
+/* why @key is not a time, for a rejection */
+static const char *hr_why(const struct tv_jv *obj, const char *key)
+{
+	int64_t t;
+
+	return hr_time_of(obj, key, &t) == -TV_ERANGE
+		       ? "is outside the range televal holds (" TV_TIME_RANGE_TEXT ")"
+		       : "is not [seconds, nanoseconds]";
 }
 
 /* An optional non-empty string member of @obj; false if of another type. */
@@ -190,8 +208,8 @@ static int log_record(struct outfile *o, const struct tv_jv *root)
 
 		/* present but malformed: a wrong type, as in the other readers */
 		if (tv_jv_get(root, "hrTime", &v) && tv_jv_type(&v) != TV_J_NULL) {
-			return tv_read_reject(o->ctx, o->line,
-					      "log record: hrTime is not [seconds, nanoseconds]");
+			return tv_read_reject(o->ctx, o->line, "log record: hrTime %s",
+					      hr_why(root, "hrTime"));
 		}
 		if (!hr_time(root, "hrTimeObserved", &time)) {
 			time = TV_NONE;
@@ -265,7 +283,10 @@ static const char *span_fields(const struct tv_jv *root, struct tv_span *sp)
 	int64_t c = 0;
 
 	if (!hr_time(root, "startTime", &sp->start)) {
-		return "span: startTime is not [seconds, nanoseconds]";
+		return hr_time_of(root, "startTime", &sp->start) == -TV_ERANGE
+			       ? "span: startTime is outside the range televal holds (" TV_TIME_RANGE_TEXT
+				 ")"
+			       : "span: startTime is not [seconds, nanoseconds]";
 	}
 	if (!hr_time(root, "endTime", &sp->end)) {
 		sp->end = TV_NONE;
