@@ -11,6 +11,7 @@
 #include "libcommon/read/tv_read_ctx.h"
 
 #define DEFAULT_MAX_OPEN 1000000
+#define SPLITS_NAMED 5 /* sessions split into parts that are named one by one */
 
 /* ---- context ---- */
 
@@ -261,13 +262,15 @@ struct tv_session *tv_read_open_session(struct tv_read_ctx *ctx, const char *key
 	    (ctx->path && tv_set_str(&s->source_file, ctx->path, strlen(ctx->path)) < 0)) {
 		return NULL;
 	}
-	if (reopened) {
-		ctx->st.late_records++;
+	if (reopened && ++ctx->st.late_records <= SPLITS_NAMED) {
 		tv_read_warn(ctx, line,
-			     "session %.*s was closed after being idle longer than "
-			     "the gap; its later records are written as another part "
-			     "(raise --gap)",
-			     (int)(n > 200 ? 200 : n), key);
+			     "session %.*s was closed %s; its later records are written as "
+			     "another part (raise %s)",
+			     (int)(n > 200 ? 200 : n), key,
+			     ctx->warned_evict ? "early (more than --max-open sessions open, or "
+						 "idle longer than the gap)"
+					       : "after being idle longer than the gap",
+			     ctx->warned_evict ? "--max-open or --gap" : "--gap");
 	}
 	if (tv_group_count(ctx->group) > ctx->o.max_open) {
 		if (!ctx->warned_evict) {
@@ -280,6 +283,21 @@ struct tv_session *tv_read_open_session(struct tv_read_ctx *ctx, const char *key
 		return tv_group_evict_except(ctx->group, 1, s, emit_cb, ctx) < 0 ? NULL : s;
 	}
 	return s;
+}
+
+void tv_read_note_splits(struct tv_read_ctx *ctx)
+{
+	uint64_t n = ctx->st.late_records;
+
+	if (n <= SPLITS_NAMED) {
+		return;
+	}
+	ctx->name = NULL;
+	tv_read_warn(ctx, 0,
+		     "%llu sessions in all were closed before their last record and are "
+		     "written in parts (the first %d are named above; raise %s)",
+		     (unsigned long long)n, SPLITS_NAMED,
+		     ctx->warned_evict ? "--max-open or --gap" : "--gap");
 }
 
 int tv_read_session(struct tv_read_ctx *ctx, struct tv_session *s)

@@ -86,5 +86,8 @@ int tv_read_flush(struct tv_read_ctx *ctx)
 	if (r == 0) {
 		r = tv_group_flush(ctx->group, emit_cb, ctx);
 	}
+	if (r == 0) {
+		tv_read_note_splits(ctx);
+	}
 	return r;
 }

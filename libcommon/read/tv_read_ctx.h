@@ -62,6 +62,12 @@ int tv_events_apply(struct tv_read_ctx *ctx, const struct tv_record *r);
 /** tv_trace_apply: map one complete trace into turns of its session (tv_trace.c). */
 int tv_trace_apply(struct tv_read_ctx *ctx, const struct tv_trace *t);
 
+/**
+ * tv_read_note_splits: at the end, one warning counting the sessions split
+ * into parts when there were more than the few named as they happened.
+ */
+void tv_read_note_splits(struct tv_read_ctx *ctx);
+
 /** tv_read_flush: end of all input: map every buffered trace, emit every open session. */
 int tv_read_flush(struct tv_read_ctx *ctx);
 

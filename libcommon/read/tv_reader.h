@@ -46,7 +46,7 @@ struct tv_stats {
 	uint64_t records_skipped;  /* not session data (metrics, collector's own log lines) */
 	uint64_t records_rejected; /* malformed: reported with file:line */
 	uint64_t sessions;	   /* sessions emitted */
-	uint64_t late_records;	   /* records for a session already emitted (subset of used) */
+	uint64_t late_records; /* sessions reopened after being emitted: parts beyond the first */
 	struct tv_skip_kind skip[TV_SKIP_KINDS];
 	size_t n_skip_kinds;
 };

@@ -86,8 +86,10 @@ void tool_report_cb(void *udata, enum tv_report_level lvl, const char *file, uin
 		}
 		if (line) {
 			tool_warn("%s:%llu: %s", file, (unsigned long long)line, msg);
-		} else {
+		} else if (file[0]) {
 			tool_warn("%s: %s", file, msg);
+		} else {
+			tool_warn("%s", msg);
 		}
 		return;
 	}
