@@ -14,10 +14,11 @@ NINJA_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # Debian 12 packages: build tools, the libraries (README: Dependencies), and
 # python3-jsonschema and python3-yaml, which the tests use to validate output (the
 # session schema, waza's task schema) and to read the YAML televal-to-eval writes;
-# clang-format, with which tests/check-source.sh checks the layout.
+# clang-format, with which tests/check-source.sh checks the layout; GNU parallel,
+# with which tests/cli/shard.sh runs the tools across both cores.
 DEB_PACKAGES = meson ninja-build pkg-config gcc g++ \
 	libcjson-dev libyaml-dev libpcre2-dev libsimdjson-dev zlib1g-dev libsqlite3-dev libssl-dev \
-	libcmocka-dev python3 python3-jsonschema python3-yaml clang-format
+	libcmocka-dev python3 python3-jsonschema python3-yaml clang-format parallel
 
 .PHONY: all deps build demo test bench clean install
 

@@ -111,6 +111,32 @@ fail:
 	return err;
 }
 
+int tv_input_open_mem(const char *name, const char *data, size_t len, struct tv_input **out)
+{
+	struct tv_input *in = calloc(1, sizeof(*in));
+
+	if (in == NULL) {
+		return -ENOMEM;
+	}
+	in->path = tv_strndup(name, strlen(name));
+	in->cap = len > 0 ? len : 1;
+	in->buf = malloc(in->cap + TV_STRBUF_PAD);
+	if (in->path == NULL || in->buf == NULL) {
+		free(in->path);
+		free(in->buf);
+		free(in);
+		return -ENOMEM;
+	}
+	memcpy(in->buf, data, len);
+	memset(in->buf + len, 0, TV_STRBUF_PAD);
+	in->end = len;
+	in->fd = -1;
+	in->eof = true;
+	in->max_record = TV_INPUT_DEFAULT_MAX_RECORD;
+	*out = in;
+	return 0;
+}
+
 void tv_input_close(struct tv_input *in)
 {
 	if (in == NULL) {

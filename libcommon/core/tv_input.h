@@ -29,6 +29,12 @@ struct tv_input;
  * tv_input_close()), or -errno.
  */
 int tv_input_open(const char *path, size_t max_record, struct tv_input **out);
+/**
+ * tv_input_open_mem: an input over a copy of the @len bytes at @data, named
+ * @name in messages.  Returns 0 and sets *@out (free with tv_input_close()),
+ * or -ENOMEM.
+ */
+int tv_input_open_mem(const char *name, const char *data, size_t len, struct tv_input **out);
 /** tv_input_close: close and free; @in may be NULL. */
 void tv_input_close(struct tv_input *in);
 

@@ -36,6 +36,8 @@ struct tv_read_ctx *tv_read_ctx_create(const struct tv_read_opts *opts)
 	ctx->clock = ctx->checked = TV_NONE;
 	tv_strbuf_init(&ctx->scratch);
 	tv_strbuf_init(&ctx->scratch2);
+	tv_strbuf_init(&ctx->keyed);
+	tv_strbuf_init(&ctx->keybuf);
 	if (ctx->group == NULL || ctx->spans == NULL || ctx->jp == NULL || ctx->jp2 == NULL) {
 		tv_read_ctx_destroy(ctx);
 		return NULL;
@@ -54,6 +56,8 @@ void tv_read_ctx_destroy(struct tv_read_ctx *ctx)
 	tv_json_parser_destroy(ctx->jp2);
 	tv_strbuf_finish(&ctx->scratch);
 	tv_strbuf_finish(&ctx->scratch2);
+	tv_strbuf_finish(&ctx->keyed);
+	tv_strbuf_finish(&ctx->keybuf);
 	for (size_t i = 0; i < ctx->n_states; i++) {
 		ctx->states[i].fmt->state_destroy(ctx->states[i].state);
 	}
@@ -231,10 +235,27 @@ void tv_read_count_bytes(struct tv_read_ctx *ctx, uint64_t n)
 
 /* ---- sessions ---- */
 
+/* the map: a complete session becomes one keyed line; takes @s */
+static int map_session(struct tv_read_ctx *ctx, struct tv_session *s)
+{
+	int r;
+
+	tv_strbuf_reset(&ctx->keyed);
+	r = tv_keyed_put_session(&ctx->keyed, s);
+	if (r == 0) {
+		r = tv_read_map_out(ctx, s->id ? s->id : "", s->id ? strlen(s->id) : 0);
+	}
+	tv_session_destroy(s);
+	return r;
+}
+
 int tv_read_emit_session(struct tv_read_ctx *ctx, struct tv_session *s)
 {
 	tv_session_finalize(s);
 	ctx->st.sessions++;
+	if (ctx->o.emit_keyed != NULL) {
+		return map_session(ctx, s);
+	}
 	if (ctx->o.emit == NULL) {
 		tv_session_destroy(s);
 		return 0;
@@ -305,6 +326,9 @@ int tv_read_session(struct tv_read_ctx *ctx, struct tv_session *s)
 	ctx->st.records_read++;
 	ctx->st.records_used++;
 	ctx->st.sessions++;
+	if (ctx->o.emit_keyed != NULL) {
+		return map_session(ctx, s);
+	}
 	if (ctx->o.emit == NULL) {
 		tv_session_destroy(s);
 		return 0;
@@ -314,7 +338,30 @@ int tv_read_session(struct tv_read_ctx *ctx, struct tv_session *s)
 
 bool tv_read_wants_lines(const struct tv_read_ctx *ctx)
 {
-	return ctx->o.emit_line != NULL;
+	return ctx->o.emit_line != NULL && ctx->o.emit_keyed == NULL;
+}
+
+/* ---- the map ---- */
+
+bool tv_read_mapping(const struct tv_read_ctx *ctx)
+{
+	return ctx->o.emit_keyed != NULL;
+}
+
+int tv_read_map_out(struct tv_read_ctx *ctx, const char *key, size_t klen)
+{
+	return ctx->o.emit_keyed(ctx->o.udata, key, klen, ctx->keyed.p ? ctx->keyed.p : "",
+				 ctx->keyed.len);
+}
+
+int tv_read_map_text(struct tv_read_ctx *ctx, const char *key, size_t klen, int64_t t,
+		     uint64_t line, const char *text, size_t n)
+{
+	int r;
+
+	tv_strbuf_reset(&ctx->keyed);
+	r = tv_keyed_put_text(&ctx->keyed, t, tv_read_format_name(ctx), ctx->path, line, text, n);
+	return r < 0 ? r : tv_read_map_out(ctx, key, klen);
 }
 
 int tv_read_session_line(struct tv_read_ctx *ctx, const char *line, size_t len,

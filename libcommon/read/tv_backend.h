@@ -143,6 +143,19 @@ bool tv_read_wants_lines(const struct tv_read_ctx *ctx);
 int tv_read_session_line(struct tv_read_ctx *ctx, const char *line, size_t len,
 			 const struct tv_jv *root);
 
+/* ---- the map of a sharded run (read/tv_backend.c) ---- */
+
+/** tv_read_mapping: true when records become keyed lines, not sessions (tv_keyed.h). */
+bool tv_read_mapping(const struct tv_read_ctx *ctx);
+/**
+ * tv_read_map_text: in the map, hand over the text of one record of a line
+ * format (and the lines that belong to it) as session @key's, at time @t,
+ * to be read again by this format in the reduce.  Counts nothing.  0 or
+ * a negative emit/ENOMEM error.
+ */
+int tv_read_map_text(struct tv_read_ctx *ctx, const char *key, size_t klen, int64_t t,
+		     uint64_t line, const char *text, size_t n);
+
 /* ---- counting and reporting (read/tv_backend.c) ---- */
 
 /** tv_read_reject: count a rejected record and report it.  Returns 0. */

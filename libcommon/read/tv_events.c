@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Gemini CLI / Qwen Code telemetry events to sessions (FORMATS.md A3).
+ * Gemini CLI / Qwen Code telemetry events to sessions (docs/FORMATS.md#log-events).
  *
  * session.id is the session; prompt_id the turn (user_prompt starts it);
  * api_request/api_response/api_error are llm_calls; tool_call is a
@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libcommon/core/tv_text.h"
 #include "libcommon/json/tv_jw.h"
 #include "libcommon/read/tv_read_ctx.h"
 
@@ -127,7 +128,7 @@ static enum ev classify(const char *name, size_t n, const char **service, size_t
 }
 
 /* the session key: session.id, gen_ai.conversation.id, else the trace id */
-static bool session_key(const struct tv_record *r, const char **k, size_t *n)
+bool tv_events_key(const struct tv_record *r, struct tv_strbuf *buf, const char **k, size_t *n)
 {
 	static const char *const keys[] = { "session.id", "gen_ai.conversation.id" };
 
@@ -143,10 +144,54 @@ static bool session_key(const struct tv_record *r, const char **k, size_t *n)
 			return true;
 		}
 	}
-	if (r->trace_id && r->trace_id_len > 0) {
-		*k = r->trace_id;
-		*n = r->trace_id_len;
+	tv_strbuf_reset(buf);
+	if (r->trace_id && r->trace_id_len > 0 &&
+	    tv_text_put_id(buf, r->trace_id, r->trace_id_len) == 0) {
+		*k = buf->p;
+		*n = buf->len;
 		return true;
+	}
+	return false;
+}
+
+/* the event's name: the record's own, else its event.name attribute ("" if none) */
+static void event_name(const struct tv_record *r, const char **name, size_t *n)
+{
+	const struct tv_attr *a = tv_attrs_find(r->attrs, r->n_attrs, "event.name");
+
+	*name = r->name;
+	*n = r->name_len;
+	if (*name == NULL) {
+		bool str = a && a->v.type == TV_V_STR;
+
+		*name = str ? a->v.s : "";
+		*n = str ? a->v.n : 0;
+	}
+}
+
+bool tv_events_take(struct tv_read_ctx *ctx, const struct tv_record *r, const char **key, size_t *n)
+{
+	const char *name, *svc;
+	size_t name_len, svc_len;
+
+	event_name(r, &name, &name_len);
+	if (classify(name, name_len, &svc, &svc_len) == EV_OTHER) {
+		if (name_len == 0) {
+			tv_read_skip_kind(ctx, "log records without an event name");
+		} else {
+			tv_read_skip_as(ctx, 1, name, name_len);
+		}
+		return false;
+	}
+	if (tv_events_key(r, &ctx->keybuf, key, n)) {
+		return true;
+	}
+	tv_read_skip_kind(ctx, "log records without a session key");
+	if (!ctx->warned_nokey) {
+		ctx->warned_nokey = true;
+		tv_read_warn(ctx, r->line,
+			     "log records without session.id, "
+			     "gen_ai.conversation.id or trace id are skipped (counted)");
 	}
 	return false;
 }
@@ -630,31 +675,12 @@ static int session_info(struct evctx *e, const char *svc, size_t svc_len)
 int tv_events_apply(struct tv_read_ctx *ctx, const struct tv_record *r)
 {
 	struct evctx e = { .ctx = ctx, .r = r };
-	const char *name = r->name, *key, *svc;
-	size_t name_len = r->name_len, key_len, svc_len;
+	const char *name, *key, *svc;
+	size_t name_len, key_len, svc_len;
 	enum ev ev;
 	int ret;
 
-	if (name == NULL) {
-		const struct tv_val *v = attr_str(&e, "event.name");
-
-		name = v ? v->s : "";
-		name_len = v ? v->n : 0;
-	}
-	ev = classify(name, name_len, &svc, &svc_len);
-	if (ev == EV_OTHER) {
-		tv_read_skip_as(ctx, 1, name_len ? name : "log records without an event name",
-				name_len ? name_len : strlen("log records without an event name"));
-		return 0;
-	}
-	if (!session_key(r, &key, &key_len)) {
-		tv_read_skip_kind(ctx, "log records without a session key");
-		if (!ctx->warned_nokey) {
-			ctx->warned_nokey = true;
-			tv_read_warn(ctx, r->line,
-				     "log records without session.id, "
-				     "gen_ai.conversation.id or trace id are skipped (counted)");
-		}
+	if (!tv_events_take(ctx, r, &key, &key_len)) {
 		return 0;
 	}
 	e.s = tv_read_open_session(ctx, key, key_len, r->time, r->line);
@@ -671,6 +697,8 @@ int tv_events_apply(struct tv_read_ctx *ctx, const struct tv_record *r)
 	}
 	ctx->st.records_read++;
 	ctx->st.records_used++;
+	event_name(r, &name, &name_len);
+	ev = classify(name, name_len, &svc, &svc_len);
 	ret = session_info(&e, svc, svc_len);
 	if (ret == 0 && ctx->o.keep_events) {
 		ret = add_event(&e);

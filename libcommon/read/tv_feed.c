@@ -17,9 +17,45 @@ static bool session_busy(void *udata, const char *id)
 	return tv_spans_count(ctx->spans) > 0 && tv_spans_busy(ctx->spans, id);
 }
 
+/* the map: a complete trace becomes its spans, keyed by the trace's session */
+static int map_trace(struct tv_read_ctx *ctx, const struct tv_trace *t)
+{
+	size_t kn;
+	const char *key = tv_trace_key(t, &kn);
+	int r = 0;
+
+	for (size_t i = 0; i < t->n && r == 0; i++) {
+		tv_strbuf_reset(&ctx->keyed);
+		r = tv_keyed_put_span(&ctx->keyed, &t->spans[i]);
+		if (r == 0) {
+			r = tv_read_map_out(ctx, key, kn);
+		}
+	}
+	return r;
+}
+
 static int trace_cb(void *udata, const struct tv_trace *t)
 {
-	return tv_trace_apply(udata, t);
+	struct tv_read_ctx *ctx = udata;
+
+	return tv_read_mapping(ctx) ? map_trace(ctx, t) : tv_trace_apply(ctx, t);
+}
+
+/* the map: a log event becomes one keyed line, or is skipped without a key */
+static int map_record(struct tv_read_ctx *ctx, const struct tv_record *r)
+{
+	const char *key;
+	size_t n;
+	int ret;
+
+	if (!tv_events_take(ctx, r, &key, &n)) {
+		return 0;
+	}
+	ctx->st.records_read++;
+	ctx->st.records_used++;
+	tv_strbuf_reset(&ctx->keyed);
+	ret = tv_keyed_put_record(&ctx->keyed, r, tv_read_format_name(ctx), ctx->path);
+	return ret < 0 ? ret : tv_read_map_out(ctx, key, n);
 }
 
 /*
@@ -63,6 +99,9 @@ int tv_read_record(struct tv_read_ctx *ctx, const struct tv_record *r)
 	if (ret < 0) {
 		return ret;
 	}
+	if (tv_read_mapping(ctx)) {
+		return map_record(ctx, r);
+	}
 	return tv_events_apply(ctx, r); /* counts the record as used or skipped */
 }
 
@@ -89,5 +128,13 @@ int tv_read_flush(struct tv_read_ctx *ctx)
 	if (r == 0) {
 		tv_read_note_splits(ctx);
 	}
+	return r;
+}
+
+int tv_read_end_group(struct tv_read_ctx *ctx)
+{
+	int r = tv_read_flush(ctx);
+
+	ctx->clock = ctx->checked = TV_NONE;
 	return r;
 }

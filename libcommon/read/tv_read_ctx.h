@@ -13,6 +13,7 @@
 #define TV_READ_CTX_H
 
 #include "libcommon/read/tv_backend.h"
+#include "libcommon/read/tv_keyed.h"
 #include "libcommon/read/tv_group.h"
 #include "libcommon/read/tv_reader.h"
 #include "libcommon/read/tv_spans.h"
@@ -42,6 +43,8 @@ struct tv_read_ctx {
 	struct tv_strbuf scratch2;
 	struct tv_format_state *states; /* per-format state, made on first use */
 	size_t n_states;
+	struct tv_strbuf keyed;	 /* the map: the payload being written */
+	struct tv_strbuf keybuf; /* a session key made from a trace id */
 };
 
 /** tv_read_format_name: the current input's format name ("unknown" if none). */
@@ -56,6 +59,27 @@ void tv_read_unuse(struct tv_read_ctx *ctx, uint64_t n, const char *kind);
 /** tv_read_emit_session: finalize @s, count it and hand it to the tool.  Takes @s. */
 int tv_read_emit_session(struct tv_read_ctx *ctx, struct tv_session *s);
 
+/**
+ * tv_read_map_out: hand the payload in ctx->keyed, keyed @key, to the tool
+ * (the map; tv_backend.c).  0 or the tool's error.
+ */
+int tv_read_map_out(struct tv_read_ctx *ctx, const char *key, size_t klen);
+
+/**
+ * tv_events_key: the session key of log event @r: borrowed from @r, or (a
+ * trace id, as tv_text_put_id() writes it) from @buf; false if none.
+ */
+bool tv_events_key(const struct tv_record *r, struct tv_strbuf *buf, const char **key, size_t *n);
+
+/**
+ * tv_events_take: true with @r's session key (as tv_events_key() gives it)
+ * when @r is an event the mapper maps; else false after counting it as
+ * read and skipped: by its name when no mapper maps that event, or as
+ * keyless (said once).  Used records are counted by the caller.
+ */
+bool tv_events_take(struct tv_read_ctx *ctx, const struct tv_record *r, const char **key,
+		    size_t *n);
+
 /** tv_events_apply: map one log event into its session (tv_events.c). */
 int tv_events_apply(struct tv_read_ctx *ctx, const struct tv_record *r);
 
@@ -68,7 +92,13 @@ int tv_trace_apply(struct tv_read_ctx *ctx, const struct tv_trace *t);
  */
 void tv_read_note_splits(struct tv_read_ctx *ctx);
 
+/** tv_trace_key: the session key of trace @t (borrowed from it) (tv_trace.c). */
+const char *tv_trace_key(const struct tv_trace *t, size_t *n);
+
 /** tv_read_flush: end of all input: map every buffered trace, emit every open session. */
 int tv_read_flush(struct tv_read_ctx *ctx);
+
+/** tv_read_end_group: the reduce's key changed: tv_read_flush(), and a new input clock. */
+int tv_read_end_group(struct tv_read_ctx *ctx);
 
 #endif

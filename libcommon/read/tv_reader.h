@@ -72,6 +72,13 @@ struct tv_read_opts {
 	 * the call), instead of being built into a session for emit.
 	 */
 	int (*emit_line)(void *udata, const char *line, size_t len, const struct tv_jv *root);
+	/*
+	 * Optional: the map of a sharded run (televal-filter --emit-keyed).
+	 * When set, records are not built into sessions: each is handed here
+	 * as a keyed line's key and payload (borrowed, valid during the call;
+	 * see tv_keyed.h), and emit and emit_line are not called.
+	 */
+	int (*emit_keyed)(void *udata, const char *key, size_t klen, const char *payload, size_t n);
 	tv_report_fn report;
 	void *udata; /* passed to emit, and to report unless report_udata is set */
 	void *report_udata;
@@ -95,6 +102,15 @@ const struct tv_stats *tv_read_stats(const struct tv_read_ctx *ctx);
  */
 int tv_read_file(struct tv_read_ctx *ctx, const char *path, const struct tv_format *fmt,
 		 struct tv_error *err);
+
+/**
+ * tv_read_keyed: the reduce of a sharded run: read @path ("-" for stdin),
+ * keyed lines sorted by key (tv_keyed.h), and build each key's sessions
+ * from its records, closing them when the key changes, so memory holds
+ * one key at a time.  Bad lines are reported and counted.  Returns 0, or a
+ * negative code with @err set when the whole input failed or emit failed.
+ */
+int tv_read_keyed(struct tv_read_ctx *ctx, const char *path, struct tv_error *err);
 
 /** tv_read_finish: end of all inputs: emit every open session.  0 or the emit error. */
 int tv_read_finish(struct tv_read_ctx *ctx, struct tv_error *err);

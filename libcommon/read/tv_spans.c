@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libcommon/core/tv_text.h"
 #include "libcommon/read/tv_group.h"
 #include "libcommon/read/tv_spans.h"
 
@@ -256,14 +257,33 @@ bool tv_spans_busy(const struct tv_spans *b, const char *key)
 	return false;
 }
 
+/* the id @s as tv_text_put_id() writes it, newly allocated; NULL for NULL or ENOMEM (*@oom) */
+static char *dup_id(const char *s, size_t n, bool *oom)
+{
+	struct tv_strbuf b;
+
+	if (s == NULL) {
+		return NULL;
+	}
+	tv_strbuf_init(&b);
+	if (tv_text_put_id(&b, s, n) < 0 || tv_strbuf_putc(&b, '\0') < 0) {
+		tv_strbuf_finish(&b);
+		*oom = true;
+		return NULL;
+	}
+	return tv_strbuf_steal(&b);
+}
+
 int tv_spans_add(struct tv_spans *b, const struct tv_span *sp, const char *file,
 		 const struct tv_format *fmt, bool keep_raw)
 {
-	struct otrace *t =
-		trace_get(b, sp->trace_id ? sp->trace_id : "", sp->trace_id ? sp->trace_id_len : 0);
-	struct tv_ospan *o;
 	bool oom = false;
+	char *tid =
+		dup_id(sp->trace_id ? sp->trace_id : "", sp->trace_id ? sp->trace_id_len : 0, &oom);
+	struct otrace *t = tid ? trace_get(b, tid, strlen(tid)) : NULL;
+	struct tv_ospan *o;
 
+	free(tid);
 	if (t == NULL) {
 		return -ENOMEM;
 	}
@@ -280,14 +300,15 @@ int tv_spans_add(struct tv_spans *b, const struct tv_span *sp, const char *file,
 	o = &t->spans[t->n];
 	memset(o, 0, sizeof(*o));
 	o->line = sp->line;
+	o->seq = t->n;
 	o->start = sp->start;
 	o->end = sp->end;
 	o->status = sp->status;
 	o->fmt = fmt;
 	o->trace_id = dup_opt(t->id, strlen(t->id), &oom);
-	o->span_id = dup_opt(sp->span_id, sp->span_id_len, &oom);
+	o->span_id = dup_id(sp->span_id, sp->span_id_len, &oom);
 	if (sp->parent_id && sp->parent_id_len > 0) {
-		o->parent_id = dup_opt(sp->parent_id, sp->parent_id_len, &oom);
+		o->parent_id = dup_id(sp->parent_id, sp->parent_id_len, &oom);
 	}
 	o->name = dup_opt(sp->name, sp->name_len, &oom);
 	o->status_message = dup_opt(sp->status_message, sp->status_message_len, &oom);
@@ -318,6 +339,93 @@ int tv_spans_add(struct tv_spans *b, const struct tv_span *sp, const char *file,
 }
 
 /* hand over traces selected by @all or @cutoff, in arrival order; keep the rest */
+static int cmp_str(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+static int cmp_i64(int64_t a, int64_t b)
+{
+	return (a > b) - (a < b);
+}
+
+static int cmp_val(const struct tv_val *a, const struct tv_val *b)
+{
+	size_t n = a->n < b->n ? a->n : b->n;
+	int c = cmp_i64(a->type, b->type);
+
+	if (c != 0) {
+		return c;
+	}
+	switch (a->type) {
+	case TV_V_STR:
+	case TV_V_JSON:
+		c = n ? memcmp(a->s, b->s, n) : 0;
+		return c ? c : cmp_i64((int64_t)a->n, (int64_t)b->n);
+	case TV_V_INT:
+		return cmp_i64(a->i, b->i);
+	case TV_V_DOUBLE:
+		return (a->d > b->d) - (a->d < b->d);
+	case TV_V_BOOL:
+		return (int)a->b - (int)b->b;
+	default:
+		return 0;
+	}
+}
+
+static int cmp_attrs(const struct tv_attr *a, size_t na, const struct tv_attr *b, size_t nb)
+{
+	int c = cmp_i64((int64_t)na, (int64_t)nb);
+
+	for (size_t i = 0; i < na && c == 0; i++) {
+		c = cmp_str(a[i].key, b[i].key);
+		if (c == 0) {
+			c = cmp_val(&a[i].v, &b[i].v);
+		}
+	}
+	return c;
+}
+
+/*
+ * The order a trace's spans are mapped in: by what they hold, never by
+ * where they were read, so that the sessions do not depend on the order of
+ * the input or on how it was split (a sharded run gives the same bytes).
+ */
+static int cmp_ospan(const void *pa, const void *pb)
+{
+	const struct tv_ospan *a = pa, *b = pb;
+	int c = cmp_i64(a->start, b->start);
+
+	if (c == 0) {
+		c = cmp_i64(a->end, b->end);
+	}
+	if (c == 0) {
+		c = cmp_str(a->span_id, b->span_id);
+	}
+	if (c == 0) {
+		c = cmp_str(a->parent_id, b->parent_id);
+	}
+	if (c == 0) {
+		c = cmp_str(a->name, b->name);
+	}
+	if (c == 0) {
+		c = cmp_i64(a->status, b->status);
+	}
+	if (c == 0) {
+		c = cmp_str(a->status_message, b->status_message);
+	}
+	if (c == 0) {
+		c = cmp_attrs(a->attrs, a->n_attrs, b->attrs, b->n_attrs);
+	}
+	if (c == 0) {
+		c = cmp_attrs(a->res, a->n_res, b->res, b->n_res);
+	}
+	if (c == 0) {
+		c = cmp_str(a->raw, b->raw);
+	}
+	return c;
+}
+
 static int release(struct tv_spans *b, bool all, int64_t cutoff, tv_trace_fn fn, void *udata)
 {
 	size_t keep = 0, before = b->n;
@@ -331,6 +439,7 @@ static int release(struct tv_spans *b, bool all, int64_t cutoff, tv_trace_fn fn,
 			b->v[keep++] = t;
 			continue;
 		}
+		qsort(t->spans, t->n, sizeof(*t->spans), cmp_ospan);
 		tr.trace_id = t->id;
 		tr.spans = t->spans;
 		tr.n = t->n;

@@ -19,6 +19,7 @@
 /* an owned copy of a struct tv_span; attribute strings are owned too */
 struct tv_ospan {
 	uint64_t line;
+	uint64_t seq; /* arrival order within its trace */
 	char *trace_id, *span_id, *parent_id;
 	char *name;
 	int64_t start, end;

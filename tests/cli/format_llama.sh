@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# Llama Stack telemetry stores (SQLite, FORMATS.md D): 200 generated
+# Llama Stack telemetry stores (SQLite, docs/FORMATS.md#llama-stack): 200 generated
 # sessions must match the ground truth exactly (everything the store
 # carries; it has no token counts), detected or forced, with and without
 # --events, the same bytes on every run; and stores that cannot be read

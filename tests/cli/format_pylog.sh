@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# Python logging lines of query events (FORMATS.md H): 200 generated
+# Python logging lines of query events (docs/FORMATS.md#pylog): 200 generated
 # sessions, whose llm calls are logged as separate queries `<session>-<n>`,
 # must match the ground truth exactly, tracebacks included, with every line
 # used and one warning about zoneless times.  The same events as plain JSON

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """Compare canonical sessions read from a Llama Stack SQLite store with the
-ground truth of bench/gen_corpus.py --format llama-stack.
+ground truth of tests/tools/gen_corpus.py --format llama-stack.
 
   check_truth_llama.py OUTPUT.jsonl TRUTH.json
 
 The store carries no token counts (Llama Stack sends them to the OTel meter,
-not to the sqlite sink: FORMATS.md D), so the truth's token totals are taken
+not to the sqlite sink: docs/FORMATS.md#llama-stack), so the truth's token totals are taken
 as 0; everything else the truth knows is compared exactly, as
 check_truth.py --extra does: sessions, turns, prompts, outputs, llm_calls,
 llm errors, models, llm latencies, tool_calls, tool names and failures,

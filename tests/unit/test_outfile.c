@@ -35,7 +35,7 @@ static void run_pretty(struct rf_run *r, const char *objects, bool keep_events)
 	free(doc);
 }
 
-/* ---- fixtures (FORMATS.md A2), as in a real Gemini CLI outfile ---- */
+/* ---- fixtures (docs/FORMATS.md#outfile), as in a real Gemini CLI outfile ---- */
 
 #define RESOURCE(sid)                                                                              \
 	"\"resource\":{\"_rawAttributes\":[[\"host.name\",\"devbox\"],"                            \

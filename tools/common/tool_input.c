@@ -175,7 +175,8 @@ static int read_one(const char *path, void *udata)
 	int r;
 
 	tv_error_clear(&err);
-	r = tv_read_file(in->ctx, path, in->o.from, &err);
+	r = in->keyed ? tv_read_keyed(in->ctx, path, &err)
+		      : tv_read_file(in->ctx, path, in->o.from, &err);
 	if (r == 0 || in->halted) {
 		return r;
 	}

@@ -81,6 +81,7 @@ struct tool_input {
 	struct tv_read_ctx *ctx;
 	bool failed;   /* an input could not be read (reported) */
 	bool halted;   /* set by the tool: its callback failed and said why */
+	bool keyed;    /* set by the tool: read keyed lines (tv_read_keyed) */
 	bool progress; /* show the progress line */
 	struct timespec last_progress;
 	void *udata; /* the tool's, for its callbacks */

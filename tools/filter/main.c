@@ -16,6 +16,7 @@
 #include "tools/common/tool.h"
 #include "tools/common/tool_atomic.h"
 #include "tools/common/tool_input.h"
+#include "libcommon/read/tv_keyed.h"
 #include "libcommon/read/tv_reader.h"
 #include "libcommon/sample/tv_sample.h"
 #include "libcommon/core/tv_strbuf.h"
@@ -26,6 +27,8 @@
 struct opts {
 	struct tool_input_opts in;
 	bool events;
+	bool emit_keyed;   /* the map of a sharded run */
+	bool group_sorted; /* its reduce */
 	const char *output;
 	struct select_opts sel;
 	const char **where; /* --where and the shorthands, as expressions */
@@ -42,11 +45,14 @@ struct run {
 	struct tool_input in;
 	struct selector *sel;
 	struct tv_strbuf line;
+	uint64_t keyed_lines;
 	bool write_error;
 };
 
 enum {
 	OPT_EVENTS = 1000,
+	OPT_EMIT_KEYED,
+	OPT_GROUP_SORTED,
 	OPT_WHERE,
 	OPT_SINCE,
 	OPT_UNTIL,
@@ -70,6 +76,8 @@ enum {
 static const char short_opts[] = "o:vhV";
 static const struct option long_opts[] = {
 	{ "events", no_argument, NULL, OPT_EVENTS },
+	{ "emit-keyed", no_argument, NULL, OPT_EMIT_KEYED },
+	{ "group-sorted", no_argument, NULL, OPT_GROUP_SORTED },
 	{ "where", required_argument, NULL, OPT_WHERE },
 	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "until", required_argument, NULL, OPT_UNTIL },
@@ -134,7 +142,13 @@ static void help(void)
 	       "  -o, --output FILE     write to FILE instead of standard output\n"
 	       "      --ids             write only the session ids, one per line\n"
 	       "      --count           write only the number of sessions kept\n"
-	       "      --events          keep the source records in each session's events[]\n");
+	       "      --events          keep the source records in each session's events[]\n"
+	       "\n"
+	       "Sharded runs (see televal-filter(1) and README: Scaling out):\n"
+	       "      --emit-keyed      the map: write each record as KEY<TAB>PAYLOAD, keyed\n"
+	       "                        by its session, instead of sessions\n"
+	       "      --group-sorted    the reduce: read such lines sorted by key\n"
+	       "                        (LC_ALL=C sort -t$'\\t' -k1,1) and write sessions\n");
 	tool_input_help(TOOL_IN_STATS | TOOL_IN_PROGRESS | TOOL_IN_MAX_ERRORS);
 	printf("  -h, --help            show this help and exit\n"
 	       "  -V, --version         show the version and exit\n"
@@ -321,6 +335,19 @@ static int check_opts(struct opts *o)
 	if (o->sel.ids && o->sel.count) {
 		return tool_usage_err("choose one of --ids and --count");
 	}
+	if (o->emit_keyed && o->group_sorted) {
+		return tool_usage_err(
+			"choose one of --emit-keyed (map) and --group-sorted (reduce)");
+	}
+	if (o->emit_keyed &&
+	    (o->n_where > 0 || modes > 0 || o->sel.dedupe_window || o->sel.limit != UINT64_MAX ||
+	     o->sel.ids || o->sel.count || o->sel.invert)) {
+		return tool_usage_err("--emit-keyed writes records, not sessions: select in the "
+				      "reduce (--group-sorted)");
+	}
+	if (o->group_sorted && o->in.from != NULL) {
+		return tool_usage_err("--group-sorted reads keyed lines: drop --from");
+	}
 	o->sel.where = o->where;
 	o->sel.n_where = o->n_where;
 	return 0;
@@ -332,6 +359,12 @@ static int other_opt(struct opts *o, int c)
 	switch (c) {
 	case OPT_EVENTS:
 		o->events = true;
+		return 0;
+	case OPT_EMIT_KEYED:
+		o->emit_keyed = true;
+		return 0;
+	case OPT_GROUP_SORTED:
+		o->group_sorted = true;
 		return 0;
 	case 'o':
 		o->output = optarg;
@@ -432,6 +465,19 @@ static int emit(void *udata, struct tv_session *s)
 	return r;
 }
 
+/* the map: one keyed line per record */
+static int emit_keyed(void *udata, const char *key, size_t klen, const char *payload, size_t n)
+{
+	struct run *run = udata;
+	int r = tv_keyed_put_line(&run->buf, key, klen, payload, n);
+
+	if (r < 0) {
+		return r;
+	}
+	run->keyed_lines++;
+	return run->buf.len >= FLUSH_AT ? flush_out(run) : 0;
+}
+
 /* canonical input: the checked line itself, already parsed */
 static int emit_line(void *udata, const char *line, size_t len, const struct tv_jv *root)
 {
@@ -454,6 +500,11 @@ static int emit_line(void *udata, const char *line, size_t len, const struct tv_
 static void print_stats(const struct run *run)
 {
 	tool_print_record_stats(tv_read_stats(run->in.ctx));
+	if (run->o.emit_keyed) {
+		fprintf(stderr, "%s: keyed lines: %llu\n", tv_progname,
+			(unsigned long long)run->keyed_lines);
+		return;
+	}
 	uint64_t seen, written, filtered;
 
 	selector_counts(run->sel, &seen, &written, &filtered);
@@ -505,6 +556,10 @@ static int run_all(struct run *run, int argc, char **argv)
 	};
 	int r, status = 0;
 
+	if (run->o.emit_keyed) {
+		ro.emit_keyed = emit_keyed;
+	}
+	run->in.keyed = run->o.group_sorted;
 	if (tool_atomic_open(&run->out, run->o.output) < 0) {
 		return 1;
 	}

@@ -78,10 +78,29 @@ struct kept {
 	size_t len;
 };
 
+/*
+ * A run's result read back (a merge of shard results): each of its kept
+ * lines says how many sessions its run saw ("seen"), how many it keeps
+ * ("size") and the smallest hash it left out ("threshold").  Lines of one
+ * run agree on all three, and a run writes min(size, seen) lines, so
+ * counting the lines of each such triple tells how many runs had it.
+ */
+struct prior {
+	uint64_t thr; /* UINT64_MAX: none left out */
+	uint64_t seen, size;
+	uint64_t lines;
+};
+
+struct priors {
+	struct prior *v; /* open addressing; lines == 0 is a free slot */
+	size_t n, cap;
+};
+
 struct heap {
 	struct kept *v;
 	size_t n, cap; /* cap = k */
-	uint64_t seen;
+	uint64_t seen; /* sessions offered that no earlier run saw */
+	struct priors priors;
 	uint64_t min_out; /* smallest hash not kept; UINT64_MAX if none */
 	char *key;	  /* the stratum, or NULL */
 };
@@ -146,7 +165,6 @@ static int heap_offer(struct heap *hp, uint64_t h, const char *line, size_t len)
 {
 	struct kept k = { .h = h, .line = (char *)line, .len = len };
 
-	hp->seen++;
 	if (hp->n == hp->cap) {
 		if (kcmp(&k, &hp->v[0]) >= 0) {
 			note_out(hp, h);
@@ -157,10 +175,13 @@ static int heap_offer(struct heap *hp, uint64_t h, const char *line, size_t len)
 		hp->v[0] = hp->v[--hp->n];
 		sift_down(hp, 0);
 	}
-	k.line = tv_strndup(line, len);
+	/* padded: the line is parsed again when written (simdjson reads past the end) */
+	k.line = malloc(len + TV_JSON_PAD);
 	if (k.line == NULL) {
 		return -ENOMEM;
 	}
+	memcpy(k.line, line, len);
+	memset(k.line + len, 0, TV_JSON_PAD);
 	hp->v[hp->n] = k;
 	sift_up(hp, hp->n++);
 	return 0;
@@ -173,6 +194,7 @@ static void heap_free(struct heap *hp)
 	}
 	free(hp->v);
 	free(hp->key);
+	free(hp->priors.v);
 }
 
 static int heap_init(struct heap *hp, size_t k)
@@ -368,35 +390,139 @@ static bool same_seed(const struct tv_jv *sampling, uint64_t seed)
 	       (uint64_t)d == seed;
 }
 
-/*
- * A bottom-k result read back (a merge of shards): its "threshold", the
- * smallest hash its run left out, bounds the merged run's too, so the
- * weights come out as in one run over everything.
- */
-static void inherit_threshold(struct selector *s, const struct tv_jv *root, struct heap *hp)
+static size_t prior_slot(const struct priors *pr, const struct prior *p)
 {
-	struct tv_jv smp, m, t;
-	const char *method, *hex;
-	size_t mn, hn;
-	char buf[24], *end;
-	uint64_t thr;
+	uint64_t k[3] = { p->thr, p->seen, p->size };
+	size_t i = tv_hash64(k, sizeof(k)) & (pr->cap - 1);
 
-	if (!tv_jv_get(root, "sampling", &smp) || !same_seed(&smp, s->o.seed) ||
-	    !tv_jv_get(&smp, "method", &m) || !tv_jv_str(&m, &method, &mn) ||
-	    !tv_jv_get(&smp, "threshold", &t) || !tv_jv_str(&t, &hex, &hn) || hn == 0 || hn > 16) {
-		return;
+	while (pr->v[i].lines != 0 &&
+	       (pr->v[i].thr != p->thr || pr->v[i].seen != p->seen || pr->v[i].size != p->size)) {
+		i = (i + 1) & (pr->cap - 1);
 	}
-	if (mn != strlen(hp->key ? "stratified" : "reservoir") ||
-	    memcmp(method, hp->key ? "stratified" : "reservoir", mn) != 0) {
-		return;
+	return i;
+}
+
+static int priors_grow(struct priors *pr)
+{
+	struct priors bigger = { .cap = pr->cap ? pr->cap * 2 : 16 };
+
+	bigger.v = calloc(bigger.cap, sizeof(*bigger.v));
+	if (bigger.v == NULL) {
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < pr->cap; i++) {
+		if (pr->v[i].lines != 0) {
+			bigger.v[prior_slot(&bigger, &pr->v[i])] = pr->v[i];
+			bigger.n++;
+		}
+	}
+	free(pr->v);
+	*pr = bigger;
+	return 0;
+}
+
+static int prior_add(struct priors *pr, const struct prior *p)
+{
+	size_t i;
+
+	if ((pr->n + 1) * 2 > pr->cap && priors_grow(pr) < 0) {
+		return -ENOMEM;
+	}
+	i = prior_slot(pr, p);
+	if (pr->v[i].lines == 0) {
+		pr->v[i] = *p;
+		pr->n++;
+	}
+	pr->v[i].lines++;
+	return 0;
+}
+
+/* sessions seen: this run's own, plus those of every earlier run whose lines it read */
+static uint64_t heap_seen(const struct heap *hp)
+{
+	uint64_t seen = hp->seen;
+
+	for (size_t i = 0; i < hp->priors.cap; i++) {
+		const struct prior *p = &hp->priors.v[i];
+		uint64_t per_run = p->size < p->seen ? p->size : p->seen;
+
+		if (p->lines != 0 && per_run != 0) {
+			seen += (p->lines + per_run - 1) / per_run * p->seen;
+		}
+	}
+	return seen;
+}
+
+static bool read_count(const struct tv_jv *obj, const char *key, uint64_t *out)
+{
+	struct tv_jv v;
+	int64_t i;
+
+	if (!tv_jv_get(obj, key, &v) || !tv_jv_int(&v, &i) || i < 0) {
+		return false;
+	}
+	*out = (uint64_t)i;
+	return true;
+}
+
+/* the "threshold" of a sampling member: UINT64_MAX for null; false if malformed */
+static bool read_threshold(const struct tv_jv *smp, uint64_t *thr)
+{
+	struct tv_jv t;
+	const char *hex;
+	char buf[24], *end;
+	size_t hn;
+
+	*thr = UINT64_MAX;
+	if (!tv_jv_get(smp, "threshold", &t) || tv_jv_type(&t) == TV_J_NULL) {
+		return true;
+	}
+	if (!tv_jv_str(&t, &hex, &hn) || hn == 0 || hn > 16) {
+		return false;
 	}
 	memcpy(buf, hex, hn);
 	buf[hn] = '\0';
 	errno = 0;
-	thr = strtoull(buf, &end, 16);
-	if (errno == 0 && *end == '\0') {
-		note_out(hp, thr);
+	*thr = strtoull(buf, &end, 16);
+	return errno == 0 && *end == '\0';
+}
+
+/* @root was kept by an earlier run of the same reservoir (same method and seed): *@p */
+static bool read_prior(struct selector *s, const struct tv_jv *root, const struct heap *hp,
+		       struct prior *p)
+{
+	const char *want = hp->key ? "stratified" : "reservoir", *method;
+	struct tv_jv smp, m;
+	size_t mn;
+
+	if (!tv_jv_get(root, "sampling", &smp) || !same_seed(&smp, s->o.seed) ||
+	    !tv_jv_get(&smp, "method", &m) || !tv_jv_str(&m, &method, &mn) || mn != strlen(want) ||
+	    memcmp(method, want, mn) != 0) {
+		return false;
 	}
+	*p = (struct prior){ .lines = 0 };
+	return read_threshold(&smp, &p->thr) && read_count(&smp, "seen", &p->seen) &&
+	       read_count(&smp, "size", &p->size);
+}
+
+/*
+ * A bottom-k result read back (a merge of shards): its "threshold", the
+ * smallest hash its run left out, bounds the merged run's too, so the
+ * weights come out as in one run over everything; its "seen" adds up as
+ * heap_seen() says.  A session no earlier run kept counts as seen here.
+ */
+static int inherit(struct selector *s, const struct tv_jv *root, struct heap *hp)
+{
+	struct prior p;
+
+	if (!read_prior(s, root, hp, &p)) {
+		hp->seen++;
+		return 0;
+	}
+	if (p.thr != UINT64_MAX) {
+		note_out(hp, p.thr);
+	}
+	return prior_add(&hp->priors, &p);
 }
 
 /*
@@ -590,8 +716,9 @@ int selector_feed_parsed(struct selector *s, const char *line, size_t len,
 		return 0;
 	}
 	if (s->o.reservoir) {
-		inherit_threshold(s, &root, &s->all);
-		return heap_offer(&s->all, h, line, len);
+		int r = inherit(s, &root, &s->all);
+
+		return r < 0 ? r : heap_offer(&s->all, h, line, len);
 	}
 	if (s->per) {
 		struct heap *hp = stratum(s, &root);
@@ -599,8 +726,9 @@ int selector_feed_parsed(struct selector *s, const char *line, size_t len,
 		if (hp == NULL) {
 			return -ENOMEM;
 		}
-		inherit_threshold(s, &root, hp);
-		return heap_offer(hp, h, line, len);
+		int r = inherit(s, &root, hp);
+
+		return r < 0 ? r : heap_offer(hp, h, line, len);
 	}
 	if (!s->o.sample) {
 		return write_out(s, line, len, id, idn, NULL, 1, w, udata);
@@ -649,7 +777,7 @@ static int flush_heap(struct selector *s, struct heap *hp, select_write_fn w, vo
 		tv_jw_key(&jw, "size");
 		tv_jw_int(&jw, (int64_t)hp->cap);
 		tv_jw_key(&jw, "seen");
-		tv_jw_int(&jw, (int64_t)hp->seen);
+		tv_jw_int(&jw, (int64_t)heap_seen(hp));
 		tv_jw_key(&jw, "seed");
 		tv_jw_int(&jw, (int64_t)s->o.seed);
 		tv_jw_key(&jw, "threshold"); /* the smallest hash left out, for merges */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * anyclaude telemetry (FORMATS.md F): ~/.anyclaude/telemetry/
+ * anyclaude telemetry (docs/FORMATS.md#anyclaude): ~/.anyclaude/telemetry/
  * session-<id>-metrics.jsonl holds one RequestMetric per line and no
  * session id (it is in the file name); session-<id>-summary.json is the
  * pretty-printed SessionSummary written at the end.

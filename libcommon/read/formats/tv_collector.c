@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * tv_read_collector: the OpenTelemetry collector's debug exporter text, as
- * Gemini CLI and Qwen Code write it to collector.log (FORMATS.md A1).
+ * tv_collector: the OpenTelemetry collector's debug exporter text, as
+ * Gemini CLI and Qwen Code write it to collector.log (docs/FORMATS.md#collector-log).
  *
  * The file is the collector's stdout and stderr: its own zap log lines
  * (`<ts>\t<level>\t<msg>\t{json}`) with the exporter's multi-line bodies

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tv_dbgtext: the lines of the OpenTelemetry collector's debug-exporter
- * text (collector.log, FORMATS.md A1), classified by their start alone.
+ * text (collector.log, docs/FORMATS.md#collector-log), classified by their start alone.
  *
- * Shared by the reader (tv_read_collector.c) and the anonymizer
+ * Shared by the reader (read/formats/tv_collector.c) and the anonymizer
  * (tools/anonymize/collector.c), so that both split the file into the same
  * values.  Nothing is allocated: a struct tv_dbg_line only points into the
  * caller's text, which the caller owns and keeps alive while it uses the

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Jaeger query-API / UI JSON (FORMATS.md C): the API envelope
+ * Jaeger query-API / UI JSON (docs/FORMATS.md#jaeger): the API envelope
  * {"data":[trace...]}, a bare trace {"traceID","spans","processes"}, an
  * array of spans (or of traces), or a single span, one document after
  * another.

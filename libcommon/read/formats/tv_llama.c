@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * tv_read_llama: the Llama Stack meta-reference telemetry store, the SQLite
- * database of its `sqlite` sink (FORMATS.md D): tables traces, spans and
+ * tv_llama: the Llama Stack meta-reference telemetry store, the SQLite
+ * database of its `sqlite` sink (docs/FORMATS.md#llama-stack): tables traces, spans and
  * span_events.
  *
  * The database is opened read-only through a `file:` URI with mode=ro.  It

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * OTLP/JSON export requests (FORMATS.md B): one request per line (the
+ * OTLP/JSON export requests (docs/FORMATS.md#otlp): one request per line (the
  * collector's file exporter) or pretty-printed documents one after another.
  *
  * JSON Lines are parsed straight from the input buffer (tv_input_line pads

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Gemini CLI / Qwen Code telemetry.outfile (FORMATS.md A2): the JS SDK's
+ * Gemini CLI / Qwen Code telemetry.outfile (docs/FORMATS.md#outfile): the JS SDK's
  * log records, metrics and spans, each dumped as pretty-printed JSON, one
  * after another in the same file.
  *

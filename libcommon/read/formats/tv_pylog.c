@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * tv_read_pylog: Python logging lines `YYYY-MM-DD HH:MM:SS,mmm - logger -
- * LEVEL - {json}` carrying query events (FORMATS.md H), and plain JSON lines
+ * tv_pylog: Python logging lines `YYYY-MM-DD HH:MM:SS,mmm - logger -
+ * LEVEL - {json}` carrying query events (docs/FORMATS.md#pylog), and plain JSON lines
  * of the same events (`{"event": "query_start", "query_id": ...}`).
  *
  * One query_id is one session with one turn and one llm_call:
@@ -56,6 +56,13 @@ struct pylog {
 	struct tv_strbuf tb_key; /* its query_id */
 	struct tv_strbuf key;	 /* the current record's query_id */
 	struct tv_strbuf ev;	 /* an event being built */
+	/* the map (tv_read_mapping): the text of the last record, with its traceback */
+	const char *line; /* the line being read */
+	size_t line_len;
+	struct tv_strbuf map_text;
+	struct tv_strbuf map_key;
+	int64_t map_time;
+	uint64_t map_line;
 };
 
 /* the JSON record being mapped */
@@ -331,27 +338,6 @@ static int on_success(struct rec *R)
 	return r;
 }
 
-static bool mentions_timeout(const char *s, size_t n)
-{
-	static const char *const words[] = { "timeout", "timed out" };
-
-	for (size_t w = 0; w < 2; w++) {
-		size_t k = strlen(words[w]);
-
-		for (size_t i = 0; i + k <= n; i++) {
-			size_t j = 0;
-
-			while (j < k && (s[i + j] | 0x20) == words[w][j]) {
-				j++;
-			}
-			if (j == k) {
-				return true;
-			}
-		}
-	}
-	return false;
-}
-
 static int on_error(struct rec *R)
 {
 	struct tv_llm_call *c = query_call(R->s);
@@ -365,8 +351,9 @@ static int on_error(struct rec *R)
 	get_str(R, "error_type", &type, &tn);
 	get_str(R, "error_message", &msg, &mn);
 	call_times(R, c);
-	c->status = mentions_timeout(type, tn) || mentions_timeout(msg, mn) ? TV_STATUS_TIMEOUT
-									    : TV_STATUS_ERROR;
+	c->status = tv_text_mentions_timeout(type, tn) || tv_text_mentions_timeout(msg, mn)
+			    ? TV_STATUS_TIMEOUT
+			    : TV_STATUS_ERROR;
 	if (msg != NULL) {
 		r = tv_set_str(&c->error, msg, mn);
 	} else {
@@ -455,6 +442,61 @@ static int apply(struct rec *R)
 }
 
 /* one JSON object record: into its query's session, or skipped */
+/* the map: hand over the record kept, with the traceback lines after it */
+static int map_flush(struct pylog *P)
+{
+	int r;
+
+	if (P->map_text.len == 0) {
+		return 0;
+	}
+	r = tv_read_map_text(P->ctx, P->map_key.p, P->map_key.len, P->map_time, P->map_line,
+			     P->map_text.p, P->map_text.len);
+	tv_strbuf_reset(&P->map_text);
+	return r;
+}
+
+/* the map: keep the record's line as the session's until the next record */
+static int map_record(struct pylog *P, struct rec *R)
+{
+	int r = map_flush(P);
+
+	tv_strbuf_reset(&P->map_key);
+	if (r == 0) {
+		r = tv_strbuf_append(&P->map_key, P->key.p, P->key.len);
+	}
+	if (r == 0) {
+		r = tv_strbuf_append(&P->map_text, P->line, P->line_len);
+	}
+	if (r < 0) {
+		return r;
+	}
+	P->map_time = R->time;
+	P->map_line = P->lineno;
+	P->tb_open = event_is(R, "query_error");
+	tv_read_count(P->ctx, 1, true);
+	return tv_read_note_time(P->ctx, R->time);
+}
+
+/* the map: a traceback line goes with its record */
+static int map_other(struct pylog *P, const char *s, size_t n)
+{
+	int r;
+
+	if (!P->tb_open || P->map_text.len == 0) {
+		tv_read_skip(P->ctx);
+		return 0;
+	}
+	r = tv_strbuf_putc(&P->map_text, '\n');
+	if (r == 0) {
+		r = tv_strbuf_append(&P->map_text, s, n);
+	}
+	if (r == 0) {
+		tv_read_count(P->ctx, 1, true);
+	}
+	return r;
+}
+
 static int on_record(struct pylog *P, const struct logline *ll, const struct tv_jv *root)
 {
 	struct rec R = { .P = P, .ll = ll, .root = *root };
@@ -471,6 +513,9 @@ static int on_record(struct pylog *P, const struct logline *ll, const struct tv_
 		return tv_read_reject(
 			P->ctx, P->lineno,
 			"latency_ms is longer than televal can hold (about 292 years)");
+	}
+	if (tv_read_mapping(P->ctx)) {
+		return map_record(P, &R);
 	}
 	R.s = tv_read_open_session(P->ctx, P->key.p, P->key.len, R.time, P->lineno);
 	if (R.s == NULL) {
@@ -489,6 +534,9 @@ static int on_other(struct pylog *P, const char *s, size_t n)
 	size_t have;
 	char *e;
 
+	if (tv_read_mapping(P->ctx)) {
+		return map_other(P, s, n);
+	}
 	if (!P->tb_open) {
 		tv_read_skip_kind(P->ctx, "text lines");
 		return 0;
@@ -568,6 +616,8 @@ static int one_line(struct pylog *P, const char *s, size_t n, bool cut)
 	if (blank(s, n)) {
 		return 0;
 	}
+	P->line = s;
+	P->line_len = n;
 	if (parse_line(s, n, &ll)) {
 		P->tb_open = false;
 		if (ll.msg_len > 0 && ll.msg[0] == '{') {
@@ -621,7 +671,17 @@ static int read_input(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_er
 	tv_strbuf_init(&P.tb_key);
 	tv_strbuf_init(&P.key);
 	tv_strbuf_init(&P.ev);
+	tv_strbuf_init(&P.map_text);
+	tv_strbuf_init(&P.map_key);
 	r = read_lines(&P, in, err);
+	if (r == 0) {
+		r = map_flush(&P);
+		if (r < 0) {
+			tv_error_set(err, r, tv_input_name(in), P.lineno, "%s", tv_strerror(r));
+		}
+	}
+	tv_strbuf_finish(&P.map_text);
+	tv_strbuf_finish(&P.map_key);
 	tv_strbuf_finish(&P.tb_key);
 	tv_strbuf_finish(&P.key);
 	tv_strbuf_finish(&P.ev);

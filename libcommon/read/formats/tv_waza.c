@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * waza runtime telemetry (FORMATS.md G): RuntimeCollector.export_to_file,
+ * waza runtime telemetry (docs/FORMATS.md#waza): RuntimeCollector.export_to_file,
  * one pretty-printed {"exported_at", "sessions": [...]} document.  A bare
  * session object, or an array of them, is read the same way.
  *
@@ -494,7 +494,10 @@ static int error_event(struct waza *w, struct tv_session *s, const struct event 
 	}
 	if (r == 0 && w->llm.n > 0) {
 		c = &s->turns[0].llm[pending_take(&w->llm, 0)];
-		c->status = TV_STATUS_ERROR;
+		c->status = (type && tv_text_mentions_timeout(type, strlen(type))) ||
+					    (msg && tv_text_mentions_timeout(msg, strlen(msg)))
+				    ? TV_STATUS_TIMEOUT
+				    : TV_STATUS_ERROR;
 		if (c->time != TV_NONE && e->time != TV_NONE && e->time >= c->time) {
 			c->duration = tv_time_diff(e->time, c->time);
 		}
