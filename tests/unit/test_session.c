@@ -1001,6 +1001,71 @@ static void test_finalize_time_range(void **state)
 	}
 }
 
+/*
+ * Sub-agents: written after tool_calls, only when a turn has some (so an
+ * older canonical line reads and writes back unchanged), read back to the
+ * same bytes; a call made by one names it in its agent_id.
+ */
+static void test_agents_round_trip(void **state)
+{
+	static const char *const old_line =
+		"{\"televal\":1,\"id\":\"old\",\"turns\":[{\"id\":\"t\",\"llm_calls\":[],"
+		"\"tool_calls\":[],\"x\":1}]}";
+	struct tv_session *s = tv_session_create(), *back;
+	struct tv_turn *t;
+	struct tv_agent *a;
+	struct tv_llm_call *c;
+	const char *why;
+	char *line;
+
+	(void)state;
+	set(&s->id, "sub");
+	t = tv_session_add_turn(s);
+	set(&t->prompt, "the user's prompt");
+	a = tv_turn_add_agent(t);
+	set(&a->id, "b");
+	set(&a->name, "checker");
+	set(&a->parent_id, "a");
+	a->start_time = T0 + 2 * SEC;
+	a = tv_turn_add_agent(t);
+	set(&a->id, "a");
+	set(&a->name, "researcher");
+	set(&a->instruction, "find papers on X");
+	set(&a->output, "3 papers");
+	a->start_time = T0 + SEC;
+	a->end_time = T0 + 4 * SEC;
+	a->success = 1;
+	kv(&a->extra, "x-agent", "7");
+	c = tv_turn_add_llm(t);
+	c->time = T0 + 3 * SEC;
+	assert_int_equal(tv_kvlist_set_str(&c->extra, "agent_id", "a", 1), 0);
+	tv_session_finalize(s);
+	/* in time order, the duration derived */
+	assert_string_equal(t->agents[0].id, "a");
+	assert_int_equal(t->agents[0].duration, 3 * SEC);
+	line = write_str(s);
+	assert_non_null(
+		strstr(line, "\"tool_calls\":[],\"agents\":[{\"id\":\"a\",\"name\":"
+			     "\"researcher\",\"parent_id\":null,\"instruction\":\"find papers "
+			     "on X\",\"output\":\"3 papers\",\"start_time\":\"2025-07-01T09:00:"
+			     "01.000Z\",\"end_time\":\"2025-07-01T09:00:04.000Z\",\"duration_ms\":"
+			     "3000,\"success\":true,\"x-agent\":7},{\"id\":\"b\""));
+	assert_non_null(strstr(line, "\"agent_id\":\"a\""));
+	free(line);
+	round_trip(s);
+	tv_session_destroy(s);
+	/* a line without agents writes none */
+	assert_int_equal(from_text(old_line, &back, &why), 0);
+	line = write_str(back);
+	assert_null(strstr(line, "agents"));
+	free(line);
+	tv_session_destroy(back);
+	check_why("{\"televal\":1,\"id\":\"x\",\"turns\":[{\"agents\":{}}]}",
+		  "agents is not an array");
+	check_why("{\"televal\":1,\"id\":\"x\",\"turns\":[{\"agents\":[{\"name\":3}]}]}",
+		  "agent.name is not a string");
+}
+
 static void test_from_json_missing_televal_or_id(void **state)
 {
 	(void)state;
@@ -1072,6 +1137,7 @@ int main(void)
 		cmocka_unit_test(test_from_json_messages),
 		cmocka_unit_test(test_from_json_time_range),
 		cmocka_unit_test(test_finalize_time_range),
+		cmocka_unit_test(test_agents_round_trip),
 		cmocka_unit_test(test_from_json_missing_televal_or_id),
 		cmocka_unit_test(test_from_json_minifies),
 	};
