@@ -4,8 +4,11 @@
  * gen_ai.conversation.id, else session.id, else the trace id; an
  * invoke_agent span (or, without one, a root span) is a turn; chat,
  * generate_content and text_completion spans are llm_calls and
- * execute_tool spans tool_calls, attached to the turn above them.  OTel
- * GenAI (current and deprecated keys), OpenInference and OpenLLMetry
+ * execute_tool spans tool_calls, attached to the turn above them.  An
+ * agent run inside a turn (through a tool or an A2A call) is a sub-agent
+ * of that turn, not a turn: its calls are the turn's, marked with its id.
+ * Which span is whose is read/tv_tree.c's; the attributes are read here.
+ * OTel GenAI (current and deprecated keys), OpenInference and OpenLLMetry
  * attributes are all understood.
  */
 #include <errno.h>
@@ -15,21 +18,13 @@
 
 #include "libcommon/json/tv_jw.h"
 #include "libcommon/read/tv_read_ctx.h"
-
-enum role {
-	ROLE_OTHER,
-	ROLE_AGENT,
-	ROLE_LLM,
-	ROLE_TOOL,
-};
+#include "libcommon/read/tv_tree.h"
 
 struct tctx {
 	struct tv_read_ctx *ctx;
 	const struct tv_trace *t;
 	struct tv_session *s;
-	enum role *roles;
-	ssize_t *parent;      /* index of the parent span, -1 for none */
-	ssize_t *turn_of;     /* index of the turn span, -1 unknown */
+	struct tv_tree tree;  /* turns, sub-agents and calls, by span index */
 	size_t *by_id;	      /* span indexes sorted by span id */
 	int *status;	      /* span status, merged over copies of one span */
 	const char **message; /* the status message of the copy whose status it is */
@@ -101,26 +96,26 @@ static bool str_ci(const struct tv_val *v, const char *lit)
 	return true;
 }
 
-static enum role span_role(const struct tv_ospan *sp)
+static enum tv_tree_role span_role(const struct tv_ospan *sp)
 {
 	const struct tv_val *op = sattr_str(sp, "gen_ai.operation.name");
 	const struct tv_val *oi = sattr_str(sp, "openinference.span.kind");
 	const struct tv_val *tl = sattr_str(sp, "traceloop.span.kind");
 
 	if (str_is(op, "invoke_agent") || str_ci(oi, "AGENT") || str_is(tl, "agent")) {
-		return ROLE_AGENT;
+		return TV_TREE_AGENT;
 	}
 	if (str_is(op, "execute_tool") || str_ci(oi, "TOOL") || str_is(tl, "tool")) {
-		return ROLE_TOOL;
+		return TV_TREE_TOOL;
 	}
 	if (str_is(op, "chat") || str_is(op, "generate_content") || str_is(op, "text_completion") ||
 	    str_ci(oi, "LLM") || sattr(sp, "llm.request.type")) {
-		return ROLE_LLM;
+		return TV_TREE_LLM;
 	}
 	if (op == NULL && oi == NULL && sattr(sp, "gen_ai.request.model")) {
-		return ROLE_LLM;
+		return TV_TREE_LLM;
 	}
-	return ROLE_OTHER;
+	return TV_TREE_OTHER;
 }
 
 /* ---- message text ---- */
@@ -422,23 +417,31 @@ static int output_finish_reason(struct tv_read_ctx *ctx, const struct tv_val *v,
 	return 0;
 }
 
+/* token counts: input, output and total, wherever a span carries them */
+static const char *const in_tokens[] = { "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens",
+					 "llm.token_count.prompt", NULL };
+static const char *const out_tokens[] = { "gen_ai.usage.output_tokens",
+					  "gen_ai.usage.completion_tokens",
+					  "llm.token_count.completion", NULL };
+static const char *const total_tokens[] = { "llm.usage.total_tokens", "llm.token_count.total",
+					    "gen_ai.usage.total_tokens", NULL };
+
+static bool has_usage(const struct tv_ospan *sp)
+{
+	return sattr_int(sp, in_tokens) != TV_NONE || sattr_int(sp, out_tokens) != TV_NONE ||
+	       sattr_int(sp, total_tokens) != TV_NONE;
+}
+
 static int llm_from_span(struct tctx *x, const struct tv_ospan *sp, struct tv_turn *t)
 {
 	static const char *const model[] = { "gen_ai.response.model", "gen_ai.request.model",
 					     "llm.model_name", NULL };
-	static const char *const in[] = { "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens",
-					  "llm.token_count.prompt", NULL };
-	static const char *const outk[] = { "gen_ai.usage.output_tokens",
-					    "gen_ai.usage.completion_tokens",
-					    "llm.token_count.completion", NULL };
 	static const char *const cached[] = { "gen_ai.usage.cache_read.input_tokens",
 					      "gen_ai.usage.cache_read_input_tokens",
 					      "llm.token_count.prompt_details.cache_read", NULL };
 	static const char *const think[] = { "gen_ai.usage.reasoning.output_tokens",
 					     "gen_ai.usage.reasoning_tokens",
 					     "llm.token_count.completion_details.reasoning", NULL };
-	static const char *const total[] = { "llm.usage.total_tokens", "llm.token_count.total",
-					     "gen_ai.usage.total_tokens", NULL };
 	static const char *const code[] = { "http.response.status_code", "http.status_code", NULL };
 	static const char *const reqk[] = { "gen_ai.input.messages", "gen_ai.prompt", "input.value",
 					    NULL };
@@ -462,11 +465,11 @@ static int llm_from_span(struct tctx *x, const struct tv_ospan *sp, struct tv_tu
 	if (c->status_code == TV_NONE && err && !tv_val_int(err, &c->status_code)) {
 		c->status_code = TV_NONE;
 	}
-	c->input_tokens = sattr_int(sp, in);
-	c->output_tokens = sattr_int(sp, outk);
+	c->input_tokens = sattr_int(sp, in_tokens);
+	c->output_tokens = sattr_int(sp, out_tokens);
 	c->cached_tokens = sattr_int(sp, cached);
 	c->thinking_tokens = sattr_int(sp, think);
-	c->total_tokens = sattr_int(sp, total);
+	c->total_tokens = sattr_int(sp, total_tokens);
 	c->seen |= TV_LLM_THINKING_IN_OUTPUT; /* as the conventions count reasoning */
 	r = set_val(&c->model, first_str(sp, model));
 	if (r == 0 && fr &&
@@ -541,22 +544,6 @@ static int tool_from_span(struct tctx *x, const struct tv_ospan *sp, struct tv_t
 	return r;
 }
 
-/* the turn span of span i: the top-most agent above it, else its root */
-static ssize_t turn_span(struct tctx *x, size_t i)
-{
-	ssize_t cur = (ssize_t)i, agent = -1, root = (ssize_t)i;
-	size_t guard = 0;
-
-	while (cur >= 0 && guard++ <= x->t->n) {
-		if (x->roles[cur] == ROLE_AGENT) {
-			agent = cur;
-		}
-		root = cur;
-		cur = x->parent[cur];
-	}
-	return agent >= 0 ? agent : root;
-}
-
 const char *tv_trace_key(const struct tv_trace *t, size_t *n)
 {
 	static const char *const keys[] = { "gen_ai.conversation.id", "session.id" };
@@ -623,23 +610,28 @@ static int fill_turn(struct tctx *x, const struct tv_ospan *sp, struct tv_turn *
 	return r;
 }
 
-/* a turn without its own prompt/output takes them from its first/last llm span */
-static int borrow_text(struct tctx *x, ssize_t ti, struct tv_turn *t)
+/*
+ * A turn (@agent -1) or a sub-agent (@agent its span) without its own
+ * prompt/output takes them from the first/last llm span it made itself:
+ * never from a sub-agent's, whose prompt is the sub-agent's instruction.
+ */
+static int borrow_text(struct tctx *x, ssize_t ti, ssize_t agent, char **prompt, char **output)
 {
-	bool need_output = t->output == NULL;
+	bool need_output = *output == NULL;
 	int r = 0;
 
 	for (size_t i = 0; i < x->t->n && r == 0; i++) {
 		const struct tv_ospan *sp = &x->t->spans[i];
 
-		if (x->roles[i] != ROLE_LLM || x->turn_of[i] != ti) {
+		if (x->tree.role[i] != TV_TREE_LLM || x->dup[i] || x->tree.turn_of[i] != ti ||
+		    x->tree.call_agent[i] != agent) {
 			continue;
 		}
-		if (t->prompt == NULL && span_text(x->ctx, sp, true)) {
-			r = tv_set_str(&t->prompt, x->ctx->scratch2.p, x->ctx->scratch2.len);
+		if (*prompt == NULL && span_text(x->ctx, sp, true)) {
+			r = tv_set_str(prompt, x->ctx->scratch2.p, x->ctx->scratch2.len);
 		}
 		if (r == 0 && need_output && span_text(x->ctx, sp, false)) { /* the last one wins */
-			r = tv_set_str(&t->output, x->ctx->scratch2.p, x->ctx->scratch2.len);
+			r = tv_set_str(output, x->ctx->scratch2.p, x->ctx->scratch2.len);
 		}
 	}
 	return r;
@@ -688,21 +680,44 @@ static int session_info(struct tctx *x)
 	return r ? r : tv_kvlist_set(&x->s->metadata, "resource", 8, b->p, b->len);
 }
 
-static bool build(struct tctx *x)
+/* an agent span says something of its own: a prompt or an output */
+static bool agent_text(struct tctx *x, const struct tv_ospan *sp)
+{
+	return span_text(x->ctx, sp, true) || span_text(x->ctx, sp, false);
+}
+
+/* the shape of the trace (x->tree); true when some span has a GenAI role */
+static int build(struct tctx *x, bool *genai)
 {
 	const struct tv_trace *t = x->t;
-	bool genai = false;
+	struct tv_tree_span *in = calloc(t->n ? t->n : 1, sizeof(*in));
+	int r;
 
+	if (in == NULL) {
+		return -ENOMEM;
+	}
 	index_spans(x);
 	for (size_t i = 0; i < t->n; i++) {
-		x->roles[i] = span_role(&t->spans[i]);
-		x->parent[i] = t->spans[i].parent_id ? find_span(x, t->spans[i].parent_id) : -1;
-		genai |= x->roles[i] != ROLE_OTHER;
+		const struct tv_ospan *sp = &t->spans[i];
+
+		in[i] = (struct tv_tree_span){
+			.parent = sp->parent_id ? find_span(x, sp->parent_id) : -1,
+			.names_parent = sp->parent_id != NULL,
+			.skip = x->dup[i],
+			.role = span_role(sp),
+			.start = sp->start,
+			.end = sp->end,
+			.usage = has_usage(sp),
+		};
+		in[i].text = in[i].role == TV_TREE_AGENT && agent_text(x, sp);
 	}
-	for (size_t i = 0; i < t->n; i++) {
-		x->turn_of[i] = turn_span(x, i);
+	r = tv_tree_build(&x->tree, in, t->n);
+	free(in);
+	*genai = false;
+	for (size_t i = 0; i < t->n && r == 0; i++) {
+		*genai |= x->tree.role[i] != TV_TREE_OTHER;
 	}
-	return genai;
+	return r;
 }
 
 static struct tv_turn *turn_by_id(struct tv_session *s, const char *id)
@@ -715,22 +730,143 @@ static struct tv_turn *turn_by_id(struct tv_session *s, const char *id)
 	return NULL;
 }
 
+/* mark the last call of @kv as made by sub-agent span @agent (-1: by the turn's agent) */
+static int mark_agent(struct tctx *x, struct tv_kvlist *kv, ssize_t agent)
+{
+	const char *id = agent >= 0 ? x->t->spans[agent].span_id : NULL;
+
+	return id ? tv_kvlist_set_str(kv, "agent_id", id, strlen(id)) : 0;
+}
+
+/*
+ * The llm_call of span @i: its own, completed from the llm spans around it
+ * that describe the same call (tv_tree's call_of).
+ */
+static int llm_call(struct tctx *x, size_t i, struct tv_turn *turn)
+{
+	size_t into = turn->n_llm;
+	int r = llm_from_span(x, &x->t->spans[i], turn);
+
+	for (ssize_t up = x->tree.llm_up[i]; r == 0 && up >= 0; up = x->tree.llm_up[up]) {
+		if (x->tree.call_of[up] != (ssize_t)i) {
+			continue;
+		}
+		r = llm_from_span(x, &x->t->spans[up], turn);
+		if (r == 0) {
+			tv_turn_merge_llm(turn, into, turn->n_llm - 1);
+		}
+	}
+	return r ? r : mark_agent(x, &turn->llm[into].extra, x->tree.call_agent[i]);
+}
+
+/* a sub-agent of @turn: who, what it was asked and answered, when */
+static int add_agent(struct tctx *x, size_t i, struct tv_turn *turn)
+{
+	static const char *const name[] = { "gen_ai.agent.name", "agent.name",
+					    "traceloop.entity.name", NULL };
+	const struct tv_ospan *sp = &x->t->spans[i];
+	struct tv_agent *a = tv_turn_add_agent(turn);
+	ssize_t up = x->tree.sub_parent[i];
+	int r = 0;
+
+	if (a == NULL) {
+		return -ENOMEM;
+	}
+	a->start_time = sp->start;
+	a->end_time = sp->end;
+	a->success = span_status(x, sp) == 2 ? 0 : span_status(x, sp) == 1 ? 1 : -1;
+	if (sp->span_id) {
+		r = tv_set_str(&a->id, sp->span_id, strlen(sp->span_id));
+	}
+	if (r == 0) {
+		r = set_val(&a->name, first_str(sp, name));
+	}
+	if (r == 0 && a->name == NULL && sp->name && strncmp(sp->name, "invoke_agent ", 13) == 0) {
+		r = tv_set_str(&a->name, sp->name + 13, strlen(sp->name + 13));
+	}
+	if (r == 0 && a->name == NULL && sp->name) {
+		r = tv_set_str(&a->name, sp->name, strlen(sp->name));
+	}
+	if (r == 0 && up >= 0 && x->t->spans[up].span_id) {
+		r = tv_set_str(&a->parent_id, x->t->spans[up].span_id,
+			       strlen(x->t->spans[up].span_id));
+	}
+	if (r == 0 && span_text(x->ctx, sp, true)) {
+		r = tv_set_str(&a->instruction, x->ctx->scratch2.p, x->ctx->scratch2.len);
+	}
+	if (r == 0 && span_text(x->ctx, sp, false)) {
+		r = tv_set_str(&a->output, x->ctx->scratch2.p, x->ctx->scratch2.len);
+	}
+	return r;
+}
+
+/* what span @i adds to its turn: a sub-agent, an llm_call, a tool_call */
+static int span_into(struct tctx *x, size_t i, struct tv_turn *turn)
+{
+	const struct tv_tree *tr = &x->tree;
+	int r = 0;
+
+	if (tr->role[i] == TV_TREE_AGENT && tr->sub[i]) {
+		r = add_agent(x, i, turn);
+	} else if (tr->role[i] == TV_TREE_LLM && tr->call_of[i] == (ssize_t)i) {
+		r = llm_call(x, i, turn);
+	} else if (tr->role[i] == TV_TREE_TOOL) {
+		r = tool_from_span(x, &x->t->spans[i], turn);
+		if (r == 0) {
+			r = mark_agent(x, &turn->tools[turn->n_tools - 1].extra, tr->call_agent[i]);
+		}
+	}
+	if (r == 0 && tr->usage_call[i]) { /* tokens an agent or tool span alone carries */
+		r = llm_from_span(x, &x->t->spans[i], turn);
+		if (r == 0) {
+			r = mark_agent(x, &turn->llm[turn->n_llm - 1].extra,
+				       tr->sub[i] ? (ssize_t)i : tr->call_agent[i]);
+		}
+	}
+	return r;
+}
+
+/* the text a turn or a sub-agent lacks, from the llm calls it made itself */
+static int borrow_all(struct tctx *x)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < x->s->n_turns && r == 0; i++) {
+		struct tv_turn *turn = &x->s->turns[i];
+		ssize_t ti = turn->id ? find_span(x, turn->id) : -1;
+
+		if (ti >= 0 && (turn->prompt == NULL || turn->output == NULL)) {
+			r = borrow_text(x, ti, -1, &turn->prompt, &turn->output);
+		}
+		for (size_t k = 0; k < turn->n_agents && r == 0 && ti >= 0; k++) {
+			struct tv_agent *a = &turn->agents[k];
+			ssize_t ai = a->id ? find_span(x, a->id) : -1;
+
+			if (ai >= 0 && (a->instruction == NULL || a->output == NULL)) {
+				r = borrow_text(x, ti, ai, &a->instruction, &a->output);
+			}
+		}
+	}
+	return r;
+}
+
 static int map_trace(struct tctx *x)
 {
 	const struct tv_trace *t = x->t;
-	bool genai = build(x);
-	int r = 0;
+	bool genai;
+	int r = build(x, &genai);
 
 	/*
 	 * Create each turn once, found again by span id (turn pointers move as
 	 * the array grows).  A trace without GenAI spans makes a turn per root.
 	 */
 	for (size_t i = 0; i < t->n && r == 0; i++) {
-		ssize_t ti = x->turn_of[i];
+		ssize_t ti = x->tree.turn_of[i];
 		const struct tv_ospan *ts = &t->spans[ti];
 		struct tv_turn *turn;
 
-		if (x->dup[i] || (x->roles[i] == ROLE_OTHER && (genai || x->parent[i] >= 0))) {
+		if (x->dup[i] ||
+		    (x->tree.role[i] == TV_TREE_OTHER && (genai || x->tree.parent[i] >= 0))) {
 			continue;
 		}
 		turn = ts->span_id ? turn_by_id(x->s, ts->span_id) : NULL;
@@ -741,21 +877,11 @@ static int map_trace(struct tctx *x)
 			}
 			r = fill_turn(x, ts, turn);
 		}
-		if (r == 0 && x->roles[i] == ROLE_LLM) {
-			r = llm_from_span(x, &t->spans[i], turn);
-		} else if (r == 0 && x->roles[i] == ROLE_TOOL) {
-			r = tool_from_span(x, &t->spans[i], turn);
+		if (r == 0) {
+			r = span_into(x, i, turn);
 		}
 	}
-	for (size_t i = 0; i < x->s->n_turns && r == 0; i++) {
-		struct tv_turn *turn = &x->s->turns[i];
-		ssize_t ti = turn->id ? find_span(x, turn->id) : -1;
-
-		if (ti >= 0 && (turn->prompt == NULL || turn->output == NULL)) {
-			r = borrow_text(x, ti, turn);
-		}
-	}
-	return r;
+	return r == 0 ? borrow_all(x) : r;
 }
 
 /* a second copy of a span goes into nothing: skipped, once index_spans() found it */
@@ -831,14 +957,11 @@ int tv_trace_apply(struct tv_read_ctx *ctx, const struct tv_trace *t)
 	if (x.s == NULL) {
 		return -ENOMEM;
 	}
-	x.roles = calloc(t->n, sizeof(*x.roles));
-	x.parent = calloc(t->n, sizeof(*x.parent));
-	x.turn_of = calloc(t->n, sizeof(*x.turn_of));
 	x.by_id = calloc(t->n, sizeof(*x.by_id));
 	x.status = calloc(t->n, sizeof(*x.status));
 	x.message = calloc(t->n, sizeof(*x.message));
 	x.dup = calloc(t->n, sizeof(*x.dup));
-	if (x.roles && x.parent && x.turn_of && x.by_id && x.status && x.message && x.dup) {
+	if (x.by_id && x.status && x.message && x.dup) {
 		r = session_info(&x);
 		if (r == 0) {
 			r = add_events(x.s, t);
@@ -854,8 +977,6 @@ int tv_trace_apply(struct tv_read_ctx *ctx, const struct tv_trace *t)
 	free(x.status);
 	free(x.message);
 	free(x.dup);
-	free(x.roles);
-	free(x.parent);
-	free(x.turn_of);
+	tv_tree_free(&x.tree);
 	return r;
 }
