@@ -26,6 +26,29 @@ int tv_attrs_push(struct tv_attrs *a, const char *key, size_t klen, const struct
 	return 0;
 }
 
+int tv_attrs_to_json(const struct tv_attr *a, size_t n, const char *skip, struct tv_strbuf *out)
+{
+	struct tv_jw w;
+	int r = 0;
+
+	tv_strbuf_reset(out);
+	tv_jw_init(&w, out);
+	tv_jw_obj_begin(&w);
+	for (size_t i = 0; i < n && r == 0; i++) {
+		if (skip && strlen(skip) == a[i].klen && memcmp(a[i].key, skip, a[i].klen) == 0) {
+			continue;
+		}
+		tv_jw_key_n(&w, a[i].key, a[i].klen);
+		r = tv_jw_error(&w);
+		if (r == 0) {
+			r = tv_val_to_json(&a[i].v, out);
+		}
+		w.need_comma = true;
+	}
+	tv_jw_obj_end(&w);
+	return r ? r : tv_jw_error(&w);
+}
+
 void tv_attrs_reset(struct tv_attrs *a)
 {
 	a->n = 0;

@@ -607,29 +607,6 @@ static int add_event(struct evctx *e)
 	return tv_session_add_event(e->s, b->p, b->len);
 }
 
-static int attrs_object(const struct tv_attr *a, size_t n, struct tv_strbuf *b, const char *skip)
-{
-	struct tv_jw w;
-	int r = 0;
-
-	tv_strbuf_reset(b);
-	tv_jw_init(&w, b);
-	tv_jw_obj_begin(&w);
-	for (size_t i = 0; i < n && r == 0; i++) {
-		if (skip && eq(a[i].key, a[i].klen, skip)) {
-			continue;
-		}
-		tv_jw_key_n(&w, a[i].key, a[i].klen);
-		r = tv_jw_error(&w);
-		if (r == 0) {
-			r = tv_val_to_json(&a[i].v, b);
-		}
-		w.need_comma = true;
-	}
-	tv_jw_obj_end(&w);
-	return r ? r : tv_jw_error(&w);
-}
-
 /* first-seen session attributes: service, user, resource and a few common attrs */
 static int session_info(struct evctx *e, const char *svc, size_t svc_len)
 {
@@ -652,7 +629,7 @@ static int session_info(struct evctx *e, const char *svc, size_t svc_len)
 		r = set_attr_str(e, &s->user, "user.email");
 	}
 	if (r == 0 && e->r->n_res > 0 && tv_kvlist_find(&s->metadata, "resource") == NULL) {
-		r = attrs_object(e->r->res, e->r->n_res, b, "session.id");
+		r = tv_attrs_to_json(e->r->res, e->r->n_res, "session.id", b);
 		if (r == 0) {
 			r = tv_kvlist_set(&s->metadata, "resource", 8, b->p, b->len);
 		}

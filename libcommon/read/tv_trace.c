@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libcommon/json/tv_jw.h"
+#include "libcommon/read/tv_origin.h"
 #include "libcommon/read/tv_read_ctx.h"
 #include "libcommon/read/tv_tree.h"
 
@@ -25,6 +25,7 @@ struct tctx {
 	const struct tv_trace *t;
 	struct tv_session *s;
 	struct tv_tree tree;  /* turns, sub-agents and calls, by span index */
+	bool by_trace;	      /* the session is keyed by the trace id */
 	size_t *by_id;	      /* span indexes sorted by span id */
 	int *status;	      /* span status, merged over copies of one span */
 	const char **message; /* the status message of the copy whose status it is */
@@ -638,46 +639,14 @@ static int borrow_text(struct tctx *x, ssize_t ti, ssize_t agent, char **prompt,
 }
 
 /* the span that speaks for the trace: its first root (no parent), else its first span */
-static const struct tv_ospan *first_root(const struct tv_trace *t)
+static size_t first_root(const struct tv_trace *t)
 {
 	for (size_t i = 0; i < t->n; i++) {
 		if (t->spans[i].parent_id == NULL) {
-			return &t->spans[i];
+			return i;
 		}
 	}
-	return &t->spans[0];
-}
-
-static int session_info(struct tctx *x)
-{
-	const struct tv_ospan *sp = first_root(x->t);
-	const struct tv_attr *a = tv_attrs_find(sp->res, sp->n_res, "service.name");
-	struct tv_strbuf *b = &x->ctx->scratch2;
-	struct tv_jw w;
-	int r = 0;
-
-	if (x->s->source_service == NULL && a && a->v.type == TV_V_STR) {
-		r = tv_set_str(&x->s->source_service, a->v.s, a->v.n);
-	}
-	if (r < 0 || sp->n_res == 0 || tv_kvlist_find(&x->s->metadata, "resource")) {
-		return r;
-	}
-	tv_strbuf_reset(b);
-	tv_jw_init(&w, b);
-	tv_jw_obj_begin(&w);
-	for (size_t i = 0; i < sp->n_res && r == 0; i++) {
-		tv_jw_key_n(&w, sp->res[i].key, sp->res[i].klen);
-		r = tv_jw_error(&w);
-		if (r == 0) {
-			r = tv_val_to_json(&sp->res[i].v, b);
-		}
-		w.need_comma = true;
-	}
-	tv_jw_obj_end(&w);
-	if (r == 0) {
-		r = tv_jw_error(&w);
-	}
-	return r ? r : tv_kvlist_set(&x->s->metadata, "resource", 8, b->p, b->len);
+	return 0;
 }
 
 /* an agent span says something of its own: a prompt or an output */
@@ -876,6 +845,10 @@ static int map_trace(struct tctx *x)
 				return -ENOMEM;
 			}
 			r = fill_turn(x, ts, turn);
+			if (r == 0 && !x->by_trace) { /* keyed by session.id: say which trace */
+				r = tv_kvlist_set_str(&turn->extra, "trace_id", t->trace_id,
+						      strlen(t->trace_id));
+			}
 		}
 		if (r == 0) {
 			r = span_into(x, i, turn);
@@ -945,6 +918,7 @@ int tv_trace_apply(struct tv_read_ctx *ctx, const struct tv_trace *t)
 		}
 	}
 	key = tv_trace_key(t, &kn);
+	x.by_trace = key == t->trace_id;
 	ctx->path = ctx->name = t->spans[0].file;
 	ctx->fmt = t->spans[0].fmt;
 	x.s = tv_read_open_session(ctx, key, kn, first, t->spans[0].line);
@@ -962,7 +936,7 @@ int tv_trace_apply(struct tv_read_ctx *ctx, const struct tv_trace *t)
 	x.message = calloc(t->n, sizeof(*x.message));
 	x.dup = calloc(t->n, sizeof(*x.dup));
 	if (x.by_id && x.status && x.message && x.dup) {
-		r = session_info(&x);
+		r = tv_origin_add(x.s, t, first_root(t), &ctx->scratch, &ctx->scratch2);
 		if (r == 0) {
 			r = add_events(x.s, t);
 		}

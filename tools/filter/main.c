@@ -119,7 +119,8 @@ static void help(void)
 	       "      --until TIME      sessions starting before TIME\n"
 	       "      --model NAME      sessions that called model NAME\n"
 	       "      --skill NAME      sessions of skill NAME\n"
-	       "      --source NAME     sessions whose source format or service is NAME\n"
+	       "      --source NAME     sessions whose source format is NAME, or whose\n"
+	       "                        services include NAME\n"
 	       "      --success         successful sessions only\n"
 	       "      --failed          failed sessions only\n"
 	       "      --grep REGEX      a prompt or output matches REGEX (PCRE2)\n"
@@ -187,22 +188,48 @@ static int add_where(struct opts *o, const char *expr)
 }
 
 /* a shorthand: the expression @fmt with every %s replaced by @arg quoted */
+/* a PCRE2 pattern for @s as one name of a ", "-separated list (a trace's services) */
+static char *listed_pattern(const char *s)
+{
+	struct tv_strbuf b;
+
+	tv_strbuf_init(&b);
+	tv_strbuf_puts(&b, "(?:^|, )\\Q");
+	for (; *s; s++) {
+		if (s[0] == '\\' &&
+		    s[1] == 'E') { /* \E would end the quoting: end it, say it, go on */
+			tv_strbuf_puts(&b, "\\E\\\\E\\Q");
+			s++;
+			continue;
+		}
+		tv_strbuf_putc(&b, *s);
+	}
+	tv_strbuf_puts(&b, "\\E(?:, |$)");
+	return tv_strbuf_steal(&b);
+}
+
+/* @fmt with %s the quoted @arg and %r the quoted listed_pattern() of it */
 static int add_shorthand(struct opts *o, const char *fmt, const char *arg)
 {
-	char *q = arg ? quoted(arg) : NULL, **v;
+	char *q = arg ? quoted(arg) : NULL, *pat = arg ? listed_pattern(arg) : NULL, **v;
+	char *qp = pat ? quoted(pat) : NULL;
 	struct tv_strbuf b;
 	int r;
 
 	tv_strbuf_init(&b);
 	for (const char *p = fmt; *p; p++) {
-		if (p[0] == '%' && p[1] == 's') {
-			tv_strbuf_puts(&b, q ? q : "null");
+		if (p[0] == '%' && (p[1] == 's' || p[1] == 'r')) {
+			const char *w = p[1] == 's' ? q : qp;
+
+			tv_strbuf_puts(&b, w ? w : "null");
 			p++;
 		} else {
 			tv_strbuf_putc(&b, *p);
 		}
 	}
 	free(q);
+	free(pat);
+	free(qp);
 	v = realloc(o->owned, (o->n_owned + 1) * sizeof(*v));
 	if (v == NULL) {
 		tv_strbuf_finish(&b);
@@ -258,7 +285,7 @@ static int parse_selection(struct opts *o, int c, const char *arg, int argc, cha
 	case OPT_SKILL:
 		return add_shorthand(o, "skill == %s", arg);
 	case OPT_SOURCE:
-		return add_shorthand(o, "source.format == %s || source.service == %s", arg);
+		return add_shorthand(o, "source.format == %s || source.service =~ %r", arg);
 	case OPT_SUCCESS:
 		return add_shorthand(o, "success == true", NULL);
 	case OPT_FAILED:
