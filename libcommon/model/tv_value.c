@@ -142,6 +142,28 @@ int tv_val_from_jv(const struct tv_jv *v, struct tv_strbuf *json, struct tv_val 
 	}
 }
 
+int tv_attrs_from_jv(const struct tv_jv *obj, struct tv_strbuf *json, struct tv_attrs *out)
+{
+	struct tv_jiter it;
+	struct tv_jv v;
+	struct tv_val val;
+	const char *k;
+	size_t kn;
+	int r;
+
+	tv_jv_iter_init(obj, &it);
+	while (tv_jv_iter_next(&it, &k, &kn, &v)) {
+		r = tv_val_from_jv(&v, json, &val);
+		if (r == 0) {
+			r = tv_attrs_push(out, k, kn, &val);
+		}
+		if (r < 0) {
+			return r;
+		}
+	}
+	return 0;
+}
+
 void tv_val_fix(struct tv_val *v, const struct tv_strbuf *json)
 {
 	if (v->type == TV_V_JSON && v->s == NULL) {

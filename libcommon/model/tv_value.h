@@ -71,6 +71,12 @@ int tv_val_to_json(const struct tv_val *v, struct tv_strbuf *out);
  * Returns 0 or -ENOMEM.
  */
 int tv_val_from_jv(const struct tv_jv *v, struct tv_strbuf *json, struct tv_val *out);
+/**
+ * tv_attrs_from_jv: append the members of the JSON object @obj to @out
+ * (keys and strings borrowed from the parser), each value as
+ * tv_val_from_jv() makes it.  Returns 0 or -ENOMEM.
+ */
+int tv_attrs_from_jv(const struct tv_jv *obj, struct tv_strbuf *json, struct tv_attrs *out);
 /** tv_val_fix: point a TV_V_JSON value made by tv_val_from_jv() into @json (now final). */
 void tv_val_fix(struct tv_val *v, const struct tv_strbuf *json);
 /**

@@ -13,14 +13,17 @@ extern const struct tv_format tv_format_anyclaude;     /* formats/tv_anyclaude.c
 extern const struct tv_format tv_format_waza;	       /* formats/tv_waza.c */
 extern const struct tv_format tv_format_jaeger;	       /* formats/tv_jaeger.c */
 extern const struct tv_format tv_format_outfile;       /* formats/tv_outfile.c */
+extern const struct tv_format tv_format_console;       /* formats/tv_console.c */
 extern const struct tv_format tv_format_collector_log; /* formats/tv_collector.c */
 extern const struct tv_format tv_format_pylog;	       /* formats/tv_pylog.c */
 extern const struct tv_format tv_format_llama_stack;   /* formats/tv_llama.c */
 
+/* console before the text formats: its dumps often follow a program's logging lines */
 static const struct tv_format *const formats[] = {
-	&tv_format_canonical,	  &tv_format_otlp,   &tv_format_anyclaude,
-	&tv_format_waza,	  &tv_format_jaeger, &tv_format_outfile,
-	&tv_format_collector_log, &tv_format_pylog,  &tv_format_llama_stack,
+	&tv_format_canonical,	&tv_format_otlp,	  &tv_format_anyclaude,
+	&tv_format_waza,	&tv_format_jaeger,	  &tv_format_outfile,
+	&tv_format_console,	&tv_format_collector_log, &tv_format_pylog,
+	&tv_format_llama_stack,
 };
 
 #define N_FORMATS (sizeof(formats) / sizeof(formats[0]))

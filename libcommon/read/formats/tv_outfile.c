@@ -36,29 +36,6 @@ static bool has(const struct tv_jv *obj, const char *key)
 
 	return tv_jv_get(obj, key, &v);
 }
-/* The members of object @obj appended to @out. */
-static int object_attrs(struct outfile *o, const struct tv_jv *obj, struct tv_attrs *out)
-{
-	struct tv_jiter it;
-	struct tv_jv v;
-	struct tv_val val;
-	const char *k;
-	size_t kn;
-	int r;
-
-	tv_jv_iter_init(obj, &it);
-	while (tv_jv_iter_next(&it, &k, &kn, &v)) {
-		r = tv_val_from_jv(&v, &o->json, &val);
-		if (r == 0) {
-			r = tv_attrs_push(out, k, kn, &val);
-		}
-		if (r < 0) {
-			return r;
-		}
-	}
-	return 0;
-}
-
 /*
  * The resource: `_rawAttributes` [[key, value], ...] as the SDK keeps it,
  * else an `attributes` object.  The layout is SDK-private, so entries of
@@ -78,7 +55,7 @@ static int resource_attrs(struct outfile *o, const struct tv_jv *root)
 	}
 	if (!tv_jv_get(&res, "_rawAttributes", &raw) || tv_jv_type(&raw) != TV_J_ARRAY) {
 		if (tv_jv_get(&res, "attributes", &raw) && tv_jv_type(&raw) == TV_J_OBJECT) {
-			return object_attrs(o, &raw, &o->res);
+			return tv_attrs_from_jv(&raw, &o->json, &o->res);
 		}
 		return 0;
 	}
@@ -219,7 +196,7 @@ static int log_record(struct outfile *o, const struct tv_jv *root)
 	reset(o);
 	rec.line = o->line;
 	rec.time = time;
-	r = object_attrs(o, &attrs, &o->attrs);
+	r = tv_attrs_from_jv(&attrs, &o->json, &o->attrs);
 	if (r == 0) {
 		r = record_body(o, root, &rec.body);
 	}
@@ -319,7 +296,7 @@ static int span_attrs(struct outfile *o, const struct tv_jv *root, const char **
 		*why = "span: attributes is not an object";
 		return -TV_ETYPE;
 	}
-	return object_attrs(o, &attrs, &o->attrs);
+	return tv_attrs_from_jv(&attrs, &o->json, &o->attrs);
 }
 
 static int span(struct outfile *o, const struct tv_jv *root)
