@@ -102,7 +102,12 @@ bool pii_luhn(const char *d, size_t n)
  *   Visa 4 (13-19 digits)            Mastercard 51-55, 2221-2720 (16)
  *   American Express 34, 37 (15)     Discover 6011, 644-649, 65,
  *   Diners Club 300-305, 3095, 36,     622126-622925 (16-19)
- *     38-39 (14-19)                  JCB 3528-3589 (16-19)
+ *     38-39 (14-19)                  JCB 3528-3589 (16-19), and the
+ *                                      whole 35 block (16-19) and the
+ *                                      15-digit 2131 and 1800 series of
+ *                                      older JCB cards, which card
+ *                                      generators (Faker, hence
+ *                                      Presidio's test data) still make
  *   UnionPay 62 (16-19)              Mir 2200-2204 (16-19)
  *   Maestro 50, 56-69 (12-19)
  *
@@ -126,7 +131,9 @@ static const struct {
 	{ 3095, 3095, 4, 14, 19 },     /* Diners Club International */
 	{ 36, 36, 2, 14, 19 },	       /* Diners Club International */
 	{ 38, 39, 2, 14, 19 },	       /* Diners Club International */
-	{ 3528, 3589, 4, 16, 19 },     /* JCB */
+	{ 35, 35, 2, 16, 19 },	       /* JCB (3528-3589 allocated; the block fails closed) */
+	{ 2131, 2131, 4, 15, 15 },     /* JCB, older 15-digit series */
+	{ 1800, 1800, 4, 15, 15 },     /* JCB, older 15-digit series */
 	{ 62, 62, 2, 16, 19 },	       /* UnionPay */
 	{ 2200, 2204, 4, 16, 19 },     /* Mir */
 	{ 50, 50, 2, 12, 19 },	       /* Maestro */
