@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "libcommon/core/tv_error.h"
+#include "libcommon/core/tv_time.h"
 
 int tv_error_set(struct tv_error *err, int code, const char *file, uint64_t line, const char *fmt,
 		 ...)
@@ -52,6 +53,10 @@ const char *tv_strerror(int code)
 		return "write error";
 	case TV_ECORRUPT:
 		return "corrupt or truncated compressed input";
+	case TV_ERANGE:
+		return "time outside the range televal holds (" TV_TIME_RANGE_TEXT ")";
+	case TV_EENCODING:
+		return "invalid UTF-16 text (an unpaired surrogate or a cut code unit)";
 	default:
 		break;
 	}

@@ -19,14 +19,16 @@ extern "C" {
 
 enum {
 	TV_EFIRST = 1024,
-	TV_EPARSE,   /* malformed input record */
-	TV_EFORMAT,  /* input format not recognised */
-	TV_ETOOBIG,  /* record larger than the configured limit */
-	TV_EDEPTH,   /* nesting too deep */
-	TV_ETYPE,    /* a value of the wrong JSON type */
-	TV_EUSAGE,   /* a bad argument from the caller */
-	TV_EWRITE,   /* output could not be written */
-	TV_ECORRUPT, /* corrupt or truncated compressed input */
+	TV_EPARSE,    /* malformed input record */
+	TV_EFORMAT,   /* input format not recognised */
+	TV_ETOOBIG,   /* record larger than the configured limit */
+	TV_EDEPTH,    /* nesting too deep */
+	TV_ETYPE,     /* a value of the wrong JSON type */
+	TV_EUSAGE,    /* a bad argument from the caller */
+	TV_EWRITE,    /* output could not be written */
+	TV_ECORRUPT,  /* corrupt or truncated compressed input */
+	TV_EENCODING, /* text that is not valid in its encoding (UTF-16) */
+	TV_ERANGE,    /* a time or duration outside what 64-bit nanoseconds hold */
 };
 
 #define TV_ERROR_MSG_MAX 512

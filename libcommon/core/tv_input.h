@@ -3,9 +3,12 @@
  * tv_input: a buffered, line-numbered input stream over a file or stdin.
  *
  * Reads through zlib, so gzip-compressed files (detected by their magic
- * bytes) are read transparently.  Lines are returned without their "\n"
- * (and without a "\r" before it); a line longer than the record limit is
- * skipped and reported with -TV_ETOOBIG, so memory stays bounded.
+ * bytes) are read transparently.  Text that starts with a UTF-16 byte-order
+ * mark (FF FE or FE FF, as Windows PowerShell writes it) is transcoded to
+ * UTF-8 as it is read, a chunk at a time; a UTF-8 byte-order mark is
+ * skipped.  Lines are returned without their "\n" (and without a "\r"
+ * before it); a line longer than the record limit is skipped and reported
+ * with -TV_ETOOBIG, so memory stays bounded.
  */
 #ifndef TV_INPUT_H
 #define TV_INPUT_H
@@ -41,6 +44,19 @@ const char *tv_input_name(const struct tv_input *in);
 const char *tv_input_path(const struct tv_input *in);
 /** tv_input_compressed: true if the stream is gzip. */
 bool tv_input_compressed(const struct tv_input *in);
+/**
+ * tv_input_encoding: the encoding of the text as far as read: "UTF-8",
+ * "UTF-16LE" or "UTF-16BE" (transcoded), "UTF-32LE" or "UTF-32BE" (a
+ * byte-order mark that tv_input does not read: reading fails with
+ * -TV_EENCODING).  Static.
+ */
+const char *tv_input_encoding(const struct tv_input *in);
+/**
+ * tv_input_looks_utf16: the encoding @data/@len (the first bytes, no
+ * byte-order mark) looks like: "UTF-16LE" or "UTF-16BE" when every other
+ * byte is 0, as in ASCII text saved as UTF-16 without a mark, else NULL.
+ */
+const char *tv_input_looks_utf16(const char *data, size_t len);
 
 /**
  * tv_input_peek: the first bytes of the (decompressed) stream without
@@ -50,10 +66,20 @@ bool tv_input_compressed(const struct tv_input *in);
 int tv_input_peek(struct tv_input *in, const char **data, size_t *len);
 
 /**
+ * tv_input_peek_until: tv_input_peek(), but read on until the bytes from
+ * the second one on hold @mark (@mark_len bytes), the input ends, or @max
+ * bytes are held: for looking at a whole first record however long it is.
+ * Memory grows with what is held (at most about @max).  Returns 0 or -errno.
+ */
+int tv_input_peek_until(struct tv_input *in, const char *mark, size_t mark_len, size_t max,
+			const char **data, size_t *len);
+
+/**
  * tv_input_line: the next line.  *@line is borrowed until the next call and
  * is followed by TV_STRBUF_PAD readable bytes; *@lineno is its 1-based number.
  * Returns 1 for a line, 0 at end of input, -TV_ETOOBIG for an overlong line
- * (already skipped; *@lineno set), or -errno / -TV_ECORRUPT (corrupt gzip).
+ * (already skipped; *@lineno set), or -errno / -TV_ECORRUPT (corrupt gzip)
+ * / -TV_EENCODING (invalid UTF-16, or UTF-32).
  * *@unterminated is set (may be NULL) when the last line lacked its "\n".
  */
 int tv_input_line(struct tv_input *in, const char **line, size_t *len, uint64_t *lineno,

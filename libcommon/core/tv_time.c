@@ -8,6 +8,45 @@
 #include "libcommon/core/tv_error.h"
 #include "libcommon/core/tv_time.h"
 
+int64_t tv_time_diff(int64_t a, int64_t b)
+{
+	if (a == TV_NONE || b == TV_NONE || (b < 0 && a > INT64_MAX + b) ||
+	    (b > 0 && a < INT64_MIN + 1 + b)) {
+		return TV_NONE;
+	}
+	return a - b;
+}
+
+int64_t tv_time_add(int64_t t, int64_t d)
+{
+	if (t == TV_NONE || d == TV_NONE || (d > 0 && t > INT64_MAX - d) ||
+	    (d < 0 && t < INT64_MIN + 1 - d)) {
+		return TV_NONE;
+	}
+	return t + d;
+}
+
+int tv_time_scale(int64_t v, int64_t unit, int64_t *ns)
+{
+	if (v == TV_NONE || unit <= 0 || v > INT64_MAX / unit || v < -(INT64_MAX / unit)) {
+		return -TV_ERANGE;
+	}
+	*ns = v * unit;
+	return 0;
+}
+
+int tv_time_scale_double(double v, double unit, int64_t *ns)
+{
+	double x = v * unit;
+
+	/* 9.2233720368547748e18 is the largest double below 2^63 */
+	if (!isfinite(x) || x >= 9.2233720368547748e18 || x <= -9.2233720368547748e18) {
+		return -TV_ERANGE;
+	}
+	*ns = llround(x);
+	return 0;
+}
+
 int64_t tv_days_from_civil(int64_t y, unsigned m, unsigned d)
 {
 	int64_t era, yoe, doy, doe;
@@ -111,6 +150,30 @@ static bool parse_zone(const char **p, const char *end, int64_t *off_s, bool *ha
 	return true;
 }
 
+/*
+ * @secs seconds (which fit for any year 0000-9999) and @frac nanoseconds
+ * as one count; before 1970 the fraction is taken from the next second up,
+ * so the earliest second that int64 holds in part is read too.
+ */
+static int whole_ns(int64_t secs, int64_t frac, int64_t *ns)
+{
+	int64_t t;
+
+	if (frac > 0 && secs < 0) {
+		secs++;
+		frac -= TV_NS_PER_SEC;
+	}
+	if (tv_time_scale(secs, TV_NS_PER_SEC, &t) < 0) {
+		return -TV_ERANGE;
+	}
+	t = tv_time_add(t, frac);
+	if (t == TV_NONE) {
+		return -TV_ERANGE;
+	}
+	*ns = t;
+	return 0;
+}
+
 int tv_time_parse(const char *s, size_t n, int64_t *ns, bool *naive)
 {
 	const char *p = s, *end = s + n;
@@ -170,7 +233,9 @@ int tv_time_parse(const char *s, size_t n, int64_t *ns, bool *naive)
 		return -TV_EPARSE;
 	}
 	days = tv_days_from_civil(y, (unsigned)mo, (unsigned)d);
-	*ns = ((days * 86400 + h * 3600 + mi * 60 + sec) - off) * TV_NS_PER_SEC + frac;
+	if (whole_ns((days * 86400 + h * 3600 + mi * 60 + sec) - off, frac, ns) < 0) {
+		return -TV_ERANGE;
+	}
 	if (naive) {
 		*naive = !has_zone;
 	}

@@ -150,6 +150,23 @@ static void tool_finish(struct tv_tool_call *t)
 	tv_kvlist_finish(&t->extra);
 }
 
+static void agent_init(struct tv_agent *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->start_time = a->end_time = a->duration = TV_NONE;
+	a->success = -1;
+}
+
+static void agent_finish(struct tv_agent *a)
+{
+	free(a->id);
+	free(a->name);
+	free(a->parent_id);
+	free(a->instruction);
+	free(a->output);
+	tv_kvlist_finish(&a->extra);
+}
+
 static void turn_init(struct tv_turn *t)
 {
 	memset(t, 0, sizeof(*t));
@@ -170,6 +187,10 @@ static void turn_finish(struct tv_turn *t)
 		tool_finish(&t->tools[i]);
 	}
 	free(t->tools);
+	for (size_t i = 0; i < t->n_agents; i++) {
+		agent_finish(&t->agents[i]);
+	}
+	free(t->agents);
 	tv_kvlist_finish(&t->extra);
 }
 
@@ -245,6 +266,59 @@ struct tv_tool_call *tv_turn_add_tool(struct tv_turn *t)
 	return &t->tools[t->n_tools++];
 }
 
+static void fill_int(int64_t *dst, int64_t v)
+{
+	if (*dst == TV_NONE) {
+		*dst = v;
+	}
+}
+
+static void fill_str(char **dst, char **src)
+{
+	if (*dst == NULL) {
+		*dst = *src;
+		*src = NULL;
+	}
+}
+
+void tv_turn_merge_llm(struct tv_turn *t, size_t into, size_t from)
+{
+	struct tv_llm_call *c = &t->llm[into], *o = &t->llm[from];
+
+	fill_int(&c->time, o->time);
+	fill_int(&c->duration, o->duration);
+	fill_int(&c->status_code, o->status_code);
+	fill_int(&c->input_tokens, o->input_tokens);
+	fill_int(&c->output_tokens, o->output_tokens);
+	fill_int(&c->cached_tokens, o->cached_tokens);
+	fill_int(&c->thinking_tokens, o->thinking_tokens);
+	fill_int(&c->total_tokens, o->total_tokens);
+	if (c->status == TV_STATUS_NONE || (c->status == TV_STATUS_OK && o->status > c->status)) {
+		c->status = o->status;
+	}
+	if (c->cache_hit < 0) {
+		c->cache_hit = o->cache_hit;
+	}
+	fill_str(&c->model, &o->model);
+	fill_str(&c->finish_reason, &o->finish_reason);
+	fill_str(&c->error, &o->error);
+	fill_str(&c->request_text, &o->request_text);
+	fill_str(&c->response_text, &o->response_text);
+	c->seen |= o->seen;
+	llm_finish(o);
+	memmove(o, o + 1, (t->n_llm - from - 1) * sizeof(*o));
+	t->n_llm--;
+}
+
+struct tv_agent *tv_turn_add_agent(struct tv_turn *t)
+{
+	if (grow((void **)&t->agents, &t->cap_agents, t->n_agents, sizeof(*t->agents)) < 0) {
+		return NULL;
+	}
+	agent_init(&t->agents[t->n_agents]);
+	return &t->agents[t->n_agents++];
+}
+
 int tv_session_add_model(struct tv_session *s, const char *model, size_t n)
 {
 	char *m;
@@ -290,7 +364,7 @@ static void minmax(int64_t *lo, int64_t *hi, int64_t start, int64_t dur)
 	if (*lo == TV_NONE || start < *lo) {
 		*lo = start;
 	}
-	if (dur != TV_NONE && dur > 0) {
+	if (dur != TV_NONE && dur > 0 && tv_time_add(start, dur) != TV_NONE) {
 		start += dur;
 	}
 	if (*hi == TV_NONE || start > *hi) {
@@ -356,6 +430,20 @@ static void sort_tools(struct tv_tool_call *v, size_t n)
 	struct tv_tool_call tmp;
 
 	sort_by_time(v, n, sizeof(*v), tool_time, &tmp);
+}
+
+static int64_t agent_time(const void *p)
+{
+	int64_t t = ((const struct tv_agent *)p)->start_time;
+
+	return t == TV_NONE ? INT64_MAX : t;
+}
+
+static void sort_agents(struct tv_agent *v, size_t n)
+{
+	struct tv_agent tmp;
+
+	sort_by_time(v, n, sizeof(*v), agent_time, &tmp);
 }
 
 static void sort_turns(struct tv_turn *v, size_t n)
@@ -426,8 +514,9 @@ static ssize_t response_for(const struct tv_turn *t, const struct tv_llm_call *r
 		if (req->time == TV_NONE || c->time == TV_NONE) {
 			return (ssize_t)j; /* no times: in arrival order */
 		}
-		d = c->time > req->time ? (uint64_t)(c->time - req->time)
-					: (uint64_t)(req->time - c->time);
+		/* in unsigned arithmetic: times far apart do not overflow */
+		d = c->time > req->time ? (uint64_t)c->time - (uint64_t)req->time
+					: (uint64_t)req->time - (uint64_t)c->time;
 		if (d <= PAIR_TOLERANCE && d < best_d) {
 			best = (ssize_t)j;
 			best_d = d;
@@ -482,8 +571,18 @@ static void turn_finalize(struct tv_turn *t)
 	pair_halves(t);
 	sort_llm(t->llm, t->n_llm);
 	sort_tools(t->tools, t->n_tools);
+	sort_agents(t->agents, t->n_agents);
 	minmax(&lo, &hi, t->start_time, TV_NONE);
 	minmax(&lo, &hi, t->end_time, TV_NONE);
+	for (size_t i = 0; i < t->n_agents; i++) {
+		struct tv_agent *a = &t->agents[i];
+
+		if (a->duration == TV_NONE) {
+			a->duration = tv_time_diff(a->end_time, a->start_time);
+		}
+		minmax(&lo, &hi, a->start_time, TV_NONE);
+		minmax(&lo, &hi, a->end_time, TV_NONE);
+	}
 	for (size_t i = 0; i < t->n_llm; i++) {
 		minmax(&lo, &hi, t->llm[i].time, t->llm[i].duration);
 	}
@@ -496,8 +595,8 @@ static void turn_finalize(struct tv_turn *t)
 	if (t->end_time == TV_NONE) {
 		t->end_time = hi;
 	}
-	if (t->duration == TV_NONE && t->start_time != TV_NONE && t->end_time != TV_NONE) {
-		t->duration = t->end_time - t->start_time;
+	if (t->duration == TV_NONE) {
+		t->duration = tv_time_diff(t->end_time, t->start_time);
 	}
 	if (t->success >= 0) {
 		return;
@@ -612,8 +711,8 @@ void tv_session_finalize(struct tv_session *s)
 	if (hi != TV_NONE && (s->end_time == TV_NONE || hi > s->end_time)) {
 		s->end_time = hi;
 	}
-	if (s->duration == TV_NONE && s->start_time != TV_NONE && s->end_time != TV_NONE) {
-		s->duration = s->end_time - s->start_time;
+	if (s->duration == TV_NONE) {
+		s->duration = tv_time_diff(s->end_time, s->start_time);
 	}
 	if (s->success < 0 && (any_ok || any_fail)) {
 		s->success = !any_fail;
@@ -705,6 +804,31 @@ static void write_tool(struct tv_jw *w, const struct tv_tool_call *t)
 	tv_jw_obj_end(w);
 }
 
+static void write_agent(struct tv_jw *w, const struct tv_agent *a)
+{
+	tv_jw_obj_begin(w);
+	TV_JW_KEY(w, "id");
+	tv_jw_cstr(w, a->id);
+	TV_JW_KEY(w, "name");
+	tv_jw_cstr(w, a->name);
+	TV_JW_KEY(w, "parent_id");
+	tv_jw_cstr(w, a->parent_id);
+	TV_JW_KEY(w, "instruction");
+	tv_jw_cstr(w, a->instruction);
+	TV_JW_KEY(w, "output");
+	tv_jw_cstr(w, a->output);
+	TV_JW_KEY(w, "start_time");
+	tv_jw_time(w, a->start_time);
+	TV_JW_KEY(w, "end_time");
+	tv_jw_time(w, a->end_time);
+	TV_JW_KEY(w, "duration_ms");
+	tv_jw_ms(w, a->duration);
+	TV_JW_KEY(w, "success");
+	tv_jw_tristate(w, a->success);
+	write_kvlist_members(w, &a->extra);
+	tv_jw_obj_end(w);
+}
+
 static void write_turn(struct tv_jw *w, const struct tv_turn *t)
 {
 	tv_jw_obj_begin(w);
@@ -734,6 +858,14 @@ static void write_turn(struct tv_jw *w, const struct tv_turn *t)
 		write_tool(w, &t->tools[i]);
 	}
 	tv_jw_arr_end(w);
+	if (t->n_agents > 0) { /* a turn without sub-agents is written as before they were */
+		TV_JW_KEY(w, "agents");
+		tv_jw_arr_begin(w);
+		for (size_t i = 0; i < t->n_agents; i++) {
+			write_agent(w, &t->agents[i]);
+		}
+		tv_jw_arr_end(w);
+	}
 	write_kvlist_members(w, &t->extra);
 	tv_jw_obj_end(w);
 }

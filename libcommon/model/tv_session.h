@@ -78,6 +78,23 @@ struct tv_tool_call {
 	struct tv_kvlist extra;
 };
 
+/*
+ * A sub-agent the turn's agent ran (through a tool, an A2A call, ...).  Its
+ * llm_calls and tool_calls are the turn's, each marked with an "agent_id"
+ * member (in its extra list) naming the sub-agent's id; its instruction is
+ * what it was asked, never a prompt of the session.
+ */
+struct tv_agent {
+	char *id;	   /* the source's id for this run (a span id) */
+	char *name;	   /* gen_ai.agent.name, ... */
+	char *parent_id;   /* the sub-agent that ran this one; NULL: the turn's agent did */
+	char *instruction; /* what it was asked */
+	char *output;	   /* what it answered */
+	int64_t start_time, end_time, duration;
+	int success;
+	struct tv_kvlist extra;
+};
+
 struct tv_turn {
 	char *id;
 	char *prompt;
@@ -88,6 +105,8 @@ struct tv_turn {
 	size_t n_llm, cap_llm;
 	struct tv_tool_call *tools;
 	size_t n_tools, cap_tools;
+	struct tv_agent *agents; /* written only when there are some */
+	size_t n_agents, cap_agents;
 	struct tv_kvlist extra;
 	int64_t output_at; /* reader bookkeeping: time of the output's source, never written */
 };
@@ -127,6 +146,17 @@ struct tv_turn *tv_session_add_turn(struct tv_session *s);
 struct tv_llm_call *tv_turn_add_llm(struct tv_turn *t);
 /** tv_turn_add_tool: append a null tool_call to @t.  NULL on ENOMEM. */
 struct tv_tool_call *tv_turn_add_tool(struct tv_turn *t);
+/**
+ * tv_turn_merge_llm: llm_calls[@from] is the same call as llm_calls[@into]
+ * seen by another span (a framework's span around the client library's):
+ * it completes what @into lacks (model, tokens, texts, ...), makes its
+ * status an error if it was one, and is removed.  @from > @into.
+ */
+void tv_turn_merge_llm(struct tv_turn *t, size_t into, size_t from);
+/** tv_turn_add_agent: append a null sub-agent to @t.  NULL on ENOMEM. */
+struct tv_agent *tv_turn_add_agent(struct tv_turn *t);
+/** tv_kvlist_set_str: set @key to the JSON string of @s (@n bytes, copied).  0 or -ENOMEM. */
+int tv_kvlist_set_str(struct tv_kvlist *l, const char *key, const char *s, size_t n);
 /** tv_session_add_model: add @model (copied) to models[] unless present. 0 or -ENOMEM. */
 int tv_session_add_model(struct tv_session *s, const char *model, size_t n);
 /** tv_session_add_event: append a copy of the JSON text @json.  0 or -ENOMEM. */

@@ -62,19 +62,30 @@ static int get_time(struct rd *rd, const struct tv_jv *v, int64_t *dst, const ch
 {
 	const char *s;
 	size_t n;
+	int r;
 
 	if (tv_jv_type(v) == TV_J_NULL) {
 		*dst = TV_NONE;
 		return 0;
 	}
-	if (!tv_jv_str(v, &s, &n) || tv_time_parse(s, n, dst, NULL) < 0) {
+	if (!tv_jv_str(v, &s, &n)) {
 		return fail(rd, why);
 	}
-	return 0;
+	r = tv_time_parse(s, n, dst, NULL);
+	if (r == -TV_ERANGE) {
+		return fail(rd,
+			    "a time is outside the range televal holds (" TV_TIME_RANGE_TEXT ")");
+	}
+	return r < 0 ? fail(rd, why) : 0;
 }
 
+/*
+ * Milliseconds: every duration int64 nanoseconds hold reads back as
+ * written, including the whole-millisecond rounding of the largest ones.
+ */
 static int get_ms(struct rd *rd, const struct tv_jv *v, int64_t *dst, const char *why)
 {
+	const int64_t ms_max = INT64_MAX / TV_NS_PER_MS;
 	int64_t i;
 	double d;
 
@@ -82,14 +93,13 @@ static int get_ms(struct rd *rd, const struct tv_jv *v, int64_t *dst, const char
 		*dst = TV_NONE;
 		return 0;
 	}
-	if (tv_jv_int(v, &i) && i > -9000000000000 && i < 9000000000000) {
-		*dst = i * TV_NS_PER_MS; /* exact for whole milliseconds */
+	if (tv_jv_int(v, &i) && i >= -ms_max - 1 && i <= ms_max + 1) {
+		*dst = i > ms_max ? INT64_MAX : i < -ms_max ? -INT64_MAX : i * TV_NS_PER_MS;
 		return 0;
 	}
-	if (!tv_jv_num(v, &d) || !isfinite(d) || fabs(d) > 9e12) {
+	if (!tv_jv_num(v, &d) || tv_time_scale_double(d, 1e6, dst) < 0) {
 		return fail(rd, why);
 	}
-	*dst = llround(d * 1e6);
 	return 0;
 }
 
@@ -309,6 +319,74 @@ static int read_calls(struct rd *rd, const struct tv_jv *a, struct tv_turn *t, b
 	return 0;
 }
 
+static int read_agent(struct rd *rd, const struct tv_jv *o, struct tv_agent *a)
+{
+	struct tv_jiter it;
+	struct tv_jv v;
+	const char *k;
+	size_t n;
+	int r;
+
+	if (tv_jv_type(o) != TV_J_OBJECT) {
+		return fail(rd, "agents[] element is not an object");
+	}
+	tv_jv_iter_init(o, &it);
+	while (tv_jv_iter_next(&it, &k, &n, &v)) {
+		if (key_is(k, n, "id")) {
+			r = get_str(rd, &v, &a->id, "agent.id is not a string");
+		} else if (key_is(k, n, "name")) {
+			r = get_str(rd, &v, &a->name, "agent.name is not a string");
+		} else if (key_is(k, n, "parent_id")) {
+			r = get_str(rd, &v, &a->parent_id, "agent.parent_id is not a string");
+		} else if (key_is(k, n, "instruction")) {
+			r = get_str(rd, &v, &a->instruction, "agent.instruction is not a string");
+		} else if (key_is(k, n, "output")) {
+			r = get_str(rd, &v, &a->output, "agent.output is not a string");
+		} else if (key_is(k, n, "start_time")) {
+			r = get_time(rd, &v, &a->start_time, "agent.start_time is not a timestamp");
+		} else if (key_is(k, n, "end_time")) {
+			r = get_time(rd, &v, &a->end_time, "agent.end_time is not a timestamp");
+		} else if (key_is(k, n, "duration_ms")) {
+			r = get_ms(rd, &v, &a->duration, "agent.duration_ms is not a number");
+		} else if (key_is(k, n, "success")) {
+			r = get_tri(rd, &v, &a->success, "agent.success is not a boolean");
+		} else {
+			r = put_extra(rd, &a->extra, k, n, &v);
+		}
+		if (r < 0) {
+			return r;
+		}
+	}
+	return 0;
+}
+
+static int read_agents(struct rd *rd, const struct tv_jv *a, struct tv_turn *t)
+{
+	struct tv_jiter it;
+	struct tv_jv v;
+	const char *k;
+	size_t n;
+	int r;
+
+	if (tv_jv_type(a) == TV_J_NULL) {
+		return 0;
+	}
+	if (tv_jv_type(a) != TV_J_ARRAY) {
+		return fail(rd, "agents is not an array");
+	}
+	tv_jv_iter_init(a, &it);
+	while (tv_jv_iter_next(&it, &k, &n, &v)) {
+		struct tv_agent dummy = { 0 };
+		struct tv_agent *ag = rd->dry ? &dummy : tv_turn_add_agent(t);
+
+		r = ag ? read_agent(rd, &v, ag) : -ENOMEM;
+		if (r < 0) {
+			return r;
+		}
+	}
+	return 0;
+}
+
 static int read_turn(struct rd *rd, const struct tv_jv *o, struct tv_turn *t)
 {
 	struct tv_jiter it;
@@ -340,6 +418,8 @@ static int read_turn(struct rd *rd, const struct tv_jv *o, struct tv_turn *t)
 			r = read_calls(rd, &v, t, true);
 		} else if (key_is(k, n, "tool_calls")) {
 			r = read_calls(rd, &v, t, false);
+		} else if (key_is(k, n, "agents")) {
+			r = read_agents(rd, &v, t);
 		} else {
 			r = put_extra(rd, &t->extra, k, n, &v);
 		}

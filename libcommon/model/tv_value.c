@@ -26,6 +26,29 @@ int tv_attrs_push(struct tv_attrs *a, const char *key, size_t klen, const struct
 	return 0;
 }
 
+int tv_attrs_to_json(const struct tv_attr *a, size_t n, const char *skip, struct tv_strbuf *out)
+{
+	struct tv_jw w;
+	int r = 0;
+
+	tv_strbuf_reset(out);
+	tv_jw_init(&w, out);
+	tv_jw_obj_begin(&w);
+	for (size_t i = 0; i < n && r == 0; i++) {
+		if (skip && strlen(skip) == a[i].klen && memcmp(a[i].key, skip, a[i].klen) == 0) {
+			continue;
+		}
+		tv_jw_key_n(&w, a[i].key, a[i].klen);
+		r = tv_jw_error(&w);
+		if (r == 0) {
+			r = tv_val_to_json(&a[i].v, out);
+		}
+		w.need_comma = true;
+	}
+	tv_jw_obj_end(&w);
+	return r ? r : tv_jw_error(&w);
+}
+
 void tv_attrs_reset(struct tv_attrs *a)
 {
 	a->n = 0;
@@ -117,6 +140,28 @@ int tv_val_from_jv(const struct tv_jv *v, struct tv_strbuf *json, struct tv_val 
 		out->type = TV_V_NONE;
 		return 0;
 	}
+}
+
+int tv_attrs_from_jv(const struct tv_jv *obj, struct tv_strbuf *json, struct tv_attrs *out)
+{
+	struct tv_jiter it;
+	struct tv_jv v;
+	struct tv_val val;
+	const char *k;
+	size_t kn;
+	int r;
+
+	tv_jv_iter_init(obj, &it);
+	while (tv_jv_iter_next(&it, &k, &kn, &v)) {
+		r = tv_val_from_jv(&v, json, &val);
+		if (r == 0) {
+			r = tv_attrs_push(out, k, kn, &val);
+		}
+		if (r < 0) {
+			return r;
+		}
+	}
+	return 0;
 }
 
 void tv_val_fix(struct tv_val *v, const struct tv_strbuf *json)

@@ -71,8 +71,21 @@ int tv_val_to_json(const struct tv_val *v, struct tv_strbuf *out);
  * Returns 0 or -ENOMEM.
  */
 int tv_val_from_jv(const struct tv_jv *v, struct tv_strbuf *json, struct tv_val *out);
+/**
+ * tv_attrs_from_jv: append the members of the JSON object @obj to @out
+ * (keys and strings borrowed from the parser), each value as
+ * tv_val_from_jv() makes it.  Returns 0 or -ENOMEM.
+ */
+int tv_attrs_from_jv(const struct tv_jv *obj, struct tv_strbuf *json, struct tv_attrs *out);
 /** tv_val_fix: point a TV_V_JSON value made by tv_val_from_jv() into @json (now final). */
 void tv_val_fix(struct tv_val *v, const struct tv_strbuf *json);
+/**
+ * tv_attrs_to_json: @out (reset first) becomes the JSON object of the @n
+ * attributes @a, in their order, leaving out the key @skip (may be NULL).
+ * Returns 0 or -ENOMEM.
+ */
+int tv_attrs_to_json(const struct tv_attr *a, size_t n, const char *skip, struct tv_strbuf *out);
+
 /** tv_attrs_fix: tv_val_fix() on every attribute of @a. */
 void tv_attrs_fix(struct tv_attrs *a, const struct tv_strbuf *json);
 

@@ -11,6 +11,7 @@
 #include "libcommon/read/tv_read_ctx.h"
 
 #define DEFAULT_MAX_OPEN 1000000
+#define SPLITS_NAMED 5 /* sessions split into parts that are named one by one */
 
 /* ---- context ---- */
 
@@ -160,19 +161,71 @@ void tv_read_warn(struct tv_read_ctx *ctx, uint64_t line, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* the row of @kind among the skipped kinds, added if new; the last row takes the rest */
+static struct tv_skip_kind *skip_kind(struct tv_stats *st, const char *kind, size_t len)
+{
+	struct tv_skip_kind *k;
+
+	if (len >= TV_SKIP_KIND_MAX) {
+		len = TV_SKIP_KIND_MAX - 1;
+	}
+	for (size_t i = 0; i < st->n_skip_kinds; i++) {
+		k = &st->skip[i];
+		if (strlen(k->name) == len && memcmp(k->name, kind, len) == 0) {
+			return k;
+		}
+	}
+	if (st->n_skip_kinds == TV_SKIP_KINDS) {
+		return &st->skip[TV_SKIP_KINDS - 1];
+	}
+	if (st->n_skip_kinds == TV_SKIP_KINDS - 1) {
+		kind = "other kinds";
+		len = strlen(kind);
+	}
+	k = &st->skip[st->n_skip_kinds++];
+	memcpy(k->name, kind, len);
+	k->name[len] = '\0';
+	return k;
+}
+
+void tv_read_skip_as(struct tv_read_ctx *ctx, uint64_t n, const char *kind, size_t len)
+{
+	if (n == 0) {
+		return;
+	}
+	ctx->st.records_read += n;
+	ctx->st.records_skipped += n;
+	skip_kind(&ctx->st, kind, len)->n += n;
+}
+
+void tv_read_skip_kind(struct tv_read_ctx *ctx, const char *kind)
+{
+	tv_read_skip_as(ctx, 1, kind, strlen(kind));
+}
+
 void tv_read_skip(struct tv_read_ctx *ctx)
 {
-	tv_read_count(ctx, 1, false);
+	tv_read_skip_kind(ctx, "other records");
+}
+
+void tv_read_unuse(struct tv_read_ctx *ctx, uint64_t n, const char *kind)
+{
+	if (n == 0 || n > ctx->st.records_used) {
+		return;
+	}
+	ctx->st.records_used -= n;
+	ctx->st.records_read -= n;
+	tv_read_skip_as(ctx, n, kind, strlen(kind));
 }
 
 void tv_read_count(struct tv_read_ctx *ctx, uint64_t n, bool used)
 {
-	ctx->st.records_read += n;
-	if (used) {
-		ctx->st.records_used += n;
-	} else {
-		ctx->st.records_skipped += n;
+	if (!used) {
+		tv_read_skip_as(ctx, n, "other records", strlen("other records"));
+		return;
 	}
+	ctx->st.records_read += n;
+	ctx->st.records_used += n;
 }
 
 void tv_read_count_bytes(struct tv_read_ctx *ctx, uint64_t n)
@@ -230,13 +283,15 @@ struct tv_session *tv_read_open_session(struct tv_read_ctx *ctx, const char *key
 	    (ctx->path && tv_set_str(&s->source_file, ctx->path, strlen(ctx->path)) < 0)) {
 		return NULL;
 	}
-	if (reopened) {
-		ctx->st.late_records++;
+	if (reopened && ++ctx->st.late_records <= SPLITS_NAMED) {
 		tv_read_warn(ctx, line,
-			     "session %.*s was closed after being idle longer than "
-			     "the gap; its later records are written as another part "
-			     "(raise --gap)",
-			     (int)(n > 200 ? 200 : n), key);
+			     "session %.*s was closed %s; its later records are written as "
+			     "another part (raise %s)",
+			     (int)(n > 200 ? 200 : n), key,
+			     ctx->warned_evict ? "early (more than --max-open sessions open, or "
+						 "idle longer than the gap)"
+					       : "after being idle longer than the gap",
+			     ctx->warned_evict ? "--max-open or --gap" : "--gap");
 	}
 	if (tv_group_count(ctx->group) > ctx->o.max_open) {
 		if (!ctx->warned_evict) {
@@ -249,6 +304,21 @@ struct tv_session *tv_read_open_session(struct tv_read_ctx *ctx, const char *key
 		return tv_group_evict_except(ctx->group, 1, s, emit_cb, ctx) < 0 ? NULL : s;
 	}
 	return s;
+}
+
+void tv_read_note_splits(struct tv_read_ctx *ctx)
+{
+	uint64_t n = ctx->st.late_records;
+
+	if (n <= SPLITS_NAMED) {
+		return;
+	}
+	ctx->name = NULL;
+	tv_read_warn(ctx, 0,
+		     "%llu sessions in all were closed before their last record and are "
+		     "written in parts (the first %d are named above; raise %s)",
+		     (unsigned long long)n, SPLITS_NAMED,
+		     ctx->warned_evict ? "--max-open or --gap" : "--gap");
 }
 
 int tv_read_session(struct tv_read_ctx *ctx, struct tv_session *s)

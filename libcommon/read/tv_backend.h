@@ -176,9 +176,17 @@ int tv_read_reject(struct tv_read_ctx *ctx, uint64_t line, const char *fmt, ...)
 /** tv_read_warn: report a warning for the current input. */
 void tv_read_warn(struct tv_read_ctx *ctx, uint64_t line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/** tv_read_skip: count a record that is not session data. */
+/**
+ * tv_read_skip_as: count @n records read and skipped as the kind @kind
+ * (@len bytes: "metrics", an event name, ...), which --stats lists.  A
+ * record is used only when it went into a session; any other is skipped.
+ */
+void tv_read_skip_as(struct tv_read_ctx *ctx, uint64_t n, const char *kind, size_t len);
+/** tv_read_skip_kind: tv_read_skip_as() of one record, the kind a C string. */
+void tv_read_skip_kind(struct tv_read_ctx *ctx, const char *kind);
+/** tv_read_skip: count one record skipped as "other records" (name the kind instead). */
 void tv_read_skip(struct tv_read_ctx *ctx);
-/** tv_read_count: count @n records read, as used (@used) or skipped. */
+/** tv_read_count: count @n records read, as used (@used) or skipped as "other records". */
 void tv_read_count(struct tv_read_ctx *ctx, uint64_t n, bool used);
 /** tv_read_count_bytes: count @n input bytes read other than through the tv_input. */
 void tv_read_count_bytes(struct tv_read_ctx *ctx, uint64_t n);

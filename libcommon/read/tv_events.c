@@ -7,9 +7,10 @@
  * conversation.id) is the session; its turn attribute (prompt_id,
  * prompt.id) the turn, which a user_prompt starts; requests, responses and
  * errors are llm_calls; tool results and decisions are tool_calls (paired
- * on the tool call id when the dialect has one).  Events of other
- * producers (generic OTLP logs) land in the session named by session.id,
- * gen_ai.conversation.id or the trace id and are kept only as events.
+ * on the tool call id when the dialect has one).  Records are used only
+ * when they go into a session: events of other kinds (Gemini's config or
+ * startup events, generic OTLP logs) are skipped and counted under their
+ * event name, and open no session.
  */
 #include <errno.h>
 #include <math.h>
@@ -101,6 +102,35 @@ static int64_t field_int(const struct evctx *e, enum tv_df f)
 	return v && tv_val_int(v, &i) ? i : TV_NONE;
 }
 
+/* a duration in milliseconds; one that nanoseconds cannot hold is unknown (warned once) */
+static int64_t field_ms(const struct evctx *e, enum tv_df f)
+{
+	int64_t ms = field_int(e, f), ns;
+
+	if (ms == TV_NONE) {
+		return TV_NONE;
+	}
+	if (tv_time_scale(ms, TV_NS_PER_MS, &ns) < 0) {
+		if (!e->ctx->warned_range) {
+			e->ctx->warned_range = true;
+			tv_read_warn(e->ctx, e->r->line,
+				     "a duration of %lld ms is longer than televal can hold (about "
+				     "292 years): taken as unknown",
+				     (long long)ms);
+		}
+		return TV_NONE;
+	}
+	return ns;
+}
+
+/* when something that ended at @end after @duration began (@end when that cannot be told) */
+static int64_t started(int64_t end, int64_t duration)
+{
+	int64_t t = duration != TV_NONE ? tv_time_add(end, -duration) : end;
+
+	return t != TV_NONE ? t : end;
+}
+
 static int set_text(const struct evctx *e, char **dst, enum tv_df f)
 {
 	const struct tv_val *v = field_text(e, f);
@@ -174,23 +204,65 @@ static bool session_key(const struct tv_record *r, const struct tv_dialect *d,
 	return false;
 }
 
-void tv_events_skip_keyless(struct tv_read_ctx *ctx, const struct tv_record *r)
-{
-	ctx->st.records_skipped++;
-	if (!ctx->warned_nokey) {
-		ctx->warned_nokey = true;
-		tv_read_warn(ctx, r->line,
-			     "log records without session.id, "
-			     "gen_ai.conversation.id or trace id are skipped (counted)");
-	}
-}
-
 bool tv_events_key(const struct tv_record *r, struct tv_strbuf *buf, const char **k, size_t *n)
 {
 	struct evctx e = { .r = r };
 
 	classify(&e);
 	return session_key(r, e.d, buf, k, n);
+}
+
+/* the event's name: the record's own, else its event.name attribute ("" if none) */
+static void event_name(const struct tv_record *r, const char **name, size_t *n)
+{
+	const struct tv_attr *a = tv_attrs_find(r->attrs, r->n_attrs, "event.name");
+
+	*name = r->name;
+	*n = r->name_len;
+	if (*name == NULL) {
+		bool str = a && a->v.type == TV_V_STR;
+
+		*name = str ? a->v.s : "";
+		*n = str ? a->v.n : 0;
+	}
+}
+
+/* the kind of @e and its session key; false (counted as skipped) when it goes nowhere */
+static bool take(struct evctx *e, enum tv_ev *ev, const char **key, size_t *n)
+{
+	struct tv_read_ctx *ctx = e->ctx;
+	const char *name;
+	size_t name_len;
+
+	*ev = classify(e);
+	if (*ev == TV_EV_OTHER) {
+		event_name(e->r, &name, &name_len);
+		if (name_len == 0) {
+			tv_read_skip_kind(ctx, "log records without an event name");
+		} else {
+			tv_read_skip_as(ctx, 1, name, name_len);
+		}
+		return false;
+	}
+	if (session_key(e->r, e->d, &ctx->keybuf, key, n)) {
+		return true;
+	}
+	tv_read_skip_kind(ctx, "log records without a session key");
+	if (!ctx->warned_nokey) {
+		ctx->warned_nokey = true;
+		tv_read_warn(ctx, e->r->line,
+			     "log records without session.id, "
+			     "gen_ai.conversation.id or trace id are skipped (counted)");
+	}
+	return false;
+}
+
+bool tv_events_take(struct tv_read_ctx *ctx, const struct tv_record *r, const char **key, size_t *n)
+{
+	struct evctx e = { .ctx = ctx, .r = r };
+	enum tv_ev ev;
+
+	return take(&e, &ev, key, n);
 }
 
 static struct tv_turn *turn_for(struct evctx *e)
@@ -289,13 +361,8 @@ static struct tv_llm_call *call_for(struct evctx *e, struct tv_turn *t)
 	if (set_field_str(e, &c->model, TV_DF_MODEL) < 0) {
 		return NULL;
 	}
-	c->duration = field_int(e, TV_DF_DURATION_MS);
-	if (c->duration != TV_NONE) {
-		c->duration *= TV_NS_PER_MS;
-	}
-	if (e->r->time != TV_NONE) {
-		c->time = e->r->time - (c->duration != TV_NONE ? c->duration : 0);
-	}
+	c->duration = field_ms(e, TV_DF_DURATION_MS);
+	c->time = started(e->r->time, c->duration);
 	c->status_code = field_int(e, TV_DF_STATUS_CODE);
 	return c;
 }
@@ -697,13 +764,8 @@ static int on_tool_call(struct evctx *e)
 	if (t == NULL || (c = tool_for(e, t)) == NULL) {
 		return -ENOMEM;
 	}
-	c->duration = field_int(e, TV_DF_DURATION_MS);
-	if (c->duration != TV_NONE) {
-		c->duration *= TV_NS_PER_MS;
-	}
-	if (e->r->time != TV_NONE) {
-		c->time = e->r->time - (c->duration != TV_NONE ? c->duration : 0);
-	}
+	c->duration = field_ms(e, TV_DF_DURATION_MS);
+	c->time = started(e->r->time, c->duration);
 	v = field(e, TV_DF_SUCCESS);
 	if (v && tv_val_bool(v, &ok)) {
 		c->success = ok;
@@ -899,29 +961,6 @@ static int add_event(struct evctx *e)
 	return tv_session_add_event(e->s, b->p, b->len);
 }
 
-static int attrs_object(const struct tv_attr *a, size_t n, struct tv_strbuf *b, const char *skip)
-{
-	struct tv_jw w;
-	int r = 0;
-
-	tv_strbuf_reset(b);
-	tv_jw_init(&w, b);
-	tv_jw_obj_begin(&w);
-	for (size_t i = 0; i < n && r == 0; i++) {
-		if (skip && eq(a[i].key, a[i].klen, skip)) {
-			continue;
-		}
-		tv_jw_key_n(&w, a[i].key, a[i].klen);
-		r = tv_jw_error(&w);
-		if (r == 0) {
-			r = tv_val_to_json(&a[i].v, b);
-		}
-		w.need_comma = true;
-	}
-	tv_jw_obj_end(&w);
-	return r ? r : tv_jw_error(&w);
-}
-
 /* first-seen session attributes: service, user, resource and a few common attrs */
 static int session_info(struct evctx *e)
 {
@@ -944,7 +983,7 @@ static int session_info(struct evctx *e)
 		r = set_attr_str(e, &s->user, "user.email");
 	}
 	if (r == 0 && e->r->n_res > 0 && tv_kvlist_find(&s->metadata, "resource") == NULL) {
-		r = attrs_object(e->r->res, e->r->n_res, b, "session.id");
+		r = tv_attrs_to_json(e->r->res, e->r->n_res, "session.id", b);
 		if (r == 0) {
 			r = tv_kvlist_set(&s->metadata, "resource", 8, b->p, b->len);
 		}
@@ -972,9 +1011,7 @@ int tv_events_apply(struct tv_read_ctx *ctx, const struct tv_record *r)
 	enum tv_ev ev;
 	int ret;
 
-	ev = classify(&e);
-	if (!session_key(r, e.d, &ctx->keybuf, &key, &key_len)) {
-		tv_events_skip_keyless(ctx, r);
+	if (!take(&e, &ev, &key, &key_len)) {
 		return 0;
 	}
 	e.s = tv_read_open_session(ctx, key, key_len, r->time, r->line);
@@ -989,6 +1026,7 @@ int tv_events_apply(struct tv_read_ctx *ctx, const struct tv_record *r)
 			e.s->end_time = r->time;
 		}
 	}
+	ctx->st.records_read++;
 	ctx->st.records_used++;
 	ret = session_info(&e);
 	if (ret == 0 && ctx->o.keep_events) {

@@ -48,10 +48,10 @@ static int map_record(struct tv_read_ctx *ctx, const struct tv_record *r)
 	size_t n;
 	int ret;
 
-	if (!tv_events_key(r, &ctx->keybuf, &key, &n)) {
-		tv_events_skip_keyless(ctx, r);
+	if (!tv_events_take(ctx, r, &key, &n)) {
 		return 0;
 	}
+	ctx->st.records_read++;
 	ctx->st.records_used++;
 	tv_strbuf_reset(&ctx->keyed);
 	ret = tv_keyed_put_record(&ctx->keyed, r, tv_read_format_name(ctx), ctx->path);
@@ -66,7 +66,7 @@ static int map_record(struct tv_read_ctx *ctx, const struct tv_record *r)
  */
 int tv_read_note_time(struct tv_read_ctx *ctx, int64_t t)
 {
-	int64_t cutoff;
+	int64_t cutoff, since;
 	int r;
 
 	if (t != TV_NONE && (ctx->clock == TV_NONE || t > ctx->clock)) {
@@ -75,12 +75,15 @@ int tv_read_note_time(struct tv_read_ctx *ctx, int64_t t)
 	if (ctx->o.gap <= 0 || ctx->clock == TV_NONE) {
 		return 0;
 	}
-	if (++ctx->tick % EXPIRE_EVERY != 0 && ctx->checked != TV_NONE &&
-	    ctx->clock - ctx->checked <= ctx->o.gap) {
+	since = tv_time_diff(ctx->clock, ctx->checked);
+	if (++ctx->tick % EXPIRE_EVERY != 0 && since != TV_NONE && since <= ctx->o.gap) {
 		return 0;
 	}
 	ctx->checked = ctx->clock;
-	cutoff = ctx->clock - ctx->o.gap;
+	cutoff = tv_time_add(ctx->clock, -ctx->o.gap);
+	if (cutoff == TV_NONE) {
+		return 0; /* the clock is within a gap of the earliest time there is */
+	}
 	r = tv_spans_expire(ctx->spans, cutoff, trace_cb, ctx);
 	if (r < 0) {
 		return r;
@@ -96,11 +99,10 @@ int tv_read_record(struct tv_read_ctx *ctx, const struct tv_record *r)
 	if (ret < 0) {
 		return ret;
 	}
-	ctx->st.records_read++;
 	if (tv_read_mapping(ctx)) {
 		return map_record(ctx, r);
 	}
-	return tv_events_apply(ctx, r);
+	return tv_events_apply(ctx, r); /* counts the record as used or skipped */
 }
 
 int tv_read_span(struct tv_read_ctx *ctx, const struct tv_span *sp)
@@ -122,6 +124,9 @@ int tv_read_flush(struct tv_read_ctx *ctx)
 
 	if (r == 0) {
 		r = tv_group_flush(ctx->group, emit_cb, ctx);
+	}
+	if (r == 0) {
+		tv_read_note_splits(ctx);
 	}
 	return r;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "libcommon/core/tv_text.h"
 #include "libcommon/read/tv_backend.h"
 
 extern const struct tv_format tv_format_canonical;     /* formats/tv_canonical.c */
@@ -14,14 +15,17 @@ extern const struct tv_format tv_format_anyclaude;     /* formats/tv_anyclaude.c
 extern const struct tv_format tv_format_waza;	       /* formats/tv_waza.c */
 extern const struct tv_format tv_format_jaeger;	       /* formats/tv_jaeger.c */
 extern const struct tv_format tv_format_outfile;       /* formats/tv_outfile.c */
+extern const struct tv_format tv_format_console;       /* formats/tv_console.c */
 extern const struct tv_format tv_format_collector_log; /* formats/tv_collector.c */
 extern const struct tv_format tv_format_pylog;	       /* formats/tv_pylog.c */
 extern const struct tv_format tv_format_llama_stack;   /* formats/tv_llama.c */
 
+/* console before the text formats: its dumps often follow a program's logging lines */
 static const struct tv_format *const formats[] = {
-	&tv_format_canonical,	  &tv_format_otlp,  &tv_format_claude_code, &tv_format_codex,
-	&tv_format_anyclaude,	  &tv_format_waza,  &tv_format_jaeger,	    &tv_format_outfile,
-	&tv_format_collector_log, &tv_format_pylog, &tv_format_llama_stack,
+	&tv_format_canonical,	  &tv_format_otlp,	&tv_format_claude_code,
+	&tv_format_codex,	  &tv_format_anyclaude, &tv_format_waza,
+	&tv_format_jaeger,	  &tv_format_outfile,	&tv_format_console,
+	&tv_format_collector_log, &tv_format_pylog,	&tv_format_llama_stack,
 };
 
 #define N_FORMATS (sizeof(formats) / sizeof(formats[0]))
@@ -105,6 +109,58 @@ static const struct tv_format *ask_lines(struct tv_sniff *s)
 		l = nl + 1;
 	}
 	return NULL;
+}
+
+/*
+ * What ends the first record when the bytes at @d (blank space skipped)
+ * start a JSON value but do not hold all of its first record: "\n" for a
+ * first line that runs on, "\n}" or "\n]" for a pretty-printed value whose
+ * closer in column 0 is not there yet.  NULL when there is nothing to wait for.
+ */
+static const char *first_record_end(const char *d, size_t n)
+{
+	const char *nl, *closer;
+	size_t k = 0;
+
+	while (k < n && (d[k] == ' ' || d[k] == '\t' || d[k] == '\r' || d[k] == '\n')) {
+		k++;
+	}
+	if (k == n || (d[k] != '{' && d[k] != '[')) {
+		return NULL;
+	}
+	closer = d[k] == '{' ? "\n}" : "\n]";
+	nl = memchr(d + k, '\n', n - k);
+	if (nl == NULL) {
+		return "\n";
+	}
+	for (const char *p = d + k + 1; p < nl; p++) {
+		if (*p != ' ' && *p != '\t' && *p != '\r') {
+			return NULL; /* a whole first line: what a JSON-line format looks at */
+		}
+	}
+	return tv_text_has(nl, (size_t)(d + n - nl), closer) ? NULL : closer;
+}
+
+int tv_format_sniff(struct tv_input *in, size_t max, const struct tv_format **fmt,
+		    const char **data, size_t *len)
+{
+	const char *mark;
+	int r = tv_input_peek(in, data, len);
+
+	if (r < 0) {
+		return r;
+	}
+	*fmt = tv_format_detect(*data, *len);
+	mark = *fmt == NULL ? first_record_end(*data, *len) : NULL;
+	if (mark == NULL) {
+		return 0;
+	}
+	r = tv_input_peek_until(in, mark, strlen(mark), max, data, len);
+	if (r < 0) {
+		return r;
+	}
+	*fmt = tv_format_detect(*data, *len);
+	return 0;
 }
 
 const struct tv_format *tv_format_detect(const char *d, size_t n)

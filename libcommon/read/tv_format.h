@@ -35,6 +35,21 @@ enum tv_layout tv_format_layout(const struct tv_format *f);
  * (a UTF-8 BOM and leading blank space are skipped), or NULL if none fits.
  */
 const struct tv_format *tv_format_detect(const char *data, size_t len);
+struct tv_input;
+
+/**
+ * tv_format_sniff: the format of @in when none was named, without
+ * consuming anything.  The first bytes are looked at; when no format fits
+ * them and they end inside the first JSON record (a first line of many
+ * megabytes, a pretty-printed first object that is not closed yet), the
+ * whole first record is read (up to @max bytes) and looked at again, so
+ * detection does not depend on the size of the first record.  Returns 0
+ * with *@fmt (NULL if none fits) and the bytes looked at in *@data and *@len
+ * (borrowed until the next read of @in), or -errno / -TV_EENCODING.
+ */
+int tv_format_sniff(struct tv_input *in, size_t max, const struct tv_format **fmt,
+		    const char **data, size_t *len);
+
 /** tv_format_count: how many formats there are. */
 size_t tv_format_count(void);
 /** tv_format_at: the @i-th format of the table (detection order), or NULL past the end. */

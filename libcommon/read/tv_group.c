@@ -1,22 +1,42 @@
 // SPDX-License-Identifier: MIT
+/*
+ * Open sessions by key (see tv_group.h).  Each open session is an entry
+ * found by key in an open-addressing table.  The entries with a time sit
+ * in a binary min-heap ordered by (last activity, creation), the ones
+ * without a time in a list in creation order ahead of them, so the longest
+ * idle session is found in O(1) and closed in O(log n) whatever --max-open
+ * is, and an expiry costs O(log n) per session it closes.
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "libcommon/read/tv_group.h"
 
-struct slot {
-	struct tv_session *s; /* NULL: empty */
+struct entry {
+	struct tv_session *s;
 	uint64_t hash;
-	int64_t first, last; /* activity on the records' clock */
-	uint64_t seq;	     /* creation order */
+	int64_t first, last;	   /* activity on the records' clock */
+	uint64_t seq;		   /* creation order */
+	size_t pos;		   /* index in the heap, when last is a time */
+	struct entry *prev, *next; /* the untimed list, when it is not */
+};
+
+/* a heap node: the entry's order key is kept beside it, so sifting reads one array */
+struct node {
+	int64_t last;
+	uint64_t seq;
+	struct entry *e;
 };
 
 struct tv_group {
-	struct slot *slots;
-	size_t cap, count; /* cap is a power of two */
+	struct entry **slots; /* NULL: empty */
+	size_t cap, count;    /* cap is a power of two */
 	uint64_t seq;
 	int64_t clock;
+	struct node *heap; /* timed entries, least recently active on top */
+	size_t n_heap, cap_heap;
+	struct entry *untimed, *untimed_tail; /* entries without a time, oldest first */
 	uint64_t *closed; /* set of closed key hashes, open addressing, 0 = empty */
 	size_t closed_cap, closed_count;
 };
@@ -44,9 +64,13 @@ void tv_group_destroy(struct tv_group *g)
 		return;
 	}
 	for (size_t i = 0; i < g->cap; i++) {
-		tv_session_destroy(g->slots[i].s);
+		if (g->slots[i] != NULL) {
+			tv_session_destroy(g->slots[i]->s);
+			free(g->slots[i]);
+		}
 	}
 	free(g->slots);
+	free(g->heap);
 	free(g->closed);
 	free(g);
 }
@@ -60,6 +84,140 @@ int64_t tv_group_clock(const struct tv_group *g)
 {
 	return g->clock;
 }
+
+/* ---- the order of idleness: untimed first, then the heap by (last, seq) ---- */
+
+static bool idler(const struct node *a, const struct node *b)
+{
+	return a->last < b->last || (a->last == b->last && a->seq < b->seq);
+}
+
+static void heap_set(struct tv_group *g, size_t i, struct node n)
+{
+	g->heap[i] = n;
+	n.e->pos = i;
+}
+
+static void sift_up(struct tv_group *g, size_t i)
+{
+	struct node n = g->heap[i];
+
+	while (i > 0 && idler(&n, &g->heap[(i - 1) / 2])) {
+		heap_set(g, i, g->heap[(i - 1) / 2]);
+		i = (i - 1) / 2;
+	}
+	heap_set(g, i, n);
+}
+
+static void sift_down(struct tv_group *g, size_t i)
+{
+	struct node n = g->heap[i];
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= g->n_heap) {
+			break;
+		}
+		if (c + 1 < g->n_heap && idler(&g->heap[c + 1], &g->heap[c])) {
+			c++;
+		}
+		if (!idler(&g->heap[c], &n)) {
+			break;
+		}
+		heap_set(g, i, g->heap[c]);
+		i = c;
+	}
+	heap_set(g, i, n);
+}
+
+static int heap_push(struct tv_group *g, struct entry *e)
+{
+	if (g->n_heap == g->cap_heap) {
+		size_t cap = g->cap_heap ? g->cap_heap * 2 : 64;
+		struct node *h = realloc(g->heap, cap * sizeof(*h));
+
+		if (h == NULL) {
+			return -ENOMEM;
+		}
+		g->heap = h;
+		g->cap_heap = cap;
+	}
+	heap_set(g, g->n_heap++, (struct node){ .last = e->last, .seq = e->seq, .e = e });
+	sift_up(g, e->pos);
+	return 0;
+}
+
+static void heap_remove(struct tv_group *g, struct entry *e)
+{
+	size_t i = e->pos;
+	struct node moved = g->heap[--g->n_heap];
+
+	if (moved.e == e) {
+		return;
+	}
+	heap_set(g, i, moved);
+	sift_up(g, i);
+	sift_down(g, moved.e->pos);
+}
+
+static void untimed_append(struct tv_group *g, struct entry *e)
+{
+	e->next = NULL;
+	e->prev = g->untimed_tail;
+	if (g->untimed_tail) {
+		g->untimed_tail->next = e;
+	} else {
+		g->untimed = e;
+	}
+	g->untimed_tail = e;
+}
+
+static void untimed_unlink(struct tv_group *g, struct entry *e)
+{
+	if (e->prev) {
+		e->prev->next = e->next;
+	} else {
+		g->untimed = e->next;
+	}
+	if (e->next) {
+		e->next->prev = e->prev;
+	} else {
+		g->untimed_tail = e->prev;
+	}
+	e->prev = e->next = NULL;
+}
+
+/* put @e in the order of idleness (it is in neither place) */
+static int order_add(struct tv_group *g, struct entry *e)
+{
+	if (e->last == TV_NONE) {
+		untimed_append(g, e);
+		return 0;
+	}
+	return heap_push(g, e);
+}
+
+/* take @e out of the order of idleness */
+static void order_remove(struct tv_group *g, struct entry *e)
+{
+	if (e->last == TV_NONE) {
+		untimed_unlink(g, e);
+	} else {
+		heap_remove(g, e);
+	}
+}
+
+/* the session idle longest: the oldest untimed one, else the top of the heap */
+static struct entry *idlest(const struct tv_group *g)
+{
+	if (g->untimed != NULL) {
+		return g->untimed;
+	}
+	return g->n_heap > 0 ? g->heap[0].e : NULL;
+}
+
+/* ---- keys of closed sessions ---- */
 
 static bool closed_has(const struct tv_group *g, uint64_t h)
 {
@@ -114,10 +272,12 @@ static int closed_add(struct tv_group *g, uint64_t h)
 	return 0;
 }
 
+/* ---- the table of open sessions ---- */
+
 static int rehash(struct tv_group *g)
 {
 	size_t ncap = g->cap * 2;
-	struct slot *n = calloc(ncap, sizeof(*n));
+	struct entry **n = calloc(ncap, sizeof(*n));
 
 	if (n == NULL) {
 		return -ENOMEM;
@@ -125,10 +285,10 @@ static int rehash(struct tv_group *g)
 	for (size_t i = 0; i < g->cap; i++) {
 		size_t j;
 
-		if (g->slots[i].s == NULL) {
+		if (g->slots[i] == NULL) {
 			continue;
 		}
-		for (j = g->slots[i].hash & (ncap - 1); n[j].s; j = (j + 1) & (ncap - 1)) {
+		for (j = g->slots[i]->hash & (ncap - 1); n[j]; j = (j + 1) & (ncap - 1)) {
 			;
 		}
 		n[j] = g->slots[i];
@@ -143,10 +303,10 @@ static size_t find(const struct tv_group *g, uint64_t h, const char *key, size_t
 {
 	size_t mask = g->cap - 1, i;
 
-	for (i = h & mask; g->slots[i].s; i = (i + 1) & mask) {
-		const char *id = g->slots[i].s->id;
+	for (i = h & mask; g->slots[i]; i = (i + 1) & mask) {
+		const char *id = g->slots[i]->s->id;
 
-		if (g->slots[i].hash == h && strlen(id) == n && memcmp(id, key, n) == 0) {
+		if (g->slots[i]->hash == h && strlen(id) == n && memcmp(id, key, n) == 0) {
 			*found = true;
 			return i;
 		}
@@ -155,10 +315,57 @@ static size_t find(const struct tv_group *g, uint64_t h, const char *key, size_t
 	return i;
 }
 
+/* a new open session @key in slot @i; NULL on ENOMEM */
+static struct entry *add_entry(struct tv_group *g, size_t i, uint64_t h, const char *key, size_t n,
+			       int64_t t)
+{
+	struct entry *e = calloc(1, sizeof(*e));
+
+	if (e == NULL) {
+		return NULL;
+	}
+	e->s = tv_session_create();
+	if (e->s != NULL) {
+		e->s->id = tv_strndup(key, n);
+	}
+	*e = (struct entry){ .s = e->s, .hash = h, .first = t, .last = t, .seq = g->seq };
+	if (e->s == NULL || e->s->id == NULL || order_add(g, e) < 0) {
+		tv_session_destroy(e->s);
+		free(e);
+		return NULL;
+	}
+	g->seq++;
+	g->slots[i] = e;
+	g->count++;
+	return e;
+}
+
+/* activity at @t: the entry moves down the order of idleness */
+static int touch(struct tv_group *g, struct entry *e, int64_t t)
+{
+	if (t == TV_NONE) {
+		return 0;
+	}
+	if (e->first == TV_NONE || t < e->first) {
+		e->first = t;
+	}
+	if (e->last == TV_NONE) {
+		untimed_unlink(g, e);
+		e->last = t;
+		return heap_push(g, e);
+	}
+	if (t > e->last) {
+		e->last = t;
+		g->heap[e->pos].last = t;
+		sift_down(g, e->pos);
+	}
+	return 0;
+}
+
 struct tv_session *tv_group_get(struct tv_group *g, const char *key, size_t n, int64_t t,
 				bool *created, bool *reopened)
 {
-	struct slot *sl;
+	struct entry *e;
 	bool found;
 	size_t i;
 	uint64_t h;
@@ -172,78 +379,79 @@ struct tv_session *tv_group_get(struct tv_group *g, const char *key, size_t n, i
 	}
 	*created = *reopened = false;
 	i = find(g, h, key, n, &found);
-	if (!found) {
-		struct tv_session *s;
-
-		if ((g->count + 1) * 4 > g->cap * 3) {
-			if (rehash(g) < 0) {
-				return NULL;
-			}
-			i = find(g, h, key, n, &found);
-		}
-		s = tv_session_create();
-		if (s == NULL) {
+	if (found) {
+		e = g->slots[i];
+		return touch(g, e, t) < 0 ? NULL : e->s;
+	}
+	if ((g->count + 1) * 4 > g->cap * 3) {
+		if (rehash(g) < 0) {
 			return NULL;
 		}
-		s->id = tv_strndup(key, n);
-		if (s->id == NULL) {
-			tv_session_destroy(s);
-			return NULL;
-		}
-		g->slots[i] =
-			(struct slot){ .s = s, .hash = h, .first = t, .last = t, .seq = g->seq++ };
-		g->count++;
-		*created = true;
-		*reopened = closed_has(g, h);
+		i = find(g, h, key, n, &found);
 	}
-	sl = &g->slots[i];
-	if (t != TV_NONE) {
-		if (sl->last == TV_NONE || t > sl->last) {
-			sl->last = t;
-		}
-		if (sl->first == TV_NONE || t < sl->first) {
-			sl->first = t;
-		}
+	e = add_entry(g, i, h, key, n, t);
+	if (e == NULL) {
+		return NULL;
 	}
-	return sl->s;
+	*created = true;
+	*reopened = closed_has(g, h);
+	return e->s;
 }
 
-/* remove slot i with backward-shift deletion; returns its session */
-static struct tv_session *take(struct tv_group *g, size_t i)
+/* remove slot i with backward-shift deletion; returns its entry */
+static struct entry *take(struct tv_group *g, size_t i)
 {
 	size_t mask = g->cap - 1, j = i;
-	struct tv_session *s = g->slots[i].s;
+	struct entry *e = g->slots[i];
 
-	closed_add(g, g->slots[i].hash);
-	g->slots[i].s = NULL;
+	closed_add(g, e->hash);
+	g->slots[i] = NULL;
 	for (;;) {
 		size_t home;
 
 		j = (j + 1) & mask;
-		if (g->slots[j].s == NULL) {
+		if (g->slots[j] == NULL) {
 			break;
 		}
-		home = g->slots[j].hash & mask;
+		home = g->slots[j]->hash & mask;
 		/* move j back to i if its home is not in (i, j] cyclically */
 		if ((j > i && (home <= i || home > j)) || (j < i && (home <= i && home > j))) {
 			g->slots[i] = g->slots[j];
-			g->slots[j].s = NULL;
+			g->slots[j] = NULL;
 			i = j;
 		}
 	}
 	g->count--;
-	return s;
+	return e;
 }
 
-struct pick {
-	int64_t first, last;
-	uint64_t seq;
-	struct tv_session *s;
+/* ---- closing ---- */
+
+/* entries picked to be closed (already out of the order of idleness) */
+struct picks {
+	struct entry **v;
+	size_t n, cap;
 };
+
+static int pick(struct picks *p, struct entry *e)
+{
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 16;
+		struct entry **v = realloc(p->v, cap * sizeof(*v));
+
+		if (v == NULL) {
+			return -ENOMEM;
+		}
+		p->v = v;
+		p->cap = cap;
+	}
+	p->v[p->n++] = e;
+	return 0;
+}
 
 static int cmp_first(const void *a, const void *b)
 {
-	const struct pick *x = a, *y = b;
+	const struct entry *x = *(struct entry *const *)a, *y = *(struct entry *const *)b;
 
 	if (x->first != y->first) {
 		return x->first < y->first ? -1 : 1;
@@ -251,82 +459,81 @@ static int cmp_first(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-static int cmp_last(const void *a, const void *b)
-{
-	const struct pick *x = a, *y = b;
-
-	if (x->last != y->last) {
-		return x->last < y->last ? -1 : 1;
-	}
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
 /* close the picked sessions, oldest first; the rest are destroyed after an error */
-static int close_picked(struct tv_group *g, struct pick *p, size_t n, tv_group_emit_fn emit,
-			void *udata)
+static int close_picked(struct tv_group *g, struct picks *p, tv_group_emit_fn emit, void *udata)
 {
 	int r = 0;
 
-	qsort(p, n, sizeof(*p), cmp_first);
-	for (size_t k = 0; k < n; k++) {
+	if (p->n > 1) {
+		qsort(p->v, p->n, sizeof(*p->v), cmp_first);
+	}
+	for (size_t k = 0; k < p->n; k++) {
+		const char *id = p->v[k]->s->id;
 		bool found;
-		size_t i = find(g, tv_hash64(p[k].s->id, strlen(p[k].s->id)), p[k].s->id,
-				strlen(p[k].s->id), &found);
-		struct tv_session *s = take(g, i);
+		struct entry *e = take(g, find(g, p->v[k]->hash, id, strlen(id), &found));
+		struct tv_session *s = e->s;
 
+		free(e);
 		if (r == 0) {
 			r = emit(udata, s);
 		} else {
 			tv_session_destroy(s);
 		}
 	}
+	free(p->v);
 	return r;
 }
 
-/* close the sessions idle since before @cutoff (or all), unless @busy */
-static int close_some(struct tv_group *g, bool all, int64_t cutoff,
-		      bool (*busy)(void *, const char *), tv_group_emit_fn emit, void *udata)
+/* back into the order: entries popped but kept open */
+static int put_back(struct tv_group *g, struct picks *kept)
 {
-	struct pick *p;
-	size_t n = 0;
 	int r = 0;
 
-	if (g->count == 0) {
-		return 0;
+	for (size_t k = 0; k < kept->n && r == 0; k++) {
+		r = order_add(g, kept->v[k]);
 	}
-	p = malloc(g->count * sizeof(*p));
-	if (p == NULL) {
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < g->cap; i++) {
-		struct slot *sl = &g->slots[i];
-
-		if (sl->s == NULL) {
-			continue;
-		}
-		if (!all && (sl->last == TV_NONE || sl->last >= cutoff)) {
-			continue;
-		}
-		if (busy && busy(udata, sl->s->id)) {
-			continue;
-		}
-		p[n++] = (struct pick){ sl->first, sl->last, sl->seq, sl->s };
-	}
-	r = close_picked(g, p, n, emit, udata);
-	free(p);
+	free(kept->v);
 	return r;
+}
+
+/* close the sessions idle since before @cutoff, unless @busy */
+static int expire(struct tv_group *g, int64_t cutoff, bool (*busy)(void *, const char *),
+		  tv_group_emit_fn emit, void *udata)
+{
+	struct picks p = { 0 }, kept = { 0 };
+	int r = 0;
+
+	while (r == 0 && g->n_heap > 0 && g->heap[0].last < cutoff) {
+		struct entry *e = g->heap[0].e;
+
+		heap_remove(g, e);
+		r = busy && busy(udata, e->s->id) ? pick(&kept, e) : pick(&p, e);
+		if (r < 0) {
+			order_add(g, e); /* cannot fail: the heap had room for it */
+		}
+	}
+	if (r == 0) {
+		r = put_back(g, &kept);
+	} else {
+		put_back(g, &kept);
+	}
+	if (r < 0) {
+		put_back(g, &p);
+		return r;
+	}
+	return close_picked(g, &p, emit, udata);
 }
 
 int tv_group_expire(struct tv_group *g, int64_t cutoff, tv_group_emit_fn emit, void *udata)
 {
-	return close_some(g, false, cutoff, NULL, emit, udata);
+	return expire(g, cutoff, NULL, emit, udata);
 }
 
 int tv_group_expire_unless(struct tv_group *g, int64_t cutoff,
 			   bool (*busy)(void *udata, const char *id), tv_group_emit_fn emit,
 			   void *udata)
 {
-	return close_some(g, false, cutoff, busy, emit, udata);
+	return expire(g, cutoff, busy, emit, udata);
 }
 
 int tv_group_evict(struct tv_group *g, size_t n, tv_group_emit_fn emit, void *udata)
@@ -337,30 +544,47 @@ int tv_group_evict(struct tv_group *g, size_t n, tv_group_emit_fn emit, void *ud
 int tv_group_evict_except(struct tv_group *g, size_t n, const struct tv_session *keep,
 			  tv_group_emit_fn emit, void *udata)
 {
-	struct pick *p;
-	size_t m = 0;
+	struct picks p = { 0 };
+	struct entry *e, *held = NULL;
 	int r = 0;
 
-	if (n == 0 || g->count == 0) {
-		return 0;
-	}
-	p = malloc(g->count * sizeof(*p));
-	if (p == NULL) {
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < g->cap; i++) {
-		if (g->slots[i].s != NULL && g->slots[i].s != keep) {
-			p[m++] = (struct pick){ g->slots[i].first, g->slots[i].last,
-						g->slots[i].seq, g->slots[i].s };
+	while (r == 0 && p.n < n && (e = idlest(g)) != NULL) {
+		order_remove(g, e);
+		if (e->s == keep) {
+			held = e;
+			continue;
+		}
+		r = pick(&p, e);
+		if (r < 0) {
+			order_add(g, e);
 		}
 	}
-	qsort(p, m, sizeof(*p), cmp_last);
-	r = close_picked(g, p, m < n ? m : n, emit, udata);
-	free(p);
-	return r;
+	if (held != NULL && order_add(g, held) < 0) {
+		r = -ENOMEM;
+	}
+	if (r < 0) {
+		put_back(g, &p);
+		return r;
+	}
+	return close_picked(g, &p, emit, udata);
 }
 
 int tv_group_flush(struct tv_group *g, tv_group_emit_fn emit, void *udata)
 {
-	return close_some(g, true, 0, NULL, emit, udata);
+	struct picks p = { 0 };
+	int r = 0;
+
+	for (size_t i = 0; i < g->cap && r == 0; i++) {
+		if (g->slots[i] != NULL) {
+			r = pick(&p, g->slots[i]);
+		}
+	}
+	if (r < 0) {
+		free(p.v);
+		return r;
+	}
+	for (size_t k = 0; k < p.n; k++) {
+		order_remove(g, p.v[k]);
+	}
+	return close_picked(g, &p, emit, udata);
 }

@@ -38,6 +38,7 @@ struct tv_read_ctx {
 	int64_t checked;	     /* the clock at the last idle check */
 	uint64_t tick;
 	bool warned_evict;
+	bool warned_range; /* a duration too long for int64 nanoseconds */
 	struct tv_strbuf scratch;
 	struct tv_strbuf scratch2;
 	struct tv_format_state *states; /* per-format state, made on first use */
@@ -60,6 +61,12 @@ int tv_read_as_current(struct tv_read_ctx *ctx, const char *path,
 				 struct tv_error *err),
 		       void *udata, struct tv_error *err);
 
+/**
+ * tv_read_unuse: @n records counted as used turned out not to go into a
+ * session (a second copy of a span): count them as skipped, as @kind.
+ */
+void tv_read_unuse(struct tv_read_ctx *ctx, uint64_t n, const char *kind);
+
 /** tv_read_emit_session: finalize @s, count it and hand it to the tool.  Takes @s. */
 int tv_read_emit_session(struct tv_read_ctx *ctx, struct tv_session *s);
 
@@ -75,14 +82,26 @@ int tv_read_map_out(struct tv_read_ctx *ctx, const char *key, size_t klen);
  */
 bool tv_events_key(const struct tv_record *r, struct tv_strbuf *buf, const char **key, size_t *n);
 
-/** tv_events_skip_keyless: count @r, which has no session key, as skipped (and say so once). */
-void tv_events_skip_keyless(struct tv_read_ctx *ctx, const struct tv_record *r);
+/**
+ * tv_events_take: true with @r's session key (as tv_events_key() gives it)
+ * when @r is an event the mapper maps; else false after counting it as
+ * read and skipped: by its name when no mapper maps that event, or as
+ * keyless (said once).  Used records are counted by the caller.
+ */
+bool tv_events_take(struct tv_read_ctx *ctx, const struct tv_record *r, const char **key,
+		    size_t *n);
 
 /** tv_events_apply: map one log event into its session (tv_events.c). */
 int tv_events_apply(struct tv_read_ctx *ctx, const struct tv_record *r);
 
 /** tv_trace_apply: map one complete trace into turns of its session (tv_trace.c). */
 int tv_trace_apply(struct tv_read_ctx *ctx, const struct tv_trace *t);
+
+/**
+ * tv_read_note_splits: at the end, one warning counting the sessions split
+ * into parts when there were more than the few named as they happened.
+ */
+void tv_read_note_splits(struct tv_read_ctx *ctx);
 
 /** tv_trace_key: the session key of trace @t (borrowed from it) (tv_trace.c). */
 const char *tv_trace_key(const struct tv_trace *t, size_t *n);

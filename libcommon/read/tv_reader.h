@@ -25,7 +25,19 @@
 #include "libcommon/model/tv_session.h"
 #include "libcommon/read/tv_format.h"
 
-/* Counts that add up: records_read == used + skipped + rejected. */
+/* How many skipped records were of one kind ("metrics", an event name, ...). */
+#define TV_SKIP_KINDS 24
+#define TV_SKIP_KIND_MAX 64 /* bytes of a kind's name kept, with its NUL */
+struct tv_skip_kind {
+	char name[TV_SKIP_KIND_MAX];
+	uint64_t n;
+};
+
+/*
+ * Counts that add up: records_read == used + skipped + rejected, and the
+ * skipped records are the sum over skip[] (the kinds in the order first
+ * seen; once TV_SKIP_KINDS are taken, further kinds count in the last, "other kinds").
+ */
 struct tv_stats {
 	uint64_t files;
 	uint64_t bytes;
@@ -34,7 +46,9 @@ struct tv_stats {
 	uint64_t records_skipped;  /* not session data (metrics, collector's own log lines) */
 	uint64_t records_rejected; /* malformed: reported with file:line */
 	uint64_t sessions;	   /* sessions emitted */
-	uint64_t late_records;	   /* records for a session already emitted (subset of used) */
+	uint64_t late_records; /* sessions reopened after being emitted: parts beyond the first */
+	struct tv_skip_kind skip[TV_SKIP_KINDS];
+	size_t n_skip_kinds;
 };
 
 enum tv_report_level {

@@ -4,8 +4,11 @@
  * gen_ai.conversation.id, else session.id, else the trace id; an
  * invoke_agent span (or, without one, a root span) is a turn; chat,
  * generate_content and text_completion spans are llm_calls and
- * execute_tool spans tool_calls, attached to the turn above them.  OTel
- * GenAI (current and deprecated keys), OpenInference and OpenLLMetry
+ * execute_tool spans tool_calls, attached to the turn above them.  An
+ * agent run inside a turn (through a tool or an A2A call) is a sub-agent
+ * of that turn, not a turn: its calls are the turn's, marked with its id.
+ * Which span is whose is read/tv_tree.c's; the attributes are read here.
+ * OTel GenAI (current and deprecated keys), OpenInference and OpenLLMetry
  * attributes are all understood.
  */
 #include <errno.h>
@@ -13,23 +16,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libcommon/json/tv_jw.h"
+#include "libcommon/read/tv_origin.h"
 #include "libcommon/read/tv_read_ctx.h"
-
-enum role {
-	ROLE_OTHER,
-	ROLE_AGENT,
-	ROLE_LLM,
-	ROLE_TOOL,
-};
+#include "libcommon/read/tv_tree.h"
 
 struct tctx {
 	struct tv_read_ctx *ctx;
 	const struct tv_trace *t;
 	struct tv_session *s;
-	enum role *roles;
-	ssize_t *parent;      /* index of the parent span, -1 for none */
-	ssize_t *turn_of;     /* index of the turn span, -1 unknown */
+	struct tv_tree tree;  /* turns, sub-agents and calls, by span index */
+	bool by_trace;	      /* the session is keyed by the trace id */
 	size_t *by_id;	      /* span indexes sorted by span id */
 	int *status;	      /* span status, merged over copies of one span */
 	const char **message; /* the status message of the copy whose status it is */
@@ -101,29 +97,29 @@ static bool str_ci(const struct tv_val *v, const char *lit)
 	return true;
 }
 
-static enum role span_role(const struct tv_ospan *sp)
+static enum tv_tree_role span_role(const struct tv_ospan *sp)
 {
 	const struct tv_val *op = sattr_str(sp, "gen_ai.operation.name");
 	const struct tv_val *oi = sattr_str(sp, "openinference.span.kind");
 	const struct tv_val *tl = sattr_str(sp, "traceloop.span.kind");
 
 	if (str_is(op, "invoke_agent") || str_ci(oi, "AGENT") || str_is(tl, "agent")) {
-		return ROLE_AGENT;
+		return TV_TREE_AGENT;
 	}
 	/* Gemini CLI spells the operations tool_call and llm_call; Claude Code names its spans */
 	if (str_is(op, "execute_tool") || str_is(op, "tool_call") || str_ci(oi, "TOOL") ||
 	    str_is(tl, "tool") || (sp->name && strcmp(sp->name, "claude_code.tool") == 0)) {
-		return ROLE_TOOL;
+		return TV_TREE_TOOL;
 	}
 	if (str_is(op, "chat") || str_is(op, "generate_content") || str_is(op, "text_completion") ||
 	    str_is(op, "llm_call") || str_ci(oi, "LLM") || sattr(sp, "llm.request.type") ||
 	    (sp->name && strcmp(sp->name, "claude_code.llm_request") == 0)) {
-		return ROLE_LLM;
+		return TV_TREE_LLM;
 	}
 	if (op == NULL && oi == NULL && sattr(sp, "gen_ai.request.model")) {
-		return ROLE_LLM;
+		return TV_TREE_LLM;
 	}
-	return ROLE_OTHER;
+	return TV_TREE_OTHER;
 }
 
 /* ---- message text ---- */
@@ -451,23 +447,31 @@ static void claude_tokens(const struct tv_ospan *sp, struct tv_llm_call *c)
 	}
 }
 
+/* token counts: input, output and total, wherever a span carries them */
+static const char *const in_tokens[] = { "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens",
+					 "llm.token_count.prompt", NULL };
+static const char *const out_tokens[] = { "gen_ai.usage.output_tokens",
+					  "gen_ai.usage.completion_tokens",
+					  "llm.token_count.completion", NULL };
+static const char *const total_tokens[] = { "llm.usage.total_tokens", "llm.token_count.total",
+					    "gen_ai.usage.total_tokens", NULL };
+
+static bool has_usage(const struct tv_ospan *sp)
+{
+	return sattr_int(sp, in_tokens) != TV_NONE || sattr_int(sp, out_tokens) != TV_NONE ||
+	       sattr_int(sp, total_tokens) != TV_NONE;
+}
+
 static int llm_from_span(struct tctx *x, const struct tv_ospan *sp, struct tv_turn *t)
 {
 	static const char *const model[] = { "gen_ai.response.model", "gen_ai.request.model",
 					     "llm.model_name", "model", NULL };
-	static const char *const in[] = { "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens",
-					  "llm.token_count.prompt", NULL };
-	static const char *const outk[] = { "gen_ai.usage.output_tokens",
-					    "gen_ai.usage.completion_tokens",
-					    "llm.token_count.completion", NULL };
 	static const char *const cached[] = { "gen_ai.usage.cache_read.input_tokens",
 					      "gen_ai.usage.cache_read_input_tokens",
 					      "llm.token_count.prompt_details.cache_read", NULL };
 	static const char *const think[] = { "gen_ai.usage.reasoning.output_tokens",
 					     "gen_ai.usage.reasoning_tokens",
 					     "llm.token_count.completion_details.reasoning", NULL };
-	static const char *const total[] = { "llm.usage.total_tokens", "llm.token_count.total",
-					     "gen_ai.usage.total_tokens", NULL };
 	static const char *const code[] = { "http.response.status_code", "http.status_code", NULL };
 	static const char *const reqk[] = { "gen_ai.input.messages", "gen_ai.prompt", "input.value",
 					    NULL };
@@ -482,9 +486,7 @@ static int llm_from_span(struct tctx *x, const struct tv_ospan *sp, struct tv_tu
 		return -ENOMEM;
 	}
 	c->time = sp->start;
-	if (sp->start != TV_NONE && sp->end != TV_NONE) {
-		c->duration = sp->end - sp->start;
-	}
+	c->duration = tv_time_diff(sp->end, sp->start);
 	c->status = span_status(x, sp) == 2 || err ? TV_STATUS_ERROR : TV_STATUS_OK;
 	if (err && (str_ci(err, "timeout") || str_ci(err, "deadline_exceeded"))) {
 		c->status = TV_STATUS_TIMEOUT;
@@ -493,12 +495,12 @@ static int llm_from_span(struct tctx *x, const struct tv_ospan *sp, struct tv_tu
 	if (c->status_code == TV_NONE && err && !tv_val_int(err, &c->status_code)) {
 		c->status_code = TV_NONE;
 	}
-	c->input_tokens = sattr_int(sp, in);
-	c->output_tokens = sattr_int(sp, outk);
+	c->input_tokens = sattr_int(sp, in_tokens);
+	c->output_tokens = sattr_int(sp, out_tokens);
 	c->cached_tokens = sattr_int(sp, cached);
 	claude_tokens(sp, c);
 	c->thinking_tokens = sattr_int(sp, think);
-	c->total_tokens = sattr_int(sp, total);
+	c->total_tokens = sattr_int(sp, total_tokens);
 	c->seen |= TV_LLM_THINKING_IN_OUTPUT; /* as the conventions count reasoning */
 	r = set_val(&c->model, first_str(sp, model));
 	if (r == 0 && fr &&
@@ -548,9 +550,7 @@ static int tool_from_span(struct tctx *x, const struct tv_ospan *sp, struct tv_t
 		return -ENOMEM;
 	}
 	c->time = sp->start;
-	if (sp->start != TV_NONE && sp->end != TV_NONE) {
-		c->duration = sp->end - sp->start;
-	}
+	c->duration = tv_time_diff(sp->end, sp->start);
 	c->success = span_status(x, sp) != 2 && sattr(sp, "error.type") == NULL;
 	nm = first_str(sp, name);
 	if (nm) {
@@ -580,22 +580,6 @@ static int tool_from_span(struct tctx *x, const struct tv_ospan *sp, struct tv_t
 		r = tv_set_str(&c->error, span_message(x, sp), strlen(span_message(x, sp)));
 	}
 	return r;
-}
-
-/* the turn span of span i: the top-most agent above it, else its root */
-static ssize_t turn_span(struct tctx *x, size_t i)
-{
-	ssize_t cur = (ssize_t)i, agent = -1, root = (ssize_t)i;
-	size_t guard = 0;
-
-	while (cur >= 0 && guard++ <= x->t->n) {
-		if (x->roles[cur] == ROLE_AGENT) {
-			agent = cur;
-		}
-		root = cur;
-		cur = x->parent[cur];
-	}
-	return agent >= 0 ? agent : root;
 }
 
 const char *tv_trace_key(const struct tv_trace *t, size_t *n)
@@ -664,86 +648,82 @@ static int fill_turn(struct tctx *x, const struct tv_ospan *sp, struct tv_turn *
 	return r;
 }
 
-/* a turn without its own prompt/output takes them from its first/last llm span */
-static int borrow_text(struct tctx *x, ssize_t ti, struct tv_turn *t)
+/*
+ * A turn (@agent -1) or a sub-agent (@agent its span) without its own
+ * prompt/output takes them from the first/last llm span it made itself:
+ * never from a sub-agent's, whose prompt is the sub-agent's instruction.
+ */
+static int borrow_text(struct tctx *x, ssize_t ti, ssize_t agent, char **prompt, char **output)
 {
-	bool need_output = t->output == NULL;
+	bool need_output = *output == NULL;
 	int r = 0;
 
 	for (size_t i = 0; i < x->t->n && r == 0; i++) {
 		const struct tv_ospan *sp = &x->t->spans[i];
 
-		if (x->roles[i] != ROLE_LLM || x->turn_of[i] != ti) {
+		if (x->tree.role[i] != TV_TREE_LLM || x->dup[i] || x->tree.turn_of[i] != ti ||
+		    x->tree.call_agent[i] != agent) {
 			continue;
 		}
-		if (t->prompt == NULL && span_text(x->ctx, sp, true)) {
-			r = tv_set_str(&t->prompt, x->ctx->scratch2.p, x->ctx->scratch2.len);
+		if (*prompt == NULL && span_text(x->ctx, sp, true)) {
+			r = tv_set_str(prompt, x->ctx->scratch2.p, x->ctx->scratch2.len);
 		}
 		if (r == 0 && need_output && span_text(x->ctx, sp, false)) { /* the last one wins */
-			r = tv_set_str(&t->output, x->ctx->scratch2.p, x->ctx->scratch2.len);
+			r = tv_set_str(output, x->ctx->scratch2.p, x->ctx->scratch2.len);
 		}
 	}
 	return r;
 }
 
 /* the span that speaks for the trace: its first root (no parent), else its first span */
-static const struct tv_ospan *first_root(const struct tv_trace *t)
+static size_t first_root(const struct tv_trace *t)
 {
 	for (size_t i = 0; i < t->n; i++) {
 		if (t->spans[i].parent_id == NULL) {
-			return &t->spans[i];
+			return i;
 		}
 	}
-	return &t->spans[0];
+	return 0;
 }
 
-static int session_info(struct tctx *x)
+/* an agent span says something of its own: a prompt or an output */
+static bool agent_text(struct tctx *x, const struct tv_ospan *sp)
 {
-	const struct tv_ospan *sp = first_root(x->t);
-	const struct tv_attr *a = tv_attrs_find(sp->res, sp->n_res, "service.name");
-	struct tv_strbuf *b = &x->ctx->scratch2;
-	struct tv_jw w;
-	int r = 0;
-
-	if (x->s->source_service == NULL && a && a->v.type == TV_V_STR) {
-		r = tv_set_str(&x->s->source_service, a->v.s, a->v.n);
-	}
-	if (r < 0 || sp->n_res == 0 || tv_kvlist_find(&x->s->metadata, "resource")) {
-		return r;
-	}
-	tv_strbuf_reset(b);
-	tv_jw_init(&w, b);
-	tv_jw_obj_begin(&w);
-	for (size_t i = 0; i < sp->n_res && r == 0; i++) {
-		tv_jw_key_n(&w, sp->res[i].key, sp->res[i].klen);
-		r = tv_jw_error(&w);
-		if (r == 0) {
-			r = tv_val_to_json(&sp->res[i].v, b);
-		}
-		w.need_comma = true;
-	}
-	tv_jw_obj_end(&w);
-	if (r == 0) {
-		r = tv_jw_error(&w);
-	}
-	return r ? r : tv_kvlist_set(&x->s->metadata, "resource", 8, b->p, b->len);
+	return span_text(x->ctx, sp, true) || span_text(x->ctx, sp, false);
 }
 
-static bool build(struct tctx *x)
+/* the shape of the trace (x->tree); true when some span has a GenAI role */
+static int build(struct tctx *x, bool *genai)
 {
 	const struct tv_trace *t = x->t;
-	bool genai = false;
+	struct tv_tree_span *in = calloc(t->n ? t->n : 1, sizeof(*in));
+	int r;
 
+	if (in == NULL) {
+		return -ENOMEM;
+	}
 	index_spans(x);
 	for (size_t i = 0; i < t->n; i++) {
-		x->roles[i] = span_role(&t->spans[i]);
-		x->parent[i] = t->spans[i].parent_id ? find_span(x, t->spans[i].parent_id) : -1;
-		genai |= x->roles[i] != ROLE_OTHER;
+		const struct tv_ospan *sp = &t->spans[i];
+
+		in[i] = (struct tv_tree_span){
+			.parent = sp->parent_id ? find_span(x, sp->parent_id) : -1,
+			.names_parent = sp->parent_id != NULL,
+			.skip = x->dup[i],
+			.role = span_role(sp),
+			.start = sp->start,
+			.end = sp->end,
+			.usage = has_usage(sp),
+		};
+		in[i].text = in[i].role == TV_TREE_AGENT && agent_text(x, sp);
 	}
-	for (size_t i = 0; i < t->n; i++) {
-		x->turn_of[i] = turn_span(x, i);
+	r = tv_tree_build(&x->tree, in, t->n);
+	free(in);
+	*genai = false;
+	for (size_t i = 0; i < t->n && r == 0; i++) {
+		*genai |= x->tree.role[i] != TV_TREE_OTHER;
 	}
-	return genai;
+	return r;
 }
 
 static struct tv_turn *turn_by_id(struct tv_session *s, const char *id)
@@ -756,22 +736,143 @@ static struct tv_turn *turn_by_id(struct tv_session *s, const char *id)
 	return NULL;
 }
 
+/* mark the last call of @kv as made by sub-agent span @agent (-1: by the turn's agent) */
+static int mark_agent(struct tctx *x, struct tv_kvlist *kv, ssize_t agent)
+{
+	const char *id = agent >= 0 ? x->t->spans[agent].span_id : NULL;
+
+	return id ? tv_kvlist_set_str(kv, "agent_id", id, strlen(id)) : 0;
+}
+
+/*
+ * The llm_call of span @i: its own, completed from the llm spans around it
+ * that describe the same call (tv_tree's call_of).
+ */
+static int llm_call(struct tctx *x, size_t i, struct tv_turn *turn)
+{
+	size_t into = turn->n_llm;
+	int r = llm_from_span(x, &x->t->spans[i], turn);
+
+	for (ssize_t up = x->tree.llm_up[i]; r == 0 && up >= 0; up = x->tree.llm_up[up]) {
+		if (x->tree.call_of[up] != (ssize_t)i) {
+			continue;
+		}
+		r = llm_from_span(x, &x->t->spans[up], turn);
+		if (r == 0) {
+			tv_turn_merge_llm(turn, into, turn->n_llm - 1);
+		}
+	}
+	return r ? r : mark_agent(x, &turn->llm[into].extra, x->tree.call_agent[i]);
+}
+
+/* a sub-agent of @turn: who, what it was asked and answered, when */
+static int add_agent(struct tctx *x, size_t i, struct tv_turn *turn)
+{
+	static const char *const name[] = { "gen_ai.agent.name", "agent.name",
+					    "traceloop.entity.name", NULL };
+	const struct tv_ospan *sp = &x->t->spans[i];
+	struct tv_agent *a = tv_turn_add_agent(turn);
+	ssize_t up = x->tree.sub_parent[i];
+	int r = 0;
+
+	if (a == NULL) {
+		return -ENOMEM;
+	}
+	a->start_time = sp->start;
+	a->end_time = sp->end;
+	a->success = span_status(x, sp) == 2 ? 0 : span_status(x, sp) == 1 ? 1 : -1;
+	if (sp->span_id) {
+		r = tv_set_str(&a->id, sp->span_id, strlen(sp->span_id));
+	}
+	if (r == 0) {
+		r = set_val(&a->name, first_str(sp, name));
+	}
+	if (r == 0 && a->name == NULL && sp->name && strncmp(sp->name, "invoke_agent ", 13) == 0) {
+		r = tv_set_str(&a->name, sp->name + 13, strlen(sp->name + 13));
+	}
+	if (r == 0 && a->name == NULL && sp->name) {
+		r = tv_set_str(&a->name, sp->name, strlen(sp->name));
+	}
+	if (r == 0 && up >= 0 && x->t->spans[up].span_id) {
+		r = tv_set_str(&a->parent_id, x->t->spans[up].span_id,
+			       strlen(x->t->spans[up].span_id));
+	}
+	if (r == 0 && span_text(x->ctx, sp, true)) {
+		r = tv_set_str(&a->instruction, x->ctx->scratch2.p, x->ctx->scratch2.len);
+	}
+	if (r == 0 && span_text(x->ctx, sp, false)) {
+		r = tv_set_str(&a->output, x->ctx->scratch2.p, x->ctx->scratch2.len);
+	}
+	return r;
+}
+
+/* what span @i adds to its turn: a sub-agent, an llm_call, a tool_call */
+static int span_into(struct tctx *x, size_t i, struct tv_turn *turn)
+{
+	const struct tv_tree *tr = &x->tree;
+	int r = 0;
+
+	if (tr->role[i] == TV_TREE_AGENT && tr->sub[i]) {
+		r = add_agent(x, i, turn);
+	} else if (tr->role[i] == TV_TREE_LLM && tr->call_of[i] == (ssize_t)i) {
+		r = llm_call(x, i, turn);
+	} else if (tr->role[i] == TV_TREE_TOOL) {
+		r = tool_from_span(x, &x->t->spans[i], turn);
+		if (r == 0) {
+			r = mark_agent(x, &turn->tools[turn->n_tools - 1].extra, tr->call_agent[i]);
+		}
+	}
+	if (r == 0 && tr->usage_call[i]) { /* tokens an agent or tool span alone carries */
+		r = llm_from_span(x, &x->t->spans[i], turn);
+		if (r == 0) {
+			r = mark_agent(x, &turn->llm[turn->n_llm - 1].extra,
+				       tr->sub[i] ? (ssize_t)i : tr->call_agent[i]);
+		}
+	}
+	return r;
+}
+
+/* the text a turn or a sub-agent lacks, from the llm calls it made itself */
+static int borrow_all(struct tctx *x)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < x->s->n_turns && r == 0; i++) {
+		struct tv_turn *turn = &x->s->turns[i];
+		ssize_t ti = turn->id ? find_span(x, turn->id) : -1;
+
+		if (ti >= 0 && (turn->prompt == NULL || turn->output == NULL)) {
+			r = borrow_text(x, ti, -1, &turn->prompt, &turn->output);
+		}
+		for (size_t k = 0; k < turn->n_agents && r == 0 && ti >= 0; k++) {
+			struct tv_agent *a = &turn->agents[k];
+			ssize_t ai = a->id ? find_span(x, a->id) : -1;
+
+			if (ai >= 0 && (a->instruction == NULL || a->output == NULL)) {
+				r = borrow_text(x, ti, ai, &a->instruction, &a->output);
+			}
+		}
+	}
+	return r;
+}
+
 static int map_trace(struct tctx *x)
 {
 	const struct tv_trace *t = x->t;
-	bool genai = build(x);
-	int r = 0;
+	bool genai;
+	int r = build(x, &genai);
 
 	/*
 	 * Create each turn once, found again by span id (turn pointers move as
 	 * the array grows).  A trace without GenAI spans makes a turn per root.
 	 */
 	for (size_t i = 0; i < t->n && r == 0; i++) {
-		ssize_t ti = x->turn_of[i];
+		ssize_t ti = x->tree.turn_of[i];
 		const struct tv_ospan *ts = &t->spans[ti];
 		struct tv_turn *turn;
 
-		if (x->dup[i] || (x->roles[i] == ROLE_OTHER && (genai || x->parent[i] >= 0))) {
+		if (x->dup[i] ||
+		    (x->tree.role[i] == TV_TREE_OTHER && (genai || x->tree.parent[i] >= 0))) {
 			continue;
 		}
 		turn = ts->span_id ? turn_by_id(x->s, ts->span_id) : NULL;
@@ -781,22 +882,27 @@ static int map_trace(struct tctx *x)
 				return -ENOMEM;
 			}
 			r = fill_turn(x, ts, turn);
+			if (r == 0 && !x->by_trace) { /* keyed by session.id: say which trace */
+				r = tv_kvlist_set_str(&turn->extra, "trace_id", t->trace_id,
+						      strlen(t->trace_id));
+			}
 		}
-		if (r == 0 && x->roles[i] == ROLE_LLM) {
-			r = llm_from_span(x, &t->spans[i], turn);
-		} else if (r == 0 && x->roles[i] == ROLE_TOOL) {
-			r = tool_from_span(x, &t->spans[i], turn);
+		if (r == 0) {
+			r = span_into(x, i, turn);
 		}
 	}
-	for (size_t i = 0; i < x->s->n_turns && r == 0; i++) {
-		struct tv_turn *turn = &x->s->turns[i];
-		ssize_t ti = turn->id ? find_span(x, turn->id) : -1;
+	return r == 0 ? borrow_all(x) : r;
+}
 
-		if (ti >= 0 && (turn->prompt == NULL || turn->output == NULL)) {
-			r = borrow_text(x, ti, turn);
-		}
+/* a second copy of a span goes into nothing: skipped, once index_spans() found it */
+static void count_copies(struct tctx *x)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < x->t->n; i++) {
+		n += x->dup[i];
 	}
-	return r;
+	tv_read_unuse(x->ctx, n, "duplicate spans");
 }
 
 /* the spans kept as events (--events), in the order they were read */
@@ -849,6 +955,7 @@ int tv_trace_apply(struct tv_read_ctx *ctx, const struct tv_trace *t)
 		}
 	}
 	key = tv_trace_key(t, &kn);
+	x.by_trace = key == t->trace_id;
 	ctx->path = ctx->name = t->spans[0].file;
 	ctx->fmt = t->spans[0].fmt;
 	x.s = tv_read_open_session(ctx, key, kn, first, t->spans[0].line);
@@ -861,28 +968,26 @@ int tv_trace_apply(struct tv_read_ctx *ctx, const struct tv_trace *t)
 	if (x.s == NULL) {
 		return -ENOMEM;
 	}
-	x.roles = calloc(t->n, sizeof(*x.roles));
-	x.parent = calloc(t->n, sizeof(*x.parent));
-	x.turn_of = calloc(t->n, sizeof(*x.turn_of));
 	x.by_id = calloc(t->n, sizeof(*x.by_id));
 	x.status = calloc(t->n, sizeof(*x.status));
 	x.message = calloc(t->n, sizeof(*x.message));
 	x.dup = calloc(t->n, sizeof(*x.dup));
-	if (x.roles && x.parent && x.turn_of && x.by_id && x.status && x.message && x.dup) {
-		r = session_info(&x);
+	if (x.by_id && x.status && x.message && x.dup) {
+		r = tv_origin_add(x.s, t, first_root(t), &ctx->scratch, &ctx->scratch2);
 		if (r == 0) {
 			r = add_events(x.s, t);
 		}
 		if (r == 0) {
 			r = map_trace(&x);
 		}
+		if (r == 0) {
+			count_copies(&x);
+		}
 	}
 	free(x.by_id);
 	free(x.status);
 	free(x.message);
 	free(x.dup);
-	free(x.roles);
-	free(x.parent);
-	free(x.turn_of);
+	tv_tree_free(&x.tree);
 	return r;
 }

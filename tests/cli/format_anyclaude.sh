@@ -130,7 +130,32 @@ damaged() {
 	stderr_has "^televal-filter: $(ere_quote "$f"):$(( $(lines "telemetry/$f") + 2 )): invalid JSON"
 }
 
+# a first line of 50 MB (a huge error stack before latency_ms): detected
+# as without it, not "cannot tell the input format"
+long_first() {
+	local f
+
+	f=$(cd telemetry && ls -- *-metrics.jsonl | head -n 1)
+	mkdir long
+	"$PY" - "telemetry/$f" "long/$(basename "$f")" <<'PYEOF'
+import json, sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+first = json.loads(lines[0])
+big = {"timestamp": first["timestamp"], "request_id": first["request_id"],
+       "error_stack": "at frame()\n" * (50 * 1024 * 1024 // 11)}
+big.update(first)
+with open(sys.argv[2], "w", encoding="utf-8") as o:
+    o.write(json.dumps(big) + "\n" + "\n".join(lines[1:]) + "\n")
+PYEOF
+	clean_run long.jsonl --max-record 64M "long/$(basename "$f")"
+	clean_run short.jsonl "telemetry/$(basename "$f")"
+	no_file_names long.jsonl >a.nofile
+	no_file_names short.jsonl >b.nofile
+	same a.nofile b.nofile "a 50 MB first line"
+}
+
 part "ground truth" truth
+part "a 50 MB first line" long_first
 part "gz, --from" same_ways
 part "summaries" with_summaries
 part "damaged metrics" damaged

@@ -79,7 +79,7 @@ reference() {
 	fi
 	clean_run ui.jsonl "$dir/ui_01.json"
 	[ "$READ" -eq 5 ] && [ "$WRITTEN" -eq 1 ] || fail "ui_01.json: $READ spans, $WRITTEN sessions"
-	grep -q '"id":"0000000000000001","source":{"format":"jaeger","service":"service-x"' ui.jsonl ||
+	grep -q '"id":"0000000000000001","source":{"format":"jaeger","service":"service-x, service-y"' ui.jsonl ||
 		fail "ui_01.json: not the session of trace 0000000000000001"
 	clean_run out.jsonl "$dir/otlp2jaeger-out.json"
 	[ "$READ" -eq 2 ] && [ "$WRITTEN" -eq 1 ] ||
@@ -107,7 +107,35 @@ hostile() {
 	[ "$READ" -eq 0 ] || fail "an empty file has records"
 }
 
+# a trace across two processes: every service is named, --source finds the
+# session by any of them, and each process's resource is kept
+processes() {
+	"$PY" -c 'import json, sys
+span = lambda i, refs, name, t, proc, tags: {"traceID": T, "spanID": i, "operationName": name,
+    "references": refs, "startTime": t, "duration": 5000, "processID": proc, "tags": tags}
+T = "0af7651916cd43dd8448eb211c80319c"
+tag = lambda k, v: {"key": k, "type": "string", "value": v}
+print(json.dumps({"data": [{"traceID": T, "spans": [
+    span("00000000000000a1", [], "invoke_agent", 1751360400000000, "p1",
+         [tag("gen_ai.operation.name", "invoke_agent"), tag("session.id", "s-two")]),
+    span("00000000000000b1", [{"refType": "CHILD_OF", "traceID": T, "spanID": "00000000000000a1"}],
+         "chat m", 1751360400001000, "p2", [tag("gen_ai.operation.name", "chat")])],
+  "processes": {"p1": {"serviceName": "kagent-controller", "tags": []},
+                "p2": {"serviceName": "helm_agent", "tags": [tag("host.name", "pod-7")]}}}]}, indent=2))' >two.json
+	expect_filter 0 two.json
+	grep -q '"service":"kagent-controller, helm_agent"' "$T/out" || fail "services: $(cat "$T/out")"
+	grep -qF '"resource":[{"service.name":"kagent-controller"},{"service.name":"helm_agent","host.name":"pod-7"}]' "$T/out" ||
+		fail "resources: $(cat "$T/out")"
+	grep -q '"trace_id":"0af7651916cd43dd8448eb211c80319c"' "$T/out" || fail "no trace id in the turn"
+	check_schema "$T/out"
+	for name in kagent-controller helm_agent jaeger; do
+		[ "$("$FILTER" --count --source "$name" two.json)" = 1 ] || fail "--source $name finds nothing"
+	done
+	[ "$("$FILTER" --count --source helm two.json)" = 0 ] || fail "--source helm matches a part of a name"
+}
+
 part "ground truth" truth
+part "two processes" processes
 part "gz, stdin, --from" same_ways
 part "--events" events
 part "reference fixtures" reference

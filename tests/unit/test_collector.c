@@ -645,7 +645,8 @@ static void test_record_too_big(void **state)
 				"1",
 				"2025-07-27 08:52:49 +0000 UTC") "Body: Str(x)\n"
 								 "Attributes:\n"
-								 "     -> session.id: Str(s2)\n" RECORD_TAIL),
+								 "     -> session.id: Str(s2)\n"
+								 "     -> event.name: Str(gemini_cli.user_prompt)\n" RECORD_TAIL),
 		0);
 	run_data(r, b.p, b.len, 1024, false);
 	tv_strbuf_finish(&b);
@@ -715,7 +716,8 @@ static void test_collector_stack_trace(void **state)
 			"0",
 			"2025-07-27 08:52:48 +0000 UTC") "Body: Str(x)\n"
 							 "Attributes:\n"
-							 "     -> session.id: Str(s1)\n" RECORD_TAIL;
+							 "     -> session.id: Str(s1)\n"
+							 "     -> event.name: Str(gemini_cli.user_prompt)\n" RECORD_TAIL;
 
 	run_str(r, data);
 	assert_int_equal(r->ret, 0);

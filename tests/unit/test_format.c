@@ -7,10 +7,15 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "libcommon/core/tv_input.h"
+#include "libcommon/core/tv_strbuf.h"
 #include "libcommon/read/tv_format.h"
 #include "reader_fixture.h"
 
@@ -294,6 +299,69 @@ static void test_names(void **state)
 	assert_null(tv_format_find("OTLP"));
 }
 
+/* tv_format_sniff on a file holding @b: the format found and how much was looked at */
+static const struct tv_format *sniff_file(const struct tv_strbuf *b, size_t max, size_t *looked)
+{
+	char path[] = "/tmp/test_format_XXXXXX";
+	const struct tv_format *fmt = NULL;
+	struct tv_input *in;
+	const char *data;
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, b->p, b->len), (ssize_t)b->len);
+	assert_int_equal(close(fd), 0);
+	assert_int_equal(tv_input_open(path, 0, &in), 0);
+	assert_int_equal(tv_format_sniff(in, max, &fmt, &data, looked), 0);
+	assert_int_equal(tv_input_bytes(in), 0); /* nothing consumed */
+	tv_input_close(in);
+	unlink(path);
+	return fmt;
+}
+
+static void put_big(struct tv_strbuf *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(tv_strbuf_putc(b, (char)('a' + i % 26)), 0);
+	}
+}
+
+/* the keys that tell a format may come after a first value far larger than the first bytes */
+static void test_long_first_record(void **state)
+{
+	struct tv_strbuf b;
+	size_t looked;
+
+	(void)state;
+	tv_strbuf_init(&b);
+	/* a JSON line: anyclaude's keys after 300 KB */
+	tv_strbuf_puts(&b, "{\"timestamp\":\"2025-07-01T09:00:00Z\",\"error_stack\":\"");
+	put_big(&b, 300u << 10);
+	tv_strbuf_puts(&b, "\",\"request_id\":\"r\",\"request_start_ms\":1,\"latency_ms\":2,"
+			   "\"cache_hit\":false}\n{\"request_id\":\"r2\"}\n");
+	assert_ptr_equal(sniff_file(&b, 1u << 20, &looked), rf_fmt("anyclaude"));
+	assert_true(looked > 300u << 10);
+	/* a pretty-printed outfile object whose hrTime follows a long attribute */
+	tv_strbuf_reset(&b);
+	tv_strbuf_puts(&b, "{\n  \"attributes\": {\n    \"prompt\": \"");
+	put_big(&b, 300u << 10);
+	tv_strbuf_puts(&b, "\"\n  },\n  \"hrTime\": [\n    1751360400,\n    0\n  ]\n}\n{\n}\n");
+	assert_ptr_equal(sniff_file(&b, 1u << 20, &looked), rf_fmt("outfile"));
+	/* looking stops near the limit (reads go by 1 MiB): a line of no format longer than it */
+	tv_strbuf_reset(&b);
+	tv_strbuf_puts(&b, "{\"foo\":\"");
+	put_big(&b, 6u << 20);
+	tv_strbuf_puts(&b, "\"}\n");
+	assert_null(sniff_file(&b, 256u << 10, &looked));
+	assert_true(looked < 3u << 20);
+	/* text formats are not read further */
+	tv_strbuf_reset(&b);
+	put_big(&b, 6u << 20);
+	assert_null(sniff_file(&b, 8u << 20, &looked));
+	assert_true(looked < 3u << 20);
+	tv_strbuf_finish(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -304,7 +372,7 @@ int main(void)
 		cmocka_unit_test(test_pylog),	      cmocka_unit_test(test_sqlite),
 		cmocka_unit_test(test_unknown),	      cmocka_unit_test(test_prefix_only),
 		cmocka_unit_test(test_names),	      cmocka_unit_test(test_claude_code),
-		cmocka_unit_test(test_codex),
+		cmocka_unit_test(test_codex),	      cmocka_unit_test(test_long_first_record),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

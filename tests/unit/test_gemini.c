@@ -601,7 +601,10 @@ static void test_event_name_attribute(void **state)
 	assert_string_equal(rf_session(f, "e1")->turns[0].prompt, "from attr");
 }
 
-/* events of other names are session data (they open it) but make no turn */
+/*
+ * Events of other names go into no session: they are skipped, counted by
+ * name, and a file of nothing else yields no session (not empty ones).
+ */
 static void test_other_events(void **state)
 {
 	struct rf_run *f = *state;
@@ -619,10 +622,41 @@ static void test_other_events(void **state)
 	rec(f, T0, "gemini_cli.config", cfg, N(cfg));
 	rec(f, T0 + SEC, "gemini_cli.conversation_finished", done, N(done));
 	rec(f, T0 + 2 * SEC, "session.end", done, N(done));
+	rec(f, T0 + 3 * SEC, "session.end", done, N(done));
+	rf_finish(f);
+	assert_int_equal(f->n, 0);
+	assert_int_equal(f->st.records_read, 4);
+	assert_int_equal(f->st.records_used, 0);
+	assert_int_equal(f->st.records_skipped, 4);
+	assert_int_equal(f->st.n_skip_kinds, 3);
+	assert_string_equal(f->st.skip[0].name, "gemini_cli.config");
+	assert_string_equal(f->st.skip[2].name, "session.end");
+	assert_int_equal(f->st.skip[2].n, 2);
+}
+
+/* beside records that make a turn, the others still go into nothing */
+static void test_other_events_beside_turns(void **state)
+{
+	struct rf_run *f = *state;
+	const struct tv_attr cfg[] = {
+		STR("session.id", "o2"),
+		STR("installation.id", "inst-9"),
+	};
+	const struct tv_attr prompt[] = {
+		STR("session.id", "o2"),
+		STR("prompt_id", "p1"),
+		STR("prompt", "hello"),
+	};
+
+	rf_start(f, 0, true);
+	rec(f, T0, "gemini_cli.config", cfg, N(cfg));
+	rec(f, T0 + SEC, "gemini_cli.user_prompt", prompt, N(prompt));
 	rf_finish(f);
 	assert_int_equal(f->n, 1);
-	assert_int_equal(rf_session(f, "o1")->n_turns, 0);
-	assert_int_equal(f->st.records_used, 3);
+	assert_int_equal(f->st.records_used, 1);
+	assert_int_equal(f->st.records_skipped, 1);
+	assert_int_equal(rf_session(f, "o2")->n_events, 1); /* --events: the used record only */
+	assert_int_equal(rf_session(f, "o2")->start_time, T0 + SEC);
 }
 
 static void test_no_session_key(void **state)
@@ -679,9 +713,10 @@ static void test_key_fallbacks(void **state)
 	};
 
 	rf_start(f, 0, false);
-	rec(f, T0, "gen_ai.client.inference.operation.details", conv, N(conv));
-	rec(f, T0, "some.event", both, N(both));
-	rec_full(f, T0, "other.event", none, N(none), NULL, 0, "5b8efff798038103d269b633813fc60c");
+	rec(f, T0, "gemini_cli.user_prompt", conv, N(conv));
+	rec(f, T0, "gemini_cli.user_prompt", both, N(both));
+	rec_full(f, T0, "gemini_cli.user_prompt", none, N(none), NULL, 0,
+		 "5b8efff798038103d269b633813fc60c");
 	rf_finish(f);
 	assert_int_equal(f->n, 3);
 	rf_session(f, "conv-1");
@@ -1135,6 +1170,7 @@ int main(void)
 		TEST(test_qwen_code),
 		TEST(test_event_name_attribute),
 		TEST(test_other_events),
+		TEST(test_other_events_beside_turns),
 		TEST(test_no_session_key),
 		TEST(test_key_fallbacks),
 		TEST(test_session_id_in_resource),

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -451,6 +452,53 @@ static void test_churn(void **state)
 	tv_group_destroy(g);
 }
 
+static int count_cb(void *udata, struct tv_session *s)
+{
+	(*(size_t *)udata)++;
+	tv_session_destroy(s);
+	return 0;
+}
+
+/*
+ * Closing the idlest session does not cost O(open sessions): with 60,000
+ * open, 200,000 sessions that each close one (as --max-open does) take
+ * well under the time O(n) closes took (which was minutes here).  Untimed
+ * sessions go first, then by last activity, so the idlest is always taken.
+ */
+static void test_evict_cost(void **state)
+{
+	const int open = 60000, total = 200000;
+	struct tv_group *g = tv_group_create();
+	bool created, reopened;
+	size_t closed = 0;
+	char key[32];
+	clock_t t0 = clock();
+	double secs;
+
+	(void)state;
+	for (int i = 0; i < total; i++) {
+		snprintf(key, sizeof(key), "s%d", i);
+		/* every tenth session has no time yet: it is idler than all */
+		get(g, key, i % 10 ? i : TV_NONE, &created, &reopened);
+		if (tv_group_count(g) > (size_t)open) {
+			assert_int_equal(tv_group_evict(g, 1, count_cb, &closed), 0);
+		}
+		if (i % 1000 == 999) { /* and some old one is active again */
+			snprintf(key, sizeof(key), "s%d", i - 500);
+			get(g, key, i, &created, &reopened);
+		}
+	}
+	secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	assert_int_equal(tv_group_count(g), open);
+	assert_int_equal(closed + open, total + 0u);
+	if (secs > 20) {
+		fail_msg("%d evictions among %d open sessions took %.1f s", total - open, open,
+			 secs);
+	}
+	assert_int_equal(tv_group_flush(g, count_cb, &closed), 0);
+	tv_group_destroy(g);
+}
+
 /*
  * Random gets, expiries and evictions checked against a plain model:
  * which sessions are open, their first/last activity, and the exact order
@@ -660,6 +708,7 @@ int main(void)
 		cmocka_unit_test(test_emit_error),
 		cmocka_unit_test(test_rehash_10k),
 		cmocka_unit_test(test_churn),
+		cmocka_unit_test(test_evict_cost),
 		cmocka_unit_test(test_random_against_model),
 		cmocka_unit_test(test_destroy_open_sessions),
 		cmocka_unit_test(test_hash64),

@@ -2,7 +2,7 @@
 /*
  * tv_input: line reading over plain and gzip files: line ends, a final
  * line without "\n", BOM, NUL bytes, overlong lines, peeking, truncated
- * gzip, empty input.
+ * gzip, empty input, UTF-16 transcoded and invalid UTF-16 or UTF-32 named.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -633,6 +633,172 @@ static void test_gzip_corrupt(void **state)
 	assert_int_equal(r, -TV_ECORRUPT);
 }
 
+/* ---- UTF-16 with a byte-order mark: transcoded to UTF-8 ---- */
+
+/* @s (UTF-8: ASCII, 2-, 3- and 4-byte sequences) as UTF-16 with a mark, into @b */
+static void put_utf16(struct tv_strbuf *b, const char *s, bool le)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t c;
+
+	assert_int_equal(tv_strbuf_append(b, le ? "\xff\xfe" : "\xfe\xff", 2), 0);
+	while (*p) {
+		int k = *p < 0x80 ? 0 : *p < 0xE0 ? 1 : *p < 0xF0 ? 2 : 3;
+		uint32_t units[2];
+		int nu = 1;
+
+		c = k == 0 ? *p : (uint32_t)(*p & (0x3F >> k));
+		for (int i = 1; i <= k; i++) {
+			c = c << 6 | (p[i] & 0x3F);
+		}
+		p += k + 1;
+		units[0] = c;
+		if (c >= 0x10000) {
+			units[0] = 0xD800 + ((c - 0x10000) >> 10);
+			units[1] = 0xDC00 + ((c - 0x10000) & 0x3FF);
+			nu = 2;
+		}
+		for (int i = 0; i < nu; i++) {
+			char u[2] = { (char)(le ? units[i] & 0xFF : units[i] >> 8),
+				      (char)(le ? units[i] >> 8 : units[i] & 0xFF) };
+
+			assert_int_equal(tv_strbuf_append(b, u, 2), 0);
+		}
+	}
+}
+
+/* PowerShell's UTF-16LE: a mark, CRLF line ends, text beyond ASCII */
+static void test_utf16le(void **state)
+{
+	struct fix *f = *state;
+	const char text[] = "{\"a\": \"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"}\r\nsecond\r\n";
+	const char *p = NULL;
+	size_t len = 0;
+	struct tv_strbuf b;
+
+	tv_strbuf_init(&b);
+	put_utf16(&b, text, true);
+	write_plain(f, b.p, b.len);
+	tv_strbuf_finish(&b);
+	open_in(f, 0);
+	assert_int_equal(tv_input_peek(f->in, &p, &len), 0);
+	assert_int_equal(len, sizeof(text) - 1);
+	assert_memory_equal(p, text, len);
+	assert_string_equal(tv_input_encoding(f->in), "UTF-16LE");
+	expect_str(f, "{\"a\": \"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"}", 1);
+	expect_str(f, "second", 2);
+	expect_end(f);
+}
+
+/* big-endian, and many lines: surrogate pairs cut by the reads are put together */
+static void test_utf16be_large(void **state)
+{
+	struct fix *f = *state;
+	struct tv_strbuf text, b;
+	const int n = 60000;
+	char want[64];
+
+	tv_strbuf_init(&text);
+	tv_strbuf_init(&b);
+	for (int i = 0; i < n; i++) {
+		assert_int_equal(tv_strbuf_printf(&text,
+						  "%d \xf0\x9f\x98\x80\xc3\xa9"
+						  "x\n",
+						  i),
+				 0);
+	}
+	put_utf16(&b, text.p, false);
+	assert_true(b.len > (1u << 20));
+	write_plain(f, b.p, b.len);
+	open_in(f, 0);
+	for (int i = 0; i < n; i++) {
+		snprintf(want, sizeof(want),
+			 "%d \xf0\x9f\x98\x80\xc3\xa9"
+			 "x",
+			 i);
+		expect_str(f, want, (uint64_t)i + 1);
+	}
+	expect_end(f);
+	assert_string_equal(tv_input_encoding(f->in), "UTF-16BE");
+	tv_strbuf_finish(&text);
+	tv_strbuf_finish(&b);
+}
+
+/* gzip of a UTF-16 file: the mark is looked for in the decompressed bytes */
+static void test_utf16_gzip(void **state)
+{
+	struct fix *f = *state;
+	struct tv_strbuf b;
+
+	tv_strbuf_init(&b);
+	put_utf16(&b, "one\ntwo", true);
+	write_gz(f, b.p, b.len);
+	tv_strbuf_finish(&b);
+	open_in(f, 0);
+	expect_str(f, "one", 1);
+	expect_line(f, "two", 3, 2, true);
+	expect_end(f);
+}
+
+/* what cannot be read says so: a lone surrogate, half a code unit, UTF-32 */
+static void test_utf16_invalid(void **state)
+{
+	static const struct {
+		const char *data;
+		size_t n;
+		const char *enc;
+	} cases[] = {
+		{ "\xff\xfe"
+		  "a\0\n\0b\0\x00\xdc\n\0",
+		  12, "UTF-16LE" }, /* a low half alone */
+		{ "\xff\xfe"
+		  "a\0\n\0\x00\xd8",
+		  8, "UTF-16LE" },				  /* a high half at the end */
+		{ "\xfe\xff\0a\0\n\xd8\x00\0b", 10, "UTF-16BE" }, /* a high half, no low one */
+		{ "\xff\xfe"
+		  "a\0\n\0b",
+		  7, "UTF-16LE" }, /* half a code unit */
+		{ "\xff\xfe\0\0"
+		  "a\0\0\0",
+		  8, "UTF-32LE" },
+		{ "\0\0\xfe\xff\0\0\0"
+		  "a",
+		  8, "UTF-32BE" },
+	};
+	struct fix *f = *state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *line;
+		size_t len;
+		uint64_t no;
+		int r;
+
+		if (f->created) {
+			tv_input_close(f->in);
+			f->in = NULL;
+			unlink(f->path);
+			snprintf(f->path, sizeof(f->path), "/tmp/test_input_XXXXXX");
+		}
+		write_plain(f, cases[i].data, cases[i].n);
+		open_in(f, 0);
+		do {
+			r = tv_input_line(f->in, &line, &len, &no, NULL);
+		} while (r == 1);
+		assert_int_equal(r, -TV_EENCODING);
+		assert_string_equal(tv_input_encoding(f->in), cases[i].enc);
+	}
+}
+
+/* text saved as UTF-16 without a mark is recognised for the message */
+static void test_looks_utf16(void **state)
+{
+	(void)state;
+	assert_string_equal(tv_input_looks_utf16("{\0\"\0a\0\"\0", 8), "UTF-16LE");
+	assert_string_equal(tv_input_looks_utf16("\0{\0\"\0a\0\"", 8), "UTF-16BE");
+	assert_null(tv_input_looks_utf16("{\"a\":1}", 7));
+	assert_null(tv_input_looks_utf16("{\0", 2));
+}
+
 #define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -665,6 +831,11 @@ int main(void)
 		TEST(test_gzip_truncated),
 		TEST(test_gzip_truncated_trailer),
 		TEST(test_gzip_corrupt),
+		TEST(test_utf16le),
+		TEST(test_utf16be_large),
+		TEST(test_utf16_gzip),
+		TEST(test_utf16_invalid),
+		cmocka_unit_test(test_looks_utf16),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -250,6 +250,51 @@ static void test_parents(void **state)
 	rf_free(&r);
 }
 
+/*
+ * A trace across two processes (an A2A call): every service and every
+ * process's resource, not only the first; a session keyed by session.id
+ * keeps each turn's trace id, one keyed by the trace id does not.
+ */
+static void test_processes(void **state)
+{
+	const char *doc = "{'traceID':'" TID "','spans':[" SPAN(
+		"0a", "", "invoke_agent", T0, "900000",
+		TAG("gen_ai.operation.name", "string",
+		    "'invoke_agent'") "," TAG("session.id", "string", "'s-multi'"),
+		"'processID':'p1'") "," SPAN("0b", REF("CHILD_OF", "0a"), "chat m", T1, "5",
+					     CHAT_TAGS,
+					     "'processID':'p2'") "," SPAN("0c",
+									  REF("CHILD_OF", "0a"),
+									  "chat m", T2, "5",
+									  CHAT_TAGS,
+									  "'processID':"
+									  "'p1'") "],"
+										  "'processes':{'p1':{'serviceName':'controller','tags':[" TAG(
+											  "k8s.pod.name",
+											  "string",
+											  "'ctl-1'") "]},'p2':{'serviceName':'helm_agent','tags':[" TAG("host.name",
+																			"string",
+																			"'pod-7'") "]}}}";
+	struct tv_session *s;
+	struct rf_run r;
+
+	(void)state;
+	run_q(&r, doc);
+	s = rf_session(&r, "s-multi");
+	assert_string_equal(s->source_service, "controller, helm_agent");
+	assert_string_equal(tv_kvlist_find(&s->metadata, "resource"),
+			    "[{\"service.name\":\"controller\",\"k8s.pod.name\":\"ctl-1\"},"
+			    "{\"service.name\":\"helm_agent\",\"host.name\":\"pod-7\"}]");
+	assert_int_equal(s->n_turns, 1);
+	assert_string_equal(tv_kvlist_find(&s->turns[0].extra, "trace_id"), "\"" TID "\"");
+	rf_free(&r);
+	/* keyed by the trace id: the turn says nothing more */
+	run_q(&r, "{'traceID':'" TID
+		  "','spans':[" SPAN("0a", "", "chat m", T0, "5", CHAT_TAGS, PID) "]," PROCS "}");
+	assert_null(tv_kvlist_find(&rf_session(&r, TID)->turns[0].extra, "trace_id"));
+	rf_free(&r);
+}
+
 /* the `error` tag and otel.status_code ERROR fail an llm call */
 static void test_status(void **state)
 {
@@ -380,7 +425,7 @@ static void test_bad_spans(void **state)
 	rf_assert_msg(&r, 1, "data[0].spans[14]: operationName is not a string");
 	rf_assert_msg(&r, 1, "data[0].spans[15]: tags[0]: the value of a float64 tag");
 	rf_assert_msg(&r, 1, "data[0].spans[16]: tags[0]: the value of a string or binary tag");
-	rf_assert_msg(&r, 1, "data[0].spans[17]: startTime is not a number of microseconds");
+	rf_assert_msg(&r, 1, "data[0].spans[17]: startTime is outside the range televal holds");
 	rf_assert_msg(&r, 1, "data[1]: spans is not an array");
 	rf_assert_msg(&r, 1, "data[2]: traceID is not a string");
 	rf_assert_msg(&r, 1, "data[3]: processes is not an object");
@@ -484,7 +529,9 @@ static void test_reference_envelope(void **state)
 	rf_run_file(&r, path, rf_fmt("jaeger"), 0, true);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_read, 2);
-	assert_int_equal(r.st.records_used, 2);
+	assert_int_equal(r.st.records_used, 1); /* the second copy is merged: skipped */
+	assert_int_equal(r.st.records_skipped, 1);
+	assert_string_equal(r.st.skip[0].name, "duplicate spans");
 	assert_int_equal(r.n_msgs, 0);
 	s = rf_session(&r, "83a9efd15c1c98a977e0711cc93ee28b");
 	assert_string_equal(s->source_service, "telemetrygen");
@@ -516,12 +563,15 @@ static void test_reference_ui(void **state)
 	rf_run_file(&r, path, rf_fmt("jaeger"), 0, false);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_read, 5);
-	assert_int_equal(r.st.records_used, 5);
+	assert_int_equal(r.st.records_used, 4); /* span 2 is there twice */
 	assert_int_equal(r.st.records_rejected, 0);
 	assert_int_equal(r.n, 1);
 	s = rf_session(&r, "0000000000000001");
 	assert_string_equal(s->source_format, "jaeger");
-	assert_string_equal(s->source_service, "service-x");
+	/* two processes: both services, both resources */
+	assert_string_equal(s->source_service, "service-x, service-y");
+	assert_string_equal(tv_kvlist_find(&s->metadata, "resource"),
+			    "[{\"service.name\":\"service-x\"},{\"service.name\":\"service-y\"}]");
 	assert_int_equal(s->n_turns, 1);
 	assert_string_equal(s->turns[0].id, "0000000000000002");
 	assert_int_equal(s->turns[0].start_time, INT64_C(1485467191639875000));
@@ -555,6 +605,7 @@ int main(void)
 		cmocka_unit_test(test_pretty_crlf_bom),
 		cmocka_unit_test(test_tag_types),
 		cmocka_unit_test(test_parents),
+		cmocka_unit_test(test_processes),
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_keep_events),
 		cmocka_unit_test(test_empty),

@@ -155,9 +155,11 @@ static void test_resource(void **state)
 	run_pretty(&r,
 		   "{\"hrTime\":[1751360400,0],\"resource\":{\"_rawAttributes\":["
 		   "[\"a\",1.5],[\"b\",{\"c\":[1,null]}],[\"lone\"],[7,\"x\"],\"y\",[\"d\",null],"
-		   "[\"e\",true]]},\"attributes\":{\"session.id\":\"s-2\"}}\n"
+		   "[\"e\",true]]},\"attributes\":{\"session.id\":\"s-2\",\"event.name\":"
+		   "\"gemini_cli.user_prompt\"}}\n"
 		   "{\"hrTime\":[1751360400,0],\"resource\":{\"attributes\":{\"service.name\":"
-		   "\"qwen-code\",\"f\":[\"g\"]}},\"attributes\":{\"session.id\":\"s-3\"}}\n",
+		   "\"qwen-code\",\"f\":[\"g\"]}},\"attributes\":{\"session.id\":\"s-3\","
+		   "\"event.name\":\"qwen-code.user_prompt\"}}\n",
 		   false);
 	assert_int_equal(r.st.records_used, 2);
 	meta = tv_kvlist_find(&rf_session(&r, "s-2")->metadata, "resource");

@@ -743,6 +743,9 @@ static void test_round_trip_durations(void **state)
 		86400 * SEC + 1,
 		INT64_C(9007199254740993),     /* 2^53 + 1 ns, about 104 days */
 		200 * 86400 * SEC + 123456789, /* 200 days and a bit */
+		INT64_C(9000000000000) * MS,   /* 9e12 ms: refused by the reader before */
+		INT64_MAX,		       /* the longest: written rounded up to a whole ms */
+		-INT64_MAX,
 	};
 	int bad = 0;
 
@@ -949,6 +952,120 @@ static void test_from_json_messages(void **state)
 	check_why("{\"televal\":1}", "no id");
 }
 
+/* a time outside what int64 nanoseconds hold is refused by name, not wrapped */
+static void test_from_json_time_range(void **state)
+{
+	(void)state;
+	check_why("{\"televal\":1,\"id\":\"x\",\"start_time\":\"2300-01-01T00:00:00.000Z\"}",
+		  "outside the range televal holds (1677-09-21");
+	check_why(
+		"{\"televal\":1,\"id\":\"x\",\"turns\":[{\"end_time\":\"1600-01-01T00:00:00Z\"}]}",
+		"outside the range televal holds");
+	check_why("{\"televal\":1,\"id\":\"x\",\"duration_ms\":9223372036856}", "duration_ms");
+}
+
+/*
+ * A session from 1700 to 2025 lasts longer than int64 nanoseconds hold: its
+ * duration is unknown (not 0, not wrapped), and every written session reads
+ * back to the same bytes, at both ends of the range.
+ */
+static void test_finalize_time_range(void **state)
+{
+	static const int64_t ends[][2] = {
+		{ -INT64_C(8520336000) * SEC, T0 },	/* 1700 to 2025 */
+		{ INT64_MIN + 1, INT64_MAX },		/* the earliest and the latest */
+		{ INT64_MAX - SEC, INT64_MAX },		/* the last second */
+		{ INT64_MIN + 1, INT64_MIN + 1 + SEC }, /* the first one */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
+		struct tv_session *s = tv_session_create();
+		struct tv_turn *t;
+		struct tv_llm_call *c;
+		bool longer = tv_time_diff(ends[i][1], ends[i][0]) == TV_NONE;
+
+		set(&s->id, "range");
+		t = tv_session_add_turn(s);
+		c = tv_turn_add_llm(t);
+		c->time = ends[i][0];
+		c->duration = tv_time_diff(ends[i][1], ends[i][0]);
+		t->end_time = ends[i][1];
+		tv_session_finalize(s);
+		assert_int_equal(s->start_time, ends[i][0]);
+		assert_int_equal(s->end_time, ends[i][1]);
+		assert_int_equal(s->duration, longer ? TV_NONE : ends[i][1] - ends[i][0]);
+		assert_int_equal(t->duration, s->duration);
+		round_trip(s);
+		tv_session_destroy(s);
+	}
+}
+
+/*
+ * Sub-agents: written after tool_calls, only when a turn has some (so an
+ * older canonical line reads and writes back unchanged), read back to the
+ * same bytes; a call made by one names it in its agent_id.
+ */
+static void test_agents_round_trip(void **state)
+{
+	static const char *const old_line =
+		"{\"televal\":1,\"id\":\"old\",\"turns\":[{\"id\":\"t\",\"llm_calls\":[],"
+		"\"tool_calls\":[],\"x\":1}]}";
+	struct tv_session *s = tv_session_create(), *back;
+	struct tv_turn *t;
+	struct tv_agent *a;
+	struct tv_llm_call *c;
+	const char *why;
+	char *line;
+
+	(void)state;
+	set(&s->id, "sub");
+	t = tv_session_add_turn(s);
+	set(&t->prompt, "the user's prompt");
+	a = tv_turn_add_agent(t);
+	set(&a->id, "b");
+	set(&a->name, "checker");
+	set(&a->parent_id, "a");
+	a->start_time = T0 + 2 * SEC;
+	a = tv_turn_add_agent(t);
+	set(&a->id, "a");
+	set(&a->name, "researcher");
+	set(&a->instruction, "find papers on X");
+	set(&a->output, "3 papers");
+	a->start_time = T0 + SEC;
+	a->end_time = T0 + 4 * SEC;
+	a->success = 1;
+	kv(&a->extra, "x-agent", "7");
+	c = tv_turn_add_llm(t);
+	c->time = T0 + 3 * SEC;
+	assert_int_equal(tv_kvlist_set_str(&c->extra, "agent_id", "a", 1), 0);
+	tv_session_finalize(s);
+	/* in time order, the duration derived */
+	assert_string_equal(t->agents[0].id, "a");
+	assert_int_equal(t->agents[0].duration, 3 * SEC);
+	line = write_str(s);
+	assert_non_null(
+		strstr(line, "\"tool_calls\":[],\"agents\":[{\"id\":\"a\",\"name\":"
+			     "\"researcher\",\"parent_id\":null,\"instruction\":\"find papers "
+			     "on X\",\"output\":\"3 papers\",\"start_time\":\"2025-07-01T09:00:"
+			     "01.000Z\",\"end_time\":\"2025-07-01T09:00:04.000Z\",\"duration_ms\":"
+			     "3000,\"success\":true,\"x-agent\":7},{\"id\":\"b\""));
+	assert_non_null(strstr(line, "\"agent_id\":\"a\""));
+	free(line);
+	round_trip(s);
+	tv_session_destroy(s);
+	/* a line without agents writes none */
+	assert_int_equal(from_text(old_line, &back, &why), 0);
+	line = write_str(back);
+	assert_null(strstr(line, "agents"));
+	free(line);
+	tv_session_destroy(back);
+	check_why("{\"televal\":1,\"id\":\"x\",\"turns\":[{\"agents\":{}}]}",
+		  "agents is not an array");
+	check_why("{\"televal\":1,\"id\":\"x\",\"turns\":[{\"agents\":[{\"name\":3}]}]}",
+		  "agent.name is not a string");
+}
+
 static void test_from_json_missing_televal_or_id(void **state)
 {
 	(void)state;
@@ -1018,6 +1135,9 @@ int main(void)
 		cmocka_unit_test(test_from_json_lenient_numbers),
 		cmocka_unit_test(test_from_json_type_errors),
 		cmocka_unit_test(test_from_json_messages),
+		cmocka_unit_test(test_from_json_time_range),
+		cmocka_unit_test(test_finalize_time_range),
+		cmocka_unit_test(test_agents_round_trip),
 		cmocka_unit_test(test_from_json_missing_televal_or_id),
 		cmocka_unit_test(test_from_json_minifies),
 	};

@@ -377,6 +377,309 @@ static void test_nested_agents(void **state)
 	assert_int_equal(s->turns[0].n_llm, 1);
 }
 
+/* ---- sub-agents: not turns; recorded inside the turn that ran them ---- */
+
+static const struct tv_attr sup_chat[] = {
+	STR("gen_ai.operation.name", "chat"),
+	STR("gen_ai.request.model", "sup-model"),
+	INT("gen_ai.usage.input_tokens", 50),
+	INT("gen_ai.usage.output_tokens", 5),
+	STR("gen_ai.input.messages",
+	    "[{\"role\":\"user\",\"content\":\"Summarise the papers on X\"}]"),
+	STR("gen_ai.output.messages", "[{\"role\":\"assistant\",\"content\":\"Here it is\"}]"),
+};
+static const struct tv_attr ask_tool[] = {
+	STR("gen_ai.operation.name", "execute_tool"),
+	STR("gen_ai.tool.name", "ask_researcher"),
+};
+static const struct tv_attr researcher[] = {
+	STR("gen_ai.operation.name", "invoke_agent"),
+	STR("gen_ai.agent.name", "researcher"),
+	STR("gen_ai.input.messages", "[{\"role\":\"user\",\"content\":\"find papers on X\"}]"),
+	STR("gen_ai.output.messages", "[{\"role\":\"assistant\",\"content\":\"3 papers\"}]"),
+};
+static const struct tv_attr sub_chat[] = {
+	STR("gen_ai.operation.name", "chat"),
+	STR("gen_ai.request.model", "sub-model"),
+	INT("gen_ai.usage.input_tokens", 30),
+	INT("gen_ai.usage.output_tokens", 3),
+	STR("gen_ai.input.messages", "[{\"role\":\"user\",\"content\":\"find papers on X\"}]"),
+};
+static const struct tv_attr search_tool[] = {
+	STR("gen_ai.operation.name", "execute_tool"),
+	STR("gen_ai.tool.name", "search"),
+};
+
+/* the researcher's spans below span @parent of trace @trace, from @t on */
+static void researcher_spans(struct rf_run *f, const char *trace, const char *parent, int64_t t)
+{
+	span(f, &(struct sp){ trace, "ra", parent, "invoke_agent researcher", t, t + 3 * SEC, 1,
+			      NULL, researcher, N(researcher), NULL, 0, NULL });
+	span(f, &(struct sp){ trace, "rc", "ra", "chat sub-model", t + SEC, t + 2 * SEC, 0, NULL,
+			      sub_chat, N(sub_chat), NULL, 0, NULL });
+	span(f, &(struct sp){ trace, "rt", "ra", "execute_tool search", t + 2 * SEC, t + 2500 * MS,
+			      0, NULL, search_tool, N(search_tool), NULL, 0, NULL });
+}
+
+/* one turn, the user's prompt, the researcher inside it and its calls marked as its */
+static void check_researcher_turn(struct rf_run *f, const char *turn_id)
+{
+	struct tv_session *s = rf_session(f, TRACE_C);
+	struct tv_turn *t;
+	struct tv_agent *a;
+
+	assert_int_equal(s->n_turns, 1);
+	t = &s->turns[0];
+	assert_string_equal(t->id, turn_id);
+	assert_string_equal(t->prompt, "Summarise the papers on X");
+	assert_int_equal(t->n_agents, 1);
+	a = &t->agents[0];
+	assert_string_equal(a->id, "ra");
+	assert_string_equal(a->name, "researcher");
+	assert_null(a->parent_id);
+	assert_string_equal(a->instruction, "find papers on X");
+	assert_string_equal(a->output, "3 papers");
+	assert_int_equal(a->duration, 3 * SEC);
+	assert_int_equal(a->success, 1);
+	assert_int_equal(t->n_llm, 2);
+	assert_null(tv_kvlist_find(&t->llm[0].extra, "agent_id"));
+	assert_string_equal(tv_kvlist_find(&t->llm[1].extra, "agent_id"), "\"ra\"");
+	assert_int_equal(t->n_tools, 2);
+	assert_null(tv_kvlist_find(&t->tools[0].extra, "agent_id"));
+	assert_string_equal(t->tools[0].name, "ask_researcher");
+	assert_string_equal(tv_kvlist_find(&t->tools[1].extra, "agent_id"), "\"ra\"");
+	assert_int_equal(s->usage.input_tokens, 80);
+	assert_int_equal(s->usage.output_tokens, 8);
+}
+
+/* a supervisor agent whose tool runs a sub-agent */
+static void test_subagent_in_tool(void **state)
+{
+	static const struct tv_attr sup[] = {
+		STR("gen_ai.operation.name", "invoke_agent"),
+		STR("gen_ai.agent.name", "supervisor"),
+	};
+	struct rf_run *f = *state;
+
+	rf_start(f, 0, false);
+	span(f, &(struct sp){ TRACE_C, "sa", NULL, "invoke_agent supervisor", T0, T0 + 10 * SEC, 0,
+			      NULL, sup, N(sup), NULL, 0, NULL });
+	span(f, &(struct sp){ TRACE_C, "sc", "sa", "chat sup-model", T0 + SEC, T0 + 2 * SEC, 0,
+			      NULL, sup_chat, N(sup_chat), NULL, 0, NULL });
+	span(f, &(struct sp){ TRACE_C, "st", "sa", "execute_tool ask_researcher", T0 + 3 * SEC,
+			      T0 + 7 * SEC, 0, NULL, ask_tool, N(ask_tool), NULL, 0, NULL });
+	researcher_spans(f, TRACE_C, "st", T0 + 4 * SEC);
+	rf_finish(f);
+	check_researcher_turn(f, "sa");
+}
+
+/*
+ * A supervisor that is no agent span (an instrumented app: a root span, its
+ * own chat and tool) whose tool runs an agent: once that agent's
+ * instruction became a second prompt and its work a second turn.
+ */
+static void test_subagent_under_plain_root(void **state)
+{
+	static const struct tv_attr http[] = {
+		STR("http.request.method", "POST"),
+	};
+	struct rf_run *f = *state;
+
+	rf_start(f, 0, false);
+	span(f, &(struct sp){ TRACE_C, "root", NULL, "POST /chat", T0, T0 + 10 * SEC, 0, NULL, http,
+			      N(http), NULL, 0, NULL });
+	span(f, &(struct sp){ TRACE_C, "sc", "root", "chat sup-model", T0 + SEC, T0 + 2 * SEC, 0,
+			      NULL, sup_chat, N(sup_chat), NULL, 0, NULL });
+	span(f, &(struct sp){ TRACE_C, "st", "root", "execute_tool ask_researcher", T0 + 3 * SEC,
+			      T0 + 7 * SEC, 0, NULL, ask_tool, N(ask_tool), NULL, 0, NULL });
+	researcher_spans(f, TRACE_C, "st", T0 + 4 * SEC);
+	rf_finish(f);
+	check_researcher_turn(f, "root");
+	assert_string_equal(rf_session(f, TRACE_C)->turns[0].output, "Here it is");
+}
+
+/*
+ * An A2A call across services: the caller's invoke_agent only relays (no
+ * text, no call of its own), and the callee's spans hang under a span the
+ * export lost.  One turn, the callee's, with the user's prompt.
+ */
+static void test_relay_with_missing_parent(void **state)
+{
+	static const struct tv_attr proxy[] = {
+		STR("gen_ai.operation.name", "invoke_agent"),
+		STR("gen_ai.agent.name", "helm-agent"),
+	};
+	static const struct tv_attr helm[] = {
+		STR("gen_ai.operation.name", "invoke_agent"),
+		STR("gen_ai.agent.name", "helm_agent"),
+		STR("gen_ai.conversation.id", "ctx-1"),
+	};
+	static const struct tv_attr chat[] = {
+		STR("gen_ai.request.model", "m"),
+		INT("gen_ai.usage.input_tokens", 7),
+		INT("gen_ai.usage.output_tokens", 1),
+		STR("gen_ai.prompt.0.role", "user"),
+		STR("gen_ai.prompt.0.content", "list all helm releases"),
+	};
+	struct rf_run *f = *state;
+	struct tv_session *s;
+
+	rf_start(f, 0, false);
+	span(f, &(struct sp){ TRACE_A, "post", NULL, "POST /api/a2a/helm-agent/", T0, T0 + 10 * SEC,
+			      0, NULL, NULL, 0, NULL, 0, NULL });
+	span(f, &(struct sp){ TRACE_A, "px", "post", "invoke_agent", T0 + 1 * MS, T0 + 9 * SEC, 0,
+			      NULL, proxy, N(proxy), NULL, 0, NULL });
+	span(f, &(struct sp){ TRACE_A, "inv", "lost", "invocation", T0 + 2 * SEC, T0 + 8 * SEC, 0,
+			      NULL, NULL, 0, NULL, 0, NULL });
+	span(f, &(struct sp){ TRACE_A, "ha", "inv", "invoke_agent helm_agent", T0 + 3 * SEC,
+			      T0 + 7 * SEC, 0, NULL, helm, N(helm), NULL, 0, NULL });
+	span(f, &(struct sp){ TRACE_A, "hc", "ha", "call_llm", T0 + 4 * SEC, T0 + 5 * SEC, 0, NULL,
+			      chat, N(chat), NULL, 0, NULL });
+	rf_finish(f);
+	assert_int_equal(f->n, 1);
+	s = rf_session(f, "ctx-1");
+	assert_int_equal(s->n_turns, 1);
+	assert_string_equal(s->turns[0].id, "ha");
+	assert_string_equal(s->turns[0].prompt, "list all helm releases");
+	assert_int_equal(s->turns[0].n_agents, 0);
+	assert_int_equal(s->usage.input_tokens, 7);
+}
+
+/* ---- usage: wherever the source puts it, exactly once ---- */
+
+/* a framework's llm span around the client library's: one call, counted once */
+static void test_nested_llm_spans(void **state)
+{
+	static const struct tv_attr agent[] = {
+		STR("gen_ai.operation.name", "invoke_agent"),
+		STR("session.id", "nested-llm"),
+	};
+	static const struct tv_attr outer[] = {
+		/* ADK's call_llm */
+		STR("gen_ai.system", "gcp.vertex.agent"),
+		STR("gen_ai.request.model", "gpt-4.1-mini"),
+		INT("gen_ai.usage.input_tokens", 1820),
+		INT("gen_ai.usage.output_tokens", 13),
+		JSONV("gen_ai.response.finish_reasons", "[\"stop\"]"),
+	};
+	static const struct tv_attr inner[] = {
+		/* OpenLLMetry's openai.chat */
+		STR("llm.request.type", "chat"),
+		STR("gen_ai.request.model", "gpt-4.1-mini"),
+		STR("gen_ai.response.model", "gpt-4.1-mini-2025-04-14"),
+		INT("gen_ai.usage.prompt_tokens", 1820),
+		INT("gen_ai.usage.completion_tokens", 13),
+		INT("gen_ai.usage.cache_read_input_tokens", 1792),
+	};
+	struct rf_run *f = *state;
+	struct tv_session *s;
+	struct tv_llm_call *c;
+
+	rf_start(f, 0, false);
+	span(f, &(struct sp){ TRACE_A, "a", NULL, "invoke_agent", T0, T0 + 10 * SEC, 0, NULL, agent,
+			      N(agent), NULL, 0, NULL });
+	span(f, &(struct sp){ TRACE_A, "o", "a", "call_llm", T0 + SEC, T0 + 6 * SEC, 0, NULL, outer,
+			      N(outer), NULL, 0, NULL });
+	span(f, &(struct sp){ TRACE_A, "h", "o", "POST", T0 + SEC, T0 + 4 * SEC, 0, NULL, NULL, 0,
+			      NULL, 0, NULL });
+	span(f, &(struct sp){ TRACE_A, "i", "h", "openai.chat", T0 + 2 * SEC, T0 + 3 * SEC, 0, NULL,
+			      inner, N(inner), NULL, 0, NULL });
+	rf_finish(f);
+	s = rf_session(f, "nested-llm");
+	assert_int_equal(s->turns[0].n_llm, 1);
+	c = &s->turns[0].llm[0];
+	assert_string_equal(c->model, "gpt-4.1-mini-2025-04-14"); /* the inner span's */
+	assert_int_equal(c->time, T0 + 2 * SEC);
+	assert_int_equal(c->duration, SEC);
+	assert_int_equal(c->cached_tokens, 1792);
+	assert_string_equal(c->finish_reason, "stop"); /* completed from the outer span */
+	assert_int_equal(s->usage.input_tokens, 1820);
+	assert_int_equal(s->usage.output_tokens, 13);
+	assert_int_equal(s->n_models, 1);
+}
+
+/* tokens on a span with no model and no operation name still count */
+static void test_usage_only_span(void **state)
+{
+	static const struct tv_attr run[] = {
+		STR("session.id", "usage-only"),
+		INT("gen_ai.usage.input_tokens", 40),
+		INT("gen_ai.usage.output_tokens", 4),
+	};
+	struct rf_run *f = *state;
+	struct tv_session *s;
+
+	rf_start(f, 0, false);
+	span(f, &(struct sp){ TRACE_B, "w", NULL, "workflow", T0, T0 + SEC, 0, NULL, NULL, 0, NULL,
+			      0, NULL });
+	span(f, &(struct sp){ TRACE_B, "r", "w", "run", T0, T0 + SEC, 0, NULL, run, N(run), NULL, 0,
+			      NULL });
+	rf_finish(f);
+	s = rf_session(f, "usage-only");
+	assert_int_equal(s->usage.input_tokens, 40);
+	assert_int_equal(s->usage.output_tokens, 4);
+	assert_int_equal(s->usage.total_tokens, 44);
+}
+
+/*
+ * Tokens on an agent span count when nothing below carries them; when its
+ * llm spans carry them, theirs count and the agent's total does not.
+ * Several calls inside a wrapper that alone carries tokens: counted once.
+ */
+static void test_usage_counted_once(void **state)
+{
+	static const struct tv_attr agent_a[] = {
+		STR("gen_ai.operation.name", "invoke_agent"),
+		STR("session.id", "once-a"),
+		INT("gen_ai.usage.input_tokens", 100),
+		INT("gen_ai.usage.output_tokens", 10),
+	};
+	static const struct tv_attr agent_b[] = {
+		STR("gen_ai.operation.name", "invoke_agent"),
+		STR("session.id", "once-b"),
+		INT("gen_ai.usage.input_tokens", 100),
+		INT("gen_ai.usage.output_tokens", 10),
+	};
+	static const struct tv_attr chat_usage[] = {
+		STR("gen_ai.operation.name", "chat"),
+		INT("gen_ai.usage.input_tokens", 60),
+		INT("gen_ai.usage.output_tokens", 6),
+	};
+	static const struct tv_attr wrapper[] = {
+		STR("gen_ai.operation.name", "chat"),
+		STR("session.id", "once-c"),
+		INT("gen_ai.usage.input_tokens", 9),
+		INT("gen_ai.usage.output_tokens", 2),
+	};
+	static const struct tv_attr bare_chat[] = {
+		STR("gen_ai.operation.name", "chat"),
+	};
+	struct rf_run *f = *state;
+
+	rf_start(f, 0, false);
+	span(f, &(struct sp){ TRACE_A, "a", NULL, "invoke_agent", T0, T0 + SEC, 0, NULL, agent_a,
+			      N(agent_a), NULL, 0, NULL });
+	span(f, &(struct sp){ TRACE_A, "ac", "a", "chat", T0, T0 + SEC, 0, NULL, chat_usage,
+			      N(chat_usage), NULL, 0, NULL });
+	span(f, &(struct sp){ TRACE_B, "b", NULL, "invoke_agent", T0, T0 + SEC, 0, NULL, agent_b,
+			      N(agent_b), NULL, 0, NULL });
+	span(f, &(struct sp){ TRACE_B, "bc", "b", "chat", T0, T0 + SEC, 0, NULL, bare_chat,
+			      N(bare_chat), NULL, 0, NULL });
+	span(f, &(struct sp){ TRACE_C, "w", NULL, "chat", T0, T0 + SEC, 0, NULL, wrapper,
+			      N(wrapper), NULL, 0, NULL });
+	span(f, &(struct sp){ TRACE_C, "w1", "w", "chat", T0, T0 + SEC, 0, NULL, bare_chat,
+			      N(bare_chat), NULL, 0, NULL });
+	span(f, &(struct sp){ TRACE_C, "w2", "w", "chat", T0, T0 + SEC, 0, NULL, bare_chat,
+			      N(bare_chat), NULL, 0, NULL });
+	rf_finish(f);
+	assert_int_equal(rf_session(f, "once-a")->usage.input_tokens, 60);
+	assert_int_equal(rf_session(f, "once-a")->turns[0].n_llm, 1);
+	assert_int_equal(rf_session(f, "once-b")->usage.input_tokens, 100);
+	assert_int_equal(rf_session(f, "once-b")->usage.output_tokens, 10);
+	assert_int_equal(rf_session(f, "once-c")->usage.input_tokens, 9);
+	assert_int_equal(rf_session(f, "once-c")->turns[0].n_llm, 3);
+}
+
 static void test_openinference(void **state)
 {
 	static const struct tv_attr a[] = {
@@ -777,6 +1080,12 @@ int main(void)
 		TEST(test_session_key),
 		TEST(test_traces_to_turns),
 		TEST(test_nested_agents),
+		TEST(test_subagent_in_tool),
+		TEST(test_subagent_under_plain_root),
+		TEST(test_relay_with_missing_parent),
+		TEST(test_nested_llm_spans),
+		TEST(test_usage_only_span),
+		TEST(test_usage_counted_once),
 		TEST(test_openinference),
 		TEST(test_openinference_agent_tool),
 		TEST(test_openllmetry),

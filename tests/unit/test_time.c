@@ -500,6 +500,57 @@ static void test_days_from_civil(void **state)
 	assert_int_equal(tv_days_from_civil(1600, 1, 1), -135140);
 }
 
+/* the range int64 nanoseconds hold, to the nanosecond; outside it a clear -TV_ERANGE */
+static void test_range(void **state)
+{
+	static const char *const out[] = {
+		"2300-01-01T00:00:00Z",		  "1600-01-01T00:00:00Z",
+		"0001-01-01T00:00:00Z",		  "9999-12-31T23:59:59.999999999Z",
+		"2262-04-11T23:47:16.854775808Z", "1677-09-21T00:12:43.145224192Z",
+		"1677-09-21T00:12:43Z",		  "2262-04-11T23:00:00-01:00",
+	};
+	int64_t ns = 42;
+
+	(void)state;
+	check_time("2262-04-11T23:47:16.854775807Z", INT64_MAX, false);
+	check_time("1677-09-21T00:12:43.145224193Z", INT64_MIN + 1, false);
+	check_time("1677-09-21T00:12:44Z", -INT64_C(9223372036) * TV_NS_PER_SEC, false);
+	check_time("1700-01-01T00:00:00Z", -INT64_C(8520336000) * TV_NS_PER_SEC, false);
+	/* a zone offset brings a time outside in, or out */
+	check_time("2262-04-12T00:00:00+01:00", INT64_C(9223369200) * TV_NS_PER_SEC, false);
+	for (size_t i = 0; i < sizeof(out) / sizeof(out[0]); i++) {
+		if (parse(out[i], &ns, NULL) != -TV_ERANGE) {
+			fail_msg("tv_time_parse(\"%s\") is not -TV_ERANGE", out[i]);
+		}
+		assert_int_equal(ns, 42); /* untouched */
+	}
+	assert_non_null(strstr(tv_strerror(-TV_ERANGE), "1677-09-21"));
+}
+
+static void test_arithmetic(void **state)
+{
+	int64_t ns = 0;
+
+	(void)state;
+	assert_int_equal(tv_time_diff(T0, T0 - 5), 5);
+	assert_int_equal(tv_time_diff(INT64_MAX, 0), INT64_MAX);
+	assert_int_equal(tv_time_diff(INT64_MAX, -1), TV_NONE);
+	assert_int_equal(tv_time_diff(INT64_MIN + 1, 1), TV_NONE);
+	assert_int_equal(tv_time_diff(T0, TV_NONE), TV_NONE);
+	assert_int_equal(tv_time_add(T0, 5), T0 + 5);
+	assert_int_equal(tv_time_add(INT64_MAX, 1), TV_NONE);
+	assert_int_equal(tv_time_add(INT64_MIN + 1, -1), TV_NONE);
+	assert_int_equal(tv_time_add(TV_NONE, 1), TV_NONE);
+	assert_int_equal(tv_time_scale(1000, TV_NS_PER_MS, &ns), 0);
+	assert_int_equal(ns, 1000000000);
+	assert_int_equal(tv_time_scale(INT64_MAX / 1000 + 1, 1000, &ns), -TV_ERANGE);
+	assert_int_equal(tv_time_scale(-(INT64_MAX / 1000) - 1, 1000, &ns), -TV_ERANGE);
+	assert_int_equal(tv_time_scale_double(1.5, 1e6, &ns), 0);
+	assert_int_equal(ns, 1500000);
+	assert_int_equal(tv_time_scale_double(1e11, 1e9, &ns), -TV_ERANGE);
+	assert_int_equal(tv_time_scale_double(-1e11, 1e9, &ns), -TV_ERANGE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -529,6 +580,8 @@ int main(void)
 		cmocka_unit_test(test_duration_nan),
 		cmocka_unit_test(test_hex_rejected),
 		cmocka_unit_test(test_days_from_civil),
+		cmocka_unit_test(test_range),
+		cmocka_unit_test(test_arithmetic),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

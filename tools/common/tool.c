@@ -86,8 +86,10 @@ void tool_report_cb(void *udata, enum tv_report_level lvl, const char *file, uin
 		}
 		if (line) {
 			tool_warn("%s:%llu: %s", file, (unsigned long long)line, msg);
-		} else {
+		} else if (file[0]) {
 			tool_warn("%s: %s", file, msg);
+		} else {
+			tool_warn("%s", msg);
 		}
 		return;
 	}
@@ -158,6 +160,38 @@ int tool_output_close(FILE *f)
 	return write_failed ? -1 : r;
 }
 
+static int cmp_kinds(const void *a, const void *b)
+{
+	const struct tv_skip_kind *x = *(const struct tv_skip_kind *const *)a;
+	const struct tv_skip_kind *y = *(const struct tv_skip_kind *const *)b;
+
+	if (x->n != y->n) {
+		return x->n > y->n ? -1 : 1;
+	}
+	return strcmp(x->name, y->name);
+}
+
+/* `skipped: 3 metrics, 1 gemini_cli.config`: the kinds, most first */
+static void print_skipped_kinds(const struct tv_stats *st)
+{
+	const struct tv_skip_kind *v[TV_SKIP_KINDS];
+	size_t n = st->n_skip_kinds;
+
+	if (n == 0) {
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		v[i] = &st->skip[i];
+	}
+	qsort(v, n, sizeof(*v), cmp_kinds);
+	fprintf(stderr, "%s: skipped:", tv_progname);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(stderr, "%s %llu %s", i ? "," : "", (unsigned long long)v[i]->n,
+			v[i]->name);
+	}
+	fputc('\n', stderr);
+}
+
 void tool_print_record_stats(const struct tv_stats *st)
 {
 	fprintf(stderr, "%s: input: %llu files, %llu bytes\n", tv_progname,
@@ -166,6 +200,7 @@ void tool_print_record_stats(const struct tv_stats *st)
 		tv_progname, (unsigned long long)st->records_read,
 		(unsigned long long)st->records_used, (unsigned long long)st->records_skipped,
 		(unsigned long long)st->records_rejected);
+	print_skipped_kinds(st);
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -173,50 +208,92 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int walk_dir(const char *path, int (*fn)(const char *, void *), void *udata, int depth)
+/* a directory being read, and the ones above it: a link back up is a loop */
+struct walk_dir {
+	const struct walk_dir *up;
+	dev_t dev;
+	ino_t ino;
+};
+
+struct walk {
+	int (*fn)(const char *file, void *udata);
+	void *udata;
+	bool missed; /* a path was not read (named on stderr) */
+};
+
+static void not_read(struct walk *w, const char *path, const char *why)
+{
+	tool_err("%s: not read: %s", path, why);
+	w->missed = true;
+}
+
+static void free_names(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(names[i]);
+	}
+	free(names);
+}
+
+/*
+ * The names in directory @path, sorted, hidden ones left out: 0 and
+ * *@names and *@count (free with free_names()), 1 after naming why the
+ * directory cannot be read, or -ENOMEM.
+ */
+static int dir_names(struct walk *w, const char *path, char ***names, size_t *count)
 {
 	struct dirent *de;
-	char **names = NULL, *full;
-	size_t n = 0, cap = 0, len;
-	int r = 0;
-	DIR *d;
+	char **v = NULL, **nv;
+	size_t n = 0, cap = 0;
+	DIR *d = opendir(path);
 
-	if (depth > 64) {
-		tool_err("%s: directories nested too deep", path);
-		return -1;
-	}
-	d = opendir(path);
 	if (d == NULL) {
-		tool_err("%s: cannot read directory: %s", path, strerror(errno));
-		return -1;
+		not_read(w, path, strerror(errno));
+		return 1;
 	}
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.') {
 			continue;
 		}
 		if (n == cap) {
-			char **v = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof(*v));
-
-			if (v == NULL) {
-				r = -ENOMEM;
+			cap = cap ? cap * 2 : 64;
+			nv = realloc(v, cap * sizeof(*v));
+			if (nv == NULL) {
 				break;
 			}
-			names = v;
+			v = nv;
 		}
-		names[n] = strdup(de->d_name);
-		if (names[n] == NULL) {
-			r = -ENOMEM;
+		v[n] = strdup(de->d_name);
+		if (v[n] == NULL) {
 			break;
 		}
 		n++;
 	}
 	closedir(d);
+	if (de != NULL) {
+		free_names(v, n);
+		return -ENOMEM;
+	}
 	if (n > 1) {
-		qsort(names, n, sizeof(*names), cmp_names);
+		qsort(v, n, sizeof(*v), cmp_names);
+	}
+	*names = v;
+	*count = n;
+	return 0;
+}
+
+static int walk_path(struct walk *w, const char *path, const struct walk_dir *up, int depth);
+
+static int walk_entries(struct walk *w, const char *path, const struct walk_dir *here, int depth)
+{
+	char **names = NULL, *full;
+	size_t n = 0, len;
+	int r = dir_names(w, path, &names, &n);
+
+	if (r != 0) {
+		return r < 0 ? r : 0;
 	}
 	for (size_t i = 0; i < n && r == 0; i++) {
-		struct stat st;
-
 		len = strlen(path) + strlen(names[i]) + 2;
 		full = malloc(len);
 		if (full == NULL) {
@@ -225,28 +302,61 @@ static int walk_dir(const char *path, int (*fn)(const char *, void *), void *uda
 		}
 		snprintf(full, len, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/",
 			 names[i]);
-		if (stat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
-			r = walk_dir(full, fn, udata, depth + 1);
-		} else if (stat(full, &st) == 0 && S_ISREG(st.st_mode)) {
-			r = fn(full, udata);
-		}
+		r = walk_path(w, full, here, depth + 1);
 		free(full);
 	}
-	for (size_t i = 0; i < n; i++) {
-		free(names[i]);
-	}
-	free(names);
+	free_names(names, n);
 	return r;
+}
+
+/* a directory below a DIR operand: read it unless it leads back to one above */
+static int walk_subdir(struct walk *w, const char *path, const struct stat *st,
+		       const struct walk_dir *up, int depth)
+{
+	struct walk_dir here = { .up = up, .dev = st->st_dev, .ino = st->st_ino };
+
+	for (const struct walk_dir *a = up; a; a = a->up) {
+		if (a->dev == st->st_dev && a->ino == st->st_ino) {
+			not_read(w, path, "a link back to a directory above it (a loop)");
+			return 0;
+		}
+	}
+	if (depth > 64) {
+		not_read(w, path, "directories nested too deep");
+		return 0;
+	}
+	return walk_entries(w, path, &here, depth);
+}
+
+static int walk_path(struct walk *w, const char *path, const struct walk_dir *up, int depth)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		not_read(w, path, errno == ENOENT ? "a dangling link" : strerror(errno));
+		return 0;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		return walk_subdir(w, path, &st, up, depth);
+	}
+	if (!S_ISREG(st.st_mode)) {
+		not_read(w, path, "not a regular file");
+		return 0;
+	}
+	return w->fn(path, w->udata);
 }
 
 int tool_walk(const char *path, int (*fn)(const char *file, void *udata), void *udata)
 {
+	struct walk w = { .fn = fn, .udata = udata };
 	struct stat st;
+	int r;
 
-	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		return walk_dir(path, fn, udata, 0);
+	if (strcmp(path, "-") == 0 || stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		return fn(path, udata); /* a FILE operand: its reader names what goes wrong */
 	}
-	return fn(path, udata);
+	r = walk_subdir(&w, path, &st, NULL, 0);
+	return r == 0 && w.missed ? -1 : r;
 }
 
 int tool_parse_size(const char *s, size_t *out)

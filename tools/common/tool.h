@@ -64,7 +64,10 @@ int tool_parse_size(const char *s, size_t *out);
  */
 int tool_parse_count(const char *s, uint64_t *out);
 
-/** tool_print_record_stats: the `records:` --stats line. */
+/**
+ * tool_print_record_stats: the `input:` and `records:` --stats lines, and
+ * a `skipped:` line naming the kinds of the skipped records.
+ */
 void tool_print_record_stats(const struct tv_stats *st);
 
 /** tool_same_file: true if @a and @b name the same existing file ("-" never does). */
@@ -73,8 +76,11 @@ bool tool_same_file(const char *a, const char *b);
 /**
  * tool_walk: call @fn for @path, or for every regular file below it when it
  * is a directory (names sorted, hidden entries skipped), so the order is the
- * same on every machine.  Returns 0, a negative code from @fn (which stops
- * the walk), or -1 after reporting a directory that cannot be read.
+ * same on every machine.  A path below it that cannot be read (a directory
+ * that cannot be opened, a dangling link, a link back to a directory above
+ * it, anything but a file or a directory) is named on stderr and the walk
+ * goes on.  Returns 0, a negative code from @fn (which stops the walk) or
+ * -ENOMEM, or -1 when a path was not read.
  */
 int tool_walk(const char *path, int (*fn)(const char *file, void *udata), void *udata);
 

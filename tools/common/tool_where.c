@@ -39,21 +39,48 @@ static char *quoted(const char *s)
 	return tv_strbuf_steal(&b);
 }
 
+/*
+ * A PCRE2 pattern matching @s as one element of a ", "-separated list (a
+ * session's services): quoted with \Q...\E, whose own \E is written apart.
+ */
+static char *listed_pattern(const char *s)
+{
+	struct tv_strbuf b;
+
+	tv_strbuf_init(&b);
+	tv_strbuf_puts(&b, "(?:^|, )\\Q");
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] == 'E') { /* \E would end the quoting: end it, say it */
+			tv_strbuf_puts(&b, "\\E\\\\E\\Q");
+			s++;
+			continue;
+		}
+		tv_strbuf_putc(&b, *s);
+	}
+	tv_strbuf_puts(&b, "\\E(?:, |$)");
+	return tv_strbuf_steal(&b);
+}
+
 int tool_where_shorthand(struct tool_where *w, const char *fmt, const char *arg)
 {
-	char *q = arg ? quoted(arg) : NULL, **v;
+	char *q = arg ? quoted(arg) : NULL, *pat = arg ? listed_pattern(arg) : NULL, **v;
+	char *qp = pat ? quoted(pat) : NULL;
 	struct tv_strbuf b;
 
 	tv_strbuf_init(&b);
 	for (const char *p = fmt; *p; p++) {
-		if (p[0] == '%' && p[1] == 's') {
-			tv_strbuf_puts(&b, q ? q : "null");
+		if (p[0] == '%' && (p[1] == 's' || p[1] == 'r')) {
+			const char *x = p[1] == 's' ? q : qp;
+
+			tv_strbuf_puts(&b, x ? x : "null");
 			p++;
 		} else {
 			tv_strbuf_putc(&b, *p);
 		}
 	}
 	free(q);
+	free(pat);
+	free(qp);
 	v = realloc(w->owned, (w->n_owned + 1) * sizeof(*v));
 	if (v == NULL) {
 		tv_strbuf_finish(&b);

@@ -28,7 +28,9 @@ int tool_where_add(struct tool_where *w, const char *expr);
 
 /**
  * tool_where_shorthand: add the expression @fmt with every %s replaced by
- * @arg as an expression string literal (null when @arg is NULL).  0 or -ENOMEM.
+ * @arg as an expression string literal (null when @arg is NULL), and every
+ * %r by a literal of a pattern that matches @arg as one element of a ", "
+ * list (as source.service lists a trace's services).  0 or -ENOMEM.
  */
 int tool_where_shorthand(struct tool_where *w, const char *fmt, const char *arg);
 

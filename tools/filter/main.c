@@ -117,7 +117,8 @@ static void help(void)
 	       "      --until TIME      sessions starting before TIME\n"
 	       "      --model NAME      sessions that called model NAME\n"
 	       "      --skill NAME      sessions of skill NAME\n"
-	       "      --source NAME     sessions whose source format or service is NAME\n"
+	       "      --source NAME     sessions whose source format is NAME, or whose\n"
+	       "                        services include NAME\n"
 	       "      --success         successful sessions only\n"
 	       "      --failed          failed sessions only\n"
 	       "      --grep REGEX      a prompt or output matches REGEX (PCRE2)\n"
@@ -155,7 +156,7 @@ static void help(void)
 	       "See televal-filter(1).\n");
 }
 
-/* a shorthand: the expression @fmt with every %s replaced by @arg quoted */
+/* a shorthand: see tool_where_shorthand() for %s and %r */
 static int add_shorthand(struct opts *o, const char *fmt, const char *arg)
 {
 	return tool_where_shorthand(&o->where, fmt, arg) < 0 ? tool_usage_err("out of memory") : 0;
@@ -177,7 +178,7 @@ static int parse_selection(struct opts *o, int c, const char *arg, int argc, cha
 	case OPT_SKILL:
 		return add_shorthand(o, "skill == %s", arg);
 	case OPT_SOURCE:
-		return add_shorthand(o, "source.format == %s || source.service == %s", arg);
+		return add_shorthand(o, "source.format == %s || source.service =~ %r", arg);
 	case OPT_SUCCESS:
 		return add_shorthand(o, "success == true", NULL);
 	case OPT_FAILED:

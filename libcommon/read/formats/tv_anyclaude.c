@@ -346,10 +346,16 @@ static int metric_time(struct anyclaude *a, const struct tv_jv *v, struct metric
 	const char *s;
 	size_t n;
 	bool naive = false;
+	int r;
 
-	if (!tv_jv_opt_str(v, "timestamp", &s, &n) ||
-	    (s != NULL && tv_time_parse(s, n, &m->time, &naive) < 0)) {
-		*why = "timestamp is not an ISO 8601 time";
+	r = tv_jv_opt_str(v, "timestamp", &s, &n) ? 0 : -TV_ETYPE;
+	if (r == 0 && s != NULL) {
+		r = tv_time_parse(s, n, &m->time, &naive);
+	}
+	if (r < 0) {
+		*why = r == -TV_ERANGE ? "timestamp is outside the range televal holds "
+					 "(" TV_TIME_RANGE_TEXT ")"
+				       : "timestamp is not an ISO 8601 time";
 		return -TV_ETYPE;
 	}
 	if (naive && !a->warned_naive) {
@@ -692,7 +698,7 @@ static int summary_root(struct anyclaude *a, const struct tv_jv *v, uint64_t lin
 	if (r < 0) {
 		return r;
 	}
-	tv_read_skip(a->ctx); /* the metrics file holds the data */
+	tv_read_skip_kind(a->ctx, "session summaries"); /* the metrics file holds the data */
 	e = seen_get(a->ctx, id->p);
 	if (e == NULL) {
 		return -ENOMEM;

@@ -344,7 +344,7 @@ static void drop_pending(struct cc *c, struct sess *x)
 		free(x->pending);
 		free(x->pending_id);
 		x->pending = x->pending_id = NULL;
-		tv_read_skip(c->ctx);
+		tv_read_skip_kind(c->ctx, "unanswered commands");
 	}
 }
 
@@ -1006,8 +1006,13 @@ static int one_line(struct cc *c, const char *p, size_t len, uint64_t no)
 	if (type == NULL) {
 		return tv_read_reject(c->ctx, no, "not a transcript line (no type)");
 	}
-	if (!conversation(type, n) || c->warmup) {
-		tv_read_skip(c->ctx); /* bookkeeping: summary, file-history-snapshot, ... */
+	if (c->warmup) {
+		tv_read_skip_kind(c->ctx, "warmup lines");
+		return 0;
+	}
+	if (!conversation(type, n)) {
+		tv_read_skip_as(c->ctx, 1, type,
+				n); /* bookkeeping: summary, file-history-snapshot */
 		return 0;
 	}
 	x = line_session(c, &l.v);

@@ -86,6 +86,7 @@ struct coll {
 	uint64_t line;
 	int64_t observed, ts;
 	bool bad_time;
+	bool time_range; /* ... because it is outside TV_TIME_RANGE_TEXT */
 	bool has_name;
 	size_t name_off, name_len;
 	size_t tid_off, tid_len;
@@ -374,7 +375,7 @@ static void start_record(struct coll *c, uint64_t line)
 	c->line = line;
 	c->observed = TV_NONE;
 	c->ts = TV_NONE;
-	c->bad_time = false;
+	c->bad_time = c->time_range = false;
 	c->has_name = false;
 	c->tid_len = 0;
 	c->ev_item = 0;
@@ -388,12 +389,15 @@ static void start_record(struct coll *c, uint64_t line)
 static int64_t field_time(struct coll *c, const struct tv_dbg_line *l)
 {
 	int64_t ns;
+	int r;
 
 	if (l->val >= l->n) {
 		return TV_NONE;
 	}
-	if (tv_time_parse(l->s + l->val, l->n - l->val, &ns, NULL) < 0) {
+	r = tv_time_parse(l->s + l->val, l->n - l->val, &ns, NULL);
+	if (r < 0) {
 		c->bad_time = true;
+		c->time_range = c->time_range || r == -TV_ERANGE;
 		return TV_NONE;
 	}
 	return ns == 0 ? TV_NONE : ns;
@@ -462,7 +466,10 @@ static int deliver(struct coll *c)
 	rec.line = c->line;
 	rec.time = c->ts != TV_NONE ? c->ts : c->observed;
 	if (rec.time == TV_NONE && c->bad_time) {
-		tv_read_warn(c->ctx, c->line, "log record with an unreadable timestamp");
+		tv_read_warn(c->ctx, c->line, "log record with %s",
+			     c->time_range ? "a timestamp outside the range televal holds "
+					     "(" TV_TIME_RANGE_TEXT ")"
+					   : "an unreadable timestamp");
 	}
 	set_name(c, &rec);
 	rec.body = c->body.v;
@@ -517,7 +524,7 @@ static int zap_line(struct coll *c, const struct tv_dbg_line *l)
 	} else {
 		c->state = S_TOP;
 		c->stack = true;
-		tv_read_skip(c->ctx);
+		tv_read_skip_kind(c->ctx, "collector log lines");
 	}
 	return 0;
 }
@@ -549,7 +556,7 @@ static int boundary_line(struct coll *c, struct tv_dbg_line *l, enum tv_dbg_kind
 		return zap_line(c, l);
 	case TV_DBG_K_TRAILER:
 		c->state = S_TOP;
-		tv_read_skip(c->ctx);
+		tv_read_skip_kind(c->ctx, "batch trailers");
 		break;
 	case TV_DBG_K_RESOURCE_LOG:
 		clear_resource(c);
@@ -560,9 +567,12 @@ static int boundary_line(struct coll *c, struct tv_dbg_line *l, enum tv_dbg_kind
 		c->state = S_SKIP;
 		break;
 	case TV_DBG_K_METRIC:
+		c->state = S_SKIP;
+		tv_read_skip_kind(c->ctx, "metrics");
+		break;
 	case TV_DBG_K_SPAN:
 		c->state = S_SKIP;
-		tv_read_skip(c->ctx);
+		tv_read_skip_kind(c->ctx, "spans in debug-exporter text");
 		break;
 	default:
 		start_record(c, l->no);

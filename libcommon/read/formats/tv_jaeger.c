@@ -294,14 +294,19 @@ static int span_process(struct jaeger *o, const struct tv_jv *span, const struct
 static int micros(const struct tv_jv *span, const char *key, int64_t *out, char *why, size_t whyn)
 {
 	struct tv_jv v;
+	double d;
 
 	*out = TV_NONE;
 	if (!tv_jv_get(span, key, &v) || tv_jv_type(&v) == TV_J_NULL) {
 		return 0;
 	}
 	if (!int64_of(&v, out) || *out < 0 || *out > US_MAX) {
+		bool past = *out > US_MAX || (tv_jv_num(&v, &d) && d > (double)US_MAX);
+
 		*out = TV_NONE;
-		snprintf(why, whyn, "%s is not a number of microseconds", key);
+		snprintf(why, whyn, "%s is %s", key,
+			 past ? "outside the range televal holds (" TV_TIME_RANGE_TEXT ")"
+			      : "not a number of microseconds");
 		return -TV_ETYPE;
 	}
 	return 0;

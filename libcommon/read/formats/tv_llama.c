@@ -860,7 +860,7 @@ static void span_times(const struct lspan *sp, int64_t *time, int64_t *duration)
 {
 	*time = sp->start;
 	if (sp->start != TV_NONE && sp->end != TV_NONE && sp->end >= sp->start) {
-		*duration = sp->end - sp->start;
+		*duration = tv_time_diff(sp->end, sp->start);
 	}
 }
 
@@ -1144,7 +1144,9 @@ static int trace_done(struct llama *L)
 	if (is_agent_trace(tr, turn)) {
 		r = trace_apply(L, turn, start);
 	} else {
-		tv_read_count(L->ctx, tr->n_spans + tr->n_events, false);
+		const char *kind = "rows of traces without an agent turn";
+
+		tv_read_skip_as(L->ctx, tr->n_spans + tr->n_events, kind, strlen(kind));
 	}
 	trace_reset(tr);
 	if (r == 0) {

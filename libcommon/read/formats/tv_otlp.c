@@ -438,6 +438,24 @@ static int kv_list(struct otlp *o, const struct tv_jv *obj, const char *field, s
 
 /* ---- record fields ---- */
 
+/* a whole number past INT64_MAX (uint64 nanoseconds after 2262-04-11) */
+static bool past_int64(const struct tv_jv *v)
+{
+	const char *s;
+	size_t n;
+	double d;
+
+	if (tv_jv_str(v, &s, &n)) {
+		for (size_t i = 0; i < n; i++) {
+			if (s[i] < '0' || s[i] > '9') {
+				return false;
+			}
+		}
+		return n >= 19;
+	}
+	return tv_jv_num(v, &d) && d >= 9.2e18;
+}
+
 /* A *UnixNano field: absent or 0 is unknown (TV_NONE). */
 static int nanos(struct otlp *o, const struct tv_jv *obj, const char *key, int64_t *out,
 		 const char **why)
@@ -450,7 +468,9 @@ static int nanos(struct otlp *o, const struct tv_jv *obj, const char *key, int64
 	}
 	if (int_value(&v, out, why) < 0 || *out < 0) {
 		*out = TV_NONE;
-		snprintf(o->why, sizeof(o->why), "%s is not a time in nanoseconds", key);
+		snprintf(o->why, sizeof(o->why), "%s is %s", key,
+			 past_int64(&v) ? "outside the range televal holds (" TV_TIME_RANGE_TEXT ")"
+					: "not a time in nanoseconds");
 		*why = o->why;
 		return -TV_ETYPE;
 	}
@@ -689,7 +709,7 @@ static int span(struct otlp *o, const struct tv_jv *v, const struct loc *l)
 
 static int metric(struct otlp *o, const struct tv_jv *v, const struct loc *l)
 {
-	tv_read_skip(o->ctx);
+	tv_read_skip_kind(o->ctx, "metrics");
 	return 0;
 }
 

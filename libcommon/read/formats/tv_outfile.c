@@ -36,29 +36,6 @@ static bool has(const struct tv_jv *obj, const char *key)
 
 	return tv_jv_get(obj, key, &v);
 }
-/* The members of object @obj appended to @out. */
-static int object_attrs(struct outfile *o, const struct tv_jv *obj, struct tv_attrs *out)
-{
-	struct tv_jiter it;
-	struct tv_jv v;
-	struct tv_val val;
-	const char *k;
-	size_t kn;
-	int r;
-
-	tv_jv_iter_init(obj, &it);
-	while (tv_jv_iter_next(&it, &k, &kn, &v)) {
-		r = tv_val_from_jv(&v, &o->json, &val);
-		if (r == 0) {
-			r = tv_attrs_push(out, k, kn, &val);
-		}
-		if (r < 0) {
-			return r;
-		}
-	}
-	return 0;
-}
-
 /*
  * The resource: `_rawAttributes` [[key, value], ...] as the SDK keeps it,
  * else an `attributes` object.  The layout is SDK-private, so entries of
@@ -78,7 +55,7 @@ static int resource_attrs(struct outfile *o, const struct tv_jv *root)
 	}
 	if (!tv_jv_get(&res, "_rawAttributes", &raw) || tv_jv_type(&raw) != TV_J_ARRAY) {
 		if (tv_jv_get(&res, "attributes", &raw) && tv_jv_type(&raw) == TV_J_OBJECT) {
-			return object_attrs(o, &raw, &o->res);
+			return tv_attrs_from_jv(&raw, &o->json, &o->res);
 		}
 		return 0;
 	}
@@ -104,8 +81,11 @@ static int resource_attrs(struct outfile *o, const struct tv_jv *root)
 	return 0;
 }
 
-/* [seconds, nanoseconds] as nanoseconds since the epoch. */
-static bool hr_time(const struct tv_jv *obj, const char *key, int64_t *out)
+/*
+ * [seconds, nanoseconds] as nanoseconds since the epoch: 0, -TV_ETYPE
+ * (absent or not such a pair) or -TV_ERANGE (after 2262-04-11).
+ */
+static int hr_time_of(const struct tv_jv *obj, const char *key, int64_t *out)
 {
 	struct tv_jv arr, v;
 	struct tv_jiter it;
@@ -114,20 +94,35 @@ static bool hr_time(const struct tv_jv *obj, const char *key, int64_t *out)
 	double part[2];
 
 	if (!tv_jv_get(obj, key, &arr) || tv_jv_type(&arr) != TV_J_ARRAY || tv_jv_len(&arr) != 2) {
-		return false;
+		return -TV_ETYPE;
 	}
 	tv_jv_iter_init(&arr, &it);
 	for (int i = 0; i < 2; i++) {
 		tv_jv_iter_next(&it, &k, &kn, &v);
-		if (!tv_jv_num(&v, &part[i]) || part[i] < 0 || part[i] >= 9.2e18) {
-			return false;
+		if (!tv_jv_num(&v, &part[i]) || part[i] < 0 || (i == 1 && part[i] >= 1e9)) {
+			return -TV_ETYPE;
 		}
 	}
-	if (part[0] > (double)(INT64_MAX / TV_NS_PER_SEC) - 1 || part[1] >= 1e9) {
-		return false;
+	if (part[0] > (double)(INT64_MAX / TV_NS_PER_SEC) - 1) {
+		return -TV_ERANGE;
 	}
 	*out = (int64_t)part[0] * TV_NS_PER_SEC + (int64_t)part[1];
-	return true;
+	return 0;
+}
+
+static bool hr_time(const struct tv_jv *obj, const char *key, int64_t *out)
+{
+	return hr_time_of(obj, key, out) == 0;
+}
+
+/* why @key is not a time, for a rejection */
+static const char *hr_why(const struct tv_jv *obj, const char *key)
+{
+	int64_t t;
+
+	return hr_time_of(obj, key, &t) == -TV_ERANGE
+		       ? "is outside the range televal holds (" TV_TIME_RANGE_TEXT ")"
+		       : "is not [seconds, nanoseconds]";
 }
 
 /* An optional non-empty string member of @obj; false if of another type. */
@@ -190,8 +185,8 @@ static int log_record(struct outfile *o, const struct tv_jv *root)
 
 		/* present but malformed: a wrong type, as in the other readers */
 		if (tv_jv_get(root, "hrTime", &v) && tv_jv_type(&v) != TV_J_NULL) {
-			return tv_read_reject(o->ctx, o->line,
-					      "log record: hrTime is not [seconds, nanoseconds]");
+			return tv_read_reject(o->ctx, o->line, "log record: hrTime %s",
+					      hr_why(root, "hrTime"));
 		}
 		if (!hr_time(root, "hrTimeObserved", &time)) {
 			time = TV_NONE;
@@ -201,7 +196,7 @@ static int log_record(struct outfile *o, const struct tv_jv *root)
 	reset(o);
 	rec.line = o->line;
 	rec.time = time;
-	r = object_attrs(o, &attrs, &o->attrs);
+	r = tv_attrs_from_jv(&attrs, &o->json, &o->attrs);
 	if (r == 0) {
 		r = record_body(o, root, &rec.body);
 	}
@@ -265,7 +260,10 @@ static const char *span_fields(const struct tv_jv *root, struct tv_span *sp)
 	int64_t c = 0;
 
 	if (!hr_time(root, "startTime", &sp->start)) {
-		return "span: startTime is not [seconds, nanoseconds]";
+		return hr_time_of(root, "startTime", &sp->start) == -TV_ERANGE
+			       ? "span: startTime is outside the range televal holds (" TV_TIME_RANGE_TEXT
+				 ")"
+			       : "span: startTime is not [seconds, nanoseconds]";
 	}
 	if (!hr_time(root, "endTime", &sp->end)) {
 		sp->end = TV_NONE;
@@ -298,7 +296,7 @@ static int span_attrs(struct outfile *o, const struct tv_jv *root, const char **
 		*why = "span: attributes is not an object";
 		return -TV_ETYPE;
 	}
-	return object_attrs(o, &attrs, &o->attrs);
+	return tv_attrs_from_jv(&attrs, &o->json, &o->attrs);
 }
 
 static int span(struct outfile *o, const struct tv_jv *root)
@@ -360,7 +358,7 @@ static int object(struct outfile *o, const char *p, size_t n)
 		return log_record(o, &root);
 	}
 	if (has(&root, "scopeMetrics") || has(&root, "descriptor") || has(&root, "dataPoints")) {
-		tv_read_skip(o->ctx);
+		tv_read_skip_kind(o->ctx, "metrics");
 		return 0;
 	}
 	if ((has(&root, "_spanContext") || has(&root, "spanContext")) && has(&root, "name") &&

@@ -202,37 +202,55 @@ static void note_naive(struct pylog *P)
 	}
 }
 
-static int64_t text_time(struct pylog *P, const char *s, size_t n)
+/* *@t: the time @s says, TV_NONE if it is none; -TV_ERANGE for one televal cannot hold */
+static int text_time(struct pylog *P, const char *s, size_t n, int64_t *t)
 {
-	int64_t ns;
 	bool naive = false;
+	int r = tv_time_parse(s, n, t, &naive);
 
-	if (tv_time_parse(s, n, &ns, &naive) < 0) {
-		return TV_NONE;
+	if (r == -TV_ERANGE) {
+		return r;
+	}
+	if (r < 0) {
+		*t = TV_NONE;
+		return 0;
 	}
 	if (naive) {
 		note_naive(P);
 	}
-	return ns;
+	return 0;
 }
 
-/* the event's "timestamp", else the line's asctime */
-static int64_t record_time(struct rec *R)
+/* the event's "timestamp", else the line's asctime: 0, or -TV_ERANGE */
+static int record_time(struct rec *R)
 {
 	const char *s;
 	size_t n;
 	double d;
-	int64_t t = TV_NONE;
+	int r = 0;
 
+	R->time = TV_NONE;
 	if (get_str(R, "timestamp", &s, &n)) {
-		t = text_time(R->P, s, n);
+		r = text_time(R->P, s, n, &R->time);
 	} else if (get_num(R, "timestamp", &d) && d > 0 && d < 1e11) {
-		t = (int64_t)llround(d * 1e9); /* Unix seconds, as time.time() gives */
+		r = tv_time_scale_double(d, 1e9, &R->time); /* Unix seconds, as time.time() gives */
 	}
-	if (t == TV_NONE && R->ll != NULL) {
-		t = text_time(R->P, R->ll->stamp, STAMP_LEN);
+	if (r == 0 && R->time == TV_NONE && R->ll != NULL) {
+		r = text_time(R->P, R->ll->stamp, STAMP_LEN, &R->time);
 	}
-	return t;
+	return r;
+}
+
+/* a latency televal can hold, if any: 0 or -TV_ERANGE */
+static int check_latency(const struct rec *R)
+{
+	double ms;
+	int64_t ns;
+
+	if (get_num(R, "latency_ms", &ms) && ms >= 0) {
+		return tv_time_scale_double(ms, 1e6, &ns);
+	}
+	return 0;
 }
 
 /* ---- the query's session ---- */
@@ -251,18 +269,23 @@ static struct tv_llm_call *query_call(struct tv_session *s)
 /*
  * The call ends with this record: latency_ms is its duration, else the time
  * since its query_start; its start is derived when only the end is known.
+ * A call too long for a duration (centuries) still ends its turn here.
  */
 static void call_times(const struct rec *R, struct tv_llm_call *c)
 {
+	struct tv_turn *t = &R->s->turns[0];
 	double ms;
 
 	if (get_num(R, "latency_ms", &ms) && ms >= 0) {
-		c->duration = (int64_t)llround(ms * 1e6);
+		tv_time_scale_double(ms, 1e6, &c->duration); /* checked by check_latency() */
 	} else if (c->time != TV_NONE && R->time != TV_NONE && R->time >= c->time) {
-		c->duration = R->time - c->time;
+		c->duration = tv_time_diff(R->time, c->time);
+		if (c->duration == TV_NONE && (t->end_time == TV_NONE || R->time > t->end_time)) {
+			t->end_time = R->time;
+		}
 	}
 	if (c->time == TV_NONE && R->time != TV_NONE) {
-		c->time = R->time - (c->duration != TV_NONE ? c->duration : 0);
+		c->time = c->duration != TV_NONE ? tv_time_add(R->time, -c->duration) : R->time;
 	}
 }
 
@@ -480,10 +503,17 @@ static int on_record(struct pylog *P, const struct logline *ll, const struct tv_
 	int r;
 
 	if (!query_key(&R)) {
-		tv_read_skip(P->ctx);
+		tv_read_skip_kind(P->ctx, "records without a query_id");
 		return 0;
 	}
-	R.time = record_time(&R);
+	if (record_time(&R) < 0) {
+		return tv_read_reject(P->ctx, P->lineno, "%s", tv_strerror(-TV_ERANGE));
+	}
+	if (check_latency(&R) < 0) {
+		return tv_read_reject(
+			P->ctx, P->lineno,
+			"latency_ms is longer than televal can hold (about 292 years)");
+	}
 	if (tv_read_mapping(P->ctx)) {
 		return map_record(P, &R);
 	}
@@ -508,7 +538,7 @@ static int on_other(struct pylog *P, const char *s, size_t n)
 		return map_other(P, s, n);
 	}
 	if (!P->tb_open) {
-		tv_read_skip(P->ctx);
+		tv_read_skip_kind(P->ctx, "text lines");
 		return 0;
 	}
 	sess = tv_read_open_session(P->ctx, P->tb_key.p, P->tb_key.len, TV_NONE, P->lineno);
@@ -525,7 +555,7 @@ static int on_other(struct pylog *P, const char *s, size_t n)
 				     "is skipped (counted)",
 				     tv_read_max_record(P->ctx));
 		}
-		tv_read_skip(P->ctx);
+		tv_read_skip_kind(P->ctx, "traceback lines over the record limit");
 		return 0;
 	}
 	e = realloc(c->error, have + 1 + n + 1);
@@ -559,7 +589,7 @@ static int on_json(struct pylog *P, const struct logline *ll, const char *s, siz
 				      why ? why : tv_strerror(r));
 	}
 	if (tv_jv_type(&root) != TV_J_OBJECT) {
-		tv_read_skip(P->ctx);
+		tv_read_skip_kind(P->ctx, "JSON lines that are not objects");
 		return 0;
 	}
 	return on_record(P, ll, &root);
@@ -593,7 +623,7 @@ static int one_line(struct pylog *P, const char *s, size_t n, bool cut)
 		if (ll.msg_len > 0 && ll.msg[0] == '{') {
 			return on_json(P, &ll, ll.msg, ll.msg_len, cut);
 		}
-		tv_read_skip(P->ctx);
+		tv_read_skip_kind(P->ctx, "log lines without a JSON message");
 		return 0;
 	}
 	if (s[0] == '{') {

@@ -107,12 +107,19 @@ static int time_field(struct waza *w, const struct tv_jv *obj, const char *key, 
 	const char *s;
 	size_t n;
 	bool naive = false;
+	int r;
 
 	*out = TV_NONE;
-	if (!tv_jv_opt_str(obj, key, &s, &n) ||
-	    (s != NULL && tv_time_parse(s, n, out, &naive) < 0)) {
+	r = tv_jv_opt_str(obj, key, &s, &n) ? 0 : -TV_ETYPE;
+	if (r == 0 && s != NULL) {
+		r = tv_time_parse(s, n, out, &naive);
+	}
+	if (r < 0) {
 		*out = TV_NONE;
-		snprintf(w->why, sizeof(w->why), "%s is not an ISO 8601 time", key);
+		snprintf(w->why, sizeof(w->why), "%s is %s", key,
+			 r == -TV_ERANGE ? "outside the range televal holds (" TV_TIME_RANGE_TEXT
+					   ")"
+					 : "not an ISO 8601 time");
 		*why = w->why;
 		return -TV_ETYPE;
 	}
@@ -375,7 +382,8 @@ static int llm_response(struct waza *w, struct tv_turn *t, const struct event *e
 	if (idx != SIZE_MAX) {
 		c = &t->llm[idx];
 	} else if (e->time != TV_NONE) {
-		c->time = latency != TV_NONE ? e->time - latency : e->time; /* no request seen */
+		c->time = latency != TV_NONE ? tv_time_add(e->time, -latency)
+					     : e->time; /* no request seen */
 	}
 	c->duration = latency;
 	c->status = TV_STATUS_OK;
@@ -456,7 +464,7 @@ static int tool_completed(struct waza *w, struct tv_turn *t, const struct event 
 	if (idx != SIZE_MAX) {
 		c = &t->tools[idx];
 		if (c->time != TV_NONE && e->time != TV_NONE && e->time >= c->time) {
-			c->duration = e->time - c->time;
+			c->duration = tv_time_diff(e->time, c->time);
 		}
 	} else {
 		c->time = e->time; /* no tool.called seen */
@@ -491,7 +499,7 @@ static int error_event(struct waza *w, struct tv_session *s, const struct event 
 				    ? TV_STATUS_TIMEOUT
 				    : TV_STATUS_ERROR;
 		if (c->time != TV_NONE && e->time != TV_NONE && e->time >= c->time) {
-			c->duration = e->time - c->time;
+			c->duration = tv_time_diff(e->time, c->time);
 		}
 		r = msg ? tv_set_str(&c->error, msg, strlen(msg)) : 0;
 	}
