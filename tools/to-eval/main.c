@@ -775,7 +775,9 @@ static int suite_json(struct run *run, struct tv_strbuf *b)
 	if (sorted == NULL) {
 		return -ENOMEM;
 	}
-	memcpy(sorted, files, n * sizeof(*sorted));
+	if (n > 0) {
+		memcpy(sorted, files, n * sizeof(*sorted));
+	}
 	qsort(sorted, n, sizeof(*sorted), cmp_names);
 	tv_strbuf_reset(b);
 	tv_jw_init(&w, b);
@@ -847,7 +849,11 @@ static void print_stats(const struct run *run)
 	const char *unit = run->o.task.turn_unit ? "turns" : "sessions";
 
 	tool_print_record_stats(tv_read_stats(run->in.ctx));
-	fprintf(stderr, "%s: sessions: read %llu\n", tv_progname, (unsigned long long)n->sessions);
+	/* per session, the next line says it: one "sessions:" line, not two */
+	if (run->o.task.turn_unit) {
+		fprintf(stderr, "%s: sessions: read %llu\n", tv_progname,
+			(unsigned long long)n->sessions);
+	}
 	fprintf(stderr,
 		"%s: %s: read %llu = tasks %llu + no prompt %llu + failed %llu + "
 		"skipped by the template %llu\n",
@@ -988,7 +994,7 @@ int main(int argc, char **argv)
 	if (r == 0) {
 		r = run_all(&run, argc - optind, argv + optind);
 	} else if (r < 0) {
-		r = fflush(stdout) == 0 ? 0 : 1; /* --help, --version */
+		r = tool_output_close(stdout) == 0 ? 0 : 1; /* --help, --version */
 	}
 	cleanup(&run);
 	return r;
