@@ -238,6 +238,7 @@ struct parser {
 	size_t whylen;
 	size_t errpos;
 	bool failed;
+	unsigned depth; /* open '(' and '!' around the current token */
 };
 
 static void node_free(struct node *n)
@@ -682,6 +683,18 @@ static struct node *parse_list(struct parser *p)
 	return n;
 }
 
+/* one level deeper ('(' or '!'): the parser and the evaluator recurse on it */
+static bool nest(struct parser *p)
+{
+	if (p->depth >= TV_EXPR_MAX_DEPTH) {
+		fail(p, p->tok.pos, "nested deeper than %d levels of '(' and '!'",
+		     TV_EXPR_MAX_DEPTH);
+		return false;
+	}
+	p->depth++;
+	return true;
+}
+
 static bool agg_name(const char *s, enum agg *fn)
 {
 	static const char *const names[] = { "max", "min", "sum", "avg", "count" };
@@ -711,8 +724,12 @@ static struct node *parse_operand(struct parser *p)
 		fail(p, p->tok.pos, "a list can only follow 'in'");
 		return NULL;
 	case T_LP:
+		if (!nest(p)) {
+			return NULL;
+		}
 		next(p);
 		n = parse_or(p);
+		p->depth--;
 		if (n && !expect(p, T_RP, "')'")) {
 			node_free(n);
 			return NULL;
@@ -881,12 +898,17 @@ static struct node *parse_unary(struct parser *p)
 	if (p->tok.t != T_NOT) {
 		return parse_cmp(p);
 	}
+	if (!nest(p)) {
+		return NULL;
+	}
 	next(p);
 	n = node_new(p, N_NOT);
 	if (n == NULL) {
+		p->depth--;
 		return NULL;
 	}
 	n->a = parse_unary(p);
+	p->depth--;
 	if (n->a == NULL) {
 		node_free(n);
 		return NULL;
@@ -894,27 +916,55 @@ static struct node *parse_unary(struct parser *p)
 	return n;
 }
 
+/* append @item to the operands of @n (capacity doubles at powers of two) */
+static bool add_item(struct parser *p, struct node *n, struct node *item)
+{
+	struct node **v;
+
+	if (n->nitems >= 2 && (n->nitems & (n->nitems - 1)) == 0) {
+		v = realloc(n->items, n->nitems * 2 * sizeof(*v));
+	} else if (n->nitems == 0) {
+		v = malloc(2 * sizeof(*v));
+	} else {
+		v = n->items;
+	}
+	if (v == NULL) {
+		fail(p, p->tok.pos, "out of memory");
+		return false;
+	}
+	n->items = v;
+	n->items[n->nitems++] = item;
+	return true;
+}
+
+/*
+ * a chain of one operator: one node with every operand, so that a long
+ * `a || b || c ...` is a loop, not a recursion as deep as the chain
+ */
 static struct node *parse_bin(struct parser *p, enum tok op, enum ntype t,
 			      struct node *(*sub)(struct parser *))
 {
 	struct node *l = sub(p), *n;
 
-	while (l && p->tok.t == op) {
+	if (l == NULL || p->tok.t != op) {
+		return l;
+	}
+	n = node_new(p, t);
+	if (n == NULL || !add_item(p, n, l)) {
+		node_free(n);
+		node_free(l);
+		return NULL;
+	}
+	while (p->tok.t == op) {
 		next(p);
-		n = node_new(p, t);
-		if (n == NULL) {
+		l = sub(p);
+		if (l == NULL || !add_item(p, n, l)) {
 			node_free(l);
-			return NULL;
-		}
-		n->a = l;
-		n->b = sub(p);
-		if (n->b == NULL) {
 			node_free(n);
 			return NULL;
 		}
-		l = n;
 	}
-	return l;
+	return n;
 }
 
 static struct node *parse_and(struct parser *p)
@@ -1390,9 +1440,19 @@ static bool eval(struct node *n, const struct tv_jv *s)
 {
 	switch (n->type) {
 	case N_OR:
-		return eval(n->a, s) || eval(n->b, s);
+		for (size_t i = 0; i < n->nitems; i++) {
+			if (eval(n->items[i], s)) {
+				return true;
+			}
+		}
+		return false;
 	case N_AND:
-		return eval(n->a, s) && eval(n->b, s);
+		for (size_t i = 0; i < n->nitems; i++) {
+			if (!eval(n->items[i], s)) {
+				return false;
+			}
+		}
+		return true;
 	case N_NOT:
 		return !eval(n->a, s);
 	case N_CMP:

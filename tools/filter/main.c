@@ -513,6 +513,50 @@ static void print_stats(const struct run *run)
 		(unsigned long long)filtered);
 }
 
+/* the width of @n bytes of UTF-8 on a terminal: one column per character */
+static size_t columns(const char *s, size_t n)
+{
+	size_t chars = 0;
+
+	for (size_t i = 0; i < n && s[i]; i++) {
+		chars += ((unsigned char)s[i] & 0xc0) != 0x80;
+	}
+	return chars;
+}
+
+/* back or forward from @i to the start of a UTF-8 character */
+static size_t char_start(const char *s, size_t i)
+{
+	while (i > 0 && ((unsigned char)s[i] & 0xc0) == 0x80) {
+		i--;
+	}
+	return i;
+}
+
+#define CARET_CONTEXT 60
+
+/*
+ * @bad with a caret under byte @col; a long expression is cut to the
+ * CARET_CONTEXT bytes either side of the column, with "..." for the rest
+ */
+static void show_caret(const char *bad, size_t col)
+{
+	size_t len = strlen(bad), from = 0, to = len;
+
+	if (col > len) {
+		col = len;
+	}
+	if (col > CARET_CONTEXT) {
+		from = char_start(bad, col - CARET_CONTEXT);
+	}
+	if (len - col > CARET_CONTEXT) {
+		to = char_start(bad, col + CARET_CONTEXT);
+	}
+	fprintf(stderr, "  %s%.*s%s\n  %*s^\n", from > 0 ? "..." : "", (int)(to - from), bad + from,
+		to < len ? "..." : "", (int)(columns(bad + from, col - from) + (from > 0 ? 3 : 0)),
+		"");
+}
+
 /* compile the selection; a bad expression is shown with a caret under the column */
 static int make_selector(struct run *run)
 {
@@ -527,14 +571,8 @@ static int make_selector(struct run *run)
 		return 1;
 	}
 	if (r < 0) {
-		size_t chars = 0;
-
-		/* the caret goes under the character: count UTF-8 lead bytes, not bytes */
-		for (size_t i = 0; bad && i < col && bad[i]; i++) {
-			chars += ((unsigned char)bad[i] & 0xc0) != 0x80;
-		}
 		tool_err("invalid expression: %s", why);
-		fprintf(stderr, "  %s\n  %*s^\n", bad ? bad : "", (int)chars, "");
+		show_caret(bad ? bad : "", col);
 		return 2;
 	}
 	return 0;
