@@ -140,7 +140,7 @@ static void help(void)
 	printf("\n"
 	       "Output:\n"
 	       "  -o, --output FILE     write to FILE instead of standard output\n"
-	       "      --ids             write only the session ids, one per line\n"
+	       "      --ids             write only the session ids, one per line, JSON-escaped\n"
 	       "      --count           write only the number of sessions kept\n"
 	       "      --events          keep the source records in each session's events[]\n"
 	       "\n"
