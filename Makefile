@@ -20,7 +20,7 @@ DEB_PACKAGES = meson ninja-build pkg-config gcc g++ \
 	libcjson-dev libyaml-dev libpcre2-dev libsimdjson-dev zlib1g-dev libsqlite3-dev libssl-dev \
 	libcmocka-dev python3 python3-jsonschema python3-yaml clang-format parallel
 
-.PHONY: all deps build demo test bench clean install
+.PHONY: all deps build demo test bench clean install fuzz
 
 all: build
 
@@ -58,6 +58,31 @@ test: deps $(BUILD_DEV)/build.ninja
 
 bench: build
 	bash bench/run.sh
+
+# make fuzz: every libFuzzer harness of tests/fuzz for FUZZ_SECONDS each (clang,
+# ASan+UBSan), new inputs in $(BUILD_FUZZ)/corpus/NAME, crashes in
+# $(BUILD_FUZZ)/crashes/; FUZZERS="expr tmpl" picks some.  See tests/fuzz/README.md.
+BUILD_FUZZ ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZERS ?= readers canonical expr tmpl policy anonymize
+
+$(BUILD_FUZZ)/build.ninja:
+	CC=clang CXX=clang++ $(MESON) setup $(BUILD_FUZZ) -Dfuzz=true -Dtests=disabled \
+		-Dman-pages=disabled -Dbuildtype=debugoptimized -Db_sanitize=address,undefined \
+		-Db_lundef=false
+
+fuzz: $(BUILD_FUZZ)/build.ninja
+	ninja -C $(BUILD_FUZZ) -j$(NINJA_JOBS)
+	@for f in $(FUZZERS); do \
+		mkdir -p $(BUILD_FUZZ)/corpus/$$f $(BUILD_FUZZ)/crashes; \
+		echo "== fuzz_$$f for $(FUZZ_SECONDS)s"; \
+		$(BUILD_FUZZ)/tests/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) \
+			-dict=tests/fuzz/$$f.dict -max_len=16384 -timeout=10 -rss_limit_mb=2048 \
+			-artifact_prefix=$(BUILD_FUZZ)/crashes/$$f- \
+			$(BUILD_FUZZ)/corpus/$$f tests/fuzz/corpus/$$f 2>$(BUILD_FUZZ)/fuzz_$$f.log || \
+			{ tail -40 $(BUILD_FUZZ)/fuzz_$$f.log; exit 1; }; \
+		grep -E '^#[0-9]+ *DONE' $(BUILD_FUZZ)/fuzz_$$f.log || tail -1 $(BUILD_FUZZ)/fuzz_$$f.log; \
+	done
 
 install: build
 	$(MESON) install -C $(BUILD)
