@@ -17,7 +17,9 @@ extern const char *tv_progname;
 
 /**
  * tool_init: set tv_progname from argv[0] (and argv[0] itself, so getopt's
- * messages name the tool, not its path); ignore SIGPIPE so write errors are seen.
+ * messages name the tool, not its path); ignore SIGPIPE so write errors are
+ * seen: tool_write() and tool_output_close() then end the program quietly,
+ * killed by SIGPIPE (status 141), when the error is EPIPE.
  */
 void tool_init(char **argv);
 /** tool_err: `prog: message` on stderr. */
@@ -45,10 +47,11 @@ void tool_report_cb(void *udata, enum tv_report_level lvl, const char *file, uin
 FILE *tool_output_open(const char *path);
 /**
  * tool_write: write @n bytes; on failure report `write error: ...` once and
- * return -1 (the caller stops).
+ * return -1 (the caller stops).  EPIPE (the reader went away) does not
+ * return: the program ends as if killed by SIGPIPE.
  */
 int tool_write(FILE *f, const void *p, size_t n);
-/** tool_output_close: flush and close; reports and returns -1 on error. */
+/** tool_output_close: flush and close; reports and returns -1 on error (EPIPE: as tool_write). */
 int tool_output_close(FILE *f);
 
 /**
