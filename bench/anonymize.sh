@@ -27,6 +27,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
+GEN_CORPUS=$root/tests/tools/gen_corpus.py	# the tests own the corpus generator
 out=$here/out
 work=$out/anon
 build=${BUILD:-$root/build-bench}
@@ -90,7 +91,7 @@ gen_big() {
 	while ((sessions > 0 || $(stat -c %s "$dst.tmp") < want)); do
 		n=$((sessions > GEN_CHUNK ? GEN_CHUNK : sessions))
 		((n > 0)) || n=1000
-		python3 "$here/gen_corpus.py" --format otlp-logs --sessions "$n" --seed $((k + 1)) \
+		python3 "$GEN_CORPUS" --format otlp-logs --sessions "$n" --seed $((k + 1)) \
 			-o - >>"$dst.tmp"
 		sessions=$((sessions - n))
 		k=$((k + 1))
@@ -107,7 +108,7 @@ if ((PEER_MB < SIZE_MB)); then
 fi
 recall_in=$work/recall-$RECALL_SESSIONS.jsonl
 if [[ ! -s $recall_in ]]; then
-	python3 "$here/gen_corpus.py" --format otlp-logs --sessions "$RECALL_SESSIONS" --seed 11 \
+	python3 "$GEN_CORPUS" --format otlp-logs --sessions "$RECALL_SESSIONS" --seed 11 \
 		--pii-rate 0.5 -o "$recall_in" --truth "$recall_in.truth.json"
 fi
 look_in=$work/lookalikes.jsonl

@@ -16,6 +16,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
+GEN_CORPUS=$root/tests/tools/gen_corpus.py	# the tests own the corpus generator
 out=$here/out
 build=$root/build-bench
 SIZE_MB=${SIZE_MB:-300}
@@ -31,7 +32,7 @@ filter=$build/tools/filter/televal-filter
 
 src=$(ls -S "$out"/otlp-logs-*MB.jsonl 2>/dev/null | head -n 1 || true)
 if [[ -z $src ]]; then
-	python3 "$here/gen_corpus.py" --format otlp-logs --sessions 6000 -o "$out/otlp-logs-100MB.jsonl"
+	python3 "$GEN_CORPUS" --format otlp-logs --sessions 6000 -o "$out/otlp-logs-100MB.jsonl"
 	src=$out/otlp-logs-100MB.jsonl
 fi
 base=$out/canonical-base.jsonl

@@ -11,6 +11,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
+GEN_CORPUS=$root/tests/tools/gen_corpus.py	# the tests own the corpus generator
 out=$here/out
 build=$root/build-bench
 SIZE_MB=${SIZE_MB:-200}
@@ -28,13 +29,13 @@ taskset -c 1 true 2>/dev/null && PIN=(taskset -c 1)
 gen() {
 	local fmt=$1 ext=$2 mb=$3 n per dst=$out/$1-$3MB.$2
 	if [[ ! -s $dst ]]; then
-		python3 "$here/gen_corpus.py" --format "$fmt" --sessions 200 -o "$dst.probe" >&2
+		python3 "$GEN_CORPUS" --format "$fmt" --sessions 200 -o "$dst.probe" >&2
 		per=$(($(stat -c %s "$dst.probe") / 200))
 		rm -f "$dst.probe"
 		n=$((mb * 1000000 / per + 1))
 		while :; do
 			rm -f "$dst"
-			python3 "$here/gen_corpus.py" --format "$fmt" --sessions "$n" -o "$dst" >&2
+			python3 "$GEN_CORPUS" --format "$fmt" --sessions "$n" -o "$dst" >&2
 			(($(stat -c %s "$dst") >= mb * 1000000)) && break
 			n=$((n * 12 / 10 + 1))
 		done

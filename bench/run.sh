@@ -25,6 +25,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
+GEN_CORPUS=$root/tests/tools/gen_corpus.py	# the tests own the corpus generator
 out=$here/out
 logs=$out/logs
 build=$root/build-bench
@@ -89,14 +90,14 @@ gen() {
 			n=$((n > GEN_CHUNK ? GEN_CHUNK : n))
 		fi
 		if ((k == 0)); then
-			python3 "$here/gen_corpus.py" --format "$fmt" --sessions "$n" --seed 1 -o "$tmp.part"
+			python3 "$GEN_CORPUS" --format "$fmt" --sessions "$n" --seed 1 -o "$tmp.part"
 		else
 			# Chunk k: seed k+1 (new session ids), every time shifted k years
 			# (the corpus lies within July 2025, so "2025-07-" -> "2025+k-07-"
 			# and epoch nanoseconds + the same number of days).
 			local y=$((2025 + k)) off
 			off=$(($(date -u -d "$y-07-01" +%s) - base_s))
-			python3 "$here/gen_corpus.py" --format "$fmt" --sessions "$n" --seed $((k + 1)) -o - |
+			python3 "$GEN_CORPUS" --format "$fmt" --sessions "$n" --seed $((k + 1)) -o - |
 				perl -pe 'BEGIN { $o = '"$off"' * 1000000000 }
 					s/"(1\d{18})"/"\"" . ($1 + $o) . "\""/ge;
 					s/\b2025-07-/'"$y"'-07-/g' >"$tmp.part"

@@ -26,7 +26,7 @@ SIZE_MB=${SIZE_MB:-1000}
 SKIP_BUILD=${SKIP_BUILD:-0}
 SKIP_GEN=${SKIP_GEN:-0}
 GEN=$root/tests/tools/gen_corpus.py
-[[ -f $GEN ]] || GEN=$here/gen_corpus.py
+
 TIME=/usr/bin/time
 
 die() { echo "scale.sh: $*" >&2; exit 1; }

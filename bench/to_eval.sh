@@ -25,6 +25,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
+GEN_CORPUS=$root/tests/tools/gen_corpus.py	# the tests own the corpus generator
 out=$here/out/to-eval
 SESSIONS=${SESSIONS:-100000}
 BUILD=${BUILD:-$root/build-bench}
@@ -59,7 +60,7 @@ mkdir -p "$out"
 corpus=$out/canonical-$SESSIONS.jsonl
 if [[ ! -s $corpus ]]; then
 	note "generating $BASE sessions, then $SESSIONS canonical sessions in $corpus"
-	"$PY" "$here/gen_corpus.py" --format gemini-collector-log --sessions "$BASE" \
+	"$PY" "$GEN_CORPUS" --format gemini-collector-log --sessions "$BASE" \
 		-o "$out/base.log" >&2
 	"$filter" "$out/base.log" >"$out/base.jsonl"
 	"$PY" - "$out/base.jsonl" "$SESSIONS" >"$corpus.tmp" <<'PY'

@@ -24,6 +24,28 @@ bool tv_text_has(const char *d, size_t n, const char *needle)
 	return false;
 }
 
+bool tv_text_has_ci(const char *d, size_t n, const char *needle)
+{
+	size_t k = strlen(needle);
+
+	for (size_t i = 0; i + k <= n; i++) {
+		size_t j = 0;
+
+		while (j < k && (d[i + j] | 0x20) == needle[j]) {
+			j++;
+		}
+		if (j == k) {
+			return true;
+		}
+	}
+	return false;
+}
+
+bool tv_text_mentions_timeout(const char *s, size_t n)
+{
+	return tv_text_has_ci(s, n, "timeout") || tv_text_has_ci(s, n, "timed out");
+}
+
 bool tv_text_stamp(const char *s, size_t n, char sep)
 {
 	static const char pat[] = "dddd-dd-ddXdd:dd:dd";
@@ -97,4 +119,21 @@ int tv_text_put_utf8(struct tv_strbuf *b, unsigned long cp)
 		k = 4;
 	}
 	return tv_strbuf_append(b, u, k);
+}
+
+int tv_text_put_id(struct tv_strbuf *b, const char *s, size_t n)
+{
+	size_t at = b->len, i;
+	int r = tv_strbuf_append(b, s, n);
+
+	for (i = 0; r == 0 && i < n && tv_text_hexval(s[i]) >= 0; i++) {
+	}
+	if (r == 0 && i == n) {
+		for (size_t k = at; k < b->len; k++) {
+			if (b->p[k] >= 'A' && b->p[k] <= 'F') {
+				b->p[k] = (char)(b->p[k] - 'A' + 'a');
+			}
+		}
+	}
+	return r;
 }

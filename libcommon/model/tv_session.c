@@ -513,7 +513,9 @@ static void usage_finalize(struct tv_session *s)
 				total = 0;
 				add_opt(&total, c->input_tokens);
 				add_opt(&total, c->output_tokens);
-				add_opt(&total, c->thinking_tokens);
+				if (!(c->seen & TV_LLM_THINKING_IN_OUTPUT)) {
+					add_opt(&total, c->thinking_tokens);
+				}
 			}
 			add_opt(&u.total_tokens, total);
 		}

@@ -63,6 +63,8 @@ struct tv_llm_call {
 
 #define TV_LLM_SEEN_REQUEST 1u
 #define TV_LLM_SEEN_RESPONSE 2u
+/* the output tokens already count the thinking tokens (GenAI, OpenInference) */
+#define TV_LLM_THINKING_IN_OUTPUT 4u
 
 struct tv_tool_call {
 	int64_t time; /* start */
@@ -163,8 +165,11 @@ int tv_session_from_json(const struct tv_jv *root, struct tv_session **out, cons
 
 /**
  * tv_session_check_json: the checks of tv_session_from_json() without
- * building anything: 0 if @root is a canonical session, else -TV_ETYPE with
- * @why set.  Cheap enough to validate lines that are passed through as is.
+ * building anything: 0 if @root is a canonical session with every member
+ * the schema requires, 1 if it is one but lacks some (read it with
+ * tv_session_from_json(), which writes them all, rather than passing it on
+ * as it is), else -TV_ETYPE with @why set.  Cheap enough to validate lines
+ * that are passed through as is.
  */
 int tv_session_check_json(const struct tv_jv *root, const char **why);
 

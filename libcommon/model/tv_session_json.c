@@ -545,16 +545,17 @@ static int read_member(struct rd *rd, const char *k, size_t n, const struct tv_j
 	return put_extra(rd, &s->extra, k, n, v);
 }
 
-int tv_session_from_json(const struct tv_jv *root, struct tv_session **out, const char **why)
+/* every member the schema requires (session.schema.json) */
+static const char *const required[] = {
+	"id",	  "source",  "start_time", "end_time", "duration_ms", "skill", "user",
+	"models", "success", "error",	   "usage",    "metadata",    "turns", "events",
+};
+
+/* what both readers check first: an object of version 1 */
+static int check_head(const struct tv_jv *root, const char **why)
 {
-	struct rd rd = { .why = NULL };
-	struct tv_session *s;
-	struct tv_jiter it;
 	struct tv_jv v;
-	const char *k;
-	size_t n;
 	int64_t version;
-	int r = 0;
 
 	if (tv_jv_type(root) != TV_J_OBJECT) {
 		*why = "not a JSON object";
@@ -564,6 +565,53 @@ int tv_session_from_json(const struct tv_jv *root, struct tv_session **out, cons
 	    version != TV_SCHEMA_VERSION) {
 		*why = "not a televal version 1 session (\"televal\": 1 missing)";
 		return -TV_ETYPE;
+	}
+	return 0;
+}
+
+/* and once its members have their types: an id that names something */
+static int check_id(const struct tv_jv *root, const char **why)
+{
+	struct tv_jv v;
+	const char *id;
+	size_t n;
+
+	if (!tv_jv_get(root, "id", &v) || !tv_jv_str(&v, &id, &n)) {
+		*why = "session has no id";
+		return -TV_ETYPE;
+	}
+	if (n == 0) {
+		*why = "id is empty";
+		return -TV_ETYPE;
+	}
+	return 0;
+}
+
+/* every required member is there (else the line is written again in full) */
+static bool complete(const struct tv_jv *root)
+{
+	struct tv_jv v;
+
+	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
+		if (!tv_jv_get(root, required[i], &v)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+int tv_session_from_json(const struct tv_jv *root, struct tv_session **out, const char **why)
+{
+	struct rd rd = { .why = NULL };
+	struct tv_session *s;
+	struct tv_jiter it;
+	struct tv_jv v;
+	const char *k;
+	size_t n;
+	int r = check_head(root, why);
+
+	if (r < 0) {
+		return r;
 	}
 	s = tv_session_create();
 	if (s == NULL) {
@@ -576,6 +624,9 @@ int tv_session_from_json(const struct tv_jv *root, struct tv_session **out, cons
 	}
 	if (r == 0 && s->id == NULL) {
 		rd.why = "session has no id";
+		r = -TV_ETYPE;
+	}
+	if (r == 0 && check_id(root, &rd.why) < 0) {
 		r = -TV_ETYPE;
 	}
 	tv_strbuf_finish(&rd.tmp);
@@ -594,23 +645,12 @@ int tv_session_check_json(const struct tv_jv *root, const char **why)
 	struct tv_session dummy = { 0 };
 	struct tv_jiter it;
 	struct tv_jv v;
-	const char *k, *id;
-	size_t n, idn;
-	int64_t version;
-	int r = 0;
+	const char *k;
+	size_t n;
+	int r = check_head(root, why);
 
-	if (tv_jv_type(root) != TV_J_OBJECT) {
-		*why = "not a JSON object";
-		return -TV_ETYPE;
-	}
-	if (!tv_jv_get(root, "televal", &v) || !tv_jv_int(&v, &version) ||
-	    version != TV_SCHEMA_VERSION) {
-		*why = "not a televal version 1 session (\"televal\": 1 missing)";
-		return -TV_ETYPE;
-	}
-	if (!tv_jv_get(root, "id", &v) || !tv_jv_str(&v, &id, &idn)) {
-		*why = "session has no id";
-		return -TV_ETYPE;
+	if (r < 0) {
+		return r;
 	}
 	tv_jv_iter_init(root, &it);
 	while (r == 0 && tv_jv_iter_next(&it, &k, &n, &v)) {
@@ -618,6 +658,8 @@ int tv_session_check_json(const struct tv_jv *root, const char **why)
 	}
 	if (r < 0) {
 		*why = rd.why ? rd.why : "out of memory";
+		return r;
 	}
-	return r;
+	r = check_id(root, why);
+	return r < 0 ? r : complete(root) ? 0 : 1;
 }

@@ -2,12 +2,14 @@
 /*
  * tv_pii: find PII and secrets in telemetry text and replace them.
  *
- * How a value is processed (pii_scrub_value):
+ * How a value is processed (scrub_value):
  *   1. invalid UTF-8: the whole value becomes <REDACTED> (fail closed);
  *   2. a value on an allow-list is kept as is;
  *   3. a key policy for the key the value sits under acts on the whole
  *      value (op keep: the value is not even scanned);
- *   4. a value that is itself JSON is scanned as JSON (tv_pii_json.c);
+ *   4. a value that is itself JSON is scanned as JSON: tv_jscan walks it,
+ *      keeping its layout, and asks on_string() / on_container() below
+ *      about each string and container, which come back here;
  *   5. otherwise every enabled rule whose prefilter hits runs its pattern,
  *      its validator checks each candidate, overlaps are resolved (the rule
  *      listed first wins, then the earliest match) and each finding is
@@ -56,77 +58,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/rand.h>
 #include <pcre2.h>
 
 #include "libcommon/json/tv_jw.h"
+#include "libcommon/pii/tv_jscan.h"
 #include "libcommon/pii/tv_pii_int.h"
 #include "libcommon/sample/tv_sample.h"
-
-#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
-#define MAX_PII_GROUPS 4
-#define KEY_CACHE 512
-#define PSEUDO_CACHE 256
-#define PSEUDO_MAX 64
-
-/* ---- keywords (the prefilter of the rules that have a fixed word) ---- */
-
-enum {
-	KW_PEM,
-	KW_JWT,
-	KW_SK,
-	KW_AKIA,
-	KW_ASIA,
-	KW_ABIA,
-	KW_ACCA,
-	KW_A3T,
-	KW_GHP,
-	KW_GHO,
-	KW_GHU,
-	KW_GHS,
-	KW_GHR,
-	KW_GHPAT,
-	KW_XOX,
-	KW_XAPP,
-	KW_SLACKHOOK,
-	KW_AIZA,
-	KW_YA29,
-	KW_SKU,
-	KW_RKU,
-	KW_HF,
-	KW_APIORG,
-	KW_URL,
-	KW_HOME,
-	KW_USERS,
-	KW_WINUSERS,
-	KW_SSN,
-	KW_SOCIAL,
-	KW_PHONE,
-	KW_TEL,
-	KW_MOB,
-	KW_CELL,
-	KW_FAX,
-	KW_SMS,
-	KW_WHATSAPP,
-	KW_DESK,
-	KW_OFFICE,
-	KW_HOMEW,
-	KW_WORK,
-	KW_DIRECT,
-	KW_CALL,
-	KW_KEY,
-	KW_TOKEN,
-	KW_SECRET,
-	KW_PASSW,
-	KW_PWD,
-	KW_PASSPHRASE,
-	KW_CRED,
-	KW_AUTH,
-	KW_ACCESS,
-	KW_API,
-	KW_BEARER,
-	KW_COUNT
-};
 
 static const char *const keywords[KW_COUNT] = {
 	[KW_PEM] = "-----begin",
@@ -184,337 +121,22 @@ static const char *const keywords[KW_COUNT] = {
 	[KW_BEARER] = "bearer",
 };
 
-#define KB(k) (UINT64_C(1) << (k))
-#define KW_PHONE_CTX                                                                      \
-	(KB(KW_PHONE) | KB(KW_TEL) | KB(KW_MOB) | KB(KW_CELL) | KB(KW_FAX) | KB(KW_SMS) | \
-	 KB(KW_WHATSAPP) | KB(KW_DESK) | KB(KW_OFFICE) | KB(KW_HOMEW) | KB(KW_WORK) |     \
-	 KB(KW_DIRECT) | KB(KW_CALL))
-#define KW_GENERIC                                                                               \
-	(KB(KW_KEY) | KB(KW_TOKEN) | KB(KW_SECRET) | KB(KW_CRED) | KB(KW_AUTH) | KB(KW_ACCESS) | \
-	 KB(KW_API))
-#define KW_PASSWORD (KB(KW_PASSW) | KB(KW_PWD) | KB(KW_PASSPHRASE))
-#define KW_SSN_CTX (KB(KW_SSN) | KB(KW_SOCIAL))
-
-/* ---- features (the prefilter of the rules without a fixed word) ---- */
-
-enum {
-	F_AT = 1u << 0,	      /* '@' */
-	F_ASSIGN = 1u << 1,   /* '=' or ':' */
-	F_QUERY = 1u << 2,    /* '=' and '?' or '&' */
-	F_PLUSDIG = 1u << 3,  /* '+' before a digit */
-	F_DOT3 = 1u << 4,     /* digits with three dots between them */
-	F_HEXCOLON = 1u << 5, /* two hex:hex or '::' */
-	F_MAC = 1u << 6,      /* five hex-hex or hex:hex, or two hex.hex */
-	F_IBAN = 1u << 7,     /* two letters and two digits starting a word */
-	F_LONGTOK = 1u << 8,  /* 16 [A-Za-z0-9_-] in a row: the body of a key */
-	F_PATH = 1u << 9,     /* '/' or '\\' */
-	F_DASH5 = 1u << 10,   /* "-----" */
-	F_AUTH = 1u << 11,    /* F_ASSIGN or F_LONGTOK */
-	F_COUNT = 12
-};
-
-#define LONGTOK 16
-
-#define MAX_DIGITS 20
-#define MASK_RULES 64
-
 struct feat {
 	uint32_t bits;
 	unsigned digits; /* most digits in one run of digits and " -.()" */
+	bool eq;	 /* an '=': there may be key=value pairs */
 };
 
-/* ---- the built-in rules, in priority order ---- */
-
-struct builtin {
-	const char *name, *type;
-	enum tv_pii_op op;
-	const char *pattern;
-	pii_valid_fn valid;
-	uint32_t need;
-	uint64_t kw;
-	unsigned min_digits;
-};
-
-#define PHONE_PII "\\(?\\+?\\d[\\d ().-]{5,22}\\d"
-#define NOT_NUM_AFTER "(?![\\w]|[.-]\\d)"
-/*
- * Not the tail of a longer run of digit groups ("9458 0123 4567 8901" is one
- * number that fails Luhn, not a phone or card in its last groups); a group
- * that ends a word ("mc2 ...") does not count.
- */
-#define NOT_GROUP_TAIL                                                                      \
-	"(?<!^\\d[ .-]|\\W\\d[ .-]|^\\d\\d[ .-]|\\W\\d\\d[ .-]|^\\d{3}[ .-]|\\W\\d{3}[ .-]" \
-	"|^\\d{4}[ .-]|\\W\\d{4}[ .-])"
-
-static const struct builtin builtins[] = {
-	{ "pem_private_key", "SECRET", TV_PII_REDACT,
-	  "-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:[\\s\\S]*?-----END"
-	  "[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----|[\\s\\S]*)",
-	  NULL, F_DASH5, KB(KW_PEM), 0 },
-	{ "jwt", "SECRET", TV_PII_REDACT,
-	  "\\bey[A-Za-z0-9_-]{17,}\\.ey[A-Za-z0-9_/\\\\-]{17,}\\."
-	  "(?:[A-Za-z0-9_/\\\\-]{10,}={0,2})?",
-	  NULL, F_LONGTOK, KB(KW_JWT), 0 },
-	{ "anthropic_api_key", "SECRET", TV_PII_REDACT,
-	  "\\bsk-ant-(?:api|admin|oat|sid)\\d{2}-[A-Za-z0-9_-]{20,}", NULL, F_LONGTOK, KB(KW_SK),
-	  0 },
-	{ "openai_api_key", "SECRET", TV_PII_REDACT,
-	  "\\bsk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{32,}", pii_valid_key, F_LONGTOK,
-	  KB(KW_SK), 0 },
-	{ "aws_access_key", "SECRET", TV_PII_REDACT,
-	  "\\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\\b", pii_valid_key, F_LONGTOK,
-	  KB(KW_AKIA) | KB(KW_ASIA) | KB(KW_ABIA) | KB(KW_ACCA) | KB(KW_A3T), 0 },
-	{ "github_token", "SECRET", TV_PII_REDACT, "\\b(?:ghp|gho|ghu|ghs|ghr)_[0-9A-Za-z]{36}\\b",
-	  NULL, F_LONGTOK, KB(KW_GHP) | KB(KW_GHO) | KB(KW_GHU) | KB(KW_GHS) | KB(KW_GHR), 0 },
-	{ "github_fine_grained_pat", "SECRET", TV_PII_REDACT, "\\bgithub_pat_\\w{82}\\b", NULL,
-	  F_LONGTOK, KB(KW_GHPAT), 0 },
-	{ "slack_token", "SECRET", TV_PII_REDACT,
-	  "\\bxox[abeoprs]-[0-9A-Za-z-]{10,250}|\\bxapp-\\d-[A-Za-z0-9]+-\\d+-[A-Za-z0-9]+"
-	  "|(?:https?://)?hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{20,}",
-	  NULL, F_LONGTOK, KB(KW_XOX) | KB(KW_XAPP) | KB(KW_SLACKHOOK), 0 },
-	{ "google_api_key", "SECRET", TV_PII_REDACT,
-	  "\\bAIza[\\w-]{35}(?![\\w-])|\\bya29\\.[\\w-]{20,}", NULL, F_LONGTOK,
-	  KB(KW_AIZA) | KB(KW_YA29), 0 },
-	{ "stripe_key", "SECRET", TV_PII_REDACT,
-	  "\\b(?:sk|rk)_(?:test|live|prod)_[A-Za-z0-9]{10,99}\\b", NULL, F_LONGTOK,
-	  KB(KW_SKU) | KB(KW_RKU), 0 },
-	{ "huggingface_token", "SECRET", TV_PII_REDACT, "\\b(?:hf_|api_org_)[A-Za-z]{34}\\b", NULL,
-	  F_LONGTOK, KB(KW_HF) | KB(KW_APIORG), 0 },
-	{ "url_credential", "URL_CREDENTIAL", TV_PII_REDACT,
-	  "(?i)\\b[a-z][a-z0-9+.-]{1,20}://[^\\s/?#@:\"'<>]*:(?<pii>[^\\s/?#@\"'<>]+)@", NULL,
-	  F_AT | F_PATH, KB(KW_URL), 0 },
-	{ "url_secret_param", "URL_CREDENTIAL", TV_PII_REDACT,
-	  "(?i)[?&](?:access_token|refresh_token|id_token|auth_token|token|api_key|apikey|"
-	  "api-key|key|sig|signature|secret|client_secret|password|passwd|pwd|auth|code|"
-	  "x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|"
-	  "x-goog-credential)=(?<pii>[^&#\\s\"'<>]+)",
-	  NULL, F_QUERY, 0, 0 },
-	{ "auth_header", "SECRET", TV_PII_REDACT,
-	  "(?i)\\b(?:proxy-)?authorization[\"']?\\s*[:=]\\s*[\"']?"
-	  "(?:(?:bearer|basic|token|digest|negotiate)\\s+)?(?<pii>[A-Za-z0-9._~+/=-]{8,})"
-	  "|\\bbearer\\s+(?<pii>[A-Za-z0-9._~+/-]{16,}=*)",
-	  pii_valid_password, F_AUTH, KB(KW_AUTH) | KB(KW_BEARER), 0 },
-	{ "email", "EMAIL", TV_PII_PSEUDONYM,
-	  "(?<![\\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@"
-	  "(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,24}(?![\\w-])",
-	  pii_valid_email, F_AT, 0, 0 },
-	{ "iban", "IBAN", TV_PII_REDACT,
-	  "(?i)(?<![a-z0-9])[a-z]{2}\\d{2}(?: ?[a-z0-9]){11,30}(?![a-z0-9])", pii_valid_iban,
-	  F_IBAN, 0, 0 },
-	{ "credit_card", "CREDIT_CARD", TV_PII_REDACT,
-	  "(?<![\\w.+-])" NOT_GROUP_TAIL "\\d(?:[ -]?\\d){11,18}(?![\\w]|[.,-]\\d)", pii_valid_card,
-	  0, 0, 12 },
-	{ "us_ssn", "US_SSN", TV_PII_REDACT,
-	  "(?<![\\w.-])\\d{3}([- .])\\d{2}\\1\\d{4}" NOT_NUM_AFTER, pii_valid_ssn, 0, 0, 9 },
-	{ "us_ssn_context", "US_SSN", TV_PII_REDACT,
-	  "(?i)\\b(?:ssns?|social\\s+security(?:\\s+(?:number|no\\.?|#))?)\\b[^\\d\\n]{0,20}?"
-	  "(?<pii>\\d{3}[- .]?\\d{2}[- .]?\\d{4}|\\d{3}-\\d{6}|\\d{5}-\\d{4})" NOT_NUM_AFTER,
-	  pii_valid_ssn, 0, KW_SSN_CTX, 9 },
-	{ "ipv6", "IP_ADDRESS", TV_PII_PSEUDONYM,
-	  "(?:(?<![\\w.:])|(?<=[G-Zg-z]:))(?:[0-9A-Fa-f]{0,4}:){2,7}"
-	  "(?:[0-9A-Fa-f]{1,4}|(?<=:)\\d{1,3}(?:\\.\\d{1,3}){3})?(?![\\w:]|\\.\\d)",
-	  pii_valid_ipv6, F_HEXCOLON, 0, 0 },
-	{ "ipv4", "IP_ADDRESS", TV_PII_PSEUDONYM,
-	  "(?<![\\w.])(?<!version )(?<!Version )(?:\\d{1,3}\\.){3}\\d{1,3}(?![\\w]|\\.\\d)",
-	  pii_valid_ipv4, F_DOT3, 0, 0 },
-	{ "mac_address", "MAC_ADDRESS", TV_PII_PSEUDONYM,
-	  "(?<![\\w:-])[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(?:\\1[0-9A-Fa-f]{2}){4}(?![\\w:-])"
-	  "|(?<![\\w.])[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4}(?![\\w.])",
-	  pii_valid_mac, F_MAC, 0, 0 },
-	{ "phone_nanp", "PHONE", TV_PII_REDACT,
-	  "(?<![\\w+.-])(?<!\\d[-. ])(?:(?:\\+1|001|1)[-. ]?)?(?:\\(\\d{3}\\)[-. ]?|\\d{3}[-. ])"
-	  "\\d{3}[-. ]"
-	  "\\d{4}(?:\\s?(?:x|ext\\.?|#)\\s?\\d{1,6})?" NOT_NUM_AFTER,
-	  pii_valid_nanp, 0, 0, 10 },
-	{ "phone_intl", "PHONE", TV_PII_REDACT,
-	  "(?<![\\w+])\\+\\d{1,3}(?:[ .-]?\\(0?\\d{0,4}\\))?(?:[ .-]?\\d{1,5}){1,6}"
-	  "(?:\\s?(?:x|ext\\.?)\\s?\\d{1,6})?" NOT_NUM_AFTER,
-	  pii_valid_phone, F_PLUSDIG, 0, 7 },
-	{ "phone_local", "PHONE", TV_PII_REDACT,
-	  "(?<![\\w+.-])(?:\\(\\d{2,4}\\)[ .-]?\\d{3,4}[ .-]?\\d{3,4}"
-	  "|" NOT_GROUP_TAIL
-	  "(?:0\\d{1,4}([ .-])\\d{2,8}(?:\\1\\d{2,4}){0,3}|\\d{2}-\\d{2}-\\d{2}-\\d{2}))" NOT_NUM_AFTER,
-	  pii_valid_local_phone, 0, 0, 8 },
-	{ "phone_context", "PHONE", TV_PII_REDACT,
-	  "(?i)(?:\\b(?:phones?|telephone|tel|mobile|mob|cell(?:phone)?|fax|whatsapp|sms)\\b"
-	  "(?:\\s*(?:number|no\\.?|nr\\.?|#))?(?:\\s*(?:is|:))?"
-	  "|\\b(?:desk|office|home|work|direct)\\s*:|\\bcall\\s+(?:me\\s+)?(?:at|on))"
-	  "\\s*:?\\s*(?<pii>" PHONE_PII ")" NOT_NUM_AFTER "|(?<![\\w+.-])(?<pii>" PHONE_PII
-	  ")[ \\t]*-?[ \\t]*"
-	  "(?:office|fax|mobile|cell|home|work)\\b",
-	  pii_valid_ctx_phone, 0, KW_PHONE_CTX, 7 },
-	{ "home_path", "USERNAME", TV_PII_PSEUDONYM,
-	  "(?:(?<![\\w.~-])/(?:home|Users|var/home|export/home)/|/mnt/[a-z]/Users/"
-	  "|(?i:\\b[a-z]:\\\\users\\\\))(?<pii>[^/\\\\\\s\"'<>|:*?()\\[\\]{},;=`]{1,64})",
-	  pii_valid_username, F_PATH, KB(KW_HOME) | KB(KW_USERS) | KB(KW_WINUSERS), 0 },
-	{ "generic_password", "SECRET", TV_PII_REDACT,
-	  "(?i)(?:passw(?:or)?d|passphrase|\\bpwd)[\\w.-]{0,20}[\"']?\\s{0,3}(?:=|:{1,3}=?|=>)"
-	  "\\s{0,3}[\"'`]?(?<pii>[^\\s\"'`,;]{4,128})",
-	  pii_valid_password, F_ASSIGN, KW_PASSWORD, 0 },
-	{ "generic_secret", "SECRET", TV_PII_REDACT,
-	  "(?i)(?:access|auth|api|cred|key|secret|token)[\\w.-]{0,20}[\"']?\\s{0,3}"
-	  "(?:=|:{1,3}=?|=>)\\s{0,3}[\"'`]?(?<pii>[\\w.=+/-]{10,150})(?![\\w.=+/-])",
-	  pii_valid_secret, F_ASSIGN, KW_GENERIC, 0 },
-};
-
-/* ---- built-in key policies (after the policy file's) ---- */
-
-struct builtin_key {
-	const char *glob, *type;
-	enum tv_pii_op op;
-};
-
-/* structure, not PII: pseudonymized only when keep_ids is false */
-static const char *const id_keys[] = {
-	"id",	  "session_id",	    "session.id",   "sessionid", "trace_id",   "traceid", "span_id",
-	"spanid", "parent_span_id", "parentspanid", "prompt_id", "request_id", "turn_id",
-};
-
-static const struct builtin_key builtin_keys[] = {
-	/* OTLP timestamps are numbers written as strings */
-	{ "timeunixnano", NULL, TV_PII_KEEP },
-	{ "observedtimeunixnano", NULL, TV_PII_KEEP },
-	{ "starttimeunixnano", NULL, TV_PII_KEEP },
-	{ "endtimeunixnano", NULL, TV_PII_KEEP },
-	{ "email", "EMAIL", TV_PII_PSEUDONYM },
-	{ "*.email", "EMAIL", TV_PII_PSEUDONYM },
-	{ "*_email", "EMAIL", TV_PII_PSEUDONYM },
-	{ "e-mail", "EMAIL", TV_PII_PSEUDONYM },
-	{ "email_address", "EMAIL", TV_PII_PSEUDONYM },
-	{ "user_id", "USER", TV_PII_PSEUDONYM },
-	{ "user.id", "USER", TV_PII_PSEUDONYM },
-	{ "userid", "USER", TV_PII_PSEUDONYM },
-	{ "enduser.id", "USER", TV_PII_PSEUDONYM },
-	{ "user", "USER", TV_PII_PSEUDONYM },
-	{ "user.name", "USER", TV_PII_PSEUDONYM },
-	{ "username", "USER", TV_PII_PSEUDONYM },
-	{ "user_name", "USER", TV_PII_PSEUDONYM },
-	{ "login", "USER", TV_PII_PSEUDONYM },
-	{ "process.owner", "USER", TV_PII_PSEUDONYM },
-	{ "host.name", "HOST", TV_PII_PSEUDONYM },
-	{ "host.id", "HOST", TV_PII_PSEUDONYM },
-	{ "host.hostname", "HOST", TV_PII_PSEUDONYM },
-	{ "hostname", "HOST", TV_PII_PSEUDONYM },
-	{ "installation.id", "ID", TV_PII_PSEUDONYM },
-	{ "device.id", "ID", TV_PII_PSEUDONYM },
-	{ "machine.id", "ID", TV_PII_PSEUDONYM },
-	{ "*password*", "SECRET", TV_PII_REDACT },
-	{ "*passwd*", "SECRET", TV_PII_REDACT },
-	{ "pwd", "SECRET", TV_PII_REDACT },
-	{ "*secret*", "SECRET", TV_PII_REDACT },
-	{ "*token*", "SECRET", TV_PII_REDACT },
-	{ "*credential*", "SECRET", TV_PII_REDACT },
-	{ "authorization", "SECRET", TV_PII_REDACT },
-	{ "proxy-authorization", "SECRET", TV_PII_REDACT },
-	{ "api_key", "SECRET", TV_PII_REDACT },
-	{ "*_api_key", "SECRET", TV_PII_REDACT },
-	{ "*.api_key", "SECRET", TV_PII_REDACT },
-	{ "apikey", "SECRET", TV_PII_REDACT },
-	{ "api-key", "SECRET", TV_PII_REDACT },
-	{ "x-api-key", "SECRET", TV_PII_REDACT },
-	{ "cookie", "SECRET", TV_PII_REDACT },
-	{ "set-cookie", "SECRET", TV_PII_REDACT },
-};
-
-static const char *const default_allow[] = {
-	"127.0.0.1", "::1", "0.0.0.0", "255.255.255.255", "localhost",
-};
-
-/* ---- the engine ---- */
-
-struct rule {
-	char *name, *type;
-	enum tv_pii_op op;
-	unsigned mask_keep;
-	bool disabled;
-	uint32_t need;
-	uint64_t kw;
-	unsigned min_digits;
-	pii_valid_fn valid;
-	pcre2_code *re;
-	uint32_t pii_grp[MAX_PII_GROUPS];
-	size_t npii;
-};
-
-struct keypol {
-	char *glob, *name, *type;
-	enum tv_pii_op op;
-	unsigned mask_keep;
-};
-
-struct cand {
-	size_t start, end;
-	uint32_t rule;
-	bool allowed;
-};
-
-/* findings in order of their start, not overlapping */
-struct cands {
-	struct cand *v;
-	size_t n, cap;
-};
-
-struct key_slot {
-	char key[48];
-	size_t len;
-	int idx; /* key policy, -1 none */
-	bool used;
-};
-
-struct pseudo_slot {
-	char val[PSEUDO_MAX];
-	size_t len;
-	char hex[9];
-	bool used;
-};
-
-enum {
-	CNT_UTF8,
-	CNT_ERROR,
-	CNT_EXTRA
-};
 static const char *const extra_names[CNT_EXTRA] = { "invalid_utf8", "rule_error" };
 
-struct tv_pii {
-	struct rule *rules;
-	size_t nrules;
-	struct keypol *keys;
-	size_t nkeys;
-	bool drop_keys;	  /* a key policy drops: containers are checked too */
-	uint64_t *counts; /* rules, then key policies, then extra_names */
-	char **allow;
-	size_t *allow_len;
-	size_t nallow;
-	pcre2_code **allow_re;
-	size_t nallow_re;
-	unsigned char key[64];
-	size_t key_len;
-	bool key_random;
-	pcre2_match_data *md;
-	pcre2_match_data *md_allow; /* allow patterns run while md holds a match */
-	pcre2_match_context *mctx;
-	pcre2_jit_stack *jstack;
-	tv_pii_finding_fn cb;
-	void *udata;
-	struct cands acc;  /* accepted, from the rules run so far */
-	struct cands pend; /* the current rule's, merged in after its scan */
-	struct cands tmp;
-	uint64_t kw2[1024]; /* keyword bits by the hash of their first two bytes */
-	/* rule selection, for the first 64 rules (later ones always run) */
-	uint64_t feat_ok[1u << F_COUNT];     /* rules whose features are all in i */
-	uint64_t digit_need[MAX_DIGITS + 1]; /* rules that need more than i digits */
-	uint64_t kw_rules[KW_COUNT];	     /* rules that have keyword i */
-	uint64_t kwless;		     /* rules without keywords */
-	uint64_t enabled;
-	unsigned char ctab[256]; /* character classes for the prefilter */
-	unsigned char lc5[256];	 /* lower-case letter & 0x1f, for bigram() */
-	uint64_t kw_base;	 /* keywords wanted whatever the features */
-	uint64_t kw_cond;	 /* rules whose keywords depend on the features */
-	size_t allow_max;	 /* the longest allowed value */
-	struct key_slot kcache[KEY_CACHE];
-	struct pseudo_slot pcache[PSEUDO_CACHE];
-	struct pii_level lvl[PII_MAX_LEVELS];
+/* how a value's key is used */
+enum keymode {
+	KEY_POLICY,   /* key policies first, then the rules */
+	KEY_RULES,    /* rules only: the key is structure (a KV list's "key") */
+	KEY_VERBATIM, /* untouched: a number in a string (OTLP intValue) */
 };
+
+static int json_scan(struct tv_pii *p, int lvl, const char *json, size_t n, struct tv_strbuf *out);
 
 static char lower(char c)
 {
@@ -580,6 +202,12 @@ static void init_ctab(unsigned char *ctab)
 		}
 		ctab[c] = k;
 	}
+}
+
+void pii_prefilter_init(struct tv_pii *p)
+{
+	init_ctab(p->ctab);
+	build_kw2(p);
 }
 
 struct fstate {
@@ -687,6 +315,7 @@ static void features(const unsigned char *ctab, const unsigned char *s, size_t n
 	end_cluster(&st, f);
 	f->bits |= st.tok >= LONGTOK ? F_LONGTOK : 0;
 	f->bits |= st.eq ? F_ASSIGN : 0;
+	f->eq = st.eq;
 	f->bits |= (st.eq && st.qa) ? F_QUERY : 0;
 	f->bits |= st.hexcolon >= 2 ? F_HEXCOLON : 0;
 	f->bits |= (st.hexsep5 >= 5 || st.hexdot >= 2) ? F_MAC : 0;
@@ -729,12 +358,13 @@ static uint64_t find_keywords(const struct tv_pii *p, const unsigned char *s, si
 }
 
 /* the rules whose prefilter passes on @s (bit i: rule i, for the first 64) */
-static uint64_t prefilter(const struct tv_pii *p, const char *s, size_t n)
+static uint64_t prefilter(const struct tv_pii *p, const char *s, size_t n, bool *eq)
 {
 	uint64_t ok = p->enabled, want = 0, hit = 0, m, found;
 	struct feat f;
 
 	features(p->ctab, (const unsigned char *)s, n, &f);
+	*eq = f.eq;
 	ok &= p->feat_ok[f.bits & ((1u << F_COUNT) - 1)];
 	ok &= ~p->digit_need[f.digits < MAX_DIGITS ? f.digits : MAX_DIGITS];
 	want = p->kw_base;
@@ -748,8 +378,7 @@ static uint64_t prefilter(const struct tv_pii *p, const char *s, size_t n)
 	return ok & (p->kwless | hit);
 }
 
-/* fill the selection masks from the rules (after the policy is applied) */
-static void build_masks(struct tv_pii *p)
+void pii_prefilter_masks(struct tv_pii *p)
 {
 	size_t i, k;
 
@@ -778,8 +407,7 @@ static void build_masks(struct tv_pii *p)
 
 /* ---- glob and key policies ---- */
 
-/* case-insensitive glob with '*' and '?' over the whole of @k */
-static bool glob_match(const char *g, const char *k, size_t n)
+bool pii_glob_match(const char *g, const char *k, size_t n)
 {
 	const char *star = NULL;
 	size_t i = 0, back = 0;
@@ -820,7 +448,8 @@ static int find_key_slow(const struct tv_pii *p, const char *key, size_t klen)
 	size_t i;
 
 	for (i = 0; i < p->nkeys; i++) {
-		if (glob_match(p->keys[i].glob, key, klen)) {
+		if (pii_glob_match(p->keys[i].glob, key, klen) &&
+		    (p->keys[i].when == NULL || p->keys[i].when(key, klen))) {
 			return (int)i;
 		}
 	}
@@ -863,7 +492,7 @@ static int find_key(struct tv_pii *p, const char *key, size_t klen)
 static void report(struct tv_pii *p, size_t counter, const char *name, size_t start, size_t len,
 		   enum tv_pii_op op, const char *s, size_t n)
 {
-	struct tv_pii_finding f = { name, start, len, op };
+	struct tv_pii_finding f = { name, start, len, op, p->at };
 
 	p->counts[counter]++;
 	if (p->cb) {
@@ -960,8 +589,13 @@ static int put_op(struct tv_pii *p, enum tv_pii_op op, const char *type, unsigne
 	return put_label(out, type, NULL);
 }
 
-int pii_fail_closed(struct tv_pii *p, const char *why, const char *s, size_t n,
-		    struct tv_strbuf *out)
+/*
+ * Append the text that replaces a value tv_pii could not process (invalid
+ * UTF-8, a lone surrogate, a rule error) and count it.  Returns 1 (one
+ * finding) or -ENOMEM.
+ */
+static int fail_closed(struct tv_pii *p, const char *why, const char *s, size_t n,
+		       struct tv_strbuf *out)
 {
 	size_t extra = strcmp(why, "rule_error") == 0 ? CNT_ERROR : CNT_UTF8;
 	size_t counter = p->nrules + p->nkeys + extra;
@@ -1049,7 +683,7 @@ static int cand_add(struct tv_pii *p, uint32_t rule, size_t start, size_t end, b
 	}
 	r = cands_reserve(&p->pend, p->pend.n + 1);
 	if (r == 0) {
-		p->pend.v[p->pend.n++] = (struct cand){ start, end, rule, allow };
+		p->pend.v[p->pend.n++] = (struct cand){ start, end, rule, -1, allow };
 	}
 	return r;
 }
@@ -1150,14 +784,49 @@ static int rule_scan(struct tv_pii *p, uint32_t ri, const char *s, size_t n)
 	return 0;
 }
 
+static bool is_token(const char *s, size_t n);
+
+/*
+ * `key=value` pairs in text: the key policies act on their values as they
+ * do on a JSON member's (a drop policy redacts: text has no field to
+ * remove).  After the rules: a value a rule found (a URL's token=, an
+ * e-mail under user=) keeps the rule's finding.
+ */
+static int find_pairs(struct tv_pii *p, const char *s, size_t n)
+{
+	struct pii_kv kv;
+	size_t from = 0;
+	int r = 0;
+
+	while (r == 0 && pii_kv_next(s, n, from, &kv)) {
+		int ki = find_key(p, s + kv.ks, kv.ke - kv.ks);
+		size_t vn = kv.ve - kv.vs;
+
+		from = kv.ke + 1;
+		if (ki < 0 || p->keys[ki].op == TV_PII_KEEP || is_token(s + kv.vs, vn) ||
+		    cand_overlaps(&p->acc, kv.vs, kv.ve)) {
+			continue;
+		}
+		r = cands_reserve(&p->pend, p->pend.n + 1);
+		if (r == 0) {
+			p->pend.v[p->pend.n++] =
+				(struct cand){ kv.vs, kv.ve, 0, ki, allowed(p, s + kv.vs, vn) };
+			from = kv.ve;
+		}
+	}
+	return r ? r : cand_merge(p);
+}
+
 static int find_all(struct tv_pii *p, const char *s, size_t n)
 {
-	uint64_t sel = prefilter(p, s, n);
+	bool eq;
+	uint64_t sel = prefilter(p, s, n, &eq);
 	uint32_t i;
-	int r = 0;
+	int r;
 
 	p->acc.n = 0;
 	p->pend.n = 0;
+	r = 0;
 	/* in rule order: an earlier rule's finding wins an overlap */
 	for (; r == 0 && sel; sel &= sel - 1) {
 		r = rule_scan(p, (uint32_t)__builtin_ctzll(sel), s, n);
@@ -1169,6 +838,27 @@ static int find_all(struct tv_pii *p, const char *s, size_t n)
 			r = r ? r : cand_merge(p);
 		}
 	}
+	return r == 0 && eq ? find_pairs(p, s, n) : r;
+}
+
+static int emit_rule(struct tv_pii *p, const struct cand *c, const char *s, size_t n,
+		     struct tv_strbuf *out)
+{
+	const struct rule *ru = &p->rules[c->rule];
+	int r = put_op(p, ru->op, ru->type, ru->mask_keep, s + c->start, c->end - c->start, out);
+
+	report(p, c->rule, ru->name, c->start, c->end - c->start, ru->op, s, n);
+	return r;
+}
+
+static int emit_pair(struct tv_pii *p, const struct cand *c, const char *s, size_t n,
+		     struct tv_strbuf *out)
+{
+	const struct keypol *k = &p->keys[c->key];
+	enum tv_pii_op op = k->op == TV_PII_DROP ? TV_PII_REDACT : k->op;
+	int r = put_op(p, op, k->type, k->mask_keep, s + c->start, c->end - c->start, out);
+
+	report(p, p->nrules + (size_t)c->key, k->name, c->start, c->end - c->start, op, s, n);
 	return r;
 }
 
@@ -1181,17 +871,14 @@ static int emit(struct tv_pii *p, const char *s, size_t n, struct tv_strbuf *out
 
 	for (i = 0; r == 0 && i < p->acc.n; i++) {
 		const struct cand *c = &p->acc.v[i];
-		const struct rule *ru = &p->rules[c->rule];
 
 		r = tv_strbuf_append(out, s + pos, c->start - pos);
 		pos = c->start;
 		if (r < 0 || c->allowed) {
 			continue;
 		}
-		r = put_op(p, ru->op, ru->type, ru->mask_keep, s + c->start, c->end - c->start,
-			   out);
-		report(p, c->rule, ru->name, c->start, c->end - c->start, ru->op, s, n);
-		drop = drop || ru->op == TV_PII_DROP;
+		r = c->key >= 0 ? emit_pair(p, c, s, n, out) : emit_rule(p, c, s, n, out);
+		drop = drop || (c->key < 0 && p->rules[c->rule].op == TV_PII_DROP);
 		found++;
 		pos = c->end;
 	}
@@ -1235,7 +922,7 @@ static int scan_text(struct tv_pii *p, int lvl, const char *s, size_t n, struct 
 	int r;
 
 	if (lvl + 1 < PII_MAX_LEVELS && looks_json(s, n)) {
-		r = pii_json_scan(p, lvl + 1, s, n, out);
+		r = json_scan(p, lvl + 1, s, n, out);
 		if (r >= 0 || r == -ENOMEM) {
 			return r;
 		}
@@ -1246,7 +933,7 @@ static int scan_text(struct tv_pii *p, int lvl, const char *s, size_t n, struct 
 		return r;
 	}
 	if (r < 0) {
-		return pii_fail_closed(p, "rule_error", s, n, out);
+		return fail_closed(p, "rule_error", s, n, out);
 	}
 	if (p->acc.n == 0 || allowed(p, s, n)) {
 		return 0;
@@ -1313,18 +1000,26 @@ static bool needs_utf8_check(const char *s, size_t n)
 	return (acc & UINT64_C(0x8080808080808080)) != 0;
 }
 
-int pii_scrub_value(struct tv_pii *p, int lvl, enum pii_keymode mode, const char *key, size_t klen,
-		    const char *s, size_t n, struct tv_strbuf *out)
+/*
+ * Append the scrubbed form of @s/@n (decoded text) found under @key to
+ * @out.  @lvl: the JSON nesting level @s came from (JSON inside it is
+ * scanned at @lvl + 1).  Returns the number of findings, TV_PII_DROPPED
+ * (nothing appended) or -ENOMEM.  When it returns 0 the text is unchanged
+ * and @out may or may not hold a copy of it: callers use @s (copying every
+ * untouched value would cost a pass over every byte).
+ */
+static int scrub_value(struct tv_pii *p, int lvl, enum keymode mode, const char *key, size_t klen,
+		       const char *s, size_t n, struct tv_strbuf *out)
 {
 	int ki = -1;
 
 	if (needs_utf8_check(s, n) && !tv_utf8_valid(s, n)) {
-		return pii_fail_closed(p, "invalid_utf8", s, n, out);
+		return fail_closed(p, "invalid_utf8", s, n, out);
 	}
-	if (mode == PII_KEY_VERBATIM) {
+	if (mode == KEY_VERBATIM) {
 		return 0;
 	}
-	if (mode == PII_KEY_POLICY && key != NULL) {
+	if (mode == KEY_POLICY && key != NULL) {
 		ki = find_key(p, key, klen);
 	}
 	if (ki >= 0) {
@@ -1340,7 +1035,12 @@ int pii_scrub_value(struct tv_pii *p, int lvl, enum pii_keymode mode, const char
 	return scan_text(p, lvl, s, n, out);
 }
 
-int pii_key_drop(struct tv_pii *p, const char *key, size_t klen)
+/*
+ * Does the key policy for @key drop the value?  Then the finding is counted
+ * and reported.  For containers, whose strings are not scanned when they
+ * go.  Returns 1 (dropped) or 0.
+ */
+static int key_drop(struct tv_pii *p, const char *key, size_t klen)
 {
 	int ki = p->drop_keys ? find_key(p, key, klen) : -1;
 
@@ -1351,445 +1051,84 @@ int pii_key_drop(struct tv_pii *p, const char *key, size_t klen)
 	return 1;
 }
 
-struct pii_level *pii_level_get(struct tv_pii *p, int lvl)
+/* ---- JSON: tv_jscan walks it, these callbacks scrub what it finds ---- */
+
+struct jctx {
+	struct tv_pii *p;
+	int lvl;
+	int findings;
+};
+
+static int on_string(void *udata, const struct tv_jscan_item *it, struct tv_strbuf *repl)
 {
-	return (lvl >= 0 && lvl < PII_MAX_LEVELS) ? &p->lvl[lvl] : NULL;
+	static const enum keymode modes[] = {
+		[TV_JSCAN_VALUE] = KEY_POLICY,
+		[TV_JSCAN_NAME] = KEY_RULES,
+		[TV_JSCAN_PAIR_KEY] = KEY_RULES,
+		[TV_JSCAN_NUMERIC] = KEY_VERBATIM,
+	};
+	struct jctx *c = udata;
+	int r;
+
+	if (c->lvl == 0) {
+		c->p->at = it->raw;
+	}
+	if (it->bad) {
+		r = fail_closed(c->p, "invalid_utf8", it->raw, it->rawlen, repl);
+	} else {
+		r = scrub_value(c->p, c->lvl, modes[it->role], it->key, it->klen, it->s, it->n,
+				repl);
+	}
+	if (r == TV_PII_DROPPED && it->role == TV_JSCAN_NAME) {
+		/* a name cannot go without its value: replaced whole */
+		tv_strbuf_reset(repl);
+		r = tv_strbuf_puts(repl, "<REDACTED>") < 0 ? -ENOMEM : 1;
+	}
+	if (r == TV_PII_DROPPED) {
+		c->findings++;
+		return TV_JSCAN_DROP;
+	}
+	if (r <= 0) {
+		return r;
+	}
+	c->findings += r;
+	return TV_JSCAN_REPLACE;
 }
 
-/* ---- building ---- */
-
-static char *dup_str(const char *s)
+/* a container under a key whose policy is drop goes whole, unscanned */
+static int on_container(void *udata, const struct tv_jscan_item *it)
 {
-	return s ? strdup(s) : NULL;
+	struct jctx *c = udata;
+
+	if (c->lvl == 0) {
+		c->p->at = it->raw;
+	}
+	if (it->role != TV_JSCAN_VALUE || it->key == NULL || !key_drop(c->p, it->key, it->klen)) {
+		return TV_JSCAN_KEEP;
+	}
+	c->findings++;
+	return TV_JSCAN_DROP;
 }
 
-/* record the numbers of the groups named "pii" */
-static void find_pii_groups(struct rule *r)
+/*
+ * Append @json/@n with every string scrubbed and the layout kept (see
+ * tv_pii_scrub_json()), with the scanner of level @lvl.  Returns the number
+ * of findings, -TV_EPARSE (nothing appended), -TV_EDEPTH or -ENOMEM.  With
+ * no findings nothing is appended either: the text is unchanged.
+ */
+static int json_scan(struct tv_pii *p, int lvl, const char *json, size_t n, struct tv_strbuf *out)
 {
-	uint32_t count = 0, size = 0, i;
-	PCRE2_SPTR table = NULL;
+	/* containers need a look only when a key policy drops */
+	static const struct tv_jscan_ops ops = { on_string, on_container };
+	static const struct tv_jscan_ops ops_nodrop = { on_string, NULL };
+	struct jctx c = { p, lvl, 0 };
+	int r;
 
-	pcre2_pattern_info(r->re, PCRE2_INFO_NAMECOUNT, &count);
-	pcre2_pattern_info(r->re, PCRE2_INFO_NAMEENTRYSIZE, &size);
-	pcre2_pattern_info(r->re, PCRE2_INFO_NAMETABLE, &table);
-	for (i = 0; table && i < count && r->npii < MAX_PII_GROUPS; i++) {
-		PCRE2_SPTR e = table + (size_t)i * size;
-
-		if (strcmp((const char *)e + 2, "pii") == 0) {
-			r->pii_grp[r->npii++] = (uint32_t)(e[0] << 8 | e[1]);
-		}
+	if (lvl < 0 || lvl >= PII_MAX_LEVELS) {
+		return -TV_EDEPTH;
 	}
-}
-
-static int compile(const char *pattern, uint32_t flags, pcre2_code **out, char *msg, size_t msz)
-{
-	PCRE2_SIZE eoff = 0;
-	int ecode = 0;
-	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-				       PCRE2_UTF | PCRE2_DUPNAMES | flags, &ecode, &eoff, NULL);
-	PCRE2_UCHAR buf[256];
-
-	if (re == NULL) {
-		pcre2_get_error_message(ecode, buf, sizeof(buf));
-		snprintf(msg, msz, "%s at offset %zu", (const char *)buf, (size_t)eoff);
-		return -TV_EPARSE;
-	}
-	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* else the interpreter */
-	*out = re;
-	return 0;
-}
-
-static int add_rule(struct tv_pii *p, const struct builtin *b, unsigned keep, char *msg, size_t msz)
-{
-	struct rule *r = &p->rules[p->nrules];
-	int e;
-
-	memset(r, 0, sizeof(*r));
-	r->name = dup_str(b->name);
-	r->type = dup_str(b->type);
-	if (r->name == NULL || r->type == NULL) {
-		free(r->name);
-		free(r->type);
-		return -ENOMEM;
-	}
-	p->nrules++;
-	r->op = b->op;
-	r->mask_keep = keep;
-	r->need = b->need;
-	r->kw = b->kw;
-	r->min_digits = b->min_digits;
-	r->valid = b->valid;
-	e = compile(b->pattern, 0, &r->re, msg, msz);
-	if (e == 0) {
-		find_pii_groups(r);
-	}
-	return e;
-}
-
-/* a default type label for a key glob: "user.email" -> USER_EMAIL, "*token*" -> TOKEN */
-static char *type_from_glob(const char *g)
-{
-	size_t n = strlen(g), i, k = 0;
-	char *t = malloc(n + 1);
-
-	if (t == NULL) {
-		return NULL;
-	}
-	for (i = 0; i < n; i++) {
-		char c = g[i];
-		bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			     (c >= '0' && c <= '9');
-
-		if (alnum) {
-			t[k++] = (c >= 'a' && c <= 'z') ? (char)(c - 'a' + 'A') : c;
-		} else if (k > 0 && t[k - 1] != '_') {
-			t[k++] = '_';
-		}
-	}
-	while (k > 0 && t[k - 1] == '_') {
-		k--;
-	}
-	if (k == 0) {
-		t[k++] = 'X';
-	}
-	t[k] = '\0';
-	return t;
-}
-
-static int add_key(struct tv_pii *p, const char *glob, const char *type, enum tv_pii_op op,
-		   unsigned keep)
-{
-	struct keypol *k = &p->keys[p->nkeys];
-	size_t n = strlen(glob) + 5;
-
-	memset(k, 0, sizeof(*k));
-	k->glob = strdup(glob);
-	k->name = malloc(n);
-	k->type = type ? strdup(type) : type_from_glob(glob);
-	k->op = op;
-	k->mask_keep = keep;
-	p->drop_keys = p->drop_keys || op == TV_PII_DROP;
-	p->nkeys++;
-	if (k->glob == NULL || k->name == NULL || k->type == NULL) {
-		return -ENOMEM;
-	}
-	snprintf(k->name, n, "key:%s", glob);
-	return 0;
-}
-
-static int add_keys(struct tv_pii *p, const struct pii_policy *pol, bool keep_ids)
-{
-	size_t i;
-	int e = 0;
-
-	for (i = 0; e == 0 && i < pol->nkeys; i++) {
-		const struct pii_key_cfg *k = &pol->keys[i];
-
-		e = add_key(p, k->glob, k->type, k->op, k->mask_keep);
-	}
-	for (i = 0; e == 0 && i < N_ELEMS(id_keys); i++) {
-		e = add_key(p, id_keys[i], "ID", keep_ids ? TV_PII_KEEP : TV_PII_PSEUDONYM,
-			    PII_MASK_KEEP_DEFAULT);
-	}
-	for (i = 0; e == 0 && i < N_ELEMS(builtin_keys); i++) {
-		const struct builtin_key *b = &builtin_keys[i];
-
-		e = add_key(p, b->glob, b->type ? b->type : "X", b->op, PII_MASK_KEEP_DEFAULT);
-	}
-	return e;
-}
-
-static int add_allow_value(struct tv_pii *p, const char *v)
-{
-	p->allow[p->nallow] = strdup(v);
-	if (p->allow[p->nallow] == NULL) {
-		return -ENOMEM;
-	}
-	p->allow_len[p->nallow] = strlen(v);
-	if (p->allow_len[p->nallow] > p->allow_max) {
-		p->allow_max = p->allow_len[p->nallow];
-	}
-	p->nallow++;
-	return 0;
-}
-
-static int add_allows(struct tv_pii *p, const struct pii_policy *pol, const char *file,
-		      struct tv_error *err)
-{
-	char msg[300];
-	size_t i;
-	int e = 0;
-
-	for (i = 0; e == 0 && pol->allow_defaults && i < N_ELEMS(default_allow); i++) {
-		e = add_allow_value(p, default_allow[i]);
-	}
-	for (i = 0; e == 0 && i < pol->nallow_values; i++) {
-		e = add_allow_value(p, pol->allow_values[i]);
-	}
-	for (i = 0; e == 0 && i < pol->nallow_patterns; i++) {
-		const struct pii_pat_cfg *a = &pol->allow_patterns[i];
-
-		e = compile(a->pattern, PCRE2_ANCHORED | PCRE2_ENDANCHORED,
-			    &p->allow_re[p->nallow_re], msg, sizeof(msg));
-		if (e < 0) {
-			return tv_error_set(err, e, file, a->line, "bad allow pattern '%s': %s",
-					    a->pattern, msg);
-		}
-		p->nallow_re++;
-	}
-	return e;
-}
-
-static int add_builtin_rules(struct tv_pii *p)
-{
-	char msg[300];
-	size_t i;
-	int e = 0;
-
-	for (i = 0; e == 0 && i < N_ELEMS(builtins); i++) {
-		e = add_rule(p, &builtins[i], PII_MASK_KEEP_DEFAULT, msg, sizeof(msg));
-	}
-	return e;
-}
-
-static bool find_rule_by_name(const struct tv_pii *p, const char *name);
-
-static int add_policy_rules(struct tv_pii *p, const struct pii_policy *pol, const char *file,
-			    struct tv_error *err)
-{
-	char msg[300];
-	size_t i;
-	int e = 0;
-
-	for (i = 0; e == 0 && i < pol->nadds; i++) {
-		const struct pii_add_cfg *a = &pol->adds[i];
-		struct builtin b = {
-			a->name, a->type ? a->type : "REDACTED", a->op, a->pattern, NULL, 0, 0, 0
-		};
-
-		if (find_rule_by_name(p, a->name)) {
-			return tv_error_set(err, -TV_EPARSE, file, a->line,
-					    "rule '%s' already exists", a->name);
-		}
-		e = add_rule(p, &b, a->mask_keep, msg, sizeof(msg));
-		if (e == -TV_EPARSE) {
-			return tv_error_set(err, e, file, a->line, "bad pattern for rule '%s': %s",
-					    a->name, msg);
-		}
-	}
-	return e;
-}
-
-static bool find_rule_by_name(const struct tv_pii *p, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < p->nrules; i++) {
-		if (strcmp(p->rules[i].name, name) == 0) {
-			return true;
-		}
-	}
-	return false;
-}
-
-static void rule_set(struct rule *r, const struct pii_rule_cfg *c)
-{
-	if (c->has_op) {
-		r->op = c->op;
-	}
-	if (c->has_keep) {
-		r->mask_keep = c->mask_keep;
-	}
-	if (c->has_disabled) {
-		r->disabled = c->disabled;
-	}
-}
-
-static int apply_rule_cfgs(struct tv_pii *p, const struct pii_policy *pol, const char *file,
-			   struct tv_error *err)
-{
-	size_t i, j, hits;
-
-	for (i = 0; i < pol->nrules; i++) {
-		const struct pii_rule_cfg *c = &pol->rules[i];
-
-		for (j = 0, hits = 0; j < p->nrules; j++) {
-			if (glob_match(c->glob, p->rules[j].name, strlen(p->rules[j].name))) {
-				rule_set(&p->rules[j], c);
-				hits++;
-			}
-		}
-		if (hits == 0) {
-			return tv_error_set(err, -TV_EPARSE, file, c->line, "unknown rule '%s'",
-					    c->glob);
-		}
-	}
-	return 0;
-}
-
-static int set_key(struct tv_pii *p, const struct tv_pii_opts *o)
-{
-	if (o->key != NULL && o->key_len > 0) {
-		if (o->key_len > sizeof(p->key)) {
-			return -TV_EUSAGE;
-		}
-		memcpy(p->key, o->key, o->key_len);
-		p->key_len = o->key_len;
-		return 0;
-	}
-	p->key_len = 32;
-	p->key_random = true;
-	return RAND_bytes(p->key, 32) == 1 ? 0 : -TV_EUSAGE;
-}
-
-static int match_setup(struct tv_pii *p)
-{
-	uint32_t most = 0, n;
-	size_t i;
-
-	for (i = 0; i < p->nrules; i++) {
-		pcre2_pattern_info(p->rules[i].re, PCRE2_INFO_CAPTURECOUNT, &n);
-		most = n > most ? n : most;
-	}
-	p->md = pcre2_match_data_create(most + 1, NULL);
-	p->md_allow = pcre2_match_data_create(1, NULL);
-	p->mctx = pcre2_match_context_create(NULL);
-	p->jstack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
-	if (!p->md || !p->md_allow || !p->mctx || !p->jstack) {
-		return -ENOMEM;
-	}
-	/* a runaway user pattern fails (and fails closed) instead of spinning */
-	pcre2_set_match_limit(p->mctx, 10000000);
-	pcre2_set_depth_limit(p->mctx, 100000);
-	pcre2_jit_stack_assign(p->mctx, NULL, p->jstack);
-	return 0;
-}
-
-static int alloc_tables(struct tv_pii *p, const struct pii_policy *pol)
-{
-	p->rules = calloc(N_ELEMS(builtins) + pol->nadds, sizeof(*p->rules));
-	p->keys = calloc(pol->nkeys + N_ELEMS(id_keys) + N_ELEMS(builtin_keys), sizeof(*p->keys));
-	p->allow = calloc(N_ELEMS(default_allow) + pol->nallow_values + 1, sizeof(*p->allow));
-	p->allow_len = calloc(N_ELEMS(default_allow) + pol->nallow_values + 1, sizeof(size_t));
-	p->allow_re = calloc(pol->nallow_patterns + 1, sizeof(*p->allow_re));
-	if (!p->rules || !p->keys || !p->allow || !p->allow_len || !p->allow_re) {
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-static int build(struct tv_pii *p, const struct tv_pii_opts *o, const struct pii_policy *pol,
-		 struct tv_error *err)
-{
-	const char *file = o->policy_file;
-	int e;
-
-	init_ctab(p->ctab);
-	build_kw2(p);
-	e = alloc_tables(p, pol);
-	if (e == 0) {
-		e = add_builtin_rules(p);
-		if (e == -TV_EPARSE) {
-			return tv_error_set(err, e, NULL, 0, "internal error: a built-in rule");
-		}
-	}
-	if (e == 0) {
-		e = add_policy_rules(p, pol, file, err);
-	}
-	if (e == 0) {
-		e = apply_rule_cfgs(p, pol, file, err);
-	}
-	if (e == 0) {
-		build_masks(p);
-		e = add_keys(p, pol, o->keep_ids);
-	}
-	if (e == 0) {
-		e = add_allows(p, pol, file, err);
-	}
-	if (e == 0) {
-		p->counts = calloc(p->nrules + p->nkeys + CNT_EXTRA, sizeof(*p->counts));
-		e = p->counts ? set_key(p, o) : -ENOMEM;
-	}
-	return e == 0 ? match_setup(p) : e;
-}
-
-int tv_pii_create(const struct tv_pii_opts *o, struct tv_pii **out, struct tv_error *err)
-{
-	struct pii_policy pol;
-	struct tv_pii *p = NULL;
-	int e = 0;
-
-	memset(&pol, 0, sizeof(pol));
-	pol.allow_defaults = true;
-	if (o->policy_file != NULL) {
-		e = pii_policy_load(o->policy_file, &pol, err);
-	}
-	if (e == 0) {
-		p = calloc(1, sizeof(*p));
-		e = p ? build(p, o, &pol, err) : -ENOMEM;
-	}
-	pii_policy_free(&pol);
-	if (e < 0) {
-		if (e == -ENOMEM || e == -TV_EUSAGE) {
-			tv_error_set(err, e, o->policy_file, 0, "%s", tv_strerror(e));
-		}
-		tv_pii_destroy(p);
-		return e;
-	}
-	*out = p;
-	return 0;
-}
-
-static void free_levels(struct tv_pii *p)
-{
-	int i;
-
-	for (i = 0; i < PII_MAX_LEVELS; i++) {
-		tv_strbuf_finish(&p->lvl[i].dec);
-		tv_strbuf_finish(&p->lvl[i].res);
-		tv_strbuf_finish(&p->lvl[i].names);
-		free(p->lvl[i].frames);
-	}
-}
-
-void tv_pii_destroy(struct tv_pii *p)
-{
-	size_t i;
-
-	if (p == NULL) {
-		return;
-	}
-	for (i = 0; i < p->nrules; i++) {
-		free(p->rules[i].name);
-		free(p->rules[i].type);
-		pcre2_code_free(p->rules[i].re);
-	}
-	for (i = 0; i < p->nkeys; i++) {
-		free(p->keys[i].glob);
-		free(p->keys[i].name);
-		free(p->keys[i].type);
-	}
-	for (i = 0; i < p->nallow; i++) {
-		free(p->allow[i]);
-	}
-	for (i = 0; i < p->nallow_re; i++) {
-		pcre2_code_free(p->allow_re[i]);
-	}
-	pcre2_match_data_free(p->md);
-	pcre2_match_data_free(p->md_allow);
-	pcre2_match_context_free(p->mctx);
-	pcre2_jit_stack_free(p->jstack);
-	free_levels(p);
-	free(p->rules);
-	free(p->keys);
-	free(p->allow);
-	free(p->allow_len);
-	free(p->allow_re);
-	free(p->counts);
-	free(p->acc.v);
-	free(p->pend.v);
-	free(p->tmp.v);
-	free(p);
+	r = tv_jscan_run(p->js[lvl], json, n, p->drop_keys ? &ops : &ops_nodrop, &c, out);
+	return r < 0 ? r : c.findings;
 }
 
 void tv_pii_set_finding_cb(struct tv_pii *p, tv_pii_finding_fn fn, void *udata)
@@ -1809,7 +1148,7 @@ int tv_pii_scrub(struct tv_pii *p, const char *key, size_t klen, const char *s, 
 		 struct tv_strbuf *out)
 {
 	size_t mark = out->len;
-	int r = pii_scrub_value(p, 0, PII_KEY_POLICY, key, klen, s, n, out);
+	int r = scrub_value(p, 0, KEY_POLICY, key, klen, s, n, out);
 
 	if (r != 0) {
 		return r;
@@ -1825,8 +1164,9 @@ int tv_pii_scrub(struct tv_pii *p, const char *key, size_t klen, const char *s, 
 
 int tv_pii_scrub_json(struct tv_pii *p, const char *json, size_t n, struct tv_strbuf *out)
 {
-	int r = pii_json_scan(p, 0, json, n, out);
+	int r = json_scan(p, 0, json, n, out);
 
+	p->at = NULL;
 	if (r == 0) {
 		r = tv_strbuf_append(out, json, n); /* unchanged */
 	}

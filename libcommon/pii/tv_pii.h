@@ -50,6 +50,13 @@ struct tv_pii_finding {
 	const char *rule;  /* rule or key-policy name; static or owned by the tv_pii */
 	size_t start, len; /* the matched bytes in the value scanned */
 	enum tv_pii_op op;
+	/*
+	 * Under tv_pii_scrub_json(): where the value stands in the JSON text
+	 * given, the first byte of its string token (or its container's
+	 * bracket), also when the value was decoded or was JSON inside a
+	 * string; NULL under tv_pii_scrub().
+	 */
+	const char *at;
 };
 
 typedef void (*tv_pii_finding_fn)(void *udata, const struct tv_pii_finding *f, const char *value,
@@ -76,7 +83,8 @@ enum tv_pii_op tv_pii_key_op(struct tv_pii *p, const char *key, size_t klen);
 
 /**
  * tv_pii_scrub: append to @out the anonymized form of the text @s/@n found
- * under @key (may be NULL): key policy first, then every rule.  Text that
+ * under @key (may be NULL): key policy first, then every rule, then the
+ * key policies of the `key=value` pairs in the text (pii_kv_next()).  Text that
  * is itself JSON (a JSON string holding an object or array, as Gemini's
  * function_args) is scrubbed as JSON and kept JSON.
  * Returns the number of findings (>= 0), TV_PII_DROPPED (a positive value
@@ -92,11 +100,11 @@ int tv_pii_scrub(struct tv_pii *p, const char *key, size_t klen, const char *s, 
  * layout byte for byte elsewhere: whitespace, key order and numbers are
  * untouched, so a pretty-printed record stays pretty-printed.  The key a
  * value sits under is its member name; in OTLP/Jaeger key-value lists
- * ({"key": K, "value": ...} and {"key": K, "type": T, "value": ...}) it is
- * K.  A dropped member is removed with its comma.  Ids (members named id,
- * session_id, session.id, trace_id, traceId, traceID, span_id, spanId,
- * spanID, parentSpanId, prompt_id, request_id, turn_id) stay unless
- * keep_ids is false.  Invalid JSON: -TV_EPARSE, nothing appended.
+ * ({"key": K, "value": ...} and {"key": K, "type": T, "value": ...}) and
+ * [K, V] tuples it is K (tv_jscan.h).  A dropped member is removed with its
+ * comma.  Ids (members named id, session_id, session.id, trace_id,
+ * traceId, traceID, span_id, spanId, spanID, parentSpanId, root_span_id,
+ * prompt_id, request_id, turn_id) stay unless keep_ids is false.  Invalid JSON: -TV_EPARSE, nothing appended.
  * Returns the number of findings (>= 0) or a negative code.
  */
 int tv_pii_scrub_json(struct tv_pii *p, const char *json, size_t n, struct tv_strbuf *out);

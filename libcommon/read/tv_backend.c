@@ -36,6 +36,7 @@ struct tv_read_ctx *tv_read_ctx_create(const struct tv_read_opts *opts)
 	tv_strbuf_init(&ctx->scratch);
 	tv_strbuf_init(&ctx->scratch2);
 	tv_strbuf_init(&ctx->keyed);
+	tv_strbuf_init(&ctx->keybuf);
 	if (ctx->group == NULL || ctx->spans == NULL || ctx->jp == NULL || ctx->jp2 == NULL) {
 		tv_read_ctx_destroy(ctx);
 		return NULL;
@@ -55,6 +56,7 @@ void tv_read_ctx_destroy(struct tv_read_ctx *ctx)
 	tv_strbuf_finish(&ctx->scratch);
 	tv_strbuf_finish(&ctx->scratch2);
 	tv_strbuf_finish(&ctx->keyed);
+	tv_strbuf_finish(&ctx->keybuf);
 	for (size_t i = 0; i < ctx->n_states; i++) {
 		ctx->states[i].fmt->state_destroy(ctx->states[i].state);
 	}

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libcommon/core/tv_text.h"
 #include "libcommon/json/tv_jw.h"
 #include "libcommon/read/tv_read_ctx.h"
 
@@ -109,7 +110,7 @@ void tv_events_skip_keyless(struct tv_read_ctx *ctx, const struct tv_record *r)
 	}
 }
 
-bool tv_events_key(const struct tv_record *r, const char **k, size_t *n)
+bool tv_events_key(const struct tv_record *r, struct tv_strbuf *buf, const char **k, size_t *n)
 {
 	static const char *const keys[] = { "session.id", "gen_ai.conversation.id" };
 
@@ -125,9 +126,11 @@ bool tv_events_key(const struct tv_record *r, const char **k, size_t *n)
 			return true;
 		}
 	}
-	if (r->trace_id && r->trace_id_len > 0) {
-		*k = r->trace_id;
-		*n = r->trace_id_len;
+	tv_strbuf_reset(buf);
+	if (r->trace_id && r->trace_id_len > 0 &&
+	    tv_text_put_id(buf, r->trace_id, r->trace_id_len) == 0) {
+		*k = buf->p;
+		*n = buf->len;
 		return true;
 	}
 	return false;
@@ -633,7 +636,7 @@ int tv_events_apply(struct tv_read_ctx *ctx, const struct tv_record *r)
 		name = v ? v->s : "";
 		name_len = v ? v->n : 0;
 	}
-	if (!tv_events_key(r, &key, &key_len)) {
+	if (!tv_events_key(r, &ctx->keybuf, &key, &key_len)) {
 		tv_events_skip_keyless(ctx, r);
 		return 0;
 	}

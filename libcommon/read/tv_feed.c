@@ -48,7 +48,7 @@ static int map_record(struct tv_read_ctx *ctx, const struct tv_record *r)
 	size_t n;
 	int ret;
 
-	if (!tv_events_key(r, &key, &n)) {
+	if (!tv_events_key(r, &ctx->keybuf, &key, &n)) {
 		tv_events_skip_keyless(ctx, r);
 		return 0;
 	}

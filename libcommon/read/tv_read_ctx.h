@@ -42,7 +42,8 @@ struct tv_read_ctx {
 	struct tv_strbuf scratch2;
 	struct tv_format_state *states; /* per-format state, made on first use */
 	size_t n_states;
-	struct tv_strbuf keyed; /* the map: the payload being written */
+	struct tv_strbuf keyed;	 /* the map: the payload being written */
+	struct tv_strbuf keybuf; /* a session key made from a trace id */
 };
 
 /** tv_read_format_name: the current input's format name ("unknown" if none). */
@@ -57,8 +58,11 @@ int tv_read_emit_session(struct tv_read_ctx *ctx, struct tv_session *s);
  */
 int tv_read_map_out(struct tv_read_ctx *ctx, const char *key, size_t klen);
 
-/** tv_events_key: the session key of log event @r (borrowed from it); false if none. */
-bool tv_events_key(const struct tv_record *r, const char **key, size_t *n);
+/**
+ * tv_events_key: the session key of log event @r: borrowed from @r, or (a
+ * trace id, as tv_text_put_id() writes it) from @buf; false if none.
+ */
+bool tv_events_key(const struct tv_record *r, struct tv_strbuf *buf, const char **key, size_t *n);
 
 /** tv_events_skip_keyless: count @r, which has no session key, as skipped (and say so once). */
 void tv_events_skip_keyless(struct tv_read_ctx *ctx, const struct tv_record *r);

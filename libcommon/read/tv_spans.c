@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libcommon/core/tv_text.h"
 #include "libcommon/read/tv_group.h"
 #include "libcommon/read/tv_spans.h"
 
@@ -256,14 +257,33 @@ bool tv_spans_busy(const struct tv_spans *b, const char *key)
 	return false;
 }
 
+/* the id @s as tv_text_put_id() writes it, newly allocated; NULL for NULL or ENOMEM (*@oom) */
+static char *dup_id(const char *s, size_t n, bool *oom)
+{
+	struct tv_strbuf b;
+
+	if (s == NULL) {
+		return NULL;
+	}
+	tv_strbuf_init(&b);
+	if (tv_text_put_id(&b, s, n) < 0 || tv_strbuf_putc(&b, '\0') < 0) {
+		tv_strbuf_finish(&b);
+		*oom = true;
+		return NULL;
+	}
+	return tv_strbuf_steal(&b);
+}
+
 int tv_spans_add(struct tv_spans *b, const struct tv_span *sp, const char *file,
 		 const struct tv_format *fmt, bool keep_raw)
 {
-	struct otrace *t =
-		trace_get(b, sp->trace_id ? sp->trace_id : "", sp->trace_id ? sp->trace_id_len : 0);
-	struct tv_ospan *o;
 	bool oom = false;
+	char *tid =
+		dup_id(sp->trace_id ? sp->trace_id : "", sp->trace_id ? sp->trace_id_len : 0, &oom);
+	struct otrace *t = tid ? trace_get(b, tid, strlen(tid)) : NULL;
+	struct tv_ospan *o;
 
+	free(tid);
 	if (t == NULL) {
 		return -ENOMEM;
 	}
@@ -286,9 +306,9 @@ int tv_spans_add(struct tv_spans *b, const struct tv_span *sp, const char *file,
 	o->status = sp->status;
 	o->fmt = fmt;
 	o->trace_id = dup_opt(t->id, strlen(t->id), &oom);
-	o->span_id = dup_opt(sp->span_id, sp->span_id_len, &oom);
+	o->span_id = dup_id(sp->span_id, sp->span_id_len, &oom);
 	if (sp->parent_id && sp->parent_id_len > 0) {
-		o->parent_id = dup_opt(sp->parent_id, sp->parent_id_len, &oom);
+		o->parent_id = dup_id(sp->parent_id, sp->parent_id_len, &oom);
 	}
 	o->name = dup_opt(sp->name, sp->name_len, &oom);
 	o->status_message = dup_opt(sp->status_message, sp->status_message_len, &oom);

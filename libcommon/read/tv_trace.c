@@ -28,11 +28,12 @@ struct tctx {
 	const struct tv_trace *t;
 	struct tv_session *s;
 	enum role *roles;
-	ssize_t *parent;  /* index of the parent span, -1 for none */
-	ssize_t *turn_of; /* index of the turn span, -1 unknown */
-	size_t *by_id;	  /* span indexes sorted by span id */
-	int *status;	  /* span status, merged over copies of one span */
-	bool *dup;	  /* a later copy of a span already seen */
+	ssize_t *parent;      /* index of the parent span, -1 for none */
+	ssize_t *turn_of;     /* index of the turn span, -1 unknown */
+	size_t *by_id;	      /* span indexes sorted by span id */
+	int *status;	      /* span status, merged over copies of one span */
+	const char **message; /* the status message of the copy whose status it is */
+	bool *dup;	      /* a later copy of a span already seen */
 };
 
 static bool eq(const char *s, size_t n, const char *lit)
@@ -344,6 +345,7 @@ static void index_spans(struct tctx *x)
 	for (size_t i = 0; i < t->n; i++) {
 		x->by_id[i] = i;
 		x->status[i] = t->spans[i].status;
+		x->message[i] = t->spans[i].status_message;
 	}
 	sort_trace = t;
 	qsort(x->by_id, t->n, sizeof(*x->by_id), cmp_span_idx);
@@ -357,6 +359,9 @@ static void index_spans(struct tctx *x)
 			size_t d = x->by_id[e++];
 
 			if (x->status[d] == 2 || (x->status[head] == 0 && x->status[d] == 1)) {
+				if (x->status[d] != x->status[head] && t->spans[d].status_message) {
+					x->message[head] = t->spans[d].status_message;
+				}
 				x->status[head] = x->status[d];
 			}
 			x->dup[d] = true;
@@ -368,6 +373,12 @@ static void index_spans(struct tctx *x)
 static int span_status(const struct tctx *x, const struct tv_ospan *sp)
 {
 	return x->status[sp - x->t->spans];
+}
+
+/* the status message that goes with span_status() (NULL or "" for none) */
+static const char *span_message(const struct tctx *x, const struct tv_ospan *sp)
+{
+	return x->message[sp - x->t->spans];
 }
 
 /* ---- building ---- */
@@ -458,6 +469,7 @@ static int llm_from_span(struct tctx *x, const struct tv_ospan *sp, struct tv_tu
 	c->cached_tokens = sattr_int(sp, cached);
 	c->thinking_tokens = sattr_int(sp, think);
 	c->total_tokens = sattr_int(sp, total);
+	c->seen |= TV_LLM_THINKING_IN_OUTPUT; /* as the conventions count reasoning */
 	r = set_val(&c->model, first_str(sp, model));
 	if (r == 0 && fr &&
 	    (fr->type == TV_V_JSON || (fr->type == TV_V_STR && fr->n > 0 && fr->s[0] == '['))) {
@@ -469,8 +481,10 @@ static int llm_from_span(struct tctx *x, const struct tv_ospan *sp, struct tv_tu
 		r = output_finish_reason(x->ctx, first_str(sp, respk), &c->finish_reason);
 	}
 	if (r == 0 && c->status != TV_STATUS_OK) {
-		if (sp->status_message && sp->status_message[0]) {
-			r = tv_set_str(&c->error, sp->status_message, strlen(sp->status_message));
+		const char *msg = span_message(x, sp);
+
+		if (msg && msg[0]) {
+			r = tv_set_str(&c->error, msg, strlen(msg));
 		} else {
 			r = set_val(&c->error, err);
 		}
@@ -525,8 +539,8 @@ static int tool_from_span(struct tctx *x, const struct tv_ospan *sp, struct tv_t
 	if (r == 0) {
 		r = set_val(&c->type, sattr_str(sp, "gen_ai.tool.type"));
 	}
-	if (r == 0 && !c->success && sp->status_message && sp->status_message[0]) {
-		r = tv_set_str(&c->error, sp->status_message, strlen(sp->status_message));
+	if (r == 0 && !c->success && span_message(x, sp) && span_message(x, sp)[0]) {
+		r = tv_set_str(&c->error, span_message(x, sp), strlen(span_message(x, sp)));
 	}
 	return r;
 }
@@ -635,9 +649,20 @@ static int borrow_text(struct tctx *x, ssize_t ti, struct tv_turn *t)
 	return r;
 }
 
+/* the span that speaks for the trace: its first root (no parent), else its first span */
+static const struct tv_ospan *first_root(const struct tv_trace *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		if (t->spans[i].parent_id == NULL) {
+			return &t->spans[i];
+		}
+	}
+	return &t->spans[0];
+}
+
 static int session_info(struct tctx *x)
 {
-	const struct tv_ospan *sp = &x->t->spans[0];
+	const struct tv_ospan *sp = first_root(x->t);
 	const struct tv_attr *a = tv_attrs_find(sp->res, sp->n_res, "service.name");
 	struct tv_strbuf *b = &x->ctx->scratch2;
 	struct tv_jw w;
@@ -804,8 +829,9 @@ int tv_trace_apply(struct tv_read_ctx *ctx, const struct tv_trace *t)
 	x.turn_of = calloc(t->n, sizeof(*x.turn_of));
 	x.by_id = calloc(t->n, sizeof(*x.by_id));
 	x.status = calloc(t->n, sizeof(*x.status));
+	x.message = calloc(t->n, sizeof(*x.message));
 	x.dup = calloc(t->n, sizeof(*x.dup));
-	if (x.roles && x.parent && x.turn_of && x.by_id && x.status && x.dup) {
+	if (x.roles && x.parent && x.turn_of && x.by_id && x.status && x.message && x.dup) {
 		r = session_info(&x);
 		if (r == 0) {
 			r = add_events(x.s, t);
@@ -816,6 +842,7 @@ int tv_trace_apply(struct tv_read_ctx *ctx, const struct tv_trace *t)
 	}
 	free(x.by_id);
 	free(x.status);
+	free(x.message);
 	free(x.dup);
 	free(x.roles);
 	free(x.parent);

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# For every format bench/gen_corpus.py writes, a corpus with planted PII
+# For every format tests/tools/gen_corpus.py writes, a corpus with planted PII
 # (--pii-rate 0.5) through televal-anonymize: no planted value survives
 # (as is, JSON-escaped, or escaped twice), the output still parses in its
 # format and reads back through televal-filter into the same sessions,

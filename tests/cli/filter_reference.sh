@@ -179,7 +179,7 @@ otlp_trace() {
 	[ "$READ" -eq 1 ] && [ "$USED" -eq 1 ] || fail "trace.json: read $READ, used $USED; expected the 1 span"
 	pycheck trace.json.out "trace.json" <<'PYEOF'
 eq("sessions", len(S), 1)
-s = by_id("5B8EFFF798038103D269B633813FC60C")   # no conversation id: the trace id
+s = by_id("5b8efff798038103d269b633813fc60c")   # no conversation id: the trace id, lower case
 eq("source", [s["source"]["format"], s["source"]["service"]], ["otlp", "my.service"])
 eq("turns (one span, a root: its parent is not in the file)", len(s["turns"]), 1)
 if s["turns"]:
@@ -201,7 +201,7 @@ otlp_logs() {
 	[ "$READ" -eq 1 ] && [ "$USED" -eq 1 ] || fail "logs.json: read $READ, used $USED; expected the 1 log record"
 	pycheck logs.json.out "logs.json" <<'PYEOF'
 eq("sessions", len(S), 1)
-s = by_id("5B8EFFF798038103D269B633813FC60C")   # no session.id: the trace id
+s = by_id("5b8efff798038103d269b633813fc60c")   # no session.id: the trace id, lower case
 eq("source", [s["source"]["format"], s["source"]["service"]], ["otlp", "my.service"])
 eq("turns", s["turns"], [])
 eq("resource", s["metadata"].get("resource"), {"service.name": "my.service"})

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# For each synthetic format, 200 sessions from bench/gen_corpus.py through
+# For each synthetic format, 200 sessions from tests/tools/gen_corpus.py through
 # televal-filter must match the generator's ground truth exactly (sessions,
 # turns, prompts, llm_calls, llm errors, tool_calls, tokens, and with
 # --extra outputs, models, latencies, tool names, failures, success, times),

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 #
 # anyclaude telemetry (docs/FORMATS.md#anyclaude): a directory of 200
-# session-<id>-metrics.jsonl files from bench/gen_corpus.py, given as a
+# session-<id>-metrics.jsonl files from tests/tools/gen_corpus.py, given as a
 # directory, must match the ground truth exactly (check_truth_anyclaude.py:
 # sessions keyed by the truth's anyclaude_id, one turn, no prompt, every
 # llm_call's time, latency, status, tokens, cache_hit and error, models, no

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 #
 # Jaeger query-API JSON (docs/FORMATS.md#jaeger): 200 synthetic sessions from
-# bench/gen_corpus.py (one {"data": [...]} envelope, one trace per turn)
+# tests/tools/gen_corpus.py (one {"data": [...]} envelope, one trace per turn)
 # must match the ground truth exactly (check_truth.py --extra: sessions,
 # turns, prompts, llm_calls and errors, tool_calls, tokens, outputs,
 # models, latencies, tool names, success, times), validate against the

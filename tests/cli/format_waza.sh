@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 #
 # waza RuntimeCollector exports (docs/FORMATS.md#waza): 200 synthetic sessions from
-# bench/gen_corpus.py (one json.dumps(indent=2) export; waza keeps only each
+# tests/tools/gen_corpus.py (one json.dumps(indent=2) export; waza keeps only each
 # session's first turn) must match the ground truth exactly
 # (check_truth_waza.py: the turn's prompt, output, every llm_call and
 # tool_call, skill, user, metadata, times, success and error), validate

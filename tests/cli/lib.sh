@@ -39,7 +39,7 @@ for py in python3 /usr/bin/python3; do
 done
 [ -n "$PY" ] || fail "no python3 with the jsonschema module (apt-get install python3-jsonschema)"
 
-GEN="$SRC/bench/gen_corpus.py"
+GEN="$SRC/tests/tools/gen_corpus.py"
 CHECK_SCHEMA="$SRC/tests/tools/check_schema.py"
 CHECK_TRUTH="$SRC/tests/tools/check_truth.py"
 

@@ -63,8 +63,10 @@ spread() {
 	cd ..
 }
 
-# 5,000 interleaved sessions, and the same as canonical sessions
+# 5,000 interleaved sessions, and the same as canonical sessions; 500 for the
+# engines' runs
 gen otlp-logs 5000 big.jsonl
+gen otlp-logs 500 small.jsonl --seed 2
 "$FILTER" big.jsonl >canon.jsonl || fail "canonical corpus"
 for k in 1 2 7; do split_k canonical "$k" rr canon.jsonl "canon.$k"; done
 
@@ -145,12 +147,12 @@ gnu_parallel() {
 	"$FILTER" --sample 10% --seed 5 <canon.jsonl >one
 	parallel --pipe --block 8M -k "$FILTER" --sample 10% --seed 5 <canon.jsonl >par
 	same one par "filter --sample under parallel --pipe"
-	"$FILTER" <big.jsonl | sort >one
-	parallel --pipe --block 8M "$FILTER" --emit-keyed <big.jsonl | sort -t$'\t' -k1,1 |
+	"$FILTER" <small.jsonl | sort >one
+	parallel --pipe --block 2M "$FILTER" --emit-keyed <small.jsonl | sort -t$'\t' -k1,1 |
 		"$FILTER" --group-sorted | sort >par
 	same one par "map under parallel --pipe, reduce"
-	"$ANON" <big.jsonl >one
-	parallel --pipe --block 8M -k "$ANON" --from otlp <big.jsonl >par
+	"$ANON" <small.jsonl >one
+	parallel --pipe --block 2M -k "$ANON" --from otlp <small.jsonl >par
 	same one par "anonymize under parallel --pipe"
 }
 part parallel gnu_parallel
@@ -159,9 +161,9 @@ part parallel gnu_parallel
 # partitions by key hash to R reducers, each sorted by key
 hadoop() {
 	local r=3 i
-	"$FILTER" big.jsonl | sort >one
-	split_k otlp 4 chunks big.jsonl
-	for i in 0 1 2 3; do (cd "sh/$i" && "$FILTER" --emit-keyed big.jsonl); done |
+	"$FILTER" small.jsonl | sort >one
+	split_k otlp 4 chunks small.jsonl
+	for i in 0 1 2 3; do (cd "sh/$i" && "$FILTER" --emit-keyed small.jsonl); done |
 		awk -F'\t' -v r="$r" '{ h = 0; for (i = 1; i <= length($1); i++)
 			h = (h * 31 + index("0123456789abcdef-", substr($1, i, 1))) % 1000003
 			print > ("part-" (h % r)) }'
@@ -178,7 +180,7 @@ usage() {
 	expect_exit 2 "$FILTER" --group-sorted --from otlp canon.jsonl
 	expect_exit 2 "$FILTER" --emit-keyed --group-sorted canon.jsonl
 	# keyed lines out of order: said, not silently wrong
-	"$FILTER" --emit-keyed big.jsonl | sort -r >rev
+	"$FILTER" --emit-keyed small.jsonl | sort -r >rev
 	expect_exit 0 "$FILTER" --group-sorted rev
 	stderr_has "not sorted by key"
 	printf 'key-without-payload\n' >bad.keyed

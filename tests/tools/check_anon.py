@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Checks of televal-anonymize output against bench/gen_corpus.py's truth.
+"""Checks of televal-anonymize output against tests/tools/gen_corpus.py's truth.
 
   check_anon.py leaks TRUTH.json PATH...
       No planted PII value (the truth's "pii" list) occurs in any PATH (a

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Compare canonical sessions with the ground truth of bench/gen_corpus.py.
+"""Compare canonical sessions with the ground truth of tests/tools/gen_corpus.py.
 
   check_truth.py [--extra] OUTPUT.jsonl TRUTH.json
 

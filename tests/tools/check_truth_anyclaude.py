@@ -26,7 +26,7 @@ import sys
 
 MAX_SHOWN = 200
 HERE = os.path.dirname(os.path.abspath(__file__))
-GEN = os.path.join(HERE, "..", "..", "bench", "gen_corpus.py")
+GEN = os.path.join(HERE, "gen_corpus.py")
 ERRORS = {"error", "timeout"}
 
 

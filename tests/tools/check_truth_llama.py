@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """Compare canonical sessions read from a Llama Stack SQLite store with the
-ground truth of bench/gen_corpus.py --format llama-stack.
+ground truth of tests/tools/gen_corpus.py --format llama-stack.
 
   check_truth_llama.py OUTPUT.jsonl TRUTH.json
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """Compare canonical sessions read from Python logging lines with the ground
-truth of bench/gen_corpus.py --format pylog.
+truth of tests/tools/gen_corpus.py --format pylog.
 
   check_truth_pylog.py OUTPUT.jsonl TRUTH.json
 

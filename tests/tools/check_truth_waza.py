@@ -4,7 +4,7 @@
 
   check_truth_waza.py [--seed S] [--pii-rate R] [--sequential] OUTPUT.jsonl TRUTH.json
 
-bench/gen_corpus.py --format waza exports only each session's FIRST turn,
+tests/tools/gen_corpus.py --format waza exports only each session's FIRST turn,
 and the truth file describes whole sessions, so the first turns are
 regenerated with the same options (the generator is deterministic) and
 checked against the truth file first (session ids, first prompts).  Then,
@@ -25,7 +25,7 @@ import sys
 
 MAX_SHOWN = 200
 HERE = os.path.dirname(os.path.abspath(__file__))
-GEN = os.path.join(HERE, "..", "..", "bench", "gen_corpus.py")
+GEN = os.path.join(HERE, "gen_corpus.py")
 
 
 def load_gen():

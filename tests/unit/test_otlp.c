@@ -448,7 +448,7 @@ static void test_reference_logs(void **state)
 	assert_int_equal(r.st.records_read, 1);
 	assert_int_equal(r.st.records_used, 1);
 	/* no session.id: the trace id names the session */
-	s = rf_session(&r, "5B8EFFF798038103D269B633813FC60C");
+	s = rf_session(&r, "5b8efff798038103d269b633813fc60c");
 	assert_string_equal(s->source_service, "my.service");
 	assert_string_equal(tv_kvlist_find(&s->metadata, "resource"),
 			    "{\"service.name\":\"my.service\"}");
@@ -492,7 +492,7 @@ static void test_reference_trace(void **state)
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.st.records_read, 1);
 	assert_int_equal(r.st.records_used, 1);
-	s = rf_session(&r, "5B8EFFF798038103D269B633813FC60C");
+	s = rf_session(&r, "5b8efff798038103d269b633813fc60c");
 	assert_int_equal(s->n_turns, 1);
 	assert_int_equal(s->turns[0].start_time, INT64_C(1544712660000000000));
 	assert_int_equal(s->turns[0].end_time, INT64_C(1544712661000000000));

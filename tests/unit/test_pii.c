@@ -322,7 +322,8 @@ static const struct fp fps[] = {
 	{ "generic_password", "password = None" },
 	{ "generic_password", "forgot password? click" },
 	{ "generic_password", "password: ********" },
-	{ "generic_password", "password=${DB_PASSWORD}" },
+	/* a placeholder is no password (as `password=...` text it is a key=value pair) */
+	{ "generic_password", "password: ${DB_PASSWORD}" },
 	{ "generic_secret", "token_count: 1234" },
 	{ "generic_secret", "max_tokens=4096" },
 	{ "generic_secret", "auth_type: oauth-personal" },
@@ -489,6 +490,7 @@ static void test_key_ops(void **state)
 		enum tv_pii_op op;
 	} v[] = {
 		{ "email", TV_PII_PSEUDONYM },
+		{ "root_span_id", TV_PII_KEEP }, /* an id, like span_id: the Llama Stack column */
 		{ "user.email", TV_PII_PSEUDONYM },
 		{ "USER.EMAIL", TV_PII_PSEUDONYM },
 		{ "user_id", TV_PII_PSEUDONYM },

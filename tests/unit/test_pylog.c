@@ -40,7 +40,7 @@ static const struct tv_llm_call *call_of(const struct tv_session *s)
 	return &s->turns[0].llm[0];
 }
 
-/* ---- fixtures: as bench/gen_corpus.py w_pylog() writes them ---- */
+/* ---- fixtures: as tests/tools/gen_corpus.py w_pylog() writes them ---- */
 
 #define L(t, lvl) "2025-07-01 09:00:" t " - app.telemetry - " lvl " - "
 #define START(q, t, p)                                           \

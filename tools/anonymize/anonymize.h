@@ -54,6 +54,11 @@ struct anon {
 	const char *text; /* the record text, to find lines inside it; may be NULL */
 	size_t text_len;
 	const char *where; /* instead of a line: "session ID", "spans row N" (or NULL) */
+	/* line_of()'s count so far in the record at lc_first: lc_line is the line of text[lc_off] */
+	const char *lc_text;
+	uint64_t lc_first;
+	size_t lc_off;
+	uint64_t lc_line;
 
 	/* per-rule counts at the start of a session, for its redaction member */
 	uint64_t *snap;
@@ -65,6 +70,7 @@ struct anon {
 	uint64_t written;  /* records written (or checked) */
 	uint64_t rejected; /* records not processed, reported with file:line */
 	uint64_t findings;
+	bool hold;   /* keep the output buffered: a record may yet be taken back */
 	bool failed; /* an input or output failed */
 	bool usage;  /* a usage error found while running (exit 2) */
 	bool write_error;

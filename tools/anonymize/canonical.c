@@ -211,6 +211,12 @@ int anon_canonical_line(struct anon *a, const char *line, size_t len, uint64_t l
 	if (tv_jv_get(&root, "redaction", &red)) {
 		return again(a, &root, lineno);
 	}
+	/* what televal-filter would reject is not passed on either */
+	r = tv_session_check_json(&root, &why);
+	if (r < 0) {
+		anon_reject(a, lineno, "not a canonical session: %s: record left out", why);
+		return r == -ENOMEM ? r : 0;
+	}
 	anon_counts_begin(a);
 	r = tv_pii_scrub_json(a->pii, line, len, &a->buf);
 	if (r >= 0) {

@@ -16,6 +16,12 @@
  *
  * Int, Double, Bool and Empty values are copied: numbers are not scanned
  * in JSON either, and a rewritten Int would no longer read as one.
+ *
+ * A log record (`LogRecord #N` to its `Flags:` line) is held in the output
+ * buffer until it ends, so that one cut short by the end of the input (a
+ * file still being written, a truncated copy) is taken back and rejected
+ * whole, as televal-filter rejects it: a value cut in the middle may hold
+ * the first half of an e-mail address that no rule would find.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -50,6 +56,9 @@ struct cl {
 	enum tv_dbg_type type;
 	uint64_t first; /* the line the value starts on */
 	size_t max;
+	size_t rec_mark;    /* a->buf's length where the open log record starts */
+	uint64_t rec_line;  /* its LogRecord line */
+	uint64_t rec_lines; /* the lines read of it */
 };
 
 /* ---- output ---- */
@@ -319,6 +328,9 @@ static int boundary(struct cl *c, const struct tv_dbg_line *l, enum tv_dbg_kind 
 		break;
 	default:
 		c->state = S_REC;
+		c->rec_mark = c->a->buf.len;
+		c->rec_line = l->no;
+		c->rec_lines = 0;
 		break;
 	}
 	return copy_line(c, l);
@@ -424,14 +436,51 @@ static int feed(struct cl *c, struct tv_dbg_line *l)
 		}
 	}
 	r = dispatch(c, l, kind);
+	c->a->hold = c->state == S_REC && c->a->buf.len - c->rec_mark <= c->max;
+	c->rec_lines += c->state == S_REC;
 	return r < 0 ? r : anon_flush_maybe(c->a);
+}
+
+/*
+ * The last line has no line end: the file was cut short or is still being
+ * written.  Inside a log record the record goes (cut_record() at the end),
+ * else the line.  Returns 0.
+ */
+static int last_line_cut(struct cl *c, const struct tv_dbg_line *l)
+{
+	if (c->state == S_REC) {
+		c->a->written++; /* taken back with its record */
+		c->rec_lines++;
+		return 0;
+	}
+	anon_reject(c->a, l->no,
+		    "a line without its end (a file cut short, or still being "
+		    "written): left out");
+	return 0;
+}
+
+/* the input ended inside a log record: it is taken back and rejected */
+static void cut_record(struct cl *c)
+{
+	struct anon *a = c->a;
+
+	c->pending = false;
+	if (a->hold) {
+		a->buf.len = c->rec_mark;
+		a->buf.p[c->rec_mark] = '\0';
+	}
+	anon_reject(a, c->rec_line, "truncated log record (it has no Flags: line): %s",
+		    a->hold ? "left out" : "partly written");
+	a->written -= c->rec_lines;
+	a->rejected += c->rec_lines - 1;
+	a->hold = false;
 }
 
 int anon_collector(struct anon *a, struct tv_input *in)
 {
 	struct cl c = { .a = a, .state = S_TOP };
 	struct tv_dbg_line l;
-	bool first = true;
+	bool first = true, unterminated = false;
 	int r;
 
 	c.max = a->o.in.max_record ? a->o.in.max_record : TV_INPUT_DEFAULT_MAX_RECORD;
@@ -439,7 +488,7 @@ int anon_collector(struct anon *a, struct tv_input *in)
 	tv_strbuf_init(&c.val);
 	for (;;) {
 		memset(&l, 0, sizeof(l));
-		r = tv_input_line(in, &l.s, &l.n, &l.no, NULL);
+		r = tv_input_line(in, &l.s, &l.n, &l.no, &unterminated);
 		if (r == -TV_ETOOBIG) {
 			a->records++;
 			anon_reject(a, l.no, "line longer than %zu bytes: dropped", c.max);
@@ -449,6 +498,10 @@ int anon_collector(struct anon *a, struct tv_input *in)
 			break;
 		}
 		a->records++;
+		if (unterminated) {
+			r = last_line_cut(&c, &l);
+			break;
+		}
 		if (first && l.n >= 3 && memcmp(l.s, "\xef\xbb\xbf", 3) == 0) {
 			r = put(&c, l.s, 3); /* the BOM stays */
 			l.s += 3;
@@ -467,6 +520,10 @@ int anon_collector(struct anon *a, struct tv_input *in)
 		tool_err("%s:%llu: cannot read: %s", a->file, (unsigned long long)l.no,
 			 tv_strerror(r));
 	}
+	if (r == 0 && c.state == S_REC) {
+		cut_record(&c);
+	}
+	a->hold = false;
 	if (r == 0 && c.pending) {
 		r = end_value(&c);
 	}

@@ -385,6 +385,18 @@ static bool seen_name(struct run *run, const char *dest)
 	return false;
 }
 
+static bool is_blank_byte(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static int unknown_format(struct anon *a)
+{
+	tool_err("%s: cannot tell the input format (use --from; one of %s)", a->file,
+		 tv_format_list());
+	return -TV_EFORMAT;
+}
+
 /* the format of @in: --from, else detected (NULL for an empty input) */
 static int input_format(struct anon *a, struct tv_input *in, const struct tv_format **fmt)
 {
@@ -401,17 +413,21 @@ static int input_format(struct anon *a, struct tv_input *in, const struct tv_for
 		tool_err("%s: cannot read: %s", a->file, tv_strerror(r));
 		return r;
 	}
-	while (i < n && strchr(" \t\r\n", d[i]) != NULL) {
+	while (i < n && is_blank_byte(d[i])) {
 		i++;
 	}
 	if (i == n) {
-		return 0; /* nothing to anonymize */
+		/*
+		 * Blank as far as detection looks: read as JSON Lines, which keeps
+		 * blank lines as they are and takes any other line only as JSON.
+		 */
+		*fmt = n > 0 ? tv_format_find("otlp") : NULL;
+		return 0;
 	}
-	*fmt = tv_format_detect(d, n);
+	*fmt = tv_format_detect(d + i, n - i); /* after blank lines */
 	if (*fmt == NULL) {
-		tool_err("%s: cannot tell the input format (use --from; one of %s)", a->file,
-			 tv_format_list());
-		return -TV_EFORMAT;
+		a->bytes += n; /* peeked, not read: still seen */
+		return unknown_format(a);
 	}
 	return 0;
 }
@@ -638,18 +654,26 @@ static void print_stats(const struct anon *a)
 		(unsigned long long)a->written, (unsigned long long)a->rejected);
 }
 
+/*
+ * 2 usage, 1 when anything was not read or not written (also under --check:
+ * a finding never hides input that was not read), 3 for findings, else 0.
+ */
 static int status(const struct anon *a, int r)
 {
+	bool bad = r < 0 || a->failed || a->write_error || a->rejected > 0;
+
 	if (a->usage) {
 		return 2;
 	}
-	if (a->o.check && a->findings > 0) {
-		return 3;
+	if (a->o.check && bad) {
+		tool_err("--check: %llu finding%s, and %s: not all of the input was checked",
+			 (unsigned long long)a->findings, a->findings == 1 ? "" : "s",
+			 a->rejected > 0 ? "records were rejected" : "an input could not be read");
 	}
-	if (r < 0 || a->failed || a->write_error || a->rejected > 0) {
+	if (bad) {
 		return 1;
 	}
-	return 0;
+	return a->o.check && a->findings > 0 ? 3 : 0;
 }
 
 static int run_all(struct anon *a, int argc, char **argv)

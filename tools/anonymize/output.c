@@ -35,7 +35,7 @@ int anon_flush(struct anon *a)
 
 int anon_flush_maybe(struct anon *a)
 {
-	return a->buf.len >= ANON_FLUSH_AT ? anon_flush(a) : 0;
+	return a->buf.len >= ANON_FLUSH_AT && !a->hold ? anon_flush(a) : 0;
 }
 
 int anon_put(struct anon *a, const char *p, size_t n)
@@ -95,22 +95,53 @@ void anon_mask(const char *s, size_t n, char *out, size_t size)
 	snprintf(out, size, "%c***%c", s[0], s[n - 1]);
 }
 
-/* The line a finding is on: counted inside the record when @value lies in it. */
-static uint64_t finding_line(const struct anon *a, const char *value, size_t start)
+/* the offset of @p in the record text, or -1 when it is not in it */
+static long long text_offset(const struct anon *a, const char *p)
 {
-	uintptr_t v = (uintptr_t)value, t = (uintptr_t)a->text;
-	uint64_t line = a->line;
-	size_t end;
+	uintptr_t v = (uintptr_t)p, t = (uintptr_t)a->text;
 
-	if (a->text == NULL || line == 0 || v < t || v - t > a->text_len ||
-	    start > a->text_len - (v - t)) {
-		return line;
+	if (a->text == NULL || p == NULL || v < t || v - t > a->text_len) {
+		return -1;
 	}
-	end = (size_t)(v - t) + start;
-	for (size_t i = 0; i < end; i++) {
-		line += a->text[i] == '\n';
+	return (long long)(v - t);
+}
+
+/*
+ * The line of byte @off of the record text.  Findings come in order, so
+ * the count goes on from the last one (a Jaeger document of 18,000 lines
+ * is one record): linear in the record, whatever the number of findings.
+ */
+static uint64_t line_of(struct anon *a, size_t off)
+{
+	if (a->lc_text != a->text || a->lc_first != a->line || off < a->lc_off) {
+		a->lc_text = a->text;
+		a->lc_first = a->line;
+		a->lc_off = 0;
+		a->lc_line = a->line;
 	}
-	return line;
+	for (; a->lc_off < off; a->lc_off++) {
+		a->lc_line += a->text[a->lc_off] == '\n';
+	}
+	return a->lc_line;
+}
+
+/*
+ * The line a finding is on: inside the record when the value lies in its
+ * text, else at the string token the value was decoded from (escapes, JSON
+ * inside a string: f->at), else the record's first line.
+ */
+static uint64_t finding_line(struct anon *a, const struct tv_pii_finding *f, const char *value,
+			     size_t start)
+{
+	long long v = text_offset(a, value), at = text_offset(a, f->at);
+
+	if (a->line == 0) {
+		return 0;
+	}
+	if (v >= 0 && start <= a->text_len - (size_t)v) {
+		return line_of(a, (size_t)v + start);
+	}
+	return at >= 0 ? line_of(a, (size_t)at) : a->line;
 }
 
 /*
@@ -159,7 +190,7 @@ void anon_finding_cb(void *udata, const struct tv_pii_finding *f, const char *va
 	} else {
 		anon_mask(value + f->start, f->len, mask, sizeof(mask));
 	}
-	line = finding_line(a, value, f->start <= n ? f->start : 0);
+	line = finding_line(a, f, value, f->start <= n ? f->start : 0);
 	if (a->where != NULL) {
 		fprintf(stderr, "%s: %s: %s: %s: %s\n", tv_progname, a->file, a->where, f->rule,
 			mask);

@@ -284,6 +284,12 @@ static int pylog(struct anon *a, struct tv_input *in)
 		if (is_blank(line, len)) {
 			r = anon_put(a, line, len);
 			r = r < 0 ? r : put_eol(a, unterminated);
+		} else if (unterminated) {
+			/* Python's logging ends every line: this file was cut, or is being written */
+			a->records++;
+			anon_reject(a, lineno,
+				    "a line without its end (a file cut short, or still "
+				    "being written): left out");
 		} else {
 			a->records++;
 			r = pylog_line(a, line, len, lineno, unterminated);

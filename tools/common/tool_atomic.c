@@ -55,6 +55,26 @@ bool tool_atomic_is_tmp(const char *name)
 	return name[0] == '.' && strstr(name, TMP_MARK) != NULL;
 }
 
+/* the file a dangling link @path names (not there yet): created, and the link stays */
+static char *dangling_target(const char *path)
+{
+	char target[PATH_MAX];
+	ssize_t n = readlink(path, target, sizeof(target) - 1);
+	const char *slash = strrchr(path, '/');
+	struct tv_strbuf b;
+
+	if (n <= 0) {
+		return strdup(path);
+	}
+	target[n] = '\0';
+	tv_strbuf_init(&b);
+	if (target[0] != '/' && slash != NULL) {
+		tv_strbuf_append(&b, path, (size_t)(slash - path) + 1);
+	}
+	tv_strbuf_puts(&b, target);
+	return tv_strbuf_steal(&b);
+}
+
 /* the file to replace: @path itself, or the target of the link @path */
 static char *target_of(const char *path, bool *through)
 {
@@ -68,7 +88,7 @@ static char *target_of(const char *path, bool *through)
 	if (S_ISLNK(st.st_mode)) {
 		real = realpath(path, NULL);
 		if (real == NULL) {
-			return strdup(path); /* a dangling link: written through */
+			return dangling_target(path);
 		}
 		if (stat(real, &st) == 0 && !S_ISREG(st.st_mode)) {
 			*through = true;

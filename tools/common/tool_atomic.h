@@ -6,9 +6,10 @@
  * file in the same directory (.NAME.tmp.XXXXXX), made durable (fsync) and
  * renamed over NAME once complete; on failure, or when SIGINT, SIGTERM or
  * SIGHUP ends the program, the temporary file is removed and NAME is left
- * as it was.  A symbolic link is followed and its target replaced that way,
- * so the link stays.  Anything else (a character device such as /dev/null
- * or /dev/full, a FIFO, a socket) is never replaced: it is written through.
+ * as it was.  A symbolic link is followed and its target replaced (or, for
+ * a dangling link, created) that way, so the link stays.  Anything else (a
+ * character device such as /dev/null or /dev/full, a FIFO, a socket) is
+ * never replaced: it is written through.
  * NULL and "-" are standard output.
  *
  * Errors are reported on stderr (tool_err) before the -1 is returned.

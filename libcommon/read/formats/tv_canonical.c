@@ -25,7 +25,10 @@ static int one_line(struct tv_read_ctx *ctx, const char *line, size_t len, uint6
 		if (r < 0) {
 			return tv_read_reject(ctx, lineno, "not a canonical session: %s", why);
 		}
-		return tv_read_session_line(ctx, line, len, &root);
+		if (r == 0) {
+			return tv_read_session_line(ctx, line, len, &root);
+		}
+		/* members missing: rebuilt below, so that what is written has them all */
 	}
 	r = tv_session_from_json(&root, &s, &why);
 	if (r == -ENOMEM) {

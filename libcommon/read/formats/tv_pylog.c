@@ -315,27 +315,6 @@ static int on_success(struct rec *R)
 	return r;
 }
 
-static bool mentions_timeout(const char *s, size_t n)
-{
-	static const char *const words[] = { "timeout", "timed out" };
-
-	for (size_t w = 0; w < 2; w++) {
-		size_t k = strlen(words[w]);
-
-		for (size_t i = 0; i + k <= n; i++) {
-			size_t j = 0;
-
-			while (j < k && (s[i + j] | 0x20) == words[w][j]) {
-				j++;
-			}
-			if (j == k) {
-				return true;
-			}
-		}
-	}
-	return false;
-}
-
 static int on_error(struct rec *R)
 {
 	struct tv_llm_call *c = query_call(R->s);
@@ -349,8 +328,9 @@ static int on_error(struct rec *R)
 	get_str(R, "error_type", &type, &tn);
 	get_str(R, "error_message", &msg, &mn);
 	call_times(R, c);
-	c->status = mentions_timeout(type, tn) || mentions_timeout(msg, mn) ? TV_STATUS_TIMEOUT
-									    : TV_STATUS_ERROR;
+	c->status = tv_text_mentions_timeout(type, tn) || tv_text_mentions_timeout(msg, mn)
+			    ? TV_STATUS_TIMEOUT
+			    : TV_STATUS_ERROR;
 	if (msg != NULL) {
 		r = tv_set_str(&c->error, msg, mn);
 	} else {

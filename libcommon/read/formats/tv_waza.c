@@ -486,7 +486,10 @@ static int error_event(struct waza *w, struct tv_session *s, const struct event 
 	}
 	if (r == 0 && w->llm.n > 0) {
 		c = &s->turns[0].llm[pending_take(&w->llm, 0)];
-		c->status = TV_STATUS_ERROR;
+		c->status = (type && tv_text_mentions_timeout(type, strlen(type))) ||
+					    (msg && tv_text_mentions_timeout(msg, strlen(msg)))
+				    ? TV_STATUS_TIMEOUT
+				    : TV_STATUS_ERROR;
 		if (c->time != TV_NONE && e->time != TV_NONE && e->time >= c->time) {
 			c->duration = e->time - c->time;
 		}

@@ -1,42 +1,71 @@
 // SPDX-License-Identifier: MIT
 /*
- * tv_pii_json: scrub the strings of a JSON text and keep everything else
- * byte for byte.  A scanner, not a parser: it walks the text once,
- * validating it, and copies it lazily (bytes from `from` to the current
- * position are copied only when something changes), so an untouched record
- * costs one pass and a memcpy.  String tokens are decoded, handed to
- * pii_scrub_value() with the key they sit under, and re-encoded with
- * tv_json_escape() only when their text changed.
- *
- * The key of a value is its member name.  In OTLP and Jaeger key-value
- * lists, {"key": K, "value": V} (Jaeger adds "type"), it is K for
- * everything in V: V's AnyValue wrapper members (stringValue, arrayValue,
- * kvlistValue, values) are transparent, and the numbers OTLP writes as
- * strings (intValue, doubleValue, boolValue) are left alone.  When "value"
- * comes before "key" the member name "value" is used.
- *
- * A dropped value removes its member (with the right comma); inside a
- * key-value pair it removes the whole pair from its list.
+ * tv_jscan: the layout-keeping JSON scanner (tv_jscan.h).  A scanner, not
+ * a parser: it walks the text once, validating it, and copies it lazily
+ * (bytes from `from` to the current position are copied only when
+ * something changes), so an untouched text costs one pass and a memcpy.
+ * String tokens are decoded, handed to ops->string with the key they sit
+ * under, and re-encoded with tv_json_escape() only when replaced.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "libcommon/core/tv_error.h"
 #include "libcommon/core/tv_text.h"
 #include "libcommon/json/tv_json.h"
 #include "libcommon/json/tv_jw.h"
-#include "libcommon/pii/tv_pii_int.h"
+#include "libcommon/pii/tv_jscan.h"
+
+/* a member name: bytes in the input, or (escaped names) in the arena */
+struct name {
+	const char *s; /* NULL: in the arena at off */
+	size_t off, len;
+};
+
+struct frame {
+	bool is_obj;
+	bool transparent; /* a pair's value (OTLP AnyValue): drops go up */
+	bool kv;	  /* a "key" member holding a string was seen */
+	bool dropped;	  /* remove this whole container when it closes */
+	bool silent;	  /* inside a dropped container: strings are not scanned */
+	bool any_kept;	  /* an element stayed: the next one has a comma */
+	bool cur_removed; /* the current element was removed */
+	bool skip_comma;  /* a first element was removed: eat the next comma */
+	bool has_sep;	  /* a comma was written before the current element */
+	bool in_elem;	  /* an element has begun */
+	bool have_inherit;
+	bool have_tkey;	     /* an array whose first element is a string like a key */
+	bool tuple;	     /* ... and has exactly two elements: the second is under it */
+	size_t nelem;	     /* elements begun */
+	size_t open_out;     /* out length just after the bracket */
+	size_t elem_out;     /* out length where the current element starts */
+	size_t sep_out;	     /* out length before the current element's comma */
+	struct name name;    /* current member name */
+	struct name kvkey;   /* K of {"key": K, ...} */
+	struct name inherit; /* the key this container sits under */
+	struct name tkey;    /* K of a [K, V] tuple */
+};
+
+struct tv_jscan {
+	struct tv_strbuf dec;	/* a decoded string */
+	struct tv_strbuf res;	/* its replacement */
+	struct tv_strbuf names; /* decoded member names with escapes */
+	struct frame *frames;
+	size_t nframes, capframes;
+};
 
 struct scan {
-	struct tv_pii *p;
-	int lvl;
-	struct pii_level *L;
+	struct tv_jscan *L;
+	const struct tv_jscan_ops *ops;
+	void *udata;
 	const char *s;
 	size_t n, i;
 	size_t from; /* input copied to out up to here */
 	struct tv_strbuf *out;
 	size_t mark; /* out's length before the scan */
-	int findings;
+	int changes;
 };
 
 enum state {
@@ -90,12 +119,12 @@ static int cut_to(struct scan *sc, size_t len)
 
 /* ---- frames ---- */
 
-static struct pii_frame *top(struct scan *sc)
+static struct frame *top(struct scan *sc)
 {
 	return sc->L->nframes ? &sc->L->frames[sc->L->nframes - 1] : NULL;
 }
 
-static const char *name_ptr(const struct scan *sc, const struct pii_name *nm)
+static const char *name_ptr(const struct scan *sc, const struct name *nm)
 {
 	if (nm->s != NULL) {
 		return nm->s;
@@ -103,7 +132,7 @@ static const char *name_ptr(const struct scan *sc, const struct pii_name *nm)
 	return sc->L->names.p ? sc->L->names.p + nm->off : "";
 }
 
-static bool name_is(const struct scan *sc, const struct pii_name *nm, const char *lit)
+static bool name_is(const struct scan *sc, const struct name *nm, const char *lit)
 {
 	size_t k = strlen(lit);
 
@@ -111,58 +140,62 @@ static bool name_is(const struct scan *sc, const struct pii_name *nm, const char
 }
 
 /* OTLP AnyValue members that only wrap the value of the pair around them */
-static bool is_wrapper(const struct scan *sc, const struct pii_name *nm)
+static bool is_wrapper(const struct scan *sc, const struct name *nm)
 {
 	return name_is(sc, nm, "stringValue") || name_is(sc, nm, "arrayValue") ||
 	       name_is(sc, nm, "kvlistValue") || name_is(sc, nm, "values") ||
 	       name_is(sc, nm, "bytesValue");
 }
 
-static bool is_number(const struct scan *sc, const struct pii_name *nm)
+static bool is_number(const struct scan *sc, const struct name *nm)
 {
 	return name_is(sc, nm, "intValue") || name_is(sc, nm, "doubleValue") ||
 	       name_is(sc, nm, "boolValue");
 }
 
 /* does a value of the current element of @f pass on (and drop with) its pair? */
-static bool passes_through(const struct scan *sc, const struct pii_frame *f)
+static bool passes_through(const struct scan *sc, const struct frame *f)
 {
 	if (!f->is_obj) {
-		return false;
+		return f->tuple;
 	}
 	return (f->kv && name_is(sc, &f->name, "value")) ||
 	       (f->transparent && is_wrapper(sc, &f->name));
 }
 
 struct vkey {
-	enum pii_keymode mode;
+	enum tv_jscan_role role;
 	const char *key;
 	size_t klen;
 	bool transparent; /* for a container: it is (part of) a pair's value */
 	bool have;
-	struct pii_name name;
+	struct name name;
 };
 
 /* the key the current value of @f sits under */
-static void value_key(const struct scan *sc, const struct pii_frame *f, struct vkey *k)
+static void value_key(const struct scan *sc, const struct frame *f, struct vkey *k)
 {
 	memset(k, 0, sizeof(*k));
-	k->mode = PII_KEY_POLICY;
+	k->role = TV_JSCAN_VALUE;
 	if (f == NULL) {
 		return;
 	}
-	if (!f->is_obj) {
+	if (!f->is_obj && f->tuple) {
+		k->have = true;
+		k->name = f->tkey;
+		k->transparent = true;
+	} else if (!f->is_obj) {
 		k->have = f->have_inherit;
 		k->name = f->inherit;
 		k->transparent = f->transparent;
 	} else if (name_is(sc, &f->name, "key")) {
-		k->mode = PII_KEY_RULES;
+		k->role = TV_JSCAN_PAIR_KEY;
 	} else if (f->kv && name_is(sc, &f->name, "value")) {
 		k->have = true;
 		k->name = f->kvkey;
 		k->transparent = true;
 	} else if (f->transparent && is_number(sc, &f->name)) {
-		k->mode = PII_KEY_VERBATIM;
+		k->role = TV_JSCAN_NUMERIC;
 	} else if (f->transparent && is_wrapper(sc, &f->name)) {
 		k->have = f->have_inherit;
 		k->name = f->inherit;
@@ -179,8 +212,8 @@ static void value_key(const struct scan *sc, const struct pii_frame *f, struct v
 
 static int push(struct scan *sc, bool is_obj, const struct vkey *k)
 {
-	struct pii_level *L = sc->L;
-	struct pii_frame *f;
+	struct tv_jscan *L = sc->L;
+	struct frame *f;
 
 	if (L->nframes >= TV_JSON_MAX_DEPTH) {
 		return -TV_EDEPTH;
@@ -208,7 +241,7 @@ static int push(struct scan *sc, bool is_obj, const struct vkey *k)
 }
 
 /* remove the current element of @f from the output */
-static int remove_elem(struct scan *sc, struct pii_frame *f)
+static int remove_elem(struct scan *sc, struct frame *f)
 {
 	int r = cut_to(sc, f->has_sep ? f->sep_out : f->elem_out);
 
@@ -222,7 +255,7 @@ static int remove_elem(struct scan *sc, struct pii_frame *f)
 /* the current value of the top frame was dropped */
 static int drop_value(struct scan *sc)
 {
-	struct pii_frame *f = top(sc);
+	struct frame *f = top(sc);
 
 	if (f == NULL) {
 		return 1; /* the whole document: the caller writes null */
@@ -276,7 +309,7 @@ static size_t plain_run(const unsigned char *s, size_t n, size_t i)
 }
 
 /* the closing quote of the string at sc->i; *esc: it has escapes */
-static int string_end(struct scan *sc, size_t *end, bool *esc)
+static int string_end(const struct scan *sc, size_t *end, bool *esc)
 {
 	const unsigned char *s = (const unsigned char *)sc->s;
 	size_t i = sc->i + 1;
@@ -382,13 +415,15 @@ static int read_string(struct scan *sc, struct tv_strbuf *buf, struct str *t)
 	return r;
 }
 
-/* write the scrubbed text for the token [sc->i, end] unless it is unchanged */
-static int replace_token(struct scan *sc, size_t end, const char *orig, size_t on,
-			 const struct tv_strbuf *res)
+/* write the replacement in L->res for the string token @t, unless it is the same text */
+static int replace_token(struct scan *sc, const struct str *t)
 {
+	const struct tv_strbuf *res = &sc->L->res;
+	size_t end = t->end;
 	int r;
 
-	if (res->len == on && (on == 0 || memcmp(res->p, orig, on) == 0)) {
+	sc->changes++;
+	if (res->len == t->dn && (t->dn == 0 || memcmp(res->p, t->d, t->dn) == 0)) {
 		sc->i = end + 1;
 		return 0;
 	}
@@ -407,23 +442,8 @@ static int replace_token(struct scan *sc, size_t end, const char *orig, size_t o
 	return r;
 }
 
-/* a text that could not be decoded to valid Unicode: fail closed */
-static int redact_token(struct scan *sc, size_t end)
-{
-	struct tv_strbuf *res = &sc->L->res;
-	int r;
-
-	tv_strbuf_reset(res);
-	r = pii_fail_closed(sc->p, "invalid_utf8", sc->s + sc->i + 1, end - sc->i - 1, res);
-	if (r < 0) {
-		return r;
-	}
-	sc->findings += r;
-	return replace_token(sc, end, "", 0, res);
-}
-
 /* remember a name (member name or a pair's K) beyond the scratch buffer's life */
-static int keep_name(struct scan *sc, const struct str *t, struct pii_name *nm)
+static int keep_name(struct scan *sc, const struct str *t, struct name *nm)
 {
 	struct tv_strbuf *a = &sc->L->names;
 
@@ -437,13 +457,30 @@ static int keep_name(struct scan *sc, const struct str *t, struct pii_name *nm)
 	return tv_strbuf_append(a, t->d, t->dn);
 }
 
+/* ask ops->string about the string token @t; its answer (>= 0) or a negative code */
+static int ask_string(struct scan *sc, const struct str *t, const struct vkey *k)
+{
+	struct tv_jscan_item it = {
+		.role = k->role,
+		.key = k->key,
+		.klen = k->klen,
+		.s = t->d,
+		.n = t->dn,
+		.bad = t->bad,
+		.raw = sc->s + sc->i + 1,
+		.rawlen = t->end - sc->i - 1,
+	};
+
+	tv_strbuf_reset(&sc->L->res);
+	return sc->ops->string(sc->udata, &it, &sc->L->res);
+}
+
 static int string_value(struct scan *sc)
 {
-	struct pii_level *L = sc->L;
-	struct pii_frame *f = top(sc);
+	struct frame *f = top(sc);
 	struct vkey k;
 	struct str t;
-	int r = read_string(sc, &L->dec, &t);
+	int r = read_string(sc, &sc->L->dec, &t);
 
 	if (r < 0) {
 		return r;
@@ -452,41 +489,36 @@ static int string_value(struct scan *sc)
 		sc->i = t.end + 1; /* going with its container */
 		return 0;
 	}
-	if (t.bad) {
-		return redact_token(sc, t.end);
-	}
 	value_key(sc, f, &k);
-	if (f && f->is_obj && k.mode == PII_KEY_RULES) {
+	if (f && f->is_obj && k.role == TV_JSCAN_PAIR_KEY && !t.bad) {
 		f->kv = true; /* {"key": K, ...} */
 		r = keep_name(sc, &t, &f->kvkey);
-		if (r < 0) {
-			return r;
-		}
+	} else if (f && !f->is_obj && f->nelem == 1 && !t.bad && tv_jscan_keylike(t.d, t.dn)) {
+		f->have_tkey = true; /* [K, ...] */
+		r = keep_name(sc, &t, &f->tkey);
 	}
-	tv_strbuf_reset(&L->res);
-	r = pii_scrub_value(sc->p, sc->lvl, k.mode, k.key, k.klen, t.d, t.dn, &L->res);
 	if (r < 0) {
 		return r;
 	}
-	if (r == TV_PII_DROPPED) {
-		sc->i = t.end + 1;
-		sc->findings++;
-		return drop_value(sc);
+	r = ask_string(sc, &t, &k);
+	if (r == TV_JSCAN_REPLACE) {
+		return replace_token(sc, &t);
 	}
-	sc->findings += r;
-	if (r == 0) {
+	if (r < 0 || r != TV_JSCAN_DROP) {
 		sc->i = t.end + 1;
-		return 0;
+		return r < 0 ? r : 0;
 	}
-	return replace_token(sc, t.end, t.d, t.dn, &L->res);
+	sc->i = t.end + 1;
+	sc->changes++;
+	return drop_value(sc);
 }
 
-/* a member name: scanned by the rules (an e-mail used as a key), kept for the key */
-static int member_name(struct scan *sc, struct pii_frame *f)
+/* a member name: shown to ops->string, kept for the key of the value */
+static int member_name(struct scan *sc, struct frame *f)
 {
-	struct pii_level *L = sc->L;
+	struct vkey k = { .role = TV_JSCAN_NAME };
 	struct str t;
-	int r = read_string(sc, &L->dec, &t);
+	int r = read_string(sc, &sc->L->dec, &t);
 
 	if (r < 0) {
 		return r;
@@ -495,27 +527,15 @@ static int member_name(struct scan *sc, struct pii_frame *f)
 		sc->i = t.end + 1; /* going with its container */
 		return 0;
 	}
-	if (t.bad) {
-		f->name.s = "";
-		f->name.len = 0;
-		return redact_token(sc, t.end);
-	}
 	r = keep_name(sc, &t, &f->name);
-	if (r < 0) {
-		return r;
+	if (r == 0) {
+		r = ask_string(sc, &t, &k);
 	}
-	tv_strbuf_reset(&L->res);
-	r = pii_scrub_value(sc->p, sc->lvl, PII_KEY_RULES, NULL, 0, t.d, t.dn, &L->res);
-	if (r == TV_PII_DROPPED) {
-		tv_strbuf_reset(&L->res);
-		r = tv_strbuf_puts(&L->res, "<REDACTED>") < 0 ? -ENOMEM : 1;
+	if (r == TV_JSCAN_REPLACE) {
+		return replace_token(sc, &t);
 	}
-	if (r <= 0) {
-		sc->i = t.end + 1;
-		return r;
-	}
-	sc->findings += r;
-	return replace_token(sc, t.end, t.d, t.dn, &L->res);
+	sc->i = t.end + 1;
+	return r == TV_JSCAN_DROP ? -EINVAL : r < 0 ? r : 0;
 }
 
 static int literal(struct scan *sc)
@@ -547,9 +567,40 @@ static size_t digits(const struct scan *sc, size_t i)
 	return i;
 }
 
+/*
+ * Does the number @s/@n (valid JSON syntax) fit, as tv_json takes numbers?
+ * An integer must fit in 64 bits (int64 below zero, uint64 above), any
+ * other number must be finite as a double.  What the readers reject as a
+ * number, the scanner rejects too.
+ */
+static bool number_fits(const char *s, size_t n, bool integer)
+{
+	char buf[64], *copy;
+	size_t digits = n - (s[0] == '-');
+	const char *limit = s[0] == '-' ? "9223372036854775808" : "18446744073709551615";
+	double d;
+
+	if (integer) {
+		return digits < strlen(limit) ||
+		       (digits == strlen(limit) && memcmp(s + n - digits, limit, digits) <= 0);
+	}
+	copy = n < sizeof(buf) ? buf : malloc(n + 1);
+	if (copy == NULL) {
+		return false; /* cannot tell: refused */
+	}
+	memcpy(copy, s, n);
+	copy[n] = '\0';
+	d = strtod(copy, NULL);
+	if (copy != buf) {
+		free(copy);
+	}
+	return !isinf(d);
+}
+
 static int number(struct scan *sc)
 {
 	size_t i = sc->i;
+	bool integer = true;
 
 	if (i < sc->n && sc->s[i] == '-') {
 		i++;
@@ -563,8 +614,10 @@ static int number(struct scan *sc)
 			return -TV_EPARSE;
 		}
 		i = digits(sc, i + 1);
+		integer = false;
 	}
 	if (i < sc->n && (sc->s[i] == 'e' || sc->s[i] == 'E')) {
+		integer = false;
 		i++;
 		if (i < sc->n && (sc->s[i] == '+' || sc->s[i] == '-')) {
 			i++;
@@ -574,21 +627,70 @@ static int number(struct scan *sc)
 		}
 		i = digits(sc, i);
 	}
+	if (!number_fits(sc->s + sc->i, i - sc->i, integer)) {
+		return -TV_EPARSE;
+	}
 	sc->i = i;
 	return 0;
 }
 
 /* ---- structure ---- */
 
-static void begin_elem(struct scan *sc, struct pii_frame *f)
+/* the end of the value at @i (just past it), or 0 if it is not valid */
+static size_t skip_value(const struct scan *sc, size_t i)
+{
+	size_t depth = 0;
+
+	do {
+		if (i >= sc->n) {
+			return 0;
+		}
+		if (sc->s[i] == '"') {
+			/* to the closing quote; the scan proper validates the string */
+			for (i++; i < sc->n && sc->s[i] != '"'; i++) {
+				i += sc->s[i] == '\\';
+			}
+			if (i >= sc->n) {
+				return 0;
+			}
+		} else if (sc->s[i] == '{' || sc->s[i] == '[') {
+			depth++;
+		} else if (sc->s[i] == '}' || sc->s[i] == ']') {
+			depth--;
+		} else if (depth == 0) {
+			while (i + 1 < sc->n && strchr(",]} \t\r\n", sc->s[i + 1]) == NULL) {
+				i++; /* a number or literal */
+			}
+		}
+		i++;
+	} while (depth > 0);
+	return i;
+}
+
+/* does the array close right after the value at sc->i? */
+static bool last_elem(const struct scan *sc)
+{
+	size_t i = skip_value(sc, sc->i);
+
+	while (i > 0 && i < sc->n && is_ws(sc->s[i])) {
+		i++;
+	}
+	return i > 0 && i < sc->n && sc->s[i] == ']';
+}
+
+static void begin_elem(struct scan *sc, struct frame *f)
 {
 	f->elem_out = vlen(sc);
 	f->cur_removed = false;
 	f->in_elem = true;
+	if (!f->is_obj) {
+		f->nelem++;
+		f->tuple = false;
+	}
 }
 
 /* the current element ends (at a comma or the closing bracket) */
-static void end_elem(struct pii_frame *f)
+static void end_elem(struct frame *f)
 {
 	if (f->in_elem && !f->cur_removed) {
 		f->any_kept = true;
@@ -596,18 +698,36 @@ static void end_elem(struct pii_frame *f)
 	f->in_elem = false;
 }
 
-/* a container under a key whose policy is drop goes whole, unscanned */
+static int ask_container(struct scan *sc, const struct vkey *k)
+{
+	struct tv_jscan_item it = {
+		.role = k->role,
+		.key = k->key,
+		.klen = k->klen,
+		.raw = sc->s + sc->i,
+		.rawlen = 1,
+	};
+
+	return sc->ops->container ? sc->ops->container(sc->udata, &it) : TV_JSCAN_KEEP;
+}
+
+/* a container below the top that ops->container drops goes whole, unscanned */
 static int open_container(struct scan *sc, bool is_obj, const struct vkey *k)
 {
-	struct pii_frame *parent = top(sc);
-	bool drop = parent && !parent->silent && k->mode == PII_KEY_POLICY && k->key &&
-		    pii_key_drop(sc->p, k->key, k->klen);
-	int r = push(sc, is_obj, k);
+	struct frame *parent = top(sc);
+	int act = TV_JSCAN_KEEP, r;
 
-	if (r == 0 && drop) {
+	if (parent && !parent->silent) {
+		act = ask_container(sc, k);
+		if (act < 0) {
+			return act;
+		}
+	}
+	r = push(sc, is_obj, k);
+	if (r == 0 && act == TV_JSCAN_DROP) {
 		top(sc)->dropped = true;
 		top(sc)->silent = true;
-		sc->findings++;
+		sc->changes++;
 	}
 	return r;
 }
@@ -615,7 +735,7 @@ static int open_container(struct scan *sc, bool is_obj, const struct vkey *k)
 /* the value at sc->i: scalars are consumed, containers are opened */
 static int value(struct scan *sc, enum state *st)
 {
-	struct pii_frame *f = top(sc);
+	struct frame *f = top(sc);
 	struct vkey k;
 	char c;
 
@@ -640,7 +760,7 @@ static int value(struct scan *sc, enum state *st)
 
 static int key(struct scan *sc, enum state *st)
 {
-	struct pii_frame *f = top(sc);
+	struct frame *f = top(sc);
 	int r;
 
 	if (sc->i >= sc->n || sc->s[sc->i] != '"') {
@@ -662,8 +782,8 @@ static int key(struct scan *sc, enum state *st)
 
 static int close_frame(struct scan *sc)
 {
-	struct pii_level *L = sc->L;
-	struct pii_frame *f = top(sc);
+	struct tv_jscan *L = sc->L;
+	struct frame *f = top(sc);
 	bool dropped = f->dropped;
 	bool removed = f->skip_comma || (f->in_elem && f->cur_removed);
 	int r = 0;
@@ -681,7 +801,7 @@ static int close_frame(struct scan *sc)
 	return r;
 }
 
-static int comma(struct scan *sc, struct pii_frame *f, enum state *st)
+static int comma(struct scan *sc, struct frame *f, enum state *st)
 {
 	int r = 0;
 
@@ -703,6 +823,7 @@ static int comma(struct scan *sc, struct pii_frame *f, enum state *st)
 		*st = ST_KEY;
 	} else {
 		begin_elem(sc, f);
+		f->tuple = f->have_tkey && f->nelem == 2 && last_elem(sc);
 		*st = ST_VALUE;
 	}
 	return r;
@@ -710,7 +831,7 @@ static int comma(struct scan *sc, struct pii_frame *f, enum state *st)
 
 static int after(struct scan *sc, enum state *st)
 {
-	struct pii_frame *f = top(sc);
+	struct frame *f = top(sc);
 	char c;
 
 	if (sc->i >= sc->n) {
@@ -729,7 +850,7 @@ static int after(struct scan *sc, enum state *st)
 
 static int step(struct scan *sc, enum state *st)
 {
-	struct pii_frame *f = top(sc);
+	struct frame *f = top(sc);
 
 	skip_ws(sc);
 	switch (*st) {
@@ -781,35 +902,77 @@ static int scan_all(struct scan *sc)
 		return -TV_EPARSE;
 	}
 	/* nothing changed: the caller has the text already */
-	return sc->findings ? flush_to(sc, sc->n) : 0;
+	return sc->changes ? flush_to(sc, sc->n) : 0;
 }
 
-int pii_json_scan(struct tv_pii *p, int lvl, const char *json, size_t n, struct tv_strbuf *out)
+int tv_jscan_run(struct tv_jscan *js, const char *json, size_t n, const struct tv_jscan_ops *ops,
+		 void *udata, struct tv_strbuf *out)
 {
-	struct pii_level *L = pii_level_get(p, lvl);
 	struct scan sc;
 	int r;
 
-	if (L == NULL) {
-		return -TV_EDEPTH;
-	}
 	memset(&sc, 0, sizeof(sc));
-	sc.p = p;
-	sc.lvl = lvl;
-	sc.L = L;
+	sc.L = js;
+	sc.ops = ops;
+	sc.udata = udata;
 	sc.s = json;
 	sc.n = n;
 	sc.out = out;
 	sc.mark = out->len;
-	L->nframes = 0;
-	tv_strbuf_reset(&L->names);
+	js->nframes = 0;
+	tv_strbuf_reset(&js->names);
 	r = scan_all(&sc);
-	if (r < 0 || sc.findings == 0) {
+	if (r < 0 || sc.changes == 0) {
 		if (out->len > sc.mark) {
 			out->len = sc.mark;
 			out->p[sc.mark] = '\0';
 		}
 		return r;
 	}
-	return sc.findings;
+	return sc.changes;
+}
+
+static bool key_char(char c, bool first)
+{
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_') {
+		return true;
+	}
+	return !first && ((c >= '0' && c <= '9') || c == '.' || c == '-' || c == ':' || c == '/');
+}
+
+bool tv_jscan_keylike(const char *s, size_t n)
+{
+	if (n == 0 || n > TV_JSCAN_KEY_MAX) {
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!key_char(s[i], i == 0)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+struct tv_jscan *tv_jscan_create(void)
+{
+	struct tv_jscan *js = calloc(1, sizeof(*js));
+
+	if (js != NULL) {
+		tv_strbuf_init(&js->dec);
+		tv_strbuf_init(&js->res);
+		tv_strbuf_init(&js->names);
+	}
+	return js;
+}
+
+void tv_jscan_destroy(struct tv_jscan *js)
+{
+	if (js == NULL) {
+		return;
+	}
+	tv_strbuf_finish(&js->dec);
+	tv_strbuf_finish(&js->res);
+	tv_strbuf_finish(&js->names);
+	free(js->frames);
+	free(js);
 }

@@ -1,0 +1,9 @@
+-- the Llama Stack sqlite sink's schema (sqlite_trace_store / SQLiteSpanProcessor)
+CREATE TABLE traces (trace_id TEXT PRIMARY KEY, service_name TEXT, root_span_id TEXT, start_time TIMESTAMP, end_time TIMESTAMP, created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP);
+CREATE TABLE spans (span_id TEXT PRIMARY KEY, trace_id TEXT REFERENCES traces(trace_id), parent_span_id TEXT, name TEXT, start_time TIMESTAMP, end_time TIMESTAMP, attributes TEXT, status TEXT, kind TEXT);
+CREATE TABLE span_events (id INTEGER PRIMARY KEY AUTOINCREMENT, span_id TEXT REFERENCES spans(span_id), name TEXT, timestamp TIMESTAMP, attributes TEXT);
+CREATE INDEX idx_traces_created_at ON traces(created_at);
+INSERT INTO traces VALUES ('f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6', 'llama-stack', '6000000000000001', '2025-03-01T12:00:50.000000+00:00', '2025-03-01T12:00:52.000000+00:00', '2025-03-01 12:00:52');
+INSERT INTO spans VALUES ('6000000000000001', 'f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6', NULL, 'create_and_execute_turn', '2025-03-01T12:00:50.000000+00:00', '2025-03-01T12:00:52.000000+00:00', '{"session_id": "sess-ev", "turn_id": "t-ev", "agent_id": "ag-9", "request": "{\"messages\": [{\"role\": \"user\", \"content\": \"ping\", \"context\": null}], \"stream\": true}"}', 'OK', 'INTERNAL');
+INSERT INTO spans VALUES ('6000000000000002', 'f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6', '6000000000000001', 'inference', '2025-03-01T12:00:50.100000+00:00', '2025-03-01T12:00:51.900000+00:00', '{"input": "[{\"role\": \"system\", \"content\": \"You are a helpful assistant.\"}, {\"role\": \"user\", \"content\": \"ping\", \"context\": null}]", "output": "{\"content\": \"pong\"}", "stop_reason": "end_of_turn", "model_id": "llama3.2:3b"}', 'OK', 'INTERNAL');
+INSERT INTO span_events (span_id, name, timestamp, attributes) VALUES ('6000000000000002', 'log', '2025-03-01T12:00:51.000000+00:00', '{"message": "tokens: 12", "severity": "debug"}');
