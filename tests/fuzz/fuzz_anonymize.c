@@ -294,10 +294,16 @@ static bool only_by_design(const char *out, size_t n, const char *needle)
 	return true;
 }
 
-static void check_planted(const struct tv_strbuf *out, const bool *used)
+/*
+ * no planted value in @out; a value the input held as it is (not planted
+ * by a marker, so without blanks around it: "xAKIA...") is not looked for
+ */
+static void check_planted(const struct tv_strbuf *out, const bool *used, const unsigned char *raw,
+			  size_t n)
 {
 	for (size_t i = 0; i < N_PLANTED; i++) {
-		if (used[i] && out->len > 0 && !only_by_design(out->p, out->len, SECRET[i])) {
+		if (used[i] && memmem(raw, n, SECRET[i], strlen(SECRET[i])) == NULL &&
+		    out->len > 0 && !only_by_design(out->p, out->len, SECRET[i])) {
 			fprintf(stderr, "planted value survived: %s\n", SECRET[i]);
 			abort();
 		}
@@ -383,7 +389,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	if (A.records != A.written + A.rejected) {
 		abort();
 	}
-	check_planted(&got, used);
+	check_planted(&got, used, data + 1, size - 1);
 	if (A.rejected == 0) {
 		check_read_back(in, out, fmt, any(used));
 	}
