@@ -279,7 +279,7 @@ static bool kept_by_design(const char *start, const char *end, const char *p, si
 	       strncasecmp(name_end - k, "unixnano", k) == 0;
 }
 
-/* true if every occurrence of @needle in @out is kept by design */
+/* true if every occurrence of @needle in @out is kept by design (else say where) */
 static bool only_by_design(const char *out, size_t n, const char *needle)
 {
 	size_t len = strlen(needle);
@@ -287,6 +287,16 @@ static bool only_by_design(const char *out, size_t n, const char *needle)
 
 	while ((p = memmem(p, (size_t)(end - p), needle, len)) != NULL) {
 		if (!kept_by_design(out, end, p, len)) {
+			const char *from = p - out > 80 ? p - 80 : out;
+
+			fputs("in the output: ...", stderr);
+			for (const char *q = from; q < end && q < p + len + 40; q++) {
+				fputc(*q == '\n'		? '|'
+				      : (unsigned char)*q < ' ' ? '?'
+								: *q,
+				      stderr);
+			}
+			fputs("...\n", stderr);
 			return false;
 		}
 		p += len;
