@@ -63,7 +63,7 @@
 #include "libcommon/json/tv_jw.h"
 #include "libcommon/pii/tv_jscan.h"
 #include "libcommon/pii/tv_pii_int.h"
-#include "libcommon/sample/tv_sample.h"
+#include "libcommon/core/tv_sha256.h"
 
 static const char *const keywords[KW_COUNT] = {
 	[KW_PEM] = "-----begin",
