@@ -466,6 +466,12 @@ static void test_replacement_text(void **state)
 	assert_string_equal(scrub(x, "https://u:pw1@h/x?sig=abc&a=1"),
 			    "https://u:<URL_CREDENTIAL>@h/x?sig=<URL_CREDENTIAL>&a=1");
 	assert_string_equal(scrub(x, "plain text"), "plain text");
+	/*
+	 * the scan goes on after what the validator kept, not after what the
+	 * pattern took in: the second IBAN was inside the first match
+	 */
+	assert_string_equal(scrub(x, "q DE89 3704 0044 0532 0130 00 c DE89 3704 0044 0532 0130 00"),
+			    "q <IBAN> c <IBAN>");
 }
 
 static void test_overlaps(void **state)
