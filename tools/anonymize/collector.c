@@ -139,6 +139,23 @@ static bool scanned_type(enum tv_dbg_type t)
 	       t == TV_DBG_T_SLICE;
 }
 
+/*
+ * the start of the pending value's first line: `     -> KEY: Type(` with
+ * the key scanned (a Body has none), the format's own text around it copied
+ */
+static int put_pre(struct cl *c)
+{
+	const char *s = c->pre.p;
+	size_t k = c->pend_body ? c->pre.len : c->koff, end = c->pend_body ? k : k + c->klen;
+	int r = put(c, s, k);
+
+	if (r == 0 && end > k) {
+		set_where(c, c->pre.p, c->pre.len, c->first);
+		r = structure(c, s + k, end - k);
+	}
+	return r == 0 ? put(c, s + end, c->pre.len - end) : r;
+}
+
 /* the text of an Int, Double, Bool or Empty value: digits, signs, a point, an exponent, NaN, Inf */
 static bool plain_value(const char *s, size_t n)
 {
@@ -165,8 +182,7 @@ static int end_value(struct cl *c)
 		/* fail closed: the value could not be held, so none of it is kept */
 		anon_reject(a, c->first, "value longer than %zu bytes: replaced by <REDACTED>",
 			    c->max);
-		set_where(c, c->pre.p, c->pre.len, c->first);
-		r = structure(c, c->pre.p, c->pre.len);
+		r = put_pre(c);
 		if (r == 0) {
 			r = put(c, "<REDACTED>", 10);
 		}
@@ -176,8 +192,7 @@ static int end_value(struct cl *c)
 		return r < 0 ? r : put(c, "\n", 1);
 	}
 	inner = value_len(c);
-	set_where(c, c->pre.p, c->pre.len, c->first);
-	r = structure(c, c->pre.p, c->pre.len); /* the key */
+	r = put_pre(c);
 	if (r < 0) {
 		return r;
 	}
