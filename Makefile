@@ -20,7 +20,7 @@ DEB_PACKAGES = meson ninja-build pkg-config gcc g++ \
 	libcjson-dev libyaml-dev libpcre2-dev libsimdjson-dev zlib1g-dev libsqlite3-dev libssl-dev \
 	libcmocka-dev python3 python3-jsonschema python3-yaml clang-format parallel
 
-.PHONY: all deps build demo test bench clean install fuzz
+.PHONY: all deps build demo test bench clean install fuzz faults
 
 all: build
 
@@ -83,6 +83,12 @@ fuzz: $(BUILD_FUZZ)/build.ninja
 			{ tail -40 $(BUILD_FUZZ)/fuzz_$$f.log; exit 1; }; \
 		grep -E '^#[0-9]+ *DONE' $(BUILD_FUZZ)/fuzz_$$f.log || tail -1 $(BUILD_FUZZ)/fuzz_$$f.log; \
 	done
+
+# make faults: the allocation-failure test (tests/cli/faults.sh) failing every
+# allocation of each case in turn, not the sample the suite tries.  Slow.
+faults: deps $(BUILD_DEV)/build.ninja
+	ninja -C $(BUILD_DEV) -j$(NINJA_JOBS)
+	TV_FAULTS=all $(MESON) test -C $(BUILD_DEV) faults.sh --print-errorlogs --timeout-multiplier 30
 
 install: build
 	$(MESON) install -C $(BUILD)

@@ -238,6 +238,7 @@ struct parser {
 	size_t whylen;
 	size_t errpos;
 	bool failed;
+	bool oom;	/* failed for want of memory: -ENOMEM, not a parse error */
 	unsigned depth; /* open '(' and '!' around the current token */
 };
 
@@ -267,14 +268,22 @@ static void node_free(struct node *n)
 	free(n);
 }
 
+static void oom(struct parser *p, size_t pos)
+{
+	if (!p->failed) {
+		p->failed = true;
+		p->oom = true;
+		p->errpos = pos;
+		snprintf(p->why, p->whylen, "out of memory");
+	}
+}
+
 static struct node *node_new(struct parser *p, enum ntype t)
 {
 	struct node *n = calloc(1, sizeof(*n));
 
-	if (n == NULL && !p->failed) {
-		p->failed = true;
-		p->errpos = p->tok.pos;
-		snprintf(p->why, p->whylen, "out of memory");
+	if (n == NULL) {
+		oom(p, p->tok.pos);
 	}
 	if (n) {
 		n->type = t;
@@ -363,7 +372,7 @@ static void lex_string(struct parser *p)
 
 	out = malloc(strlen(p->src + p->pos) + 1);
 	if (out == NULL) {
-		fail(p, p->pos, "out of memory");
+		oom(p, p->pos);
 		return;
 	}
 	for (; p->src[i] && p->src[i] != q; i++) {
@@ -416,7 +425,8 @@ static void lex_name(struct parser *p)
 	p->tok.str = tv_strndup(p->src + start, n);
 	p->tok.len = n;
 	if (p->tok.str == NULL) {
-		fail(p, start, "out of memory");
+		p->tok.t = T_EOF;
+		oom(p, start);
 	}
 }
 
@@ -522,6 +532,7 @@ static bool path_start(struct parser *p, struct node *n, const char *name, size_
 	}
 	if (strcmp(name, "llm_calls") == 0 || strcmp(name, "tool_calls") == 0) {
 		if (push_seg(n, "turns") < 0 || push_seg(n, name) < 0) {
+			oom(p, pos);
 			return false;
 		}
 		*cur = name[0] == 'l' ? llm_fields : tool_fields;
@@ -533,6 +544,7 @@ static bool path_start(struct parser *p, struct node *n, const char *name, size_
 		return false;
 	}
 	if (push_seg(n, name) < 0) {
+		oom(p, pos);
 		return false;
 	}
 	*cur = f->sub;
@@ -586,6 +598,7 @@ static struct node *parse_path(struct parser *p)
 			n->time_field = f->time;
 		}
 		if (push_seg(n, p->tok.str) < 0) {
+			oom(p, p->tok.pos);
 			goto fail;
 		}
 		next(p);
@@ -658,7 +671,7 @@ static struct node *parse_list(struct parser *p)
 		}
 		v = realloc(n->items, (n->nitems + 1) * sizeof(*v));
 		if (v == NULL) {
-			fail(p, p->tok.pos, "out of memory");
+			oom(p, p->tok.pos);
 			break;
 		}
 		n->items = v;
@@ -808,6 +821,11 @@ static struct node *compile_regex(struct parser *p, struct node *n, size_t pos)
 	}
 	n->re = pcre2_compile((PCRE2_SPTR)n->b->s, n->b->slen, PCRE2_UTF | PCRE2_UCP, &ecode, &eoff,
 			      NULL);
+	if (n->re == NULL && ecode == PCRE2_ERROR_HEAP_FAILED) {
+		oom(p, pos);
+		node_free(n);
+		return NULL;
+	}
 	if (n->re == NULL) {
 		PCRE2_UCHAR msg[256];
 
@@ -820,7 +838,7 @@ static struct node *compile_regex(struct parser *p, struct node *n, size_t pos)
 	pcre2_jit_compile(n->re, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
 	n->md = pcre2_match_data_create_from_pattern(n->re, NULL);
 	if (n->md == NULL) {
-		fail(p, pos, "out of memory");
+		oom(p, pos);
 		node_free(n);
 		return NULL;
 	}
@@ -929,7 +947,7 @@ static bool add_item(struct parser *p, struct node *n, struct node *item)
 		v = n->items;
 	}
 	if (v == NULL) {
-		fail(p, p->tok.pos, "out of memory");
+		oom(p, p->tok.pos);
 		return false;
 	}
 	n->items = v;
@@ -992,7 +1010,7 @@ static int finish_compile(struct parser *p, struct node *root, struct tv_expr **
 	if (p->failed || root == NULL) {
 		node_free(root);
 		*col = p->errpos;
-		return -TV_EPARSE;
+		return p->oom ? -ENOMEM : -TV_EPARSE;
 	}
 	e = calloc(1, sizeof(*e));
 	if (e == NULL) {

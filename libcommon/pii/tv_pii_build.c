@@ -244,6 +244,10 @@ static int compile(const char *pattern, uint32_t flags, pcre2_code **out, char *
 				       PCRE2_UTF | PCRE2_DUPNAMES | flags, &ecode, &eoff, NULL);
 	PCRE2_UCHAR buf[256];
 
+	if (re == NULL && ecode == PCRE2_ERROR_HEAP_FAILED) {
+		snprintf(msg, msz, "out of memory");
+		return -ENOMEM;
+	}
 	if (re == NULL) {
 		pcre2_get_error_message(ecode, buf, sizeof(buf));
 		snprintf(msg, msz, "%s at offset %zu", (const char *)buf, (size_t)eoff);

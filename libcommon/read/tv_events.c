@@ -167,16 +167,21 @@ static struct tv_turn *turn_for(struct evctx *e)
 	return t;
 }
 
-/* parse JSON text held in a value (copied: the parser needs padding) */
-static bool parse_inner(struct evctx *e, const char *s, size_t n, struct tv_jv *root)
+/*
+ * parse JSON text held in a value (copied: the parser needs padding):
+ * 0, 1 when it is not JSON, or -ENOMEM (never taken for "not JSON")
+ */
+static int parse_inner(struct evctx *e, const char *s, size_t n, struct tv_jv *root)
 {
 	struct tv_strbuf *b = &e->ctx->scratch;
+	int r;
 
 	tv_strbuf_reset(b);
 	if (tv_strbuf_append(b, s, n) < 0) {
-		return false;
+		return -ENOMEM;
 	}
-	return tv_json_parse(e->ctx->jp2, b->p, b->len, root, NULL) == 0;
+	r = tv_json_parse(e->ctx->jp2, b->p, b->len, root, NULL);
+	return r == -ENOMEM ? r : r < 0 ? 1 : 0;
 }
 
 static int on_user_prompt(struct evctx *e)
@@ -295,9 +300,13 @@ static int response_output(struct evctx *e, const struct tv_val *v, struct tv_tu
 	struct tv_jiter it;
 	const char *k;
 	size_t kn;
-	int r = 0;
+	int r = v->n == 0 || (v->s[0] != '{' && v->s[0] != '[') ? 1
+								: parse_inner(e, v->s, v->n, &root);
 
-	if (v->n == 0 || (v->s[0] != '{' && v->s[0] != '[') || !parse_inner(e, v->s, v->n, &root)) {
+	if (r < 0) {
+		return r;
+	}
+	if (r > 0) {
 		r = tv_set_str(&t->output, v->s, v->n);
 		return r < 0 ? r : 1;
 	}
@@ -327,6 +336,7 @@ static int finish_reason(struct evctx *e, struct tv_llm_call *c)
 	struct tv_jiter it;
 	const char *k, *s;
 	size_t kn, n;
+	int r;
 
 	if (v == NULL) {
 		v = attr(e, "finish_reason");
@@ -337,8 +347,11 @@ static int finish_reason(struct evctx *e, struct tv_llm_call *c)
 	if (v->type == TV_V_STR) {
 		return tv_set_str(&c->finish_reason, v->s, v->n);
 	}
-	if (v->type != TV_V_JSON || !parse_inner(e, v->s, v->n, &root)) {
+	if (v->type != TV_V_JSON || (r = parse_inner(e, v->s, v->n, &root)) > 0) {
 		return 0;
+	}
+	if (r < 0) {
+		return r;
 	}
 	tv_jv_iter_init(&root, &it);
 	if (tv_jv_iter_next(&it, &k, &kn, &first) && tv_jv_str(&first, &s, &n)) {
@@ -447,9 +460,10 @@ static int tool_args(struct evctx *e, struct tv_tool_call *c)
 		return 0;
 	}
 	tv_strbuf_reset(b);
-	if (v->type == TV_V_STR && parse_inner(e, v->s, v->n, &root)) {
+	r = v->type == TV_V_STR ? parse_inner(e, v->s, v->n, &root) : 1;
+	if (r == 0) {
 		r = tv_jv_minify(&root, b);
-	} else {
+	} else if (r > 0) {
 		r = tv_val_to_json(v, b);
 	}
 	if (r < 0) {

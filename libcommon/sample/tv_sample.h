@@ -39,5 +39,4 @@ bool tv_sample_keep(uint64_t h, double rate);
  */
 int tv_sample_parse_rate(const char *s, double *rate);
 
-
 #endif

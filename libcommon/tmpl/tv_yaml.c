@@ -923,7 +923,9 @@ static int load_doc(struct tv_yaml_tmpl *t, const char *text, size_t len, struct
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &t->doc)) {
-		r = parser.error == YAML_MEMORY_ERROR ? -ENOMEM : -TV_EPARSE;
+		/* libyaml leaves some allocation failures unnamed: no error is one */
+		r = parser.error == YAML_MEMORY_ERROR || parser.error == YAML_NO_ERROR ? -ENOMEM
+										       : -TV_EPARSE;
 		tv_error_set(err, r, t->name, parser.problem_mark.line + 1, "%s%s%s",
 			     parser.problem ? parser.problem : "bad YAML",
 			     parser.context ? " " : "", parser.context ? parser.context : "");
@@ -1458,7 +1460,10 @@ static int emit(struct rctx *r, yaml_event_t *ev, int ok)
 		return tv_error_set(r->err, -ENOMEM, r->t->name, 0, "out of memory");
 	}
 	if (!yaml_emitter_emit(r->em, ev)) {
-		int code = r->em->error == YAML_MEMORY_ERROR ? -ENOMEM : -TV_ETYPE;
+		/* the writer fails only when the output cannot grow */
+		int code = r->em->error == YAML_MEMORY_ERROR || r->em->error == YAML_WRITER_ERROR
+				   ? -ENOMEM
+				   : -TV_ETYPE;
 
 		return tv_error_set(r->err, code, r->t->name, 0, "yaml emitter: %s",
 				    r->em->problem ? r->em->problem : "error");

@@ -65,6 +65,12 @@ int tool_bad_option(void)
 	return 2;
 }
 
+int tool_oom(void)
+{
+	tool_err("out of memory");
+	return 1;
+}
+
 int tool_usage_err(const char *fmt, ...)
 {
 	va_list ap;

@@ -30,6 +30,8 @@ void tool_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int tool_version(void);
 /** tool_bad_option: the hint after getopt's own message; returns 2 (a usage error). */
 int tool_bad_option(void);
+/** tool_oom: `prog: out of memory` on stderr; returns 1 (not a usage error). */
+int tool_oom(void);
 /** tool_usage_err: a usage error with the --help hint; returns 2. */
 int tool_usage_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

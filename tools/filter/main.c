@@ -248,7 +248,7 @@ static int parse_selection(struct opts *o, int c, const char *arg, int argc, cha
 
 	switch (c) {
 	case OPT_WHERE:
-		return add_where(o, arg) < 0 ? tool_usage_err("out of memory") : 0;
+		return add_where(o, arg) < 0 ? tool_oom() : 0;
 	case OPT_SINCE:
 		return time_arg(o, "--since", arg, "start_time >= %s");
 	case OPT_UNTIL:
@@ -389,7 +389,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	o->sel.limit = UINT64_MAX;
 	opts = tool_input_options(long_opts, TOOL_IN_ALL);
 	if (opts == NULL) {
-		return tool_usage_err("out of memory");
+		return tool_oom();
 	}
 	while ((c = getopt_long(argc, argv, short_opts, opts, NULL)) != -1) {
 		r = parse_selection(o, c, optarg, argc, argv);

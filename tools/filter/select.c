@@ -281,6 +281,7 @@ int selector_create(const struct select_opts *o, struct selector **out, const ch
 		tv_jw_key(&jw, "seed");
 		tv_jw_int(&jw, (int64_t)o->seed);
 		if (tv_jw_error(&jw) < 0) {
+			r = -ENOMEM;
 			goto fail;
 		}
 	}

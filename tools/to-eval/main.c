@@ -182,7 +182,7 @@ static int add_var(struct opts *o, const char *kv)
 	}
 	v = realloc(o->vars, (o->n_vars + 1) * sizeof(*v));
 	if (v == NULL) {
-		return tool_usage_err("out of memory");
+		return tool_oom();
 	}
 	o->vars = v;
 	o->vars[o->n_vars++] = kv;
@@ -336,7 +336,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	};
 	opts = tool_input_options(long_opts, TOOL_IN_ALL);
 	if (opts == NULL) {
-		return tool_usage_err("out of memory");
+		return tool_oom();
 	}
 	while (r == 0 && (c = getopt_long(argc, argv, short_opts, opts, NULL)) != -1) {
 		r = parse_task_opt(o, c, optarg);
@@ -359,9 +359,17 @@ static int load_builtin(const char *file, struct tv_yaml_tmpl **t)
 	char name[256];
 	struct tv_error err;
 
+	int r = -TV_EUSAGE;
+
 	snprintf(name, sizeof(name), "templates/%s", file);
 	tv_error_clear(&err);
-	if (b == NULL || tv_yaml_tmpl_parse(name, b->text, b->len, t, &err) < 0) {
+	if (b != NULL) {
+		r = tv_yaml_tmpl_parse(name, b->text, b->len, t, &err);
+	}
+	if (r == -ENOMEM) {
+		return tool_oom();
+	}
+	if (r < 0) {
 		tool_err("%s:%llu: %s", name, (unsigned long long)err.line, err.msg);
 		return 1;
 	}
@@ -372,8 +380,14 @@ static int load_file(const char *path, struct tv_yaml_tmpl **t)
 {
 	struct tv_error err;
 
+	int r;
+
 	tv_error_clear(&err);
-	if (tv_yaml_tmpl_load(path, t, &err) < 0) {
+	r = tv_yaml_tmpl_load(path, t, &err);
+	if (r == -ENOMEM) {
+		return tool_oom();
+	}
+	if (r < 0) {
 		if (err.line) {
 			tool_err("%s:%llu: %s", err.file, (unsigned long long)err.line, err.msg);
 		} else {
