@@ -1,6 +1,7 @@
 # televal: the two commands a newcomer needs (see README.md).
 #
-#   make demo   install what is missing, build, run televal-filter on examples/
+#   make demo   install what is missing, build, run televal-filter and televal-aggregate
+#               on examples/
 #   make test   install what is missing, build with ASan+UBSan and -Werror, run every test
 #
 # Packages come from Debian (apt-get) when they are missing; run as root or
@@ -48,6 +49,9 @@ build: deps $(BUILD)/build.ninja
 
 demo: build
 	@sh examples/demo.sh $(BUILD)/tools/filter/televal-filter
+	@echo "== televal-aggregate --by model --prices examples/prices.yaml examples/gemini/collector.log"
+	@$(BUILD)/tools/aggregate/televal-aggregate --format table --by model \
+		--prices examples/prices.yaml examples/gemini/collector.log
 	@echo "== the pipeline: examples/Makefile (collector.log -> sample -> anonymize -> waza tasks)"
 	$(MAKE) -C examples demo BUILD=$(abspath $(BUILD))
 

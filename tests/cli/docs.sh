@@ -63,6 +63,9 @@ fi
 if [ -n "${TELEVAL_TO_EVAL:-}" ]; then
 	part to-eval check_tool "$TELEVAL_TO_EVAL" "$SRC/tools/to-eval/televal-to-eval.1.scd"
 fi
+if [ -n "${TELEVAL_AGGREGATE:-}" ]; then
+	part aggregate check_tool "$TELEVAL_AGGREGATE" "$SRC/tools/aggregate/televal-aggregate.1.scd"
+fi
 front="$(dirname "$TELEVAL_FILTER")/../televal/televal"
 if [ -x "$front" ]; then
 	part televal check_tool "$front" "$SRC/tools/televal/televal.1.scd"

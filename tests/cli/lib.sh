@@ -42,6 +42,8 @@ done
 GEN="$SRC/tests/tools/gen_corpus.py"
 CHECK_SCHEMA="$SRC/tests/tools/check_schema.py"
 CHECK_TRUTH="$SRC/tests/tools/check_truth.py"
+CHECK_AGGREGATE="$SRC/tests/tools/check_aggregate.py"
+AGGREGATE_SCHEMA="$SRC/tools/aggregate/aggregate.schema.json"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/televal-test.XXXXXX")
 trap 'rm -rf "$T"' EXIT
@@ -142,6 +144,15 @@ check_schema() {
 	"$PY" "$CHECK_SCHEMA" "$@" >"$T/schema.log" 2>&1 || {
 		sed -n '1,30p' "$T/schema.log" >&2
 		fail "output does not validate against libcommon/model/session.schema.json: $*"
+	}
+}
+
+# check_report FILE...: each FILE is a televal-aggregate JSON report that
+# validates against tools/aggregate/aggregate.schema.json
+check_report() {
+	"$PY" "$CHECK_SCHEMA" --schema "$AGGREGATE_SCHEMA" --no-order "$@" >"$T/report-schema.log" 2>&1 || {
+		sed -n '1,30p' "$T/report-schema.log" >&2
+		fail "not a valid televal-aggregate report: $*"
 	}
 }
 

@@ -4,7 +4,8 @@
 # televal-to-eval's command line: --help and --version on standard output
 # (exit 0), usage errors (exit 2) with a hint, template errors naming the
 # template file, line and placeholder (exit 2 when compiling, 1 when a
-# session's data does not fit), --print-template, --list-formats, --var,
+# session's data does not fit), the nesting limit of templates and of what
+# they write, --print-template, --list-formats, --var,
 # --suite-template, --expect and the budget factor.
 . "$(dirname "$0")/lib.sh"
 
@@ -64,6 +65,39 @@ template_errors() {
 	grep -q '^who: nobody$' "$T/out" || fail "default did not apply"
 }
 part "template errors" template_errors
+
+nesting() {
+	# 64 lists and mappings nest; the 65th is an error at its line
+	"$PY" -c 'print("a: " + "[" * 63 + "1" + "]" * 63)' >ok.yaml
+	expect_exit 0 "$TO_EVAL" -t ok.yaml s.jsonl
+	"$PY" -c 'print("id: 1\na: " + "[" * 64 + "1" + "]" * 64)' >deep.yaml
+	expect_exit 2 "$TO_EVAL" -t deep.yaml s.jsonl
+	stderr_has '^televal-to-eval: deep.yaml:2: template nested too deep: more than 64 levels of lists and mappings$'
+	# a million levels: the same error, at once
+	"$PY" -c 'print("[" * 1000000 + "]" * 1000000)' >huge.yaml
+	expect_exit 2 "$TO_EVAL" -t huge.yaml s.jsonl
+	stderr_has '^televal-to-eval: huge.yaml:1: template nested too deep'
+	# a session's value that would nest the output deeper: an error at its placeholder
+	"$PY" - s.jsonl <<'PY' >deep.jsonl
+import json, sys
+for line in open(sys.argv[1]):
+    s = json.loads(line)
+    v = "leaf"
+    for _ in range(70):
+        v = {"k": v}
+    s["metadata"] = {"deep": v}
+    print(json.dumps(s))
+PY
+	printf 'id: "{{task.id}}"\nmeta: "{{session.metadata}}"\n' >meta.yaml
+	expect_exit 1 "$TO_EVAL" -t meta.yaml deep.jsonl
+	stderr_has '^televal-to-eval: meta.yaml:2: \{\{session.metadata\}\}: the value nests too deep: the output would have more than 64 levels of lists and mappings$'
+	[ -s "$T/out" ] && fail "a task was written"
+	expect_exit 1 "$TO_EVAL" -t meta.yaml --jsonl deep.jsonl
+	stderr_has '^televal-to-eval: meta.yaml:2: \{\{session.metadata\}\}: the value nests too deep'
+	printf 'id: "{{task.id}}"\nmeta: "{{session.metadata | json}}"\n' >text.yaml
+	expect_exit 0 "$TO_EVAL" -t text.yaml deep.jsonl
+}
+part "nesting limits" nesting
 
 expectations() {
 	expect_exit 0 "$TO_EVAL" -f langfuse --budget-factor 3 s.jsonl

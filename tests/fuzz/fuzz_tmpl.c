@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "libcommon/json/tv_json.h"
-#include "libcommon/tmpl/tv_yaml.h"
+#include "libcommon/tmpl/tv_tmpl.h"
 #include "libcommon/core/tv_strbuf.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
@@ -28,10 +28,10 @@ static const char CONTEXT[] =
 static const char *const ROOTS[] = { "session", "turn", "task", "expect", "ref", "vars" };
 #define N_ROOTS (sizeof(ROOTS) / sizeof(ROOTS[0]))
 
-static void render_all(const struct tv_yaml_tmpl *t, const struct tv_yaml_var *vars)
+static void render_all(const struct tv_tmpl *t, const struct tv_tmpl_var *vars)
 {
-	static const enum tv_yaml_mode modes[] = { TV_YAML_DOCUMENT, TV_YAML_STREAM_DOC,
-						   TV_YAML_LIST_ITEM, TV_YAML_JSON_LINE };
+	static const enum tv_tmpl_mode modes[] = { TV_TMPL_DOCUMENT, TV_TMPL_STREAM_DOC,
+						   TV_TMPL_LIST_ITEM, TV_TMPL_JSON_LINE };
 	struct tv_strbuf a, b;
 	struct tv_error err;
 	int ra, rb;
@@ -41,8 +41,8 @@ static void render_all(const struct tv_yaml_tmpl *t, const struct tv_yaml_var *v
 	for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
 		tv_strbuf_reset(&a);
 		tv_strbuf_reset(&b);
-		ra = tv_yaml_render(t, vars, N_ROOTS, modes[m], &a, &err);
-		rb = tv_yaml_render(t, vars, N_ROOTS, modes[m], &b, &err);
+		ra = tv_tmpl_render(t, vars, N_ROOTS, modes[m], &a, &err);
+		rb = tv_tmpl_render(t, vars, N_ROOTS, modes[m], &b, &err);
 		if (ra != rb || a.len != b.len || (a.len > 0 && memcmp(a.p, b.p, a.len) != 0)) {
 			abort(); /* the same context gives the same bytes */
 		}
@@ -57,8 +57,8 @@ static void render_all(const struct tv_yaml_tmpl *t, const struct tv_yaml_var *v
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	struct tv_json_parser *jp = tv_json_parser_create();
-	struct tv_yaml_var vars[N_ROOTS];
-	struct tv_yaml_tmpl *t = NULL;
+	struct tv_tmpl_var vars[N_ROOTS];
+	struct tv_tmpl *t = NULL;
 	struct tv_strbuf ctx;
 	struct tv_error err;
 	struct tv_jv root;
@@ -73,9 +73,9 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		tv_jv_get(&root, ROOTS[i], &vars[i].value);
 	}
 	tv_error_clear(&err);
-	if (tv_yaml_tmpl_parse("fuzz.yaml", (const char *)data, size, &t, &err) == 0) {
+	if (tv_tmpl_parse("fuzz.yaml", (const char *)data, size, &t, &err) == 0) {
 		render_all(t, vars);
-		tv_yaml_tmpl_destroy(t);
+		tv_tmpl_destroy(t);
 	}
 out:
 	tv_strbuf_finish(&ctx);

@@ -17,6 +17,7 @@
 #include "tools/common/tool_atomic.h"
 #include "tools/common/tool_input.h"
 #include "libcommon/read/tv_keyed.h"
+#include "tools/common/tool_where.h"
 #include "libcommon/read/tv_reader.h"
 #include "libcommon/sample/tv_sample.h"
 #include "libcommon/core/tv_strbuf.h"
@@ -31,10 +32,7 @@ struct opts {
 	bool group_sorted; /* its reduce */
 	const char *output;
 	struct select_opts sel;
-	const char **where; /* --where and the shorthands, as expressions */
-	size_t n_where;
-	char **owned; /* expressions built from shorthands */
-	size_t n_owned;
+	struct tool_where where; /* --where and the shorthands, as expressions */
 	bool seed_set;
 };
 
@@ -157,89 +155,10 @@ static void help(void)
 	       "See televal-filter(1).\n");
 }
 
-/* an expression string literal holding @s */
-static char *quoted(const char *s)
-{
-	struct tv_strbuf b;
-
-	tv_strbuf_init(&b);
-	tv_strbuf_putc(&b, '"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\') {
-			tv_strbuf_putc(&b, '\\');
-		}
-		tv_strbuf_putc(&b, *s);
-	}
-	tv_strbuf_putc(&b, '"');
-	return tv_strbuf_steal(&b);
-}
-
-static int add_where(struct opts *o, const char *expr)
-{
-	const char **v = realloc(o->where, (o->n_where + 1) * sizeof(*v));
-
-	if (v == NULL) {
-		return -ENOMEM;
-	}
-	o->where = v;
-	o->where[o->n_where++] = expr;
-	return 0;
-}
-
 /* a shorthand: the expression @fmt with every %s replaced by @arg quoted */
 static int add_shorthand(struct opts *o, const char *fmt, const char *arg)
 {
-	char *q = arg ? quoted(arg) : NULL, **v;
-	struct tv_strbuf b;
-	int r;
-
-	tv_strbuf_init(&b);
-	for (const char *p = fmt; *p; p++) {
-		if (p[0] == '%' && p[1] == 's') {
-			tv_strbuf_puts(&b, q ? q : "null");
-			p++;
-		} else {
-			tv_strbuf_putc(&b, *p);
-		}
-	}
-	free(q);
-	v = realloc(o->owned, (o->n_owned + 1) * sizeof(*v));
-	if (v == NULL) {
-		tv_strbuf_finish(&b);
-		return -ENOMEM;
-	}
-	o->owned = v;
-	o->owned[o->n_owned] = tv_strbuf_steal(&b);
-	if (o->owned[o->n_owned] == NULL) {
-		return -ENOMEM;
-	}
-	r = add_where(o, o->owned[o->n_owned]);
-	o->n_owned++;
-	return r;
-}
-
-/* --since/--until: a timestamp, a date, or a duration before now */
-static int time_arg(struct opts *o, const char *opt, const char *arg, const char *fmt)
-{
-	char buf[TV_TIME_BUFSZ];
-	struct timespec now;
-	int64_t ns, d;
-
-	if (tv_time_parse(arg, strlen(arg), &ns, NULL) == 0) {
-		return add_shorthand(o, fmt, arg);
-	}
-	if (strlen(arg) == 10 && arg[4] == '-' && arg[7] == '-') {
-		return add_shorthand(o, fmt, arg); /* a date: checked by the compiler */
-	}
-	if (tv_duration_parse(arg, &d) < 0) {
-		return tool_usage_err("invalid time '%s' for %s (RFC 3339, YYYY-MM-DD or a "
-				      "duration like 7d)",
-				      arg, opt);
-	}
-	clock_gettime(CLOCK_REALTIME, &now);
-	ns = (int64_t)now.tv_sec * TV_NS_PER_SEC - d;
-	tv_time_format(ns, buf);
-	return add_shorthand(o, fmt, buf);
+	return tool_where_shorthand(&o->where, fmt, arg) < 0 ? tool_oom() : 0;
 }
 
 static int parse_selection(struct opts *o, int c, const char *arg, int argc, char **argv)
@@ -248,11 +167,11 @@ static int parse_selection(struct opts *o, int c, const char *arg, int argc, cha
 
 	switch (c) {
 	case OPT_WHERE:
-		return add_where(o, arg) < 0 ? tool_oom() : 0;
+		return tool_where_add(&o->where, arg) < 0 ? tool_oom() : 0;
 	case OPT_SINCE:
-		return time_arg(o, "--since", arg, "start_time >= %s");
+		return tool_where_time(&o->where, "--since", arg, "start_time >= %s");
 	case OPT_UNTIL:
-		return time_arg(o, "--until", arg, "start_time < %s");
+		return tool_where_time(&o->where, "--until", arg, "start_time < %s");
 	case OPT_MODEL:
 		return add_shorthand(o, "models == %s", arg);
 	case OPT_SKILL:
@@ -340,7 +259,7 @@ static int check_opts(struct opts *o)
 			"choose one of --emit-keyed (map) and --group-sorted (reduce)");
 	}
 	if (o->emit_keyed &&
-	    (o->n_where > 0 || modes > 0 || o->sel.dedupe_window || o->sel.limit != UINT64_MAX ||
+	    (o->where.n > 0 || modes > 0 || o->sel.dedupe_window || o->sel.limit != UINT64_MAX ||
 	     o->sel.ids || o->sel.count || o->sel.invert)) {
 		return tool_usage_err("--emit-keyed writes records, not sessions: select in the "
 				      "reduce (--group-sorted)");
@@ -348,8 +267,8 @@ static int check_opts(struct opts *o)
 	if (o->group_sorted && o->in.from != NULL) {
 		return tool_usage_err("--group-sorted reads keyed lines: drop --from");
 	}
-	o->sel.where = o->where;
-	o->sel.n_where = o->n_where;
+	o->sel.where = o->where.expr;
+	o->sel.n_where = o->where.n;
 	return 0;
 }
 
@@ -513,50 +432,6 @@ static void print_stats(const struct run *run)
 		(unsigned long long)filtered);
 }
 
-/* the width of @n bytes of UTF-8 on a terminal: one column per character */
-static size_t columns(const char *s, size_t n)
-{
-	size_t chars = 0;
-
-	for (size_t i = 0; i < n && s[i]; i++) {
-		chars += ((unsigned char)s[i] & 0xc0) != 0x80;
-	}
-	return chars;
-}
-
-/* back or forward from @i to the start of a UTF-8 character */
-static size_t char_start(const char *s, size_t i)
-{
-	while (i > 0 && ((unsigned char)s[i] & 0xc0) == 0x80) {
-		i--;
-	}
-	return i;
-}
-
-#define CARET_CONTEXT 60
-
-/*
- * @bad with a caret under byte @col; a long expression is cut to the
- * CARET_CONTEXT bytes either side of the column, with "..." for the rest
- */
-static void show_caret(const char *bad, size_t col)
-{
-	size_t len = strlen(bad), from = 0, to = len;
-
-	if (col > len) {
-		col = len;
-	}
-	if (col > CARET_CONTEXT) {
-		from = char_start(bad, col - CARET_CONTEXT);
-	}
-	if (len - col > CARET_CONTEXT) {
-		to = char_start(bad, col + CARET_CONTEXT);
-	}
-	fprintf(stderr, "  %s%.*s%s\n  %*s^\n", from > 0 ? "..." : "", (int)(to - from), bad + from,
-		to < len ? "..." : "", (int)(columns(bad + from, col - from) + (from > 0 ? 3 : 0)),
-		"");
-}
-
 /* compile the selection; a bad expression is shown with a caret under the column */
 static int make_selector(struct run *run)
 {
@@ -571,20 +446,14 @@ static int make_selector(struct run *run)
 		return 1;
 	}
 	if (r < 0) {
-		tool_err("invalid expression: %s", why);
-		show_caret(bad ? bad : "", col);
-		return 2;
+		return tool_expr_error(bad, col, why);
 	}
 	return 0;
 }
 
 static void free_opts(struct opts *o)
 {
-	for (size_t i = 0; i < o->n_owned; i++) {
-		free(o->owned[i]);
-	}
-	free(o->owned);
-	free(o->where);
+	tool_where_free(&o->where);
 }
 
 static int run_all(struct run *run, int argc, char **argv)

@@ -4,18 +4,18 @@
 #include "formats.h"
 
 static const struct format formats[] = {
-	{ "waza", "waza.yaml", "waza-suite.yaml", "eval.yaml", TV_YAML_STREAM_DOC, TV_YAML_DOCUMENT,
+	{ "waza", "waza.yaml", "waza-suite.yaml", "eval.yaml", TV_TMPL_STREAM_DOC, TV_TMPL_DOCUMENT,
 	  ".yaml", "waza task YAML (and eval.yaml with -o)" },
 	{ "promptfoo", "promptfoo.yaml", "promptfoo-config.yaml", "promptfooconfig.yaml",
-	  TV_YAML_LIST_ITEM, TV_YAML_DOCUMENT, ".yaml",
+	  TV_TMPL_LIST_ITEM, TV_TMPL_DOCUMENT, ".yaml",
 	  "promptfoo tests (and promptfooconfig.yaml with -o)" },
-	{ "openai-evals", "openai-evals.yaml", NULL, NULL, TV_YAML_JSON_LINE, TV_YAML_JSON_LINE,
+	{ "openai-evals", "openai-evals.yaml", NULL, NULL, TV_TMPL_JSON_LINE, TV_TMPL_JSON_LINE,
 	  ".json", "OpenAI evals samples (JSON Lines)" },
-	{ "inspect", "inspect.yaml", NULL, NULL, TV_YAML_JSON_LINE, TV_YAML_JSON_LINE, ".json",
+	{ "inspect", "inspect.yaml", NULL, NULL, TV_TMPL_JSON_LINE, TV_TMPL_JSON_LINE, ".json",
 	  "Inspect AI dataset samples (JSON Lines)" },
-	{ "langfuse", "langfuse.yaml", NULL, NULL, TV_YAML_JSON_LINE, TV_YAML_JSON_LINE, ".json",
+	{ "langfuse", "langfuse.yaml", NULL, NULL, TV_TMPL_JSON_LINE, TV_TMPL_JSON_LINE, ".json",
 	  "Langfuse dataset items (JSON Lines)" },
-	{ NULL, NULL, NULL, NULL, TV_YAML_DOCUMENT, TV_YAML_DOCUMENT, NULL, NULL },
+	{ NULL, NULL, NULL, NULL, TV_TMPL_DOCUMENT, TV_TMPL_DOCUMENT, NULL, NULL },
 };
 
 const struct format *format_find(const char *name)

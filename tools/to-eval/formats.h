@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "libcommon/tmpl/tv_yaml.h"
+#include "libcommon/tmpl/tv_tmpl.h"
 
 struct builtin_template {
 	const char *name; /* file name in templates/ */
@@ -25,8 +25,8 @@ struct format {
 	const char *task;	     /* template of one task */
 	const char *suite;	     /* template of the suite file, or NULL */
 	const char *suite_file;	     /* its name in DIR */
-	enum tv_yaml_mode out_mode;  /* standard output */
-	enum tv_yaml_mode file_mode; /* one file per task */
+	enum tv_tmpl_mode out_mode;  /* standard output */
+	enum tv_tmpl_mode file_mode; /* one file per task */
 	const char *ext;	     /* task files' extension */
 	const char *what;	     /* for --help */
 };

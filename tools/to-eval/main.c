@@ -19,7 +19,7 @@
 #include "tools/common/tool_input.h"
 #include "libcommon/json/tv_jw.h"
 #include "libcommon/read/tv_reader.h"
-#include "libcommon/tmpl/tv_yaml.h"
+#include "libcommon/tmpl/tv_tmpl.h"
 
 #define FLUSH_AT (1u << 20)
 #define MAX_TALLY 4096 /* distinct skills/models remembered for the suite */
@@ -56,9 +56,9 @@ struct counts {
 
 struct run {
 	struct opts o;
-	struct tv_yaml_tmpl *task_t, *suite_t;
+	struct tv_tmpl *task_t, *suite_t;
 	const char *suite_file;
-	enum tv_yaml_mode out_mode, file_mode;
+	enum tv_tmpl_mode out_mode, file_mode;
 	const char *ext;
 	struct tv_json_parser *p_session, *p_task, *p_vars;
 	struct tv_jv vars_root;
@@ -353,18 +353,17 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 
 /* ---- templates and the vars root ---- */
 
-static int load_builtin(const char *file, struct tv_yaml_tmpl **t)
+static int load_builtin(const char *file, struct tv_tmpl **t)
 {
 	const struct builtin_template *b = builtin_template(file);
 	char name[256];
 	struct tv_error err;
-
 	int r = -TV_EUSAGE;
 
 	snprintf(name, sizeof(name), "templates/%s", file);
 	tv_error_clear(&err);
 	if (b != NULL) {
-		r = tv_yaml_tmpl_parse(name, b->text, b->len, t, &err);
+		r = tv_tmpl_parse(name, b->text, b->len, t, &err);
 	}
 	if (r == -ENOMEM) {
 		return tool_oom();
@@ -376,14 +375,13 @@ static int load_builtin(const char *file, struct tv_yaml_tmpl **t)
 	return 0;
 }
 
-static int load_file(const char *path, struct tv_yaml_tmpl **t)
+static int load_file(const char *path, struct tv_tmpl **t)
 {
 	struct tv_error err;
-
 	int r;
 
 	tv_error_clear(&err);
-	r = tv_yaml_tmpl_load(path, t, &err);
+	r = tv_tmpl_load(path, t, &err);
 	if (r == -ENOMEM) {
 		return tool_oom();
 	}
@@ -421,8 +419,8 @@ static int load_templates(struct run *run)
 		}
 		return r;
 	}
-	run->out_mode = run->o.jsonl ? TV_YAML_JSON_LINE : TV_YAML_STREAM_DOC;
-	run->file_mode = run->o.jsonl ? TV_YAML_JSON_LINE : TV_YAML_DOCUMENT;
+	run->out_mode = run->o.jsonl ? TV_TMPL_JSON_LINE : TV_TMPL_STREAM_DOC;
+	run->file_mode = run->o.jsonl ? TV_TMPL_JSON_LINE : TV_TMPL_DOCUMENT;
 	run->ext = run->o.jsonl ? ".json" : ".yaml";
 	r = load_file(run->o.template_file, &run->task_t);
 	if (r == 0 && run->o.suite_template_file) {
@@ -633,7 +631,7 @@ static int write_task(struct run *run, const struct tv_jv *troot)
 
 static int emit_task(struct run *run, size_t turn)
 {
-	struct tv_yaml_var vars[6];
+	struct tv_tmpl_var vars[6];
 	struct tv_error err;
 	struct tv_jv troot;
 	const char *why = NULL;
@@ -647,20 +645,20 @@ static int emit_task(struct run *run, size_t turn)
 	if (r < 0) {
 		return r;
 	}
-	vars[0] = (struct tv_yaml_var){ "session", run->view.root };
-	vars[1] = (struct tv_yaml_var){ "turn", run->view.turns[turn] };
+	vars[0] = (struct tv_tmpl_var){ "session", run->view.root };
+	vars[1] = (struct tv_tmpl_var){ "turn", run->view.turns[turn] };
 	vars[2].name = "task";
 	vars[3].name = "expect";
 	vars[4].name = "ref";
 	tv_jv_get(&troot, "task", &vars[2].value);
 	tv_jv_get(&troot, "expect", &vars[3].value);
 	tv_jv_get(&troot, "ref", &vars[4].value);
-	vars[5] = (struct tv_yaml_var){ "vars", run->vars_root };
+	vars[5] = (struct tv_tmpl_var){ "vars", run->vars_root };
 	tv_strbuf_reset(&run->text);
 	tv_error_clear(&err);
-	r = tv_yaml_render(run->task_t, vars, 6, run->dir ? run->file_mode : run->out_mode,
+	r = tv_tmpl_render(run->task_t, vars, 6, run->dir ? run->file_mode : run->out_mode,
 			   &run->text, &err);
-	if (r == TV_YAML_SKIPPED) {
+	if (r == TV_TMPL_SKIPPED) {
 		run->n.skipped++;
 		return 0;
 	}
@@ -827,7 +825,7 @@ static int suite_json(struct run *run, struct tv_strbuf *b)
 
 static int write_suite(struct run *run)
 {
-	struct tv_yaml_var vars[2];
+	struct tv_tmpl_var vars[2];
 	struct tv_error err;
 	const char *why = NULL;
 	int r;
@@ -841,11 +839,11 @@ static int write_suite(struct run *run)
 		return -1;
 	}
 	vars[0].name = "suite";
-	vars[1] = (struct tv_yaml_var){ "vars", run->vars_root };
+	vars[1] = (struct tv_tmpl_var){ "vars", run->vars_root };
 	tv_strbuf_reset(&run->text);
 	tv_error_clear(&err);
-	r = tv_yaml_render(run->suite_t, vars, 2, TV_YAML_DOCUMENT, &run->text, &err);
-	if (r == TV_YAML_SKIPPED) {
+	r = tv_tmpl_render(run->suite_t, vars, 2, TV_TMPL_DOCUMENT, &run->text, &err);
+	if (r == TV_TMPL_SKIPPED) {
 		return 0;
 	}
 	if (r < 0) {
@@ -911,7 +909,7 @@ static int finish_output(struct run *run, int r)
 		return r;
 	}
 	/* promptfoo's tests file is a list: no task is an empty one */
-	if (r == 0 && run->out_mode == TV_YAML_LIST_ITEM && run->n.tasks == 0) {
+	if (r == 0 && run->out_mode == TV_TMPL_LIST_ITEM && run->n.tasks == 0) {
 		r = tv_strbuf_puts(&run->buf, "[]\n");
 	}
 	if (r == 0) {
@@ -975,8 +973,8 @@ static void cleanup(struct run *run)
 {
 	tool_input_end(&run->in);
 	outdir_destroy(run->dir);
-	tv_yaml_tmpl_destroy(run->task_t);
-	tv_yaml_tmpl_destroy(run->suite_t);
+	tv_tmpl_destroy(run->task_t);
+	tv_tmpl_destroy(run->suite_t);
 	tv_json_parser_destroy(run->p_session);
 	tv_json_parser_destroy(run->p_task);
 	tv_json_parser_destroy(run->p_vars);

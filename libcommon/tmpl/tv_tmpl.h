@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tv_yaml: YAML templates rendered through libyaml's emitter.
+ * tv_tmpl: YAML templates rendered through libyaml's emitter.
  *
  * A template is one YAML document.  Its scalars may hold placeholders,
  * `{{path | filter ...}}`, that name values of a context: a few named
@@ -43,9 +43,18 @@
  * 2024-01-01, ...) are quoted, multi-line text uses literal blocks when
  * that keeps the text exact, and the same context always gives the same
  * bytes.  The same tree can also be written as one line of JSON.
+ *
+ * Nesting is limited: a template nests at most TV_TMPL_MAX_DEPTH lists and
+ * mappings as written (an unquoted {{x}} is a scalar; an alias counts as
+ * the node it names, where it is used), and so does its output: a value
+ * placed inside N lists and mappings may nest at most TV_TMPL_MAX_DEPTH - N
+ * more.  Deeper is an error naming the template file and line (of the node
+ * or of the placeholder), never a deep recursion.
+ *
+ * The engine's parts are described in tv_tmpl_int.h.
  */
-#ifndef TV_YAML_H
-#define TV_YAML_H
+#ifndef TV_TMPL_H
+#define TV_TMPL_H
 
 #include <stddef.h>
 
@@ -53,57 +62,62 @@
 #include "libcommon/json/tv_json.h"
 #include "libcommon/core/tv_strbuf.h"
 
-/* tv_yaml_render() result: the root's _if was false, nothing was written */
-#define TV_YAML_SKIPPED 1
+/* the most lists and mappings a template, or what it renders, may nest */
+#define TV_TMPL_MAX_DEPTH 64
 
-enum tv_yaml_mode {
-	TV_YAML_DOCUMENT,   /* one YAML document without markers */
-	TV_YAML_STREAM_DOC, /* a document starting with "---" (for a stream) */
-	TV_YAML_LIST_ITEM,  /* a one-item block list ("- ..."): concatenated
+/* tv_tmpl_render() result: the root's _if was false, nothing was written */
+#define TV_TMPL_SKIPPED 1
+
+enum tv_tmpl_mode {
+	TV_TMPL_DOCUMENT,   /* one YAML document without markers */
+	TV_TMPL_STREAM_DOC, /* a document starting with "---" (for a stream) */
+	TV_TMPL_LIST_ITEM,  /* a one-item block list ("- ..."): concatenated
 				   renders form one list */
-	TV_YAML_JSON_LINE,  /* the same tree as one line of JSON and '\n' */
+	TV_TMPL_JSON_LINE,  /* the same tree as one line of JSON and '\n' */
 };
 
 /* one root of the context: `name` in paths; the value is borrowed */
-struct tv_yaml_var {
+struct tv_tmpl_var {
 	const char *name;
 	struct tv_jv value;
 };
 
-struct tv_yaml_tmpl;
+struct tv_tmpl;
 
 /**
- * tv_yaml_tmpl_parse: compile the template text @text (@len bytes).
+ * tv_tmpl_parse: compile the template text @text (@len bytes).
  * @name: names the template in error messages (e.g. its file name).
- * @out: set on success; free with tv_yaml_tmpl_destroy().
+ * @out: set on success; free with tv_tmpl_destroy().
  * @err: on failure, the message with @name as file and the line.
  * Returns: 0, -TV_EPARSE (bad YAML, more than one document, a bad
- * placeholder) or -ENOMEM.
+ * placeholder, nested deeper than TV_TMPL_MAX_DEPTH, aliases expanding too
+ * much) or -ENOMEM.
  */
-int tv_yaml_tmpl_parse(const char *name, const char *text, size_t len, struct tv_yaml_tmpl **out,
-		       struct tv_error *err);
+int tv_tmpl_parse(const char *name, const char *text, size_t len, struct tv_tmpl **out,
+		  struct tv_error *err);
 
 /**
- * tv_yaml_tmpl_load: read and compile the template file @path.
- * Returns: 0, -errno when it cannot be read, or as tv_yaml_tmpl_parse().
+ * tv_tmpl_load: read and compile the template file @path.
+ * Returns: 0, -errno when it cannot be read, or as tv_tmpl_parse().
  */
-int tv_yaml_tmpl_load(const char *path, struct tv_yaml_tmpl **out, struct tv_error *err);
+int tv_tmpl_load(const char *path, struct tv_tmpl **out, struct tv_error *err);
 
-/** tv_yaml_tmpl_destroy: free @t; @t may be NULL. */
-void tv_yaml_tmpl_destroy(struct tv_yaml_tmpl *t);
+/** tv_tmpl_destroy: free @t; @t may be NULL. */
+void tv_tmpl_destroy(struct tv_tmpl *t);
 
-/** tv_yaml_tmpl_name: the name given when @t was compiled (borrowed). */
-const char *tv_yaml_tmpl_name(const struct tv_yaml_tmpl *t);
+/** tv_tmpl_name: the name given when @t was compiled (borrowed). */
+const char *tv_tmpl_name(const struct tv_tmpl *t);
 
 /**
- * tv_yaml_render: render @t against the roots @vars (@n_vars of them) and
+ * tv_tmpl_render: render @t against the roots @vars (@n_vars of them) and
  * append the result to @out in @mode.
- * Returns: 0, TV_YAML_SKIPPED when the root's _if is false (nothing
+ * Returns: 0, TV_TMPL_SKIPPED when the root's _if is false (nothing
  * appended), or a negative code with @err set (file and line of the
  * template, the placeholder in the message; @out is left as it was):
- * -TV_ETYPE for a lookup or type error, -ENOMEM.
+ * -TV_ETYPE for a lookup or type error, -TV_EDEPTH when a value would
+ * nest the output deeper than TV_TMPL_MAX_DEPTH, -ENOMEM.
  */
-int tv_yaml_render(const struct tv_yaml_tmpl *t, const struct tv_yaml_var *vars, size_t n_vars,
-		   enum tv_yaml_mode mode, struct tv_strbuf *out, struct tv_error *err);
+int tv_tmpl_render(const struct tv_tmpl *t, const struct tv_tmpl_var *vars, size_t n_vars,
+		   enum tv_tmpl_mode mode, struct tv_strbuf *out, struct tv_error *err);
 
 #endif

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * tv_yaml: placeholders, filters, typed values, _if/_each/_value, nasty
+ * tv_tmpl: placeholders, filters, typed values, _if/_each/_value, nasty
  * strings through the emitter (read back with libyaml's parser and typed
  * the way YAML 1.1 readers type plain scalars), JSON lines, and template
  * errors that name the file, line and placeholder.
@@ -22,7 +22,7 @@
 
 #include "libcommon/json/tv_json.h"
 #include "libcommon/json/tv_jw.h"
-#include "libcommon/tmpl/tv_yaml.h"
+#include "libcommon/tmpl/tv_tmpl.h"
 
 /* ---- reading the output back: YAML -> JSON text, plain scalars typed ---- */
 
@@ -171,7 +171,7 @@ static char *read_back(const char *yaml)
 
 struct ctx {
 	struct tv_json_parser *p;
-	struct tv_yaml_var vars[8];
+	struct tv_tmpl_var vars[8];
 	size_t n;
 	struct tv_strbuf json;
 };
@@ -208,16 +208,16 @@ static void ctx_finish(struct ctx *c)
 }
 
 /* render @tmpl in @mode; returns the text (free it) and the result in *rc */
-static char *render_mode(const char *tmpl, const char *json, enum tv_yaml_mode mode, int *rc,
+static char *render_mode(const char *tmpl, const char *json, enum tv_tmpl_mode mode, int *rc,
 			 struct tv_error *err)
 {
-	struct tv_yaml_tmpl *t = NULL;
+	struct tv_tmpl *t = NULL;
 	struct tv_strbuf out;
 	struct ctx c;
 	int r;
 
 	tv_error_clear(err);
-	r = tv_yaml_tmpl_parse("t.yaml", tmpl, strlen(tmpl), &t, err);
+	r = tv_tmpl_parse("t.yaml", tmpl, strlen(tmpl), &t, err);
 	if (r < 0) {
 		*rc = r;
 		return NULL;
@@ -225,9 +225,9 @@ static char *render_mode(const char *tmpl, const char *json, enum tv_yaml_mode m
 	ctx_load(&c, json);
 	tv_strbuf_init(&out);
 	tv_strbuf_puts(&out, "");
-	*rc = tv_yaml_render(t, c.vars, c.n, mode, &out, err);
+	*rc = tv_tmpl_render(t, c.vars, c.n, mode, &out, err);
 	ctx_finish(&c);
-	tv_yaml_tmpl_destroy(t);
+	tv_tmpl_destroy(t);
 	return tv_strbuf_steal(&out);
 }
 
@@ -238,7 +238,7 @@ static void check(const char *tmpl, const char *json, const char *want)
 	char *yaml, *back, *line;
 	int rc;
 
-	yaml = render_mode(tmpl, json, TV_YAML_DOCUMENT, &rc, &err);
+	yaml = render_mode(tmpl, json, TV_TMPL_DOCUMENT, &rc, &err);
 	if (rc != 0) {
 		fail_msg("render failed (%d): %s:%llu: %s", rc, err.file,
 			 (unsigned long long)err.line, err.msg);
@@ -253,7 +253,7 @@ static void check(const char *tmpl, const char *json, const char *want)
 	}
 	free(back);
 	free(yaml);
-	line = render_mode(tmpl, json, TV_YAML_JSON_LINE, &rc, &err);
+	line = render_mode(tmpl, json, TV_TMPL_JSON_LINE, &rc, &err);
 	assert_int_equal(rc, 0);
 	assert_true(strlen(line) > 0 && line[strlen(line) - 1] == '\n');
 	line[strlen(line) - 1] = '\0';
@@ -352,11 +352,11 @@ static void t_skip(void **state)
 	int rc;
 
 	(void)state;
-	out = render_mode("_if: \"{{x.z}}\"\na: 1\n", CTX, TV_YAML_DOCUMENT, &rc, &err);
-	assert_int_equal(rc, TV_YAML_SKIPPED);
+	out = render_mode("_if: \"{{x.z}}\"\na: 1\n", CTX, TV_TMPL_DOCUMENT, &rc, &err);
+	assert_int_equal(rc, TV_TMPL_SKIPPED);
 	assert_string_equal(out, "");
 	free(out);
-	out = render_mode("_if: \"{{x.n}}\"\na: 1\n", CTX, TV_YAML_DOCUMENT, &rc, &err);
+	out = render_mode("_if: \"{{x.n}}\"\na: 1\n", CTX, TV_TMPL_DOCUMENT, &rc, &err);
 	assert_int_equal(rc, 0);
 	assert_string_equal(out, "a: 1\n");
 	free(out);
@@ -518,7 +518,7 @@ static void t_nasty(void **state)
 		tv_strbuf_finish(&esc);
 		check("v: \"{{x.s}}\"\nt: \"<{{x.s}}>\"\nl:\n  - \"{{x.s}}\"\n", ctx.p, want.p);
 		/* as list items, concatenated: one list */
-		out = render_mode("v: \"{{x.s}}\"\n", ctx.p, TV_YAML_LIST_ITEM, &rc, &err);
+		out = render_mode("v: \"{{x.s}}\"\n", ctx.p, TV_TMPL_LIST_ITEM, &rc, &err);
 		assert_int_equal(rc, 0);
 		tv_strbuf_puts(&all, out);
 		free(out);
@@ -551,23 +551,23 @@ static void t_modes(void **state)
 	int rc;
 
 	(void)state;
-	out = render_mode("a: \"{{x.name}}\"\nb: [1, 2]\n", CTX, TV_YAML_STREAM_DOC, &rc, &err);
+	out = render_mode("a: \"{{x.name}}\"\nb: [1, 2]\n", CTX, TV_TMPL_STREAM_DOC, &rc, &err);
 	assert_int_equal(rc, 0);
 	assert_string_equal(out, "---\na: W\nb: [1, 2]\n");
-	again = render_mode("a: \"{{x.name}}\"\nb: [1, 2]\n", CTX, TV_YAML_STREAM_DOC, &rc, &err);
+	again = render_mode("a: \"{{x.name}}\"\nb: [1, 2]\n", CTX, TV_TMPL_STREAM_DOC, &rc, &err);
 	assert_string_equal(out, again);
 	free(out);
 	free(again);
 	/* a float YAML 1.1 readers take as one, not "1e+20", a string to them */
-	out = render_mode("big: \"{{x.big}}\"\n", CTX, TV_YAML_DOCUMENT, &rc, &err);
+	out = render_mode("big: \"{{x.big}}\"\n", CTX, TV_TMPL_DOCUMENT, &rc, &err);
 	assert_string_equal(out, "big: 1.0e+20\n");
 	free(out);
-	out = render_mode("a: \"{{x.name}}\"\nb: \"{{x.list}}\"\n", CTX, TV_YAML_LIST_ITEM, &rc,
+	out = render_mode("a: \"{{x.name}}\"\nb: \"{{x.list}}\"\n", CTX, TV_TMPL_LIST_ITEM, &rc,
 			  &err);
 	assert_int_equal(rc, 0);
 	assert_string_equal(out, "- a: W\n  b:\n  - a\n  - b\n  - c\n");
 	free(out);
-	out = render_mode("a: \"{{x.name}}\"\nb: \"{{x.list}}\"\nc: 1\n", CTX, TV_YAML_JSON_LINE,
+	out = render_mode("a: \"{{x.name}}\"\nb: \"{{x.list}}\"\nc: 1\n", CTX, TV_TMPL_JSON_LINE,
 			  &rc, &err);
 	assert_string_equal(out, "{\"a\":\"W\",\"b\":[\"a\",\"b\",\"c\"],\"c\":1}\n");
 	free(out);
@@ -580,7 +580,7 @@ static void expect_error(const char *tmpl, int code, unsigned long line, const c
 	char *out;
 	int rc;
 
-	out = render_mode(tmpl, CTX, TV_YAML_DOCUMENT, &rc, &err);
+	out = render_mode(tmpl, CTX, TV_TMPL_DOCUMENT, &rc, &err);
 	if (rc != code || err.line != line || strstr(err.msg, frag) == NULL ||
 	    strcmp(err.file, "t.yaml") != 0) {
 		fail_msg("template:\n%s\ngot %d %s:%llu: %s\nwanted %d line %lu /%s/", tmpl, rc,
@@ -619,6 +619,7 @@ static void t_errors(void **state)
 	expect_error("l:\n  - _each: \"{{x.o}}\"\n    a: 1\n", -TV_ETYPE, 2, "_each needs a list");
 	expect_error("\"{{x.list}}\": 1\n", -TV_ETYPE, 1, "a key must be a scalar");
 	expect_error("a: &a [*a]\n", -TV_EPARSE, 1, "nested too deep");
+	expect_error("a: &a {b: *a}\n", -TV_EPARSE, 1, "nested too deep");
 	expect_error(
 		"a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
 		"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
@@ -627,44 +628,206 @@ static void t_errors(void **state)
 		-TV_EPARSE, 1, "expands too much");
 }
 
+/* @n times @open, then @mid, then @n times @close */
+static char *nested(size_t n, const char *open, const char *mid, const char *close)
+{
+	struct tv_strbuf b;
+
+	tv_strbuf_init(&b);
+	for (size_t i = 0; i < n; i++) {
+		tv_strbuf_puts(&b, open);
+	}
+	tv_strbuf_puts(&b, mid);
+	for (size_t i = 0; i < n; i++) {
+		tv_strbuf_puts(&b, close);
+	}
+	return tv_strbuf_steal(&b);
+}
+
+/* @n mappings in block style, one per line, the innermost holding "x: 1" */
+static char *nested_block(size_t n)
+{
+	struct tv_strbuf b;
+
+	tv_strbuf_init(&b);
+	for (size_t i = 0; i + 1 < n; i++) {
+		for (size_t k = 0; k < i; k++) {
+			tv_strbuf_puts(&b, "  ");
+		}
+		tv_strbuf_puts(&b, "k:\n");
+	}
+	for (size_t k = 0; k + 1 < n; k++) {
+		tv_strbuf_puts(&b, "  ");
+	}
+	tv_strbuf_puts(&b, "x: 1\n");
+	return tv_strbuf_steal(&b);
+}
+
+/* renders in YAML and JSON, without error */
+static void renders(const char *tmpl, const char *json)
+{
+	struct tv_error err;
+	char *out;
+	int rc;
+
+	out = render_mode(tmpl, json, TV_TMPL_DOCUMENT, &rc, &err);
+	if (rc != 0) {
+		fail_msg("%d %s:%llu: %s", rc, err.file, (unsigned long long)err.line, err.msg);
+	}
+	free(out);
+	out = render_mode(tmpl, json, TV_TMPL_JSON_LINE, &rc, &err);
+	assert_int_equal(rc, 0);
+	free(out);
+}
+
+/* templates nest at most TV_TMPL_MAX_DEPTH lists and mappings, whatever their style */
+static void t_template_depth(void **state)
+{
+	char *t;
+
+	(void)state;
+	t = nested(TV_TMPL_MAX_DEPTH, "[", "1", "]");
+	renders(t, CTX);
+	free(t);
+	t = nested(TV_TMPL_MAX_DEPTH + 1, "[", "1", "]");
+	expect_error(t, -TV_EPARSE, 1,
+		     "nested too deep: more than 64 levels of lists and mappings");
+	free(t);
+	t = nested_block(TV_TMPL_MAX_DEPTH);
+	renders(t, CTX);
+	free(t);
+	/* the 65th mapping is on line 65, also when libyaml is stopped early */
+	t = nested_block(TV_TMPL_MAX_DEPTH + 1);
+	expect_error(t, -TV_EPARSE, 65, "nested too deep");
+	free(t);
+	t = nested_block(2000);
+	expect_error(t, -TV_EPARSE, 65, "nested too deep");
+	free(t);
+	/* a million levels: an error at once, no deep recursion, no slow scan */
+	t = nested(1000000, "[", "1", "]");
+	expect_error(t, -TV_EPARSE, 1, "nested too deep");
+	free(t);
+	t = nested(1000000, "{a: ", "1", "}");
+	expect_error(t, -TV_EPARSE, 1, "nested too deep");
+	free(t);
+	/* an unquoted {{x}} is a scalar, though YAML reads two mappings */
+	t = nested(TV_TMPL_MAX_DEPTH, "[", "{{x.n}}", "]");
+	renders(t, CTX);
+	free(t);
+	/* _value counts as written */
+	t = nested(TV_TMPL_MAX_DEPTH - 1, "[", "{_value: 1}", "]");
+	renders(t, CTX);
+	free(t);
+	t = nested(TV_TMPL_MAX_DEPTH - 1, "[", "{_value: [1]}", "]");
+	expect_error(t, -TV_EPARSE, 1, "nested too deep");
+	free(t);
+}
+
+/* a context of @n nested lists ([[...["leaf"]...]]) under x.deep */
+static char *deep_ctx(size_t n)
+{
+	char *inner = nested(n, "[", "\"leaf\"", "]"), *ctx;
+	struct tv_strbuf b;
+
+	tv_strbuf_init(&b);
+	tv_strbuf_puts(&b, "{\"x\":{\"deep\":");
+	tv_strbuf_puts(&b, inner);
+	tv_strbuf_puts(&b, "}}");
+	free(inner);
+	ctx = tv_strbuf_steal(&b);
+	return ctx;
+}
+
+static void expect_value_too_deep(const char *tmpl, const char *ctx, unsigned long line)
+{
+	enum tv_tmpl_mode modes[] = { TV_TMPL_DOCUMENT, TV_TMPL_LIST_ITEM, TV_TMPL_JSON_LINE };
+	struct tv_error err;
+	char *out;
+	int rc;
+
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		out = render_mode(tmpl, ctx, modes[i], &rc, &err);
+		if (rc != -TV_EDEPTH || err.line != line || strcmp(err.file, "t.yaml") != 0 ||
+		    strstr(err.msg, "the value nests too deep: the output would have more than 64 "
+				    "levels of lists and mappings") == NULL) {
+			fail_msg("mode %d: got %d %s:%llu: %s", (int)modes[i], rc, err.file,
+				 (unsigned long long)err.line, err.msg);
+		}
+		assert_string_equal(out, "");
+		free(out);
+	}
+}
+
+/* what a template renders nests at most TV_TMPL_MAX_DEPTH deep too */
+static void t_value_depth(void **state)
+{
+	char *ok = deep_ctx(TV_TMPL_MAX_DEPTH - 1), *deep = deep_ctx(TV_TMPL_MAX_DEPTH);
+	char *far = deep_ctx(1000), *t;
+
+	(void)state;
+	/* in the root mapping: 63 levels more fit, 64 do not */
+	renders("a: 1\nv: \"{{x.deep}}\"\n", ok);
+	expect_value_too_deep("a: 1\nv: \"{{x.deep}}\"\n", deep, 2);
+	expect_value_too_deep("a: 1\nv: \"{{x.deep}}\"\n", far, 2);
+	/* as the root, in a list, through _each, _value and default */
+	renders("\"{{x.deep}}\"\n", deep);
+	expect_value_too_deep("- \"{{x.deep}}\"\n", deep, 1);
+	expect_value_too_deep("l:\n  - _each: \"{{x.deep}}\"\n    v: \"{{item}}\"\n", deep, 3);
+	expect_value_too_deep("a:\n  _value: \"{{x.deep}}\"\n", deep, 2);
+	expect_value_too_deep("a: \"{{x.gone | default x.deep}}\"\n", deep, 1);
+	/* text and json give a string: no nesting */
+	renders("a: \"<{{x.deep}}>\"\nb: \"{{x.deep | json}}\"\n", far);
+	/* [] and {} from default take a level */
+	t = nested(TV_TMPL_MAX_DEPTH - 1, "[", "\"{{x.gone | default []}}\"", "]");
+	renders(t, CTX);
+	free(t);
+	t = nested(TV_TMPL_MAX_DEPTH, "[", "\"{{x.gone | default {} }}\"", "]");
+	expect_value_too_deep(t, CTX, 1);
+	free(t);
+	free(ok);
+	free(deep);
+	free(far);
+}
+
 static void t_load(void **state)
 {
-	char path[] = "/tmp/tv-test-yaml-XXXXXX";
-	struct tv_yaml_tmpl *t = NULL;
+	char path[] = "/tmp/tv-test-tmpl-XXXXXX";
+	struct tv_tmpl *t = NULL;
 	struct tv_error err;
 	int fd, rc;
 
 	(void)state;
 	tv_error_clear(&err);
-	rc = tv_yaml_tmpl_load("/nonexistent/t.yaml", &t, &err);
+	rc = tv_tmpl_load("/nonexistent/t.yaml", &t, &err);
 	assert_int_equal(rc, -ENOENT);
 	assert_string_equal(err.file, "/nonexistent/t.yaml");
 	fd = mkstemp(path);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "a: 1\nb: \"{{x | nope}}\"\n", 23), 23);
 	close(fd);
-	rc = tv_yaml_tmpl_load(path, &t, &err);
+	rc = tv_tmpl_load(path, &t, &err);
 	assert_int_equal(rc, -TV_EPARSE);
 	assert_string_equal(err.file, path);
 	assert_int_equal(err.line, 2);
 	fd = open(path, O_WRONLY | O_TRUNC);
 	assert_int_equal(write(fd, "a: \"{{x.n}}\"\n", 13), 13);
 	close(fd);
-	rc = tv_yaml_tmpl_load(path, &t, &err);
+	rc = tv_tmpl_load(path, &t, &err);
 	assert_int_equal(rc, 0);
-	assert_string_equal(tv_yaml_tmpl_name(t), path);
-	tv_yaml_tmpl_destroy(t);
+	assert_string_equal(tv_tmpl_name(t), path);
+	tv_tmpl_destroy(t);
 	unlink(path);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(t_text),    cmocka_unit_test(t_typed),
-		cmocka_unit_test(t_filters), cmocka_unit_test(t_omit_if_each),
-		cmocka_unit_test(t_skip),    cmocka_unit_test(t_nasty),
-		cmocka_unit_test(t_modes),   cmocka_unit_test(t_errors),
-		cmocka_unit_test(t_load),
+		cmocka_unit_test(t_text),	 cmocka_unit_test(t_typed),
+		cmocka_unit_test(t_filters),	 cmocka_unit_test(t_omit_if_each),
+		cmocka_unit_test(t_skip),	 cmocka_unit_test(t_nasty),
+		cmocka_unit_test(t_modes),	 cmocka_unit_test(t_errors),
+		cmocka_unit_test(t_load),	 cmocka_unit_test(t_template_depth),
+		cmocka_unit_test(t_value_depth),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
