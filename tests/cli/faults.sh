@@ -15,6 +15,7 @@
 
 ANON=${TELEVAL_ANONYMIZE:?TELEVAL_ANONYMIZE is not set (run the tests with meson test)}
 TO_EVAL=${TELEVAL_TO_EVAL:?TELEVAL_TO_EVAL is not set (run the tests with meson test)}
+AGG=${TELEVAL_AGGREGATE:?TELEVAL_AGGREGATE is not set (run the tests with meson test)}
 CC=${CC:-cc}
 command -v "$CC" >/dev/null 2>&1 || skip "no C compiler to build the fault library"
 "$CC" -shared -fPIC -O1 -o failmalloc.so "$SRC/tests/faults/failmalloc.c" -ldl ||
@@ -58,6 +59,10 @@ anonymize-llama	rm -f out.db; $RUN "$ANON" -o out.db ls.db && "$PY" -c 'import s
 to-eval-yaml	$RUN "$TO_EVAL" canon.jsonl
 to-eval-dir	rm -rf out.d; $RUN "$TO_EVAL" --unit turn -o out.d canon.jsonl && cat out.d/*
 to-eval-json	$RUN "$TO_EVAL" --format promptfoo --stats canon.jsonl
+aggregate-json	$RUN "$AGG" --format json --by model --by tool otlp-traces.in
+aggregate-alerts	$RUN "$AGG" --format csv --by skill --where 'turns > 0' --fail-if 'p95(llm.latency_ms) > 1000000' canon.jsonl
+aggregate-partial	$RUN "$AGG" --partial gemini-collector-log.in
+aggregate-html	$RUN "$AGG" --format html --by model gemini-outfile.in
 CASES
 }
 
@@ -102,7 +107,7 @@ one_case() {
 	done
 }
 
-export FILTER ANON TO_EVAL PY
+export FILTER ANON TO_EVAL AGG PY
 while IFS=$'\t' read -r name cmd; do
 	part "$name" one_case "$name" "$cmd"
 done < <(cases)

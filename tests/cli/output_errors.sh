@@ -14,6 +14,7 @@
 
 ANON=${TELEVAL_ANONYMIZE:?TELEVAL_ANONYMIZE is not set (run the tests with meson test)}
 TO_EVAL=${TELEVAL_TO_EVAL:?TELEVAL_TO_EVAL is not set (run the tests with meson test)}
+AGG=${TELEVAL_AGGREGATE:?TELEVAL_AGGREGATE is not set (run the tests with meson test)}
 FRONT=$(dirname "$(dirname "$FILTER")")/televal/televal
 export TELEVAL_KEY=00112233445566778899aabbccddeeff
 
@@ -37,6 +38,9 @@ $ANON --to canonical big.log
 $TO_EVAL big.jsonl
 $TO_EVAL --format promptfoo big.jsonl
 $TO_EVAL --jsonl --template $SRC/templates/waza.yaml big.jsonl
+$AGG --format json --by model --by tool big.log
+$AGG --format html --by model --by tool big.jsonl
+$AGG --partial big.log
 CMDS
 }
 
@@ -58,7 +62,7 @@ part "SIGPIPE on standard output" sigpipe
 fifo() {
 	local st
 	mkfifo f.fifo
-	for tool in "$FILTER big.log" "$ANON big.jsonl"; do
+	for tool in "$FILTER big.log" "$ANON big.jsonl" "$AGG --format json --by model --by tool big.log"; do
 		head -c 100 f.fifo >/dev/null &
 		st=0
 		# shellcheck disable=SC2086
@@ -83,7 +87,7 @@ dev_full() {
 		grep -q 'write error: No space left on device' err.txt ||
 			{ cat err.txt >&2; fail "$cmd >/dev/full: no write error said"; }
 	done < <(commands)
-	for cmd in "$FILTER big.log" "$ANON big.log"; do
+	for cmd in "$FILTER big.log" "$ANON big.log" "$AGG big.log"; do
 		st=0
 		# shellcheck disable=SC2086
 		$cmd -o /dev/full 2>err.txt || st=$?
@@ -109,16 +113,20 @@ full_fs() {
 		cmp -s mnt/out.jsonl keep.txt || echo "filter -o: the old file changed" >>bad.txt
 		"$2" big.log -o mnt/out.jsonl 2>e2.txt; echo $? >rc2.txt
 		cmp -s mnt/out.jsonl keep.txt || echo "anonymize -o: the old file changed" >>bad.txt
+		head -c 220k /dev/zero >mnt/filler # what is left is less than the state
+		"$4" --partial big.log -o mnt/out.jsonl 2>e5.txt; echo $? >rc5.txt
+		cmp -s mnt/out.jsonl keep.txt || echo "aggregate -o: the old file changed" >>bad.txt
+		rm mnt/filler
 		mkdir mnt/dir
 		"$2" big.log -o mnt/dir/ 2>e3.txt; echo $? >rc3.txt
 		[ ! -e mnt/dir/big.log ] || echo "anonymize -o DIR/: a half-written file" >>bad.txt
 		ls -A mnt mnt/dir | grep -q "\.tmp\." && echo "a temporary file was left" >>bad.txt
 		"$3" big.jsonl --no-fsync -o mnt/tasks 2>e4.txt; echo $? >rc4.txt
 		ls -A mnt/tasks | grep -q "\.tmp\." && echo "to-eval: a temporary file was left" >>bad.txt
-		true' sh "$FILTER" "$ANON" "$TO_EVAL" || RC=$?
+		true' sh "$FILTER" "$ANON" "$TO_EVAL" "$AGG" || RC=$?
 	[ "$RC" -eq 0 ] || fail "the mount namespace run failed ($RC)"
 	[ ! -s bad.txt ] || { cat bad.txt >&2; fail "full file system: $(head -1 bad.txt)"; }
-	for i in 1 2 3 4; do
+	for i in 1 2 3 4 5; do
 		check_no_crash "$(cat rc$i.txt)" e$i.txt "case $i on a full file system"
 		[ "$(cat rc$i.txt)" -eq 1 ] || { cat e$i.txt >&2; fail "case $i: status $(cat rc$i.txt), expected 1"; }
 		grep -q 'No space left on device' e$i.txt || { cat e$i.txt >&2; fail "case $i: ENOSPC not said"; }

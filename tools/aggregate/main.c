@@ -515,6 +515,9 @@ static int write_report(struct run *run)
 
 	tv_strbuf_reset(&run->text);
 	r = out[run->o.format](&run->rep, &run->text);
+	if (r == 0 && run->text.err < 0) {
+		r = run->text.err; /* an append failed: the report is not whole */
+	}
 	if (r == 0) {
 		r = write_out(run, run->text.p, run->text.len);
 	}
