@@ -18,10 +18,10 @@ NINJA_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # clang-format, with which tests/check-source.sh checks the layout; GNU parallel,
 # with which tests/cli/shard.sh runs the tools across both cores.
 DEB_PACKAGES = meson ninja-build pkg-config gcc g++ \
-	libcjson-dev libyaml-dev libpcre2-dev libsimdjson-dev zlib1g-dev libsqlite3-dev libssl-dev \
+	libcjson-dev libyaml-dev libpcre2-dev libsimdjson-dev zlib1g-dev libsqlite3-dev nettle-dev \
 	libcmocka-dev python3 python3-jsonschema python3-yaml clang-format parallel
 
-.PHONY: all deps build demo test bench clean install
+.PHONY: all deps build demo test bench clean install fuzz faults
 
 all: build
 
@@ -62,6 +62,37 @@ test: deps $(BUILD_DEV)/build.ninja
 
 bench: build
 	bash bench/run.sh
+
+# make fuzz: every libFuzzer harness of tests/fuzz for FUZZ_SECONDS each (clang,
+# ASan+UBSan), new inputs in $(BUILD_FUZZ)/corpus/NAME, crashes in
+# $(BUILD_FUZZ)/crashes/; FUZZERS="expr tmpl" picks some.  See tests/fuzz/README.md.
+BUILD_FUZZ ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZERS ?= readers canonical expr tmpl policy anonymize
+
+$(BUILD_FUZZ)/build.ninja:
+	CC=clang CXX=clang++ $(MESON) setup $(BUILD_FUZZ) -Dfuzz=true -Dtests=disabled \
+		-Dman-pages=disabled -Dbuildtype=debugoptimized -Db_sanitize=address,undefined \
+		-Db_lundef=false
+
+fuzz: $(BUILD_FUZZ)/build.ninja
+	ninja -C $(BUILD_FUZZ) -j$(NINJA_JOBS)
+	@for f in $(FUZZERS); do \
+		mkdir -p $(BUILD_FUZZ)/corpus/$$f $(BUILD_FUZZ)/crashes; \
+		echo "== fuzz_$$f for $(FUZZ_SECONDS)s"; \
+		$(BUILD_FUZZ)/tests/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) \
+			-dict=tests/fuzz/$$f.dict -max_len=16384 -timeout=10 -rss_limit_mb=2048 \
+			-artifact_prefix=$(BUILD_FUZZ)/crashes/$$f- \
+			$(BUILD_FUZZ)/corpus/$$f tests/fuzz/corpus/$$f 2>$(BUILD_FUZZ)/fuzz_$$f.log || \
+			{ tail -40 $(BUILD_FUZZ)/fuzz_$$f.log; exit 1; }; \
+		grep -E '^#[0-9]+ *DONE' $(BUILD_FUZZ)/fuzz_$$f.log || tail -1 $(BUILD_FUZZ)/fuzz_$$f.log; \
+	done
+
+# make faults: the allocation-failure test (tests/cli/faults.sh) failing every
+# allocation of each case in turn, not the sample the suite tries.  Slow.
+faults: deps $(BUILD_DEV)/build.ninja
+	ninja -C $(BUILD_DEV) -j$(NINJA_JOBS)
+	TV_FAULTS=all $(MESON) test -C $(BUILD_DEV) faults.sh --print-errorlogs --timeout-multiplier 30
 
 install: build
 	$(MESON) install -C $(BUILD)

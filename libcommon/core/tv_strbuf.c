@@ -11,6 +11,7 @@ void tv_strbuf_init(struct tv_strbuf *b)
 	b->p = NULL;
 	b->len = 0;
 	b->cap = 0;
+	b->err = 0;
 }
 
 void tv_strbuf_finish(struct tv_strbuf *b)
@@ -25,6 +26,7 @@ int tv_strbuf_reserve(struct tv_strbuf *b, size_t extra)
 	char *p;
 
 	if (extra > SIZE_MAX - b->len - TV_STRBUF_PAD - 1) {
+		b->err = -ENOMEM;
 		return -ENOMEM;
 	}
 	need = b->len + extra + 1;
@@ -34,12 +36,14 @@ int tv_strbuf_reserve(struct tv_strbuf *b, size_t extra)
 	cap = b->cap ? b->cap : 256;
 	while (cap < need) {
 		if (cap > SIZE_MAX / 2 - TV_STRBUF_PAD) {
+			b->err = -ENOMEM;
 			return -ENOMEM;
 		}
 		cap *= 2;
 	}
 	p = realloc(b->p, cap + TV_STRBUF_PAD);
 	if (p == NULL) {
+		b->err = -ENOMEM;
 		return -ENOMEM;
 	}
 	memset(p + b->len, 0, cap + TV_STRBUF_PAD - b->len);
@@ -103,6 +107,7 @@ int tv_strbuf_printf(struct tv_strbuf *b, const char *fmt, ...)
 void tv_strbuf_reset(struct tv_strbuf *b)
 {
 	b->len = 0;
+	b->err = 0;
 	if (b->p) {
 		b->p[0] = '\0';
 	}
@@ -112,6 +117,11 @@ char *tv_strbuf_steal(struct tv_strbuf *b)
 {
 	char *p = b->p;
 
+	if (b->err < 0) {
+		tv_strbuf_finish(b); /* an append failed: the text is not whole */
+		tv_strbuf_init(b);
+		return NULL;
+	}
 	if (p == NULL) {
 		return tv_strndup("", 0);
 	}

@@ -6,7 +6,9 @@
  * buffer and freed by tv_strbuf_finish().  The buffer always keeps
  * TV_STRBUF_PAD readable bytes past `len` (zeroed at p[len]) so that its
  * contents can be handed to the SIMD JSON parser without a copy.
- * Allocation failure aborts nothing: functions return -ENOMEM.
+ * Allocation failure aborts nothing: functions return -ENOMEM, and `err`
+ * remembers it until the next reset, so a text built by many appends can
+ * be checked once at the end.
  */
 #ifndef TV_STRBUF_H
 #define TV_STRBUF_H
@@ -25,6 +27,7 @@ struct tv_strbuf {
 	char *p; /* NUL-terminated when len > 0 or after any append */
 	size_t len;
 	size_t cap; /* usable bytes, not counting TV_STRBUF_PAD */
+	int err;    /* -ENOMEM once an append failed; cleared by init and reset */
 };
 
 void tv_strbuf_init(struct tv_strbuf *b);
@@ -42,7 +45,7 @@ void tv_strbuf_reset(struct tv_strbuf *b);
 /**
  * tv_strbuf_steal: hand the bytes to the caller (free with free()) and
  * reinitialise @b.  Returns a NUL-terminated string, "" for an empty buffer,
- * or NULL on allocation failure.
+ * or NULL on allocation failure, now or in an append since the last reset.
  */
 char *tv_strbuf_steal(struct tv_strbuf *b);
 

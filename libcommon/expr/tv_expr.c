@@ -238,6 +238,8 @@ struct parser {
 	size_t whylen;
 	size_t errpos;
 	bool failed;
+	bool oom;	/* failed for want of memory: -ENOMEM, not a parse error */
+	unsigned depth; /* open '(' and '!' around the current token */
 };
 
 static void node_free(struct node *n)
@@ -266,14 +268,22 @@ static void node_free(struct node *n)
 	free(n);
 }
 
+static void oom(struct parser *p, size_t pos)
+{
+	if (!p->failed) {
+		p->failed = true;
+		p->oom = true;
+		p->errpos = pos;
+		snprintf(p->why, p->whylen, "out of memory");
+	}
+}
+
 static struct node *node_new(struct parser *p, enum ntype t)
 {
 	struct node *n = calloc(1, sizeof(*n));
 
-	if (n == NULL && !p->failed) {
-		p->failed = true;
-		p->errpos = p->tok.pos;
-		snprintf(p->why, p->whylen, "out of memory");
+	if (n == NULL) {
+		oom(p, p->tok.pos);
 	}
 	if (n) {
 		n->type = t;
@@ -362,7 +372,7 @@ static void lex_string(struct parser *p)
 
 	out = malloc(strlen(p->src + p->pos) + 1);
 	if (out == NULL) {
-		fail(p, p->pos, "out of memory");
+		oom(p, p->pos);
 		return;
 	}
 	for (; p->src[i] && p->src[i] != q; i++) {
@@ -415,7 +425,8 @@ static void lex_name(struct parser *p)
 	p->tok.str = tv_strndup(p->src + start, n);
 	p->tok.len = n;
 	if (p->tok.str == NULL) {
-		fail(p, start, "out of memory");
+		p->tok.t = T_EOF;
+		oom(p, start);
 	}
 }
 
@@ -521,6 +532,7 @@ static bool path_start(struct parser *p, struct node *n, const char *name, size_
 	}
 	if (strcmp(name, "llm_calls") == 0 || strcmp(name, "tool_calls") == 0) {
 		if (push_seg(n, "turns") < 0 || push_seg(n, name) < 0) {
+			oom(p, pos);
 			return false;
 		}
 		*cur = name[0] == 'l' ? llm_fields : tool_fields;
@@ -532,6 +544,7 @@ static bool path_start(struct parser *p, struct node *n, const char *name, size_
 		return false;
 	}
 	if (push_seg(n, name) < 0) {
+		oom(p, pos);
 		return false;
 	}
 	*cur = f->sub;
@@ -585,6 +598,7 @@ static struct node *parse_path(struct parser *p)
 			n->time_field = f->time;
 		}
 		if (push_seg(n, p->tok.str) < 0) {
+			oom(p, p->tok.pos);
 			goto fail;
 		}
 		next(p);
@@ -657,7 +671,7 @@ static struct node *parse_list(struct parser *p)
 		}
 		v = realloc(n->items, (n->nitems + 1) * sizeof(*v));
 		if (v == NULL) {
-			fail(p, p->tok.pos, "out of memory");
+			oom(p, p->tok.pos);
 			break;
 		}
 		n->items = v;
@@ -680,6 +694,18 @@ static struct node *parse_list(struct parser *p)
 		return NULL;
 	}
 	return n;
+}
+
+/* one level deeper ('(' or '!'): the parser and the evaluator recurse on it */
+static bool nest(struct parser *p)
+{
+	if (p->depth >= TV_EXPR_MAX_DEPTH) {
+		fail(p, p->tok.pos, "nested deeper than %d levels of '(' and '!'",
+		     TV_EXPR_MAX_DEPTH);
+		return false;
+	}
+	p->depth++;
+	return true;
 }
 
 static bool agg_name(const char *s, enum agg *fn)
@@ -711,8 +737,12 @@ static struct node *parse_operand(struct parser *p)
 		fail(p, p->tok.pos, "a list can only follow 'in'");
 		return NULL;
 	case T_LP:
+		if (!nest(p)) {
+			return NULL;
+		}
 		next(p);
 		n = parse_or(p);
+		p->depth--;
 		if (n && !expect(p, T_RP, "')'")) {
 			node_free(n);
 			return NULL;
@@ -791,6 +821,11 @@ static struct node *compile_regex(struct parser *p, struct node *n, size_t pos)
 	}
 	n->re = pcre2_compile((PCRE2_SPTR)n->b->s, n->b->slen, PCRE2_UTF | PCRE2_UCP, &ecode, &eoff,
 			      NULL);
+	if (n->re == NULL && ecode == PCRE2_ERROR_HEAP_FAILED) {
+		oom(p, pos);
+		node_free(n);
+		return NULL;
+	}
 	if (n->re == NULL) {
 		PCRE2_UCHAR msg[256];
 
@@ -803,7 +838,7 @@ static struct node *compile_regex(struct parser *p, struct node *n, size_t pos)
 	pcre2_jit_compile(n->re, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
 	n->md = pcre2_match_data_create_from_pattern(n->re, NULL);
 	if (n->md == NULL) {
-		fail(p, pos, "out of memory");
+		oom(p, pos);
 		node_free(n);
 		return NULL;
 	}
@@ -881,12 +916,17 @@ static struct node *parse_unary(struct parser *p)
 	if (p->tok.t != T_NOT) {
 		return parse_cmp(p);
 	}
+	if (!nest(p)) {
+		return NULL;
+	}
 	next(p);
 	n = node_new(p, N_NOT);
 	if (n == NULL) {
+		p->depth--;
 		return NULL;
 	}
 	n->a = parse_unary(p);
+	p->depth--;
 	if (n->a == NULL) {
 		node_free(n);
 		return NULL;
@@ -894,27 +934,55 @@ static struct node *parse_unary(struct parser *p)
 	return n;
 }
 
+/* append @item to the operands of @n (capacity doubles at powers of two) */
+static bool add_item(struct parser *p, struct node *n, struct node *item)
+{
+	struct node **v;
+
+	if (n->nitems >= 2 && (n->nitems & (n->nitems - 1)) == 0) {
+		v = realloc(n->items, n->nitems * 2 * sizeof(*v));
+	} else if (n->nitems == 0) {
+		v = malloc(2 * sizeof(*v));
+	} else {
+		v = n->items;
+	}
+	if (v == NULL) {
+		oom(p, p->tok.pos);
+		return false;
+	}
+	n->items = v;
+	n->items[n->nitems++] = item;
+	return true;
+}
+
+/*
+ * a chain of one operator: one node with every operand, so that a long
+ * `a || b || c ...` is a loop, not a recursion as deep as the chain
+ */
 static struct node *parse_bin(struct parser *p, enum tok op, enum ntype t,
 			      struct node *(*sub)(struct parser *))
 {
 	struct node *l = sub(p), *n;
 
-	while (l && p->tok.t == op) {
+	if (l == NULL || p->tok.t != op) {
+		return l;
+	}
+	n = node_new(p, t);
+	if (n == NULL || !add_item(p, n, l)) {
+		node_free(n);
+		node_free(l);
+		return NULL;
+	}
+	while (p->tok.t == op) {
 		next(p);
-		n = node_new(p, t);
-		if (n == NULL) {
+		l = sub(p);
+		if (l == NULL || !add_item(p, n, l)) {
 			node_free(l);
-			return NULL;
-		}
-		n->a = l;
-		n->b = sub(p);
-		if (n->b == NULL) {
 			node_free(n);
 			return NULL;
 		}
-		l = n;
 	}
-	return l;
+	return n;
 }
 
 static struct node *parse_and(struct parser *p)
@@ -942,7 +1010,7 @@ static int finish_compile(struct parser *p, struct node *root, struct tv_expr **
 	if (p->failed || root == NULL) {
 		node_free(root);
 		*col = p->errpos;
-		return -TV_EPARSE;
+		return p->oom ? -ENOMEM : -TV_EPARSE;
 	}
 	e = calloc(1, sizeof(*e));
 	if (e == NULL) {
@@ -1390,9 +1458,19 @@ static bool eval(struct node *n, const struct tv_jv *s)
 {
 	switch (n->type) {
 	case N_OR:
-		return eval(n->a, s) || eval(n->b, s);
+		for (size_t i = 0; i < n->nitems; i++) {
+			if (eval(n->items[i], s)) {
+				return true;
+			}
+		}
+		return false;
 	case N_AND:
-		return eval(n->a, s) && eval(n->b, s);
+		for (size_t i = 0; i < n->nitems; i++) {
+			if (!eval(n->items[i], s)) {
+				return false;
+			}
+		}
+		return true;
 	case N_NOT:
 		return !eval(n->a, s);
 	case N_CMP:

@@ -38,6 +38,15 @@
 
 struct tv_expr;
 
+/*
+ * The most '(' and '!' (or `not`) open at one place in an expression: the
+ * parser and the evaluator recurse on them, so the limit bounds the stack
+ * they use.  A deeper expression is a compile error at the token that goes
+ * one level too deep.  Chains of one operator (`a || b || c ...`) are not
+ * nested and have no limit.
+ */
+#define TV_EXPR_MAX_DEPTH 256
+
 /**
  * tv_expr_compile: compile @src.  Returns 0 and *@out (free with
  * tv_expr_destroy()), or -TV_EPARSE with @why (a buffer of @whylen bytes)

@@ -530,14 +530,14 @@ static ssize_t response_for(const struct tv_turn *t, const struct tv_llm_call *r
  * record each half as a call; pair them here, once every record is in, so
  * the result does not depend on the order the records arrived in.
  */
-static void pair_halves(struct tv_turn *t)
+static int pair_halves(struct tv_turn *t)
 {
 	bool *used;
 	size_t k = 0;
 
 	used = calloc(t->n_llm ? t->n_llm : 1, sizeof(*used));
 	if (used == NULL) {
-		return;
+		return -ENOMEM;
 	}
 	sort_llm(t->llm, t->n_llm); /* requests in time order */
 	for (size_t i = 0; i < t->n_llm; i++) {
@@ -562,13 +562,15 @@ static void pair_halves(struct tv_turn *t)
 	}
 	t->n_llm = k;
 	free(used);
+	return 0;
 }
 
-static void turn_finalize(struct tv_turn *t)
+/* 0, or -ENOMEM when the halves of calls could not be paired */
+static int turn_finalize(struct tv_turn *t)
 {
 	int64_t lo = TV_NONE, hi = TV_NONE;
+	int r = pair_halves(t);
 
-	pair_halves(t);
 	sort_llm(t->llm, t->n_llm);
 	sort_tools(t->tools, t->n_tools);
 	sort_agents(t->agents, t->n_agents);
@@ -599,7 +601,7 @@ static void turn_finalize(struct tv_turn *t)
 		t->duration = tv_time_diff(t->end_time, t->start_time);
 	}
 	if (t->success >= 0) {
-		return;
+		return r;
 	}
 	for (size_t i = t->n_llm; i-- > 0;) {
 		if (t->llm[i].status == TV_STATUS_NONE) {
@@ -608,6 +610,7 @@ static void turn_finalize(struct tv_turn *t)
 		t->success = t->llm[i].status == TV_STATUS_OK;
 		break;
 	}
+	return r;
 }
 
 static void add_opt(int64_t *sum, int64_t v)
@@ -651,10 +654,11 @@ static void usage_finalize(struct tv_session *s)
 	s->usage = u;
 }
 
-static void error_finalize(struct tv_session *s)
+/* 0, or -ENOMEM when the error could not be copied */
+static int error_finalize(struct tv_session *s)
 {
 	if (s->has_error || s->success != 0) {
-		return;
+		return 0;
 	}
 	for (size_t i = 0; i < s->n_turns; i++) {
 		const struct tv_turn *t = &s->turns[i];
@@ -675,9 +679,12 @@ static void error_finalize(struct tv_session *s)
 				s->error_message = tv_strndup(c->error, strlen(c->error));
 			}
 			s->has_error = true;
-			return;
+			return s->error_type == NULL || (c->error && s->error_message == NULL)
+				       ? -ENOMEM
+				       : 0;
 		}
 	}
+	return 0;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -685,22 +692,25 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-void tv_session_finalize(struct tv_session *s)
+int tv_session_finalize(struct tv_session *s)
 {
 	int64_t lo = TV_NONE, hi = TV_NONE;
-	int any_ok = 0, any_fail = 0;
+	int any_ok = 0, any_fail = 0, r = 0;
 
 	for (size_t i = 0; i < s->n_turns; i++) {
 		struct tv_turn *t = &s->turns[i];
 
-		turn_finalize(t);
+		if (turn_finalize(t) < 0) {
+			r = -ENOMEM;
+		}
 		minmax(&lo, &hi, t->start_time, TV_NONE);
 		minmax(&lo, &hi, t->end_time, TV_NONE);
 		any_ok |= t->success == 1;
 		any_fail |= t->success == 0;
 		for (size_t j = 0; j < t->n_llm; j++) {
-			if (t->llm[j].model) {
-				tv_session_add_model(s, t->llm[j].model, strlen(t->llm[j].model));
+			if (t->llm[j].model &&
+			    tv_session_add_model(s, t->llm[j].model, strlen(t->llm[j].model)) < 0) {
+				r = -ENOMEM;
 			}
 		}
 	}
@@ -717,11 +727,14 @@ void tv_session_finalize(struct tv_session *s)
 	if (s->success < 0 && (any_ok || any_fail)) {
 		s->success = !any_fail;
 	}
-	error_finalize(s);
+	if (error_finalize(s) < 0) {
+		r = -ENOMEM;
+	}
 	usage_finalize(s);
 	if (s->n_models > 1) {
 		qsort(s->models, s->n_models, sizeof(*s->models), cmp_str);
 	}
+	return r;
 }
 
 /* ---- writer ---- */

@@ -180,9 +180,11 @@ int tv_set_str(char **dst, const char *s, size_t n);
  * times and durations where unset, turn success, session success and error,
  * usage totals, sorted models[]; turns, llm_calls and tool_calls are put in
  * time order (stable), so the result does not depend on the order records
- * arrived in.  Readers call it once before emitting.
+ * arrived in.  Readers call it once before emitting.  Returns 0, or
+ * -ENOMEM when memory ran out on the way (the session is then incomplete:
+ * the caller fails, it does not write it).
  */
-void tv_session_finalize(struct tv_session *s);
+int tv_session_finalize(struct tv_session *s);
 
 /**
  * tv_session_write: append @s as one JSON line (with '\n') to @out.

@@ -60,10 +60,10 @@
 
 #include <pcre2.h>
 
+#include "libcommon/core/tv_hmac.h"
 #include "libcommon/json/tv_jw.h"
 #include "libcommon/pii/tv_jscan.h"
 #include "libcommon/pii/tv_pii_int.h"
-#include "libcommon/sample/tv_sample.h"
 
 static const char *const keywords[KW_COUNT] = {
 	[KW_PEM] = "-----begin",
@@ -504,8 +504,8 @@ static int pseudonym_hex(struct tv_pii *p, const char *s, size_t n, char hex[9])
 {
 	static const char digits[] = "0123456789abcdef";
 	struct pseudo_slot *ps = NULL;
-	unsigned char mac[32];
-	int i, r;
+	unsigned char mac[TV_HMAC_SIZE];
+	int i;
 
 	if (n <= PSEUDO_MAX) {
 		ps = &p->pcache[slot_of(fnv(s, n), PSEUDO_CACHE)];
@@ -517,10 +517,7 @@ static int pseudonym_hex(struct tv_pii *p, const char *s, size_t n, char hex[9])
 		}
 		ps[1] = ps[0];
 	}
-	r = tv_hmac_sha256(p->key, p->key_len, s, n, mac);
-	if (r < 0) {
-		return r;
-	}
+	tv_hmac_sha256(p->key, p->key_len, s, n, mac);
 	for (i = 0; i < 4; i++) {
 		hex[2 * i] = digits[mac[i] >> 4];
 		hex[2 * i + 1] = digits[mac[i] & 15];
@@ -739,8 +736,12 @@ static size_t next_char(const char *s, size_t n, size_t i)
 	return i;
 }
 
-/* one candidate of rule @ri: validate, narrow, check the allow-lists, add */
-static int take(struct tv_pii *p, uint32_t ri, const char *s, const PCRE2_SIZE *ov, bool *ok)
+/*
+ * one candidate of rule @ri: validate, narrow, check the allow-lists, add;
+ * *@end: where the finding ends (a validator may keep less than the match)
+ */
+static int take(struct tv_pii *p, uint32_t ri, const char *s, const PCRE2_SIZE *ov, bool *ok,
+		size_t *end)
 {
 	const struct rule *r = &p->rules[ri];
 	size_t ps, pe, off = 0, len;
@@ -752,6 +753,7 @@ static int take(struct tv_pii *p, uint32_t ri, const char *s, const PCRE2_SIZE *
 		*ok = false;
 		return 0;
 	}
+	*end = ps + off + len;
 	return cand_add(p, ri, ps + off, ps + off + len, allowed(p, s + ps + off, len));
 }
 
@@ -764,7 +766,7 @@ static int rule_scan(struct tv_pii *p, uint32_t ri, const char *s, size_t n)
 		int rc = pcre2_match(r->re, (PCRE2_SPTR)s, n, off, PCRE2_NO_UTF_CHECK, p->md,
 				     p->mctx);
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(p->md);
-		size_t ms = ov[0], me = ov[1];
+		size_t ms = ov[0], me = 0;
 		bool ok;
 		int e;
 
@@ -774,11 +776,15 @@ static int rule_scan(struct tv_pii *p, uint32_t ri, const char *s, size_t n)
 		if (rc < 0) {
 			return -TV_EPARSE;
 		}
-		e = take(p, ri, s, ov, &ok);
+		e = take(p, ri, s, ov, &ok, &me);
 		if (e < 0) {
 			return e;
 		}
-		/* after a rejected candidate, a valid one may start inside it */
+		/*
+		 * go on after the finding, not after the match: a validator that kept
+		 * less (an IBAN followed by text the pattern took in) leaves the rest,
+		 * and a valid candidate may start inside a rejected one
+		 */
 		off = (ok && me > ms && me > off) ? me : next_char(s, n, ms > off ? ms : off);
 	}
 	return 0;

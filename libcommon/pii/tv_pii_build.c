@@ -4,14 +4,15 @@
  * built from them and a policy file (tv_pii_create) and freed
  * (tv_pii_destroy).  The scrubbing itself is tv_pii.c.
  */
+#define _DEFAULT_SOURCE /* getentropy(), POSIX.1-2024 */
 #define PCRE2_CODE_UNIT_WIDTH 8
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include <openssl/rand.h>
 #include <pcre2.h>
 
 #include "libcommon/pii/tv_jscan.h"
@@ -88,8 +89,7 @@ static const struct builtin builtins[] = {
 	  "(?i)(?<![a-z0-9])[a-z]{2}\\d{2}(?: ?[a-z0-9]){11,30}(?![a-z0-9])", pii_valid_iban,
 	  F_IBAN, 0, 0 },
 	{ "credit_card", "CREDIT_CARD", TV_PII_REDACT,
-	  "(?<![\\w.+-])" NOT_GROUP_TAIL "\\d(?:[ -]?\\d){11,18}(?![\\w]|[.,-]\\d)", pii_valid_card,
-	  0, 0, 12 },
+	  "(?<![\\w.+-])\\d(?:[ -]?\\d){11,47}(?![\\w]|[.,-]\\d)", pii_valid_card, 0, 0, 12 },
 	{ "us_ssn", "US_SSN", TV_PII_REDACT,
 	  "(?<![\\w.-])\\d{3}([- .])\\d{2}\\1\\d{4}" NOT_NUM_AFTER, pii_valid_ssn, 0, 0, 9 },
 	{ "us_ssn_context", "US_SSN", TV_PII_REDACT,
@@ -245,6 +245,10 @@ static int compile(const char *pattern, uint32_t flags, pcre2_code **out, char *
 				       PCRE2_UTF | PCRE2_DUPNAMES | flags, &ecode, &eoff, NULL);
 	PCRE2_UCHAR buf[256];
 
+	if (re == NULL && ecode == PCRE2_ERROR_HEAP_FAILED) {
+		snprintf(msg, msz, "out of memory");
+		return -ENOMEM;
+	}
 	if (re == NULL) {
 		pcre2_get_error_message(ecode, buf, sizeof(buf));
 		snprintf(msg, msz, "%s at offset %zu", (const char *)buf, (size_t)eoff);
@@ -497,7 +501,7 @@ static int set_key(struct tv_pii *p, const struct tv_pii_opts *o)
 	}
 	p->key_len = 32;
 	p->key_random = true;
-	return RAND_bytes(p->key, 32) == 1 ? 0 : -TV_EUSAGE;
+	return getentropy(p->key, 32) == 0 ? 0 : -errno;
 }
 
 static int match_setup(struct tv_pii *p)

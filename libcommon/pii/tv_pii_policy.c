@@ -441,7 +441,10 @@ static int load_doc(const char *file, FILE *f, struct pii_policy *pol, struct tv
 	}
 	yaml_parser_set_input_file(&parser, f);
 	if (!yaml_parser_load(&parser, &doc)) {
-		e = tv_error_set(err, -TV_EPARSE, file, (uint64_t)parser.problem_mark.line + 1,
+		/* libyaml leaves some allocation failures unnamed: no error is one */
+		e = parser.error == YAML_MEMORY_ERROR || parser.error == YAML_NO_ERROR ? -ENOMEM
+										       : -TV_EPARSE;
+		e = tv_error_set(err, e, file, (uint64_t)parser.problem_mark.line + 1,
 				 "bad YAML: %s%s%s", parser.problem ? parser.problem : "error",
 				 parser.context ? " " : "", parser.context ? parser.context : "");
 		yaml_parser_delete(&parser);

@@ -260,6 +260,16 @@ static bool four_by_four(const struct groups *g)
 	return true;
 }
 
+/*
+ * Groups [a, b) stand apart from the others of the run by blanks: in
+ * "ref 2024 4111 1111 1111 1111" the number before is another one, while
+ * "4111-1111-1111-1111-2222" is one identifier, not a card and a tail.
+ */
+static bool space_apart(const char *s, const struct groups *g, size_t a, size_t b)
+{
+	return (a == 0 || s[g->start[a] - 1] == ' ') && (b == g->n || s[g->end[b - 1]] == ' ');
+}
+
 bool pii_valid_card(const char *s, size_t n, size_t *off, size_t *len)
 {
 	struct groups g;
@@ -279,6 +289,9 @@ bool pii_valid_card(const char *s, size_t n, size_t *off, size_t *len)
 	}
 	for (width = g.n; width > 0; width--) {
 		for (a = 0; a + width <= g.n; a++) {
+			if (!space_apart(s, &g, a, a + width)) {
+				continue;
+			}
 			if (card_span(s, &g, a, a + width)) {
 				*off = g.start[a];
 				*len = g.end[a + width - 1] - g.start[a];

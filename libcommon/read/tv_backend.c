@@ -251,7 +251,12 @@ static int map_session(struct tv_read_ctx *ctx, struct tv_session *s)
 
 int tv_read_emit_session(struct tv_read_ctx *ctx, struct tv_session *s)
 {
-	tv_session_finalize(s);
+	int r = tv_session_finalize(s);
+
+	if (r < 0) {
+		tv_session_destroy(s);
+		return r;
+	}
 	ctx->st.sessions++;
 	if (ctx->o.emit_keyed != NULL) {
 		return map_session(ctx, s);

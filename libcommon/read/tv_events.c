@@ -296,16 +296,21 @@ static struct tv_turn *turn_for(struct evctx *e)
 	return t;
 }
 
-/* parse JSON text held in a value (copied: the parser needs padding) */
-static bool parse_inner(struct evctx *e, const char *s, size_t n, struct tv_jv *root)
+/*
+ * parse JSON text held in a value (copied: the parser needs padding):
+ * 0, 1 when it is not JSON, or -ENOMEM (never taken for "not JSON")
+ */
+static int parse_inner(struct evctx *e, const char *s, size_t n, struct tv_jv *root)
 {
 	struct tv_strbuf *b = &e->ctx->scratch;
+	int r;
 
 	tv_strbuf_reset(b);
 	if (tv_strbuf_append(b, s, n) < 0) {
-		return false;
+		return -ENOMEM;
 	}
-	return tv_json_parse(e->ctx->jp2, b->p, b->len, root, NULL) == 0;
+	r = tv_json_parse(e->ctx->jp2, b->p, b->len, root, NULL);
+	return r == -ENOMEM ? r : r < 0 ? 1 : 0;
 }
 
 static int on_user_prompt(struct evctx *e)
@@ -452,9 +457,13 @@ static int response_output(struct evctx *e, const struct tv_val *v, struct tv_tu
 	struct tv_jiter it;
 	const char *k;
 	size_t kn;
-	int r = 0;
+	int r = v->n == 0 || (v->s[0] != '{' && v->s[0] != '[') ? 1
+								: parse_inner(e, v->s, v->n, &root);
 
-	if (v->n == 0 || (v->s[0] != '{' && v->s[0] != '[') || !parse_inner(e, v->s, v->n, &root)) {
+	if (r < 0) {
+		return r;
+	}
+	if (r > 0) {
 		r = tv_set_str(&t->output, v->s, v->n);
 		return r < 0 ? r : 1;
 	}
@@ -485,6 +494,7 @@ static int finish_reason(struct evctx *e, struct tv_llm_call *c)
 	struct tv_jiter it;
 	const char *k, *s;
 	size_t kn, n;
+	int r;
 
 	if (v == NULL) {
 		return 0;
@@ -492,8 +502,11 @@ static int finish_reason(struct evctx *e, struct tv_llm_call *c)
 	if (v->type == TV_V_STR) {
 		return tv_set_str(&c->finish_reason, v->s, v->n);
 	}
-	if (v->type != TV_V_JSON || !parse_inner(e, v->s, v->n, &root)) {
+	if (v->type != TV_V_JSON || (r = parse_inner(e, v->s, v->n, &root)) > 0) {
 		return 0;
+	}
+	if (r < 0) {
+		return r;
 	}
 	tv_jv_iter_init(&root, &it);
 	if (tv_jv_iter_next(&it, &k, &kn, &first) && tv_jv_str(&first, &s, &n)) {
@@ -579,8 +592,12 @@ static int call_request(struct evctx *e, struct tv_turn *t, struct tv_llm_call *
 		return r;
 	}
 	r = tv_set_str(&c->request_text, req->s, req->n);
-	if (r < 0 || t->prompt != NULL || !parse_inner(e, req->s, req->n, &root)) {
+	if (r < 0 || t->prompt != NULL) {
 		return r;
+	}
+	r = parse_inner(e, req->s, req->n, &root);
+	if (r != 0) {
+		return r < 0 ? r : 0;
 	}
 	tv_strbuf_reset(b);
 	r = messages_text(&root, "user", b);
@@ -679,9 +696,10 @@ static int tool_args(struct evctx *e, struct tv_tool_call *c)
 		return 0;
 	}
 	tv_strbuf_reset(b);
-	if (v->type == TV_V_STR && parse_inner(e, v->s, v->n, &root)) {
+	r = v->type == TV_V_STR ? parse_inner(e, v->s, v->n, &root) : 1;
+	if (r == 0) {
 		r = tv_jv_minify(&root, b);
-	} else {
+	} else if (r > 0) {
 		r = tv_val_to_json(v, b);
 	}
 	if (r < 0) {
@@ -809,18 +827,23 @@ static int on_output(struct evctx *e)
 	return tv_set_str(&t->output, v->s, v->n);
 }
 
-/* the string at @path ("content", "message.content") of the record's JSON body */
-static bool body_text(struct evctx *e, const char *const *path, const char **s, size_t *n)
+/* the string at @path ("content", "message.content") of the record's JSON body: 1, 0 or -ENOMEM */
+static int body_text(struct evctx *e, const char *const *path, const char **s, size_t *n)
 {
 	const struct tv_val *b = &e->r->body;
 	struct tv_jv v;
+	int r;
 
-	if ((b->type != TV_V_JSON && b->type != TV_V_STR) || !parse_inner(e, b->s, b->n, &v)) {
-		return false;
+	if (b->type != TV_V_JSON && b->type != TV_V_STR) {
+		return 0;
+	}
+	r = parse_inner(e, b->s, b->n, &v);
+	if (r != 0) {
+		return r < 0 ? r : 0;
 	}
 	for (; *path; path++) {
 		if (!tv_jv_get(&v, *path, &v)) {
-			return false;
+			return 0;
 		}
 	}
 	return tv_jv_str(&v, s, n) && *n > 0;
@@ -837,9 +860,10 @@ static int on_user_message(struct evctx *e)
 	struct tv_turn *t;
 	const char *text;
 	size_t n;
+	int r = body_text(e, path, &text, &n);
 
-	if (!body_text(e, path, &text, &n)) {
-		return 0;
+	if (r <= 0) {
+		return r;
 	}
 	for (size_t i = 0; i < s->n_turns; i++) {
 		if (s->turns[i].prompt && eq(text, n, s->turns[i].prompt)) {
@@ -864,9 +888,10 @@ static int on_choice(struct evctx *e)
 	struct tv_turn *t;
 	const char *text;
 	size_t n;
+	int r = body_text(e, path, &text, &n);
 
-	if (!body_text(e, path, &text, &n)) {
-		return 0;
+	if (r <= 0) {
+		return r;
 	}
 	t = e->s->n_turns > 0 ? &e->s->turns[e->s->n_turns - 1] : tv_session_add_turn(e->s);
 	if (t == NULL) {

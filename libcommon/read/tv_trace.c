@@ -124,13 +124,17 @@ static enum tv_tree_role span_role(const struct tv_ospan *sp)
 
 /* ---- message text ---- */
 
-static bool parse_inner(struct tv_read_ctx *ctx, const char *s, size_t n, struct tv_jv *root)
+/* JSON text held in a value: 0, 1 when it is not JSON, or -ENOMEM (never "not JSON") */
+static int parse_inner(struct tv_read_ctx *ctx, const char *s, size_t n, struct tv_jv *root)
 {
+	int r;
+
 	tv_strbuf_reset(&ctx->scratch);
 	if (tv_strbuf_append(&ctx->scratch, s, n) < 0) {
-		return false;
+		return -ENOMEM;
 	}
-	return tv_json_parse(ctx->jp2, ctx->scratch.p, ctx->scratch.len, root, NULL) == 0;
+	r = tv_json_parse(ctx->jp2, ctx->scratch.p, ctx->scratch.len, root, NULL);
+	return r == -ENOMEM ? r : r < 0 ? 1 : 0;
 }
 
 static int append_text(struct tv_strbuf *out, const char *s, size_t n)
@@ -183,7 +187,7 @@ static int content_text(const struct tv_jv *m, struct tv_strbuf *out)
  * input/output messages, OpenAI-style messages); a JSON string or plain
  * text is taken as is.  Result in ctx->scratch2; false if none.
  */
-static bool messages_text(struct tv_read_ctx *ctx, const struct tv_val *v, const char *role)
+static int messages_text(struct tv_read_ctx *ctx, const struct tv_val *v, const char *role)
 {
 	struct tv_strbuf *out = &ctx->scratch2;
 	struct tv_jv root, m, last, rv;
@@ -191,13 +195,15 @@ static bool messages_text(struct tv_read_ctx *ctx, const struct tv_val *v, const
 	const char *k, *s;
 	size_t kn, n;
 	bool found = false;
+	int r;
 
 	tv_strbuf_reset(out);
 	if (v == NULL || v->type != TV_V_STR || v->n == 0) {
-		return false;
+		return 0;
 	}
-	if ((v->s[0] != '[' && v->s[0] != '{') || !parse_inner(ctx, v->s, v->n, &root)) {
-		return tv_strbuf_append(out, v->s, v->n) == 0;
+	r = v->s[0] != '[' && v->s[0] != '{' ? 1 : parse_inner(ctx, v->s, v->n, &root);
+	if (r != 0) {
+		return r < 0 ? r : tv_strbuf_append(out, v->s, v->n) < 0 ? -ENOMEM : 1;
 	}
 	if (tv_jv_type(&root) == TV_J_OBJECT) {
 		/* {"messages": [...]} or a single message */
@@ -221,15 +227,18 @@ static bool messages_text(struct tv_read_ctx *ctx, const struct tv_val *v, const
 			found = true;
 		}
 	}
-	if (!found || content_text(&last, out) < 0) {
-		return false;
+	if (!found) {
+		return 0;
+	}
+	if (content_text(&last, out) < 0) {
+		return -ENOMEM;
 	}
 	return out->len > 0;
 }
 
 /* indexed keys: PREFIX.<i>.role / PREFIX.<i>.MIDcontent (OpenLLMetry, OpenInference) */
-static bool indexed_text(struct tv_read_ctx *ctx, const struct tv_ospan *sp, const char *prefix,
-			 const char *mid, const char *role)
+static int indexed_text(struct tv_read_ctx *ctx, const struct tv_ospan *sp, const char *prefix,
+			const char *mid, const char *role)
 {
 	struct tv_strbuf *out = &ctx->scratch2;
 	char key[128];
@@ -257,10 +266,10 @@ static bool indexed_text(struct tv_read_ctx *ctx, const struct tv_ospan *sp, con
 		}
 	}
 	if (best == NULL) {
-		return false;
+		return 0;
 	}
 	if (tv_strbuf_append(out, best->s, best->n) < 0) {
-		return false;
+		return -ENOMEM;
 	}
 	for (int j = 1; j < 100; j++) { /* further text parts of the same message */
 		snprintf(key, sizeof(key), "%s.%d.%scontents.%d.message_content.text", prefix,
@@ -270,14 +279,14 @@ static bool indexed_text(struct tv_read_ctx *ctx, const struct tv_ospan *sp, con
 			break;
 		}
 		if (append_text(out, c->s, c->n) < 0) {
-			return false;
+			return -ENOMEM;
 		}
 	}
-	return true;
+	return 1;
 }
 
-/* the user prompt (@user) or the assistant output of a span, in ctx->scratch2 */
-static bool span_text(struct tv_read_ctx *ctx, const struct tv_ospan *sp, bool user)
+/* the user prompt (@user) or the assistant output of a span, in ctx->scratch2: 1, 0 or -ENOMEM */
+static int span_text(struct tv_read_ctx *ctx, const struct tv_ospan *sp, bool user)
 {
 	static const char *const in_keys[] = {
 		"gen_ai.input.messages",  "gen_ai.prompt", "input.value",
@@ -287,17 +296,27 @@ static bool span_text(struct tv_read_ctx *ctx, const struct tv_ospan *sp, bool u
 						"output.value", "traceloop.entity.output", NULL };
 	const char *const *keys = user ? in_keys : out_keys;
 	const char *role = user ? "user" : "assistant";
+	int r = 0;
 
-	for (; *keys; keys++) {
-		if (messages_text(ctx, sattr_str(sp, *keys), role)) {
-			return true;
-		}
+	for (; *keys && r == 0; keys++) {
+		r = messages_text(ctx, sattr_str(sp, *keys), role);
 	}
-	if (indexed_text(ctx, sp, user ? "gen_ai.prompt" : "gen_ai.completion", "", role)) {
-		return true;
+	if (r == 0) {
+		r = indexed_text(ctx, sp, user ? "gen_ai.prompt" : "gen_ai.completion", "", role);
 	}
-	return indexed_text(ctx, sp, user ? "llm.input_messages" : "llm.output_messages",
-			    "message.", role);
+	if (r == 0) {
+		r = indexed_text(ctx, sp, user ? "llm.input_messages" : "llm.output_messages",
+				 "message.", role);
+	}
+	return r;
+}
+
+/* the user prompt (@user) or the output of a span into *@dst, if it has one: 0 or -ENOMEM */
+static int take_text(struct tv_read_ctx *ctx, const struct tv_ospan *sp, bool user, char **dst)
+{
+	int r = span_text(ctx, sp, user);
+
+	return r <= 0 ? r : tv_set_str(dst, ctx->scratch2.p, ctx->scratch2.len);
 }
 
 /* span indexes sorted by span id (then position), for lookups by id */
@@ -397,8 +416,10 @@ static int first_json_str(struct tv_read_ctx *ctx, const struct tv_val *v, char 
 	const char *k, *s;
 	size_t kn, n;
 
-	if (!parse_inner(ctx, v->s, v->n, &root)) {
-		return 0;
+	int r = parse_inner(ctx, v->s, v->n, &root);
+
+	if (r != 0) {
+		return r < 0 ? r : 0;
 	}
 	tv_jv_iter_init(&root, &it);
 	if (tv_jv_iter_next(&it, &k, &kn, &first) && tv_jv_str(&first, &s, &n)) {
@@ -414,8 +435,10 @@ static int output_finish_reason(struct tv_read_ctx *ctx, const struct tv_val *v,
 	const char *s;
 	size_t n;
 
-	if (v == NULL || v->n == 0 || v->s[0] != '{' || !parse_inner(ctx, v->s, v->n, &root)) {
-		return 0;
+	int r = v == NULL || v->n == 0 || v->s[0] != '{' ? 1 : parse_inner(ctx, v->s, v->n, &root);
+
+	if (r != 0) {
+		return r < 0 ? r : 0;
 	}
 	if (tv_jv_get(&root, "finish_reason", &fr) && tv_jv_str(&fr, &s, &n)) {
 		return tv_set_str(dst, s, n);
@@ -561,9 +584,10 @@ static int tool_from_span(struct tctx *x, const struct tv_ospan *sp, struct tv_t
 	a = first_str(sp, args);
 	if (r == 0 && a) {
 		tv_strbuf_reset(b);
-		if (parse_inner(x->ctx, a->s, a->n, &root)) {
+		r = parse_inner(x->ctx, a->s, a->n, &root);
+		if (r == 0) {
 			r = tv_jv_minify(&root, b);
-		} else {
+		} else if (r > 0) {
 			r = tv_val_to_json(a, b);
 		}
 		if (r == 0) {
@@ -639,11 +663,11 @@ static int fill_turn(struct tctx *x, const struct tv_ospan *sp, struct tv_turn *
 	if (sp->span_id) {
 		r = tv_set_str(&t->id, sp->span_id, strlen(sp->span_id));
 	}
-	if (r == 0 && span_text(x->ctx, sp, true)) {
-		r = tv_set_str(&t->prompt, x->ctx->scratch2.p, x->ctx->scratch2.len);
+	if (r == 0) {
+		r = take_text(x->ctx, sp, true, &t->prompt);
 	}
-	if (r == 0 && span_text(x->ctx, sp, false)) {
-		r = tv_set_str(&t->output, x->ctx->scratch2.p, x->ctx->scratch2.len);
+	if (r == 0) {
+		r = take_text(x->ctx, sp, false, &t->output);
 	}
 	return r;
 }
@@ -665,11 +689,11 @@ static int borrow_text(struct tctx *x, ssize_t ti, ssize_t agent, char **prompt,
 		    x->tree.call_agent[i] != agent) {
 			continue;
 		}
-		if (*prompt == NULL && span_text(x->ctx, sp, true)) {
-			r = tv_set_str(prompt, x->ctx->scratch2.p, x->ctx->scratch2.len);
+		if (*prompt == NULL) {
+			r = take_text(x->ctx, sp, true, prompt);
 		}
-		if (r == 0 && need_output && span_text(x->ctx, sp, false)) { /* the last one wins */
-			r = tv_set_str(output, x->ctx->scratch2.p, x->ctx->scratch2.len);
+		if (r == 0 && need_output) { /* the last one wins */
+			r = take_text(x->ctx, sp, false, output);
 		}
 	}
 	return r;
@@ -797,11 +821,11 @@ static int add_agent(struct tctx *x, size_t i, struct tv_turn *turn)
 		r = tv_set_str(&a->parent_id, x->t->spans[up].span_id,
 			       strlen(x->t->spans[up].span_id));
 	}
-	if (r == 0 && span_text(x->ctx, sp, true)) {
-		r = tv_set_str(&a->instruction, x->ctx->scratch2.p, x->ctx->scratch2.len);
+	if (r == 0) {
+		r = take_text(x->ctx, sp, true, &a->instruction);
 	}
-	if (r == 0 && span_text(x->ctx, sp, false)) {
-		r = tv_set_str(&a->output, x->ctx->scratch2.p, x->ctx->scratch2.len);
+	if (r == 0) {
+		r = take_text(x->ctx, sp, false, &a->output);
 	}
 	return r;
 }

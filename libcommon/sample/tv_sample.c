@@ -5,36 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include "libcommon/core/tv_error.h"
+#include "libcommon/core/tv_hmac.h"
 #include "libcommon/sample/tv_sample.h"
-
-int tv_hmac_sha256(const void *key, size_t klen, const void *msg, size_t mlen,
-		   unsigned char out[32])
-{
-	unsigned int olen = 0;
-
-	if (klen > INT32_MAX) {
-		return -TV_EUSAGE;
-	}
-	if (HMAC(EVP_sha256(), key, (int)klen, msg, mlen, out, &olen) == NULL || olen != 32) {
-		return -TV_EUSAGE;
-	}
-	return 0;
-}
 
 uint64_t tv_sample_hash(uint64_t seed, const char *id, size_t n)
 {
-	unsigned char mac[32];
+	unsigned char mac[TV_HMAC_SIZE];
 	char key[24];
 	uint64_t h = 0;
 	int k = snprintf(key, sizeof(key), "%llu", (unsigned long long)seed);
 
-	if (tv_hmac_sha256(key, (size_t)k, id, n, mac) < 0) {
-		return UINT64_MAX;
-	}
+	tv_hmac_sha256(key, (size_t)k, id, n, mac);
 	for (int i = 0; i < 8; i++) {
 		h = h << 8 | mac[i];
 	}

@@ -39,11 +39,4 @@ bool tv_sample_keep(uint64_t h, double rate);
  */
 int tv_sample_parse_rate(const char *s, double *rate);
 
-/**
- * tv_hmac_sha256: HMAC-SHA256 of @msg under @key into @out (32 bytes),
- * with OpenSSL's libcrypto.  Returns 0 or -TV_EUSAGE on failure.
- */
-int tv_hmac_sha256(const void *key, size_t klen, const void *msg, size_t mlen,
-		   unsigned char out[32]);
-
 #endif

@@ -277,7 +277,7 @@ const struct tv_agg_point *tv_agg_series(const struct tv_agg *a, size_t *n, int6
 /**
  * tv_agg_waterfalls: the slowest sessions (slowest first) or, when
  * @failed, the failed ones (the latest first); *@n set.  Borrowed: valid
- * until @a changes.
+ * until @a changes.  NULL (and *@n 0) when memory ran out.
  */
 const struct tv_agg_waterfall *tv_agg_waterfalls(struct tv_agg *a, bool failed, size_t *n);
 

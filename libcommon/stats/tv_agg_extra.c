@@ -856,6 +856,9 @@ static int tally(struct tv_agg *a, enum tv_agg_tally_kind k, struct vstr name, b
 	double w = a->view.weight;
 	struct tv_agg_name e = { .name = { (char *)name.s, name.n }, .n = { 1, w } };
 
+	if (a->tmp.err < 0) {
+		return a->tmp.err; /* tally_name() could not write the whole name */
+	}
 	if (bad) {
 		e.bad = (struct tv_agg_num){ 1, w };
 	}

@@ -241,6 +241,10 @@ static void put_waterfalls(struct tv_agg *a, struct tv_jw *w, int which)
 	size_t n;
 	const struct tv_agg_waterfall *sorted = tv_agg_waterfalls(a, which == 1, &n);
 
+	if (sorted == NULL) {
+		w->err = w->err ? w->err : -ENOMEM; /* not "no waterfalls" */
+		return;
+	}
 	tv_jw_obj_begin(w);
 	TV_JW_KEY(w, "waterfalls");
 	tv_jw_cstr(w, wf_names[which]);

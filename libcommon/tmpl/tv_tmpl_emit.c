@@ -25,7 +25,10 @@ static int emit(struct tmpl_out *o, yaml_event_t *ev, int ok)
 		return tv_error_set(o->err, -ENOMEM, o->name, 0, "out of memory");
 	}
 	if (!yaml_emitter_emit(&o->em, ev)) {
-		int code = o->em.error == YAML_MEMORY_ERROR ? -ENOMEM : -TV_ETYPE;
+		/* the writer fails only when the output cannot grow */
+		int code = o->em.error == YAML_MEMORY_ERROR || o->em.error == YAML_WRITER_ERROR
+				   ? -ENOMEM
+				   : -TV_ETYPE;
 
 		return tv_error_set(o->err, code, o->name, 0, "yaml emitter: %s",
 				    o->em.problem ? o->em.problem : "error");

@@ -514,7 +514,9 @@ static int load_doc(struct tv_tmpl *t, const char *text, size_t len, struct tv_e
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &t->doc)) {
-		r = parser.error == YAML_MEMORY_ERROR ? -ENOMEM : -TV_EPARSE;
+		/* libyaml leaves some allocation failures unnamed: no error is one */
+		r = parser.error == YAML_MEMORY_ERROR || parser.error == YAML_NO_ERROR ? -ENOMEM
+										       : -TV_EPARSE;
 		tv_error_set(err, r, t->name, parser.problem_mark.line + 1, "%s%s%s",
 			     parser.problem ? parser.problem : "bad YAML",
 			     parser.context ? " " : "", parser.context ? parser.context : "");

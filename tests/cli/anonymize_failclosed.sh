@@ -242,4 +242,30 @@ part llama-unreadable llama_unreadable
 part check-says-both check_says_both
 part nothing-unread nothing_unread
 part output-targets output_targets
+
+# the structure of a text format is scanned too: a key, a record line, the
+# time or level of a collector's own line, an Int that is no number, a
+# Python logger name (found by fuzz_anonymize: they were copied unread)
+structure_scanned() {
+	local card='4111 1111 1111 1111'
+	sed -e "s/     -> host.name: Str(devbox-17)/     -> host. $PII_MAIL name: Str(devbox-17)/" \
+		-e "0,/^ObservedTimestamp: /s/^ObservedTimestamp: \\(.*\\)/ObservedTimestamp: \\1 $PII_MAIL/" \
+		-e "0,/\\tinfo\\t/s/\\tinfo\\t/\\tinfo $card\\t/" \
+		-e "0,/prompt_length: Int(/s/prompt_length: Int(\\([0-9]*\\))/prompt_length: Int(\\1 $PII_MAIL)/" \
+		"$SRC/examples/gemini/collector.log" >hostile.log
+	[ "$(grep -c "$PII_MAIL\\|$card" hostile.log)" -gt 4 ] || fail "hostile.log was not made"
+	anon 0 hostile.log
+	! grep -q "$PII_MAIL\\|$card" "$T/out" || { grep "$PII_MAIL\\|$card" "$T/out" >&2; fail "PII in collector.log structure survived"; }
+	anon 3 --check hostile.log
+	# the example itself comes out as before: the structure has no finding
+	anon 0 "$SRC/examples/gemini/collector.log"
+	mv "$T/out" plain.out
+	anon 0 --check plain.out
+	printf '2025-01-01 12:00:00,123 - app.%s - INFO - started\n' "$PII_MAIL" >logger.pylog
+	anon 0 --from pylog logger.pylog
+	! grep -q "$PII_MAIL" "$T/out" || fail "PII in a Python logger name survived"
+	grep -q '^2025-01-01 12:00:00,123 - <EMAIL:[0-9a-f]*> - INFO - started$' "$T/out" ||
+		{ cat "$T/out" >&2; fail "the Python log line lost its layout"; }
+}
+part structure-scanned structure_scanned
 finish

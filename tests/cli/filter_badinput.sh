@@ -492,9 +492,9 @@ write_errors() {
 	set +o pipefail
 	"$FILTER" pipe.canon 2>"$T/err" | head -c1 >/dev/null
 	rc=${PIPESTATUS[0]}
-	check_no_crash "$rc" "$T/err" "televal-filter pipe.canon | head -c1"
-	[ "$rc" -ne 0 ] || fail "televal-filter pipe.canon | head -c1: exit status 0 on a closed pipe"
-	stderr_has 'write error'
+	# a reader that goes away ends the run as coreutils do: killed by SIGPIPE, nothing said
+	[ "$rc" -eq 141 ] || fail "televal-filter pipe.canon | head -c1: exit status $rc, expected 141 (SIGPIPE)"
+	[ ! -s "$T/err" ] || fail "televal-filter pipe.canon | head -c1: said $(cat "$T/err")"
 	expect_filter 1 -o /nonexistent-dir/x canon.jsonl
 	stderr_has '/nonexistent-dir/x'
 }

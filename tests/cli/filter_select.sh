@@ -453,4 +453,30 @@ usage_errors() {
 }
 part "usage errors" usage_errors
 
+# --ids writes each id as a JSON string body: an id with a newline, a tab,
+# an escape sequence, a quote or a backslash stays on its line and reads back
+ids_escaped() {
+	"$PY" - w.jsonl >hostile.jsonl <<'EOF'
+import json, sys
+ids = ["a\nb", "tab\there", 'q"uote\\back', "esc\u001b[31mred", "plain-id", "\u00fcn\u00ef", "nul\u0000x"]
+with open(sys.argv[1]) as f:
+    for line, new in zip(f, ids):
+        s = json.loads(line)
+        s["id"] = new
+        print(json.dumps(s, ensure_ascii=False, separators=(",", ":")))
+EOF
+	expect_filter 0 --ids hostile.jsonl
+	[ "$(lines "$T/out")" -eq 7 ] || fail "--ids: $(lines "$T/out") lines for 7 ids"
+	"$PY" - "$T/out" hostile.jsonl <<'EOF' || fail "--ids: the lines do not decode to the ids"
+import json, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+lines = text.split("\n")[:-1]
+got = [json.loads('"' + l + '"') for l in lines]
+want = [json.loads(l)["id"] for l in open(sys.argv[2], encoding="utf-8")]
+assert got == want, (got, want)
+assert lines[0] == "a\\nb" and lines[4] == "plain-id" and lines[5] == "\u00fcn\u00ef", lines
+EOF
+}
+part "--ids escapes ids" ids_escaped
+
 finish

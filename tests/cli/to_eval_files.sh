@@ -100,4 +100,59 @@ errors() {
 	fi
 }
 part "errors" errors
+
+# no task at all, with -o, in every format and unit: an empty suite, no
+# undefined behaviour (memcpy and qsort of nothing were called with NULL)
+zero_tasks() {
+	local f
+	: >empty.jsonl
+	for f in waza promptfoo openai-evals inspect langfuse; do
+		expect_exit 0 "$TO_EVAL" --stats --format "$f" -o "z-$f" empty.jsonl
+		# the suite file, for the formats that have one
+		stderr_has '^televal-to-eval: files: written [01] \+ unchanged 0, pruned 0$'
+		[ "$(find "z-$f" -type f ! -name '.*' | wc -l)" -eq \
+			"$(sed -n 's/^televal-to-eval: files: written \([01]\) .*/\1/p' "$T/err")" ] ||
+			fail "$f: --stats does not count the files written"
+		[ -z "$(find "z-$f" -name '.*tmp*')" ] || fail "$f: a temporary file was left"
+		[ ! -s "$T/out" ] || fail "$f: output on standard output with -o"
+		expect_exit 0 "$TO_EVAL" --unit turn --format "$f" -o "zt-$f" empty.jsonl
+		expect_exit 0 "$TO_EVAL" --format "$f" empty.jsonl
+	done
+	[ -s z-waza/eval.yaml ] || fail "no suite file for zero tasks"
+	expect_exit 0 "$TO_EVAL" --prune -o z-waza empty.jsonl
+}
+part "zero tasks" zero_tasks
+
+# a full disk (a small tmpfs in a mount namespace): exit 1, every file in
+# the directory complete, no temporary file, and --stats counts the files
+# that are there, with one records line and one sessions line
+full_disk() {
+	if ! unshare -rm true 2>/dev/null; then
+		note "no mount namespace: skipping the full-disk case"
+		return 0
+	fi
+	expect_exit 0 "$TO_EVAL" --no-fsync -o whole s.jsonl
+	mkdir -p mnt got
+	RC=0
+	unshare -rm sh -c 'mount -t tmpfs -o size=48k tmpfs mnt || exit 99
+		"$1" --stats -o mnt/d s.jsonl 2>err.txt; echo $? >rc.txt
+		cp -a mnt/d/. got/' sh "$TO_EVAL" || RC=$?
+	[ "$RC" -eq 0 ] || fail "the mount namespace run failed ($RC)"
+	check_no_crash "$(cat rc.txt)" err.txt "televal-to-eval on a full disk"
+	[ "$(cat rc.txt)" -eq 1 ] || fail "full disk: exit status $(cat rc.txt), expected 1"
+	stderr_has 'No space left on device' err.txt
+	[ "$(grep -c '^televal-to-eval: records: ' err.txt)" -eq 1 ] || fail "not one records line"
+	[ "$(grep -c '^televal-to-eval: sessions: ' err.txt)" -eq 1 ] || fail "not one sessions line"
+	local n there
+	n=$(sed -n 's/^televal-to-eval: files: written \([0-9]*\) .*/\1/p' err.txt)
+	there=$(find got -maxdepth 1 -type f ! -name '.*' | wc -l)
+	[ -n "$n" ] && [ "$n" -eq "$there" ] || fail "--stats says $n files written, $there are there"
+	[ "$there" -lt "$N" ] || fail "the disk was not full: $there files"
+	[ -z "$(find got -name '.*tmp*')" ] || fail "a temporary file was left: $(find got -name '.*tmp*')"
+	for f in got/runtime-*; do
+		[ -e "$f" ] || continue
+		cmp -s "$f" "whole/$(basename "$f")" || fail "$f is not complete"
+	done
+}
+part "full disk" full_disk
 finish

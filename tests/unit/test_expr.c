@@ -1062,6 +1062,83 @@ static void test_path_errors(void **state)
 	DONE();
 }
 
+/* @n copies of @open, then @mid, then @n copies of @close */
+static char *nested(const char *open, size_t n, const char *mid, const char *close)
+{
+	size_t lo = strlen(open), lm = strlen(mid), lc = strlen(close);
+	char *s = malloc(n * (lo + lc) + lm + 1), *p = s;
+
+	assert_non_null(s);
+	for (size_t i = 0; i < n; i++, p += lo) {
+		memcpy(p, open, lo);
+	}
+	memcpy(p, mid, lm);
+	p += lm;
+	for (size_t i = 0; i < n; i++, p += lc) {
+		memcpy(p, close, lc);
+	}
+	*p = '\0';
+	return s;
+}
+
+/*
+ * '(' and '!' nest at most TV_EXPR_MAX_DEPTH deep: one more is an error at
+ * the token that goes too deep, never a stack overflow (60,000 '(' or
+ * 120,000 '!' crashed the parser)
+ */
+static void test_depth_limit(void **state)
+{
+	struct fix *f = *state;
+	const size_t max = TV_EXPR_MAX_DEPTH;
+	char *s;
+
+	load(f, FULL);
+	s = nested("(", max, "true", ")");
+	IS(s);
+	free(s);
+	s = nested("!", max, "true", "");
+	check_eval(f, s, max % 2 == 0, __LINE__);
+	free(s);
+	s = nested("(", max + 1, "true", ")");
+	ERR(s, max, "nested deeper than 256 levels");
+	free(s);
+	s = nested("not ", max + 1, "true", "");
+	ERR(s, 4 * max, "nested deeper than 256 levels");
+	free(s);
+	s = nested("(!", max / 2, "true", ")");
+	IS(s);
+	free(s);
+	s = nested("(!", max / 2 + 1, "true", ")");
+	ERR(s, max, "nested deeper");
+	free(s);
+	s = nested("(", 60000, "true", ")");
+	ERR(s, max, "nested deeper");
+	free(s);
+	s = nested("!", 120000, "true", "");
+	ERR(s, max, "nested deeper");
+	free(s);
+	DONE();
+}
+
+/* a chain of 200,000 operands is a loop: no depth limit, no deep recursion */
+static void test_long_chains(void **state)
+{
+	struct fix *f = *state;
+	char *s;
+
+	load(f, FULL);
+	s = nested("turns == 9 || ", 200000, "turns == 2", "");
+	IS(s);
+	free(s);
+	s = nested("turns == 2 && ", 200000, "turns == 9", "");
+	NOT(s);
+	free(s);
+	s = nested("false or ", 100000, "(true and not false)", "");
+	IS(s);
+	free(s);
+	DONE();
+}
+
 int main(void)
 {
 #define TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1088,6 +1165,8 @@ int main(void)
 		TEST(test_path_values),
 		TEST(test_path_values_stop),
 		TEST(test_path_errors),
+		TEST(test_depth_limit),
+		TEST(test_long_chains),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -169,6 +169,12 @@ static const struct tp tps[] = {
 	{ "credit_card", "diners 30569309025904", "30569309025904" },
 	{ "credit_card", "maestro 501864667909", "501864667909" },
 	{ "credit_card", "qty 12 4111 1111 1111 1111", "4111 1111 1111 1111" },
+	/* after other numbers of the same run: a date, a version, a year, two counts */
+	{ "credit_card", "paid 2025-07-01 4111 1111 1111 1111", "4111 1111 1111 1111" },
+	{ "credit_card", "v1.2 4111 1111 1111 1111", "4111 1111 1111 1111" },
+	{ "credit_card", "ref 2024 4111 1111 1111 1111", "4111 1111 1111 1111" },
+	{ "credit_card", "order 12 34 4111 1111 1111 1111 done", "4111 1111 1111 1111" },
+	{ "credit_card", "2025-07-01 0 4111 1111 1111 1111 :00", "4111 1111 1111 1111" },
 	{ "iban", "iban GB82 WEST 1234 5698 7654 32 and more", "GB82 WEST 1234 5698 7654 32" },
 	{ "iban", "DE89370400440532013000.", "DE89370400440532013000" },
 	{ "iban", "to gb82west12345698765432", "gb82west12345698765432" },
@@ -460,6 +466,12 @@ static void test_replacement_text(void **state)
 	assert_string_equal(scrub(x, "https://u:pw1@h/x?sig=abc&a=1"),
 			    "https://u:<URL_CREDENTIAL>@h/x?sig=<URL_CREDENTIAL>&a=1");
 	assert_string_equal(scrub(x, "plain text"), "plain text");
+	/*
+	 * the scan goes on after what the validator kept, not after what the
+	 * pattern took in: the second IBAN was inside the first match
+	 */
+	assert_string_equal(scrub(x, "q DE89 3704 0044 0532 0130 00 c DE89 3704 0044 0532 0130 00"),
+			    "q <IBAN> c <IBAN>");
 }
 
 static void test_overlaps(void **state)

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "libcommon/core/tv_error.h"
+#include "libcommon/core/tv_hmac.h"
 #include "libcommon/sample/tv_sample.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -37,8 +38,43 @@ static void test_hmac_rfc4231(void **state)
 	unsigned char out[32];
 
 	(void)state;
-	assert_int_equal(tv_hmac_sha256("Jefe", 4, msg, strlen(msg), out), 0);
+	tv_hmac_sha256("Jefe", 4, msg, strlen(msg), out);
 	assert_memory_equal(out, want, 32);
+}
+
+/* RFC 4231 cases 1, 6 (a key longer than a block) and 7 */
+static void test_hmac_vectors(void **state)
+{
+	static const unsigned char case1[32] = {
+		0xb0, 0x34, 0x4c, 0x61, 0xd8, 0xdb, 0x38, 0x53, 0x5c, 0xa8, 0xaf,
+		0xce, 0xaf, 0x0b, 0xf1, 0x2b, 0x88, 0x1d, 0xc2, 0x00, 0xc9, 0x83,
+		0x3d, 0xa7, 0x26, 0xe9, 0x37, 0x6c, 0x2e, 0x32, 0xcf, 0xf7,
+	};
+	static const unsigned char case6[32] = {
+		0x60, 0xe4, 0x31, 0x59, 0x1e, 0xe0, 0xb6, 0x7f, 0x0d, 0x8a, 0x26,
+		0xaa, 0xcb, 0xf5, 0xb7, 0x7f, 0x8e, 0x0b, 0xc6, 0x21, 0x37, 0x28,
+		0xc5, 0x14, 0x05, 0x46, 0x04, 0x0f, 0x0e, 0xe3, 0x7f, 0x54,
+	};
+	static const unsigned char case7[32] = {
+		0x9b, 0x09, 0xff, 0xa7, 0x1b, 0x94, 0x2f, 0xcb, 0x27, 0x63, 0x5f,
+		0xbc, 0xd5, 0xb0, 0xe9, 0x44, 0xbf, 0xdc, 0x63, 0x64, 0x4f, 0x07,
+		0x13, 0x93, 0x8a, 0x7f, 0x51, 0x53, 0x5c, 0x3a, 0x35, 0xe2,
+	};
+	const char *m7 = "This is a test using a larger than block-size key and a larger than "
+			 "block-size data. The key needs to be hashed before being used by the "
+			 "HMAC algorithm.";
+	unsigned char key[131], out[32];
+
+	(void)state;
+	memset(key, 0x0b, 20);
+	tv_hmac_sha256(key, 20, "Hi There", 8, out);
+	assert_memory_equal(out, case1, 32);
+	memset(key, 0xaa, sizeof(key));
+	tv_hmac_sha256(key, sizeof(key), "Test Using Larger Than Block-Size Key - Hash Key First",
+		       54, out);
+	assert_memory_equal(out, case6, 32);
+	tv_hmac_sha256(key, sizeof(key), m7, strlen(m7), out);
+	assert_memory_equal(out, case7, 32);
 }
 
 static void test_hash_python_values(void **state)
@@ -262,6 +298,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hmac_rfc4231),
+		cmocka_unit_test(test_hmac_vectors),
 		cmocka_unit_test(test_hash_python_values),
 		cmocka_unit_test(test_hash_uses_length),
 		cmocka_unit_test(test_threshold),

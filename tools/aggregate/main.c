@@ -132,7 +132,7 @@ static int add_str(const char ***v, size_t *n, const char *s)
 	const char **p = realloc(*v, (*n + 1) * sizeof(*p));
 
 	if (p == NULL) {
-		return tool_usage_err("out of memory");
+		return tool_oom();
 	}
 	*v = p;
 	p[(*n)++] = s;
@@ -221,7 +221,7 @@ static int parse_select_opt(struct agg_opts *o, int c, const char *arg)
 	case OPT_MAX_GROUPS:
 		return parse_number("--max-groups", arg, 1, 100000, &o->max_groups);
 	case OPT_WHERE:
-		return tool_where_add(&o->where, arg) < 0 ? tool_usage_err("out of memory") : 0;
+		return tool_where_add(&o->where, arg) < 0 ? tool_oom() : 0;
 	case OPT_SINCE:
 		return tool_where_time(&o->where, "--since", arg, "start_time >= %s");
 	case OPT_UNTIL:
@@ -322,7 +322,7 @@ static int parse_opts(int argc, char **argv, struct agg_opts *o)
 	tool_input_defaults(&o->in);
 	opts = tool_input_options(long_opts, TOOL_IN_ALL);
 	if (opts == NULL) {
-		return tool_usage_err("out of memory");
+		return tool_oom();
 	}
 	while ((c = getopt_long(argc, argv, short_opts, opts, NULL)) != -1) {
 		r = parse_select_opt(o, c, optarg);
@@ -515,6 +515,9 @@ static int write_report(struct run *run)
 
 	tv_strbuf_reset(&run->text);
 	r = out[run->o.format](&run->rep, &run->text);
+	if (r == 0 && run->text.err < 0) {
+		r = run->text.err; /* an append failed: the report is not whole */
+	}
 	if (r == 0) {
 		r = write_out(run, run->text.p, run->text.len);
 	}

@@ -5,6 +5,7 @@
  * percentiles per group, sessions and errors over time, tool use), the
  * waterfalls of the slowest and the failed sessions, and every table.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -270,6 +271,10 @@ static void waterfalls(struct report *r, struct tv_strbuf *out)
 		size_t n;
 		const struct tv_agg_waterfall *w = tv_agg_waterfalls(r->agg, failed, &n);
 
+		if (w == NULL) {
+			out->err = -ENOMEM; /* not "none": write_report() fails */
+			return;
+		}
 		tv_strbuf_puts(out, failed ? "<h2>Failed sessions</h2>\n"
 					   : "<h2>Slowest sessions</h2>\n");
 		if (n == 0) {

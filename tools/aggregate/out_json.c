@@ -5,6 +5,7 @@
  * (a metric that has no value is null; durations are milliseconds; rates
  * are fractions).  Nothing in it depends on the time of the run.
  */
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 
@@ -338,6 +339,10 @@ static void put_waterfalls(struct report *r, struct tv_jw *w)
 		size_t n;
 		const struct tv_agg_waterfall *f = tv_agg_waterfalls(r->agg, failed, &n);
 
+		if (f == NULL) {
+			w->err = w->err ? w->err : -ENOMEM; /* not "none" */
+			return;
+		}
 		tv_jw_key(w, failed ? "failed" : "slowest");
 		tv_jw_arr_begin(w);
 		for (size_t i = 0; i < n; i++) {

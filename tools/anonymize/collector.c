@@ -12,7 +12,9 @@
  *   Body values                                  tv_pii_scrub without a key
  *   the collector's own lines                    their message and JSON fields
  *   lines of no known kind (stack traces, ...)   tv_pii_scrub without a key
- *   the record structure (LogRecord #, Timestamp:, Trace ID:, ...)  copied
+ *   the record structure (LogRecord #, Timestamp:, Trace ID:, keys)  tv_pii_scrub
+ *                                     without a key: unchanged unless a rule
+ *                                     finds something where it should not be
  *
  * Int, Double, Bool and Empty values are copied: numbers are not scanned
  * in JSON either, and a rewritten Int would no longer read as one.
@@ -88,10 +90,25 @@ static int text_line(struct cl *c, const struct tv_dbg_line *l)
 	return put(c, "\n", 1);
 }
 
+/*
+ * text the format puts there (a record line, a key, a time, a level),
+ * scanned all the same: a file written by something else may hold
+ * anything there, and nothing unread is copied.  Text of the expected
+ * shape has no finding and comes out as it went in.
+ */
+static int structure(struct cl *c, const char *s, size_t n)
+{
+	int r = anon_scrub(c->a, NULL, 0, s, n);
+
+	return r < 0 ? r : 0;
+}
+
 static int copy_line(struct cl *c, const struct tv_dbg_line *l)
 {
-	int r = put(c, l->s, l->n);
+	int r;
 
+	set_where(c, l->s, l->n, l->no);
+	r = structure(c, l->s, l->n);
 	if (r == 0) {
 		r = put(c, "\n", 1);
 	}
@@ -122,6 +139,37 @@ static bool scanned_type(enum tv_dbg_type t)
 	       t == TV_DBG_T_SLICE;
 }
 
+/*
+ * the start of the pending value's first line: `     -> KEY: Type(` with
+ * the key scanned (a Body has none), the format's own text around it copied
+ */
+static int put_pre(struct cl *c)
+{
+	const char *s = c->pre.p;
+	size_t k = c->pend_body ? c->pre.len : c->koff, end = c->pend_body ? k : k + c->klen;
+	int r = put(c, s, k);
+
+	if (r == 0 && end > k) {
+		set_where(c, c->pre.p, c->pre.len, c->first);
+		r = structure(c, s + k, end - k);
+	}
+	return r == 0 ? put(c, s + end, c->pre.len - end) : r;
+}
+
+/* the text of an Int, Double, Bool or Empty value: digits, signs, a point, an exponent, NaN, Inf */
+static bool plain_value(const char *s, size_t n)
+{
+	if ((n == 5 && memcmp(s, "true)", 5) == 0) || (n == 6 && memcmp(s, "false)", 6) == 0)) {
+		return true;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (strchr("0123456789+-.eENaInf)", s[i]) == NULL || s[i] == '\0') {
+			return false;
+		}
+	}
+	return true;
+}
+
 /* The pending value is complete: write it, scrubbed. */
 static int end_value(struct cl *c)
 {
@@ -134,7 +182,7 @@ static int end_value(struct cl *c)
 		/* fail closed: the value could not be held, so none of it is kept */
 		anon_reject(a, c->first, "value longer than %zu bytes: replaced by <REDACTED>",
 			    c->max);
-		r = put(c, c->pre.p, c->pre.len);
+		r = put_pre(c);
 		if (r == 0) {
 			r = put(c, "<REDACTED>", 10);
 		}
@@ -144,12 +192,14 @@ static int end_value(struct cl *c)
 		return r < 0 ? r : put(c, "\n", 1);
 	}
 	inner = value_len(c);
-	r = put(c, c->pre.p, c->pre.len);
+	r = put_pre(c);
 	if (r < 0) {
 		return r;
 	}
 	if (!scanned_type(c->type)) {
-		r = put(c, c->val.p, c->val.len);
+		/* a number or a boolean as it is; anything else there is scanned */
+		r = plain_value(c->val.p, c->val.len) ? put(c, c->val.p, c->val.len)
+						      : structure(c, c->val.p, c->val.len);
 		return r < 0 ? r : put(c, "\n", 1);
 	}
 	set_where(c, c->val.p, c->val.len, c->first);
@@ -242,7 +292,7 @@ static int zap_field(struct cl *c, const char *s, size_t n, bool last)
 	int r;
 
 	if (is_caller(s, n)) {
-		return put(c, s, n);
+		return structure(c, s, n);
 	}
 	if (last && n > 0 && s[0] == '{') {
 		r = anon_scrub_json(c->a, s, n);
@@ -256,7 +306,7 @@ static int zap_field(struct cl *c, const char *s, size_t n, bool last)
 	return r < 0 ? r : 0;
 }
 
-/* `<ts>\t<level>\t[<caller>\t]<message>[\t{json}]`: time and level are kept */
+/* `<ts>\t<level>\t[<caller>\t]<message>[\t{json}]`: time and level as structure */
 static int zap_line(struct cl *c, const struct tv_dbg_line *l)
 {
 	const char *s = l->s, *end = l->s + l->n, *tab;
@@ -272,7 +322,7 @@ static int zap_line(struct cl *c, const struct tv_dbg_line *l)
 			r = put(c, "\t", 1);
 		}
 		if (r == 0) {
-			r = i < 2 ? put(c, s, (size_t)(tab - s))
+			r = i < 2 ? structure(c, s, (size_t)(tab - s))
 				  : zap_field(c, s, (size_t)(tab - s), tab == end);
 		}
 		s = tab + 1;

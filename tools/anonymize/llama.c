@@ -103,7 +103,7 @@ static void free_rows(struct row *rows, int n)
 	}
 }
 
-/* the next rows after @after with text or a blob in the column; the count, or -1 */
+/* the next rows after @after with text or a blob in the column; the count, -1, or -ENOMEM */
 static int fetch(sqlite3_stmt *sel, sqlite3_int64 after, struct row *rows)
 {
 	int n = 0, rc = SQLITE_ROW;
@@ -114,6 +114,10 @@ static int fetch(sqlite3_stmt *sel, sqlite3_int64 after, struct row *rows)
 		const void *t = sqlite3_column_blob(sel, 1);
 		int len = sqlite3_column_bytes(sel, 1);
 
+		if (t == NULL && sqlite3_errcode(sqlite3_db_handle(sel)) == SQLITE_NOMEM) {
+			rc = SQLITE_NOMEM; /* not an empty cell: it could not be read */
+			break;
+		}
 		rows[n].id = sqlite3_column_int64(sel, 0);
 		rows[n].blob = sqlite3_column_type(sel, 1) == SQLITE_BLOB;
 		rows[n].len = (size_t)len;
@@ -125,7 +129,7 @@ static int fetch(sqlite3_stmt *sel, sqlite3_int64 after, struct row *rows)
 	}
 	if (n < BATCH && rc != SQLITE_DONE) {
 		free_rows(rows, n);
-		return -1;
+		return rc == SQLITE_NOMEM ? -ENOMEM : -1;
 	}
 	return n;
 }
@@ -208,7 +212,7 @@ static int scrub_rows(struct job *j, sqlite3_stmt *sel, sqlite3_stmt *upd)
 	do {
 		n = fetch(sel, after, rows);
 		if (n < 0) {
-			db_err(j->a, j->db, "cannot read");
+			db_err(j->a, n == -ENOMEM ? NULL : j->db, "cannot read");
 			r = -1;
 			break;
 		}
@@ -289,11 +293,18 @@ static int names_of(struct job *j, const char *q, const char *arg, struct names 
 		sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
 	}
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		rc = add_name(l, sqlite3_column_text(st, 0)) == 0 ? SQLITE_OK : SQLITE_NOMEM;
+		const unsigned char *name = sqlite3_column_text(st, 0);
+
+		if (name == NULL && sqlite3_errcode(j->db) == SQLITE_NOMEM) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		rc = add_name(l, name) == 0 ? SQLITE_OK : SQLITE_NOMEM;
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		db_err(j->a, j->db, "cannot read the schema");
+		/* with no database, db_err() says "out of memory" */
+		db_err(j->a, rc == SQLITE_NOMEM ? NULL : j->db, "cannot read the schema");
 		return -1;
 	}
 	return 0;

@@ -152,7 +152,7 @@ static int parse_opts(int argc, char **argv, struct anon_opts *o)
 	tool_input_defaults(&o->in);
 	opts = tool_input_options(long_opts, INPUT_OPTS | REPORT_OPTS);
 	if (opts == NULL) {
-		return tool_usage_err("out of memory");
+		return tool_oom();
 	}
 	while (r == 0 && (c = getopt_long(argc, argv, short_opts, opts, NULL)) != -1) {
 		r = parse_value_opt(o, c, optarg);
@@ -592,6 +592,9 @@ static int to_canonical(struct run *run)
 	if (r == 0) {
 		r = anon_to_canonical(a, run->argc, run->argv);
 	}
+	if (r == -ENOMEM) {
+		tool_oom(); /* before finish_out() turns it into -1 */
+	}
 	return finish_out(run, r);
 }
 
@@ -694,11 +697,12 @@ static int run_all(struct anon *a, int argc, char **argv)
 		r = to_canonical(&run);
 	} else {
 		r = walk_inputs(&run);
+		if (r == -ENOMEM) {
+			tool_oom(); /* before finish_out() turns it into -1 */
+		}
 		r = a->out_dir ? r : finish_out(&run, r);
 	}
-	if (r == -ENOMEM) {
-		tool_err("out of memory");
-	}
+
 	if (a->o.report) {
 		print_report(a);
 	}

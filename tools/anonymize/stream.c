@@ -10,7 +10,8 @@
  *                                           blank lines between values kept
  *   Python log lines                        the JSON message scrubbed as JSON,
  *                                           other messages and traceback lines
- *                                           as text; time, logger, level kept
+ *                                           as text; time and level kept, the
+ *                                           logger name scanned
  *
  * A record that is not valid JSON is never copied: it is reported with its
  * line and left out (fail closed), and the run exits 1.
@@ -217,31 +218,59 @@ static size_t level_at(const char *s, size_t n)
 	return 0;
 }
 
-/* where the message of `<stamp> - <logger> - <LEVEL> - <message>` starts, or 0 */
-static size_t message_at(const char *s, size_t n)
+/*
+ * where the message of `<stamp> - <logger> - <LEVEL> - <message>` starts,
+ * or 0; *@logger_end: where the logger name ends
+ */
+static size_t message_at(const char *s, size_t n, size_t *logger_end)
 {
 	size_t k;
 
+	*logger_end = 0;
 	if (!stamp_ok(s, n) || n < STAMP_LEN + 3 || memcmp(s + STAMP_LEN, " - ", 3) != 0) {
 		return 0;
 	}
 	for (size_t i = STAMP_LEN + 4; i < n; i++) {
 		k = level_at(s + i, n - i);
 		if (k > 0) {
+			*logger_end = i;
 			return i + k;
 		}
 	}
 	return 0;
 }
 
+/*
+ * the part before the message: time and level as they are, the logger
+ * name scanned (a file written by something else may hold anything there)
+ */
+static int pylog_prefix(struct anon *a, const char *line, size_t msg, size_t logger_end,
+			uint64_t lineno)
+{
+	int r;
+
+	if (msg == 0) {
+		return 0;
+	}
+	if (tv_strbuf_append(&a->buf, line, STAMP_LEN + 3) < 0) {
+		return -ENOMEM;
+	}
+	set_where(a, line, msg, lineno);
+	r = anon_scrub(a, NULL, 0, line + STAMP_LEN + 3, logger_end - STAMP_LEN - 3);
+	if (r < 0) {
+		return r;
+	}
+	return tv_strbuf_append(&a->buf, line + logger_end, msg - logger_end) < 0 ? -ENOMEM : 0;
+}
+
 static int pylog_line(struct anon *a, const char *line, size_t len, uint64_t lineno,
 		      bool unterminated)
 {
-	size_t msg = message_at(line, len), mark = a->buf.len;
-	int r;
+	size_t logger_end, msg = message_at(line, len, &logger_end), mark = a->buf.len;
+	int r = pylog_prefix(a, line, msg, logger_end, lineno);
 
-	if (tv_strbuf_append(&a->buf, line, msg) < 0) {
-		return -ENOMEM;
+	if (r < 0) {
+		return r;
 	}
 	if (msg < len && line[msg] == '{') {
 		r = json_record(a, line + msg, len - msg, lineno);

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tools/common/tool.h"
 
@@ -62,6 +63,12 @@ int tool_bad_option(void)
 {
 	fprintf(stderr, "Try '%s --help' for more information.\n", tv_progname);
 	return 2;
+}
+
+int tool_oom(void)
+{
+	tool_err("out of memory");
+	return 1;
 }
 
 int tool_usage_err(const char *fmt, ...)
@@ -123,6 +130,24 @@ FILE *tool_output_open(const char *path)
 	return f;
 }
 
+/*
+ * The reader of the output went away (EPIPE: `televal-filter big.log |
+ * head`): end at once and quietly, as if SIGPIPE had killed the program, as
+ * cat(1) and grep(1) end; the shell sees status 141 (128 + SIGPIPE).
+ * SIGPIPE is ignored until here so that the write error is seen first.
+ */
+static void broken_pipe(void)
+{
+	sigset_t set;
+
+	signal(SIGPIPE, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(SIGPIPE);
+	_exit(128 + SIGPIPE);
+}
+
 int tool_write(FILE *f, const void *p, size_t n)
 {
 	if (write_failed) {
@@ -130,6 +155,9 @@ int tool_write(FILE *f, const void *p, size_t n)
 	}
 	if (fwrite(p, 1, n, f) == n) {
 		return 0;
+	}
+	if (errno == EPIPE) {
+		broken_pipe();
 	}
 	write_failed = true;
 	tool_err("write error: %s", strerror(errno));
@@ -144,6 +172,9 @@ int tool_output_close(FILE *f)
 		return -1;
 	}
 	if (fflush(f) != 0 || ferror(f)) {
+		if (errno == EPIPE) {
+			broken_pipe();
+		}
 		if (!write_failed) {
 			tool_err("write error: %s", strerror(errno));
 		}

@@ -17,7 +17,9 @@ extern const char *tv_progname;
 
 /**
  * tool_init: set tv_progname from argv[0] (and argv[0] itself, so getopt's
- * messages name the tool, not its path); ignore SIGPIPE so write errors are seen.
+ * messages name the tool, not its path); ignore SIGPIPE so write errors are
+ * seen: tool_write() and tool_output_close() then end the program quietly,
+ * killed by SIGPIPE (status 141), when the error is EPIPE.
  */
 void tool_init(char **argv);
 /** tool_err: `prog: message` on stderr. */
@@ -28,6 +30,8 @@ void tool_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int tool_version(void);
 /** tool_bad_option: the hint after getopt's own message; returns 2 (a usage error). */
 int tool_bad_option(void);
+/** tool_oom: `prog: out of memory` on stderr; returns 1 (not a usage error). */
+int tool_oom(void);
 /** tool_usage_err: a usage error with the --help hint; returns 2. */
 int tool_usage_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -45,10 +49,11 @@ void tool_report_cb(void *udata, enum tv_report_level lvl, const char *file, uin
 FILE *tool_output_open(const char *path);
 /**
  * tool_write: write @n bytes; on failure report `write error: ...` once and
- * return -1 (the caller stops).
+ * return -1 (the caller stops).  EPIPE (the reader went away) does not
+ * return: the program ends as if killed by SIGPIPE.
  */
 int tool_write(FILE *f, const void *p, size_t n);
-/** tool_output_close: flush and close; reports and returns -1 on error. */
+/** tool_output_close: flush and close; reports and returns -1 on error (EPIPE: as tool_write). */
 int tool_output_close(FILE *f);
 
 /**

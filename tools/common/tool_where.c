@@ -115,19 +115,54 @@ int tool_where_time(struct tool_where *w, const char *opt, const char *arg, cons
 		tv_time_format(ns, buf);
 		r = tool_where_shorthand(w, fmt, buf);
 	}
-	return r < 0 ? tool_usage_err("out of memory") : 0;
+	return r < 0 ? tool_oom() : 0;
 }
 
-int tool_expr_error(const char *src, size_t col, const char *why)
+/* the width of @n bytes of UTF-8 on a terminal: one column per character */
+static size_t columns(const char *s, size_t n)
 {
 	size_t chars = 0;
 
-	/* the caret goes under the character: count UTF-8 lead bytes, not bytes */
-	for (size_t i = 0; src && i < col && src[i]; i++) {
-		chars += ((unsigned char)src[i] & 0xc0) != 0x80;
+	for (size_t i = 0; i < n && s[i]; i++) {
+		chars += ((unsigned char)s[i] & 0xc0) != 0x80;
+	}
+	return chars;
+}
+
+/* back from @i to the start of a UTF-8 character */
+static size_t char_start(const char *s, size_t i)
+{
+	while (i > 0 && ((unsigned char)s[i] & 0xc0) == 0x80) {
+		i--;
+	}
+	return i;
+}
+
+#define CARET_CONTEXT 60
+
+/*
+ * the expression with a caret under byte @col; a long one is cut to the
+ * CARET_CONTEXT bytes either side of the column, with "..." for the rest
+ * (a caret under column 60,000 helps no one)
+ */
+int tool_expr_error(const char *src, size_t col, const char *why)
+{
+	const char *s = src ? src : "";
+	size_t len = strlen(s), from = 0, to = len;
+
+	if (col > len) {
+		col = len;
+	}
+	if (col > CARET_CONTEXT) {
+		from = char_start(s, col - CARET_CONTEXT);
+	}
+	if (len - col > CARET_CONTEXT) {
+		to = char_start(s, col + CARET_CONTEXT);
 	}
 	tool_err("invalid expression: %s", why);
-	fprintf(stderr, "  %s\n  %*s^\n", src ? src : "", (int)chars, "");
+	fprintf(stderr, "  %s%.*s%s\n  %*s^\n", from > 0 ? "..." : "", (int)(to - from), s + from,
+		to < len ? "..." : "", (int)(columns(s + from, col - from) + (from > 0 ? 3 : 0)),
+		"");
 	return 2;
 }
 
@@ -139,14 +174,12 @@ int tool_where_compile(struct tool_where *w)
 
 	w->compiled = calloc(w->n ? w->n : 1, sizeof(*w->compiled));
 	if (w->compiled == NULL) {
-		tool_err("out of memory");
-		return 1;
+		return tool_oom();
 	}
 	for (size_t i = 0; i < w->n; i++) {
 		r = tv_expr_compile(w->expr[i], &w->compiled[i], &col, why, sizeof(why));
 		if (r == -ENOMEM) {
-			tool_err("out of memory");
-			return 1;
+			return tool_oom();
 		}
 		if (r < 0) {
 			return tool_expr_error(w->expr[i], col, why);

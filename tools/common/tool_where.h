@@ -43,7 +43,8 @@ int tool_where_time(struct tool_where *w, const char *opt, const char *arg, cons
 
 /**
  * tool_expr_error: report that @src does not compile (@why) with a caret
- * under column @col (counted in characters).  Returns 2, the usage error status.
+ * under byte @col, counted in characters on screen; a long expression is
+ * shown as a window around the column.  Returns 2, the usage error status.
  */
 int tool_expr_error(const char *src, size_t col, const char *why);
 

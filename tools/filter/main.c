@@ -139,7 +139,7 @@ static void help(void)
 	printf("\n"
 	       "Output:\n"
 	       "  -o, --output FILE     write to FILE instead of standard output\n"
-	       "      --ids             write only the session ids, one per line\n"
+	       "      --ids             write only the session ids, one per line, JSON-escaped\n"
 	       "      --count           write only the number of sessions kept\n"
 	       "      --events          keep the source records in each session's events[]\n"
 	       "\n"
@@ -159,7 +159,7 @@ static void help(void)
 /* a shorthand: see tool_where_shorthand() for %s and %r */
 static int add_shorthand(struct opts *o, const char *fmt, const char *arg)
 {
-	return tool_where_shorthand(&o->where, fmt, arg) < 0 ? tool_usage_err("out of memory") : 0;
+	return tool_where_shorthand(&o->where, fmt, arg) < 0 ? tool_oom() : 0;
 }
 
 static int parse_selection(struct opts *o, int c, const char *arg, int argc, char **argv)
@@ -168,7 +168,7 @@ static int parse_selection(struct opts *o, int c, const char *arg, int argc, cha
 
 	switch (c) {
 	case OPT_WHERE:
-		return tool_where_add(&o->where, arg) < 0 ? tool_usage_err("out of memory") : 0;
+		return tool_where_add(&o->where, arg) < 0 ? tool_oom() : 0;
 	case OPT_SINCE:
 		return tool_where_time(&o->where, "--since", arg, "start_time >= %s");
 	case OPT_UNTIL:
@@ -309,7 +309,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	o->sel.limit = UINT64_MAX;
 	opts = tool_input_options(long_opts, TOOL_IN_ALL);
 	if (opts == NULL) {
-		return tool_usage_err("out of memory");
+		return tool_oom();
 	}
 	while ((c = getopt_long(argc, argv, short_opts, opts, NULL)) != -1) {
 		r = parse_selection(o, c, optarg, argc, argv);

@@ -281,6 +281,7 @@ int selector_create(const struct select_opts *o, struct selector **out, const ch
 		tv_jw_key(&jw, "seed");
 		tv_jw_int(&jw, (int64_t)o->seed);
 		if (tv_jw_error(&jw) < 0) {
+			r = -ENOMEM;
 			goto fail;
 		}
 	}
@@ -611,8 +612,9 @@ static int write_out(struct selector *s, const char *line, size_t len, const cha
 		return 0;
 	}
 	if (s->o.ids) {
+		/* escaped as a JSON string body: a newline in an id cannot split its line */
 		tv_strbuf_reset(&s->tmp);
-		if (tv_strbuf_append(&s->tmp, id, idn) < 0 || tv_strbuf_putc(&s->tmp, '\n') < 0) {
+		if (tv_json_escape(&s->tmp, id, idn) < 0 || tv_strbuf_putc(&s->tmp, '\n') < 0) {
 			return -ENOMEM;
 		}
 		return w(udata, s->tmp.p, s->tmp.len);

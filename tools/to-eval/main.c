@@ -182,7 +182,7 @@ static int add_var(struct opts *o, const char *kv)
 	}
 	v = realloc(o->vars, (o->n_vars + 1) * sizeof(*v));
 	if (v == NULL) {
-		return tool_usage_err("out of memory");
+		return tool_oom();
 	}
 	o->vars = v;
 	o->vars[o->n_vars++] = kv;
@@ -336,7 +336,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	};
 	opts = tool_input_options(long_opts, TOOL_IN_ALL);
 	if (opts == NULL) {
-		return tool_usage_err("out of memory");
+		return tool_oom();
 	}
 	while (r == 0 && (c = getopt_long(argc, argv, short_opts, opts, NULL)) != -1) {
 		r = parse_task_opt(o, c, optarg);
@@ -358,10 +358,17 @@ static int load_builtin(const char *file, struct tv_tmpl **t)
 	const struct builtin_template *b = builtin_template(file);
 	char name[256];
 	struct tv_error err;
+	int r = -TV_EUSAGE;
 
 	snprintf(name, sizeof(name), "templates/%s", file);
 	tv_error_clear(&err);
-	if (b == NULL || tv_tmpl_parse(name, b->text, b->len, t, &err) < 0) {
+	if (b != NULL) {
+		r = tv_tmpl_parse(name, b->text, b->len, t, &err);
+	}
+	if (r == -ENOMEM) {
+		return tool_oom();
+	}
+	if (r < 0) {
 		tool_err("%s:%llu: %s", name, (unsigned long long)err.line, err.msg);
 		return 1;
 	}
@@ -371,9 +378,14 @@ static int load_builtin(const char *file, struct tv_tmpl **t)
 static int load_file(const char *path, struct tv_tmpl **t)
 {
 	struct tv_error err;
+	int r;
 
 	tv_error_clear(&err);
-	if (tv_tmpl_load(path, t, &err) < 0) {
+	r = tv_tmpl_load(path, t, &err);
+	if (r == -ENOMEM) {
+		return tool_oom();
+	}
+	if (r < 0) {
 		if (err.line) {
 			tool_err("%s:%llu: %s", err.file, (unsigned long long)err.line, err.msg);
 		} else {
@@ -775,7 +787,9 @@ static int suite_json(struct run *run, struct tv_strbuf *b)
 	if (sorted == NULL) {
 		return -ENOMEM;
 	}
-	memcpy(sorted, files, n * sizeof(*sorted));
+	if (n > 0) {
+		memcpy(sorted, files, n * sizeof(*sorted));
+	}
 	qsort(sorted, n, sizeof(*sorted), cmp_names);
 	tv_strbuf_reset(b);
 	tv_jw_init(&w, b);
@@ -847,7 +861,11 @@ static void print_stats(const struct run *run)
 	const char *unit = run->o.task.turn_unit ? "turns" : "sessions";
 
 	tool_print_record_stats(tv_read_stats(run->in.ctx));
-	fprintf(stderr, "%s: sessions: read %llu\n", tv_progname, (unsigned long long)n->sessions);
+	/* per session, the next line says it: one "sessions:" line, not two */
+	if (run->o.task.turn_unit) {
+		fprintf(stderr, "%s: sessions: read %llu\n", tv_progname,
+			(unsigned long long)n->sessions);
+	}
 	fprintf(stderr,
 		"%s: %s: read %llu = tasks %llu + no prompt %llu + failed %llu + "
 		"skipped by the template %llu\n",
@@ -988,7 +1006,7 @@ int main(int argc, char **argv)
 	if (r == 0) {
 		r = run_all(&run, argc - optind, argv + optind);
 	} else if (r < 0) {
-		r = fflush(stdout) == 0 ? 0 : 1; /* --help, --version */
+		r = tool_output_close(stdout) == 0 ? 0 : 1; /* --help, --version */
 	}
 	cleanup(&run);
 	return r;

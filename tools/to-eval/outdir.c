@@ -360,6 +360,21 @@ static int sync_data(struct outdir *d)
 	return 0;
 }
 
+/* rename a written file into place; a task file counts as written once it is there */
+static int put_in_place(struct outdir *d, struct tool_atomic *t)
+{
+	const char *path = t->path ? t->path : "", *base = strrchr(path, '/');
+	bool task = strcmp(base ? base + 1 : path, OUTDIR_MANIFEST) != 0;
+
+	if (tool_atomic_rename(t) < 0) {
+		return -1;
+	}
+	if (task) {
+		d->st.written++;
+	}
+	return 0;
+}
+
 static int flush_pending(struct outdir *d)
 {
 	int r = 0;
@@ -372,7 +387,7 @@ static int flush_pending(struct outdir *d)
 	}
 	for (size_t i = 0; i < d->n_pend; i++) {
 		if (r == 0) {
-			r = tool_atomic_rename(&d->pend[i]);
+			r = put_in_place(d, &d->pend[i]);
 		} else {
 			tool_atomic_abort(&d->pend[i]);
 		}
@@ -437,7 +452,6 @@ int outdir_write(struct outdir *d, const char *name, const char *data, size_t le
 	if (tool_atomic_close(&t, d->sync && sync_each) < 0) {
 		return -1;
 	}
-	d->st.written++;
 	return add_pending(d, &t);
 }
 
@@ -582,14 +596,16 @@ static int write_manifest(struct outdir *d, struct tv_strbuf *old, bool do_prune
 {
 	char **names = malloc((d->n_files ? d->n_files : 1) * sizeof(*names));
 	size_t n = d->n_files;
-	uint64_t w = d->st.written, u = d->st.unchanged;
+	uint64_t u = d->st.unchanged;
 	int r = 0;
 
 	if (names == NULL) {
 		tool_err("out of memory");
 		return -1;
 	}
-	memcpy(names, d->files, n * sizeof(*names));
+	if (n > 0) {
+		memcpy(names, d->files, n * sizeof(*names));
+	}
 	if (!do_prune && keep_old(d, old, &names, &n) < 0) {
 		free(names);
 		tool_err("out of memory");
@@ -609,7 +625,6 @@ static int write_manifest(struct outdir *d, struct tv_strbuf *old, bool do_prune
 		/* the manifest is bookkeeping, not counted as a file written */
 		r = outdir_write(d, OUTDIR_MANIFEST, d->scratch.p ? d->scratch.p : "",
 				 d->scratch.len);
-		d->st.written = w;
 		d->st.unchanged = u;
 	}
 	return r;

@@ -383,15 +383,31 @@ static void jw_member_str(struct tv_jw *w, const struct tv_jv *obj, const char *
 	}
 }
 
+/* @b as a JSON string, or the writer's error when an append to @b failed */
+static void jw_buf(struct tv_jw *w, const struct tv_strbuf *b)
+{
+	if (b->err < 0) {
+		w->err = w->err ? w->err : b->err;
+		return;
+	}
+	tv_jw_str(w, b->p ? b->p : "", b->len);
+}
+
 static void jw_raw_member(struct tv_jw *w, const struct tv_jv *obj, const char *key,
 			  struct tv_strbuf *tmp)
 {
 	struct tv_jv v;
+	int r = 1;
 
 	tv_jw_key(w, key);
 	tv_strbuf_reset(tmp);
-	if (tv_jv_get(obj, key, &v) && tv_jv_minify(&v, tmp) == 0) {
+	if (tv_jv_get(obj, key, &v)) {
+		r = tv_jv_minify(&v, tmp);
+	}
+	if (r == 0) {
 		tv_jw_raw(w, tmp->p, tmp->len);
+	} else if (r == -ENOMEM) {
+		w->err = w->err ? w->err : r;
 	} else {
 		tv_jw_null(w);
 	}
@@ -456,7 +472,7 @@ static void jw_title(struct tv_jw *w, const char *s, size_t n, const struct sess
 		tv_strbuf_puts(&b, "session ");
 		tv_strbuf_append(&b, v->id, v->id_len);
 	}
-	tv_jw_str(w, b.p, b.len);
+	jw_buf(w, &b);
 	tv_strbuf_finish(&b);
 }
 
@@ -470,7 +486,7 @@ static void jw_task_id(struct tv_jw *w, const struct task_opts *o, const struct 
 		tv_strbuf_printf(tmp, "-%zu", turn + 1);
 	}
 	tv_jw_key(w, "id");
-	tv_jw_str(w, tmp->p, tmp->len);
+	jw_buf(w, tmp);
 }
 
 static size_t prompted_turns(const struct session_view *v)
@@ -526,7 +542,7 @@ static void jw_description(struct tv_jw *w, const struct task_opts *o, const str
 		tv_strbuf_putc(tmp, '.');
 	}
 	tv_jw_key(w, "description");
-	tv_jw_str(w, tmp->p, tmp->len);
+	jw_buf(w, tmp);
 }
 
 static void jw_tags(struct tv_jw *w, const struct session_view *v, const struct facts *f)
@@ -695,7 +711,7 @@ static void jw_literals(struct tv_jw *w, const char *key, const struct literals 
 		tv_strbuf_puts(&b, wrap);
 		tv_strbuf_append(&b, l->v[i].s, l->v[i].n);
 		tv_strbuf_puts(&b, wrap);
-		tv_jw_str(w, b.p, b.len);
+		jw_buf(w, &b);
 		tv_strbuf_finish(&b);
 	}
 	tv_jw_arr_end(w);

@@ -171,8 +171,8 @@ static int set_str(const struct rec *R, char **dst, const char *key)
 	return get_str(R, key, &s, &n) ? tv_set_str(dst, s, n) : 0;
 }
 
-/* query_id, a string or an integer, into P->key; false without one */
-static bool query_key(struct rec *R)
+/* the record's query_id into P->key: 1, 0 when it has none, or -ENOMEM */
+static int query_key(struct rec *R)
 {
 	struct tv_jv v;
 	const char *s;
@@ -181,15 +181,15 @@ static bool query_key(struct rec *R)
 
 	tv_strbuf_reset(&R->P->key);
 	if (!tv_jv_get(&R->root, "query_id", &v)) {
-		return false;
+		return 0;
 	}
 	if (tv_jv_str(&v, &s, &n) && n > 0) {
-		return tv_strbuf_append(&R->P->key, s, n) == 0;
+		return tv_strbuf_append(&R->P->key, s, n) < 0 ? -ENOMEM : 1;
 	}
 	if (tv_jv_int(&v, &i)) {
-		return tv_strbuf_printf(&R->P->key, "%lld", (long long)i) == 0;
+		return tv_strbuf_printf(&R->P->key, "%lld", (long long)i) < 0 ? -ENOMEM : 1;
 	}
-	return false;
+	return 0;
 }
 
 static void note_naive(struct pylog *P)
@@ -500,9 +500,12 @@ static int map_other(struct pylog *P, const char *s, size_t n)
 static int on_record(struct pylog *P, const struct logline *ll, const struct tv_jv *root)
 {
 	struct rec R = { .P = P, .ll = ll, .root = *root };
-	int r;
+	int r = query_key(&R);
 
-	if (!query_key(&R)) {
+	if (r < 0) {
+		return r;
+	}
+	if (r == 0) {
 		tv_read_skip_kind(P->ctx, "records without a query_id");
 		return 0;
 	}
