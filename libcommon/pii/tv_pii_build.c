@@ -176,6 +176,14 @@ static const struct builtin_key builtin_keys[] = {
 	{ "user.account_id", "USER", TV_PII_PSEUDONYM, NULL }, /* Codex */
 	{ "account_id", "USER", TV_PII_PSEUDONYM, NULL },
 	{ "account.id", "USER", TV_PII_PSEUDONYM, NULL },
+	{ "user.account_uuid", "USER", TV_PII_PSEUDONYM, NULL }, /* Claude Code */
+	{ "account_uuid", "USER", TV_PII_PSEUDONYM, NULL },
+	{ "accountuuid", "USER", TV_PII_PSEUDONYM, NULL },
+	{ "organization.id", "ORG", TV_PII_PSEUDONYM, NULL }, /* Claude Code */
+	{ "organization_id", "ORG", TV_PII_PSEUDONYM, NULL },
+	{ "organizationid", "ORG", TV_PII_PSEUDONYM, NULL },
+	{ "org_id", "ORG", TV_PII_PSEUDONYM, NULL },
+	{ "orgid", "ORG", TV_PII_PSEUDONYM, NULL },
 	{ "user", "USER", TV_PII_PSEUDONYM, NULL },
 	{ "user.name", "USER", TV_PII_PSEUDONYM, NULL },
 	{ "username", "USER", TV_PII_PSEUDONYM, NULL },

@@ -169,6 +169,21 @@ static void test_pairs_in_text(void **state)
 	assert_non_null(strstr(o, "user.account_id=\"<USER:"));
 	assert_null(strstr(o, "0f2d7c1e"));
 	assert_non_null(strstr(o, "\" input_token_count=10 conversation.id=c-1"));
+	/* Claude Code's standard attributes: the account and organization go */
+	o = scrub_json(x, "{\"attributes\":[{\"key\":\"user.account_uuid\",\"value\":"
+			  "{\"stringValue\":\"7c1e2d3f-aaaa-4bbb-8ccc-dddd0000eeee\"}},"
+			  "{\"key\":\"organization.id\",\"value\":{\"stringValue\":"
+			  "\"0a1b2c3d-1111-4222-8333-444455556666\"}},{\"key\":\"terminal.type\","
+			  "\"value\":{\"stringValue\":\"vscode\"}}]}");
+	assert_null(strstr(o, "7c1e2d3f"));
+	assert_null(strstr(o, "0a1b2c3d"));
+	assert_non_null(strstr(o, "<USER:"));
+	assert_non_null(strstr(o, "<ORG:"));
+	assert_non_null(strstr(o, "\"vscode\""));
+	/* ... and as a transcript line writes them */
+	o = scrub_json(x, "{\"accountUuid\":\"7c1e2d3f-aaaa\",\"orgId\":\"0a1b2c3d\"}");
+	assert_null(strstr(o, "7c1e2d3f"));
+	assert_null(strstr(o, "0a1b2c3d"));
 	/* a drop policy cannot drop from text: the value is redacted */
 	o = scrub_k(x, NULL, "cookie=abc; path=/");
 	assert_string_equal(o, "cookie=<SECRET>; path=/");
