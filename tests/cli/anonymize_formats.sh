@@ -95,4 +95,22 @@ part waza one_format waza waza wz.json wz.anon.json
 part pylog one_format pylog pylog py.log py.anon.log
 part anyclaude one_format anyclaude "" ac ac.anon
 part llama-stack one_format llama-stack "" ls.db ls.anon.db
+
+# the keys that tell the format come after a first value larger than the
+# bytes detection first looks at (1 MiB): the whole first record is looked at
+long_first() {
+	"$PY" - <<-'EOF' >long.jsonl
+	import json
+	first = {"timestamp": "2025-07-01T09:00:00Z", "error_stack": "x" * 3000000,
+	         "request_id": "r1", "request_start_ms": 1, "latency_ms": 2, "cache_hit": False,
+	         "error_message": "failed for jane.doe@example.org"}
+	print(json.dumps(first))
+	print(json.dumps(dict(first, request_id="r2", error_stack="short")))
+	EOF
+	expect_exit 0 "$ANON" --key-file key long.jsonl
+	grep -q '<EMAIL' "$T/out" || fail "long first record: no e-mail replaced"
+	! grep -q 'jane.doe@example.org' "$T/out" || fail "long first record: the e-mail survived"
+	[ "$(wc -l <"$T/out")" -eq 2 ] || fail "long first record: $(wc -l <"$T/out") lines out, expected 2"
+}
+part "a long first record" long_first
 finish

@@ -408,7 +408,10 @@ static int input_format(struct anon *a, struct tv_input *in, const struct tv_for
 	if (*fmt != NULL) {
 		return 0;
 	}
-	r = tv_input_peek(in, &d, &n);
+	/* a first record of any size up to --max-record is looked at whole */
+	r = tv_format_sniff(in,
+			    a->o.in.max_record ? a->o.in.max_record : TV_INPUT_DEFAULT_MAX_RECORD,
+			    fmt, &d, &n);
 	if (r < 0) {
 		tool_err("%s: cannot read: %s", a->file, tv_strerror(r));
 		return r;
@@ -424,7 +427,6 @@ static int input_format(struct anon *a, struct tv_input *in, const struct tv_for
 		*fmt = n > 0 ? tv_format_find("otlp") : NULL;
 		return 0;
 	}
-	*fmt = tv_format_detect(d + i, n - i); /* after blank lines */
 	if (*fmt == NULL) {
 		a->bytes += n; /* peeked, not read: still seen */
 		return unknown_format(a);
