@@ -40,12 +40,17 @@ struct signal;
 /* Where an item is: its signal and its three indices, for messages. */
 struct loc {
 	const struct signal *sig;
+	const char *scope; /* the scope key the resource has: sig->scope or sig->scope_v0 */
 	size_t r, s, i;
 };
 
-/* One signal: its three nesting levels and what to do with each item. */
+/*
+ * One signal: its three nesting levels and what to do with each item.
+ * @scope_v0 is the scope level's name before OTLP 0.15 (instrumentation
+ * library), which older exporters and Grafana Tempo's trace API still write.
+ */
 struct signal {
-	const char *res, *scope, *items;
+	const char *res, *scope, *scope_v0, *items;
 	bool need_res;
 	int (*item)(struct otlp *o, const struct tv_jv *v, const struct loc *loc);
 };
@@ -491,7 +496,7 @@ static int keep_raw(struct otlp *o, const struct tv_jv *v, const char **raw, siz
 static int reject_item(struct otlp *o, const struct loc *l, const char *why)
 {
 	return tv_read_reject(o->ctx, o->line, "%s[%zu].%s[%zu].%s[%zu]: %s", l->sig->res, l->r,
-			      l->sig->scope, l->s, l->sig->items, l->i, why);
+			      l->scope, l->s, l->sig->items, l->i, why);
 }
 
 /* -TV_ETYPE becomes a rejection of the item; anything else is returned. */
@@ -714,9 +719,13 @@ static int metric(struct otlp *o, const struct tv_jv *v, const struct loc *l)
 }
 
 static const struct signal signals[] = {
-	{ "resourceLogs", "scopeLogs", "logRecords", true, log_record },
-	{ "resourceSpans", "scopeSpans", "spans", true, span },
-	{ "resourceMetrics", "scopeMetrics", "metrics", false, metric },
+	{ "resourceLogs", "scopeLogs", "instrumentationLibraryLogs", "logRecords", true,
+	  log_record },
+	{ "resourceSpans", "scopeSpans", "instrumentationLibrarySpans", "spans", true, span },
+	{ "resourceMetrics", "scopeMetrics", "instrumentationLibraryMetrics", "metrics", false,
+	  metric },
+	/* Grafana Tempo's trace API: {"batches": [resource spans]} */
+	{ "batches", "scopeSpans", "instrumentationLibrarySpans", "spans", true, span },
 };
 
 /* ---- the request's nesting ---- */
@@ -731,14 +740,14 @@ static int walk_scope(struct otlp *o, const struct tv_jv *scope, struct loc *l)
 
 	if (tv_jv_type(scope) != TV_J_OBJECT) {
 		return tv_read_reject(o->ctx, o->line, "%s[%zu].%s[%zu]: not an object",
-				      l->sig->res, l->r, l->sig->scope, l->s);
+				      l->sig->res, l->r, l->scope, l->s);
 	}
 	if (!tv_jv_get(scope, l->sig->items, &items) || tv_jv_type(&items) == TV_J_NULL) {
 		return 0;
 	}
 	if (tv_jv_type(&items) != TV_J_ARRAY) {
 		return tv_read_reject(o->ctx, o->line, "%s[%zu].%s[%zu]: %s is not an array",
-				      l->sig->res, l->r, l->sig->scope, l->s, l->sig->items);
+				      l->sig->res, l->r, l->scope, l->s, l->sig->items);
 	}
 	l->i = 0;
 	tv_jv_iter_init(&items, &it);
@@ -793,12 +802,19 @@ static int walk_resource(struct otlp *o, const struct tv_jv *rv, struct loc *l)
 	if (r != 0) {
 		return r < 0 ? r : 0;
 	}
-	if (!tv_jv_get(rv, l->sig->scope, &scopes) || tv_jv_type(&scopes) == TV_J_NULL) {
+	l->scope = l->sig->scope;
+	if (!tv_jv_get(rv, l->scope, &scopes)) {
+		l->scope = l->sig->scope_v0;
+		if (!tv_jv_get(rv, l->scope, &scopes)) {
+			return 0;
+		}
+	}
+	if (tv_jv_type(&scopes) == TV_J_NULL) {
 		return 0;
 	}
 	if (tv_jv_type(&scopes) != TV_J_ARRAY) {
 		return tv_read_reject(o->ctx, o->line, "%s[%zu]: %s is not an array", l->sig->res,
-				      l->r, l->sig->scope);
+				      l->r, l->scope);
 	}
 	l->s = 0;
 	tv_jv_iter_init(&scopes, &it);
@@ -869,8 +885,8 @@ static int request(struct otlp *o, const char *p, size_t n)
 	}
 	if (!found) {
 		return tv_read_reject(o->ctx, o->line,
-				      "not an OTLP export request (no "
-				      "resourceLogs, resourceSpans or resourceMetrics)");
+				      "not an OTLP export request (no resourceLogs, "
+				      "resourceSpans, resourceMetrics or batches)");
 	}
 	return 0;
 }
@@ -1013,7 +1029,10 @@ static bool detect(const struct tv_sniff *s)
 		return false;
 	}
 	return tv_text_has(d, n, "\"resourceLogs\"") || tv_text_has(d, n, "\"resourceSpans\"") ||
-	       tv_text_has(d, n, "\"resourceMetrics\"");
+	       tv_text_has(d, n, "\"resourceMetrics\"") ||
+	       (tv_text_has(d, n, "\"batches\"") &&
+		(tv_text_has(d, n, "\"scopeSpans\"") ||
+		 tv_text_has(d, n, "\"instrumentationLibrarySpans\"")));
 }
 
 const struct tv_format tv_format_otlp = {
