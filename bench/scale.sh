@@ -15,7 +15,10 @@
 #    path (--emit-keyed | sort | --group-sorted), which holds one session.
 #
 # Environment: SIZE_MB (default 1000), SKIP_BUILD=1, SKIP_GEN=1 (reuse
-# bench/out/scale-*).  Output: a table on stdout and bench/out/scale.txt.
+# bench/out/scale-*), PARTS ("workers growth" by default; one of them to run
+# only that part: the growth figures are peak memory, which other work on
+# the machine does not change, the worker figures want a quiet machine).
+# Output: a table on stdout and bench/out/scale.txt (scale-PART.txt for one part).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -25,6 +28,7 @@ build=$root/build-bench
 SIZE_MB=${SIZE_MB:-1000}
 SKIP_BUILD=${SKIP_BUILD:-0}
 SKIP_GEN=${SKIP_GEN:-0}
+PARTS=${PARTS:-workers growth}
 GEN=$root/tests/tools/gen_corpus.py
 
 TIME=/usr/bin/time
@@ -91,7 +95,7 @@ tools=(
 	"to-eval (stdout)|$canon|$TOEVAL"
 )
 
-{
+workers() {
 	echo "== workers: $SIZE_MB MB, 1 process vs GNU parallel --pipe -j2 --block 64M -k"
 	printf '%-22s %10s %10s %8s %12s %12s\n' tool "1 worker s" "2 workers s" speedup "1: peak MiB" "2: peak MiB"
 	for spec in "${tools[@]}"; do
@@ -103,6 +107,9 @@ tools=(
 		printf '%-22s %10s %10s %8.2f %12s %12s\n' "$name" "$t1" "$t2" "$(echo "$t1 / $t2" | bc -l)" "$m1" "$m2"
 	done
 	echo
+}
+
+growth() {
 	echo "== growth: peak RSS (MiB) of one process over 10 MB, 100 MB and $SIZE_MB MB"
 	printf '%-34s %10s %10s %10s\n' tool "10 MB" "100 MB" "$SIZE_MB MB"
 	grow() {
@@ -126,4 +133,13 @@ tools=(
 		printf '%-34s %s MB: %s MiB\n' "filter --group-sorted (the reduce)" "${s:-$SIZE_MB}" "$m"
 	done
 	rm -f "$out/scale.keyed"
-} | tee "$out/scale.txt"
+}
+
+res=$out/scale.txt
+[[ $PARTS == "workers growth" ]] || res=$out/scale-${PARTS// /-}.txt
+for part in $PARTS; do
+	case $part in
+	workers | growth) "$part" ;;
+	*) die "PARTS: no part '$part' (workers, growth)" ;;
+	esac
+done | tee "$res"
