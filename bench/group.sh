@@ -77,16 +77,18 @@ with open(path, "w") as f:
 PYEOF
 fi
 
-# run MAX_OPEN: prints "cpu-seconds wall-seconds sessions-written", the best of RUNS runs
+# run MAX_OPEN: prints "cpu-seconds wall-seconds sessions-written peak-RSS-MiB", the best of
+# RUNS runs (the peak RSS of the last: it follows the sessions open at once, not the load)
 run() {
-	local t0 t1 best= bestw= cpu wall written
+	local t0 t1 best= bestw= cpu wall written rss
 	for ((k = 0; k < RUNS; k++)); do
 		t0=$EPOCHREALTIME
-		"${PIN[@]}" /usr/bin/time -f '%U %S' -o "$out/group.time" "$filter" --count --stats \
+		"${PIN[@]}" /usr/bin/time -f '%U %S %M' -o "$out/group.time" "$filter" --count --stats \
 			--max-open "$1" "$corpus" >"$out/group.count" 2>"$out/group-$1.err" ||
 			die "televal-filter --max-open $1 failed (see $out/group-$1.err)"
 		t1=$EPOCHREALTIME
 		cpu=$(awk '{ print $1 + $2 }' "$out/group.time")
+		rss=$(awk '{ printf "%.1f", $3 / 1024 }' "$out/group.time")
 		wall=$(echo "$t1 - $t0" | bc -l)
 		if [[ -z $best ]] || (($(echo "$cpu < $best" | bc -l))); then
 			best=$cpu
@@ -94,16 +96,16 @@ run() {
 		fi
 	done
 	written=$(cat "$out/group.count")
-	echo "$best $bestw $written"
+	echo "$best $bestw $written $rss"
 }
 
 records=$((SESSIONS * 2))
-printf '%-10s %8s %8s %10s %13s %14s\n' "max-open" "cpu s" "wall s" "written" "early closes" \
-	"cpu us/record"
+printf '%-10s %8s %8s %10s %13s %14s %9s\n' "max-open" "cpu s" "wall s" "written" "early closes" \
+	"cpu us/record" "peak MiB"
 for m in $((SESSIONS * 2)) $MAX_OPEN; do
-	read -r c w n <<<"$(run "$m")"
+	read -r c w n rss <<<"$(run "$m")"
 	# every part written but the (at most m) still open at the end was closed early
 	closes=$((n > m ? n - m : 0))
-	printf '%-10s %8.2f %8.2f %10s %13s %14.2f\n' "$m" "$c" "$w" "$n" "$closes" \
-		"$(echo "$c * 1000000 / $records" | bc -l)"
+	printf '%-10s %8.2f %8.2f %10s %13s %14.2f %9s\n' "$m" "$c" "$w" "$n" "$closes" \
+		"$(echo "$c * 1000000 / $records" | bc -l)" "$rss"
 done
