@@ -5,8 +5,8 @@
 # canonical sessions, grouped by model: p50/p95/p99 of LLM latency and the
 # token sums.  See bench/README.md.
 #
-#   bench/aggregate.sh                      # 300 MB (and 30 MB for memory), best of 1
-#   SIZE_MB=60 RUNS=3 bench/aggregate.sh    # smaller, best of 3
+#   bench/aggregate.sh                      # 300 MB (and 30 MB for memory), 1 run
+#   SIZE_MB=60 RUNS=3 bench/aggregate.sh    # smaller, the median of 3
 #
 # Environment: SIZE_MB (default 300; a corpus SIZE_MB/10 is made too),
 # RUNS (default 1), SKIP_BUILD=1, BUILD_DIR (default build-bench), CPU (the
@@ -44,11 +44,13 @@ fi
 if [[ $SKIP_BUILD != 1 ]]; then
 	[[ -f $build/build.ninja ]] ||
 		meson setup "$build" "$root" -Dbuildtype=release -Db_ndebug=true -Dtests=disabled >&2
+	meson configure "$build" -Dbench=true >&2
 	ninja -C "$build" >&2
 fi
 AGG=$build/tools/aggregate/televal-aggregate
 FILTER=$build/tools/filter/televal-filter
-[[ -x $AGG && -x $FILTER ]] || die "televal was not built in $build"
+FLOOR=$build/bench/parse_floor
+[[ -x $AGG && -x $FILTER && -x $FLOOR ]] || die "televal was not built in $build (-Dbench=true)"
 
 # canonical MB DEST: canonical sessions, generated in chunks of distinct seeds
 canonical() {
@@ -109,9 +111,10 @@ CMDS=(
 	"mlr put (calls) then stats1 -a p50,p95,p99,sum|$MLR_IN|mlr"
 	"python3 json.loads, lists, sort|$BIG|python3 $here/aggregate_peer.py"
 	"televal-aggregate, 2 halves at once + --merge|$BIG|two-cores"
+	"parse_floor: read + parse each line, nothing else|$BIG|$FLOOR"
 )
 
-declare -A WALL CPUS RSS
+declare -A WALL CPUS RSS # WALL, CPUS: every run's figure, then the median
 tf=$(mktemp)
 trap 'rm -f "$tf"' EXIT
 run() {	# I
@@ -135,9 +138,13 @@ run() {	# I
 	read -r m u s < <(tail -n 1 "$tf")
 	w=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
 	c=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
-	if [[ -z ${WALL[$1]:-} ]] || awk -v a="$w" -v b="${WALL[$1]}" 'BEGIN { exit !(a < b) }'; then WALL[$1]=$w; fi
-	if [[ -z ${CPUS[$1]:-} ]] || awk -v a="$c" -v b="${CPUS[$1]}" 'BEGIN { exit !(a < b) }'; then CPUS[$1]=$c; fi
+	WALL[$1]="${WALL[$1]:-} $w"
+	CPUS[$1]="${CPUS[$1]:-} $c"
 	RSS[$1]=$m
+}
+
+median() { # the median of the numbers in $1 (the lower middle one of an even count)
+	tr ' ' '\n' <<<"$1" | sed '/^$/d' | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -149,11 +156,15 @@ for ((r = 1; r <= RUNS; r++)); do
 	done
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+for i in "${!CMDS[@]}"; do
+	WALL[$i]=$(median "${WALL[$i]}")
+	CPUS[$i]=$(median "${CPUS[$i]}")
+done
 
 # ---- report: throughput, the ratios to televal on the same corpus, memory ----
 res=$out/aggregate-results.txt
 {
-	echo "televal-aggregate vs mlr and python, $(date -u +%Y-%m-%d), $(nproc) cores, pinned: ${PIN[*]:-no}"
+	echo "televal-aggregate vs mlr and python, $(date -u +%Y-%m-%d), $(nproc) cores, pinned: ${PIN[*]:-no}, median of $RUNS"
 	echo "load average before: $load_before, after: $load_after (2 cores: above ~1 the machine was busy)"
 	printf '  %-48s %8s %8s %8s %9s %8s %9s %8s\n' command "input MB" "wall s" "cpu s" "cpu MB/s" \
 		"x wall" "x cpu" "RSS MiB"
@@ -171,7 +182,9 @@ res=$out/aggregate-results.txt
 	done
 	echo "x wall, x cpu: seconds per MB of the command over those of televal-aggregate on the"
 	echo "large corpus: how many times slower the peer is.  Every command is pinned to one core"
-	echo "but the last (two processes, not pinned; its cpu s is their sum, its RSS the largest)."
+	echo "but the two halves (two processes, not pinned; its cpu s is their sum, its RSS the largest)."
+	echo "parse_floor only reads and parses each line (simdjson's DOM, as televal does): its x cpu"
+	echo "below 1 is the share of televal-aggregate's time that no aggregation code can save."
 } | tee "$res"
 python3 - "$out/logs/aggregate.0.out" "$out/logs/aggregate.3.out" "$out/logs/aggregate.4.out" <<'PY' | tee -a "$res"
 import json, sys

@@ -10,7 +10,8 @@
 struct rd {
 	const char *why;
 	struct tv_strbuf tmp;
-	bool dry; /* check types only: nothing is stored or allocated */
+	bool dry;      /* check types only: nothing is stored or allocated */
+	uint32_t seen; /* the required members met, one bit each (enum member) */
 };
 
 static bool key_is(const char *k, size_t n, const char *lit)
@@ -147,6 +148,9 @@ static int get_kvlist(struct rd *rd, const struct tv_jv *v, struct tv_kvlist *l,
 	}
 	if (tv_jv_type(v) != TV_J_OBJECT) {
 		return fail(rd, why);
+	}
+	if (rd->dry) {
+		return 0; /* any member value is taken */
 	}
 	tv_jv_iter_init(v, &it);
 	while (tv_jv_iter_next(&it, &k, &kn, &val)) {
@@ -574,62 +578,81 @@ static int read_list(struct rd *rd, const struct tv_jv *a, struct tv_session *s,
 	return 0;
 }
 
-static int read_member(struct rd *rd, const char *k, size_t n, const struct tv_jv *v,
-		       struct tv_session *s)
-{
-	if (key_is(k, n, "televal")) {
-		return 0; /* checked by the caller */
-	}
-	if (key_is(k, n, "id")) {
-		return get_str(rd, v, &s->id, "id is not a string");
-	}
-	if (key_is(k, n, "source")) {
-		return read_source(rd, v, s);
-	}
-	if (key_is(k, n, "start_time")) {
-		return get_time(rd, v, &s->start_time, "start_time is not a timestamp");
-	}
-	if (key_is(k, n, "end_time")) {
-		return get_time(rd, v, &s->end_time, "end_time is not a timestamp");
-	}
-	if (key_is(k, n, "duration_ms")) {
-		return get_ms(rd, v, &s->duration, "duration_ms is not a number");
-	}
-	if (key_is(k, n, "skill")) {
-		return get_str(rd, v, &s->skill, "skill is not a string");
-	}
-	if (key_is(k, n, "user")) {
-		return get_str(rd, v, &s->user, "user is not a string");
-	}
-	if (key_is(k, n, "models")) {
-		return read_models(rd, v, s);
-	}
-	if (key_is(k, n, "success")) {
-		return get_tri(rd, v, &s->success, "success is not a boolean");
-	}
-	if (key_is(k, n, "error")) {
-		return read_error(rd, v, s);
-	}
-	if (key_is(k, n, "usage")) {
-		return read_usage(rd, v, &s->usage);
-	}
-	if (key_is(k, n, "metadata")) {
-		return get_kvlist(rd, v, &s->metadata, "metadata is not an object");
-	}
-	if (key_is(k, n, "turns")) {
-		return read_list(rd, v, s, true);
-	}
-	if (key_is(k, n, "events")) {
-		return read_list(rd, v, s, false);
-	}
-	return put_extra(rd, &s->extra, k, n, v);
-}
+/* every member the schema requires (session.schema.json), in the order of required[] */
+enum member {
+	M_ID,
+	M_SOURCE,
+	M_START,
+	M_END,
+	M_DURATION,
+	M_SKILL,
+	M_USER,
+	M_MODELS,
+	M_SUCCESS,
+	M_ERROR,
+	M_USAGE,
+	M_METADATA,
+	M_TURNS,
+	M_EVENTS,
+	M_COUNT, /* none of them */
+};
+#define ALL_MEMBERS ((1u << M_COUNT) - 1)
 
-/* every member the schema requires (session.schema.json) */
-static const char *const required[] = {
+static const char *const required[M_COUNT] = {
 	"id",	  "source",  "start_time", "end_time", "duration_ms", "skill", "user",
 	"models", "success", "error",	   "usage",    "metadata",    "turns", "events",
 };
+
+static enum member member_of(const char *k, size_t n)
+{
+	int m = 0;
+
+	while (m < M_COUNT && !key_is(k, n, required[m])) {
+		m++;
+	}
+	return (enum member)m;
+}
+
+static int read_member(struct rd *rd, const char *k, size_t n, const struct tv_jv *v,
+		       struct tv_session *s)
+{
+	enum member m = member_of(k, n);
+
+	rd->seen |= 1u << m;
+	switch (m) {
+	case M_ID:
+		return get_str(rd, v, &s->id, "id is not a string");
+	case M_SOURCE:
+		return read_source(rd, v, s);
+	case M_START:
+		return get_time(rd, v, &s->start_time, "start_time is not a timestamp");
+	case M_END:
+		return get_time(rd, v, &s->end_time, "end_time is not a timestamp");
+	case M_DURATION:
+		return get_ms(rd, v, &s->duration, "duration_ms is not a number");
+	case M_SKILL:
+		return get_str(rd, v, &s->skill, "skill is not a string");
+	case M_USER:
+		return get_str(rd, v, &s->user, "user is not a string");
+	case M_MODELS:
+		return read_models(rd, v, s);
+	case M_SUCCESS:
+		return get_tri(rd, v, &s->success, "success is not a boolean");
+	case M_ERROR:
+		return read_error(rd, v, s);
+	case M_USAGE:
+		return read_usage(rd, v, &s->usage);
+	case M_METADATA:
+		return get_kvlist(rd, v, &s->metadata, "metadata is not an object");
+	case M_TURNS:
+		return read_list(rd, v, s, true);
+	case M_EVENTS:
+		return read_list(rd, v, s, false);
+	default:
+		/* "televal" is checked by the caller */
+		return key_is(k, n, "televal") ? 0 : put_extra(rd, &s->extra, k, n, v);
+	}
+}
 
 /* what both readers check first: an object of version 1 */
 static int check_head(const struct tv_jv *root, const char **why)
@@ -665,19 +688,6 @@ static int check_id(const struct tv_jv *root, const char **why)
 		return -TV_ETYPE;
 	}
 	return 0;
-}
-
-/* every required member is there (else the line is written again in full) */
-static bool complete(const struct tv_jv *root)
-{
-	struct tv_jv v;
-
-	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
-		if (!tv_jv_get(root, required[i], &v)) {
-			return false;
-		}
-	}
-	return true;
 }
 
 int tv_session_from_json(const struct tv_jv *root, struct tv_session **out, const char **why)
@@ -741,5 +751,6 @@ int tv_session_check_json(const struct tv_jv *root, const char **why)
 		return r;
 	}
 	r = check_id(root, why);
-	return r < 0 ? r : complete(root) ? 0 : 1;
+	/* every required member is there (else the line is written again in full) */
+	return r < 0 ? r : (rd.seen & ALL_MEMBERS) == ALL_MEMBERS ? 0 : 1;
 }

@@ -144,7 +144,11 @@ static int grow(void **p, size_t *cap, size_t n, size_t size)
 	if (n < *cap) {
 		return 0;
 	}
+	/* doubled until @n fits: the starts grow by a whole session's calls at once */
 	c = *cap ? *cap * 2 : 16;
+	while (c <= n) {
+		c *= 2;
+	}
 	q = realloc(*p, c * size);
 	if (q == NULL) {
 		return -ENOMEM;

@@ -279,6 +279,43 @@ static void test_levels_model(void **state)
 	tv_agg_destroy(a);
 }
 
+/* a session of more LLM calls than the first allocation holds, and a tool call */
+static void test_many_calls_requests(void **state)
+{
+	static const char *const by[] = { "model" };
+	struct tv_agg *a = make(by, 1, 0, 100);
+	struct tv_strbuf b;
+	struct tv_jw w;
+
+	(void)state;
+	tv_strbuf_init(&b);
+	tv_jw_init(&w, &b);
+	tv_jw_obj_begin(&w);
+	TV_JW_KEY(&w, "id");
+	tv_jw_cstr(&w, "many");
+	TV_JW_KEY(&w, "turns");
+	tv_jw_arr_begin(&w);
+	tv_jw_obj_begin(&w);
+	TV_JW_KEY(&w, "llm_calls");
+	tv_jw_arr_begin(&w);
+	for (int i = 0; i < 40; i++) {
+		llm_call(&w, (int64_t)i * TV_NS_PER_SEC, "M", 10, true, 100);
+	}
+	tv_jw_arr_end(&w);
+	TV_JW_KEY(&w, "tool_calls");
+	tv_jw_arr_begin(&w);
+	tool_call(&w, 39 * TV_NS_PER_SEC + 1, "grep", 5, true);
+	tv_jw_arr_end(&w);
+	tv_jw_obj_end(&w);
+	tv_jw_arr_end(&w);
+	tv_jw_obj_end(&w);
+	add_json(a, b.p);
+	assert_true(metric(a, group(a, "M"), "llm_calls") == 40);
+	assert_true(metric(a, group(a, "M"), "tool_calls") == 1);
+	tv_strbuf_finish(&b);
+	tv_agg_destroy(a);
+}
+
 static void test_levels_tool(void **state)
 {
 	static const char *const by[] = { "tool" };
@@ -640,17 +677,12 @@ static void test_prices_bad(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_levels_model),
-		cmocka_unit_test(test_levels_tool),
-		cmocka_unit_test(test_bad_key),
-		cmocka_unit_test(test_times),
-		cmocka_unit_test(test_other_any_order),
-		cmocka_unit_test(test_merge_k_shards),
-		cmocka_unit_test(test_merge_other_options),
-		cmocka_unit_test(test_weights),
-		cmocka_unit_test(test_tallies),
-		cmocka_unit_test(test_state_broken),
-		cmocka_unit_test(test_prices),
+		cmocka_unit_test(test_levels_model),   cmocka_unit_test(test_many_calls_requests),
+		cmocka_unit_test(test_levels_tool),    cmocka_unit_test(test_bad_key),
+		cmocka_unit_test(test_times),	       cmocka_unit_test(test_other_any_order),
+		cmocka_unit_test(test_merge_k_shards), cmocka_unit_test(test_merge_other_options),
+		cmocka_unit_test(test_weights),	       cmocka_unit_test(test_tallies),
+		cmocka_unit_test(test_state_broken),   cmocka_unit_test(test_prices),
 		cmocka_unit_test(test_prices_bad),
 	};
 

@@ -1080,6 +1080,57 @@ static void test_from_json_missing_televal_or_id(void **state)
 	check_type_error("{\"televal\":1,\"turns\":[]}");
 }
 
+/* tv_session_check_json() on @text: its return value */
+static int check_text(const char *text)
+{
+	struct tv_json_parser *p = tv_json_parser_create();
+	struct tv_strbuf b;
+	struct tv_jv root;
+	const char *why = NULL;
+	int r;
+
+	assert_non_null(p);
+	tv_strbuf_init(&b);
+	assert_int_equal(tv_strbuf_append(&b, text, strlen(text)), 0);
+	assert_int_equal(tv_json_parse(p, b.p, b.len, &root, NULL), 0);
+	r = tv_session_check_json(&root, &why);
+	tv_strbuf_finish(&b);
+	tv_json_parser_destroy(p);
+	return r;
+}
+
+/* 0 when every member the schema requires is there, 1 when one is missing */
+static void test_check_json_complete(void **state)
+{
+	static const char *const member[] = {
+		"\"id\":\"x\"",	     "\"source\":null",	     "\"start_time\":null",
+		"\"end_time\":null", "\"duration_ms\":null", "\"skill\":null",
+		"\"user\":null",     "\"models\":[]",	     "\"success\":null",
+		"\"error\":null",    "\"usage\":null",	     "\"metadata\":{\"k\":[1,{}]}",
+		"\"turns\":[]",	     "\"events\":[1,\"e\"]",
+	};
+	const size_t n = sizeof(member) / sizeof(member[0]);
+	char line[1024];
+
+	(void)state;
+	for (size_t drop = 0; drop <= n; drop++) {
+		size_t len = (size_t)snprintf(line, sizeof(line), "{\"televal\":1");
+
+		for (size_t i = 0; i < n; i++) {
+			if (i != drop || i == 0) { /* an id is needed in any case */
+				len += (size_t)snprintf(line + len, sizeof(line) - len, ",%s",
+							member[i]);
+			}
+		}
+		/* an unknown member and a repeated one count for nothing */
+		len += (size_t)snprintf(line + len, sizeof(line) - len,
+					",\"other\":1,\"id\":\"y\"}");
+		assert_true(len < sizeof(line));
+		assert_int_equal(check_text(line), drop == 0 || drop == n ? 0 : 1);
+	}
+	assert_int_equal(check_text("{\"televal\":1,\"id\":\"x\",\"metadata\":[]}"), -TV_ETYPE);
+}
+
 /* events and extra members are stored minified: a second pass is stable */
 static void test_from_json_minifies(void **state)
 {
@@ -1110,6 +1161,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_create_destroy),
+		cmocka_unit_test(test_check_json_complete),
 		cmocka_unit_test(test_add_parts),
 		cmocka_unit_test(test_models_events_kv),
 		cmocka_unit_test(test_finalize_empty),
