@@ -228,6 +228,11 @@ void tv_read_count(struct tv_read_ctx *ctx, uint64_t n, bool used)
 	ctx->st.records_used += n;
 }
 
+bool tv_read_key_ok(const char *key, size_t n)
+{
+	return key != NULL && n > 0 && key[0] != '\0';
+}
+
 void tv_read_count_bytes(struct tv_read_ctx *ctx, uint64_t n)
 {
 	ctx->st.bytes += n;

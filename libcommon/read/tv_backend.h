@@ -191,6 +191,13 @@ void tv_read_count(struct tv_read_ctx *ctx, uint64_t n, bool used);
 /** tv_read_count_bytes: count @n input bytes read other than through the tv_input. */
 void tv_read_count_bytes(struct tv_read_ctx *ctx, uint64_t n);
 
+/**
+ * tv_read_key_ok: can @key (@n bytes) name a session?  A session's id is
+ * kept as a C string, so a key ends at its first NUL byte: one that is
+ * empty or starts with a NUL names nothing (the record has no session key).
+ */
+bool tv_read_key_ok(const char *key, size_t n);
+
 /* ---- what the context lends (read/tv_backend.c) ---- */
 
 /** tv_read_parser: the context's JSON parser (borrowed). */

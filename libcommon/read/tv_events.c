@@ -188,14 +188,14 @@ static bool session_key(const struct tv_record *r, const struct tv_dialect *d,
 		if (a == NULL) {
 			a = tv_attrs_find(r->res, r->n_res, keys[i]);
 		}
-		if (a && a->v.type == TV_V_STR && a->v.n > 0) {
+		if (a && a->v.type == TV_V_STR && tv_read_key_ok(a->v.s, a->v.n)) {
 			*k = a->v.s;
 			*n = a->v.n;
 			return true;
 		}
 	}
 	tv_strbuf_reset(buf);
-	if (r->trace_id && r->trace_id_len > 0 &&
+	if (tv_read_key_ok(r->trace_id, r->trace_id_len) &&
 	    tv_text_put_id(buf, r->trace_id, r->trace_id_len) == 0) {
 		*k = buf->p;
 		*n = buf->len;

@@ -618,7 +618,7 @@ const char *tv_trace_key(const struct tv_trace *t, size_t *n)
 			if (a == NULL) {
 				a = tv_attrs_find(t->spans[i].res, t->spans[i].n_res, keys[k]);
 			}
-			if (a && a->v.type == TV_V_STR && a->v.n > 0) {
+			if (a && a->v.type == TV_V_STR && tv_read_key_ok(a->v.s, a->v.n)) {
 				*n = a->v.n;
 				return a->v.s;
 			}

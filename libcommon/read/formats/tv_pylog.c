@@ -183,7 +183,7 @@ static int query_key(struct rec *R)
 	if (!tv_jv_get(&R->root, "query_id", &v)) {
 		return 0;
 	}
-	if (tv_jv_str(&v, &s, &n) && n > 0) {
+	if (tv_jv_str(&v, &s, &n) && tv_read_key_ok(s, n)) {
 		return tv_strbuf_append(&R->P->key, s, n) < 0 ? -ENOMEM : 1;
 	}
 	if (tv_jv_int(&v, &i)) {
