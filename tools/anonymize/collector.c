@@ -103,12 +103,35 @@ static int structure(struct cl *c, const char *s, size_t n)
 	return r < 0 ? r : 0;
 }
 
+/*
+ * The literal a structure line's kind is told by: a field's `Name: `, else
+ * its first word (`InstrumentationScope`, `LogRecord`).  It is copied as it
+ * is, so that what follows, replaced or not, leaves the line of its kind.
+ */
+static size_t kind_prefix(const struct tv_dbg_line *l)
+{
+	size_t i = 0;
+
+	if (l->val > 0) {
+		return l->val;
+	}
+	while (i < l->n &&
+	       ((l->s[i] >= 'A' && l->s[i] <= 'Z') || (l->s[i] >= 'a' && l->s[i] <= 'z'))) {
+		i++;
+	}
+	return i;
+}
+
 static int copy_line(struct cl *c, const struct tv_dbg_line *l)
 {
+	size_t k = kind_prefix(l);
 	int r;
 
 	set_where(c, l->s, l->n, l->no);
-	r = structure(c, l->s, l->n);
+	r = put(c, l->s, k);
+	if (r == 0) {
+		r = structure(c, l->s + k, l->n - k);
+	}
 	if (r == 0) {
 		r = put(c, "\n", 1);
 	}
@@ -301,6 +324,12 @@ static int zap_field(struct cl *c, const char *s, size_t n, bool last)
 		}
 		c->a->buf.len = mark;
 		c->a->buf.p[mark] = '\0';
+		/* not JSON: the brace stays, so the line is still a trailer; the rest is text */
+		r = put(c, "{", 1);
+		if (r == 0) {
+			r = anon_scrub(c->a, NULL, 0, s + 1, n - 1);
+		}
+		return r < 0 ? r : 0;
 	}
 	r = anon_scrub(c->a, NULL, 0, s, n);
 	return r < 0 ? r : 0;
