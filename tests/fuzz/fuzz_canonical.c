@@ -88,9 +88,12 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	tv_strbuf_init(&again.out);
 	if (fuzz_put_file(path, data, size) == 0) {
 		n_built = read_path(path, &built, false);
-		read_path(path, &checked, true);
-		/* the checked path and the building path accept the same lines */
-		if (checked.lines != n_built) {
+		/*
+		 * the checked path and the building path accept the same lines
+		 * (the checked path passes a complete line through, and builds one
+		 * that lacks members to write it in full: both count as sessions)
+		 */
+		if (read_path(path, &checked, true) != n_built || checked.lines > n_built) {
 			abort();
 		}
 		/* the writer's output is canonical input that reads back to the same bytes */
