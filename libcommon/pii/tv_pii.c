@@ -138,6 +138,50 @@ enum keymode {
 
 static int json_scan(struct tv_pii *p, int lvl, const char *json, size_t n, struct tv_strbuf *out);
 
+static bool digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * Is @s/@n a number written as text, as OTLP writes an intValue or a
+ * doubleValue ("-12", "0.5", "1e-3", "NaN", "Infinity")?  Nothing else
+ * under those keys is kept unread.
+ */
+static bool numeric_text(const char *s, size_t n)
+{
+	size_t i = 0, d = 0;
+
+	if ((n == 3 && memcmp(s, "NaN", 3) == 0) || (n == 8 && memcmp(s, "Infinity", 8) == 0) ||
+	    (n == 9 && memcmp(s, "-Infinity", 9) == 0)) {
+		return true;
+	}
+	if (i < n && (s[i] == '-' || s[i] == '+')) {
+		i++;
+	}
+	for (; i < n && digit(s[i]); i++) {
+		d++;
+	}
+	if (i < n && s[i] == '.') {
+		for (i++; i < n && digit(s[i]); i++) {
+			d++;
+		}
+	}
+	if (d > 0 && i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '-' || s[i] == '+')) {
+			i++;
+		}
+		if (i == n || !digit(s[i])) {
+			return false;
+		}
+		while (i < n && digit(s[i])) {
+			i++;
+		}
+	}
+	return d > 0 && i == n;
+}
+
 static char lower(char c)
 {
 	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
@@ -1023,7 +1067,10 @@ static int scrub_value(struct tv_pii *p, int lvl, enum keymode mode, const char 
 		return fail_closed(p, "invalid_utf8", s, n, out);
 	}
 	if (mode == KEY_VERBATIM) {
-		return 0;
+		if (numeric_text(s, n)) {
+			return 0;
+		}
+		mode = KEY_RULES; /* text where a number belongs is text: scanned */
 	}
 	if (mode == KEY_POLICY && key != NULL) {
 		ki = find_key(p, key, klen);

@@ -184,6 +184,17 @@ static void test_pairs_in_text(void **state)
 	o = scrub_json(x, "{\"accountUuid\":\"7c1e2d3f-aaaa\",\"orgId\":\"0a1b2c3d\"}");
 	assert_null(strstr(o, "7c1e2d3f"));
 	assert_null(strstr(o, "0a1b2c3d"));
+	/* OTLP numbers written as text stay; text where a number belongs is scanned */
+	o = scrub_json(x, "{\"key\":\"n\",\"value\":{\"intValue\":\"-12345\"}}");
+	assert_int_equal(x->nf, 0);
+	o = scrub_json(x, "{\"key\":\"d\",\"value\":{\"doubleValue\":\"1.5e-3\"}}");
+	assert_int_equal(x->nf, 0);
+	o = scrub_json(x, "[{\"key\":\"a\",\"value\":{\"doubleValue\":\"/home/alice/w "
+			  "bob@example.com\"}},{\"key\":\"b\",\"value\":{\"intValue\":\"x9 "
+			  "carol@example.org\"}}]");
+	assert_null(strstr(o, "alice"));
+	assert_null(strstr(o, "bob@example.com"));
+	assert_null(strstr(o, "carol@example.org"));
 	/* a drop policy cannot drop from text: the value is redacted */
 	o = scrub_k(x, NULL, "cookie=abc; path=/");
 	assert_string_equal(o, "cookie=<SECRET>; path=/");
