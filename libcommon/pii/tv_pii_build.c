@@ -298,7 +298,7 @@ static int add_rule(struct tv_pii *p, const struct builtin *b, unsigned keep, ch
 static char *type_from_glob(const char *g)
 {
 	size_t n = strlen(g), i, k = 0;
-	char *t = malloc(n + 1);
+	char *t = malloc(n + 2); /* "X" for a glob without a letter or digit */
 
 	if (t == NULL) {
 		return NULL;

@@ -208,6 +208,11 @@ static int key_field(struct ctx *c, struct pii_key_cfg *k, const char *f, yaml_n
 		     const yaml_node_t *fn, bool *has_op)
 {
 	if (strcmp(f, "match") == 0) {
+		const char *s = scalar(v);
+
+		if (s != NULL && *s == '\0') {
+			return fail(c, v, "match must not be empty", NULL);
+		}
 		return get_str(c, v, "match must be a string", &k->glob);
 	}
 	if (strcmp(f, "op") == 0) {

@@ -756,6 +756,7 @@ static void test_policy_errors(void **state)
 		{ "allow:\n  patterns: ['[z-a]']\n", 2, "bad allow pattern" },
 		{ "add_rules:\n  - {name: email, pattern: x}\n", 2, "already exists" },
 		{ "keys: {match: x}\n", 1, "must be a list" },
+		{ "keys:\n  - {match: '', op: drop}\n", 2, "match must not be empty" },
 		{ "- just\n- a list\n", 1, "a policy is a mapping" },
 	};
 	struct tv_error err;
