@@ -448,6 +448,9 @@ static int fill(struct tv_input *in)
 	if (!in->enc_checked) {
 		return first_fill(in);
 	}
+	if (in->enc == ENC_UTF32LE || in->enc == ENC_UTF32BE) {
+		return -TV_EENCODING; /* refused at the first read, and at every one after */
+	}
 	if (in->start > 0) {
 		memmove(in->buf, in->buf + in->start, in->end - in->start);
 		in->end -= in->start;
