@@ -124,6 +124,9 @@ static int put_extra(struct rd *rd, struct tv_kvlist *l, const char *k, size_t k
 {
 	int r;
 
+	if (memchr(k, '\0', kn) != NULL) { /* kept names are C strings */
+		return fail(rd, "a member name holds a NUL character");
+	}
 	if (rd->dry) {
 		return 0;
 	}

@@ -76,7 +76,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	char path[] = "/tmp/tv-fuzz-canon-XXXXXX";
 	struct got built = { .lines = 0 }, checked = { .lines = 0 }, again = { .lines = 0 };
-	uint64_t n_built;
+	uint64_t n_built, n_checked;
 	int fd = mkstemp(path);
 
 	if (fd < 0) {
@@ -93,7 +93,11 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		 * (the checked path passes a complete line through, and builds one
 		 * that lacks members to write it in full: both count as sessions)
 		 */
-		if (read_path(path, &checked, true) != n_built || checked.lines > n_built) {
+		n_checked = read_path(path, &checked, true);
+		if (n_checked != n_built || checked.lines > n_built) {
+			fprintf(stderr, "built %llu sessions, checked %llu (%llu passed through)\n",
+				(unsigned long long)n_built, (unsigned long long)n_checked,
+				(unsigned long long)checked.lines);
 			abort();
 		}
 		/* the writer's output is canonical input that reads back to the same bytes */

@@ -847,6 +847,11 @@ static void test_from_json_unknown_members(void **state)
 	assert_int_equal(s->start_time, TV_NONE);
 	assert_int_equal(s->success, -1);
 	tv_session_destroy(s);
+	/* a kept name is a C string: one holding a NUL would be written cut short */
+	assert_true(from_text("{\"televal\":1,\"id\":\"u\",\"turns\":[{\"llm_calls\":"
+			      "[{\"status\\u0000\":\"error\"}]}]}",
+			      &s, &why) < 0);
+	assert_non_null(strstr(why, "NUL"));
 }
 
 /* integral numbers written as doubles are accepted where integers are expected */
