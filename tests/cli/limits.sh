@@ -38,4 +38,40 @@ where_depth() {
 }
 part "--where nested too deep" where_depth
 
+# a template of eight nested _each over the turns, each innermost item the
+# whole session: 5^8 copies of it, gigabytes; it used to grow until memory
+# ran out.  One task is at most --max-task-size (default 64M) bytes.
+task_size() {
+	local to_eval=${TELEVAL_TO_EVAL:?TELEVAL_TO_EVAL is not set} pre='  ' i
+	gen otlp-logs 30 b.log --seed 3
+	expect_filter 0 --where 'turns >= 5' b.log
+	head -n 1 "$T/out" >five.jsonl
+	{
+		echo 'bomb:'
+		for i in 1 2 3 4 5 6 7; do
+			printf '%s- _each: "{{session.turns}}"\n%s  _value:\n' "$pre" "$pre"
+			pre="$pre    "
+		done
+		printf '%s- _each: "{{session.turns}}"\n%s  _value: "{{session}}"\n' "$pre" "$pre"
+	} >bomb.yaml
+	expect_exit 1 "$to_eval" -t bomb.yaml --max-task-size 1M five.jsonl
+	stderr_has '^televal-to-eval: bomb\.yaml:[0-9]+: output larger than 1048576 bytes \(--max-task-size\)$'
+	[ ! -s "$T/out" ] || fail "a task larger than --max-task-size was written"
+	# the default (not under valgrind: 64M rendered there takes minutes)
+	if [ "${TV_VALGRIND:-0}" != 1 ]; then
+		expect_exit 1 "$to_eval" -t bomb.yaml five.jsonl
+		stderr_has '^televal-to-eval: bomb\.yaml:[0-9]+: output larger than 67108864 bytes \(--max-task-size\)$'
+	fi
+	# -o: nothing written, no task file left behind
+	expect_exit 1 "$to_eval" -t bomb.yaml --max-task-size 1M -o tasks five.jsonl
+	[ -z "$(find tasks -type f -name '*.yaml' 2>/dev/null)" ] || fail "a task file was left in tasks/"
+	# a task under the limit is written; the limit is a size
+	expect_exit 0 "$to_eval" --max-task-size 1M five.jsonl
+	grep -q '^id: ' "$T/out" || fail "no task written under --max-task-size 1M"
+	expect_exit 2 "$to_eval" --max-task-size 0 five.jsonl
+	stderr_has "invalid size '0' for --max-task-size"
+	expect_exit 2 "$to_eval" --max-task-size 1X five.jsonl
+}
+part "template output size" task_size
+
 finish
