@@ -74,4 +74,48 @@ task_size() {
 }
 part "template output size" task_size
 
+# YAML files nested deep: 100,000 '[' took libyaml's scanner over a minute
+# (a megabyte of them, hours); the policy and the price table stop at 32
+# levels, at the line of the one too deep.  A pipe is read once, unchecked.
+yaml_depth() {
+	local anon=${TELEVAL_ANONYMIZE:?TELEVAL_ANONYMIZE is not set}
+	local agg=${TELEVAL_AGGREGATE:?TELEVAL_AGGREGATE is not set} i
+	{ printf 'rules: '; repeat '[' 100000; repeat ']' 100000; echo; } >deep.yaml
+	expect_exit 2 env TELEVAL_KEY=k "$anon" --policy deep.yaml in.log
+	stderr_has '^televal-anonymize: deep\.yaml:1: nested deeper than 32 levels of lists and mappings$'
+	{ printf 'models: '; repeat '{a: ' 100000; echo; } >deep-prices.yaml
+	expect_exit 2 "$agg" --prices deep-prices.yaml in.log
+	stderr_has '^televal-aggregate: deep-prices\.yaml:1: nested deeper than 32 levels of lists and mappings$'
+	# block style: the line of the mapping one level too deep
+	{
+		echo 'rules:'
+		for i in $(seq 1 40); do printf '%*sk%d:\n' $((2 * i)) '' "$i"; done
+	} >deep-block.yaml
+	expect_exit 2 env TELEVAL_KEY=k "$anon" --policy deep-block.yaml in.log
+	stderr_has '^televal-anonymize: deep-block\.yaml:33: nested deeper than 32 levels'
+	# 32 levels are read (and refused for what they say, not their depth)
+	{ printf 'rules: '; repeat '[' 31; repeat ']' 31; echo; } >ok.yaml
+	expect_exit 2 env TELEVAL_KEY=k "$anon" --policy ok.yaml in.log
+	stderr_lacks 'nested deeper'
+	stderr_has "'rules' must be a mapping"
+}
+part "YAML nesting" yaml_depth
+
+# a JSON record nested deeper than 1024 levels is a counted rejection, in
+# the readers (simdjson's depth) and in anonymize's scanner alike
+json_depth() {
+	local anon=${TELEVAL_ANONYMIZE:?TELEVAL_ANONYMIZE is not set}
+	gen otlp-logs 2 deep.jsonl
+	{ repeat '[' 2000; repeat ']' 2000; echo; } >>deep.jsonl
+	expect_filter 1 --stats deep.jsonl
+	stderr_has '^televal-filter: deep\.jsonl:[0-9]+: invalid JSON: The JSON document was too deep'
+	check_stats
+	[ "$REJECTED" -eq 1 ] || fail "$REJECTED records rejected, expected 1"
+	[ "$WRITTEN" -eq 2 ] || fail "$WRITTEN sessions written, expected 2"
+	expect_exit 1 env TELEVAL_KEY=k "$anon" --stats deep.jsonl
+	stderr_has '^televal-anonymize: deep\.jsonl:[0-9]+: nesting too deep: record left out$'
+	stderr_has '^televal-anonymize: records: read [0-9]+ = written [0-9]+ \+ rejected 1$'
+}
+part "JSON nesting" json_depth
+
 finish
