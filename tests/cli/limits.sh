@@ -118,4 +118,21 @@ json_depth() {
 }
 part "JSON nesting" json_depth
 
+# --per FIELD N keeps N sessions per value: memory is values x N, so the
+# values are limited too (--max-strata, default 10000); past it the run
+# stops with the reason, and -o leaves no file
+strata() {
+	gen otlp-logs 6 six.jsonl
+	expect_filter 0 --per id 1 --max-strata 6 six.jsonl
+	[ "$(lines "$T/out")" -eq 6 ] || fail "--max-strata 6: $(lines "$T/out") sessions, expected 6"
+	expect_filter 1 --per id 1 --max-strata 5 -o per.jsonl six.jsonl
+	stderr_has '^televal-filter: --per id: more than 5 values \(--max-strata raises the limit\)$'
+	[ ! -e per.jsonl ] || fail "-o left a file after --max-strata was hit"
+	expect_filter 0 --per id 1 six.jsonl
+	[ "$(lines "$T/out")" -eq 6 ] || fail "default --max-strata: $(lines "$T/out") sessions"
+	expect_filter 2 --per id 1 --max-strata 0 six.jsonl
+	stderr_has "invalid number '0' for --max-strata"
+}
+part "--per values" strata
+
 finish
