@@ -32,6 +32,8 @@ RULE_TYPES = {
     "github_fine_grained_pat": "SECRET", "slack_token": "SECRET", "google_api_key": "SECRET",
     "stripe_key": "SECRET", "huggingface_token": "SECRET", "auth_header": "SECRET",
     "generic_password": "SECRET", "generic_secret": "SECRET",
+    # what tv_pii could not process, replaced whole (fail closed)
+    "invalid_utf8": "REDACTED", "rule_error": "REDACTED",
 }
 # the built-in key policies (`key:NAME` in the report)
 KEY_TYPES = {
