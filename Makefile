@@ -96,9 +96,10 @@ faults: deps $(BUILD_DEV)/build.ninja
 
 # make valgrind: the end-to-end tests (tests/cli) with every televal binary
 # under valgrind's memcheck, in a debug build without sanitizers
-# (build-valgrind); see tests/valgrind/run.sh.  Slow: the slowest tests run
-# only with VALGRIND_ALL=1; VALGRIND_TESTS="limits.sh docs.sh" picks some.
-# valgrind is installed for this target only.
+# (build-valgrind); see tests/valgrind/run.sh.  Slow: a default set of
+# tests runs (about 20 minutes); VALGRIND_ALL=1 runs every test (hours);
+# VALGRIND_TESTS="limits.sh docs.sh" picks some.  valgrind is installed for
+# this target only.
 BUILD_VALGRIND ?= build-valgrind
 valgrind: DEB_PACKAGES += valgrind
 
