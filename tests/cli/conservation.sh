@@ -169,7 +169,7 @@ anon_checks() {
 	read -r r w j <<<"$(counts televal-anonymize records "$name.anon.err")"
 	status_ok "$name: anonymize" "$j"
 	[ "$r" -eq $((w + j)) ] || fail "$name: anonymize: records: read $r != written $w + rejected $j"
-	"$PY" "$CHECK_PLACEHOLDERS" "$out" "$name.anon.err" >"$name.ph" 2>&1 || {
+	"$PY" "$CHECK_PLACEHOLDERS" "$out" "$name.anon.err" "$in" >"$name.ph" 2>&1 || {
 		cat "$name.ph" >&2
 		fail "$name: --report and the placeholders in the output differ"
 	}

@@ -2,16 +2,19 @@
 # SPDX-License-Identifier: MIT
 """Compare televal-anonymize --report with the replacements in its output.
 
-  check_placeholders.py OUTPUT STDERR
+  check_placeholders.py OUTPUT STDERR [INPUT]
 
 OUTPUT is what televal-anonymize wrote: a file, a directory (every file
 under it) or a SQLite store (every text cell).  STDERR holds its
 `televal-anonymize: report: RULE: N` lines.  Each finding of a rule is one
 placeholder in the output, `<TYPE>` (redacted) or `<TYPE:hex>`
 (pseudonymized), TYPE the rule's type: the count of each TYPE in the output
-must be the sum of the report's counts of the rules of that TYPE, and the
-report's total their sum.  A rule this script does not know is an error
-(add it to RULE_TYPES or KEY_TYPES).
+must be the sum of the report's counts of the rules of that TYPE (plus the
+count in INPUT, when given: text such as <REDACTED> or <INSTRUCTIONS> that
+was there before), and the
+report's total their sum.  The types of the rules and key policies are
+read from libcommon/pii/tv_pii_build.c; a rule not found there is an
+error.
 
 Prints `TYPE: N` for each type found; exit status 1 on a mismatch.
 """
@@ -20,30 +23,28 @@ import re
 import sqlite3
 import sys
 
-# the built-in rules of libcommon/pii/tv_pii_build.c and their types
-RULE_TYPES = {
-    "email": "EMAIL", "iban": "IBAN", "credit_card": "CREDIT_CARD", "us_ssn": "US_SSN",
-    "us_ssn_context": "US_SSN", "ipv4": "IP_ADDRESS", "ipv6": "IP_ADDRESS",
-    "mac_address": "MAC_ADDRESS", "phone_nanp": "PHONE", "phone_intl": "PHONE",
-    "phone_local": "PHONE", "phone_context": "PHONE", "home_path": "USERNAME",
-    "url_credential": "URL_CREDENTIAL", "url_secret_param": "URL_CREDENTIAL",
-    "pem_private_key": "SECRET", "jwt": "SECRET", "anthropic_api_key": "SECRET",
-    "openai_api_key": "SECRET", "aws_access_key": "SECRET", "github_token": "SECRET",
-    "github_fine_grained_pat": "SECRET", "slack_token": "SECRET", "google_api_key": "SECRET",
-    "stripe_key": "SECRET", "huggingface_token": "SECRET", "auth_header": "SECRET",
-    "generic_password": "SECRET", "generic_secret": "SECRET",
-    # what tv_pii could not process, replaced whole (fail closed)
-    "invalid_utf8": "REDACTED", "rule_error": "REDACTED",
-}
-# the built-in key policies (`key:NAME` in the report)
-KEY_TYPES = {
-    "host.name": "HOST", "host.id": "HOST", "host.hostname": "HOST", "hostname": "HOST",
-    "installation.id": "ID", "device.id": "ID", "machine.id": "ID",
-    "process.owner": "USER", "user_id": "USER", "user.id": "USER", "userid": "USER",
-    "enduser.id": "USER", "user.account_id": "USER", "account_id": "USER",
-    "account.id": "USER", "user": "USER", "user.name": "USER", "username": "USER",
-    "user_name": "USER", "login": "USER", "email": "EMAIL",
-}
+# the built-in rules and key policies and their types, read from the
+# tables of libcommon/pii/tv_pii_build.c (`{ "name", "TYPE", TV_PII_...`)
+BUILD_C = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "libcommon",
+                       "pii", "tv_pii_build.c")
+# what tv_pii could not process, replaced whole by <REDACTED> (fail closed)
+EXTRA_TYPES = {"invalid_utf8": "REDACTED", "rule_error": "REDACTED"}
+
+
+def builtin_types():
+    src = open(BUILD_C, encoding="utf-8").read()
+    rules, keys = src.split("/* ---- built-in key policies", 1)
+    entry = re.compile(r'\{\s*"([^"]+)",\s*"([A-Z_]+)",\s*TV_PII_')
+    rule_types = dict(entry.findall(rules))
+    rule_types.update(EXTRA_TYPES)
+    key_types = dict(entry.findall(keys))
+    ids = re.search(r"id_keys\[\]\s*=\s*\{(.*?)\};", keys, re.S)
+    for k in re.findall(r'"([^"]+)"', ids.group(1) if ids else ""):
+        key_types[k] = "ID"
+    return rule_types, key_types
+
+
+RULE_TYPES, KEY_TYPES = builtin_types()
 PLACEHOLDER = re.compile(r"<([A-Z][A-Z_]*)(?::[0-9a-f]+)?>")
 
 
@@ -63,6 +64,14 @@ def texts(path):
         return
     with open(path, encoding="utf-8", errors="replace") as f:
         yield f.read()
+
+
+def placeholders(path):
+    got = {}
+    for text in texts(path):
+        for m in PLACEHOLDER.finditer(text):
+            got[m.group(1)] = got.get(m.group(1), 0) + 1
+    return got
 
 
 def report(stderr):
@@ -85,29 +94,26 @@ def rule_type(rule):
 
 
 def main():
-    if len(sys.argv) != 3:
-        sys.exit("usage: check_placeholders.py OUTPUT STDERR")
+    if len(sys.argv) not in (3, 4):
+        sys.exit("usage: check_placeholders.py OUTPUT STDERR [INPUT]")
     rules, total = report(sys.argv[2])
     bad = []
     if total is None:
         bad.append("no 'report: total:' line")
     elif total != sum(rules.values()):
         bad.append("report: total %d, the rules add up to %d" % (total, sum(rules.values())))
-    want = {}
+    want = placeholders(sys.argv[3]) if len(sys.argv) == 4 else {}
     for rule, n in rules.items():
         t = rule_type(rule)
         if t is None:
             bad.append("rule %s: type unknown to this script" % rule)
             continue
         want[t] = want.get(t, 0) + n
-    got = {}
-    for text in texts(sys.argv[1]):
-        for m in PLACEHOLDER.finditer(text):
-            got[m.group(1)] = got.get(m.group(1), 0) + 1
+    got = placeholders(sys.argv[1])
     for t in sorted(set(want) | set(got)):
         print("%s: %d" % (t, got.get(t, 0)))
         if want.get(t, 0) != got.get(t, 0):
-            bad.append("%s: the report counts %d, the output holds %d" %
+            bad.append("%s: the report (and the input) count %d, the output holds %d" %
                        (t, want.get(t, 0), got.get(t, 0)))
     for b in bad:
         print("MISMATCH: " + b, file=sys.stderr)
