@@ -192,6 +192,38 @@ NOT_JSON='this is not JSON'
 OTLP_METRIC='{"resourceMetrics":[{"resource":{"attributes":[]},"scopeMetrics":[{"metrics":[{"name":"gemini_cli.session.count","sum":{"dataPoints":[{"asInt":"1"}]}}]}]}]}'
 OTLP_UNKNOWN='{"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"gemini-cli"}}]},"scopeLogs":[{"logRecords":[{"timeUnixNano":"1751360404000000000","body":{"stringValue":"x"},"attributes":[{"key":"session.id","value":{"stringValue":"s-unknown"}},{"key":"event.name","value":{"stringValue":"gemini_cli.never_heard_of"}}]}]}]}]}'
 
+# collector_batch gemini|qwen: a debug exporter batch of one unknown event,
+# then the header of a metrics batch
+collector_batch() {
+	local prefix=gemini_cli service=gemini-cli tab
+	tab=$(printf '\t')
+	[ "$1" = gemini ] || { prefix=qwen-code; service=qwen-code; }
+	cat <<EOF
+2025-07-01T09:59:00.000+0000${tab}info${tab}Logs${tab}{"otelcol.component.id": "debug", "otelcol.component.kind": "exporter", "otelcol.signal": "logs", "resource logs": 1, "log records": 1}
+2025-07-01T09:59:00.000+0000${tab}info${tab}ResourceLog #0
+Resource SchemaURL: 
+Resource attributes:
+     -> service.name: Str($service)
+ScopeLogs #0
+ScopeLogs SchemaURL: 
+InstrumentationScope $service 
+LogRecord #0
+ObservedTimestamp: 2025-07-01 09:59:00 +0000 UTC
+Timestamp: 2025-07-01 09:59:00 +0000 UTC
+SeverityText: 
+SeverityNumber: Unspecified(0)
+Body: Str(x)
+Attributes:
+     -> session.id: Str(s-unknown)
+     -> event.name: Str($prefix.never_heard_of)
+Trace ID: 
+Span ID: 
+Flags: 0
+${tab}{"otelcol.component.id": "debug", "otelcol.component.kind": "exporter", "otelcol.signal": "logs"}
+2025-07-01T09:59:01.000+0000${tab}info${tab}Metrics${tab}{"otelcol.component.id": "debug", "otelcol.component.kind": "exporter", "otelcol.signal": "metrics", "resource metrics": 1, "metrics": 1, "data points": 1}
+EOF
+}
+
 # truncate FILE: the first 40 bytes of FILE's first line, with no newline
 truncated() {
 	head -n 1 "$1" | cut -c 1-40 | tr -d '\n'
@@ -217,10 +249,12 @@ inject() {
 		} >"$out"
 		echo "2 2 4 2" ;;
 	*-collector-log)
-		# a line that belongs to no part of the debug exporter's output:
-		# rejected by the reader, scrubbed as text by anonymize
-		{ cat "$in"; printf '%s\n' "$NOT_JSON"; } >"$out"
-		echo "0 1 1 0" ;;
+		# a batch of one event no reader knows (skipped, with its batch
+		# header and trailer), a metrics batch header (a collector line),
+		# and a line that belongs to no part of the debug exporter's output
+		# (rejected by the reader; anonymize scrubs every line as text)
+		{ cat "$in"; collector_batch "${fmt%-collector-log}"; printf '%s\n' "$NOT_JSON"; } >"$out"
+		echo "4 1 23 0" ;;
 	pylog)
 		{
 			cat "$in"
