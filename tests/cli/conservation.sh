@@ -21,7 +21,9 @@
 #     written is what the output holds;
 #   - televal-anonymize: records read = written + rejected, the injected
 #     rejections rejected, and each type's --report count is the number of
-#     its placeholders in the output (tests/tools/check_placeholders.py).
+#     its placeholders in the output (tests/tools/check_placeholders.py);
+#     with --to canonical, the records filter counts and sessions read =
+#     written + rejected.
 . "$(dirname "$0")/lib.sh"
 
 TO_EVAL=${TELEVAL_TO_EVAL:?TELEVAL_TO_EVAL is not set (run the tests with meson test)}
@@ -176,6 +178,20 @@ anon_checks() {
 	ANON_REC="$r $j"
 }
 
+# anon_canonical_checks NAME INPUT: --to canonical reads as filter does
+anon_canonical_checks() {
+	local name=$1 in=$2 rec n w j
+	run "$ANON" --to canonical --stats "$in"
+	rec=$(records televal-anonymize "$T/err")
+	status_ok "$name: anonymize --to canonical" "${rec##* }"
+	[ "$rec" = "$FILTER_REC" ] ||
+		fail "$name: anonymize --to canonical counts records '$rec', filter '$FILTER_REC'"
+	read -r n w j <<<"$(counts televal-anonymize sessions "$T/err")"
+	[ "$n" -eq $((w + j)) ] || fail "$name: anonymize --to canonical: sessions: read $n != $w + $j"
+	[ "$n" -eq "$TRUTH_N" ] || fail "$name: anonymize --to canonical read $n sessions"
+	[ "$w" -eq "$(lines "$T/out")" ] || fail "$name: anonymize --to canonical: $w written, $(lines "$T/out") in the output"
+}
+
 # every tool on INPUT; sets FILTER_REC, ANON_REC
 all_tools() {
 	local name=$1 in=$2 truth=$3 out=$4
@@ -183,6 +199,7 @@ all_tools() {
 	to_eval_checks "$name" "$in" "$truth"
 	aggregate_checks "$name" "$in" "$truth"
 	anon_checks "$name" "$in" "$out"
+	anon_canonical_checks "$name" "$in"
 }
 
 # ---- what each format can be given that must not be used ----
