@@ -21,7 +21,7 @@ DEB_PACKAGES = meson ninja-build pkg-config gcc g++ \
 	libcjson-dev libyaml-dev libpcre2-dev libsimdjson-dev zlib1g-dev libsqlite3-dev nettle-dev \
 	libcmocka-dev python3 python3-jsonschema python3-yaml clang-format parallel
 
-.PHONY: all deps build demo test bench clean install fuzz faults
+.PHONY: all deps build demo test bench clean install fuzz faults valgrind
 
 all: build
 
@@ -94,8 +94,25 @@ faults: deps $(BUILD_DEV)/build.ninja
 	ninja -C $(BUILD_DEV) -j$(NINJA_JOBS)
 	TV_FAULTS=all $(MESON) test -C $(BUILD_DEV) faults.sh --print-errorlogs --timeout-multiplier 30
 
+# make valgrind: the end-to-end tests (tests/cli) with every televal binary
+# under valgrind's memcheck, in a debug build without sanitizers
+# (build-valgrind); see tests/valgrind/run.sh.  Slow: a default set of
+# tests runs (about 20 minutes); VALGRIND_ALL=1 runs every test (hours);
+# VALGRIND_TESTS="limits.sh docs.sh" picks some.  valgrind is installed for
+# this target only.
+BUILD_VALGRIND ?= build-valgrind
+valgrind: DEB_PACKAGES += valgrind
+
+$(BUILD_VALGRIND)/build.ninja: | deps
+	$(MESON) setup $(BUILD_VALGRIND) -Dbuildtype=debug -Db_sanitize=none -Dtests=disabled \
+		-Dman-pages=disabled
+
+valgrind: deps $(BUILD_VALGRIND)/build.ninja
+	ninja -C $(BUILD_VALGRIND) -j$(NINJA_JOBS)
+	nice sh tests/valgrind/run.sh $(BUILD_VALGRIND) $(VALGRIND_TESTS)
+
 install: build
 	$(MESON) install -C $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(BUILD_DEV)
+	rm -rf $(BUILD) $(BUILD_DEV) $(BUILD_VALGRIND)

@@ -91,6 +91,9 @@ enum tv_pii_op tv_pii_key_op(struct tv_pii *p, const char *key, size_t klen);
  * meaning "remove this field", nothing appended), or -ENOMEM.
  */
 #define TV_PII_DROPPED 0x40000000
+
+/* the most lists and mappings a policy file may nest (a policy needs 4) */
+#define TV_PII_POLICY_MAX_DEPTH 32
 int tv_pii_scrub(struct tv_pii *p, const char *key, size_t klen, const char *s, size_t n,
 		 struct tv_strbuf *out);
 

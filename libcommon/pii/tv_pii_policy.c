@@ -12,6 +12,7 @@
 
 #include <yaml.h>
 
+#include "libcommon/core/tv_yaml_depth.h"
 #include "libcommon/pii/tv_pii_int.h"
 
 struct ctx {
@@ -473,7 +474,10 @@ int pii_policy_load(const char *file, struct pii_policy *pol, struct tv_error *e
 		e = -errno;
 		return tv_error_set(err, e, file, 0, "cannot open policy: %s", strerror(-e));
 	}
-	e = load_doc(file, f, pol, err);
+	e = tv_yaml_check_depth(f, file, TV_PII_POLICY_MAX_DEPTH, err);
+	if (e == 0) {
+		e = load_doc(file, f, pol, err);
+	}
 	fclose(f);
 	return e;
 }

@@ -8,6 +8,7 @@
 
 #include <yaml.h>
 
+#include "libcommon/core/tv_yaml_depth.h"
 #include "libcommon/core/tv_strbuf.h"
 #include "libcommon/core/tv_time.h"
 #include "libcommon/stats/tv_prices.h"
@@ -251,7 +252,10 @@ int tv_prices_load(const char *file, struct tv_prices **out, struct tv_error *er
 		return tv_error_set(err, e, file, 0, "cannot open the price table: %s",
 				    strerror(-e));
 	}
-	e = load_doc(file, f, p, err);
+	e = tv_yaml_check_depth(f, file, TV_PRICES_MAX_DEPTH, err);
+	if (e == 0) {
+		e = load_doc(file, f, p, err);
+	}
 	fclose(f);
 	if (e < 0) {
 		tv_prices_destroy(p);

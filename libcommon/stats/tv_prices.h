@@ -29,6 +29,9 @@
 
 #include "libcommon/core/tv_error.h"
 
+/* the most lists and mappings a price table may nest (a table needs 3) */
+#define TV_PRICES_MAX_DEPTH 32
+
 struct tv_price {
 	char *model; /* a name, or a prefix followed by '*' */
 	double input, output, cached_input;

@@ -65,6 +65,11 @@
 /* the most lists and mappings a template, or what it renders, may nest */
 #define TV_TMPL_MAX_DEPTH 64
 
+/* the most bytes one tv_tmpl_render() call may append, unless changed with
+ * tv_tmpl_set_max_output(): nested _each over long lists, and values as
+ * large as a session, would otherwise let the output grow without bound */
+#define TV_TMPL_MAX_OUTPUT ((size_t)64 << 20)
+
 /* tv_tmpl_render() result: the root's _if was false, nothing was written */
 #define TV_TMPL_SKIPPED 1
 
@@ -105,6 +110,12 @@ int tv_tmpl_load(const char *path, struct tv_tmpl **out, struct tv_error *err);
 /** tv_tmpl_destroy: free @t; @t may be NULL. */
 void tv_tmpl_destroy(struct tv_tmpl *t);
 
+/**
+ * tv_tmpl_set_max_output: the most bytes one tv_tmpl_render() of @t may
+ * append (TV_TMPL_MAX_OUTPUT until set; 0: no limit).
+ */
+void tv_tmpl_set_max_output(struct tv_tmpl *t, size_t max);
+
 /** tv_tmpl_name: the name given when @t was compiled (borrowed). */
 const char *tv_tmpl_name(const struct tv_tmpl *t);
 
@@ -115,7 +126,10 @@ const char *tv_tmpl_name(const struct tv_tmpl *t);
  * appended), or a negative code with @err set (file and line of the
  * template, the placeholder in the message; @out is left as it was):
  * -TV_ETYPE for a lookup or type error, -TV_EDEPTH when a value would
- * nest the output deeper than TV_TMPL_MAX_DEPTH, -ENOMEM.
+ * nest the output deeper than TV_TMPL_MAX_DEPTH, -TV_ETOOBIG when the
+ * output would pass the limit of tv_tmpl_set_max_output() (found as it
+ * grows, one node at a time: it passes the limit by at most a node's
+ * value), -ENOMEM.
  */
 int tv_tmpl_render(const struct tv_tmpl *t, const struct tv_tmpl_var *vars, size_t n_vars,
 		   enum tv_tmpl_mode mode, struct tv_strbuf *out, struct tv_error *err);

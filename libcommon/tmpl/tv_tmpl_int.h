@@ -154,6 +154,7 @@ struct tv_tmpl {
 	yaml_document_t doc;
 	struct tmpl_node *info; /* indexed by node id - 1 */
 	size_t n;
+	size_t max_out; /* tv_tmpl_set_max_output(); 0: no limit */
 };
 
 /** tmpl_yaml_node: the document's node @id (1 is the root). */

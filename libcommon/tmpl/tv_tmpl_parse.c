@@ -57,6 +57,11 @@ void tv_tmpl_destroy(struct tv_tmpl *t)
 	free(t);
 }
 
+void tv_tmpl_set_max_output(struct tv_tmpl *t, size_t max)
+{
+	t->max_out = max;
+}
+
 const char *tv_tmpl_name(const struct tv_tmpl *t)
 {
 	return t->name;
@@ -542,6 +547,7 @@ int tv_tmpl_parse(const char *name, const char *text, size_t len, struct tv_tmpl
 	if (t == NULL) {
 		return -ENOMEM;
 	}
+	t->max_out = TV_TMPL_MAX_OUTPUT;
 	t->name = strdup(name ? name : "template");
 	if (t->name == NULL) {
 		free(t);

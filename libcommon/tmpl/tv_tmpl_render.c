@@ -19,6 +19,8 @@ struct rctx {
 	struct tmpl_scope sc;
 	struct tmpl_out out;
 	size_t visits;
+	const struct tv_strbuf *buf; /* the output, and its length before */
+	size_t orig;
 };
 
 /* a node in a list item, mapping value or the root, after _if/_value/omit */
@@ -340,6 +342,17 @@ static int render_single(struct rctx *r, const struct tmpl_node *in)
 	return rc;
 }
 
+/* the output has passed the template's max_out: say so (at @line) */
+static bool too_big(struct rctx *r, size_t line)
+{
+	if (r->t->max_out == 0 || r->buf->len - r->orig <= r->t->max_out) {
+		return false;
+	}
+	tv_error_set(r->sc.err, -TV_ETOOBIG, r->t->name, line, "output larger than %zu bytes",
+		     r->t->max_out);
+	return true;
+}
+
 static int render_node(struct rctx *r, int id)
 {
 	const yaml_node_t *node = tmpl_yaml_node(r->t, id);
@@ -351,6 +364,9 @@ static int render_node(struct rctx *r, int id)
 		return tv_error_set(r->sc.err, -TV_ETYPE, r->t->name, node->start_mark.line + 1,
 				    "template expands too much (more than %d nodes)",
 				    TMPL_MAX_VISITS);
+	}
+	if (too_big(r, node->start_mark.line + 1)) {
+		return -TV_ETOOBIG;
 	}
 	if (in->role == TMPL_R_SINGLE) {
 		return render_single(r, in);
@@ -392,13 +408,16 @@ static int render_root(struct rctx *r, struct slot *root, enum tv_tmpl_mode mode
 	if (rc == 0) {
 		rc = tmpl_out_end(&r->out, mode);
 	}
+	if (rc == 0 && too_big(r, 0)) {
+		rc = -TV_ETOOBIG;
+	}
 	return rc;
 }
 
 int tv_tmpl_render(const struct tv_tmpl *t, const struct tv_tmpl_var *vars, size_t n_vars,
 		   enum tv_tmpl_mode mode, struct tv_strbuf *out, struct tv_error *err)
 {
-	struct rctx r = { .t = t };
+	struct rctx r = { .t = t, .buf = out, .orig = out->len };
 	size_t orig = out->len;
 	struct slot root;
 	int rc;

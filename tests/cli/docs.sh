@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# --help and the man page name the same options, for every tool; the
-# source's references to docs/FORMATS.md name headings it has.
+# --help and the man page name the same options, for every tool; every man
+# page has a LIMITS section whose flags the tool has and README.md's Limits
+# table names; the source's references to docs/FORMATS.md name headings it
+# has.
 . "$(dirname "$0")/lib.sh"
 
 check_tool() {	# BINARY MANPAGE
@@ -18,6 +20,23 @@ check_tool() {	# BINARY MANPAGE
 		fail "$(basename "$bin"): $opt is in $(basename "$man") but not in --help"
 	done
 	note "$(basename "$bin"): $(wc -l <"$T/help.opts") options documented in both"
+	check_limits "$bin" "$man"
+}
+
+# check_limits BINARY MANPAGE: the page has a LIMITS section; each flag that
+# raises a limit ("raised with *--flag*") is in --help and in README.md's
+# Limits table
+check_limits() {
+	local bin=$1 man=$2 opt
+	grep -qx '# LIMITS' "$man" || fail "$(basename "$man") has no LIMITS section"
+	awk '/^# / { on = ($0 == "# LIMITS"); next } on' "$man" |
+		grep -oE -- 'raised with \*--[a-z][a-z-]+\*' | grep -oE -- '--[a-z-]+' | sort -u >"$T/limit.opts"
+	awk '/^## / { on = ($0 == "## Limits"); next } on' "$SRC/README.md" >"$T/readme.limits"
+	[ -s "$T/readme.limits" ] || fail "README.md has no Limits section"
+	for opt in $(cat "$T/limit.opts"); do
+		grep -qxF -- "$opt" "$T/help.opts" || fail "$(basename "$man"): LIMITS names $opt, not in --help"
+		grep -qF -- "\`$opt\`" "$T/readme.limits" || fail "$(basename "$man"): LIMITS names $opt, README.md's Limits table does not"
+	done
 }
 
 # anchors FILE: the GitHub anchor of every heading of the Markdown FILE, one

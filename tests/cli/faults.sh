@@ -12,6 +12,7 @@
 # spread: TV_FAULTS_MAX, default 40); TV_FAULTS=all (make faults) tries
 # every N.
 . "$(dirname "$0")/lib.sh"
+[ "${TV_VALGRIND:-0}" != 1 ] || skip "the fault library cannot be preloaded under valgrind"
 
 ANON=${TELEVAL_ANONYMIZE:?TELEVAL_ANONYMIZE is not set (run the tests with meson test)}
 TO_EVAL=${TELEVAL_TO_EVAL:?TELEVAL_TO_EVAL is not set (run the tests with meson test)}

@@ -23,12 +23,16 @@ gen gemini-collector-log 300 big.log
 expect_filter 0 big.log
 mv "$T/out" big.jsonl
 [ "$(wc -c <big.jsonl)" -gt 1000000 ] || fail "big.jsonl is too small for the pipe cases"
+# --ids writes 38 bytes a session: 300 sessions fit in a pipe's buffer, and
+# the run could end before the reader went away; 9000 (the 300 thirty
+# times over) do not
+for i in $(seq 1 30); do cat big.jsonl; done >ids.jsonl
 
 # the commands, one per output path to standard output
 commands() {
 	cat <<CMDS
 $FILTER big.log
-$FILTER --ids big.jsonl
+$FILTER --ids ids.jsonl
 $FILTER --emit-keyed big.log
 $FILTER --events big.log
 $FRONT filter big.log

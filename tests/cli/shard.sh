@@ -15,6 +15,7 @@
 #  - to-eval on shards writes one run's task files;
 #  - GNU parallel --pipe gives one run's bytes.
 . "$(dirname "$0")/lib.sh"
+[ "${TV_VALGRIND:-0}" != 1 ] || skip "large inputs on both cores: too slow under valgrind"
 
 ANON=${TELEVAL_ANONYMIZE:?TELEVAL_ANONYMIZE is not set}
 TOEVAL=${TELEVAL_TO_EVAL:?TELEVAL_TO_EVAL is not set}

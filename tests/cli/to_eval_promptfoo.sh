@@ -8,6 +8,7 @@
 # $TV_BUILDDIR/promptfoo and reused; without npm, or when the install fails,
 # the test is skipped with the reason.
 . "$(dirname "$0")/lib.sh"
+[ "${TV_VALGRIND:-0}" != 1 ] || skip "promptfoo (node) runs the tasks, not televal: nothing for valgrind"
 
 TO_EVAL=${TELEVAL_TO_EVAL:?TELEVAL_TO_EVAL is not set (run the tests with meson test)}
 MAKE="$SRC/tests/tools/make_sessions.py"

@@ -819,6 +819,59 @@ static void t_load(void **state)
 	unlink(path);
 }
 
+/* render @tmpl against @json with the output limit @max, in @mode, after
+ * "keep" already in the buffer; returns the result, the buffer in *@text */
+static int render_max(const char *tmpl, const char *json, size_t max, enum tv_tmpl_mode mode,
+		      char **text, struct tv_error *err)
+{
+	struct tv_tmpl *t = NULL;
+	struct tv_strbuf out;
+	struct ctx c;
+	int rc;
+
+	tv_error_clear(err);
+	assert_int_equal(tv_tmpl_parse("t.yaml", tmpl, strlen(tmpl), &t, err), 0);
+	tv_tmpl_set_max_output(t, max);
+	ctx_load(&c, json);
+	tv_strbuf_init(&out);
+	tv_strbuf_puts(&out, "keep");
+	rc = tv_tmpl_render(t, c.vars, c.n, mode, &out, err);
+	ctx_finish(&c);
+	tv_tmpl_destroy(t);
+	*text = tv_strbuf_steal(&out);
+	return rc;
+}
+
+/* the output limit: past it -TV_ETOOBIG at the template line, the buffer as it was */
+static void t_max_output(void **state)
+{
+	static const char tmpl[] = "a:\n"
+				   "  - _each: \"{{xs}}\"\n"
+				   "    _value:\n"
+				   "      - _each: \"{{xs}}\"\n"
+				   "        _value: \"{{s}}\"\n";
+	static const char js[] = "{\"xs\": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], "
+				 "\"s\": \"a string of some forty bytes or so, repeated\"}";
+	struct tv_error err;
+	char *text;
+	enum tv_tmpl_mode modes[] = { TV_TMPL_DOCUMENT, TV_TMPL_JSON_LINE };
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		/* 100 copies of a 46-byte string: over 4000 bytes */
+		assert_int_equal(render_max(tmpl, js, 1000, modes[i], &text, &err), -TV_ETOOBIG);
+		assert_string_equal(text, "keep");
+		assert_non_null(strstr(err.msg, "output larger than 1000 bytes"));
+		assert_int_equal(err.code, -TV_ETOOBIG);
+		free(text);
+		assert_int_equal(render_max(tmpl, js, 10000, modes[i], &text, &err), 0);
+		assert_true(strlen(text) > 4000);
+		free(text);
+		assert_int_equal(render_max(tmpl, js, 0, modes[i], &text, &err), 0);
+		free(text);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -827,7 +880,7 @@ int main(void)
 		cmocka_unit_test(t_skip),	 cmocka_unit_test(t_nasty),
 		cmocka_unit_test(t_modes),	 cmocka_unit_test(t_errors),
 		cmocka_unit_test(t_load),	 cmocka_unit_test(t_template_depth),
-		cmocka_unit_test(t_value_depth),
+		cmocka_unit_test(t_value_depth), cmocka_unit_test(t_max_output),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -566,6 +566,9 @@ static void print_stats(const struct run *run)
 		tv_progname, (unsigned long long)c->records_read,
 		(unsigned long long)c->records_used, (unsigned long long)c->records_skipped,
 		(unsigned long long)c->records_rejected);
+	if (run->feed.in.ctx != NULL) {
+		tool_print_skipped_kinds(tv_read_stats(run->feed.in.ctx));
+	}
 	fprintf(stderr, "%s: sessions: read %llu = aggregated %llu + filtered %llu\n", tv_progname,
 		(unsigned long long)c->sessions, (unsigned long long)c->selected,
 		(unsigned long long)(c->sessions - c->selected));

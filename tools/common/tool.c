@@ -202,8 +202,7 @@ static int cmp_kinds(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* `skipped: 3 metrics, 1 gemini_cli.config`: the kinds, most first */
-static void print_skipped_kinds(const struct tv_stats *st)
+void tool_print_skipped_kinds(const struct tv_stats *st)
 {
 	const struct tv_skip_kind *v[TV_SKIP_KINDS];
 	size_t n = st->n_skip_kinds;
@@ -231,7 +230,7 @@ void tool_print_record_stats(const struct tv_stats *st)
 		tv_progname, (unsigned long long)st->records_read,
 		(unsigned long long)st->records_used, (unsigned long long)st->records_skipped,
 		(unsigned long long)st->records_rejected);
-	print_skipped_kinds(st);
+	tool_print_skipped_kinds(st);
 }
 
 static int cmp_names(const void *a, const void *b)

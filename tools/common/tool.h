@@ -75,6 +75,13 @@ int tool_parse_count(const char *s, uint64_t *out);
  */
 void tool_print_record_stats(const struct tv_stats *st);
 
+/**
+ * tool_print_skipped_kinds: the --stats line `skipped: 3 metrics, 1
+ * gemini_cli.config` (the kinds of skipped records, most first), or nothing
+ * when no record was skipped.
+ */
+void tool_print_skipped_kinds(const struct tv_stats *st);
+
 /** tool_same_file: true if @a and @b name the same existing file ("-" never does). */
 bool tool_same_file(const char *a, const char *b);
 

@@ -69,6 +69,7 @@ enum {
 	OPT_SEED,
 	OPT_RESERVOIR,
 	OPT_PER,
+	OPT_MAX_STRATA,
 };
 
 static const char short_opts[] = "o:vhV";
@@ -95,6 +96,7 @@ static const struct option long_opts[] = {
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "reservoir", required_argument, NULL, OPT_RESERVOIR },
 	{ "per", required_argument, NULL, OPT_PER },
+	{ "max-strata", required_argument, NULL, OPT_MAX_STRATA },
 	{ "output", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -131,6 +133,7 @@ static void help(void)
 	       "      --seed N          the sampling seed (default 0)\n"
 	       "      --reservoir N     keep exactly min(N, total) sessions (bottom-k)\n"
 	       "      --per FIELD N     keep up to N sessions per value of FIELD (stratified)\n"
+	       "      --max-strata N    with --per: at most N values of FIELD (default 10000)\n"
 	       "      --limit N         write at most N sessions\n"
 	       "\n"
 	       "Input:\n",
@@ -236,6 +239,12 @@ static int parse_selection(struct opts *o, int c, const char *arg, int argc, cha
 		o->sel.per_n = (size_t)n;
 		optind++;
 		return 0;
+	case OPT_MAX_STRATA:
+		if (tool_parse_count(arg, &n) < 0 || n == 0 || n > SIZE_MAX / 64) {
+			return tool_usage_err("invalid number '%s' for --max-strata", arg);
+		}
+		o->sel.max_strata = (size_t)n;
+		return 0;
 	default:
 		return -1;
 	}
@@ -307,6 +316,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	*o = (struct opts){ 0 };
 	tool_input_defaults(&o->in);
 	o->sel.limit = UINT64_MAX;
+	o->sel.max_strata = SELECT_MAX_STRATA;
 	opts = tool_input_options(long_opts, TOOL_IN_ALL);
 	if (opts == NULL) {
 		return tool_oom();
@@ -367,6 +377,17 @@ static void progress(struct run *run, bool last)
 }
 
 /* the emit callback: serialize, select, write */
+/* a session selected: --per's values past --max-strata stop the run */
+static int fed(struct run *run, int r)
+{
+	if (r == -TV_ETOOBIG) {
+		tool_err("--per %s: more than %zu values (--max-strata raises the limit)",
+			 run->o.sel.per_field, run->o.sel.max_strata);
+		run->in.halted = true;
+	}
+	return r;
+}
+
 static int emit(void *udata, struct tv_session *s)
 {
 	struct run *run = udata;
@@ -378,7 +399,7 @@ static int emit(void *udata, struct tv_session *s)
 	if (r < 0) {
 		return r;
 	}
-	r = selector_feed(run->sel, run->line.p, run->line.len, write_cb, run);
+	r = fed(run, selector_feed(run->sel, run->line.p, run->line.len, write_cb, run));
 	if (run->in.progress && (tv_read_stats(run->in.ctx)->sessions & 255) == 0) {
 		progress(run, false);
 	}
@@ -410,7 +431,8 @@ static int emit_line(void *udata, const char *line, size_t len, const struct tv_
 	}
 	tv_strbuf_append(&run->line, line, len);
 	tv_strbuf_putc(&run->line, '\n');
-	r = selector_feed_parsed(run->sel, run->line.p, run->line.len, root, write_cb, run);
+	r = fed(run,
+		selector_feed_parsed(run->sel, run->line.p, run->line.len, root, write_cb, run));
 	if (run->in.progress && (tv_read_stats(run->in.ctx)->sessions & 255) == 0) {
 		progress(run, false);
 	}

@@ -216,6 +216,7 @@ struct selector {
 	struct heap all;     /* --reservoir */
 	struct heap *strata; /* --per */
 	size_t n_strata, cap_strata;
+	bool strata_full; /* a value past max_strata was seen */
 	struct tv_strbuf tmp, key, line;
 	struct tv_strbuf hash_json; /* the --sample member, without its weight */
 	uint64_t n_in, n_out;
@@ -649,6 +650,10 @@ static struct heap *stratum(struct selector *s, const struct tv_jv *root)
 			return &s->strata[i];
 		}
 	}
+	if (s->n_strata == s->o.max_strata) {
+		s->strata_full = true;
+		return NULL;
+	}
 	if (s->n_strata == s->cap_strata) {
 		size_t c = s->cap_strata ? s->cap_strata * 2 : 16;
 		struct heap *v = realloc(s->strata, c * sizeof(*v));
@@ -726,7 +731,7 @@ int selector_feed_parsed(struct selector *s, const char *line, size_t len,
 		struct heap *hp = stratum(s, &root);
 
 		if (hp == NULL) {
-			return -ENOMEM;
+			return s->strata_full ? -TV_ETOOBIG : -ENOMEM;
 		}
 		int r = inherit(s, &root, hp);
 

@@ -25,10 +25,14 @@ struct select_opts {
 	size_t reservoir; /* 0: none */
 	const char *per_field;
 	size_t per_n;
-	uint64_t limit; /* UINT64_MAX: none */
+	size_t max_strata; /* --per: most values of the field (-TV_ETOOBIG past it) */
+	uint64_t limit;	   /* UINT64_MAX: none */
 	bool ids;
 	bool count;
 };
+
+/* --max-strata by default */
+#define SELECT_MAX_STRATA 10000
 
 typedef int (*select_write_fn)(void *udata, const char *p, size_t n);
 

@@ -29,6 +29,7 @@ struct opts {
 	const char *template_file;
 	const char *suite_template_file;
 	bool jsonl;
+	size_t max_task_size; /* a rendered task (or suite file), in bytes */
 	struct task_opts task;
 	const char *output;
 	bool prune;
@@ -85,6 +86,7 @@ enum {
 	OPT_NO_EXPECT,
 	OPT_BUDGET_FACTOR,
 	OPT_MAX_LITERALS,
+	OPT_MAX_TASK_SIZE,
 	OPT_IGNORE_CASE,
 	OPT_ID_PREFIX,
 	OPT_VAR,
@@ -106,6 +108,7 @@ static const struct option long_opts[] = {
 	{ "no-expect", required_argument, NULL, OPT_NO_EXPECT },
 	{ "budget-factor", required_argument, NULL, OPT_BUDGET_FACTOR },
 	{ "max-literals", required_argument, NULL, OPT_MAX_LITERALS },
+	{ "max-task-size", required_argument, NULL, OPT_MAX_TASK_SIZE },
 	{ "ignore-case", no_argument, NULL, OPT_IGNORE_CASE },
 	{ "id-prefix", required_argument, NULL, OPT_ID_PREFIX },
 	{ "var", required_argument, NULL, OPT_VAR },
@@ -132,6 +135,8 @@ static void help(void)
 	       "      --jsonl           with --template: write JSON Lines, not YAML\n"
 	       "      --suite-template FILE  with --template and -o: render FILE once into DIR\n"
 	       "      --var KEY=VALUE   a value templates see as vars.KEY (repeatable)\n"
+	       "      --max-task-size SIZE  largest task (or suite file) a template may\n"
+	       "                        render, k/M/G suffixes (default 64M)\n"
 	       "  -o, --output DIR      one file per task in DIR (atomic writes; unchanged files\n"
 	       "                        are not rewritten), plus the format's suite file\n"
 	       "      --prune           with -o: remove the tasks an earlier run wrote that this\n"
@@ -226,6 +231,11 @@ static int parse_task_opt(struct opts *o, int c, const char *arg)
 			return tool_usage_err("invalid number '%s' for --max-literals", arg);
 		}
 		o->task.max_literals = (size_t)n;
+		return 0;
+	case OPT_MAX_TASK_SIZE:
+		if (tool_parse_size(arg, &o->max_task_size) < 0 || o->max_task_size == 0) {
+			return tool_usage_err("invalid size '%s' for --max-task-size", arg);
+		}
 		return 0;
 	case OPT_IGNORE_CASE:
 		o->task.ignore_case = true;
@@ -329,7 +339,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	struct option *opts;
 	int c, r = 0;
 
-	*o = (struct opts){ .sync = true };
+	*o = (struct opts){ .sync = true, .max_task_size = TV_TMPL_MAX_OUTPUT };
 	tool_input_defaults(&o->in);
 	o->task = (struct task_opts){
 		.expect = EXPECT_ALL, .factor = 2.0, .max_literals = 5, .id_prefix = "runtime-"
@@ -403,6 +413,18 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
+/* the templates' output limit: --max-task-size */
+static int set_limits(struct run *run, int r)
+{
+	if (r == 0) {
+		tv_tmpl_set_max_output(run->task_t, run->o.max_task_size);
+	}
+	if (r == 0 && run->suite_t) {
+		tv_tmpl_set_max_output(run->suite_t, run->o.max_task_size);
+	}
+	return r;
+}
+
 static int load_templates(struct run *run)
 {
 	const struct format *f = run->o.fmt;
@@ -417,7 +439,7 @@ static int load_templates(struct run *run)
 			run->suite_file = f->suite_file;
 			r = load_builtin(f->suite, &run->suite_t);
 		}
-		return r;
+		return set_limits(run, r);
 	}
 	run->out_mode = run->o.jsonl ? TV_TMPL_JSON_LINE : TV_TMPL_STREAM_DOC;
 	run->file_mode = run->o.jsonl ? TV_TMPL_JSON_LINE : TV_TMPL_DOCUMENT;
@@ -427,7 +449,7 @@ static int load_templates(struct run *run)
 		run->suite_file = base_name(run->o.suite_template_file);
 		r = load_file(run->o.suite_template_file, &run->suite_t);
 	}
-	return r;
+	return set_limits(run, r);
 }
 
 /* a --var value: a JSON number, true, false or null as itself, else a string */
@@ -538,10 +560,12 @@ static int flush_out(struct run *run)
 
 static void report_render(struct run *run, const struct tv_error *err)
 {
+	const char *hint = err->code == -TV_ETOOBIG ? " (--max-task-size)" : "";
+
 	if (err->line) {
-		tool_err("%s:%llu: %s", err->file, (unsigned long long)err->line, err->msg);
+		tool_err("%s:%llu: %s%s", err->file, (unsigned long long)err->line, err->msg, hint);
 	} else {
-		tool_err("%s: %s", err->file, err->msg);
+		tool_err("%s: %s%s", err->file, err->msg, hint);
 	}
 	run->render_error = true;
 	run->in.halted = true;

@@ -125,11 +125,12 @@ static void sset_finish(struct sset *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/* @s lowercased into @out (@size bytes); reads no byte of @s past size - 1 */
 static void fold(const char *s, char *out, size_t size)
 {
 	size_t i;
 
-	for (i = 0; s[i] && i + 1 < size; i++) {
+	for (i = 0; i + 1 < size && s[i]; i++) {
 		out[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
 	}
 	out[i] = '\0';
