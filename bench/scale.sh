@@ -7,8 +7,9 @@
 #   SIZE_MB=200 bench/scale.sh     # a quicker look
 #
 # 1. Workers: each tool (filter, filter --sample, anonymize, to-eval) on a
-#    SIZE_MB corpus alone (1 worker) and under GNU parallel --pipe -j2 -k
-#    (2 workers): wall time, speed-up, and the largest peak RSS of one process.
+#    SIZE_MB corpus alone (1 worker) and under GNU parallel -j2 -k
+#    (2 workers, --pipepart: parallel seeks to the blocks of the file): wall
+#    time, speed-up, and the largest peak RSS of one process.
 # 2. Growth: each tool on 10 MB, 100 MB and SIZE_MB prefixes of the same
 #    corpus: peak RSS must stay flat for filter, anonymize and to-eval; for
 #    grouping it follows the sessions open at once, shown by the map/reduce
@@ -96,14 +97,14 @@ tools=(
 )
 
 workers() {
-	echo "== workers: $SIZE_MB MB, 1 process vs GNU parallel --pipe -j2 --block 64M -k"
+	echo "== workers: $SIZE_MB MB, 1 process vs GNU parallel --pipepart -j2 --block 64M -k"
 	printf '%-22s %10s %10s %8s %12s %12s\n' tool "1 worker s" "2 workers s" speedup "1: peak MiB" "2: peak MiB"
 	for spec in "${tools[@]}"; do
 		IFS='|' read -r name input cmd <<<"$spec"
 		# shellcheck disable=SC2086
 		read -r t1 m1 < <(run timed $cmd "$input")
 		# shellcheck disable=SC2086
-		read -r t2 m2 < <(run parallel --pipe -j2 --block 64M -k timed $cmd <"$input")
+		read -r t2 m2 < <(run parallel --pipepart -a "$input" -j2 --block 64M -k timed $cmd)
 		printf '%-22s %10s %10s %8.2f %12s %12s\n' "$name" "$t1" "$t2" "$(echo "$t1 / $t2" | bc -l)" "$m1" "$m2"
 	done
 	echo
