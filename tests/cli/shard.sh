@@ -10,8 +10,9 @@
 #  - filter --sample, --reservoir and --per over shards of whole sessions,
 #    the reservoirs merged by a second --reservoir/--per run, give one
 #    run's bytes (sampling.seen included);
-#  - anonymize on contiguous shards gives one run's bytes; with --to
-#    canonical, one run's sessions;
+#  - anonymize on contiguous shards gives one run's bytes (OTLP logs on the
+#    5,000 sessions, the text formats on 200); with --to canonical, one
+#    run's sessions;
 #  - to-eval on shards writes one run's task files;
 #  - GNU parallel --pipe gives one run's bytes.
 . "$(dirname "$0")/lib.sh"
@@ -104,7 +105,11 @@ anonymized() {
 	for spec in otlp:otlp-logs collector-log:gemini-collector-log outfile:gemini-outfile pylog:pylog; do
 		fmt=${spec%%:*}
 		f=${spec#*:}
-		gen "$f" 200 "a.$f" --pii-rate 0.5
+		if [ "$f" = otlp-logs ]; then
+			cp big.jsonl "a.$f" # the 5,000 interleaved sessions
+		else
+			gen "$f" 200 "a.$f" --pii-rate 0.5
+		fi
 		"$ANON" --from "$fmt" "a.$f" >one || fail "anonymize $f"
 		for k in 1 2 7; do
 			split_k "$fmt" "$k" chunks "a.$f"
