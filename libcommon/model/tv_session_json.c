@@ -536,6 +536,9 @@ static int read_models(struct rd *rd, const struct tv_jv *a, struct tv_session *
 		if (!tv_jv_str(&v, &m, &mn)) {
 			return fail(rd, "models[] element is not a string");
 		}
+		if (memchr(m, '\0', mn) != NULL) { /* kept as C strings, compared whole */
+			return fail(rd, "a model name holds a NUL character");
+		}
 		r = rd->dry ? 0 : tv_session_add_model(s, m, mn);
 		if (r < 0) {
 			return r;

@@ -852,6 +852,9 @@ static void test_from_json_unknown_members(void **state)
 			      "[{\"status\\u0000\":\"error\"}]}]}",
 			      &s, &why) < 0);
 	assert_non_null(strstr(why, "NUL"));
+	assert_true(from_text("{\"televal\":1,\"id\":\"u\",\"models\":[\"\\u00001-mini\"]}", &s,
+			      &why) < 0);
+	assert_non_null(strstr(why, "NUL"));
 }
 
 /* integral numbers written as doubles are accepted where integers are expected */
