@@ -1137,6 +1137,9 @@ static void test_check_json_complete(void **state)
 		assert_int_equal(check_text(line), drop == 0 || drop == n ? 0 : 1);
 	}
 	assert_int_equal(check_text("{\"televal\":1,\"id\":\"x\",\"metadata\":[]}"), -TV_ETYPE);
+	/* the check refuses what the builder refuses: a metadata name holding a NUL */
+	assert_int_equal(check_text("{\"televal\":1,\"id\":\"x\",\"metadata\":{\"a\\u0000b\":1}}"),
+			 -TV_ETYPE);
 }
 
 /* events and extra members are stored minified: a second pass is stable */
