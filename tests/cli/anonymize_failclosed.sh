@@ -268,4 +268,27 @@ structure_scanned() {
 		{ cat "$T/out" >&2; fail "the Python log line lost its layout"; }
 }
 part structure-scanned structure_scanned
+# the stack trace zap prints after an error line belongs to that line: a
+# line of it that a replacement leaves without its dots (an address alone,
+# a line not valid UTF-8) stays a stack line, so the output reads back as
+# the input did (found by fuzz_anonymize: it read back as a rejected line)
+stack_lines_kept() {
+	{
+		printf '2025-07-01T09:00:00.000+0000\terror\texporterhelper/queue.go:10\tExporting failed\t{"kind": "exporter"}\n'
+		printf 'go.opentelemetry.io/collector/exporter.(*T).Send\n\t/home/alice/go/queue.go:120\n'
+		printf '%s\nmain.\377\376\n' "$PII_MAIL"
+		cat "$SRC/examples/gemini/collector.log"
+	} >stack.log
+	run_filter --stats stack.log
+	check_stats
+	local before="$READ $USED $SKIPPED $REJECTED"
+	anon 0 stack.log
+	! grep -q "$PII_MAIL" "$T/out" || fail "an address in a stack trace survived"
+	mv "$T/out" stack.anon
+	run_filter --stats --from collector-log stack.anon
+	check_stats
+	[ "$READ $USED $SKIPPED $REJECTED" = "$before" ] ||
+		{ cat "$T/err" >&2; fail "the anonymized stack trace reads otherwise: $before -> $READ $USED $SKIPPED $REJECTED"; }
+}
+part stack-lines-kept stack_lines_kept
 finish

@@ -11,7 +11,8 @@
  *   attribute values (records, resource, scope)  tv_pii_scrub under the key
  *   Body values                                  tv_pii_scrub without a key
  *   the collector's own lines                    their message and JSON fields
- *   lines of no known kind (stack traces, ...)   tv_pii_scrub without a key
+ *   lines of no known kind                       tv_pii_scrub without a key
+ *   stack trace lines after a collector line     the same, kept in their shape
  *   the record structure (LogRecord #, Timestamp:, Trace ID:, keys)  tv_pii_scrub
  *                                     without a key: unchanged unless a rule
  *                                     finds something where it should not be
@@ -58,9 +59,11 @@ struct cl {
 	enum tv_dbg_type type;
 	uint64_t first; /* the line the value starts on */
 	size_t max;
-	size_t rec_mark;    /* a->buf's length where the open log record starts */
-	uint64_t rec_line;  /* its LogRecord line */
-	uint64_t rec_lines; /* the lines read of it */
+	size_t rec_mark;       /* a->buf's length where the open log record starts */
+	uint64_t rec_line;     /* its LogRecord line */
+	uint64_t rec_lines;    /* the lines read of it */
+	bool stack;	       /* after a collector line: its stack trace may follow */
+	struct tv_strbuf line; /* a stack line, scrubbed */
 };
 
 /* ---- output ---- */
@@ -88,6 +91,45 @@ static int text_line(struct cl *c, const struct tv_dbg_line *l)
 		return r;
 	}
 	return put(c, "\n", 1);
+}
+
+/* would the reader take @s as a line of a stack trace? */
+static bool keeps_stack(const char *s, size_t n)
+{
+	struct tv_dbg_line l = { .s = s, .n = n };
+
+	return tv_dbg_is_stack(s, n) && tv_dbg_classify(&l) == TV_DBG_K_OTHER;
+}
+
+/*
+ * a line of the stack trace after a zap line, which the reader counts as
+ * part of that line: it must stay a stack line, or it would read back as a
+ * line of its own.  A replacement that took the dots away gets a leading
+ * tab (the shape of a `file:line` line); failing that, the line is
+ * `\t<REDACTED>`.
+ */
+static int stack_line(struct cl *c, const struct tv_dbg_line *l)
+{
+	struct tv_strbuf *b = &c->line;
+	int r;
+
+	set_where(c, l->s, l->n, l->no);
+	tv_strbuf_reset(b);
+	r = tv_strbuf_append(b, "\t", 1) < 0 ? -ENOMEM : 0;
+	if (r == 0) {
+		r = tv_pii_scrub(c->a->pii, NULL, 0, l->s, l->n, b);
+	}
+	if (r < 0) {
+		return r;
+	}
+	if (keeps_stack(b->p + 1, b->len - 1)) {
+		r = put(c, b->p + 1, b->len - 1);
+	} else if (keeps_stack(b->p, b->len)) {
+		r = put(c, b->p, b->len);
+	} else {
+		r = put(c, "\t<REDACTED>", 11);
+	}
+	return r < 0 ? r : put(c, "\n", 1);
 }
 
 /*
@@ -370,6 +412,7 @@ static void zap_state(struct cl *c, const struct tv_dbg_line *l)
 		c->state = S_SKIP;
 	} else {
 		c->state = S_TOP;
+		c->stack = true;
 	}
 }
 
@@ -478,6 +521,14 @@ static int record_line(struct cl *c, struct tv_dbg_line *l, enum tv_dbg_kind kin
 
 static int dispatch(struct cl *c, struct tv_dbg_line *l, enum tv_dbg_kind kind)
 {
+	bool stack = c->stack;
+
+	/* as the reader decides (tv_collector.c's dispatch) */
+	c->stack = false;
+	if (stack && kind == TV_DBG_K_OTHER && tv_dbg_is_stack(l->s, l->n)) {
+		c->stack = true;
+		return stack_line(c, l);
+	}
 	if (kind == TV_DBG_K_BLANK) {
 		return copy_line(c, l);
 	}
@@ -565,6 +616,7 @@ int anon_collector(struct anon *a, struct tv_input *in)
 	c.max = a->o.in.max_record ? a->o.in.max_record : TV_INPUT_DEFAULT_MAX_RECORD;
 	tv_strbuf_init(&c.pre);
 	tv_strbuf_init(&c.val);
+	tv_strbuf_init(&c.line);
 	for (;;) {
 		memset(&l, 0, sizeof(l));
 		r = tv_input_line(in, &l.s, &l.n, &l.no, &unterminated);
@@ -608,5 +660,6 @@ int anon_collector(struct anon *a, struct tv_input *in)
 	}
 	tv_strbuf_finish(&c.pre);
 	tv_strbuf_finish(&c.val);
+	tv_strbuf_finish(&c.line);
 	return r;
 }

@@ -529,19 +529,6 @@ static int zap_line(struct coll *c, const struct tv_dbg_line *l)
 	return 0;
 }
 
-/*
- * A line of the stack trace zap appends to error entries: a function
- * (`pkg/path.(*T).Method`, no blanks) or a tab and its `file:line`.
- */
-static bool stack_line(const struct tv_dbg_line *l)
-{
-	if (l->s[0] == '\t') {
-		return true;
-	}
-	return !memchr(l->s, ' ', l->n) && !memchr(l->s, '\t', l->n) &&
-	       memchr(l->s, '.', l->n) != NULL;
-}
-
 /* Lines whose meaning does not depend on the state: block boundaries. */
 static int boundary_line(struct coll *c, struct tv_dbg_line *l, enum tv_dbg_kind kind)
 {
@@ -586,7 +573,7 @@ static int dispatch(struct coll *c, struct tv_dbg_line *l, enum tv_dbg_kind kind
 	bool stack = c->stack;
 
 	c->stack = false;
-	if (stack && kind == TV_DBG_K_OTHER && stack_line(l)) {
+	if (stack && kind == TV_DBG_K_OTHER && tv_dbg_is_stack(l->s, l->n)) {
 		c->stack = true; /* part of the collector line already counted */
 		return 0;
 	}

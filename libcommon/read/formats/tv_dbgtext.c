@@ -308,6 +308,14 @@ bool tv_dbg_is_boundary(enum tv_dbg_kind k)
 	}
 }
 
+bool tv_dbg_is_stack(const char *s, size_t n)
+{
+	if (n > 0 && s[0] == '\t') {
+		return true;
+	}
+	return n > 0 && !memchr(s, ' ', n) && !memchr(s, '\t', n) && memchr(s, '.', n) != NULL;
+}
+
 enum tv_dbg_kind tv_dbg_zap_block(const char *s, size_t n, size_t *msg)
 {
 	size_t i = n;

@@ -114,6 +114,14 @@ bool tv_dbg_is_boundary(enum tv_dbg_kind k);
 bool tv_dbg_is_zap(const char *s, size_t n);
 
 /**
+ * tv_dbg_is_stack: is the line @s (no line end) one of the stack trace zap
+ * appends to error entries: a function (`pkg/path.(*T).Method`: no blanks,
+ * a dot) or a tab and its `file:line`?  After a zap line such lines belong
+ * to it; the anonymizer keeps them in that shape.
+ */
+bool tv_dbg_is_stack(const char *s, size_t n);
+
+/**
  * tv_dbg_zap_block: the block a zap line's message (its last tab-separated
  * field) opens: TV_DBG_K_RESOURCE_LOG, TV_DBG_K_RESOURCE_OTHER, or
  * TV_DBG_K_OTHER for any other message.  @msg (may be NULL) is set to the
