@@ -68,7 +68,7 @@ bench: build
 # $(BUILD_FUZZ)/crashes/; FUZZERS="expr tmpl" picks some.  See tests/fuzz/README.md.
 BUILD_FUZZ ?= build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZERS ?= readers canonical expr tmpl policy anonymize
+FUZZERS ?= readers canonical expr tmpl policy anonymize aggregate
 
 $(BUILD_FUZZ)/build.ninja:
 	CC=clang CXX=clang++ $(MESON) setup $(BUILD_FUZZ) -Dfuzz=true -Dtests=disabled \

@@ -14,7 +14,6 @@ values.  Rerun after a format is added; commit what changes.
 import hashlib
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,32 @@ def put(name, data):
     h = hashlib.sha1(data).hexdigest()[:16]
     with open(os.path.join(d, h), "wb") as f:
         f.write(data)
+
+
+def clear_seeds():
+    """remove the seeds written before (16 hex digits); the inputs of
+    findings (named by their whole SHA-1) stay"""
+    for d in os.listdir(OUT) if os.path.isdir(OUT) else []:
+        for f in os.listdir(os.path.join(OUT, d)):
+            if re.fullmatch(r"[0-9a-f]{16}", f):
+                os.unlink(os.path.join(OUT, d, f))
+
+
+ALERTS = [b"error_rate > 0.1", b"not sessions > 0 || p95(llm.latency_ms) >= 3.5s",
+          b"(mean(tool.duration_ms) > 1m and cache_hit_rate < 50%) or cost_usd != 0"]
+AGG_KEYS = [[], ["model"], ["tool", "status"], ["day"], ["metadata.user_id"]]
+
+
+def partial_states(agg, path):
+    """--partial states of the sessions in path, grouped in several ways"""
+    for i, keys in enumerate(AGG_KEYS):
+        args = [agg, "--partial", "--exact", "4" if i % 2 else "4096"]
+        for k in keys:
+            args += ["--by", k]
+        r = subprocess.run(args + [os.path.basename(path)], capture_output=True,
+                           cwd=os.path.dirname(path))
+        if r.stdout:
+            yield r.stdout
 
 
 def head(data, limit=MAX):
@@ -80,9 +105,10 @@ def inputs(tmp):
 
 
 def main():
-    build = sys.argv[1]
+    build = os.path.abspath(sys.argv[1])
     filt = os.path.join(build, "tools", "filter", "televal-filter")
-    shutil.rmtree(OUT, ignore_errors=True)
+    agg = os.path.join(build, "tools", "aggregate", "televal-aggregate")
+    clear_seeds()
     with tempfile.TemporaryDirectory() as tmp:
         for name, data in inputs(tmp):
             put("readers", b"\0" + data)
@@ -90,10 +116,14 @@ def main():
             p = os.path.join(tmp, "in")
             with open(p, "wb") as fh:
                 fh.write(data)
-            r = subprocess.run([filt, p], capture_output=True)
+            r = subprocess.run([filt, "in"], capture_output=True, cwd=tmp)  # a stable file name
             if r.stdout:
                 put("canonical", head(r.stdout))
                 put("readers", b"\0" + head(r.stdout))
+                with open(p, "wb") as fh:
+                    fh.write(r.stdout)
+                for j, state in enumerate(partial_states(agg, p)):
+                    put("aggregate", state if j % 2 else b"?" + ALERTS[j % 3] + b"\n" + state)
     with open(os.path.join(SRC, "tests", "unit", "test_expr.c"), encoding="utf-8") as fh:
         text = fh.read()
     for m in re.finditer(r'\b(?:IS|NOT|ERR|PATH_ERR|VALUES)\("((?:[^"\\]|\\.)*)"', text):
