@@ -151,11 +151,52 @@ struct builtin_key {
 	key_pred_fn when;
 };
 
-/* structure, not PII: pseudonymized only when keep_ids is false */
+/*
+ * structure, not PII: pseudonymized only when keep_ids is false.  Every id
+ * a reader joins records by is here, with the ids it refers to, so that
+ * both sides stay equal (a tool result names its call by tool_use_id or
+ * call_id, a span its parent by parent_id, a Jaeger span its process).
+ */
 static const char *const id_keys[] = {
-	"id",		"session_id", "session.id", "sessionid",      "trace_id",
-	"traceid",	"span_id",    "spanid",	    "parent_span_id", "parentspanid",
-	"root_span_id", "prompt_id",  "request_id", "turn_id",
+	"id",
+	"session_id",
+	"session.id",
+	"sessionid",
+	"trace_id",
+	"traceid",
+	"span_id",
+	"spanid",
+	"parent_span_id",
+	"parentspanid",
+	"root_span_id",
+	"parent_id",
+	"processid",
+	"prompt_id",
+	"promptid",
+	"prompt.id",
+	"request_id",
+	"requestid",
+	"turn_id",
+	"query_id",
+	"uuid", /* Claude Code: a record, and those it follows */
+	"parentuuid",
+	"leafuuid",
+	"logicalparentuuid",
+	"tool_use_id",
+	"tooluseid",
+	"parenttooluseid",
+	"sourcetooluseid",
+	"call_id", /* Codex, Llama Stack */
+	"tool_call_id",
+	"toolcallid",
+	"tool_call.id",
+	"gen_ai.tool.call.id",
+	"gen_ai.tool.call_id",
+	"agent_id",
+	"agentid",
+	"conversation_id",
+	"conversation.id",
+	"gen_ai.conversation.id",
 };
 
 static const struct builtin_key builtin_keys[] = {

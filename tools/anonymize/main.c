@@ -61,7 +61,8 @@ static void help(void)
 	       "                        TELEVAL_KEY environment variable; with neither, a\n"
 	       "                        random key for this run only, and a warning)\n"
 	       "      --policy FILE     rules, key policies and allow-lists (YAML)\n"
-	       "      --scrub-ids       scrub session, trace, span and prompt ids too\n"
+	       "      --scrub-ids       pseudonymize the ids records are joined by (session,\n"
+	       "                        trace, span, tool call, agent ids) alike\n"
 	       "\n"
 	       "Input (--gap and --max-open act with --to canonical):\n",
 	       tv_progname);

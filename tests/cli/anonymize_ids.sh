@@ -1,0 +1,120 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# --scrub-ids pseudonymizes every id a reader joins records by, and the ids
+# that refer to it, alike: a tool result still finds its call (Claude Code's
+# tool_use_id, Codex's call_id), a span its parent, a sub-agent its parent
+# session.  So on every example and on generated corpora of every format,
+# the output reads into sessions of the same shape (turns, LLM calls, tool
+# calls and which of them have a result) with the same records used and
+# skipped; and no id of the input is left in the output's ids (but those
+# anyclaude takes from its file names, which are kept).
+. "$(dirname "$0")/lib.sh"
+
+ANON=${TELEVAL_ANONYMIZE:?TELEVAL_ANONYMIZE is not set (run the tests with meson test)}
+printf 'a key' >key
+
+# shape FILE: the sessions of canonical FILE without their ids, one line each
+shape() {
+	"$PY" - "$1" <<'EOF'
+import json, sys
+rows = []
+for line in open(sys.argv[1], encoding="utf-8"):
+    s = json.loads(line)
+    turns = []
+    for t in s["turns"]:
+        tools = t["tool_calls"]
+        done = sum(1 for c in tools if c.get("output") is not None or c.get("success") is not None)
+        turns.append([len(t["llm_calls"]), len(tools), done])
+    rows.append(json.dumps([s["start_time"], s["duration_ms"], turns, len(s["events"])]))
+print("\n".join(sorted(rows)))
+EOF
+}
+
+# records ERRFILE: the --stats records line
+records() {
+	grep '^televal-filter: records:' "$1" || fail "no --stats records line in $1"
+}
+
+# same_shape INPUT [names]: anonymize --scrub-ids INPUT, read both, compare;
+# "names" when the session ids come from the file names, which are kept
+same_shape() {
+	local in=$1 out=$T/ids.out
+	rm -rf "$out" "$out.d"
+	if [ -d "$in" ]; then
+		mkdir "$out.d"
+		out=$out.d/
+	fi
+	expect_exit 0 "$ANON" --key-file key --scrub-ids -o "$out" "$in"
+	[ -d "$in" ] && out=$T/ids.out.d
+	run_filter --stats "$in"
+	[ "$RC" -eq 0 ] || fail "$in: televal-filter exits $RC"
+	mv "$T/out" ids.in.sessions
+	records "$T/err" >ids.in.records
+	run_filter --stats "$out"
+	[ "$RC" -eq 0 ] || { sed -n 1,5p "$T/err" >&2; fail "$in: televal-filter exits $RC on the output"; }
+	mv "$T/out" ids.out.sessions
+	records "$T/err" >ids.out.records
+	same ids.in.records ids.out.records "the records of $in and of its --scrub-ids output"
+	shape ids.in.sessions >ids.in.shape
+	shape ids.out.sessions >ids.out.shape
+	cmp -s ids.in.shape ids.out.shape || {
+		diff ids.in.shape ids.out.shape | sed -n 1,8p >&2
+		fail "$in: the --scrub-ids output reads into other sessions"
+	}
+	[ -s ids.in.shape ] || fail "$in: no sessions"
+	# the ids themselves are gone
+	[ "${2:-}" = names ] && return 0
+	"$PY" - ids.in.sessions ids.out.sessions <<'EOF' || fail "$in: an id survived --scrub-ids"
+import json, sys
+ids = lambda f: {json.loads(l)["id"] for l in open(f, encoding="utf-8")}
+kept = ids(sys.argv[1]) & ids(sys.argv[2])
+if kept:
+    sys.exit("kept: %s" % sorted(kept)[:3])
+EOF
+}
+
+examples() {
+	local f
+	for f in $(find "$SRC/examples" -type f ! -name Makefile ! -name demo.sh ! -name '*.yaml' \
+		! -path '*/anyclaude/*' ! -path '*/claude-code/*' | sort); do
+		same_shape "$f"
+	done
+	same_shape "$SRC/examples/anyclaude" names
+	same_shape "$SRC/examples/claude-code"
+}
+part examples examples
+
+corpora() {
+	local fmt o
+	for fmt in gemini-outfile gemini-collector-log otlp-logs otlp-traces jaeger waza pylog qwen-outfile; do
+		o=gen.$fmt.txt
+		gen "$fmt" 8 "$o" --pii-rate 0 --seed 5
+		same_shape "$o"
+	done
+}
+part corpora corpora
+
+# the shapes of the joins, written small: a Claude Code tool result names
+# its call by tool_use_id, a Codex output by call_id, a console span its
+# parent by parent_id
+joins() {
+	mkdir -p cc
+	cat >cc/s.jsonl <<'EOF'
+{"type":"user","sessionId":"sess-7","uuid":"u-1","parentUuid":null,"timestamp":"2026-02-10T10:00:00.000Z","message":{"role":"user","content":"list files"}}
+{"type":"assistant","sessionId":"sess-7","uuid":"a-1","parentUuid":"u-1","requestId":"req_1","timestamp":"2026-02-10T10:00:01.000Z","message":{"id":"msg_1","role":"assistant","model":"claude-sonnet-4","content":[{"type":"tool_use","id":"toolu_9","name":"Bash","input":{"command":"ls"}}],"usage":{"input_tokens":10,"output_tokens":5}}}
+{"type":"user","sessionId":"sess-7","uuid":"u-2","parentUuid":"a-1","timestamp":"2026-02-10T10:00:02.000Z","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_9","content":"a b"}]}}
+EOF
+	same_shape cc/s.jsonl
+	grep -q '"tool_use_id":"toolu_9"' cc/s.jsonl || fail "the Claude Code file was not made"
+	grep -q 'toolu_9' "$T/ids.out" && fail "tool_use_id survived --scrub-ids"
+	"$PY" - "$T/ids.out" <<'EOF' || fail "the tool result does not name its call's new id"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+use = recs[1]["message"]["content"][0]["id"]
+res = recs[2]["message"]["content"][0]["tool_use_id"]
+sys.exit(0 if use == res and use.startswith("<ID:") else "%s != %s" % (use, res))
+EOF
+}
+part joins joins
+finish
