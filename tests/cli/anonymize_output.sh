@@ -4,7 +4,9 @@
 # televal-anonymize -o writes complete outputs or none: a failed input, a
 # read error in the middle, or a signal leaves no output file (an old one
 # stays as it was) and no temporary file.  -o DIR/ writes one output per
-# input.  A Llama Stack database is copied, never changed in place.
+# input, under its name scanned like the records: no user of a Claude Code
+# project directory, no address in a file name is copied, and --check
+# reports them.  A Llama Stack database is copied, never changed in place.
 . "$(dirname "$0")/lib.sh"
 
 ANON=${TELEVAL_ANONYMIZE:?TELEVAL_ANONYMIZE is not set (run the tests with meson test)}
@@ -123,4 +125,37 @@ part killed killed
 part mode mode
 part out-dir out_dir
 part llama llama
+# the names below a directory operand are scanned like the records
+names_scanned() {
+	local d=names.in
+	mkdir -p "$d/-home-ana-proj" "$d/-Users-chip-dev-music" "$d/C--Users-mary-src" \
+		"$d/-home-runner-work" "$d/mail"
+	cp "$SRC/examples/claude-code/-home-ana-proj/s-1.jsonl" "$d/-home-ana-proj/"
+	cp "$SRC/examples/claude-code/-home-ana-proj/s-2.jsonl" "$d/-Users-chip-dev-music/"
+	cp "$SRC/examples/claude-code/-home-ana-proj/s-2.jsonl" "$d/C--Users-mary-src/"
+	cp "$SRC/examples/claude-code/-home-ana-proj/s-2.jsonl" "$d/-home-runner-work/"
+	cp "$SRC/examples/claude-code/-home-ana-proj/s-2.jsonl" "$d/mail/notes-jane.doe@example.org.jsonl"
+	expect_exit 3 "$ANON" --key-file key --check "$d"
+	for w in -home-ana-proj -Users-chip-dev-music C--Users-mary-src jane.doe@example.org; do
+		grep -F -- "$w" "$T/err" | grep -q 'file name:' || { cat "$T/err" >&2; fail "--check does not report the name $w"; }
+	done
+	grep -F -- '-home-runner-work' "$T/err" | grep -q 'file name:' && fail "--check reports a CI user"
+	expect_exit 0 "$ANON" --key-file key -o names.out/ "$d"
+	(cd names.out && find . -type f | sort) >names.list
+	[ "$(wc -l <names.list)" -eq 5 ] || { cat names.list >&2; fail "not one output per input"; }
+	if grep -E 'ana|chip|mary|jane' names.list; then
+		fail "a user or an address survived in an output name"
+	fi
+	grep -q '^\./-home-runner-work/s-2\.jsonl$' names.list || fail "a CI user's directory was renamed"
+	grep -q '^\./C--Users-<USERNAME:[0-9a-f]*>-src/s-2\.jsonl$' names.list || fail "the Windows form was not scrubbed"
+	# the same pseudonym as the user's home directory in the records
+	local u
+	u=$(sed -n 's#^\./-home-\(<USERNAME:[0-9a-f]*>\)-proj/.*#\1#p' names.list)
+	[ -n "$u" ] || fail "no pseudonym in the project directory name"
+	grep -qF "/home/$u/" "names.out/-home-$u-proj/s-1.jsonl" || fail "the name's pseudonym is not the records' one"
+	expect_exit 0 "$ANON" --key-file key --check names.out
+	expect_exit 0 "$ANON" --key-file key -o names.again/ names.out
+	diff -r names.out names.again >/dev/null || fail "anonymizing the output again changes it"
+}
+part names-scanned names_scanned
 finish

@@ -76,9 +76,15 @@ anonymize() {
 		cat anon.err >&2
 		fail "televal-anonymize $dir failed"
 	}
-	(cd "$dir" && find . -type f -exec wc -l {} + | sort) >a.layout
-	(cd "anon-$dir" && find . -type f -exec wc -l {} + | sort) >b.layout
+	# the same files and lines, but for the user in Claude Code's project
+	# directory names (the working directory, dashed), which is pseudonymized
+	(cd "$dir" && find . -type f -exec wc -l {} + | sed -E 's#/-(home|Users)-[^-/]*#/-\1-U#' | sort) >a.layout
+	(cd "anon-$dir" && find . -type f -exec wc -l {} + | sed -E 's#/-(home|Users)-[^-/]*#/-\1-U#' | sort) >b.layout
 	same a.layout b.layout "$dir anonymized: files and lines"
+	if find "anon-$dir" -type d | grep -E '/-(home|Users)-' | grep -vqE '/-(home|Users)-<USERNAME:[0-9a-f]+>(-|$)'; then
+		find "anon-$dir" -type d | grep -E '/-(home|Users)-' >&2
+		fail "$dir anonymized: a user in a project directory name survived"
+	fi
 	run "anon-$name.jsonl" "anon-$dir"
 	# the prompts lose their PII; everything else is as before
 	"$PY" "$CHECK_TRUTH" "anon-$name.jsonl" "$name.truth.json" >anon.log || true

@@ -96,6 +96,17 @@ int anon_scrub_json(struct anon *a, const char *s, size_t n);
 /** anon_reject: count and report a record left out: `FILE:LINE: message`. */
 void anon_reject(struct anon *a, uint64_t line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* ---- the names of -o DIR/ outputs (names.c) ---- */
+
+/**
+ * anon_name: append to @out the path @rel (@n bytes, components separated
+ * by '/') with each component scanned and scrubbed as text, and the user
+ * of a Claude Code project directory (`-home-USER-...`) pseudonymized.
+ * Under --check the findings are reported as in "file name".  0 or a
+ * negative code.
+ */
+int anon_name(struct anon *a, const char *rel, size_t n, struct tv_strbuf *out);
+
 /** anon_finding_cb: the tv_pii finding callback of --check. */
 void anon_finding_cb(void *udata, const struct tv_pii_finding *f, const char *value, size_t n);
 /** anon_mask: @s/@n with at most its first and last characters shown, into @out. */

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "anonymize.h"
+#include "libcommon/core/tv_map.h"
 #include "libcommon/core/tv_text.h"
 #include "libcommon/read/tv_reader.h"
 
@@ -301,18 +302,12 @@ static int make_pii(struct anon *a)
 
 /* ---- inputs and outputs ---- */
 
-/* the outputs written in -o DIR mode, so that two inputs never share one */
-struct names {
-	char **v;
-	size_t n;
-};
-
 struct run {
 	struct anon *a;
 	int argc;
 	char **argv;
-	const char *root; /* the operand being walked */
-	struct names done;
+	const char *root;	/* the operand being walked */
+	struct tv_map done;	/* the outputs of -o DIR/, so that two inputs never share one */
 	struct tool_atomic out; /* the one output, unless -o DIR */
 	bool out_open;
 };
@@ -339,12 +334,10 @@ static int make_parents(char *path)
 	return 0;
 }
 
-/* DIR/<the input's path below its operand>, without .gz when decompressed */
-static char *dest_name(struct run *run, const char *path, bool gz)
+/* the input's path below its operand (a file operand: its name), without .gz when decompressed */
+static const char *rel_name(const struct run *run, const char *path, bool gz, size_t *n)
 {
 	const char *rel = path, *slash;
-	struct tv_strbuf b;
-	size_t n;
 
 	if (strcmp(path, run->root) == 0) {
 		slash = strrchr(path, '/');
@@ -355,35 +348,44 @@ static char *dest_name(struct run *run, const char *path, bool gz)
 			rel++;
 		}
 	}
-	n = strlen(rel);
-	if (gz && n > 3 && strcmp(rel + n - 3, ".gz") == 0) {
-		n -= 3;
+	*n = strlen(rel);
+	if (gz && *n > 3 && strcmp(rel + *n - 3, ".gz") == 0) {
+		*n -= 3;
 	}
-	tv_strbuf_init(&b);
-	tv_strbuf_puts(&b, run->a->o.output);
-	if (b.len > 0 && b.p[b.len - 1] != '/') {
-		tv_strbuf_putc(&b, '/');
-	}
-	tv_strbuf_append(&b, rel, n);
-	return tv_strbuf_steal(&b);
+	return rel;
 }
 
-static bool seen_name(struct run *run, const char *dest)
+/* DIR/<that path, each name scrubbed> in *@dest; under --check the names are only scanned */
+static int dest_name(struct run *run, const char *path, bool gz, char **dest)
 {
-	char **v;
+	struct tv_strbuf b;
+	size_t n;
+	const char *rel = rel_name(run, path, gz, &n);
+	int r;
 
-	for (size_t i = 0; i < run->done.n; i++) {
-		if (strcmp(run->done.v[i], dest) == 0) {
-			return true;
-		}
+	tv_strbuf_init(&b);
+	r = tv_strbuf_puts(&b, run->a->o.output ? run->a->o.output : "") < 0 ? -ENOMEM : 0;
+	if (r == 0 && b.len > 0 && b.p[b.len - 1] != '/') {
+		r = tv_strbuf_putc(&b, '/') < 0 ? -ENOMEM : 0;
 	}
-	v = realloc(run->done.v, (run->done.n + 1) * sizeof(*v));
-	if (v != NULL) {
-		run->done.v = v;
-		v[run->done.n] = strdup(dest);
-		run->done.n += v[run->done.n] != NULL;
+	r = r < 0 ? r : anon_name(run->a, rel, n, &b);
+	if (r < 0) {
+		tv_strbuf_finish(&b);
+		return r;
 	}
-	return false;
+	*dest = tv_strbuf_steal(&b);
+	return *dest ? 0 : -ENOMEM;
+}
+
+/* true when @dest was written before in this run; else it is noted (-ENOMEM if it cannot be) */
+static int seen_name(struct run *run, const char *dest)
+{
+	uint64_t v;
+
+	if (tv_map_get(&run->done, dest, strlen(dest), &v)) {
+		return 1;
+	}
+	return tv_map_put(&run->done, dest, strlen(dest), 1);
 }
 
 static bool is_blank_byte(char c)
@@ -522,10 +524,16 @@ static int read_one(const char *path, void *udata)
 	}
 	a->file = tv_input_name(in);
 	a->files++;
-	if (a->out_dir && !a->o.check) {
-		dest = dest_name(run, path, tv_input_compressed(in));
-		r = dest == NULL ? -ENOMEM : 0;
-		if (r == 0 && (tool_same_file(path, dest) || seen_name(run, dest))) {
+	if (a->out_dir || a->o.check) {
+		/* the name it is written under is scanned too (under --check: the name it has) */
+		r = dest_name(run, path, tv_input_compressed(in), &dest);
+	}
+	if (a->o.check) {
+		free(dest);
+		dest = NULL;
+	} else if (r == 0 && a->out_dir) {
+		r = tool_same_file(path, dest) ? 1 : seen_name(run, dest);
+		if (r == 1) {
 			tool_err("%s: would overwrite %s", path, dest);
 			r = -1;
 		}
@@ -712,10 +720,7 @@ static int run_all(struct anon *a, int argc, char **argv)
 	if (a->o.in.stats && !a->o.to_canonical) {
 		print_stats(a);
 	}
-	for (size_t i = 0; i < run.done.n; i++) {
-		free(run.done.v[i]);
-	}
-	free(run.done.v);
+	tv_map_finish(&run.done);
 	return status(a, r);
 }
 
