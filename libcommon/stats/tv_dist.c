@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,12 +112,22 @@ static int list_add(struct tv_dist *d, int64_t x, double w)
 	return 0;
 }
 
+/*
+ * the high half of the 128-bit sum plus @v, modulo 2^64: sums of real
+ * values never come near 2^127, those a partial state claims may, and
+ * wrap instead of overflowing a signed integer
+ */
+static int64_t hi_add(int64_t hi, uint64_t v)
+{
+	return (int64_t)((uint64_t)hi + v);
+}
+
 static void sum_add(struct tv_dist *d, int64_t x)
 {
 	uint64_t lo = d->sum_lo + (uint64_t)x;
 
 	/* a carry out of the low half, or the sign of x borrowed from the high one */
-	d->sum_hi += (lo < d->sum_lo ? 1 : 0) + (x < 0 ? -1 : 0);
+	d->sum_hi = hi_add(d->sum_hi, (lo < d->sum_lo ? 1u : 0u) - (x < 0 ? 1u : 0u));
 	d->sum_lo = lo;
 }
 
@@ -188,7 +199,7 @@ static void merge_totals(struct tv_dist *dst, const struct tv_dist *src)
 {
 	uint64_t lo = dst->sum_lo + src->sum_lo;
 
-	dst->sum_hi += src->sum_hi + (lo < dst->sum_lo ? 1 : 0);
+	dst->sum_hi = hi_add(dst->sum_hi, (uint64_t)src->sum_hi + (lo < dst->sum_lo ? 1u : 0u));
 	dst->sum_lo = lo;
 	if (dst->n == 0 || src->min < dst->min) {
 		dst->min = src->min;
@@ -196,7 +207,7 @@ static void merge_totals(struct tv_dist *dst, const struct tv_dist *src)
 	if (dst->n == 0 || src->max > dst->max) {
 		dst->max = src->max;
 	}
-	dst->n += src->n;
+	dst->n = dst->n > UINT64_MAX - src->n ? UINT64_MAX : dst->n + src->n;
 	dst->w += src->w;
 	dst->wsum += src->wsum;
 	dst->unit = dst->unit && src->unit;

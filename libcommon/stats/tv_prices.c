@@ -314,5 +314,9 @@ int64_t tv_price_nano(const struct tv_price *p, int64_t input, int64_t cached, i
 		       (pos(output) + pos(thinking)) * p->output) *
 		      1e3;
 
+	/* token counts past any real bill (a hostile file) cost the most there is */
+	if (!(nano < 9223372036854775807.0)) {
+		return INT64_MAX;
+	}
 	return (int64_t)llround(nano);
 }

@@ -58,7 +58,7 @@ const struct tv_price *tv_prices_find(const struct tv_prices *p, const char *mod
 
 /**
  * tv_price_nano: the cost of a call in nanodollars (rounded), from its
- * token counts (negative counts as 0).
+ * token counts (negative counts as 0); INT64_MAX when it would not fit.
  */
 int64_t tv_price_nano(const struct tv_price *p, int64_t input, int64_t cached, int64_t output,
 		      int64_t thinking);

@@ -674,6 +674,47 @@ static void test_prices_bad(void **state)
 	}
 }
 
+/*
+ * token counts past any real bill (a hostile file) and the sums a partial
+ * state claims hold at the largest value: no signed overflow (UBSan is
+ * fatal in this build), no sum that turns negative
+ */
+static void test_huge_sums(void **state)
+{
+	static const char huge[] =
+		"{\"televal\":1,\"id\":\"h\",\"usage\":{\"input_tokens\":9000000000000000000},"
+		"\"turns\":[{\"llm_calls\":[{\"model\":\"m\",\"duration_ms\":9000000000000,"
+		"\"input_tokens\":9000000000000000000}],\"tool_calls\":[{\"name\":\"t\","
+		"\"duration_ms\":9000000000000}]}]}";
+	static const char table[] = "date: 2025-07-01\nsource: test\nmodels:\n"
+				    "  m: {input: 100000, output: 100000}\n";
+	struct tv_agg *a = make(NULL, 0, 0, 4), *b;
+	struct tv_prices *p = NULL;
+	struct tv_error err;
+	char *path = write_temp(table), *text;
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		add_json(a, huge);
+	}
+	assert_true(tv_agg_total(a)->sum[TV_AGG_INPUT_TOKENS].v == INT64_MAX);
+	text = state_text(a);
+	b = state_read(text);
+	assert_int_equal(tv_agg_merge(a, b), 0);
+	assert_int_equal(tv_agg_merge(a, b), 0);
+	assert_true(tv_agg_total(a)->sum[TV_AGG_INPUT_TOKENS].v == INT64_MAX);
+	assert_true(metric(a, tv_agg_total(a), "mean(tool.duration_ms)") > 0);
+	assert_int_equal(tv_prices_load(path, &p, &err), 0);
+	assert_true(tv_price_nano(tv_prices_find(p, "m", 1), INT64_MAX, 0, INT64_MAX, 0) ==
+		    INT64_MAX);
+	tv_prices_destroy(p);
+	unlink(path);
+	free(path);
+	free(text);
+	tv_agg_destroy(b);
+	tv_agg_destroy(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -683,7 +724,7 @@ int main(void)
 		cmocka_unit_test(test_merge_k_shards), cmocka_unit_test(test_merge_other_options),
 		cmocka_unit_test(test_weights),	       cmocka_unit_test(test_tallies),
 		cmocka_unit_test(test_state_broken),   cmocka_unit_test(test_prices),
-		cmocka_unit_test(test_prices_bad),
+		cmocka_unit_test(test_prices_bad),     cmocka_unit_test(test_huge_sums),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
