@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "libcommon/core/tv_int.h"
 #include "libcommon/json/tv_jw.h"
 #include "libcommon/model/tv_session.h"
 
@@ -618,7 +619,7 @@ static void add_opt(int64_t *sum, int64_t v)
 	if (v == TV_NONE) {
 		return;
 	}
-	*sum = *sum == TV_NONE ? v : *sum + v;
+	*sum = *sum == TV_NONE ? v : tv_add_sat(*sum, v);
 }
 
 static void usage_finalize(struct tv_session *s)

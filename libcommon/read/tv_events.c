@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libcommon/core/tv_int.h"
 #include "libcommon/core/tv_text.h"
 #include "libcommon/json/tv_jw.h"
 #include "libcommon/read/tv_dialect.h"
@@ -552,8 +553,10 @@ static int call_usage(struct evctx *e, struct tv_llm_call *c)
 	c->thinking_tokens = field_int(e, TV_DF_THINKING_TOKENS);
 	c->total_tokens = field_int(e, TV_DF_TOTAL_TOKENS);
 	if (e->d && e->d->input_excludes_cache && c->input_tokens != TV_NONE) {
-		c->input_tokens += (c->cached_tokens != TV_NONE ? c->cached_tokens : 0) +
-				   (cw != TV_NONE ? cw : 0);
+		c->input_tokens =
+			tv_add_sat(c->input_tokens,
+				   tv_add_sat(c->cached_tokens != TV_NONE ? c->cached_tokens : 0,
+					      cw != TV_NONE ? cw : 0));
 	}
 	if (cw != TV_NONE) {
 		r = tv_kvlist_set_int(&c->extra, "cache_creation_tokens", cw);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libcommon/core/tv_int.h"
 #include "libcommon/read/tv_origin.h"
 #include "libcommon/read/tv_read_ctx.h"
 #include "libcommon/read/tv_tree.h"
@@ -464,7 +465,8 @@ static void claude_tokens(const struct tv_ospan *sp, struct tv_llm_call *c)
 	if (c->output_tokens == TV_NONE) {
 		c->output_tokens = sattr_int(sp, out);
 	}
-	c->input_tokens += (cr != TV_NONE ? cr : 0) + (cw != TV_NONE ? cw : 0);
+	c->input_tokens = tv_add_sat(c->input_tokens,
+				     tv_add_sat(cr != TV_NONE ? cr : 0, cw != TV_NONE ? cw : 0));
 	if (c->cached_tokens == TV_NONE) {
 		c->cached_tokens = cr;
 	}

@@ -159,7 +159,7 @@ struct tv_agg_group *agg_other(struct tv_agg *a)
 
 static void num_merge(struct tv_agg_num *dst, const struct tv_agg_num *src)
 {
-	dst->n = agg_addu(dst->n, src->n);
+	dst->n = tv_addu_sat(dst->n, src->n);
 	dst->w += src->w;
 }
 
@@ -172,7 +172,7 @@ int agg_group_merge(struct tv_agg *a, struct tv_agg_group *dst, const struct tv_
 		num_merge(&dst->count[c], &src->count[c]);
 	}
 	for (int s = 0; s < TV_AGG_NSUM; s++) {
-		dst->sum[s].v = agg_add(dst->sum[s].v, src->sum[s].v);
+		dst->sum[s].v = tv_add_sat(dst->sum[s].v, src->sum[s].v);
 		dst->sum[s].w += src->sum[s].w;
 	}
 	if (src->first_start != TV_NONE &&
@@ -627,13 +627,13 @@ static int session_keys(struct tv_agg *a, const struct tv_jv *root)
 
 static void count(struct tv_agg_group *g, enum tv_agg_count c, double w)
 {
-	g->count[c].n = agg_addu(g->count[c].n, 1);
+	g->count[c].n = tv_addu_sat(g->count[c].n, 1);
 	g->count[c].w += w;
 }
 
 static void add_sum(struct tv_agg_group *g, enum tv_agg_sum s, int64_t v, double w)
 {
-	g->sum[s].v = agg_add(g->sum[s].v, v);
+	g->sum[s].v = tv_add_sat(g->sum[s].v, v);
 	g->sum[s].w += w * (double)v;
 }
 
@@ -703,7 +703,7 @@ static int64_t call_tokens(const struct v_llm *c)
 	}
 	for (int i = 0; i < 4; i++) {
 		if (i != 2 && c->tok[i] != TV_NONE) {
-			n += c->tok[i];
+			n = tv_add_sat(n, c->tok[i]);
 			any = true;
 		}
 	}

@@ -301,12 +301,12 @@ static void name_add(struct tv_agg_name *dst, const struct tv_agg_name *src)
 	if (src->dur_n > 0 && (dst->dur_n == 0 || src->dur_max > dst->dur_max)) {
 		dst->dur_max = src->dur_max;
 	}
-	dst->n.n = agg_addu(dst->n.n, src->n.n);
+	dst->n.n = tv_addu_sat(dst->n.n, src->n.n);
 	dst->n.w += src->n.w;
-	dst->bad.n = agg_addu(dst->bad.n, src->bad.n);
+	dst->bad.n = tv_addu_sat(dst->bad.n, src->bad.n);
 	dst->bad.w += src->bad.w;
-	dst->dur_sum = agg_add(dst->dur_sum, src->dur_sum);
-	dst->dur_n = agg_addu(dst->dur_n, src->dur_n);
+	dst->dur_sum = tv_add_sat(dst->dur_sum, src->dur_sum);
+	dst->dur_n = tv_addu_sat(dst->dur_n, src->dur_n);
 }
 
 void agg_tally_other(struct tv_agg *a, enum tv_agg_tally_kind k, const struct tv_agg_name *src)
@@ -455,7 +455,7 @@ static int64_t floor_to(int64_t t, int64_t width)
 static void point_add(struct tv_agg_point *dst, const struct tv_agg_point *src)
 {
 	for (int i = 0; i < TV_AGG_NSERIES; i++) {
-		dst->v[i].n = agg_addu(dst->v[i].n, src->v[i].n);
+		dst->v[i].n = tv_addu_sat(dst->v[i].n, src->v[i].n);
 		dst->v[i].w += src->v[i].w;
 	}
 }

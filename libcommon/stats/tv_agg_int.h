@@ -12,32 +12,10 @@
 #ifndef TV_AGG_INT_H
 #define TV_AGG_INT_H
 
-#include <stdint.h>
-
+#include "libcommon/core/tv_int.h"
 #include "libcommon/core/tv_strbuf.h"
 #include "libcommon/expr/tv_expr.h"
 #include "libcommon/stats/tv_agg.h"
-
-/*
- * @a + @b held at the ends of the type instead of overflowing: a token
- * count of 9e18 in a hostile file, or the sums a partial state claims,
- * give the largest sum, not undefined behaviour
- */
-static inline int64_t agg_add(int64_t a, int64_t b)
-{
-	if (b > 0 && a > INT64_MAX - b) {
-		return INT64_MAX;
-	}
-	if (b < 0 && a < INT64_MIN - b) {
-		return INT64_MIN;
-	}
-	return a + b;
-}
-
-static inline uint64_t agg_addu(uint64_t a, uint64_t b)
-{
-	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
 
 /* a borrowed string from the DOM; s == NULL: null or absent */
 struct vstr {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "libcommon/core/tv_error.h"
+#include "libcommon/core/tv_int.h"
 #include "libcommon/stats/tv_dist.h"
 
 /* a weighted target is reached at this fraction of it: sums of doubles round */
@@ -207,7 +208,7 @@ static void merge_totals(struct tv_dist *dst, const struct tv_dist *src)
 	if (dst->n == 0 || src->max > dst->max) {
 		dst->max = src->max;
 	}
-	dst->n = dst->n > UINT64_MAX - src->n ? UINT64_MAX : dst->n + src->n;
+	dst->n = tv_addu_sat(dst->n, src->n);
 	dst->w += src->w;
 	dst->wsum += src->wsum;
 	dst->unit = dst->unit && src->unit;

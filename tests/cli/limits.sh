@@ -135,4 +135,34 @@ strata() {
 }
 part "--per values" strata
 
+# numbers no file of real telemetry holds: every token count of every
+# example set to 9e18, so that any two of them add past 2^63.  Sums hold at
+# the largest value (a signed overflow is fatal in the sanitized build).
+huge_counts() {
+	local agg=${TELEVAL_AGGREGATE:?TELEVAL_AGGREGATE is not set}
+	local to_eval=${TELEVAL_TO_EVAL:?TELEVAL_TO_EVAL is not set} f out rc n=0
+	for f in $(cd "$SRC/examples" && find . -name '*.json*' -o -name '*.log' | sort); do
+		out=huge/$f
+		mkdir -p "$(dirname "$out")"
+		sed -E -e 's/("[A-Za-z_.]*[Tt]okens?[A-Za-z_]*" ?: ?)[0-9]+/\19000000000000000000/g' \
+			-e 's/("key" ?: ?"[^"]*token[^"]*" ?, ?"value" ?: ?\{ ?"intValue" ?: ?)"?[0-9]+"?/\1"9000000000000000000"/g' \
+			-e 's/([a-z_]*token_count: Int\()[0-9]+/\19000000000000000000/g' \
+			"$SRC/examples/$f" >"$out"
+		cmp -s "$out" "$SRC/examples/$f" || n=$((n + 1))
+	done
+	[ "$n" -ge 8 ] || fail "only $n examples hold token counts to change"
+	run_filter huge
+	[ "$RC" -le 1 ] || { sed -n 1,5p "$T/err" >&2; fail "televal-filter exits $RC"; }
+	cp "$T/out" huge.jsonl
+	grep -q '9223372036854775807' huge.jsonl || fail "no sum held at the largest value"
+	for cmd in "$agg --prices $SRC/examples/prices.yaml --format json huge.jsonl" \
+		"$agg --by model --partial huge.jsonl huge.jsonl" "$to_eval -o huge.tasks huge.jsonl"; do
+		rc=0
+		$cmd >huge.out 2>huge.err || rc=$?
+		[ "$rc" -le 1 ] || { cat huge.err >&2; fail "$cmd: exit $rc"; }
+		! grep -q 'runtime error' huge.err || { cat huge.err >&2; fail "$cmd: undefined behaviour"; }
+	done
+}
+part "huge counts" huge_counts
+
 finish

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libcommon/core/tv_int.h"
 #include "libcommon/core/tv_hash.h"
 #include "libcommon/core/tv_text.h"
 #include "libcommon/core/tv_time.h"
@@ -448,8 +449,10 @@ static void tally(struct counts *c, const struct metric *m)
 	c->ok += m->status == TV_STATUS_OK;
 	c->failed += m->status == TV_STATUS_ERROR;
 	c->timeout += m->status == TV_STATUS_TIMEOUT;
-	c->input_tokens += m->input_tokens != TV_NONE ? m->input_tokens : 0;
-	c->output_tokens += m->output_tokens != TV_NONE ? m->output_tokens : 0;
+	c->input_tokens =
+		tv_add_sat(c->input_tokens, m->input_tokens != TV_NONE ? m->input_tokens : 0);
+	c->output_tokens =
+		tv_add_sat(c->output_tokens, m->output_tokens != TV_NONE ? m->output_tokens : 0);
 }
 
 static int add_call(struct anyclaude *a, const struct tv_jv *v, const struct metric *m)
