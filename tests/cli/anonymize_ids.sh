@@ -7,8 +7,9 @@
 # session.  So on every example and on generated corpora of every format,
 # the output reads into sessions of the same shape (turns, LLM calls, tool
 # calls and which of them have a result) with the same records used and
-# skipped; and no id of the input is left in the output's ids (but those
-# anyclaude takes from its file names, which are kept).
+# skipped; and no id of the input is left in the output's ids, also where
+# a reader takes them from file names (anyclaude's session-<id>-metrics.jsonl,
+# Claude Code's <uuid>.jsonl and agent-<id>.jsonl, Codex's rollouts).
 . "$(dirname "$0")/lib.sh"
 
 ANON=${TELEVAL_ANONYMIZE:?TELEVAL_ANONYMIZE is not set (run the tests with meson test)}
@@ -80,7 +81,7 @@ examples() {
 		! -path '*/anyclaude/*' ! -path '*/claude-code/*' | sort); do
 		same_shape "$f"
 	done
-	same_shape "$SRC/examples/anyclaude" names
+	same_shape "$SRC/examples/anyclaude"
 	same_shape "$SRC/examples/claude-code"
 }
 part examples examples
@@ -117,4 +118,20 @@ sys.exit(0 if use == res and use.startswith("<ID:") else "%s != %s" % (use, res)
 EOF
 }
 part joins joins
+# a Claude Code project whose session is named by its UUID, with a
+# sub-agent in <uuid>/subagents/agent-<id>.jsonl: renamed alike, still joined
+uuid_names() {
+	local id=5f0c2a8e-1b7d-4c3e-9a6f-2d8e4b1c7a90 p=uu/-home-dev-proj
+	mkdir -p "$p/$id/subagents"
+	sed "s/\"s-1\"/\"$id\"/g" "$SRC/examples/claude-code/-home-ana-proj/s-1.jsonl" >"$p/$id.jsonl"
+	sed "s/\"s-1\"/\"$id\"/g" "$SRC/examples/claude-code/-home-ana-proj/s-1/subagents/agent-a77.jsonl" \
+		>"$p/$id/subagents/agent-a77.jsonl"
+	grep -q "$id" "$p/$id/subagents/agent-a77.jsonl" || fail "the sub-agent file was not made"
+	same_shape uu
+	find "$T/ids.out.d" | grep -q -e "$id" -e 'agent-a77' && { find "$T/ids.out.d" >&2; fail "an id survived in a file name"; }
+	[ "$(find "$T/ids.out.d" -path '*/subagents/agent-<ID:*>.jsonl' | wc -l)" -eq 1 ] ||
+		{ find "$T/ids.out.d" >&2; fail "the sub-agent file was not renamed alike"; }
+	return 0
+}
+part uuid-names uuid_names
 finish

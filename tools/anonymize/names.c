@@ -6,8 +6,9 @@
  * Code names its project directories after the working directory with the
  * slashes turned into dashes (`-home-ana-proj`, `-Users-chip-dev`,
  * `C--Users-ana-src`): the user there is pseudonymized as the home_path
- * rule does it in a path (the same pseudonym as in the records).  --check
- * scans the same names and reports what it finds under "file name".
+ * rule does it in a path (the same pseudonym as in the records).  With
+ * --scrub-ids the ids names carry are pseudonymized too, as in the records.
+ * --check scans the same names and reports what it finds under "file name".
  */
 #include <errno.h>
 #include <string.h>
@@ -88,10 +89,98 @@ static int dashed_home(struct anon *a, const char *c, size_t n, struct tv_strbuf
 	return r;
 }
 
+/* ---- --scrub-ids: the ids names carry ---- */
+
+static bool is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* a UUID (8-4-4-4-12 hex digits) at @s, @n bytes left */
+static bool uuid_at(const char *s, size_t n)
+{
+	if (n < 36) {
+		return false;
+	}
+	for (size_t i = 0; i < 36; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? s[i] != '-' : !is_hex(s[i])) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* @c/@n with every UUID in it given the pseudonym the records give a session id */
+static int uuids(struct anon *a, const char *c, size_t n, struct tv_strbuf *out)
+{
+	size_t i = 0, from = 0;
+	int r = 0;
+
+	while (r == 0 && i < n) {
+		if ((i == 0 || !is_hex(c[i - 1])) && uuid_at(c + i, n - i) &&
+		    (i + 36 == n || !is_hex(c[i + 36]))) {
+			r = tv_strbuf_append(out, c + from, i - from);
+			r = r < 0 ? r : tv_pii_scrub(a->pii, "sessionId", 9, c + i, 36, out);
+			r = r < 0 ? r : 0;
+			i += 36;
+			from = i;
+		} else {
+			i++;
+		}
+	}
+	return r < 0 ? r : tv_strbuf_append(out, c + from, n - from);
+}
+
+/* @c is PRE<id>SUF: the id between given the pseudonym the records give it under @key */
+static int framed_id(struct anon *a, const char *c, size_t n, const char *pre, const char *suf,
+		     const char *key, struct tv_strbuf *out)
+{
+	size_t pl = strlen(pre), sl = strlen(suf);
+	int r;
+
+	r = tv_strbuf_append(out, c, pl);
+	r = r < 0 ? r : tv_pii_scrub(a->pii, key, strlen(key), c + pl, n - pl - sl, out);
+	return r < 0 ? r : tv_strbuf_append(out, c + n - sl, sl);
+}
+
+static bool framed(const char *c, size_t n, const char *pre, const char *suf)
+{
+	size_t pl = strlen(pre), sl = strlen(suf);
+
+	return n > pl + sl && memcmp(c, pre, pl) == 0 && memcmp(c + n - sl, suf, sl) == 0;
+}
+
+/*
+ * the ids a name carries, given the pseudonyms the records give them (so
+ * that the readers' joins by name still hold): anyclaude's
+ * session-<id>-metrics.jsonl and -summary.json, Claude Code's
+ * agent-<id>.jsonl, and any UUID (Claude Code's <session>.jsonl and its
+ * folder, Codex's rollout-<time>-<session>.jsonl)
+ */
+static int name_ids(struct anon *a, const char *c, size_t n, struct tv_strbuf *out)
+{
+	static const struct {
+		const char *pre, *suf, *key;
+	} frames[] = {
+		{ "session-", "-metrics.jsonl", "session_id" },
+		{ "session-", "-summary.json", "session_id" },
+		{ "agent-", ".jsonl", "agentId" },
+	};
+
+	for (size_t i = 0; i < sizeof(frames) / sizeof(frames[0]); i++) {
+		if (framed(c, n, frames[i].pre, frames[i].suf)) {
+			return framed_id(a, c, n, frames[i].pre, frames[i].suf, frames[i].key, out);
+		}
+	}
+	return uuids(a, c, n, out);
+}
+
 /* one component @c/@n, appended to @out scrubbed */
 static int component(struct anon *a, const char *c, size_t n, struct tv_strbuf *out)
 {
-	struct tv_strbuf text;
+	struct tv_strbuf text, home;
 	size_t mark = out->len;
 	int r;
 
@@ -99,11 +188,16 @@ static int component(struct anon *a, const char *c, size_t n, struct tv_strbuf *
 		return 0; /* between two slashes */
 	}
 	tv_strbuf_init(&text);
+	tv_strbuf_init(&home);
 	r = tv_pii_scrub(a->pii, NULL, 0, c, n, &text);
 	if (r >= 0) {
-		r = dashed_home(a, text.p ? text.p : "", text.len, out);
+		r = dashed_home(a, text.p ? text.p : "", text.len, a->o.scrub_ids ? &home : out);
+	}
+	if (r >= 0 && a->o.scrub_ids) {
+		r = name_ids(a, home.p ? home.p : "", home.len, out);
 	}
 	tv_strbuf_finish(&text);
+	tv_strbuf_finish(&home);
 	if (r < 0) {
 		return r;
 	}
