@@ -35,6 +35,13 @@ gen llama-stack 2 ls.db
 expect_filter 0 gemini-outfile.in
 mv "$T/out" canon.jsonl
 printf 'rules:\n  phone_*: {op: mask, mask_keep: 2}\nkeys:\n  - {match: "*.secret", op: drop}\n' >policy.yaml
+# a Claude Code project named by its user, a UUID session with a sub-agent folder
+cc=cctree/-home-ana-proj
+uuid=5f0c2a8e-1b7d-4c3e-9a6f-2d8e4b1c7a90
+mkdir -p "$cc/$uuid/subagents"
+sed "s/\"s-1\"/\"$uuid\"/g" "$SRC/examples/claude-code/-home-ana-proj/s-1.jsonl" >"$cc/$uuid.jsonl"
+sed "s/\"s-1\"/\"$uuid\"/g" "$SRC/examples/claude-code/-home-ana-proj/s-1/subagents/agent-a77.jsonl" \
+	>"$cc/$uuid/subagents/agent-a77.jsonl"
 
 # the cases: one line each, a name and a command run by bash; $RUN is where
 # the tool goes (with the library preloaded, or nothing for the reference)
@@ -56,6 +63,8 @@ anonymize-collector	$RUN "$ANON" gemini-collector-log.in
 anonymize-pylog	$RUN "$ANON" --report pylog.in
 anonymize-canonical	$RUN "$ANON" --to canonical jaeger.in
 anonymize-check	$RUN "$ANON" --check gemini-outfile.in; [ $? -eq 3 ]
+anonymize-names	rm -rf od; $RUN "$ANON" --scrub-ids -o od/ cctree && (cd od && find . -type f | sort && cat ./*/*.jsonl ./*/*/*/*.jsonl)
+anonymize-names-check	$RUN "$ANON" --check cctree; [ $? -eq 3 ]
 anonymize-llama	rm -f out.db; $RUN "$ANON" -o out.db ls.db && "$PY" -c 'import sqlite3, sys; print("\n".join(sqlite3.connect(sys.argv[1]).iterdump()))' out.db
 to-eval-yaml	$RUN "$TO_EVAL" canon.jsonl
 to-eval-dir	rm -rf out.d; $RUN "$TO_EVAL" --unit turn -o out.d canon.jsonl && cat out.d/*

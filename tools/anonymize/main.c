@@ -502,7 +502,8 @@ static int one_input(struct run *run, const char *path, struct tv_input *in, con
 	}
 	tv_strbuf_reset(&a->buf);
 	if (!a->o.check) {
-		r = r == 0 ? tool_atomic_commit(&o) : (tool_atomic_abort(&o), -1);
+		/* a failure keeps its code: out of memory is said so, not a bare exit 1 */
+		r = r == 0 ? tool_atomic_commit(&o) : (tool_atomic_abort(&o), r < 0 ? r : -1);
 	}
 	a->out = NULL;
 	return r;
