@@ -35,6 +35,10 @@ gen llama-stack 2 ls.db
 expect_filter 0 gemini-outfile.in
 mv "$T/out" canon.jsonl
 printf 'rules:\n  phone_*: {op: mask, mask_keep: 2}\nkeys:\n  - {match: "*.secret", op: drop}\n' >policy.yaml
+# partial states of two shards, and keyed lines sorted for --group-sorted
+"$TELEVAL_AGGREGATE" --partial --by model otlp-logs.in >part1.state || fail "cannot make part1.state"
+"$TELEVAL_AGGREGATE" --partial --by model otlp-traces.in >part2.state || fail "cannot make part2.state"
+"$FILTER" --emit-keyed otlp-logs.in | LC_ALL=C sort -s -k1,1 >keyed.txt || fail "cannot make keyed.txt"
 # a Claude Code project named by its user, a UUID session with a sub-agent folder
 cc=cctree/-home-ana-proj
 uuid=5f0c2a8e-1b7d-4c3e-9a6f-2d8e4b1c7a90
@@ -73,6 +77,9 @@ aggregate-json	$RUN "$AGG" --format json --by model --by tool otlp-traces.in
 aggregate-alerts	$RUN "$AGG" --format csv --by skill --where 'turns > 0' --fail-if 'p95(llm.latency_ms) > 1000000' canon.jsonl
 aggregate-partial	$RUN "$AGG" --partial gemini-collector-log.in
 aggregate-html	$RUN "$AGG" --format html --by model gemini-outfile.in
+aggregate-merge	$RUN "$AGG" --merge --format json part1.state part2.state
+aggregate-compare	$RUN "$AGG" --format json --by model --compare part1.state canon.jsonl
+filter-grouped	$RUN "$FILTER" --group-sorted keyed.txt
 CASES
 }
 
