@@ -156,6 +156,16 @@ extern "C" bool tv_jv_int(const struct tv_jv *v, int64_t *out)
 	return e.get_int64().get(*out) == simdjson::SUCCESS;
 }
 
+extern "C" bool tv_jv_uint(const struct tv_jv *v, uint64_t *out)
+{
+	element e = load(v);
+
+	if (e.type() != element_type::UINT64) {
+		return false;
+	}
+	return e.get_uint64().get(*out) == simdjson::SUCCESS;
+}
+
 extern "C" bool tv_jv_num(const struct tv_jv *v, double *out)
 {
 	element e = load(v);
@@ -352,14 +362,4 @@ extern "C" bool tv_jv_otlp_kv(const struct tv_jv *kv, struct tv_jkv *out)
 	out->key = key.data();
 	out->klen = key.size();
 	return true;
-}
-
-extern "C" int tv_jv_minify(const struct tv_jv *v, struct tv_strbuf *out)
-{
-	try {
-		std::string s = simdjson::minify(load(v));
-		return tv_strbuf_append(out, s.data(), s.size());
-	} catch (const std::bad_alloc &) {
-		return -ENOMEM;
-	}
 }

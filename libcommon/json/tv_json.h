@@ -70,6 +70,8 @@ enum tv_jtype tv_jv_type(const struct tv_jv *v);
 bool tv_jv_str(const struct tv_jv *v, const char **s, size_t *n);
 /** tv_jv_int: an integer value (TV_J_INT).  Returns false otherwise. */
 bool tv_jv_int(const struct tv_jv *v, int64_t *out);
+/** tv_jv_uint: an integer past INT64_MAX (TV_J_UINT).  Returns false otherwise. */
+bool tv_jv_uint(const struct tv_jv *v, uint64_t *out);
 /** tv_jv_num: any number as a double.  Returns false if not a number. */
 bool tv_jv_num(const struct tv_jv *v, double *out);
 bool tv_jv_bool(const struct tv_jv *v, bool *out);
@@ -108,7 +110,11 @@ struct tv_jkv {
  */
 bool tv_jv_otlp_kv(const struct tv_jv *kv, struct tv_jkv *out);
 
-/** tv_jv_minify: append @v as minified JSON to @out.  Returns 0 or -ENOMEM. */
+/**
+ * tv_jv_minify: append @v as minified JSON to @out, written by tv_jw (its
+ * numbers and escapes), so that what televal wrote and reads back is
+ * written again as the same bytes.  Returns 0 or -ENOMEM.
+ */
 int tv_jv_minify(const struct tv_jv *v, struct tv_strbuf *out);
 
 /* ---- helpers over the handles (tv_jv.c) ---- */

@@ -325,6 +325,20 @@ void tv_jw_double(struct tv_jw *w, double v)
 		tv_jw_null(w);
 		return;
 	}
+	/*
+	 * a whole number in digits (60, not 6e+01), which reads back as the
+	 * integer it is and is written again the same; else the shortest %g
+	 * that reads back as @v
+	 */
+	if (v == 0) {
+		v = 0; /* no -0 */
+	}
+	if (v == floor(v) && fabs(v) < 1e16) {
+		n = snprintf(buf, sizeof(buf), "%.0f", v);
+		sep(w);
+		put(w, buf, (size_t)n);
+		return;
+	}
 	for (int prec = 1; prec <= 17; prec++) {
 		n = snprintf(buf, sizeof(buf), "%.*g", prec, v);
 		if (strtod(buf, NULL) == v) {

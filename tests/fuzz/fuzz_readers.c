@@ -78,6 +78,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	if (out.len > 0 && fuzz_put_file(path, out.p, out.len) == 0) {
 		read_path(path, tv_format_find("canonical"), &again);
 		if (again.len != out.len || memcmp(again.p, out.p, out.len) != 0) {
+			fprintf(stderr, "written:\n%.*s\nread back and written:\n%.*s\n",
+				(int)out.len, out.p, (int)again.len, again.p ? again.p : "");
 			abort();
 		}
 	}

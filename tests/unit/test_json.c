@@ -405,6 +405,15 @@ static void test_minify(void **state)
 	check_minify(f, "\"q\\\"\\\\\\n\"", "\"q\\\"\\\\\\n\"");
 	check_minify(f, "{\"k\":{\"n\":{\"m\":[[],[{}]]}}}", "{\"k\":{\"n\":{\"m\":[[],[{}]]}}}");
 	check_minify(f, "18446744073709551615", "18446744073709551615");
+	/*
+	 * numbers and escapes as televal's writer writes them, so that what it
+	 * wrote reads back and is written again as the same bytes (a double 60
+	 * was written 6e+01 and read back as 60.0; found by fuzz_readers)
+	 */
+	check_minify(f, "[6e1, 60.0, -0.0, 0.1, 1e300, 1.5e-7, 1e16]",
+		     "[60,60,0,0.1,1e+300,1.5e-07,1e+16]");
+	check_minify(f, "[60, 1e+300, 1.5e-07, 1e+16]", "[60,1e+300,1.5e-07,1e+16]");
+	check_minify(f, "\"\\u007f\\u0001\\/\"", "\"\x7f\\u0001/\""); /* DEL needs no escape */
 
 	/* a member, not the whole document; appends to what is there */
 	parse_ok(f, "{\"skip\": 1, \"args\": {\n  \"path\": \"/tmp/x\",\n  \"n\": 2\n}}", &root);

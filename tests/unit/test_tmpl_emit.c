@@ -141,7 +141,7 @@ static void t_literals(void **state)
 	(void)state;
 	expect(TV_TMPL_JSON_LINE, items, sizeof(items) / sizeof(items[0]),
 	       "{\"k0\":null,\"k1\":null,\"k2\":true,\"k3\":false,\"k4\":\"yes\",\"k5\":-12,"
-	       "\"k6\":\"007\",\"k7\":1e+03,\"k8\":\"1.5\",\"k9\":\"12\",\"k10\":\"x y\"}\n");
+	       "\"k6\":\"007\",\"k7\":1000,\"k8\":\"1.5\",\"k9\":\"12\",\"k10\":\"x y\"}\n");
 	/* in YAML as written, in their own style */
 	expect(TV_TMPL_DOCUMENT, items + 8, 3, "k0: \"1.5\"\nk1: 12\nk2: 'x y'\n");
 }
