@@ -42,7 +42,10 @@ void tv_jw_str(struct tv_jw *w, const char *s, size_t n);
 /** tv_jw_cstr: a NUL-terminated string, or null when @s is NULL. */
 void tv_jw_cstr(struct tv_jw *w, const char *s);
 void tv_jw_int(struct tv_jw *w, int64_t v);
-/** tv_jw_double: a whole number below 1e16 in digits (60), else the shortest text that reads back as @v; null for NaN/Inf. */
+/**
+ * tv_jw_double: a whole number below 1e16 in digits (60), else the shortest
+ * text that reads back as @v; null for NaN/Inf.
+ */
 void tv_jw_double(struct tv_jw *w, double v);
 void tv_jw_bool(struct tv_jw *w, bool v);
 void tv_jw_null(struct tv_jw *w);
