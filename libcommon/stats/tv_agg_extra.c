@@ -647,14 +647,44 @@ int agg_wf_offer(struct tv_agg *a, int which, struct tv_agg_waterfall *w)
 	return 0;
 }
 
+static int cmp_i64(int64_t a, int64_t b)
+{
+	return (a > b) - (a < b);
+}
+
+/*
+ * Two waterfalls the order cannot tell apart (the same session id, start
+ * and duration: a partial state merged with itself, or a damaged one),
+ * ordered by their rows, so that the list is the same however it was read.
+ */
+static int cmp_wf_rows(const struct tv_agg_waterfall *a, const struct tv_agg_waterfall *b)
+{
+	int c = cmp_i64((int64_t)a->n_rows, (int64_t)b->n_rows);
+
+	c = c ? c : cmp_i64(a->success, b->success);
+	c = c ? c : cmp_i64((int64_t)a->dropped, (int64_t)b->dropped);
+	for (size_t i = 0; c == 0 && i < a->n_rows; i++) {
+		const struct tv_agg_row *x = &a->rows[i], *y = &b->rows[i];
+
+		c = cmp_i64(x->kind, y->kind);
+		c = c ? c : cmp_i64(x->status, y->status);
+		c = c ? c : cmp_i64(x->start, y->start);
+		c = c ? c : cmp_i64(x->dur, y->dur);
+		c = c ? c : strcmp(x->label ? x->label : "", y->label ? y->label : "");
+	}
+	return c;
+}
+
 static int cmp_wf_slow(const void *a, const void *b)
 {
-	return wf_leaves_first_slow(b, a) ? -1 : wf_leaves_first_slow(a, b) ? 1 : 0;
+	return wf_leaves_first_slow(b, a) ? -1 : wf_leaves_first_slow(a, b) ? 1 : cmp_wf_rows(a, b);
 }
 
 static int cmp_wf_failed(const void *a, const void *b)
 {
-	return wf_leaves_first_failed(b, a) ? -1 : wf_leaves_first_failed(a, b) ? 1 : 0;
+	return wf_leaves_first_failed(b, a)   ? -1
+	       : wf_leaves_first_failed(a, b) ? 1
+					      : cmp_wf_rows(a, b);
 }
 
 const struct tv_agg_waterfall *tv_agg_waterfalls(struct tv_agg *a, bool failed, size_t *n)

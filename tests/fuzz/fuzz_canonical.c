@@ -83,7 +83,7 @@ static void agg_lines(struct tv_agg *a, const struct tv_strbuf *b)
 {
 	struct tv_json_parser *jp = tv_json_parser_create();
 	struct tv_strbuf line;
-	const char *p = b->p, *end = b->p + b->len, *nl;
+	const char *p = b->p, *end = p ? p + b->len : NULL, *nl;
 	struct tv_jv root;
 
 	tv_strbuf_init(&line);
