@@ -300,8 +300,11 @@ static int check_opts(struct tv_agg_opts *o, struct tv_error *err)
 		return tv_error_set(err, -TV_EUSAGE, NULL, 0,
 				    "relative error %g: not in [0.001, 0.5)", o->alpha);
 	}
-	if (o->max_groups > SIZE_MAX / 64 || o->top > 1000000) {
-		return tv_error_set(err, -TV_EUSAGE, NULL, 0, "too many groups or top entries");
+	if (o->max_groups > TV_AGG_GROUPS_LIMIT || o->top > TV_AGG_TOP_LIMIT ||
+	    o->exact_max > TV_AGG_EXACT_LIMIT) {
+		return tv_error_set(err, -TV_EUSAGE, NULL, 0,
+				    "more than %d groups, %d top entries or %d exact values",
+				    TV_AGG_GROUPS_LIMIT, TV_AGG_TOP_LIMIT, TV_AGG_EXACT_LIMIT);
 	}
 	return 0;
 }

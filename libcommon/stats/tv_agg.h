@@ -52,6 +52,10 @@
 
 #define TV_AGG_MAX_GROUPS 200
 #define TV_AGG_TOP 10
+/* the largest options accepted (tv_agg_create refuses more: a partial state may claim anything) */
+#define TV_AGG_GROUPS_LIMIT 100000
+#define TV_AGG_TOP_LIMIT 10000
+#define TV_AGG_EXACT_LIMIT 10000000
 #define TV_AGG_WATERFALLS 5
 #define TV_AGG_MAX_NAMES 1000 /* distinct tools, errors, operations counted */
 #define TV_AGG_MAX_ROWS 200   /* rows kept per waterfall */

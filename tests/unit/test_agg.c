@@ -596,6 +596,25 @@ static void test_state_broken(void **state)
 	b = NULL;
 	assert_int_equal(tv_agg_state_begin(&root, &b, &tool, &why), -TV_EPARSE);
 	assert_null(b);
+	/* a header may claim any option: past the command line's limits it is refused, not allocated */
+	for (int i = 0; i < 4; i++) {
+		static const long long claim[4][3] = { { 200, 10, 100 },
+						       { 1000000000000LL, 10, 100 },
+						       { 200, 10000000000LL, 100 },
+						       { 200, 10, 1000000000000000LL } };
+
+		tv_strbuf_reset(&line);
+		tv_strbuf_printf(&line,
+				 "{\"televal_partial\":1,\"by\":[],\"max_groups\":%lld,"
+				 "\"top\":%lld,\"exact_max\":%lld,\"alpha\":0.01,\"prices\":null,"
+				 "\"weighted\":false,\"level\":0,\"lines\":8,\"tool\":{}}",
+				 claim[i][0], claim[i][1], claim[i][2]);
+		assert_int_equal(tv_json_parse(jp, line.p, line.len, &root, NULL), 0);
+		assert_int_equal(tv_agg_state_begin(&root, &b, &tool, &why),
+				 i == 0 ? 0 : -TV_EPARSE);
+		tv_agg_destroy(b);
+		b = NULL;
+	}
 	free(text);
 	tv_strbuf_finish(&tool);
 	tv_strbuf_finish(&line);

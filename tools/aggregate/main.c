@@ -183,7 +183,7 @@ static int parse_report_opt(struct agg_opts *o, int c, const char *arg)
 	case OPT_FORMAT:
 		return parse_format(o, arg);
 	case OPT_TOP:
-		return parse_number("--top", arg, 1, 10000, &o->top);
+		return parse_number("--top", arg, 1, TV_AGG_TOP_LIMIT, &o->top);
 	case OPT_SESSION:
 		o->session_id = arg;
 		return 0;
@@ -191,7 +191,7 @@ static int parse_report_opt(struct agg_opts *o, int c, const char *arg)
 		o->prices = arg;
 		return 0;
 	case OPT_EXACT:
-		return parse_number("--exact", arg, 0, 10000000, &o->exact_max);
+		return parse_number("--exact", arg, 0, TV_AGG_EXACT_LIMIT, &o->exact_max);
 	case OPT_RELATIVE_ERROR:
 		return parse_alpha(o, arg);
 	case OPT_FAIL_IF:
@@ -219,7 +219,7 @@ static int parse_select_opt(struct agg_opts *o, int c, const char *arg)
 	case OPT_BY:
 		return add_str(&o->by, &o->n_by, arg);
 	case OPT_MAX_GROUPS:
-		return parse_number("--max-groups", arg, 1, 100000, &o->max_groups);
+		return parse_number("--max-groups", arg, 1, TV_AGG_GROUPS_LIMIT, &o->max_groups);
 	case OPT_WHERE:
 		return tool_where_add(&o->where, arg) < 0 ? tool_oom() : 0;
 	case OPT_SINCE:
