@@ -77,8 +77,9 @@ EOF
 
 examples() {
 	local f
+	# the examples, not what make demo wrote beside them (examples/out)
 	for f in $(find "$SRC/examples" -type f ! -name Makefile ! -name demo.sh ! -name '*.yaml' \
-		! -path '*/anyclaude/*' ! -path '*/claude-code/*' | sort); do
+		! -path '*/anyclaude/*' ! -path '*/claude-code/*' ! -path "$SRC/examples/out/*" | sort); do
 		same_shape "$f"
 	done
 	same_shape "$SRC/examples/anyclaude"

@@ -141,7 +141,7 @@ part "--per values" strata
 huge_counts() {
 	local agg=${TELEVAL_AGGREGATE:?TELEVAL_AGGREGATE is not set}
 	local to_eval=${TELEVAL_TO_EVAL:?TELEVAL_TO_EVAL is not set} f out rc n=0
-	for f in $(cd "$SRC/examples" && find . -name '*.json*' -o -name '*.log' | sort); do
+	for f in $(cd "$SRC/examples" && find . -path ./out -prune -o \( -name '*.json*' -o -name '*.log' \) -print | sort); do
 		out=huge/$f
 		mkdir -p "$(dirname "$out")"
 		sed -E -e 's/("[A-Za-z_.]*[Tt]okens?[A-Za-z_]*" ?: ?)[0-9]+/\19000000000000000000/g' \
