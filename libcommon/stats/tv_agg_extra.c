@@ -260,9 +260,22 @@ int agg_slow_offer(struct tv_agg *a, const struct slow_cand *c)
 	return 0;
 }
 
-static int cmp_call(const void *a, const void *b)
+/*
+ * Two calls of one session, turn and position (a partial state merged with
+ * itself, or a damaged one) are ordered by time and model, so that the
+ * list is the same however it was read.
+ */
+static int cmp_call(const void *pa, const void *pb)
 {
-	return kept_before(a, b) ? -1 : kept_before(b, a) ? 1 : 0;
+	const struct tv_agg_call *a = pa, *b = pb;
+
+	if (kept_before(a, b) || kept_before(b, a)) {
+		return kept_before(a, b) ? -1 : 1;
+	}
+	if (a->time != b->time) {
+		return a->time < b->time ? -1 : 1;
+	}
+	return strcmp(a->model ? a->model : "", b->model ? b->model : "");
 }
 
 const struct tv_agg_call *tv_agg_slowest(struct tv_agg *a, size_t *n)
@@ -740,7 +753,7 @@ static int64_t offset(const struct agg_view *v, struct vstr t)
 {
 	int64_t at = agg_view_time(t);
 
-	return at == TV_NONE || v->start == TV_NONE ? TV_NONE : at - v->start;
+	return tv_time_diff(at, v->start); /* TV_NONE also when they are too far apart */
 }
 
 static int llm_row(struct tv_agg_waterfall *w, const struct agg_view *v, const struct v_llm *c)
