@@ -9,7 +9,8 @@
 # calls and which of them have a result) with the same records used and
 # skipped; and no id of the input is left in the output's ids, also where
 # a reader takes them from file names (anyclaude's session-<id>-metrics.jsonl,
-# Claude Code's <uuid>.jsonl and agent-<id>.jsonl, Codex's rollouts).
+# Claude Code's <uuid>.jsonl and agent-<id>.jsonl, Codex's rollouts, a
+# trace saved as <trace id>.json).
 . "$(dirname "$0")/lib.sh"
 
 ANON=${TELEVAL_ANONYMIZE:?TELEVAL_ANONYMIZE is not set (run the tests with meson test)}
@@ -135,4 +136,22 @@ uuid_names() {
 	return 0
 }
 part uuid-names uuid_names
+# a trace saved under its trace id (Jaeger's download, <trace id>.json):
+# the name gets the pseudonym the records give that id; a run of decimal
+# digits (a time) and a short hex word stay
+hex_names() {
+	local id=07ac5fed4b6ea010bea4256e36c2a4c7 new
+	mkdir -p hx
+	cp "$SRC/examples/jaeger/traces.json" "hx/$id.json"
+	cp "$SRC/examples/jaeger/traces.json" "hx/export-1735689600000000000-cafe.json"
+	same_shape hx
+	find "$T/ids.out.d" | grep -q "$id" && { find "$T/ids.out.d" >&2; fail "a trace id survived in a file name"; }
+	[ -f "$T/ids.out.d/export-1735689600000000000-cafe.json" ] ||
+		{ find "$T/ids.out.d" >&2; fail "a time or a short hex word in a name was taken for an id"; }
+	new=$(cd "$T/ids.out.d" && ls | grep -v '^export-')
+	new=${new%.json}
+	grep -qF "\"traceID\": \"$new\"" "$T/ids.out.d/$new.json" ||
+		fail "the name ($new) is not the pseudonym the records give the trace id"
+}
+part hex-names hex_names
 finish

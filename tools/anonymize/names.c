@@ -112,23 +112,48 @@ static bool uuid_at(const char *s, size_t n)
 	return true;
 }
 
-/* @c/@n with every UUID in it given the pseudonym the records give a session id */
+/*
+ * the length of the hex id at @s (@n bytes left): a run of 16 or more hex
+ * digits with a letter among them (an OTLP trace id is 32, a span id 16; a
+ * run of decimal digits is more often a time), or 0
+ */
+static size_t hex_id_at(const char *s, size_t n)
+{
+	size_t i = 0;
+	bool letter = false;
+
+	while (i < n && is_hex(s[i])) {
+		letter = letter || s[i] > '9';
+		i++;
+	}
+	return i >= 16 && letter ? i : 0;
+}
+
+/*
+ * @c/@n with every UUID and hex id in it given the pseudonym the records
+ * give the same id (every id key has one type, so one pseudonym a value)
+ */
 static int uuids(struct anon *a, const char *c, size_t n, struct tv_strbuf *out)
 {
-	size_t i = 0, from = 0;
+	size_t i = 0, from = 0, len;
 	int r = 0;
 
 	while (r == 0 && i < n) {
-		if ((i == 0 || !is_hex(c[i - 1])) && uuid_at(c + i, n - i) &&
-		    (i + 36 == n || !is_hex(c[i + 36]))) {
-			r = tv_strbuf_append(out, c + from, i - from);
-			r = r < 0 ? r : tv_pii_scrub(a->pii, "sessionId", 9, c + i, 36, out);
-			r = r < 0 ? r : 0;
-			i += 36;
-			from = i;
-		} else {
+		if (i > 0 && is_hex(c[i - 1])) {
 			i++;
+			continue;
 		}
+		len = uuid_at(c + i, n - i) && (i + 36 == n || !is_hex(c[i + 36])) ? 36 : 0;
+		len = len ? len : hex_id_at(c + i, n - i);
+		if (len == 0) {
+			i++;
+			continue;
+		}
+		r = tv_strbuf_append(out, c + from, i - from);
+		r = r < 0 ? r : tv_pii_scrub(a->pii, "sessionId", 9, c + i, len, out);
+		r = r < 0 ? r : 0;
+		i += len;
+		from = i;
 	}
 	return r < 0 ? r : tv_strbuf_append(out, c + from, n - from);
 }
@@ -157,7 +182,8 @@ static bool framed(const char *c, size_t n, const char *pre, const char *suf)
  * that the readers' joins by name still hold): anyclaude's
  * session-<id>-metrics.jsonl and -summary.json, Claude Code's
  * agent-<id>.jsonl, and any UUID (Claude Code's <session>.jsonl and its
- * folder, Codex's rollout-<time>-<session>.jsonl)
+ * folder, Codex's rollout-<time>-<session>.jsonl) or hex id (a trace
+ * exported to <trace id>.json)
  */
 static int name_ids(struct anon *a, const char *c, size_t n, struct tv_strbuf *out)
 {
