@@ -68,6 +68,33 @@ claude_order() {
 codex_truth() {
 	truth cx sessions codex
 	grep -q '"cached_tokens":[1-9]' cx.jsonl || fail "no cached tokens"
+	# sub-agents are rollouts of their own, some filed under the next day:
+	# joined to the turn that spawned them, not sessions of their own
+	[ "$(grep -l '"parent_thread_id"' -r sessions | wc -l)" -ge 5 ] || fail "too few sub-agent rollouts"
+	grep -q '"agent_id":' cx.jsonl || fail "no codex call marked with its sub-agent"
+	grep -q '"agents":\[{"id":"[^"]*","name":"explorer","parent_id":null,"instruction":"look into it","output":"sub-agent notes' cx.jsonl ||
+		fail "no codex sub-agent in a turn's agents"
+}
+
+# every rollout named on the command line in reverse order (sub-agents
+# before the sessions that spawned them): the same sessions; a sub-agent's
+# rollout alone reads its parent's; from stdin it is a session of its own
+codex_order() {
+	local files child parent
+	mapfile -t files < <(find sessions -name '*.jsonl' | sort -r)
+	run cx-reversed.jsonl "${files[@]}"
+	no_file_names cx.jsonl | sort >a.sorted
+	no_file_names cx-reversed.jsonl | sort >b.sorted
+	same a.sorted b.sorted "codex rollouts in reverse order"
+	child=$(grep -l '"parent_thread_id"' -r sessions | sort | head -1)
+	parent=$("$PY" -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["payload"]["source"]["subagent"]["thread_spawn"]["parent_thread_id"])' "$child")
+	expect_filter 0 --stats "$child"
+	check_stats
+	[ "$WRITTEN" -eq 1 ] && grep -q "\"id\":\"$parent\"" "$T/out" ||
+		fail "a sub-agent's rollout alone did not read the session that spawned it"
+	expect_filter 0 - <"$child"
+	grep -q '"parent_thread_id' "$T/out" && grep -q '"subagent"' "$T/out" ||
+		fail "a sub-agent's rollout on stdin is not a session of its own"
 }
 
 anonymize() {
@@ -108,6 +135,54 @@ to_eval() {
 part "claude-code ground truth" claude_truth
 part "claude-code file order" claude_order
 part "codex ground truth" codex_truth
+part "codex file order" codex_order
+
+# rollout DIR ID PARENT [TURNS]: a rollout of session ID (a sub-agent of PARENT
+# unless "-") with TURNS prompts (default 1), each with one call
+rollout() {
+	local dir=$1 id=$2 parent=$3 turns=${4:-1} src='"cli"' i
+	[ "$parent" = - ] || src='{"subagent":{"thread_spawn":{"parent_thread_id":"'$parent'","depth":1}}}'
+	mkdir -p "$dir"
+	{
+		printf '{"timestamp":"2026-05-12T10:00:00Z","type":"session_meta","payload":{"id":"%s","source":%s}}\n' "$id" "$src"
+		for ((i = 0; i < turns; i++)); do
+			printf '{"timestamp":"2026-05-12T10:00:0%dZ","type":"event_msg","payload":{"type":"user_message","message":"ask %s"}}\n' "$i" "$id"
+			printf '{"timestamp":"2026-05-12T10:00:0%dZ","type":"response_item","payload":{"type":"message","role":"assistant","content":[{"type":"output_text","text":"ok"}]}}\n' "$i"
+		done
+	} >"$dir/rollout-2026-05-12T10-00-00-$id.jsonl"
+}
+
+# sessions EXPECTED INPUT...: televal-filter reads EXPECTED sessions, counts adding up
+sessions_of() {
+	local want=$1
+	shift
+	expect_filter 0 --stats "$@"
+	check_stats
+	[ "$WRITTEN" -eq "$want" ] || fail "televal-filter $*: $WRITTEN sessions, expected $want"
+}
+
+# a parent with no conversation, a parent missing, a cycle, a chain deeper
+# than the join goes: every rollout read once, nothing lost
+codex_edges() {
+	local i
+	rollout e1 00000000-0000-4000-8000-00000000000a - 0
+	rollout e1 00000000-0000-4000-8000-00000000000b 00000000-0000-4000-8000-00000000000a
+	sessions_of 1 e1
+	sessions_of 1 e1/*b.jsonl e1/*a.jsonl
+	rollout e2 00000000-0000-4000-8000-00000000000c 00000000-0000-4000-8000-0000000000ff
+	sessions_of 1 e2
+	rollout e3 00000000-0000-4000-8000-00000000000d 00000000-0000-4000-8000-00000000000e
+	rollout e3 00000000-0000-4000-8000-00000000000e 00000000-0000-4000-8000-00000000000d
+	sessions_of 1 e3
+	grep -c '"agent_id"' "$T/out" | grep -qx 1 || fail "a cycle of two rollouts: not one joined to the other"
+	rollout e4 00000000-0000-4000-8000-000000000100 -
+	for ((i = 1; i <= 12; i++)); do
+		rollout e4 "$(printf '00000000-0000-4000-8000-%012d' $((100 + i)))" "$(printf '00000000-0000-4000-8000-%012d' $((99 + i)))"
+	done
+	sessions_of 2 e4
+	[ "$READ" -eq 39 ] || fail "a chain of 13 rollouts: $READ records read, expected 39"
+}
+part "codex sub-agent edges" codex_edges
 part "anonymize keeps the claude-code layout" anonymize projects cc
 part "anonymize keeps the codex layout" anonymize sessions cx
 part "to-eval" to_eval

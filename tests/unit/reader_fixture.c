@@ -337,6 +337,17 @@ char *rf_unq(const char *q)
 	return s;
 }
 
+void rf_put(const char *path, const char *q)
+{
+	char *s = rf_unq(q);
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fputs(s, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+	free(s);
+}
+
 static void newline(struct tv_strbuf *b, int indent)
 {
 	assert_int_equal(tv_strbuf_putc(b, '\n'), 0);

@@ -181,6 +181,8 @@ int64_t rf_ts(const char *iso);
  * Returns: newly allocated; free with free().
  */
 char *rf_unq(const char *q);
+/** rf_put: write rf_unq(@q) to the file @path; the test fails when it cannot. */
+void rf_put(const char *path, const char *q);
 /**
  * rf_pretty: JSON text (one value, or several one per line) indented as
  * JSON.stringify(v, null, 2) does.  Returns: newly allocated; free with free().

@@ -261,17 +261,6 @@ struct dir {
 	char root[64];
 };
 
-static void put(const char *path, const char *q)
-{
-	char *s = rf_unq(q);
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	assert_int_equal(fputs(s, f) >= 0, 1);
-	assert_int_equal(fclose(f), 0);
-	free(s);
-}
-
 #define SUB(agent, ts, id, model)                                                  \
 	"{'parentUuid':null,'isSidechain':true,'agentId':'" agent                  \
 	"','sessionId':'s-1','type':'user','timestamp':'2026-02-10T10:00:" ts      \
@@ -326,8 +315,8 @@ static void test_subagents_folder(void **state)
 	snprintf(sub, sizeof(sub), "%s/s-1/subagents", dir);
 	assert_int_equal(mkdir(sub, 0700), 0);
 	snprintf(a, sizeof(a), "%s/agent-a77.jsonl", sub);
-	put(p, PARENT);
-	put(a, SUB("a77", "02.000", "msg_sub", "claude-haiku-4-5"));
+	rf_put(p, PARENT);
+	rf_put(a, SUB("a77", "02.000", "msg_sub", "claude-haiku-4-5"));
 	walk[0] = a; /* as a directory walk meets them: s-1/ sorts before s-1.jsonl */
 	walk[1] = p;
 	read_paths(&r, walk, 2);
@@ -358,15 +347,15 @@ static void test_flat_agents(void **state)
 	snprintf(p, sizeof(p), "%s/s-1.jsonl", dir);
 	snprintf(a, sizeof(a), "%s/agent-a77.jsonl", dir);
 	snprintf(w, sizeof(w), "%s/agent-b00.jsonl", dir);
-	put(p, PARENT);
-	put(a, SUB("a77", "02.000", "msg_sub", "claude-haiku-4-5"));
-	put(w,
-	    "{'isSidechain':true,'agentId':'b00','sessionId':'s-1','type':'user','timestamp':'"
-	    "2026-02-10T10:00:00.000Z','message':{'role':'user','content':'Warmup'}}\n"
-	    "{'isSidechain':true,'agentId':'b00','sessionId':'s-1','type':'assistant','timestamp':"
-	    "'2026-02-10T10:00:00.500Z','message':{'id':'msg_w','model':'claude-haiku-4-5',"
-	    "'content':[{'type':'text','text':'ready'}],'usage':{'input_tokens':1,'output_tokens':"
-	    "1}}}\n");
+	rf_put(p, PARENT);
+	rf_put(a, SUB("a77", "02.000", "msg_sub", "claude-haiku-4-5"));
+	rf_put(w,
+	       "{'isSidechain':true,'agentId':'b00','sessionId':'s-1','type':'user','timestamp':'"
+	       "2026-02-10T10:00:00.000Z','message':{'role':'user','content':'Warmup'}}\n"
+	       "{'isSidechain':true,'agentId':'b00','sessionId':'s-1','type':'assistant','timestamp':"
+	       "'2026-02-10T10:00:00.500Z','message':{'id':'msg_w','model':'claude-haiku-4-5',"
+	       "'content':[{'type':'text','text':'ready'}],'usage':{'input_tokens':1,'output_tokens':"
+	       "1}}}\n");
 	walk[0] = a;
 	walk[1] = w;
 	walk[2] = p;
@@ -391,7 +380,7 @@ static void test_orphan_agent(void **state)
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	snprintf(a, sizeof(a), "%s/agent-a77.jsonl", dir);
-	put(a, SUB("a77", "02.000", "msg_sub", "claude-haiku-4-5"));
+	rf_put(a, SUB("a77", "02.000", "msg_sub", "claude-haiku-4-5"));
 	walk[0] = a;
 	read_paths(&r, walk, 1);
 	assert_int_equal(r.n, 1);

@@ -4,7 +4,8 @@
  * layout and the older bare layout, each prompt counted once, injected
  * context not a prompt, one llm_call per model response with the usage of
  * its token_count (cumulative, some written twice), tool calls with their
- * exit status, errors, interrupts and a declined command.
+ * exit status, errors, interrupts and a declined command; sub-agents in
+ * rollouts of their own, joined to the turn that spawned them.
  *
  * The fixtures follow the rollout types of the Codex source, the public
  * description of the format: openai/codex codex-rs/protocol/src/protocol.rs
@@ -22,6 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -225,6 +228,86 @@ static void test_bad_lines(void **state)
 	rf_free(&r);
 }
 
+/* ---- sub-agents: rollouts of their own, read with the session that spawned them ---- */
+
+#define SUB_META(id, parent, role)                                                              \
+	LINE("05.000", "session_meta",                                                          \
+	     "{'id':'" id "','source':{'subagent':{'thread_spawn':{'parent_thread_id':'" parent \
+	     "','depth':1,'agent_role':'" role "'}}}}")
+#define ANSWER(ts, text)                                                                           \
+	LINE(ts, "response_item",                                                                  \
+	     "{'type':'message','role':'assistant','content':[{'type':'output_text','text':'" text \
+	     "'}]}")                                                                               \
+	TOKENS(ts, USAGE("10", "0", "1", "11"), USAGE("10", "0", "1", "11"))
+
+/*
+ * A session, the sub-agent it spawned (filed under the next day) and that
+ * one's own sub-agent, met grandchild first as a directory walk may: one
+ * session whose turn has the three calls, two of them marked, and both
+ * agents, the grandchild's run by the child.
+ */
+static void test_subagents(void **state)
+{
+	char root[] = "/tmp/tv-codex-XXXXXX", d1[64], d2[64], p[160], c[160], g[160];
+	const char *walk[3];
+	struct rf_run r = { 0 };
+	struct tv_turn *t;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(d1, sizeof(d1), "%s/2026", root);
+	assert_int_equal(mkdir(d1, 0700), 0);
+	snprintf(d1, sizeof(d1), "%s/2026/05", root);
+	assert_int_equal(mkdir(d1, 0700), 0);
+	snprintf(d1, sizeof(d1), "%s/2026/05/11", root);
+	snprintf(d2, sizeof(d2), "%s/2026/05/12", root);
+	assert_int_equal(mkdir(d1, 0700), 0);
+	assert_int_equal(mkdir(d2, 0700), 0);
+	snprintf(p, sizeof(p), "%s/rollout-2026-05-11T08-00-00-019e-aaaa.jsonl", d1);
+	snprintf(c, sizeof(c), "%s/rollout-2026-05-12T00-00-00-019e-bbbb.jsonl", d2);
+	snprintf(g, sizeof(g), "%s/rollout-2026-05-12T00-00-01-019e-cccc.jsonl", d2);
+	rf_put(p, META USER_EVENT("01.000", "Review it") ANSWER("09.000", "Reviewed."));
+	rf_put(c, SUB_META("019e-bbbb", "019e-aaaa", "explorer") USER_ITEM("05.100", "look into it")
+			  ANSWER("06.000", "found one"));
+	rf_put(g, SUB_META("019e-cccc", "019e-bbbb", "checker") USER_ITEM("06.100", "check it")
+			  ANSWER("07.000", "checked"));
+	walk[0] = g;
+	walk[1] = c;
+	walk[2] = p;
+	rf_run_paths(&r, walk, 3, NULL, NULL);
+	assert_int_equal(r.ret, 0);
+	rf_check_sessions(&r);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.st.records_read, 12);
+	assert_int_equal(r.st.records_rejected, 0);
+	t = &rf_session(&r, "019e-aaaa")->turns[0];
+	assert_string_equal(t->prompt, "Review it");
+	assert_int_equal(t->n_llm, 3);
+	assert_null(tv_kvlist_find(&t->llm[2].extra, "agent_id")); /* 09.000: the session's own */
+	assert_string_equal(tv_kvlist_find(&t->llm[0].extra, "agent_id"), "\"019e-bbbb\"");
+	assert_string_equal(tv_kvlist_find(&t->llm[1].extra, "agent_id"), "\"019e-cccc\"");
+	assert_int_equal(t->n_agents, 2);
+	assert_string_equal(t->agents[0].id, "019e-bbbb"); /* by start time */
+	assert_null(t->agents[0].parent_id);
+	assert_string_equal(t->agents[0].name, "explorer");
+	assert_string_equal(t->agents[0].instruction, "look into it");
+	assert_string_equal(t->agents[0].output, "found one");
+	assert_string_equal(t->agents[1].id, "019e-cccc");
+	assert_string_equal(t->agents[1].parent_id, "019e-bbbb");
+	assert_string_equal(t->agents[1].name, "checker");
+	rf_free(&r);
+	unlink(g);
+	unlink(c);
+	unlink(p);
+	rmdir(d2);
+	rmdir(d1);
+	snprintf(d1, sizeof(d1), "%s/2026/05", root);
+	rmdir(d1);
+	snprintf(d1, sizeof(d1), "%s/2026", root);
+	rmdir(d1);
+	rmdir(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -233,6 +316,7 @@ int main(void)
 		cmocka_unit_test(test_error_and_abort),
 		cmocka_unit_test(test_older_layout),
 		cmocka_unit_test(test_bad_lines),
+		cmocka_unit_test(test_subagents),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,16 +25,23 @@
  *     calls, paired with their output on call_id; exec_command_end and
  *     patch_apply_end events give the exit status and duration;
  *   - the model comes from turn_context (or the token_count's info).
+ *
+ * A sub-agent's rollout is read with the session that spawned it, found
+ * through an index of the sessions tree (tv_codex_tree.h): its calls join
+ * the turn it ran in, and it is one of that turn's agents ("sub-agents"
+ * below).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "libcommon/core/tv_map.h"
 #include "libcommon/core/tv_text.h"
 #include "libcommon/core/tv_time.h"
 #include "libcommon/json/tv_jw.h"
+#include "libcommon/read/formats/tv_codex_tree.h"
 #include "libcommon/read/tv_backend.h"
 
 #define REF(turn, i) (((uint64_t)(turn) << 32) | (uint64_t)(i))
@@ -788,34 +795,312 @@ static int id_from_name(struct cx *c, const char *path)
 	return tv_set_str(&c->s->id, b, n);
 }
 
-static int read_input(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err)
+/* ---- sub-agents: a spawned rollout read with the session that spawned it ---- */
+
+#define MAX_AGENT_DEPTH 8 /* deeper sub-agents are sessions of their own */
+
+static void cx_init(struct cx *c, struct tv_read_ctx *ctx)
 {
-	struct cx c = { .ctx = ctx, .p = tv_read_parser(ctx), .keep = tv_read_keep_events(ctx) };
+	memset(c, 0, sizeof(*c));
+	c->ctx = ctx;
+	c->p = tv_read_parser(ctx);
+	c->keep = tv_read_keep_events(ctx);
+	c->total = c->time = TV_NONE;
+	tv_strbuf_init(&c->buf);
+	tv_strbuf_init(&c->text);
+}
+
+static void cx_free(struct cx *c)
+{
+	tv_session_destroy(c->s);
+	tv_map_finish(&c->tools);
+	free(c->model);
+	tv_strbuf_finish(&c->buf);
+	tv_strbuf_finish(&c->text);
+}
+
+struct agent_job {
+	struct tv_read_ctx *ctx;
+	int depth;
+	struct tv_session *s; /* the sub-agent's session, taken by the caller */
+	uint64_t used;
+};
+
+static int build(struct cx *c, struct tv_input *in, int depth, struct tv_error *err);
+
+static int read_agent_cb(void *udata, struct tv_input *in, struct tv_error *err)
+{
+	struct agent_job *j = udata;
+	struct cx c;
 	int r;
 
-	c.total = c.time = TV_NONE;
-	tv_strbuf_init(&c.buf);
-	tv_strbuf_init(&c.text);
-	c.s = tv_session_create();
-	r = c.s ? tv_read_lines(ctx, in, one_line, &c, err) : -ENOMEM;
+	cx_init(&c, j->ctx);
+	r = build(&c, in, j->depth, err);
+	if (r == 0) {
+		j->s = c.s;
+		j->used = c.used;
+		c.s = NULL;
+	}
+	cx_free(&c);
+	return r;
+}
+
+/* the turn of @s that a sub-agent started at @t ran in: the last one begun by then */
+static struct tv_turn *spawning_turn(struct tv_session *s, int64_t t)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; t != TV_NONE && i < s->n_turns; i++) {
+		if (s->turns[i].start_time != TV_NONE && s->turns[i].start_time <= t) {
+			k = i;
+		}
+	}
+	return &s->turns[k];
+}
+
+static void span(int64_t *lo, int64_t *hi, int64_t t, int64_t dur)
+{
+	if (t == TV_NONE) {
+		return;
+	}
+	*lo = *lo == TV_NONE || t < *lo ? t : *lo;
+	t = dur != TV_NONE && dur > 0 ? tv_time_add(t, dur) : t;
+	*hi = t != TV_NONE && (*hi == TV_NONE || t > *hi) ? t : *hi;
+}
+
+/* mark @extra as the agent @id's unless a deeper agent's already */
+static int mark(struct tv_kvlist *extra, const char *id)
+{
+	return tv_kvlist_find(extra, "agent_id")
+		       ? 0
+		       : tv_kvlist_set_str(extra, "agent_id", id, strlen(id));
+}
+
+/* the calls and sub-agents of @from moved into @to, the calls marked as @id's */
+static int move_turn(struct tv_turn *to, struct tv_turn *from, const char *id, int64_t *lo,
+		     int64_t *hi)
+{
+	for (size_t i = 0; i < from->n_llm; i++) {
+		struct tv_llm_call *k = tv_turn_add_llm(to);
+
+		if (k == NULL) {
+			return -ENOMEM;
+		}
+		*k = from->llm[i];
+		memset(&from->llm[i], 0, sizeof(from->llm[i]));
+		span(lo, hi, k->time, k->duration);
+		if (mark(&k->extra, id) < 0) {
+			return -ENOMEM;
+		}
+	}
+	from->n_llm = 0;
+	for (size_t i = 0; i < from->n_tools; i++) {
+		struct tv_tool_call *k = tv_turn_add_tool(to);
+
+		if (k == NULL) {
+			return -ENOMEM;
+		}
+		*k = from->tools[i];
+		memset(&from->tools[i], 0, sizeof(from->tools[i]));
+		span(lo, hi, k->time, k->duration);
+		if (mark(&k->extra, id) < 0) {
+			return -ENOMEM;
+		}
+	}
+	from->n_tools = 0;
+	for (size_t i = 0; i < from->n_agents; i++) {
+		struct tv_agent *a = tv_turn_add_agent(to);
+
+		if (a == NULL) {
+			return -ENOMEM;
+		}
+		*a = from->agents[i];
+		memset(&from->agents[i], 0, sizeof(from->agents[i]));
+		if (a->parent_id == NULL && tv_set_str(&a->parent_id, id, strlen(id)) < 0) {
+			return -ENOMEM;
+		}
+	}
+	from->n_agents = 0;
+	return 0;
+}
+
+/*
+ * The sub-agent @r's session @sub joined to the session of @c: its calls
+ * join the turn it ran in, each marked with the call member agent_id; it
+ * is one of that turn's agents (its role, what it was asked first, what
+ * it answered last); its instructions are not prompts of the session.
+ */
+static int join(struct cx *c, const struct tv_cxrollout *r, struct tv_session *sub)
+{
+	struct tv_turn *to = spawning_turn(c->s, sub->turns[0].start_time);
+	struct tv_turn *last = &sub->turns[sub->n_turns - 1];
+	struct tv_agent *a;
+	int64_t lo = sub->turns[0].start_time, hi = TV_NONE;
+	int e = 0;
+
+	for (size_t i = 0; e == 0 && i < sub->n_turns; i++) {
+		span(&lo, &hi, sub->turns[i].end_time, 0);
+		e = move_turn(to, &sub->turns[i], r->id, &lo, &hi);
+	}
+	a = e == 0 ? tv_turn_add_agent(to) : NULL;
+	if (a == NULL) {
+		return -ENOMEM;
+	}
+	a->instruction = sub->turns[0].prompt;
+	sub->turns[0].prompt = NULL;
+	a->output = last->output;
+	last->output = NULL;
+	a->success = last->success;
+	a->start_time = lo;
+	a->end_time = hi;
+	a->duration = tv_time_diff(hi, lo);
+	if (tv_set_str(&a->id, r->id, strlen(r->id)) < 0 ||
+	    (r->role && tv_set_str(&a->name, r->role, strlen(r->role)) < 0)) {
+		return -ENOMEM;
+	}
+	for (size_t i = 0; c->keep && i < sub->n_events; i++) {
+		if (tv_session_add_event(c->s, sub->events[i], strlen(sub->events[i])) < 0) {
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The rollouts the session of @c spawned (tv_codex_tree.h), each read
+ * (through tv_read_nested(), which reports their lines under their own
+ * names) and joined, their records counted as the session's.  A sub-agent
+ * whose rollout holds no conversation adds only its records, counted as
+ * skipped.
+ */
+static int join_agents(struct cx *c, int depth, struct tv_error *err)
+{
+	struct tv_cxtree *t = tv_read_state(c->ctx);
+	const struct tv_cxrollout *r;
+	int e = 0;
+
+	if (t == NULL || c->s->id == NULL || c->s->n_turns == 0 || depth >= MAX_AGENT_DEPTH) {
+		return 0;
+	}
+	for (r = tv_cxtree_first_child(t, c->s->id); e == 0 && r; r = tv_cxtree_next(t, r)) {
+		struct agent_job j = { .ctx = c->ctx, .depth = depth + 1 };
+
+		if (tv_cxtree_was_read(t, r->path)) {
+			continue;
+		}
+		if (tv_cxtree_mark_read(t, r->path) < 0) {
+			return tv_error_set(err, -ENOMEM, r->path, 0, "%s", tv_strerror(-ENOMEM));
+		}
+		e = tv_read_nested(c->ctx, r->path, read_agent_cb, &j, err);
+		if (e == 0 && j.s->n_turns > 0) {
+			c->used += j.used;
+			e = join(c, r, j.s);
+			e = e < 0 ? tv_error_set(err, e, r->path, 0, "%s", tv_strerror(e)) : 0;
+		} else if (e == 0) {
+			tv_read_count(c->ctx, j.used, false);
+		}
+		tv_session_destroy(j.s);
+	}
+	return e;
+}
+
+/* one rollout read whole into @c, its sub-agents joined: 0 or a negative code with @err set */
+static int build(struct cx *c, struct tv_input *in, int depth, struct tv_error *err)
+{
+	int r;
+
+	c->s = tv_session_create();
+	r = c->s ? tv_read_lines(c->ctx, in, one_line, c, err) : -ENOMEM;
+	if (r == 0) {
+		r = id_from_name(c, tv_input_path(in));
+	}
+	if (r == -ENOMEM) {
+		return tv_error_set(err, r, tv_input_name(in), 0, "%s", tv_strerror(r));
+	}
+	return r < 0 ? r : join_agents(c, depth, err);
+}
+
+/* one rollout (and the rollouts it spawned) handed over as a session */
+static int read_session(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err)
+{
+	struct cx c;
+	int r;
+
+	cx_init(&c, ctx);
+	r = build(&c, in, 0, err);
 	if (r == 0 && c.s->n_turns == 0) {
 		tv_read_count(ctx, c.used, false); /* no conversation: bookkeeping only */
 	} else if (r == 0) {
-		r = id_from_name(&c, tv_input_path(in));
-		if (r == 0) {
-			r = tv_read_complete(ctx, c.s, c.used);
-			c.s = NULL;
+		r = tv_read_complete(ctx, c.s, c.used);
+		c.s = NULL;
+		if (r == -ENOMEM) {
+			tv_error_set(err, r, tv_input_name(in), 0, "%s", tv_strerror(r));
 		}
 	}
-	if (r == -ENOMEM) {
-		tv_error_set(err, r, tv_input_name(in), 0, "%s", tv_strerror(r));
-	}
-	tv_session_destroy(c.s);
-	tv_map_finish(&c.tools);
-	free(c.model);
-	tv_strbuf_finish(&c.buf);
-	tv_strbuf_finish(&c.text);
+	cx_free(&c);
 	return r;
+}
+
+static int read_root_cb(void *udata, struct tv_input *in, struct tv_error *err)
+{
+	struct tv_cxtree *t = tv_read_state(udata);
+
+	if (tv_cxtree_mark_read(t, tv_input_path(in)) < 0) {
+		return tv_error_set(err, -ENOMEM, tv_input_name(in), 0, "%s", tv_strerror(-ENOMEM));
+	}
+	return read_session(udata, in, err);
+}
+
+/* the top-most rollout above @me not read yet, or NULL */
+static const struct tv_cxrollout *unread_root(const struct tv_cxtree *t,
+					      const struct tv_cxrollout *me)
+{
+	const struct tv_cxrollout *up = NULL, *next;
+
+	for (int d = 0; me && me->parent && d < MAX_AGENT_DEPTH; d++) {
+		next = tv_cxtree_find(t, me->parent);
+		if (next == NULL || next == me || tv_cxtree_was_read(t, next->path)) {
+			break;
+		}
+		up = me = next;
+	}
+	return up;
+}
+
+/*
+ * A rollout met in the inputs: read already with the session that spawned
+ * it, or a sub-agent whose spawning session is read now (and reads it),
+ * or a session of its own.
+ */
+static int read_input(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err)
+{
+	struct tv_cxtree *t = tv_read_state(ctx);
+	const char *path = tv_input_path(in);
+	const struct tv_cxrollout *up;
+	struct stat sb;
+	int r;
+
+	if (t == NULL || strcmp(path, "-") == 0 || stat(path, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		return read_session(ctx, in, err); /* standard input, a pipe, text in memory */
+	}
+	if (tv_cxtree_was_read(t, path)) {
+		return 0; /* read already, with the session that spawned it */
+	}
+	r = tv_cxtree_index(t, ctx, path);
+	if (r < 0) {
+		return tv_error_set(err, r, tv_input_name(in), 0, "%s", tv_strerror(r));
+	}
+	up = unread_root(t, tv_cxtree_at(t, path));
+	if (up != NULL) {
+		r = tv_read_nested(ctx, up->path, read_root_cb, ctx, err);
+		if (r < 0 || tv_cxtree_was_read(t, path)) {
+			return r;
+		}
+	}
+	if (tv_cxtree_mark_read(t, path) < 0) {
+		return tv_error_set(err, -ENOMEM, tv_input_name(in), 0, "%s", tv_strerror(-ENOMEM));
+	}
+	return read_session(ctx, in, err);
 }
 
 /* ---- detection ---- */
@@ -843,4 +1128,6 @@ const struct tv_format tv_format_codex = {
 	.layout = TV_LAYOUT_JSON_LINES,
 	.detect = detect,
 	.read = read_input,
+	.state_create = tv_cxtree_create,
+	.state_destroy = tv_cxtree_destroy,
 };

@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tv_codex_tree: the Codex rollouts of one sessions tree, by id and by
+ * parent (tv_codex_tree.h).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "libcommon/core/tv_input.h"
+#include "libcommon/core/tv_map.h"
+#include "libcommon/core/tv_strbuf.h"
+#include "libcommon/json/tv_json.h"
+#include "libcommon/read/formats/tv_codex_tree.h"
+#include "libcommon/read/tv_backend.h"
+
+/* YYYY/MM/DD below the root, and nothing deeper is walked */
+#define MAX_DEPTH 3
+
+struct tv_cxtree {
+	struct tv_map done; /* the files read, by struct tv_cxfile */
+	char *root;	    /* the tree indexed; NULL: none yet */
+	struct tv_cxrollout *v;
+	size_t n, cap;
+	struct tv_map by_id;	/* id -> index + 1 */
+	struct tv_map by_file;	/* struct tv_cxfile -> index + 1 */
+	struct tv_map children; /* parent id -> index + 1 of its first child */
+	ssize_t *last;		/* per rollout: the last child of it found so far, or -1 */
+};
+
+void *tv_cxtree_create(void)
+{
+	return calloc(1, sizeof(struct tv_cxtree));
+}
+
+static void clear(struct tv_cxtree *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->v[i].path);
+		free(t->v[i].id);
+		free(t->v[i].parent);
+		free(t->v[i].role);
+	}
+	free(t->v);
+	free(t->root);
+	tv_map_finish(&t->by_id);
+	tv_map_finish(&t->by_file);
+	tv_map_finish(&t->children);
+	t->v = NULL;
+	t->root = NULL;
+	t->n = t->cap = 0;
+}
+
+void tv_cxtree_destroy(void *p)
+{
+	struct tv_cxtree *t = p;
+
+	if (t == NULL) {
+		return;
+	}
+	clear(t);
+	tv_map_finish(&t->done);
+	free(t);
+}
+
+/*
+ * A file is known by its device and inode, not by how a path spells it
+ * (the tree walk, the tools' directory walk and the command line may
+ * spell one file three ways).
+ */
+static struct tv_cxfile key_of(const struct stat *sb)
+{
+	struct tv_cxfile k;
+
+	memset(&k, 0, sizeof(k));
+	k.dev = sb->st_dev;
+	k.ino = sb->st_ino;
+	return k;
+}
+
+static bool key_at(const char *path, struct tv_cxfile *k)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) < 0) {
+		return false;
+	}
+	*k = key_of(&sb);
+	return true;
+}
+
+/* ---- what a rollout's first line says ---- */
+
+static char *dup_str(const struct tv_jv *obj, const char *key)
+{
+	const char *s;
+	size_t n;
+
+	if (!tv_jv_opt_str(obj, key, &s, &n) || n == 0 || memchr(s, '\0', n) != NULL) {
+		return NULL;
+	}
+	return tv_strndup(s, n);
+}
+
+/* the uuid ending rollout-<time>-<uuid>.jsonl, else NULL */
+static char *id_from_name(const char *name)
+{
+	const char *dot = strchr(name, '.');
+	size_t n = dot ? (size_t)(dot - name) : strlen(name);
+
+	return n > 36 + 8 ? tv_strndup(name + n - 36, 36) : NULL;
+}
+
+/*
+ * @r's id, parent and role from the session_meta @p: a sub-agent names its
+ * parent in source.subagent.thread_spawn.parent_thread_id, or beside it
+ * in parent_thread_id; its role is agent_role, else agent_nickname, else
+ * what source.subagent says when that is a string ("review").
+ */
+static int meta(struct tv_cxrollout *r, const struct tv_jv *p, const char *name)
+{
+	struct tv_jv src, sub, spawn;
+	bool is_sub = tv_jv_get(p, "source", &src) && tv_jv_get(&src, "subagent", &sub);
+	bool has_spawn = is_sub && tv_jv_get(&sub, "thread_spawn", &spawn);
+
+	r->id = dup_str(p, "id");
+	r->id = r->id ? r->id : id_from_name(name);
+	if (!is_sub) {
+		return 0;
+	}
+	r->parent = has_spawn ? dup_str(&spawn, "parent_thread_id") : NULL;
+	r->parent = r->parent ? r->parent : dup_str(p, "parent_thread_id");
+	r->role = has_spawn ? dup_str(&spawn, "agent_role") : NULL;
+	r->role = r->role ? r->role : has_spawn ? dup_str(&spawn, "agent_nickname") : NULL;
+	r->role = r->role ? r->role : dup_str(&sub, "other");
+	return 0;
+}
+
+/* the first line of @path, if it is a session_meta, into @r: 1, 0 when it is not, -ENOMEM */
+static int first_line(struct tv_read_ctx *ctx, const char *path, const char *name,
+		      struct tv_cxrollout *r)
+{
+	struct tv_input *in = NULL;
+	struct tv_jv root, p;
+	const char *line, *type;
+	size_t len, tn;
+	uint64_t no;
+	int ok = 0;
+
+	if (tv_input_open(path, tv_read_max_record(ctx), &in) < 0) {
+		return 0;
+	}
+	if (tv_input_line(in, &line, &len, &no, NULL) > 0 &&
+	    tv_json_parse(tv_read_parser2(ctx), line, len, &root, NULL) == 0 &&
+	    tv_jv_opt_str(&root, "type", &type, &tn) && tn == 12 &&
+	    memcmp(type, "session_meta", 12) == 0 && tv_jv_get(&root, "payload", &p)) {
+		ok = meta(r, &p, name) < 0 ? -ENOMEM : 1;
+	}
+	tv_input_close(in);
+	return ok;
+}
+
+/* ---- the walk ---- */
+
+static bool rollout_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 14 && memcmp(name, "rollout-", 8) == 0 && strcmp(name + n - 6, ".jsonl") == 0;
+}
+
+static int add(struct tv_cxtree *t, struct tv_cxrollout *r, const struct stat *sb)
+{
+	struct tv_cxrollout *v;
+	size_t cap;
+
+	if (t->n == t->cap) {
+		cap = t->cap ? t->cap * 2 : 64;
+		v = realloc(t->v, cap * sizeof(*v));
+		if (v == NULL) {
+			return -ENOMEM;
+		}
+		t->v = v;
+		t->cap = cap;
+	}
+	r->next = -1;
+	r->file = key_of(sb);
+	t->v[t->n++] = *r;
+	return 0;
+}
+
+static int walk(struct tv_cxtree *t, struct tv_read_ctx *ctx, const char *dir, int depth);
+
+/* the entry @name of @dir: a rollout is added, a folder walked */
+static int entry(struct tv_cxtree *t, struct tv_read_ctx *ctx, const char *dir, const char *name,
+		 int depth)
+{
+	struct tv_cxrollout r = { 0 };
+	struct tv_strbuf b;
+	struct stat sb;
+	int e = 0;
+
+	tv_strbuf_init(&b);
+	if (tv_strbuf_puts(&b, dir) < 0 || tv_strbuf_putc(&b, '/') < 0 ||
+	    tv_strbuf_puts(&b, name) < 0) {
+		tv_strbuf_finish(&b);
+		return -ENOMEM;
+	}
+	if (lstat(b.p, &sb) < 0) {
+		e = 0; /* gone meanwhile */
+	} else if (S_ISDIR(sb.st_mode)) {
+		e = depth < MAX_DEPTH ? walk(t, ctx, b.p, depth + 1) : 0;
+	} else if (S_ISREG(sb.st_mode) && rollout_name(name)) {
+		e = first_line(ctx, b.p, name, &r);
+		if (e > 0 && r.id != NULL) {
+			r.path = tv_strbuf_steal(&b);
+			e = r.path ? add(t, &r, &sb) : -ENOMEM;
+			if (e == 0) {
+				memset(&r, 0, sizeof(r));
+			}
+		}
+		free(r.path);
+		free(r.id);
+		free(r.parent);
+		free(r.role);
+		e = e < 0 ? e : 0;
+	}
+	tv_strbuf_finish(&b);
+	return e;
+}
+
+static int walk(struct tv_cxtree *t, struct tv_read_ctx *ctx, const char *dir, int depth)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int e = 0;
+
+	if (d == NULL) {
+		return errno == ENOMEM ? -ENOMEM : 0;
+	}
+	while (e == 0 && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] != '.') {
+			e = entry(t, ctx, dir, de->d_name, depth);
+		}
+	}
+	closedir(d);
+	return e;
+}
+
+/* each sub-agent chained to its parent's children, in the order of the files' names */
+static int cmp_path(const void *a, const void *b)
+{
+	return strcmp(((const struct tv_cxrollout *)a)->path,
+		      ((const struct tv_cxrollout *)b)->path);
+}
+
+static int link_children(struct tv_cxtree *t)
+{
+	uint64_t v, last;
+	int e = 0;
+
+	qsort(t->v, t->n, sizeof(t->v[0]), cmp_path);
+	for (size_t i = 0; e == 0 && i < t->n; i++) {
+		struct tv_cxrollout *r = &t->v[i];
+
+		e = tv_map_put(&t->by_file, (const char *)&r->file, sizeof(r->file), i + 1);
+		e = e < 0 ? e : tv_map_put(&t->by_id, r->id, strlen(r->id), i + 1);
+		if (e < 0 || r->parent == NULL || strcmp(r->parent, r->id) == 0) {
+			continue;
+		}
+		if (!tv_map_get(&t->children, r->parent, strlen(r->parent), &v)) {
+			e = tv_map_put(&t->children, r->parent, strlen(r->parent), i + 1);
+			t->last[i] = (ssize_t)i;
+			continue;
+		}
+		/* the chain's last link is kept at the first child's slot */
+		last = (uint64_t)t->last[v - 1];
+		t->v[last].next = (ssize_t)i;
+		t->last[v - 1] = (ssize_t)i;
+	}
+	return e;
+}
+
+/* the root of the tree holding @path, malloc'd */
+static char *root_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) : 0;
+	static const size_t part[] = { 2, 2, 4 }; /* DD, MM, YYYY from the end */
+	size_t k = n;
+
+	if (slash == NULL) {
+		return tv_strndup(".", 1);
+	}
+	for (size_t i = 0; i < 3; i++) {
+		size_t j = part[i];
+
+		if (k < j + 1 || path[k - j - 1] != '/') {
+			return tv_strndup(path, n ? n : 1);
+		}
+		for (size_t d = k - j; d < k; d++) {
+			if (path[d] < '0' || path[d] > '9') {
+				return tv_strndup(path, n ? n : 1);
+			}
+		}
+		k -= j + 1;
+	}
+	return tv_strndup(path, k ? k : 1);
+}
+
+int tv_cxtree_index(struct tv_cxtree *t, struct tv_read_ctx *ctx, const char *path)
+{
+	char *root = root_of(path);
+	int e;
+
+	if (root == NULL) {
+		return -ENOMEM;
+	}
+	if (t->root && strcmp(t->root, root) == 0) {
+		free(root);
+		return 0;
+	}
+	clear(t);
+	t->root = root;
+	e = walk(t, ctx, root, 0);
+	if (e == 0 && t->n > 0) {
+		t->last = malloc(t->n * sizeof(*t->last));
+		e = t->last ? link_children(t) : -ENOMEM;
+		free(t->last);
+		t->last = NULL;
+	}
+	if (e < 0) {
+		clear(t); /* index it again next time */
+	}
+	return e;
+}
+
+/* ---- look-ups ---- */
+
+static const struct tv_cxrollout *lookup(const struct tv_cxtree *t, const struct tv_map *m,
+					 const char *key, size_t n)
+{
+	uint64_t v;
+
+	return key && tv_map_get(m, key, n, &v) ? &t->v[v - 1] : NULL;
+}
+
+const struct tv_cxrollout *tv_cxtree_find(const struct tv_cxtree *t, const char *id)
+{
+	return id ? lookup(t, &t->by_id, id, strlen(id)) : NULL;
+}
+
+const struct tv_cxrollout *tv_cxtree_at(const struct tv_cxtree *t, const char *path)
+{
+	struct tv_cxfile k;
+
+	return key_at(path, &k) ? lookup(t, &t->by_file, (const char *)&k, sizeof(k)) : NULL;
+}
+
+const struct tv_cxrollout *tv_cxtree_first_child(const struct tv_cxtree *t, const char *id)
+{
+	return id ? lookup(t, &t->children, id, strlen(id)) : NULL;
+}
+
+const struct tv_cxrollout *tv_cxtree_next(const struct tv_cxtree *t, const struct tv_cxrollout *r)
+{
+	return r->next >= 0 ? &t->v[r->next] : NULL;
+}
+
+bool tv_cxtree_was_read(const struct tv_cxtree *t, const char *path)
+{
+	struct tv_cxfile k;
+	uint64_t v;
+
+	return t != NULL && key_at(path, &k) &&
+	       tv_map_get(&t->done, (const char *)&k, sizeof(k), &v);
+}
+
+int tv_cxtree_mark_read(struct tv_cxtree *t, const char *path)
+{
+	struct tv_cxfile k;
+
+	if (t == NULL || !key_at(path, &k)) {
+		return 0; /* not a file: read once anyway */
+	}
+	return tv_map_put(&t->done, (const char *)&k, sizeof(k), 1);
+}
