@@ -194,6 +194,11 @@ static const char *const id_keys[] = {
 	"gen_ai.tool.call_id",
 	"agent_id",
 	"agentid",
+	"parent_thread_id", /* Codex: a sub-agent's parent, the thread a spawn made */
+	"new_thread_id",
+	"agent_thread_id",
+	"thread_id",
+	"forked_from_id",
 	"conversation_id",
 	"conversation.id",
 	"gen_ai.conversation.id",

@@ -10,7 +10,7 @@
 # skipped; and no id of the input is left in the output's ids, also where
 # a reader takes them from file names (anyclaude's session-<id>-metrics.jsonl,
 # Claude Code's <uuid>.jsonl and agent-<id>.jsonl, Codex's rollouts, a
-# trace saved as <trace id>.json).
+# trace saved as <trace id>.json, a Codex sub-agent's parent_thread_id).
 . "$(dirname "$0")/lib.sh"
 
 ANON=${TELEVAL_ANONYMIZE:?TELEVAL_ANONYMIZE is not set (run the tests with meson test)}
@@ -95,6 +95,11 @@ corpora() {
 		gen "$fmt" 8 "$o" --pii-rate 0 --seed 5
 		same_shape "$o"
 	done
+	# Codex sub-agents name their parent (parent_thread_id) in rollouts of their own
+	gen codex 40 gen.codex --pii-rate 0 --seed 5
+	grep -rq '"parent_thread_id"' gen.codex || fail "no codex sub-agent in the corpus"
+	same_shape gen.codex
+	grep -rhq '"parent_thread_id": *"<ID:' "$T/ids.out.d" || fail "a sub-agent's parent id was kept"
 }
 part corpora corpora
 
