@@ -80,11 +80,14 @@ examples() {
 	local f
 	# the examples, not what make demo wrote beside them (examples/out)
 	for f in $(find "$SRC/examples" -type f ! -name Makefile ! -name demo.sh ! -name '*.yaml' \
-		! -path '*/anyclaude/*' ! -path '*/claude-code/*' ! -path "$SRC/examples/out/*" | sort); do
+		! -path '*/anyclaude/*' ! -path '*/claude-code/*' ! -path '*/codex/*' \
+		! -path "$SRC/examples/out/*" | sort); do
 		same_shape "$f"
 	done
+	# trees whose files are read together (sub-agents, summaries)
 	same_shape "$SRC/examples/anyclaude"
 	same_shape "$SRC/examples/claude-code"
+	same_shape "$SRC/examples/codex"
 }
 part examples examples
 

@@ -46,6 +46,8 @@ mkdir -p "$cc/$uuid/subagents"
 sed "s/\"s-1\"/\"$uuid\"/g" "$SRC/examples/claude-code/-home-ana-proj/s-1.jsonl" >"$cc/$uuid.jsonl"
 sed "s/\"s-1\"/\"$uuid\"/g" "$SRC/examples/claude-code/-home-ana-proj/s-1/subagents/agent-a77.jsonl" \
 	>"$cc/$uuid/subagents/agent-a77.jsonl"
+# a Codex sessions tree with a sub-agent's rollout
+cp -r "$SRC/examples/codex" cxtree
 
 # the cases: one line each, a name and a command run by bash; $RUN is where
 # the tool goes (with the library preloaded, or nothing for the reference)
@@ -59,6 +61,8 @@ filter-jaeger	$RUN "$FILTER" jaeger.in
 filter-waza	$RUN "$FILTER" waza.in
 filter-pylog	$RUN "$FILTER" pylog.in
 filter-llama	$RUN "$FILTER" ls.db
+filter-codex-agents	$RUN "$FILTER" cxtree
+filter-codex-child	$RUN "$FILTER" cxtree/2026/05/11/*2.jsonl
 filter-select	$RUN "$FILTER" --where 'turns > 1 || errors > 0 || prompt =~ "fix"' --sample 50% --seed 3 --stats canon.jsonl
 filter-per	$RUN "$FILTER" --per skill 1 --seed 3 --dedupe --ids canon.jsonl
 filter-keyed	$RUN "$FILTER" --emit-keyed otlp-logs.in

@@ -1020,14 +1020,18 @@ static int build(struct cx *c, struct tv_input *in, int depth, struct tv_error *
 	return r < 0 ? r : join_agents(c, depth, err);
 }
 
-/* one rollout (and the rollouts it spawned) handed over as a session */
-static int read_session(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err)
+/*
+ * one rollout handed over as a session, with the rollouts it spawned when
+ * it is a file of a sessions tree (@depth 0), else alone (MAX_AGENT_DEPTH)
+ */
+static int read_session(struct tv_read_ctx *ctx, struct tv_input *in, int depth,
+			struct tv_error *err)
 {
 	struct cx c;
 	int r;
 
 	cx_init(&c, ctx);
-	r = build(&c, in, 0, err);
+	r = build(&c, in, depth, err);
 	if (r == 0 && c.s->n_turns == 0) {
 		tv_read_count(ctx, c.used, false); /* no conversation: bookkeeping only */
 	} else if (r == 0) {
@@ -1048,7 +1052,7 @@ static int read_root_cb(void *udata, struct tv_input *in, struct tv_error *err)
 	if (tv_cxtree_mark_read(t, tv_input_path(in)) < 0) {
 		return tv_error_set(err, -ENOMEM, tv_input_name(in), 0, "%s", tv_strerror(-ENOMEM));
 	}
-	return read_session(udata, in, err);
+	return read_session(udata, in, 0, err);
 }
 
 /* the top-most rollout above @me not read yet, or NULL */
@@ -1080,8 +1084,12 @@ static int read_input(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_er
 	struct stat sb;
 	int r;
 
-	if (t == NULL || strcmp(path, "-") == 0 || stat(path, &sb) < 0 || !S_ISREG(sb.st_mode)) {
-		return read_session(ctx, in, err); /* standard input, a pipe, text in memory */
+	if (t == NULL) {
+		return tv_error_set(err, -ENOMEM, tv_input_name(in), 0, "%s", tv_strerror(-ENOMEM));
+	}
+	if (strcmp(path, "-") == 0 || stat(path, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		return read_session(ctx, in, MAX_AGENT_DEPTH,
+				    err); /* stdin, a pipe, text in memory */
 	}
 	if (tv_cxtree_was_read(t, path)) {
 		return 0; /* read already, with the session that spawned it */
@@ -1100,7 +1108,7 @@ static int read_input(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_er
 	if (tv_cxtree_mark_read(t, path) < 0) {
 		return tv_error_set(err, -ENOMEM, tv_input_name(in), 0, "%s", tv_strerror(-ENOMEM));
 	}
-	return read_session(ctx, in, err);
+	return read_session(ctx, in, 0, err);
 }
 
 /* ---- detection ---- */

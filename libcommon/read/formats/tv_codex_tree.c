@@ -93,52 +93,63 @@ static bool key_at(const char *path, struct tv_cxfile *k)
 
 /* ---- what a rollout's first line says ---- */
 
-static char *dup_str(const struct tv_jv *obj, const char *key)
+/* member @key of @obj, a string, copied into *@out (NULL when absent or empty): 0 or -ENOMEM */
+static int dup_str(const struct tv_jv *obj, const char *key, char **out)
 {
 	const char *s;
 	size_t n;
 
-	if (!tv_jv_opt_str(obj, key, &s, &n) || n == 0 || memchr(s, '\0', n) != NULL) {
-		return NULL;
+	if (*out != NULL || !tv_jv_opt_str(obj, key, &s, &n) || n == 0 ||
+	    memchr(s, '\0', n) != NULL) {
+		return 0;
 	}
-	return tv_strndup(s, n);
+	*out = tv_strndup(s, n);
+	return *out ? 0 : -ENOMEM;
 }
 
-/* the uuid ending rollout-<time>-<uuid>.jsonl, else NULL */
-static char *id_from_name(const char *name)
+/* the uuid ending rollout-<time>-<uuid>.jsonl into *@out, when there is one: 0 or -ENOMEM */
+static int id_from_name(const char *name, char **out)
 {
 	const char *dot = strchr(name, '.');
 	size_t n = dot ? (size_t)(dot - name) : strlen(name);
 
-	return n > 36 + 8 ? tv_strndup(name + n - 36, 36) : NULL;
+	if (*out != NULL || n <= 36 + 8) {
+		return 0;
+	}
+	*out = tv_strndup(name + n - 36, 36);
+	return *out ? 0 : -ENOMEM;
 }
 
 /*
  * @r's id, parent and role from the session_meta @p: a sub-agent names its
  * parent in source.subagent.thread_spawn.parent_thread_id, or beside it
  * in parent_thread_id; its role is agent_role, else agent_nickname, else
- * what source.subagent says when that is a string ("review").
+ * what source.subagent says when that is a string ("review").  0 or -ENOMEM.
  */
 static int meta(struct tv_cxrollout *r, const struct tv_jv *p, const char *name)
 {
 	struct tv_jv src, sub, spawn;
 	bool is_sub = tv_jv_get(p, "source", &src) && tv_jv_get(&src, "subagent", &sub);
 	bool has_spawn = is_sub && tv_jv_get(&sub, "thread_spawn", &spawn);
+	int e;
 
-	r->id = dup_str(p, "id");
-	r->id = r->id ? r->id : id_from_name(name);
-	if (!is_sub) {
-		return 0;
+	e = dup_str(p, "id", &r->id);
+	e = e ? e : id_from_name(name, &r->id);
+	if (e || !is_sub) {
+		return e;
 	}
-	r->parent = has_spawn ? dup_str(&spawn, "parent_thread_id") : NULL;
-	r->parent = r->parent ? r->parent : dup_str(p, "parent_thread_id");
-	r->role = has_spawn ? dup_str(&spawn, "agent_role") : NULL;
-	r->role = r->role ? r->role : has_spawn ? dup_str(&spawn, "agent_nickname") : NULL;
-	r->role = r->role ? r->role : dup_str(&sub, "other");
-	return 0;
+	e = has_spawn ? dup_str(&spawn, "parent_thread_id", &r->parent) : 0;
+	e = e ? e : dup_str(p, "parent_thread_id", &r->parent);
+	e = e || !has_spawn ? e : dup_str(&spawn, "agent_role", &r->role);
+	e = e || !has_spawn ? e : dup_str(&spawn, "agent_nickname", &r->role);
+	return e ? e : dup_str(&sub, "other", &r->role);
 }
 
-/* the first line of @path, if it is a session_meta, into @r: 1, 0 when it is not, -ENOMEM */
+/*
+ * the first line of @path, if it is a session_meta, into @r: 1, 0 when it
+ * is not or the file cannot be read (the reader says why when it reads
+ * it), -ENOMEM
+ */
 static int first_line(struct tv_read_ctx *ctx, const char *path, const char *name,
 		      struct tv_cxrollout *r)
 {
@@ -147,19 +158,22 @@ static int first_line(struct tv_read_ctx *ctx, const char *path, const char *nam
 	const char *line, *type;
 	size_t len, tn;
 	uint64_t no;
-	int ok = 0;
+	int e;
 
-	if (tv_input_open(path, tv_read_max_record(ctx), &in) < 0) {
-		return 0;
+	e = tv_input_open(path, tv_read_max_record(ctx), &in);
+	if (e < 0) {
+		return e == -ENOMEM ? e : 0;
 	}
-	if (tv_input_line(in, &line, &len, &no, NULL) > 0 &&
-	    tv_json_parse(tv_read_parser2(ctx), line, len, &root, NULL) == 0 &&
-	    tv_jv_opt_str(&root, "type", &type, &tn) && tn == 12 &&
-	    memcmp(type, "session_meta", 12) == 0 && tv_jv_get(&root, "payload", &p)) {
-		ok = meta(r, &p, name) < 0 ? -ENOMEM : 1;
+	e = tv_input_line(in, &line, &len, &no, NULL);
+	if (e > 0) {
+		e = tv_json_parse(tv_read_parser2(ctx), line, len, &root, NULL);
+		if (e == 0 && tv_jv_opt_str(&root, "type", &type, &tn) && tn == 12 &&
+		    memcmp(type, "session_meta", 12) == 0 && tv_jv_get(&root, "payload", &p)) {
+			e = meta(r, &p, name) < 0 ? -ENOMEM : 1;
+		}
 	}
 	tv_input_close(in);
-	return ok;
+	return e == -ENOMEM ? e : e == 1;
 }
 
 /* ---- the walk ---- */
