@@ -162,7 +162,8 @@ sessions_of() {
 }
 
 # a parent with no conversation, a parent missing, a cycle, a chain deeper
-# than the join goes: every rollout read once, nothing lost
+# than the join goes, a folder below an undated one: every rollout read
+# once, nothing lost
 codex_edges() {
 	local i
 	rollout e1 00000000-0000-4000-8000-00000000000a - 0
@@ -181,6 +182,10 @@ codex_edges() {
 	done
 	sessions_of 2 e4
 	[ "$READ" -eq 39 ] || fail "a chain of 13 rollouts: $READ records read, expected 39"
+	# outside YYYY/MM/DD only the rollouts beside a file are looked at
+	rollout e5 00000000-0000-4000-8000-0000000000f0 -
+	rollout e5/deeper 00000000-0000-4000-8000-0000000000f1 00000000-0000-4000-8000-0000000000f0
+	sessions_of 2 e5
 }
 part "codex sub-agent edges" codex_edges
 part "anonymize keeps the claude-code layout" anonymize projects cc

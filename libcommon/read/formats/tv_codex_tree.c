@@ -16,12 +16,13 @@
 #include "libcommon/read/formats/tv_codex_tree.h"
 #include "libcommon/read/tv_backend.h"
 
-/* YYYY/MM/DD below the root, and nothing deeper is walked */
+/* YYYY/MM/DD below the root of a dated tree, and nothing deeper is walked */
 #define MAX_DEPTH 3
 
 struct tv_cxtree {
 	struct tv_map done; /* the files read, by struct tv_cxfile */
 	char *root;	    /* the tree indexed; NULL: none yet */
+	int max_depth;	    /* MAX_DEPTH for a dated tree, 0: the one folder */
 	struct tv_cxrollout *v;
 	size_t n, cap;
 	struct tv_map by_id;	/* id -> index + 1 */
@@ -207,6 +208,14 @@ static int add(struct tv_cxtree *t, struct tv_cxrollout *r, const struct stat *s
 
 static int walk(struct tv_cxtree *t, struct tv_read_ctx *ctx, const char *dir, int depth);
 
+/* a YYYY, MM or DD folder's name */
+static bool digits(const char *name)
+{
+	size_t n = strspn(name, "0123456789");
+
+	return n > 0 && name[n] == '\0';
+}
+
 /* the entry @name of @dir: a rollout is added, a folder walked */
 static int entry(struct tv_cxtree *t, struct tv_read_ctx *ctx, const char *dir, const char *name,
 		 int depth)
@@ -225,7 +234,7 @@ static int entry(struct tv_cxtree *t, struct tv_read_ctx *ctx, const char *dir, 
 	if (lstat(b.p, &sb) < 0) {
 		e = 0; /* gone meanwhile */
 	} else if (S_ISDIR(sb.st_mode)) {
-		e = depth < MAX_DEPTH ? walk(t, ctx, b.p, depth + 1) : 0;
+		e = depth < t->max_depth && digits(name) ? walk(t, ctx, b.p, depth + 1) : 0;
 	} else if (S_ISREG(sb.st_mode) && rollout_name(name)) {
 		e = first_line(ctx, b.p, name, &r);
 		if (e > 0 && r.id != NULL) {
@@ -297,14 +306,18 @@ static int link_children(struct tv_cxtree *t)
 	return e;
 }
 
-/* the root of the tree holding @path, malloc'd */
-static char *root_of(const char *path)
+/*
+ * the root of the tree holding @path, malloc'd: three levels up when
+ * @path sits in YYYY/MM/DD (*@dated), else its folder
+ */
+static char *root_of(const char *path, bool *dated)
 {
 	const char *slash = strrchr(path, '/');
 	size_t n = slash ? (size_t)(slash - path) : 0;
 	static const size_t part[] = { 2, 2, 4 }; /* DD, MM, YYYY from the end */
 	size_t k = n;
 
+	*dated = false;
 	if (slash == NULL) {
 		return tv_strndup(".", 1);
 	}
@@ -321,12 +334,14 @@ static char *root_of(const char *path)
 		}
 		k -= j + 1;
 	}
+	*dated = true;
 	return tv_strndup(path, k ? k : 1);
 }
 
 int tv_cxtree_index(struct tv_cxtree *t, struct tv_read_ctx *ctx, const char *path)
 {
-	char *root = root_of(path);
+	bool dated;
+	char *root = root_of(path, &dated);
 	int e;
 
 	if (root == NULL) {
@@ -338,6 +353,7 @@ int tv_cxtree_index(struct tv_cxtree *t, struct tv_read_ctx *ctx, const char *pa
 	}
 	clear(t);
 	t->root = root;
+	t->max_depth = dated ? MAX_DEPTH : 0;
 	e = walk(t, ctx, root, 0);
 	if (e == 0 && t->n > 0) {
 		t->last = malloc(t->n * sizeof(*t->last));

@@ -47,8 +47,9 @@ void tv_cxtree_destroy(void *p);
 
 /**
  * tv_cxtree_index: make sure @t indexes the tree that holds the file
- * @path: its directory, or the directory three levels up when @path sits
- * in YYYY/MM/DD.  Files that cannot be opened or whose first line is no
+ * @path: when @path sits in YYYY/MM/DD, the directory three levels up,
+ * walked through its all-digit folders only (a rollout filed under another
+ * day is found); else the rollouts beside @path, and no folder below.  Files that cannot be opened or whose first line is no
  * session_meta are left out (the reader reports them when it reads
  * them).  0 or -ENOMEM.
  */
