@@ -308,6 +308,65 @@ static void test_subagents(void **state)
 	rmdir(root);
 }
 
+/* a line with its ordinal, as Codex writes them since the sub-agents came */
+#define ORD(n, ts, type, payload)                                               \
+	"{'timestamp':'2026-05-11T08:00:" ts "Z','ordinal':" n ",'type':'" type \
+	"','payload':" payload "}\n"
+
+/*
+ * A sub-agent spawned with its parent's context starts with a copy of the
+ * parent's conversation (its session_meta, prompt and token count): the
+ * records before subagent_history_start_ordinal, or without it those dated
+ * before the sub-agent was made, are skipped, not counted twice.
+ */
+static void test_fork_history(void **state)
+{
+	static const char *const forks[] = {
+		ORD("0", "05.000", "session_meta",
+		    "{'id':'019e-bbbb','subagent_history_start_ordinal':4,'source':{'subagent':{"
+		    "'thread_spawn':{'parent_thread_id':'019e-aaaa'}}}}")
+			ORD("1", "00.000", "session_meta", "{'id':'019e-aaaa'}") ORD(
+				"2", "01.000", "event_msg",
+				"{'type':'user_message','message':'Review it'}")
+				ORD("3", "01.100", "event_msg",
+				    "{'type':'token_count','info':{'total_token_usage':" USAGE(
+					    "5000000", "0", "9",
+					    "5000009") ",'last_token_usage':" USAGE("5000000", "0",
+										    "9",
+										    "5000009") "}}")
+					ORD("4", "05.100", "response_item",
+					    "{'type':'message','role':'user','content':[{'type':'input_text',"
+					    "'text':'look into it'}]}")
+						ANSWER("06.000", "found one"),
+		LINE("05.000", "session_meta",
+		     "{'id':'019e-bbbb','timestamp':'2026-05-11T08:00:05.000Z','source':{'subagent':{"
+		     "'thread_spawn':{'parent_thread_id':'019e-aaaa'}}}}")
+			LINE("00.000", "session_meta", "{'id':'019e-aaaa'}")
+				USER_EVENT("01.000", "Review it")
+					TOKENS("01.100", USAGE("5000000", "0", "9", "5000009"),
+					       USAGE("5000000", "0", "9", "5000009"))
+						USER_ITEM("05.100", "look into it")
+							ANSWER("06.000", "found one"),
+	};
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		struct rf_run r;
+		struct tv_session *s;
+
+		run(&r, forks[i]);
+		assert_int_equal(r.n, 1);
+		s = rf_session(&r, "019e-bbbb");
+		assert_int_equal(s->n_turns, 1);
+		assert_string_equal(s->turns[0].prompt, "look into it");
+		assert_int_equal(s->turns[0].n_llm, 1);
+		assert_int_equal(s->turns[0].llm[0].input_tokens, 10);
+		assert_int_equal(r.st.records_skipped,
+				 3); /* the copy: session_meta, prompt, tokens */
+		rf_free(&r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -317,6 +376,7 @@ int main(void)
 		cmocka_unit_test(test_older_layout),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_subagents),
+		cmocka_unit_test(test_fork_history),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -64,6 +64,9 @@ struct cx {
 	size_t unmetered;    /* the turn's last llm_call + 1 while no token count came for it */
 	int64_t total;	     /* the last cumulative total seen; TV_NONE before */
 	int64_t time;	     /* the header's time (older layout: lines have none) */
+	uint64_t ordinal;    /* the next record's place in the file, from 0 */
+	int64_t own_from;    /* a fork's first record of its own (an ordinal); TV_NONE */
+	int64_t born;	     /* else a fork's creation: records before it are copies; TV_NONE */
 	struct tv_strbuf buf, text;
 };
 
@@ -624,6 +627,47 @@ static int response_item(struct cx *c, const struct item *it, const char *type, 
 
 /* ---- the session ---- */
 
+/*
+ * Where a sub-agent's or a fork's own records start (docs/FORMATS.md#codex,
+ * "Forks"): a rollout spawned with its parent's context (or forked from
+ * another thread) begins with a copy of that conversation, token counts
+ * included.  Its session_meta gives the first record of its own as
+ * subagent_history_start_ordinal or history_base.end_ordinal_exclusive;
+ * without either, records dated before its creation are the copy.
+ */
+static void fork_boundary(struct cx *c, const struct tv_jv *p, bool sub)
+{
+	struct tv_jv base, v;
+	const char *ts;
+	size_t n;
+	bool naive;
+
+	c->own_from = count(p, "subagent_history_start_ordinal");
+	if (c->own_from == TV_NONE && tv_jv_get(p, "history_base", &base)) {
+		c->own_from = count(&base, "end_ordinal_exclusive");
+	}
+	if (c->own_from != TV_NONE ||
+	    !(sub || tv_jv_get(p, "forked_from_id", &v) || tv_jv_get(p, "parent_thread_id", &v))) {
+		return;
+	}
+	ts = str(p, "timestamp", &n);
+	if (ts == NULL || tv_time_parse(ts, n, &c->born, &naive) < 0) {
+		c->born = TV_NONE;
+	}
+}
+
+/* is the record @it, the @ord-th of the file, part of a fork's copied history? */
+static bool inherited(const struct cx *c, const struct item *it, int64_t ord)
+{
+	if (c->s->id == NULL) {
+		return false; /* before the session_meta that says */
+	}
+	if (c->own_from != TV_NONE) {
+		return ord < c->own_from;
+	}
+	return c->born != TV_NONE && it->time != TV_NONE && it->time < c->born;
+}
+
 static int session_meta(struct cx *c, const struct tv_jv *p)
 {
 	static const char *const keys[][2] = {
@@ -660,6 +704,7 @@ static int session_meta(struct cx *c, const struct tv_jv *p)
 			return -ENOMEM;
 		}
 	}
+	fork_boundary(c, p, tv_jv_get(p, "source", &src) && tv_jv_get(&src, "subagent", &sub));
 	return 1;
 }
 
@@ -751,8 +796,10 @@ static int one_line(void *udata, const char *p, size_t len, uint64_t no)
 	struct cx *c = udata;
 	struct item it = { .no = no };
 	const char *why = NULL;
+	int64_t ord;
 	int r;
 
+	c->ordinal++;
 	r = tv_json_parse(c->p, p, len, &it.p, &why);
 	if (r == -ENOMEM) {
 		return r;
@@ -764,6 +811,11 @@ static int one_line(void *udata, const char *p, size_t len, uint64_t no)
 		return tv_read_reject(c->ctx, no, "not a rollout line (not a JSON object)");
 	}
 	it.time = line_time(c, &it.p);
+	ord = count(&it.p, "ordinal");
+	if (inherited(c, &it, ord != TV_NONE ? ord : (int64_t)c->ordinal - 1)) {
+		tv_read_skip_kind(c->ctx, "copied history (fork)");
+		return 0;
+	}
 	r = dispatch(c, &it);
 	if (r < 0 || r == REJECTED) {
 		return r < 0 ? r : 0;
@@ -805,7 +857,7 @@ static void cx_init(struct cx *c, struct tv_read_ctx *ctx)
 	c->ctx = ctx;
 	c->p = tv_read_parser(ctx);
 	c->keep = tv_read_keep_events(ctx);
-	c->total = c->time = TV_NONE;
+	c->total = c->time = c->own_from = c->born = TV_NONE;
 	tv_strbuf_init(&c->buf);
 	tv_strbuf_init(&c->text);
 }
