@@ -137,3 +137,18 @@ int tv_text_put_id(struct tv_strbuf *b, const char *s, size_t n)
 	}
 	return r;
 }
+
+bool tv_text_is_uuid(const char *s, size_t n)
+{
+	if (n != 36) {
+		return false;
+	}
+	for (size_t i = 0; i < 36; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? s[i] != '-' : tv_text_hexval(s[i]) < 0) {
+			return false;
+		}
+	}
+	return true;
+}

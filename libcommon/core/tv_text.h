@@ -46,4 +46,7 @@ long tv_text_hex4(const char *s);
  */
 int tv_text_put_utf8(struct tv_strbuf *b, unsigned long cp);
 
+/** tv_text_is_uuid: true when @s (@n bytes) is a UUID: 8-4-4-4-12 hex digits, any case. */
+bool tv_text_is_uuid(const char *s, size_t n);
+
 #endif

@@ -48,6 +48,15 @@ sed "s/\"s-1\"/\"$uuid\"/g" "$SRC/examples/claude-code/-home-ana-proj/s-1/subage
 	>"$cc/$uuid/subagents/agent-a77.jsonl"
 # a Codex sessions tree with a sub-agent's rollout
 cp -r "$SRC/examples/codex" cxtree
+# a Claude Code session and its resumed copy (the same record uuids)
+mkdir -p resumed
+for sid in 9b1d6d3e-0000-4000-8000-00000000000a 9b1d6d3e-0000-4000-8000-00000000000b; do
+	for n in 1 2; do
+		printf '{"type":"user","sessionId":"%s","parentUuid":null,"uuid":"0000000%d-1111-4222-8333-444444444444","timestamp":"2026-02-10T10:00:0%dZ","message":{"role":"user","content":"ask %d"}}\n' "$sid" "$n" "$n" "$n"
+	done >"resumed/$sid.jsonl"
+done
+printf '{"type":"user","sessionId":"9b1d6d3e-0000-4000-8000-00000000000b","parentUuid":null,"uuid":"00000003-1111-4222-8333-444444444444","timestamp":"2026-02-10T10:00:03Z","message":{"role":"user","content":"ask 3"}}\n' \
+	>>resumed/9b1d6d3e-0000-4000-8000-00000000000b.jsonl
 
 # the cases: one line each, a name and a command run by bash; $RUN is where
 # the tool goes (with the library preloaded, or nothing for the reference)
@@ -63,6 +72,7 @@ filter-pylog	$RUN "$FILTER" pylog.in
 filter-llama	$RUN "$FILTER" ls.db
 filter-codex-agents	$RUN "$FILTER" cxtree
 filter-codex-child	$RUN "$FILTER" cxtree/2026/05/11/*2.jsonl
+filter-claude-resumed	$RUN "$FILTER" --stats resumed
 filter-select	$RUN "$FILTER" --where 'turns > 1 || errors > 0 || prompt =~ "fix"' --sample 50% --seed 3 --stats canon.jsonl
 filter-per	$RUN "$FILTER" --per skill 1 --seed 3 --dedupe --ids canon.jsonl
 filter-keyed	$RUN "$FILTER" --emit-keyed otlp-logs.in

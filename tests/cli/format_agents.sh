@@ -65,6 +65,40 @@ claude_order() {
 	same a.sorted b.sorted "files in reverse order"
 }
 
+# a resumed session: Claude Code writes a new session file that begins with
+# a copy of the old one's records (same uuids, the new sessionId); read with
+# the old one, in either order, every call counts once
+claude_resumed() {
+	local a=9b1d6d3e-0000-4000-8000-00000000000a b=9b1d6d3e-0000-4000-8000-00000000000b tot order
+	mkdir -p resumed
+	"$PY" - "$a" "$b" resumed <<'EOF'
+import json, sys
+a, b, d = sys.argv[1:]
+def rec(sid, kind, n, t, msg):
+    return {"type": kind, "sessionId": sid, "uuid": "0000000%d-1111-4222-8333-444444444444" % n,
+            "parentUuid": None, "isSidechain": False, "timestamp": "2026-02-10T10:00:0%dZ" % t, "message": msg}
+def turn(sid, n, t, prompt):
+    return [rec(sid, "user", n, t, {"role": "user", "content": prompt}),
+            rec(sid, "assistant", n + 1, t + 1, {"id": "msg_%d" % n, "role": "assistant", "model": "claude-sonnet-4",
+                "content": [{"type": "text", "text": "ok"}], "usage": {"input_tokens": 100, "output_tokens": 10}})]
+old = turn(a, 1, 0, "first") + turn(a, 3, 2, "second")
+new = [dict(r, sessionId=b) for r in old] + turn(b, 5, 5, "third")
+for sid, recs in ((a, old), (b, new)):
+    with open("%s/%s.jsonl" % (d, sid), "w") as f:
+        f.write("".join(json.dumps(r) + "\n" for r in recs))
+EOF
+	for order in "resumed/$a.jsonl resumed/$b.jsonl" "resumed/$b.jsonl resumed/$a.jsonl"; do
+		# shellcheck disable=SC2086
+		expect_filter 0 --stats $order
+		check_stats
+		tot=$("$PY" -c 'import json,sys; print(sum(json.loads(l)["usage"]["input_tokens"] for l in open(sys.argv[1])))' "$T/out")
+		[ "$tot" -eq 300 ] || fail "a resumed session read with the old one ($order): $tot input tokens, expected 300"
+		[ "$READ" -eq 10 ] && [ "$SKIPPED" -eq 4 ] ||
+			fail "a resumed session ($order): $READ records read, $SKIPPED skipped; expected 10 and 4"
+		stderr_has 'copied records \(uuid seen before\)'
+	done
+}
+
 codex_truth() {
 	truth cx sessions codex
 	grep -q '"cached_tokens":[1-9]' cx.jsonl || fail "no cached tokens"
@@ -134,6 +168,7 @@ to_eval() {
 
 part "claude-code ground truth" claude_truth
 part "claude-code file order" claude_order
+part "claude-code resumed session" claude_resumed
 part "codex ground truth" codex_truth
 part "codex file order" codex_order
 

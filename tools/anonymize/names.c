@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "anonymize.h"
+#include "libcommon/core/tv_text.h"
 
 /* the prefix of a Claude Code project directory before the user, and the home it stands for */
 static const struct {
@@ -99,17 +100,7 @@ static bool is_hex(char c)
 /* a UUID (8-4-4-4-12 hex digits) at @s, @n bytes left */
 static bool uuid_at(const char *s, size_t n)
 {
-	if (n < 36) {
-		return false;
-	}
-	for (size_t i = 0; i < 36; i++) {
-		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-
-		if (dash ? s[i] != '-' : !is_hex(s[i])) {
-			return false;
-		}
-	}
-	return true;
+	return n >= 36 && tv_text_is_uuid(s, 36);
 }
 
 /*

@@ -59,6 +59,8 @@ struct flat_agent {
 
 struct state {
 	struct tv_map done;    /* the paths of the files read */
+	struct tv_map uuids;   /* the record uuids seen in the project directory below */
+	char *uuid_dir;	       /* that directory */
 	char *dir;	       /* the directory whose entries are listed */
 	struct tv_map entries; /* its entry names */
 	struct flat_agent *flat;
@@ -92,6 +94,8 @@ static void state_destroy(void *p)
 		return;
 	}
 	tv_map_finish(&st->done);
+	tv_map_finish(&st->uuids);
+	free(st->uuid_dir);
 	flat_clear(st);
 	free(st);
 }
@@ -983,6 +987,30 @@ static int keep_event(struct cc *c, struct sess *x, const char *p, size_t n)
 	return c->keep ? tv_session_add_event(x->s, p, n) : 0;
 }
 
+/*
+ * Was a record with @l's uuid read before in this project directory?
+ * Resuming a session writes a new session file that begins with a copy of
+ * the old one's records, uuids and message ids unchanged (under the new
+ * sessionId): read again they would count every call twice.  Only ids
+ * that are UUIDs, as Claude Code writes them, are remembered.  1 (a copy),
+ * 0 (first seen, remembered), or -ENOMEM.
+ */
+static int seen_before(struct cc *c, const struct line *l)
+{
+	const char *u;
+	size_t n;
+	uint64_t v;
+
+	u = str(&l->v, "uuid", &n);
+	if (c->st == NULL || u == NULL || !tv_text_is_uuid(u, n)) {
+		return 0; /* hand-written ids ("u1") repeat between files that are no copies */
+	}
+	if (tv_map_get(&c->st->uuids, u, n, &v)) {
+		return 1;
+	}
+	return tv_map_put(&c->st->uuids, u, n, 1) < 0 ? -ENOMEM : 0;
+}
+
 static int one_line(struct cc *c, const char *p, size_t len, uint64_t no)
 {
 	struct line l = { .no = no };
@@ -1014,6 +1042,13 @@ static int one_line(struct cc *c, const char *p, size_t len, uint64_t no)
 		tv_read_skip_as(c->ctx, 1, type,
 				n); /* bookkeeping: summary, file-history-snapshot */
 		return 0;
+	}
+	r = seen_before(c, &l);
+	if (r != 0) {
+		if (r > 0) {
+			tv_read_skip_kind(c->ctx, "copied records (uuid seen before)");
+		}
+		return r < 0 ? r : 0;
 	}
 	x = line_session(c, &l.v);
 	if (x == NULL || session_meta(c, x, &l.v) < 0) {
@@ -1359,6 +1394,27 @@ static int set_stem(struct cc *c, const char *path)
 	return c->stem ? 0 : -ENOMEM;
 }
 
+/*
+ * The uuids remembered are those of one project directory, @path's (a
+ * session is resumed in the project it ran in): the set starts again when
+ * a file of another directory comes, so memory grows with the records of
+ * one project, not of the run.  0 or -ENOMEM.
+ */
+static int uuid_scope(struct state *st, const char *path)
+{
+	const char *b = strrchr(path, '/');
+	size_t n = b ? (size_t)(b - path) : 0;
+
+	if (st == NULL ||
+	    (st->uuid_dir && strlen(st->uuid_dir) == n && memcmp(st->uuid_dir, path, n) == 0)) {
+		return 0;
+	}
+	tv_map_finish(&st->uuids);
+	free(st->uuid_dir);
+	st->uuid_dir = tv_strndup(path, n);
+	return st->uuid_dir ? 0 : -ENOMEM;
+}
+
 /* A session file and its sub-agents, from @in. */
 static int read_session(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_error *err)
 {
@@ -1373,7 +1429,7 @@ static int read_session(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_
 	if (r < 0) {
 		r = tv_error_set(err, r, tv_input_name(in), 0, "%s", tv_strerror(r));
 	}
-	if (r == 0 && (r = mark_read(c.st, path)) < 0) {
+	if (r == 0 && ((r = mark_read(c.st, path)) < 0 || (r = uuid_scope(c.st, path)) < 0)) {
 		r = tv_error_set(err, r, tv_input_name(in), 0, "%s", tv_strerror(r));
 	}
 	if (r == 0) {
