@@ -39,8 +39,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "libcommon/core/tv_hash.h"
 #include "libcommon/core/tv_map.h"
 #include "libcommon/core/tv_text.h"
+#include "libcommon/core/tv_u64set.h"
 #include "libcommon/core/tv_time.h"
 #include "libcommon/json/tv_jw.h"
 #include "libcommon/read/tv_backend.h"
@@ -58,11 +60,11 @@ struct flat_agent {
 };
 
 struct state {
-	struct tv_map done;    /* the paths of the files read */
-	struct tv_map uuids;   /* the record uuids seen in the project directory below */
-	char *uuid_dir;	       /* that directory */
-	char *dir;	       /* the directory whose entries are listed */
-	struct tv_map entries; /* its entry names */
+	struct tv_map done;	/* the paths of the files read */
+	struct tv_u64set uuids; /* hashes of the record uuids seen in the directory below */
+	char *uuid_dir;		/* that directory */
+	char *dir;		/* the directory whose entries are listed */
+	struct tv_map entries;	/* its entry names */
 	struct flat_agent *flat;
 	size_t n_flat;
 };
@@ -94,7 +96,7 @@ static void state_destroy(void *p)
 		return;
 	}
 	tv_map_finish(&st->done);
-	tv_map_finish(&st->uuids);
+	tv_u64set_finish(&st->uuids);
 	free(st->uuid_dir);
 	flat_clear(st);
 	free(st);
@@ -992,23 +994,21 @@ static int keep_event(struct cc *c, struct sess *x, const char *p, size_t n)
  * Resuming a session writes a new session file that begins with a copy of
  * the old one's records, uuids and message ids unchanged (under the new
  * sessionId): read again they would count every call twice.  Only ids
- * that are UUIDs, as Claude Code writes them, are remembered.  1 (a copy),
+ * that are UUIDs, as Claude Code writes them, are remembered, by their
+ * 64-bit hash (16 bytes or less each; two of a million collide with a
+ * chance of about 3e-8).  1 (a copy),
  * 0 (first seen, remembered), or -ENOMEM.
  */
 static int seen_before(struct cc *c, const struct line *l)
 {
 	const char *u;
 	size_t n;
-	uint64_t v;
 
 	u = str(&l->v, "uuid", &n);
 	if (c->st == NULL || u == NULL || !tv_text_is_uuid(u, n)) {
 		return 0; /* hand-written ids ("u1") repeat between files that are no copies */
 	}
-	if (tv_map_get(&c->st->uuids, u, n, &v)) {
-		return 1;
-	}
-	return tv_map_put(&c->st->uuids, u, n, 1) < 0 ? -ENOMEM : 0;
+	return tv_u64set_add(&c->st->uuids, tv_hash64(u, n));
 }
 
 static int one_line(struct cc *c, const char *p, size_t len, uint64_t no)
@@ -1409,7 +1409,7 @@ static int uuid_scope(struct state *st, const char *path)
 	    (st->uuid_dir && strlen(st->uuid_dir) == n && memcmp(st->uuid_dir, path, n) == 0)) {
 		return 0;
 	}
-	tv_map_finish(&st->uuids);
+	tv_u64set_finish(&st->uuids);
 	free(st->uuid_dir);
 	st->uuid_dir = tv_strndup(path, n);
 	return st->uuid_dir ? 0 : -ENOMEM;
