@@ -11,6 +11,7 @@ extern const struct tv_format tv_format_canonical;     /* formats/tv_canonical.c
 extern const struct tv_format tv_format_otlp;	       /* formats/tv_otlp.c */
 extern const struct tv_format tv_format_claude_code;   /* formats/tv_claude.c */
 extern const struct tv_format tv_format_codex;	       /* formats/tv_codex.c */
+extern const struct tv_format tv_format_codex_exec;    /* formats/tv_codex_exec.c */
 extern const struct tv_format tv_format_anyclaude;     /* formats/tv_anyclaude.c */
 extern const struct tv_format tv_format_waza;	       /* formats/tv_waza.c */
 extern const struct tv_format tv_format_jaeger;	       /* formats/tv_jaeger.c */
@@ -20,12 +21,17 @@ extern const struct tv_format tv_format_collector_log; /* formats/tv_collector.c
 extern const struct tv_format tv_format_pylog;	       /* formats/tv_pylog.c */
 extern const struct tv_format tv_format_llama_stack;   /* formats/tv_llama.c */
 
-/* console before the text formats: its dumps often follow a program's logging lines */
+/*
+ * console before the text formats: its dumps often follow a program's
+ * logging lines.  A format added later goes last unless it must come
+ * before another: the fuzz corpus picks formats by their place here.
+ */
 static const struct tv_format *const formats[] = {
 	&tv_format_canonical,	  &tv_format_otlp,	&tv_format_claude_code,
 	&tv_format_codex,	  &tv_format_anyclaude, &tv_format_waza,
 	&tv_format_jaeger,	  &tv_format_outfile,	&tv_format_console,
 	&tv_format_collector_log, &tv_format_pylog,	&tv_format_llama_stack,
+	&tv_format_codex_exec,
 };
 
 #define N_FORMATS (sizeof(formats) / sizeof(formats[0]))
