@@ -50,10 +50,10 @@ static void read_path(const char *path, const struct tv_format *fmt, struct tv_s
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
-	char path[] = "/tmp/tv-fuzz-XXXXXX";
+	/* a folder of its own: readers that look beside a file (Codex's sessions index) see only it */
+	char dir[] = "/tmp/tv-fuzz-XXXXXX", path[sizeof(dir) + 8];
 	struct tv_strbuf out, again;
 	const struct tv_format *fmt;
-	int fd;
 
 	if (size == 0) {
 		return 0;
@@ -62,13 +62,13 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	fmt = data[0] % (tv_format_count() + 1) == 0
 		      ? NULL
 		      : tv_format_at(data[0] % (tv_format_count() + 1) - 1);
-	fd = mkstemp(path);
-	if (fd < 0) {
+	if (mkdtemp(dir) == NULL) {
 		return 0;
 	}
-	close(fd);
+	snprintf(path, sizeof(path), "%s/in", dir);
 	if (fuzz_put_file(path, data + 1, size - 1) < 0) {
 		unlink(path);
+		rmdir(dir);
 		return 0;
 	}
 	tv_strbuf_init(&out);
@@ -84,6 +84,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		}
 	}
 	unlink(path);
+	rmdir(dir);
 	tv_strbuf_finish(&out);
 	tv_strbuf_finish(&again);
 	return 0;
