@@ -219,8 +219,8 @@ codex_edges() {
 	[ "$READ" -eq 39 ] || fail "a chain of 13 rollouts: $READ records read, expected 39"
 	# outside YYYY/MM/DD only the rollouts beside a file are looked at
 	rollout e5 00000000-0000-4000-8000-0000000000f0 -
-	rollout e5/deeper 00000000-0000-4000-8000-0000000000f1 00000000-0000-4000-8000-0000000000f0
-	sessions_of 2 e5
+	rollout e5/2026 00000000-0000-4000-8000-0000000000f1 00000000-0000-4000-8000-0000000000f0
+	sessions_of 2 e5/rollout-*f0.jsonl e5/2026/rollout-*f1.jsonl
 }
 part "codex sub-agent edges" codex_edges
 part "anonymize keeps the claude-code layout" anonymize projects cc
