@@ -1037,10 +1037,10 @@ static int join_agents(struct cx *c, int depth, struct tv_error *err)
 	for (r = tv_cxtree_first_child(t, c->s->id); e == 0 && r; r = tv_cxtree_next(t, r)) {
 		struct agent_job j = { .ctx = c->ctx, .depth = depth + 1 };
 
-		if (tv_cxtree_was_read(t, r->path)) {
+		if (tv_cxtree_was_read(t, &r->file)) {
 			continue;
 		}
-		if (tv_cxtree_mark_read(t, r->path) < 0) {
+		if (tv_cxtree_mark_read(t, &r->file) < 0) {
 			return tv_error_set(err, -ENOMEM, r->path, 0, "%s", tv_strerror(-ENOMEM));
 		}
 		e = tv_read_nested(c->ctx, r->path, read_agent_cb, &j, err);
@@ -1099,11 +1099,6 @@ static int read_session(struct tv_read_ctx *ctx, struct tv_input *in, int depth,
 
 static int read_root_cb(void *udata, struct tv_input *in, struct tv_error *err)
 {
-	struct tv_cxtree *t = tv_read_state(udata);
-
-	if (tv_cxtree_mark_read(t, tv_input_path(in)) < 0) {
-		return tv_error_set(err, -ENOMEM, tv_input_name(in), 0, "%s", tv_strerror(-ENOMEM));
-	}
 	return read_session(udata, in, 0, err);
 }
 
@@ -1115,7 +1110,7 @@ static const struct tv_cxrollout *unread_root(const struct tv_cxtree *t,
 
 	for (int d = 0; me && me->parent && d < MAX_AGENT_DEPTH; d++) {
 		next = tv_cxtree_find(t, me->parent);
-		if (next == NULL || next == me || tv_cxtree_was_read(t, next->path)) {
+		if (next == NULL || next == me || tv_cxtree_was_read(t, &next->file)) {
 			break;
 		}
 		up = me = next;
@@ -1133,31 +1128,35 @@ static int read_input(struct tv_read_ctx *ctx, struct tv_input *in, struct tv_er
 	struct tv_cxtree *t = tv_read_state(ctx);
 	const char *path = tv_input_path(in);
 	const struct tv_cxrollout *up;
-	struct stat sb;
+	struct tv_cxfile f;
 	int r;
 
 	if (t == NULL) {
 		return tv_error_set(err, -ENOMEM, tv_input_name(in), 0, "%s", tv_strerror(-ENOMEM));
 	}
-	if (strcmp(path, "-") == 0 || stat(path, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+	if (strcmp(path, "-") == 0 || !tv_cxtree_file(path, &f)) {
 		return read_session(ctx, in, MAX_AGENT_DEPTH,
 				    err); /* stdin, a pipe, text in memory */
 	}
-	if (tv_cxtree_was_read(t, path)) {
+	if (tv_cxtree_was_read(t, &f)) {
 		return 0; /* read already, with the session that spawned it */
 	}
 	r = tv_cxtree_index(t, ctx, path);
 	if (r < 0) {
 		return tv_error_set(err, r, tv_input_name(in), 0, "%s", tv_strerror(r));
 	}
-	up = unread_root(t, tv_cxtree_at(t, path));
+	up = unread_root(t, tv_cxtree_at(t, &f));
 	if (up != NULL) {
+		if (tv_cxtree_mark_read(t, &up->file) < 0) {
+			return tv_error_set(err, -ENOMEM, tv_input_name(in), 0, "%s",
+					    tv_strerror(-ENOMEM));
+		}
 		r = tv_read_nested(ctx, up->path, read_root_cb, ctx, err);
-		if (r < 0 || tv_cxtree_was_read(t, path)) {
+		if (r < 0 || tv_cxtree_was_read(t, &f)) {
 			return r;
 		}
 	}
-	if (tv_cxtree_mark_read(t, path) < 0) {
+	if (tv_cxtree_mark_read(t, &f) < 0) {
 		return tv_error_set(err, -ENOMEM, tv_input_name(in), 0, "%s", tv_strerror(-ENOMEM));
 	}
 	return read_session(ctx, in, 0, err);

@@ -3,13 +3,15 @@
  * tv_codex_tree: the Codex rollouts of one sessions tree, by id and by
  * parent (tv_codex_tree.h).
  */
+#define _DEFAULT_SOURCE /* struct dirent d_type, DT_*: glibc, musl and the BSDs have them */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
-#include "libcommon/core/tv_input.h"
 #include "libcommon/core/tv_map.h"
 #include "libcommon/core/tv_strbuf.h"
 #include "libcommon/json/tv_json.h"
@@ -20,9 +22,10 @@
 #define MAX_DEPTH 3
 
 struct tv_cxtree {
-	struct tv_map done; /* the files read, by struct tv_cxfile */
-	char *root;	    /* the tree indexed; NULL: none yet */
-	int max_depth;	    /* MAX_DEPTH for a dated tree, 0: the one folder */
+	struct tv_map done;    /* the files read, by struct tv_cxfile */
+	struct tv_strbuf line; /* a rollout's first line, read for the index */
+	char *root;	       /* the tree indexed; NULL: none yet */
+	int max_depth;	       /* MAX_DEPTH for a dated tree, 0: the one folder */
 	struct tv_cxrollout *v;
 	size_t n, cap;
 	struct tv_map by_id;	/* id -> index + 1 */
@@ -63,6 +66,7 @@ void tv_cxtree_destroy(void *p)
 	}
 	clear(t);
 	tv_map_finish(&t->done);
+	tv_strbuf_finish(&t->line);
 	free(t);
 }
 
@@ -81,14 +85,14 @@ static struct tv_cxfile key_of(const struct stat *sb)
 	return k;
 }
 
-static bool key_at(const char *path, struct tv_cxfile *k)
+bool tv_cxtree_file(const char *path, struct tv_cxfile *f)
 {
 	struct stat sb;
 
-	if (stat(path, &sb) < 0) {
+	if (stat(path, &sb) < 0 || !S_ISREG(sb.st_mode)) {
 		return false;
 	}
-	*k = key_of(&sb);
+	*f = key_of(&sb);
 	return true;
 }
 
@@ -147,34 +151,65 @@ static int meta(struct tv_cxrollout *r, const struct tv_jv *p, const char *name)
 }
 
 /*
+ * the first line of the rollout @path into @b: 1, 0 when it cannot be read
+ * or is longer than @max, -ENOMEM.  A plain read(2) in small chunks: the
+ * index reads one line of every rollout, most of them a few kilobytes.
+ */
+static int read_first_line(const char *path, size_t max, struct tv_strbuf *b)
+{
+	char chunk[16384];
+	const char *nl = NULL;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		return errno == ENOMEM ? -ENOMEM : 0;
+	}
+	tv_strbuf_reset(b);
+	while (nl == NULL && b->len <= max) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			break;
+		}
+		nl = memchr(chunk, '\n', (size_t)n);
+		if (tv_strbuf_append(b, chunk, nl ? (size_t)(nl - chunk) : (size_t)n) < 0) {
+			close(fd);
+			return -ENOMEM;
+		}
+	}
+	close(fd);
+	return b->len > 0 && b->len <= max;
+}
+
+/*
  * the first line of @path, if it is a session_meta, into @r: 1, 0 when it
  * is not or the file cannot be read (the reader says why when it reads
  * it), -ENOMEM
  */
-static int first_line(struct tv_read_ctx *ctx, const char *path, const char *name,
-		      struct tv_cxrollout *r)
+static int first_line(struct tv_cxtree *t, struct tv_read_ctx *ctx, const char *path,
+		      const char *name, struct tv_cxrollout *r)
 {
-	struct tv_input *in = NULL;
 	struct tv_jv root, p;
-	const char *line, *type;
-	size_t len, tn;
-	uint64_t no;
+	const char *type;
+	size_t tn;
 	int e;
 
-	e = tv_input_open(path, tv_read_max_record(ctx), &in);
-	if (e < 0) {
-		return e == -ENOMEM ? e : 0;
+	e = read_first_line(path, tv_read_max_record(ctx), &t->line);
+	if (e <= 0) {
+		return e;
 	}
-	e = tv_input_line(in, &line, &len, &no, NULL);
-	if (e > 0) {
-		e = tv_json_parse(tv_read_parser2(ctx), line, len, &root, NULL);
-		if (e == 0 && tv_jv_opt_str(&root, "type", &type, &tn) && tn == 12 &&
-		    memcmp(type, "session_meta", 12) == 0 && tv_jv_get(&root, "payload", &p)) {
-			e = meta(r, &p, name) < 0 ? -ENOMEM : 1;
-		}
+	e = tv_json_parse(tv_read_parser2(ctx), t->line.p, t->line.len, &root, NULL);
+	if (e == -ENOMEM) {
+		return e;
 	}
-	tv_input_close(in);
-	return e == -ENOMEM ? e : e == 1;
+	if (e == 0 && tv_jv_opt_str(&root, "type", &type, &tn) && tn == 12 &&
+	    memcmp(type, "session_meta", 12) == 0 && tv_jv_get(&root, "payload", &p)) {
+		return meta(r, &p, name) < 0 ? -ENOMEM : 1;
+	}
+	return 0;
 }
 
 /* ---- the walk ---- */
@@ -236,7 +271,7 @@ static int entry(struct tv_cxtree *t, struct tv_read_ctx *ctx, const char *dir, 
 	} else if (S_ISDIR(sb.st_mode)) {
 		e = depth < t->max_depth && digits(name) ? walk(t, ctx, b.p, depth + 1) : 0;
 	} else if (S_ISREG(sb.st_mode) && rollout_name(name)) {
-		e = first_line(ctx, b.p, name, &r);
+		e = first_line(t, ctx, b.p, name, &r);
 		if (e > 0 && r.id != NULL) {
 			r.path = tv_strbuf_steal(&b);
 			e = r.path ? add(t, &r, &sb) : -ENOMEM;
@@ -254,6 +289,25 @@ static int entry(struct tv_cxtree *t, struct tv_read_ctx *ctx, const char *dir, 
 	return e;
 }
 
+/* can the entry @de be a rollout, or a folder to walk?  (DT_UNKNOWN: ask lstat) */
+static bool worth_a_look(const struct tv_cxtree *t, const struct dirent *de, int depth)
+{
+#ifdef DT_UNKNOWN
+	if (de->d_type == DT_DIR) {
+		return depth < t->max_depth && digits(de->d_name);
+	}
+	if (de->d_type == DT_REG) {
+		return rollout_name(de->d_name);
+	}
+	return de->d_type == DT_UNKNOWN; /* links are not followed (lstat below) */
+#else
+	(void)t;
+	(void)de;
+	(void)depth;
+	return true;
+#endif
+}
+
 static int walk(struct tv_cxtree *t, struct tv_read_ctx *ctx, const char *dir, int depth)
 {
 	DIR *d = opendir(dir);
@@ -264,9 +318,10 @@ static int walk(struct tv_cxtree *t, struct tv_read_ctx *ctx, const char *dir, i
 		return errno == ENOMEM ? -ENOMEM : 0;
 	}
 	while (e == 0 && (de = readdir(d)) != NULL) {
-		if (de->d_name[0] != '.') {
-			e = entry(t, ctx, dir, de->d_name, depth);
+		if (de->d_name[0] == '.' || !worth_a_look(t, de, depth)) {
+			continue; /* no system call for what cannot be a rollout or a day's folder */
 		}
+		e = entry(t, ctx, dir, de->d_name, depth);
 	}
 	closedir(d);
 	return e;
@@ -382,11 +437,9 @@ const struct tv_cxrollout *tv_cxtree_find(const struct tv_cxtree *t, const char 
 	return id ? lookup(t, &t->by_id, id, strlen(id)) : NULL;
 }
 
-const struct tv_cxrollout *tv_cxtree_at(const struct tv_cxtree *t, const char *path)
+const struct tv_cxrollout *tv_cxtree_at(const struct tv_cxtree *t, const struct tv_cxfile *f)
 {
-	struct tv_cxfile k;
-
-	return key_at(path, &k) ? lookup(t, &t->by_file, (const char *)&k, sizeof(k)) : NULL;
+	return lookup(t, &t->by_file, (const char *)f, sizeof(*f));
 }
 
 const struct tv_cxrollout *tv_cxtree_first_child(const struct tv_cxtree *t, const char *id)
@@ -399,21 +452,14 @@ const struct tv_cxrollout *tv_cxtree_next(const struct tv_cxtree *t, const struc
 	return r->next >= 0 ? &t->v[r->next] : NULL;
 }
 
-bool tv_cxtree_was_read(const struct tv_cxtree *t, const char *path)
+bool tv_cxtree_was_read(const struct tv_cxtree *t, const struct tv_cxfile *f)
 {
-	struct tv_cxfile k;
 	uint64_t v;
 
-	return t != NULL && key_at(path, &k) &&
-	       tv_map_get(&t->done, (const char *)&k, sizeof(k), &v);
+	return t != NULL && tv_map_get(&t->done, (const char *)f, sizeof(*f), &v);
 }
 
-int tv_cxtree_mark_read(struct tv_cxtree *t, const char *path)
+int tv_cxtree_mark_read(struct tv_cxtree *t, const struct tv_cxfile *f)
 {
-	struct tv_cxfile k;
-
-	if (t == NULL || !key_at(path, &k)) {
-		return 0; /* not a file: read once anyway */
-	}
-	return tv_map_put(&t->done, (const char *)&k, sizeof(k), 1);
+	return t == NULL ? 0 : tv_map_put(&t->done, (const char *)f, sizeof(*f), 1);
 }

@@ -57,16 +57,18 @@ int tv_cxtree_index(struct tv_cxtree *t, struct tv_read_ctx *ctx, const char *pa
 
 /** tv_cxtree_find: the rollout whose session id is @id, or NULL. */
 const struct tv_cxrollout *tv_cxtree_find(const struct tv_cxtree *t, const char *id);
-/** tv_cxtree_at: the rollout in the file @path (any spelling), or NULL when the index does not hold it. */
-const struct tv_cxrollout *tv_cxtree_at(const struct tv_cxtree *t, const char *path);
+/** tv_cxtree_file: *@f for the file @path: true when it is a regular file (stat(2) follows links). */
+bool tv_cxtree_file(const char *path, struct tv_cxfile *f);
+/** tv_cxtree_at: the rollout in the file @f, or NULL when the index does not hold it. */
+const struct tv_cxrollout *tv_cxtree_at(const struct tv_cxtree *t, const struct tv_cxfile *f);
 /** tv_cxtree_first_child: the first rollout @id spawned (then ->next), or NULL. */
 const struct tv_cxrollout *tv_cxtree_first_child(const struct tv_cxtree *t, const char *id);
 /** tv_cxtree_next: the rollout after @r among its parent's children, or NULL. */
 const struct tv_cxrollout *tv_cxtree_next(const struct tv_cxtree *t, const struct tv_cxrollout *r);
 
-/** tv_cxtree_was_read: true when the file @path was read (or is being read). */
-bool tv_cxtree_was_read(const struct tv_cxtree *t, const char *path);
-/** tv_cxtree_mark_read: remember that @path is read.  0 or -ENOMEM. */
-int tv_cxtree_mark_read(struct tv_cxtree *t, const char *path);
+/** tv_cxtree_was_read: true when the file @f was read (or is being read). */
+bool tv_cxtree_was_read(const struct tv_cxtree *t, const struct tv_cxfile *f);
+/** tv_cxtree_mark_read: remember that the file @f is read.  0 or -ENOMEM. */
+int tv_cxtree_mark_read(struct tv_cxtree *t, const struct tv_cxfile *f);
 
 #endif
