@@ -138,15 +138,21 @@ int tv_text_put_id(struct tv_strbuf *b, const char *s, size_t n)
 	return r;
 }
 
+/* a hex digit, either case, without a call: this runs on every Claude Code record */
+static bool hex_digit(unsigned char c)
+{
+	unsigned char l = c | 0x20;
+
+	return (c >= '0' && c <= '9') || (l >= 'a' && l <= 'f');
+}
+
 bool tv_text_is_uuid(const char *s, size_t n)
 {
-	if (n != 36) {
+	if (n != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-') {
 		return false;
 	}
 	for (size_t i = 0; i < 36; i++) {
-		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-
-		if (dash ? s[i] != '-' : tv_text_hexval(s[i]) < 0) {
+		if (i != 8 && i != 13 && i != 18 && i != 23 && !hex_digit((unsigned char)s[i])) {
 			return false;
 		}
 	}
